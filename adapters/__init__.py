@@ -1,0 +1,1 @@
+"""Platform adapters: each translates platform input to a Request and renders Replies."""

@@ -1,0 +1,1 @@
+"""Terminal console adapter: chat with the bot locally, drivable through injected streams."""

@@ -1,0 +1,198 @@
+"""DiscordSender: the core's OutboundSender, delivering through discord.py's REST client."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import aiohttp
+import discord
+from sqlalchemy import select
+
+from adapters.discord.render import render_chunks
+from adapters.discord.settings import DiscordSettings
+from adapters.discord.translate import PLATFORM
+from bot.errors import DeliveryError, StorageUnavailable
+from bot.outbound import ChannelTarget, PostedMessage
+from bot.replies import Message
+from bot.requests import UserRef
+from bot.storage import Database
+from bot.storage.models import Member
+
+log = logging.getLogger(__name__)
+
+#: Discord's JSON error code for "Cannot send messages to this user" (DMs closed, blocked).
+CANNOT_DM_USER = 50007
+#: The most members Discord returns per page of ``GET /guilds/{id}/members``.
+MEMBERS_PAGE = 1000
+#: Several message ids (one per chunk of a long message) share one PostedMessage.
+ID_SEPARATOR = ","
+
+
+def delivery_error(error: Exception, *, what: str) -> DeliveryError:
+    """Map a discord.py or network failure to a DeliveryError saying whether to retry."""
+    if isinstance(error, discord.Forbidden):
+        if error.code == CANNOT_DM_USER:
+            return DeliveryError(
+                f"{what}: member does not accept DMs", permanent=True, reason="dms_closed"
+            )
+        return DeliveryError(
+            f"{what}: missing access ({error.text})", permanent=True, reason="forbidden"
+        )
+    if isinstance(error, discord.NotFound):
+        return DeliveryError(
+            f"{what}: not found ({error.text})", permanent=True, reason="not_found"
+        )
+    if isinstance(error, discord.RateLimited):
+        return DeliveryError(f"{what}: rate limited", permanent=False, reason="rate_limited")
+    if isinstance(error, discord.HTTPException):
+        temporary = error.status >= 500 or error.status == 429
+        return DeliveryError(f"{what}: Discord answered {error.status}", permanent=not temporary)
+    return DeliveryError(f"{what}: {type(error).__name__}", permanent=False, reason="network")
+
+
+_DELIVERY_FAILURES = (
+    discord.HTTPException,
+    discord.RateLimited,
+    aiohttp.ClientError,
+    OSError,
+    asyncio.TimeoutError,
+)
+
+
+class DiscordSender:
+    """Posts to channels and DMs members on behalf of the core."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self, *, client: discord.Client, settings: DiscordSettings, database: Database
+    ) -> None:
+        self._client = client
+        self._settings = settings
+        self._database = database
+
+    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+        channel_id = self._channel_for(target)
+        channel = self._client.get_partial_messageable(int(channel_id))
+        ids = await self._send(channel, message, what=f"post to channel {channel_id}")
+        return PostedMessage(
+            platform=PLATFORM, channel_id=channel_id, message_id=ID_SEPARATOR.join(ids)
+        )
+
+    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+        if user.platform != PLATFORM or not user.user_id.isdigit():
+            raise DeliveryError(
+                f"{user.name} is not a Discord member", permanent=True, reason="not_found"
+            )
+        if user.is_bot:
+            raise DeliveryError(
+                f"{user.name} is a bot and takes no DMs", permanent=True, reason="bot"
+            )
+        what = f"DM to user {user.user_id}"
+        try:
+            channel = await self._client.create_dm(discord.Object(id=int(user.user_id)))
+        except _DELIVERY_FAILURES as error:
+            raise delivery_error(error, what=what) from error
+        ids = await self._send(channel, message, what=what)
+        return PostedMessage(
+            platform=PLATFORM, channel_id=str(channel.id), message_id=ID_SEPARATOR.join(ids)
+        )
+
+    async def delete(self, *, posted: PostedMessage) -> None:
+        for message_id in posted.message_id.split(ID_SEPARATOR):
+            try:
+                await self._client.http.delete_message(int(posted.channel_id), int(message_id))
+            except discord.NotFound:
+                log.info(
+                    "message already gone",
+                    extra={"channel": posted.channel_id, "message": message_id},
+                )
+            except _DELIVERY_FAILURES as error:
+                raise delivery_error(error, what=f"delete message {message_id}") from error
+
+    async def list_members(self) -> list[UserRef]:
+        """Human members of the configured guilds (or every guild the bot is in).
+
+        Listing needs the privileged Server Members intent (DISCORD_MEMBERS_INTENT).
+        Without it, or when Discord refuses, the members the bot has seen (from the
+        database) are used instead, and a warning says so.
+        """
+        guild_ids = self._settings.guild_ids or tuple(guild.id for guild in self._client.guilds)
+        if not self._settings.discord_members_intent:
+            log.warning(
+                "DISCORD_MEMBERS_INTENT is off: using members known from the database",
+                extra={"guilds": list(guild_ids)},
+            )
+            return await self._known_members(guild_ids)
+        members: list[UserRef] = []
+        for guild_id in guild_ids:
+            try:
+                members.extend(await self._fetch_guild_members(guild_id))
+            except _DELIVERY_FAILURES as error:
+                log.warning(
+                    "could not list guild members: using members known from the database",
+                    extra={"guild": guild_id, "error": str(error)},
+                )
+                members.extend(await self._known_members((guild_id,)))
+        return members
+
+    def _channel_for(self, target: ChannelTarget) -> str:
+        configured = (
+            self._settings.channel_ids.get(target.purpose.value) if target.purpose else None
+        )
+        channel_id = target.channel_id or configured or target.fallback_channel_id
+        if not channel_id or not channel_id.isdigit():
+            raise DeliveryError(
+                f"no Discord channel to post to (purpose {target.purpose})",
+                permanent=True,
+                reason="no_channel",
+            )
+        return channel_id
+
+    async def _send(
+        self, channel: discord.abc.Messageable, message: Message, *, what: str
+    ) -> list[str]:
+        ids: list[str] = []
+        for chunk in render_chunks(message):
+            try:
+                sent = await channel.send(chunk.content, allowed_mentions=chunk.allowed_mentions)
+            except _DELIVERY_FAILURES as error:
+                raise delivery_error(error, what=what) from error
+            ids.append(str(sent.id))
+        return ids
+
+    async def _fetch_guild_members(self, guild_id: int) -> list[UserRef]:
+        members: list[UserRef] = []
+        after: int | None = None
+        while True:
+            page = await self._client.http.get_members(guild_id, MEMBERS_PAGE, after)
+            members.extend(_member_ref(payload, guild_id=guild_id) for payload in page)
+            if len(page) < MEMBERS_PAGE:
+                break
+            after = int(page[-1]["user"]["id"])
+        return [member for member in members if not member.is_bot]
+
+    async def _known_members(self, guild_ids: Sequence[int]) -> list[UserRef]:
+        query = select(Member).where(Member.platform == PLATFORM, Member.is_bot.is_(False))
+        if guild_ids:
+            query = query.where(Member.workspace_id.in_([str(g) for g in guild_ids]))
+        try:
+            async with self._database.session() as session:
+                return [member.ref() for member in await session.scalars(query.order_by(Member.id))]
+        except StorageUnavailable:
+            log.warning("database unavailable: no members to list")
+            return []
+
+
+def _member_ref(payload: dict, *, guild_id: int) -> UserRef:
+    user = payload["user"]
+    name = payload.get("nick") or user.get("global_name") or user.get("username") or user["id"]
+    return UserRef(
+        platform=PLATFORM,
+        workspace_id=str(guild_id),
+        user_id=str(user["id"]),
+        display_name=name,
+        is_bot=bool(user.get("bot", False)),
+    )

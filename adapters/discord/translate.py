@@ -1,0 +1,217 @@
+"""Discord interactions and messages -> neutral Requests.
+
+Only translation lives here: which command a member ran, who they named, and
+whether they are staff. What the command means is the core's business.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import discord
+
+from bot.requests import Mention, MentionKind, Request, UserRef, mention_token, strip_control_chars
+
+PLATFORM = "discord"
+DM_WORKSPACE = "dm"
+
+#: Everything in member text that Discord would treat as a mention.
+_MENTION = re.compile(
+    r"<@!?(?P<user>\d+)>|<@&(?P<role>\d+)>|<#(?P<channel>\d+)>|@(?P<crowd>everyone|here)\b"
+)
+
+#: A command argument: member text, or an object Discord resolved from a typed option.
+Part = str | discord.abc.User | discord.Role | None
+UserLookup = Callable[[int], discord.abc.User | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a command or message came from, independent of its kind."""
+
+    delivery_id: str
+    guild_id: int | None
+    channel_id: int | None
+    author: discord.abc.User
+
+    @property
+    def workspace_id(self) -> str:
+        return workspace_for(self.guild_id)
+
+
+def workspace_for(guild_id: int | None) -> str:
+    """The neutral workspace id: the guild id, or ``"dm"`` for direct messages."""
+    return str(guild_id) if guild_id is not None else DM_WORKSPACE
+
+
+def user_ref(user: discord.abc.User, *, workspace_id: str) -> UserRef:
+    """A neutral reference to a Discord user; identity is the numeric id, never the name."""
+    return UserRef(
+        platform=PLATFORM,
+        workspace_id=workspace_id,
+        user_id=str(user.id),
+        display_name=user.display_name,
+        is_bot=bool(user.bot),
+    )
+
+
+def role_ids_of(user: discord.abc.User) -> frozenset[str]:
+    """The role ids a guild member holds (empty for users outside a guild)."""
+    if not isinstance(user, discord.Member):
+        return frozenset()
+    # Member.roles resolves ids through the guild's role cache, which is empty for
+    # guilds the client has not received over the gateway; the ids are always there.
+    return frozenset(str(role_id) for role_id in user._roles)
+
+
+def is_staff(user: discord.abc.User, staff_role_ids: frozenset[str]) -> bool:
+    return bool(staff_role_ids and role_ids_of(user) & staff_role_ids)
+
+
+class _MentionCollector:
+    """Builds ``Request.text`` and ``Request.mentions`` together, keeping indexes in step."""
+
+    def __init__(self, *, workspace_id: str, lookup: UserLookup) -> None:
+        self.workspace_id = workspace_id
+        self.lookup = lookup
+        self.mentions: list[Mention] = []
+
+    def add(self, mention: Mention) -> str:
+        self.mentions.append(mention)
+        return mention_token(len(self.mentions) - 1)
+
+    def add_object(self, value: discord.abc.User | discord.Role) -> str:
+        if isinstance(value, discord.Role):
+            return self.add(Mention(kind=MentionKind.GROUP, raw=f"@{value.name}"))
+        user = user_ref(value, workspace_id=self.workspace_id)
+        return self.add(Mention(kind=MentionKind.USER, raw=f"@{user.name}", user=user))
+
+    def decode_text(self, text: str) -> str:
+        """Replace every mention syntax in member text with a mention token."""
+        return _MENTION.sub(self._replace, strip_control_chars(text))
+
+    def _replace(self, match: re.Match[str]) -> str:
+        raw = match.group(0)
+        if match.group("user"):
+            found = self.lookup(int(match.group("user")))
+            if found is None:
+                return self.add(Mention(kind=MentionKind.UNKNOWN_USER, raw=raw))
+            return self.add_object(found)
+        if match.group("role"):
+            return self.add(Mention(kind=MentionKind.GROUP, raw=raw))
+        if match.group("channel"):
+            return self.add(Mention(kind=MentionKind.CHANNEL, raw=raw))
+        return self.add(Mention(kind=MentionKind.EVERYONE, raw=raw))
+
+
+def build_request(
+    *,
+    origin: Origin,
+    command: str,
+    parts: Sequence[Part],
+    staff_role_ids: frozenset[str],
+    lookup: UserLookup,
+    is_direct: bool = False,
+) -> Request:
+    """Assemble a Request from command parts, in the order the member gave them.
+
+    Args:
+        origin: Delivery id, guild, channel and author of the interaction or message.
+        command: The core command name (``ask``, ``kudos``, ``thanks``...).
+        parts: Typed option values; ``None`` (an optional option left empty) is skipped.
+        staff_role_ids: Role ids that make a member staff.
+        lookup: Finds users named as ``<@id>`` inside member text.
+        is_direct: Whether the member wrote to the bot privately.
+    """
+    collector = _MentionCollector(workspace_id=origin.workspace_id, lookup=lookup)
+    pieces: list[str] = []
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, str):
+            decoded = collector.decode_text(part).strip()
+            if decoded:
+                pieces.append(decoded)
+        else:
+            pieces.append(collector.add_object(part))
+    return Request(
+        platform=PLATFORM,
+        workspace_id=origin.workspace_id,
+        channel_id=str(origin.channel_id) if origin.channel_id is not None else None,
+        sender=user_ref(origin.author, workspace_id=origin.workspace_id),
+        command=command,
+        text=" ".join(pieces),
+        mentions=tuple(collector.mentions),
+        delivery_id=origin.delivery_id,
+        is_staff=is_staff(origin.author, staff_role_ids),
+        is_direct=is_direct,
+    )
+
+
+def interaction_origin(interaction: discord.Interaction) -> Origin:
+    """The interaction id is the delivery id: a double-submitted command acts once."""
+    return Origin(
+        delivery_id=str(interaction.id),
+        guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id,
+        author=interaction.user,
+    )
+
+
+def interaction_lookup(interaction: discord.Interaction) -> UserLookup:
+    """Find users named as ``<@id>`` in option text: the guild's members, then the user cache."""
+    guild = interaction.guild
+
+    def lookup(user_id: int) -> discord.abc.User | None:
+        if guild is not None and (member := guild.get_member(user_id)) is not None:
+            return member
+        return interaction.client.get_user(user_id)
+
+    return lookup
+
+
+def translate_message(
+    message: discord.Message, *, bot_user: discord.abc.User, staff_role_ids: frozenset[str]
+) -> Request | None:
+    """A DM to the bot, or a guild message mentioning it, as a question for ``/ask``.
+
+    Returns ``None`` for messages the bot should not answer: its own and other
+    bots' messages, guild messages that do not mention it, and empty questions.
+    """
+    if message.author.bot:
+        return None
+    guild_id = message_guild_id(message)
+    is_direct = guild_id is None
+    if not is_direct and not any(user.id == bot_user.id for user in message.mentions):
+        return None
+    own_mention = re.compile(rf"<@!?{bot_user.id}>")
+    question = own_mention.sub(" ", message.content).strip()
+    if not question:
+        return None
+    known = {user.id: user for user in _mentioned(message.mentions, exclude=bot_user.id)}
+    return build_request(
+        origin=Origin(
+            delivery_id=str(message.id),
+            guild_id=guild_id,
+            channel_id=message.channel.id,
+            author=message.author,
+        ),
+        command="ask",
+        parts=[question],
+        staff_role_ids=staff_role_ids,
+        lookup=known.get,
+        is_direct=is_direct,
+    )
+
+
+def message_guild_id(message: discord.Message) -> int | None:
+    """The message's guild id, also for guilds not (yet) in the client's cache."""
+    if message.guild is not None:
+        return message.guild.id
+    return getattr(message.channel, "guild_id", None)
+
+
+def _mentioned(users: Iterable[discord.abc.User], *, exclude: int) -> list[discord.abc.User]:
+    return [user for user in users if user.id != exclude]

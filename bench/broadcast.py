@@ -1,0 +1,313 @@
+"""Benchmark: a DM broadcast through the Slack adapter to a rate-limited, flaky fake Slack.
+
+The fake Slack answers ``chat.postMessage`` beyond ``--rate`` per second with 429 and
+``Retry-After``, and fails ``--failure-rate`` of the calls with 500. A few members are
+deactivated after the audience was fixed, so their DMs fail permanently. The baseline
+is the bound the rate limit allows: ``recipients / rate`` seconds.
+
+Runs: SQLite with one dispatcher; PostgreSQL (``TEST_DATABASE_URL`` or
+``BENCH_DATABASE_URL``) with one dispatcher and with two dispatcher processes.
+
+Prints a table; exits 1 on any duplicate or miss (never on a time)::
+
+    .venv/bin/python bench/broadcast.py [--recipients 5000] [--rate 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select, text
+
+from adapters.slack.client import build_client
+from adapters.slack.sender import SlackSender
+from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
+from bot.broadcasts.parsing import DraftRequest
+from bot.broadcasts.service import BroadcastService
+from bot.clock import SystemClock
+from bot.requests import Request, UserRef
+from bot.storage import Database
+from bot.storage.models import BroadcastDelivery, Member
+from tests.fakes.fake_slack import TEAM_ID, FakeSlack, FakeUser
+
+TOKEN = "xoxb-bench"
+STAFF_ID = "USTAFF"
+#: Pace a little under the limit: the fake counts 1-second windows and the client's
+#: own 500-retries are extra calls.
+PACING = 0.95
+DEACTIVATED = 5
+
+
+@dataclass
+class Row:
+    backend: str
+    dispatchers: int
+    recipients: int
+    seconds: float
+    bound: float
+    sent: int
+    permanent: int
+    duplicates: int
+    misses: int
+    http_429: int
+    http_500: int
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.bound
+
+
+def make_users(count: int) -> list[FakeUser]:
+    users = [FakeUser(STAFF_ID, "staff")]
+    users += [FakeUser(f"U{index:05d}", f"member{index}") for index in range(count - 1)]
+    return users
+
+
+def policy(rate: float, dispatchers: int) -> DispatchPolicy:
+    return DispatchPolicy(max_per_second=rate * PACING / dispatchers, concurrency=16)
+
+
+async def schedule(database: Database, fake: FakeSlack) -> int:
+    """Sync the directory and confirm one DM broadcast to everyone; returns its id."""
+    sender = SlackSender(
+        client=build_client(token=TOKEN, base_url=fake.api_url), workspace_id=TEAM_ID
+    )
+    service = BroadcastService(database=database, outbound=sender, zone=ZoneInfo("America/Chicago"))
+    staff = UserRef("slack", TEAM_ID, STAFF_ID, "staff")
+    request = Request(
+        platform="slack",
+        workspace_id=TEAM_ID,
+        channel_id="C1",
+        sender=staff,
+        command="broadcast",
+        is_staff=True,
+    )
+    draft = DraftRequest(
+        to_dm=True,
+        channel_id=None,
+        local_day=None,
+        local_time=None,
+        text="Ballots need membership by January 31.",
+    )
+    now = SystemClock().now()
+    created = await service.create_draft(request=request, draft=draft, now=now)
+    confirmed = await service.confirm(request=request, broadcast_id=created.broadcast.id, now=now)
+    return confirmed.audience_size
+
+
+async def dispatch(
+    url: str, schema: str | None, api_url: str, rate: float, dispatchers: int, name: str
+) -> None:
+    database = Database(url=url, schema=schema)
+    sender = SlackSender(client=build_client(token=TOKEN, base_url=api_url), workspace_id=TEAM_ID)
+    worker = Dispatcher(
+        database=database,
+        outbound=sender,
+        clock=SystemClock(),
+        worker_id=name,
+        policy=policy(rate, dispatchers),
+    )
+    try:
+        await worker.drain(wait_for_retries=True)
+    finally:
+        await database.dispose()
+
+
+def quiet_logs() -> None:
+    # Every 429/500 is logged by the adapter; the table is the output here.
+    logging.basicConfig(level=logging.ERROR)
+
+
+def dispatch_process(
+    url: str, schema: str | None, api_url: str, rate: float, dispatchers: int, name: str
+) -> None:
+    quiet_logs()
+    asyncio.run(dispatch(url, schema, api_url, rate, dispatchers, name))
+
+
+async def check(database: Database, fake: FakeSlack, audience: int) -> tuple[int, int, int, int]:
+    """(sent, permanent failures, duplicates, misses) from the fake's log and the database."""
+    delivered = Counter(
+        str(call.params.get("channel")) for call in fake.delivered("chat.postMessage")
+    )
+    async with database.session() as session:
+        rows = list(
+            await session.execute(
+                select(
+                    Member.user_id, BroadcastDelivery.status, BroadcastDelivery.failure_reason
+                ).join(Member, Member.id == BroadcastDelivery.member_id)
+            )
+        )
+    failed = {user for user, status, reason in rows if status == "failed" and reason}
+    duplicates = sum(count - 1 for count in delivered.values() if count > 1)
+    misses = sum(
+        1 for user, _, _ in rows if delivered.get("D" + user, 0) == 0 and user not in failed
+    )
+    misses += max(0, audience - len(rows))
+    sent = sum(1 for _, status, _ in rows if status == "sent")
+    return sent, len(failed), duplicates, misses
+
+
+async def run_case(
+    backend: str, url: str, dispatchers: int, recipients: int, rate: float, failure_rate: float
+) -> Row:
+    schema = None
+    if backend == "postgresql":
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        admin = Database(url=url)
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    database = Database(url=url, schema=schema)
+    fake = FakeSlack(
+        users=make_users(recipients), rate_limit_per_second=rate, failure_rate=failure_rate
+    ).start()
+    try:
+        await database.upgrade()
+        audience = await schedule(database, fake)
+        for user_id in [f"U{index:05d}" for index in range(DEACTIVATED)]:
+            fake._users[user_id].deleted = True  # left the workspace after the audience was fixed
+        fake.clear()
+        start = time.perf_counter()
+        if dispatchers == 1:
+            await dispatch(url, schema, fake.api_url, rate, 1, "bench-1")
+        else:
+            context = multiprocessing.get_context("spawn")
+            processes = [
+                context.Process(
+                    target=dispatch_process,
+                    args=(url, schema, fake.api_url, rate, dispatchers, f"bench-{n}"),
+                )
+                for n in range(dispatchers)
+            ]
+            for process in processes:
+                process.start()
+            for process in processes:
+                process.join()
+        seconds = time.perf_counter() - start
+        sent, permanent, duplicates, misses = await check(database, fake, audience)
+        statuses = Counter(call.status for call in fake.calls("chat.postMessage"))
+        return Row(
+            backend,
+            dispatchers,
+            audience,
+            seconds,
+            audience / rate,
+            sent,
+            permanent,
+            duplicates,
+            misses,
+            statuses[429],
+            statuses[500],
+        )
+    finally:
+        fake.stop()
+        await database.dispose()
+        if schema is not None:
+            async with admin.engine.begin() as conn:
+                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            await admin.dispose()
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (
+        "backend",
+        "dispatchers",
+        "recipients",
+        "seconds",
+        "bound s",
+        "ratio",
+        "sent",
+        "permanent failures",
+        "duplicates",
+        "misses",
+        "429s",
+        "500s",
+    )
+    lines = [header] + [
+        (
+            r.backend,
+            str(r.dispatchers),
+            str(r.recipients),
+            f"{r.seconds:.1f}",
+            f"{r.bound:.1f}",
+            f"{r.ratio:.2f}x",
+            str(r.sent),
+            str(r.permanent),
+            str(r.duplicates),
+            str(r.misses),
+            str(r.http_429),
+            str(r.http_500),
+        )
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for index, line in enumerate(lines):
+        print(
+            "| "
+            + " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+            + " |"
+        )
+        if index == 0:
+            print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
+
+
+async def main(args: argparse.Namespace) -> int:
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        rows.append(
+            await run_case("sqlite", sqlite_url, 1, args.recipients, args.rate, args.failure_rate)
+        )
+        print_progress(rows[-1])
+    pg_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if pg_url:
+        for dispatchers in (1, 2):
+            rows.append(
+                await run_case(
+                    "postgresql", pg_url, dispatchers, args.recipients, args.rate, args.failure_rate
+                )
+            )
+            print_progress(rows[-1])
+    else:
+        print("PostgreSQL skipped: set TEST_DATABASE_URL or BENCH_DATABASE_URL", file=sys.stderr)
+    print(
+        f"\nDM broadcast, fake Slack limit {args.rate:g} msg/s (429 + Retry-After beyond), "
+        f"{args.failure_rate:.0%} 500s, {DEACTIVATED} members deactivated mid-broadcast; "
+        "bound = recipients / rate; target ratio <= 1.15x\n"
+    )
+    print_table(rows)
+    broken = [r for r in rows if r.duplicates or r.misses]
+    if broken:
+        print("\nFAIL: duplicates or misses", file=sys.stderr)
+        return 1
+    return 0
+
+
+def print_progress(row: Row) -> None:
+    print(
+        f"{row.backend} x{row.dispatchers}: {row.seconds:.1f}s (bound {row.bound:.1f}s)",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    quiet_logs()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipients", type=int, default=5000)
+    parser.add_argument("--rate", type=float, default=100.0, help="fake Slack messages per second")
+    parser.add_argument("--failure-rate", type=float, default=0.01, help="fraction of 500s")
+    sys.exit(asyncio.run(main(parser.parse_args())))

@@ -1,0 +1,301 @@
+"""Benchmark the answer engine against a plain BM25 baseline, in one run.
+
+Run: ``.venv/bin/python bench/qa.py`` (``--tune`` also sweeps the threshold
+over tests/core/paraphrases.yaml; ``--rounds N`` repeats timing rounds).
+
+Both systems answer the dev questions (shared/qa/dev.yaml, each with its own
+``today``) on the shipped knowledge file and on a synthetic 2,000-entry file
+(the real entries plus deterministic filler), and we time every question.
+
+Baseline: ``rank_bm25.BM25Okapi`` over each entry's title + questions + answer
+(lower-cased word tokens), answering with the top entry's text. It abstains
+below a BM25 score threshold tuned on the same paraphrase file as the engine
+(never on the dev set), so the abstain column compares like with like.
+
+Exit status is non-zero only on a correctness failure (a file that does not
+load, an engine that crashes), never because of a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rank_bm25 import BM25Okapi  # noqa: E402
+
+from bot.answers import AnswerEngine  # noqa: E402
+from bot.answers.engine import DEFAULT_THRESHOLD  # noqa: E402
+from bot.answers.wording import entry_text  # noqa: E402
+from bot.knowledge import Entry, Knowledge, load_knowledge  # noqa: E402
+
+KNOWLEDGE = ROOT / "data" / "knowledge.yaml"
+DEV_SET = ROOT.parent / "shared" / "qa" / "dev.yaml"
+PARAPHRASES = ROOT / "tests" / "core" / "paraphrases.yaml"
+SYNTHETIC_SIZE = 2000
+SEED = 20240229
+
+Answerer = Callable[[str, dt.date], tuple[bool, str, str | None]]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Accuracy and timing of one system on one knowledge file."""
+
+    system: str
+    knowledge: str
+    correct: int
+    total: int
+    abstain_correct: int
+    abstain_total: int
+    median_ms: float
+    p99_ms: float
+
+
+# ------------------------------------------------------------------ systems
+def engine_answerer(knowledge: Knowledge, threshold: float | None = None) -> Answerer:
+    """The real engine as (question, today) -> (answered, text, entry id)."""
+    engine = AnswerEngine(knowledge=knowledge, threshold=threshold)
+
+    def answer(question: str, today: dt.date) -> tuple[bool, str, str | None]:
+        result = engine.answer(question, today=today)
+        return result.answered, result.text, (result.sources[0] if result.sources else None)
+
+    return answer
+
+
+_WORD = re.compile(r"[a-z0-9#]+")
+
+
+def _bm25_tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+class Bm25Baseline:
+    """Plain BM25 over title + questions + answer; abstains below a score."""
+
+    def __init__(self, knowledge: Knowledge, threshold: float = 0.0) -> None:
+        self.threshold = threshold
+        self._entries = knowledge.entries
+        self._texts = [entry_text(entry, knowledge) for entry in knowledge.entries]
+        corpus = [
+            _bm25_tokens(" ".join([entry.title, *entry.questions, entry.answer]))
+            for entry in self._entries
+        ]
+        self._bm25 = BM25Okapi(corpus)
+        self._contact = knowledge.default_contact()
+
+    def best(self, question: str) -> tuple[float, int]:
+        scores = self._bm25.get_scores(_bm25_tokens(question))
+        index = max(range(len(scores)), key=scores.__getitem__)
+        return float(scores[index]), index
+
+    def __call__(self, question: str, today: dt.date) -> tuple[bool, str, str | None]:
+        score, index = self.best(question)
+        if score < self.threshold:
+            return False, f"I don't know; ask {self._contact.name} ({self._contact.email}).", None
+        return True, self._texts[index], self._entries[index].id
+
+
+# ---------------------------------------------------------------- data sets
+def load_dev() -> list[dict]:
+    """The dev questions (each with a `today`, defaulting to the real date)."""
+    items = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))
+    for item in items:
+        item["today"] = item.get("today") or dt.date.today()
+    return items
+
+
+def load_paraphrases() -> dict:
+    return yaml.safe_load(PARAPHRASES.read_text(encoding="utf-8"))
+
+
+def synthetic_knowledge(real: Knowledge, size: int) -> Knowledge:
+    """The real entries plus deterministic filler entries up to ``size``."""
+    rng = random.Random(SEED)
+    vocabulary = sorted(
+        {word for entry in real.entries for word in _bm25_tokens(entry.answer) if len(word) > 3}
+    )
+    filler_words = [
+        f"{a}{b}" for a in ("zor", "mel", "tap", "quin", "bra") for b in vocabulary[:80]
+    ]
+    pool = vocabulary + filler_words
+    extra = []
+    for number in range(size - len(real.entries)):
+        words = rng.sample(pool, 40)
+        extra.append(
+            Entry(
+                id=f"filler-{number}",
+                title=" ".join(words[:4]).capitalize(),
+                questions=[
+                    f"What about {' '.join(words[4:8])}?",
+                    f"How do I {' '.join(words[8:12])}?",
+                ],
+                keywords=words[12:15],
+                answer=" ".join(words[15:]) + ".",
+            )
+        )
+    return real.model_copy(update={"entries": [*real.entries, *extra]})
+
+
+# ------------------------------------------------------------------ scoring
+def dev_correct(item: dict, answered: bool, text: str, contact_email: str) -> bool:
+    """The dev set's rule: every regex matches and answered, or an abstention naming a contact."""
+    if item.get("expect_abstain"):
+        return not answered and contact_email.lower() in text.lower()
+    return answered and all(re.search(pattern, text, re.I) for pattern in item["expect"])
+
+
+def evaluate(name: str, label: str, answerer: Answerer, dev: list[dict], email: str, rounds: int):
+    correct = abstain_correct = 0
+    abstain_total = sum(1 for item in dev if item.get("expect_abstain"))
+    timings: list[float] = []
+    for round_number in range(rounds):
+        for item in dev:
+            start = time.perf_counter()
+            answered, text, _ = answerer(item["q"], item["today"])
+            timings.append((time.perf_counter() - start) * 1000)
+            if round_number == 0:
+                good = dev_correct(item, answered, text, email)
+                correct += good
+                abstain_correct += good and bool(item.get("expect_abstain"))
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    return Result(
+        name,
+        label,
+        correct,
+        len(dev),
+        abstain_correct,
+        abstain_total,
+        statistics.median(timings),
+        p99,
+    )
+
+
+def paraphrase_accuracy(answerer: Answerer, paraphrases: dict) -> tuple[int, int, int, int]:
+    """(in-scope right, in-scope total, out-of-scope abstained, out-of-scope total)."""
+    right = 0
+    for item in paraphrases["in_scope"]:
+        today = item.get("today") or dt.date(2021, 1, 1)
+        answered, _, source = answerer(item["q"], today)
+        if item.get("calendar"):
+            right += answered
+        else:
+            right += answered and source == item["entry"]
+    abstained = sum(
+        not answerer(question, dt.date(2021, 1, 1))[0] for question in paraphrases["out_of_scope"]
+    )
+    return right, len(paraphrases["in_scope"]), abstained, len(paraphrases["out_of_scope"])
+
+
+def tune(knowledge: Knowledge, paraphrases: dict) -> None:
+    """Print paraphrase accuracy over a sweep of thresholds (engine and baseline)."""
+    print("\n### Threshold sweep on tests/core/paraphrases.yaml\n")
+    print("| engine threshold | in-scope right | out-of-scope abstained | total |")
+    print("|---|---|---|---|")
+    for step in range(20, 66, 2):
+        threshold = step / 100
+        scores = paraphrase_accuracy(engine_answerer(knowledge, threshold), paraphrases)
+        print(f"| {threshold:.2f} | {scores[0]}/{scores[1]} | {scores[2]}/{scores[3]} "
+              f"| {scores[0] + scores[2]} |")  # fmt: skip
+    print("\n| BM25 threshold | in-scope right | out-of-scope abstained | total |")
+    print("|---|---|---|---|")
+    for threshold in (0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0):
+        scores = paraphrase_accuracy(Bm25Baseline(knowledge, threshold), paraphrases)
+        print(f"| {threshold:.1f} | {scores[0]}/{scores[1]} | {scores[2]}/{scores[3]} "
+              f"| {scores[0] + scores[2]} |")  # fmt: skip
+
+
+def tuned_bm25_threshold(knowledge: Knowledge, paraphrases: dict) -> float:
+    """The BM25 abstain threshold that does best on the paraphrases (not the dev set)."""
+    best = (-1, 0.0)
+    for tenth in range(0, 200, 5):
+        threshold = tenth / 10
+        right, _, abstained, _ = paraphrase_accuracy(
+            Bm25Baseline(knowledge, threshold), paraphrases
+        )
+        best = max(best, (right + abstained, -threshold))
+    return -best[1]
+
+
+# -------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tune", action="store_true", help="sweep thresholds on paraphrases")
+    parser.add_argument("--rounds", type=int, default=5, help="timing rounds per question")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    try:
+        shipped = load_knowledge(KNOWLEDGE)
+    except Exception as error:
+        print(f"FAILED to load the knowledge file: {error}", file=sys.stderr)
+        return 1
+    load_ms = (time.perf_counter() - started) * 1000
+    dev = load_dev()
+    paraphrases = load_paraphrases()
+    email = shipped.default_contact().email or ""
+    synthetic = synthetic_knowledge(shipped, SYNTHETIC_SIZE)
+    bm25_threshold = tuned_bm25_threshold(shipped, paraphrases)
+
+    results: list[Result] = []
+    for label, knowledge in (("shipped", shipped), (f"synthetic {SYNTHETIC_SIZE}", synthetic)):
+        size = f"{label} ({len(knowledge.entries)} entries)"
+        build = time.perf_counter()
+        engine = engine_answerer(knowledge)
+        build_ms = (time.perf_counter() - build) * 1000
+        baseline = Bm25Baseline(knowledge, bm25_threshold)
+        results.append(evaluate("memberbot engine", size, engine, dev, email, args.rounds))
+        results.append(evaluate("BM25 baseline", size, baseline, dev, email, args.rounds))
+        print(f"engine index build on {size}: {build_ms:.1f} ms")
+    print(
+        f"knowledge file load: {load_ms:.1f} ms; BM25 abstain threshold (tuned): {bm25_threshold}"
+    )
+    print_table(results)
+
+    engine_para = paraphrase_accuracy(engine_answerer(shipped), paraphrases)
+    bm25_para = paraphrase_accuracy(Bm25Baseline(shipped, bm25_threshold), paraphrases)
+    print(f"\nParaphrases (threshold {DEFAULT_THRESHOLD}): engine in-scope "
+          f"{engine_para[0]}/{engine_para[1]}, out-of-scope abstained "
+          f"{engine_para[2]}/{engine_para[3]}; BM25 in-scope {bm25_para[0]}/{bm25_para[1]}, "
+          f"out-of-scope abstained {bm25_para[2]}/{bm25_para[3]}")  # fmt: skip
+    if args.tune:
+        tune(shipped, paraphrases)
+    return 0
+
+
+def print_table(results: list[Result]) -> None:
+    columns = "system knowledge accuracy abstain_correct median-ms p99-ms ratio-vs-baseline"
+    print(
+        "\n| "
+        + " | ".join(name.replace("-", " ").replace("_", "-") for name in columns.split())
+        + " |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    baselines = {result.knowledge: result for result in results if result.system.startswith("BM25")}
+    for result in results:
+        base = baselines[result.knowledge]
+        ratio = result.median_ms / base.median_ms if base.median_ms else float("nan")
+        print(
+            f"| {result.system} | {result.knowledge} | "
+            f"{result.correct}/{result.total} ({100 * result.correct / result.total:.0f}%) | "
+            f"{result.abstain_correct}/{result.abstain_total} | {result.median_ms:.3f} | "
+            f"{result.p99_ms:.3f} | {ratio:.2f}x |"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""Answers to calendar questions ("what's due this week?", "is it too late?").
+
+Each handler returns None when the question turns out not to be about the
+calendar after all (for example "what's the weather tomorrow?": a period but
+no deadline topic), so the engine falls back to its normal search, which will
+abstain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.answers.date_questions import DateQuestion
+from bot.answers.dates import (
+    days_until,
+    deadlines_between,
+    format_when,
+    relative_day,
+    sort_key,
+    upcoming_deadlines,
+)
+from bot.answers.index import CoverageIndex, Document
+from bot.answers.wording import contact_phrase, dated_bullet, passed_sentence
+from bot.knowledge.schema import Deadline, Knowledge
+
+#: A deadline must cover this much of a question's topic to be "the one meant".
+TOPIC_MATCH = 0.4
+#: Deadlines scoring within this of the best are the same topic (e.g. yearly rounds).
+SAME_TOPIC_MARGIN = 0.12
+UPCOMING_LIMIT = 5
+_SINGLE_NEXT = re.compile(r"\bnext (deadline|event|date|thing)\b|\bwhat'?s next\b")
+
+
+@dataclass(frozen=True)
+class CalendarReply:
+    """Text and the deadline ids it is based on."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+class CalendarAnswers:
+    """Answers date questions from the knowledge file's deadlines."""
+
+    def __init__(self, knowledge: Knowledge, index: CoverageIndex, entry_index: CoverageIndex):
+        """Keep the deadlines and an index to match a question's topic against them."""
+        self._knowledge = knowledge
+        self._zone = knowledge.organisation.zone
+        self._index = index
+        self._entry_index = entry_index
+        self._by_id = {item.id: item for item in knowledge.deadlines}
+
+    @staticmethod
+    def documents(knowledge: Knowledge) -> list[Document]:
+        """Searchable text for each deadline: its own words plus its entry's phrasings."""
+        documents = []
+        for item in knowledge.deadlines:
+            entry = knowledge.entry(item.entry) if item.entry else None
+            phrasings = (item.title, *(entry.questions if entry else ()))
+            documents.append(
+                Document(
+                    key=item.id,
+                    phrasings=phrasings,
+                    title=item.title,
+                    keywords=tuple(entry.keywords) if entry else (),
+                    body=" ".join([item.description, entry.title if entry else ""]),
+                )
+            )
+        return documents
+
+    def reply(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
+        """Answer a parsed date question, or None to let the normal search handle it."""
+        handler = {
+            "days_until": self._days_until,
+            "too_late": self._too_late,
+            "window": self._window,
+            "upcoming": self._upcoming,
+            "on_date": self._on_date,
+        }[question.kind]
+        return handler(question, folded, today)
+
+    def topic_deadlines(self, topic: str, today: dt.date) -> list[Deadline]:
+        """Deadlines the topic is about, the most relevant (by date) first."""
+        hits = [hit for hit in self._index.search(topic, limit=8) if hit.score >= TOPIC_MATCH]
+        if not hits:
+            return []
+        best = hits[0].score
+        same = [self._by_id[hit.key] for hit in hits if hit.score >= best - SAME_TOPIC_MARGIN]
+        upcoming = sorted((item for item in same if not item.has_passed(today)), key=sort_key)
+        passed = sorted((item for item in same if item.has_passed(today)), key=sort_key)
+        return upcoming + passed[::-1]
+
+    def _days_until(self, question: DateQuestion, folded: str, today: dt.date):
+        matches = self.topic_deadlines(question.topic, today)
+        if not matches:
+            return None
+        item = matches[0]
+        days = days_until(item.date, today)
+        when = format_when(item, self._zone)
+        title = item.title.rstrip(".")
+        if days > 0:
+            unit = "day" if days == 1 else "days"
+            text = f"**{days} {unit}** to go: {title} is on **{when}**."
+        elif days == 0:
+            text = f"It's **today**: {title}, **{when}**."
+        else:
+            text = f"That date has passed: {passed_sentence(item, today=today, zone=self._zone)}"
+        return CalendarReply(text, (item.id,))
+
+    def _too_late(self, question: DateQuestion, folded: str, today: dt.date):
+        matches = self.topic_deadlines(question.topic, today)
+        if not matches:
+            return None
+        item = matches[0]
+        if item.has_passed(today):
+            contact = self._knowledge.default_contact()
+            text = (
+                f"I'm afraid so: {passed_sentence(item, today=today, zone=self._zone)}"
+                f"\n\nFor what comes next, ask {contact_phrase(contact)}."
+            )
+        elif item.date == today:
+            when = format_when(item, self._zone)
+            text = f"Not yet, but it's **today**: {item.title.rstrip('.')}, **{when}**."
+        else:
+            text = (
+                f"No, there's still time: {item.title.rstrip('.')} is on "
+                f"**{format_when(item, self._zone)}** ({relative_day(item.date, today)})."
+            )
+        return CalendarReply(text, (item.id,))
+
+    def _window(self, question: DateQuestion, folded: str, today: dt.date):
+        assert question.first is not None and question.last is not None
+        items = self._filter_by_topic(
+            question.topic, deadlines_between(self._knowledge, question.first, question.last), today
+        )
+        if items is None:
+            return None
+        if items:
+            text = f"Here's what's on the calendar {question.period}:\n" + self._bullets(
+                items, today
+            )
+            return CalendarReply(text, tuple(item.id for item in items))
+        text = f"Nothing is due {question.period}."
+        later = [item for item in self._knowledge.deadlines if item.date > question.last]
+        if later:
+            following = min(later, key=sort_key)
+            text += "\n\nThe next date after that:\n" + self._bullets([following], today)
+            return CalendarReply(text, (following.id,))
+        return CalendarReply(text, ())
+
+    def _upcoming(self, question: DateQuestion, folded: str, today: dt.date):
+        every = upcoming_deadlines(self._knowledge, today=today, limit=len(self._by_id))
+        items = self._filter_by_topic(question.topic, every, today)
+        if items is None:
+            return None
+        if _SINGLE_NEXT.search(folded) and items:
+            if "deadline" in folded and "event" not in folded:
+                # "next deadline" means something due, not the next social event
+                items = [item for item in items if item.kind == "deadline"] or items
+            items = [item for item in items if item.date == items[0].date]
+        items = items[:UPCOMING_LIMIT]
+        if items:
+            text = "Coming up:\n" + self._bullets(items, today)
+            return CalendarReply(text, tuple(item.id for item in items))
+        contact = self._knowledge.default_contact()
+        text = (
+            "Nothing is coming up in my calendar right now. "
+            f"For news of the next dates, ask {contact_phrase(contact)}."
+        )
+        past = sorted((item for item in self._knowledge.deadlines), key=sort_key)
+        if past:
+            text += "\n\nThe most recent date was:\n" + self._bullets([past[-1]], today)
+        return CalendarReply(text, ())
+
+    def _on_date(self, question: DateQuestion, folded: str, today: dt.date):
+        assert question.month_day is not None
+        month, day = question.month_day
+        same_day = [
+            item
+            for item in self._knowledge.deadlines
+            if (item.date.month, item.date.day) == (month, day)
+            and (question.year is None or item.date.year == question.year)
+        ]
+        items = _nearest_year(same_day, today)
+        wanted = self._filter_by_topic(question.topic, items, today)
+        if wanted is None:
+            return None
+        if question.topic and not wanted:
+            meant = self.topic_deadlines(question.topic, today)
+            if meant:
+                item = meant[0]
+                when = format_when(item, self._zone)
+                text = f"Not on that day: {item.title.rstrip('.')} is on **{when}**."
+                return CalendarReply(text, (item.id,))
+        if wanted:
+            return CalendarReply(self._bullets(wanted, today), tuple(item.id for item in wanted))
+        label = dt.date(2024, month, day).strftime("%B ") + str(day)
+        if question.year:
+            label += f", {question.year}"
+        return CalendarReply(f"I have nothing on my calendar for {label}.", ())
+
+    def _filter_by_topic(
+        self, topic: str, items: list[Deadline], today: dt.date
+    ) -> list[Deadline] | None:
+        """Keep the items the topic is about; None when the topic is not a calendar one."""
+        stems = self._analyse(topic)
+        content = [term for term in self._entry_index.query_terms(stems) if term.weight >= 0.5]
+        if not content:
+            return items
+        unknown = sum(1 for term in content if not self._entry_index.knows(term.stem))
+        if 2 * unknown >= len(content):
+            return None  # "when does the pool close tonight": not about our calendar
+        meant = {item.id for item in self.topic_deadlines(topic, today)}
+        if meant:
+            return [item for item in items if item.id in meant]
+        return None if unknown else items
+
+    def _analyse(self, text: str) -> list[str]:
+        return self._index.analyze(text)
+
+    def _bullets(self, items: list[Deadline], today: dt.date) -> str:
+        return "\n".join(dated_bullet(item, today=today, zone=self._zone) for item in items)
+
+
+def _nearest_year(items: list[Deadline], today: dt.date) -> list[Deadline]:
+    """Of items on the same month/day in several years, those of the most relevant year."""
+    if not items:
+        return []
+    upcoming_years = sorted({item.date.year for item in items if item.date >= today})
+    year = upcoming_years[0] if upcoming_years else max(item.date.year for item in items)
+    return sorted((item for item in items if item.date.year == year), key=sort_key)

@@ -1,0 +1,177 @@
+"""Recognise questions about the calendar and the period they ask about.
+
+Kinds of date question (checked in this order):
+
+- ``days_until``: "how many days until the mixer?"
+- ``too_late``: "is it too late to nominate someone?", "can I still apply?"
+- ``window``: a period plus a calendar word: "what's due this week?"
+  ("this week" is the next 7 days, not the calendar week: a member asking on
+  a Wednesday means the coming days, Monday included)
+- ``upcoming``: "what deadlines are coming up?", "next deadline?"
+- ``on_date``: "what happens on February 22?" ("Feb 22", "2/22", "22nd of February")
+
+Every parse also returns the *topic*: the text left once the calendar words
+are removed, used to pick which deadline the member means.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["days_until", "too_late", "window", "upcoming", "on_date"]
+
+_MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+_MONTHS["sept"] = 9
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "fourteen": 14, "fifteen": 15, "twenty": 20,
+    "thirty": 30,
+}  # fmt: skip
+
+_DAYS_UNTIL = re.compile(
+    r"\b(how (many|much) (more )?(days?|weeks?|time)( do i have| are there| is there| left)?"
+    r"( (until|till|til|before|left|to|for))?|how long (until|till|til|before)|"
+    r"how soon is|days? (left|remaining|to go) (until|till|before|for))\b"
+)
+_TOO_LATE = re.compile(
+    r"\b(too late|still (be able to |able to )?(apply|nominate|register|submit|sign up|join|"
+    r"renew|send|give|gift|get|enter|reinstate|go|attend|rsvp)|did i miss|have i missed|"
+    r"i missed|missed the|already (closed|over|passed)|is it (still )?open|still open|"
+    r"past the deadline|(deadline|it) (has )?passed)\b"
+)
+_PERIOD = re.compile(
+    r"\b(today|tonight|tomorrow|this (coming )?week|next week|this month|next month|"
+    r"(in |within )?the (next|coming) (\d+|" + "|".join(_NUMBER_WORDS) + r") (days?|weeks?))\b"
+)
+_CALENDAR_WORD = re.compile(
+    r"\b(due|deadlines?|events?|happen\w*|coming( up)?|upcoming|scheduled?|calendar|"
+    r"going on|anything|what'?s on|closing|close|closes|dates?|expir\w*)\b"
+)
+_UPCOMING = re.compile(
+    r"\b(coming up|upcoming|next (deadline|event|date|thing)s?|what'?s next|"
+    r"(any|what|which) (deadlines|dates|events)|deadlines? (soon|ahead)|"
+    r"(due|happening) soon|key dates)\b"
+)
+_DATE_WORDS = re.compile(
+    r"\b(what|whats|when|is|are|there|anything|any|happens?|happening|going|on|the|due|"
+    r"deadlines?|events?|scheduled?|calendar|coming|up|upcoming|next|soon|how|many|much|days?|"
+    r"weeks?|left|until|till|til|before|to|for|do|i|have|it|too|late|still|can|able|be|"
+    r"missed|miss|did|already|closed|over|passed|open|of|a|an|in|at|this|that|today|tonight|"
+    r"tomorrow|month|remaining|go|time|more|what'?s|whats|key|dates?)\b"
+)
+
+_MONTH_DAY = re.compile(
+    rf"\b(?P<month>{_MONTH_NAMES})\.? (?P<day>\d{{1,2}})(st|nd|rd|th)?\b(,? (?P<year>\d{{4}}))?"
+)
+_DAY_MONTH = re.compile(
+    rf"\b(the )?(?P<day>\d{{1,2}})(st|nd|rd|th)?( of)? (?P<month>{_MONTH_NAMES})\b\.?"
+    rf"(,? (?P<year>\d{{4}}))?"
+)
+_SLASHED = re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})(/(?P<year>\d{4}|\d{2}))?\b")
+_ISO = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")
+
+
+@dataclass(frozen=True)
+class DateQuestion:
+    """What a calendar question asks for."""
+
+    kind: Kind
+    topic: str
+    first: dt.date | None = None
+    last: dt.date | None = None
+    period: str = ""
+    month_day: tuple[int, int] | None = None
+    year: int | None = None
+
+
+def parse_date_question(folded: str, *, today: dt.date) -> DateQuestion | None:
+    """Classify a folded question, or None when it is not about the calendar.
+
+    Args:
+        folded: Question text after :func:`bot.answers.text.fold`.
+        today: Today's date in the organisation's time zone.
+    """
+    without_apostrophes = folded.replace("'", "")  # "what's" -> "whats"
+    text = " ".join(re.sub(r"[?!,;:()\"]", " ", without_apostrophes).split())
+    if _DAYS_UNTIL.search(text):
+        return DateQuestion("days_until", _topic(_DAYS_UNTIL.sub(" ", text)))
+    if _TOO_LATE.search(text):
+        return DateQuestion("too_late", _topic(_TOO_LATE.sub(" ", text)))
+    period = _PERIOD.search(text)
+    if period and _CALENDAR_WORD.search(_PERIOD.sub(" ", text)):
+        first, last, label = _period_dates(period.group(0), today)
+        return DateQuestion("window", _topic(_PERIOD.sub(" ", text)), first, last, label)
+    date_match = _find_month_day(text)
+    if date_match is not None:
+        (month, day, year), rest = date_match
+        return DateQuestion("on_date", _topic(rest), month_day=(month, day), year=year)
+    if _UPCOMING.search(text):
+        return DateQuestion("upcoming", _topic(_UPCOMING.sub(" ", text)))
+    return None
+
+
+def _topic(text: str) -> str:
+    """What is left of a question once calendar words are removed."""
+    return " ".join(_DATE_WORDS.sub(" ", text).split())
+
+
+def _period_dates(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str]:
+    phrase = phrase.strip()
+    if phrase in ("today", "tonight"):
+        return today, today, "today"
+    if phrase == "tomorrow":
+        tomorrow = today + dt.timedelta(days=1)
+        return tomorrow, tomorrow, "tomorrow"
+    if phrase.startswith("this") and phrase.endswith("week"):
+        return today, today + dt.timedelta(days=7), "in the next 7 days"
+    if phrase == "next week":
+        monday = today + dt.timedelta(days=7 - today.weekday())
+        return monday, monday + dt.timedelta(days=6), "next week"
+    if phrase == "this month":
+        last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+        return today, last, f"in the rest of {today:%B %Y}"
+    if phrase == "next month":
+        first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        return first, last, f"in {first:%B %Y}"
+    count, unit = phrase.split()[-2:]
+    number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+    days = number * 7 if unit.startswith("week") else number
+    return today, today + dt.timedelta(days=days), f"in the next {days} days"
+
+
+def _find_month_day(text: str) -> tuple[tuple[int, int, int | None], str] | None:
+    """The first month/day phrase in the text and the text without it."""
+    for pattern in (_ISO, _MONTH_DAY, _DAY_MONTH, _SLASHED):
+        for match in pattern.finditer(text):
+            parsed = _month_day(match)
+            if parsed is not None:
+                return parsed, text[: match.start()] + " " + text[match.end() :]
+    return None
+
+
+def _month_day(match: re.Match[str]) -> tuple[int, int, int | None] | None:
+    month_text = match.group("month")
+    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+    day = int(match.group("day"))
+    year_text = match.group("year")
+    year = int(year_text) if year_text else None
+    if year is not None and year < 100:
+        year += 2000
+    if month is None or not 1 <= month <= 12:
+        return None
+    # February 29 is accepted: it exists in leap years
+    if not 1 <= day <= calendar.monthrange(2024, month)[1]:
+        return None
+    if year is not None and day > calendar.monthrange(year, month)[1]:
+        return None
+    return month, day, year

@@ -1,0 +1,266 @@
+"""Field-weighted coverage index: how much of a question does a document explain?
+
+Each document has phrasings (the ways members ask), a title, keywords and a
+body. A query term found in the phrasings or the title counts far more than
+one found only in the body: matching the *question* field is what makes FAQ
+retrieval work, answer text is full of incidental words.
+
+The score of a document is a number in [0, 1], so it doubles as the
+confidence the engine compares with its threshold:
+
+    query_coverage   = sum(w(t) * idf(t) * strength(t, doc)) / sum(w(t) * idf(t))
+    phrasing_overlap = best share of one stored phrasing's idf mass the query covers
+    score            = 0.7 * query_coverage + 0.3 * phrasing_overlap      (confidence)
+    rank             = query_coverage * (0.6 + 0.4 * phrasing_overlap)   (ordering)
+
+Ranking and confidence differ on purpose (measured on the paraphrase set):
+the product ranks better, the sum separates in-scope from out-of-scope better.
+
+Words unknown to the index keep their (high) idf in the denominator, so a
+question about wifi passwords or flights covers little and is abstained on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.answers import text as text_rules
+from bot.answers.text import is_light
+
+#: How much a term found in each field is worth (summed, capped at 1).
+PHRASING_BASE = 0.55
+PHRASING_SPREAD = 0.25  # extra when the term is in every phrasing, not just one
+TITLE_WEIGHT = 0.45
+KEYWORD_WEIGHT = 0.45
+BODY_WEIGHT = 0.25
+
+LIGHT_TERM_WEIGHT = 0.3
+COVERAGE_SHARE = 0.7
+RANK_COVERAGE_FLOOR = 0.6
+FUZZY_CUTOFF = 0.8  # one edit in five letters, two in ten (transpositions count one)
+FUZZY_MIN_LENGTH = 5
+RERANK_DEPTH = 12
+
+Analyzer = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Document:
+    """Searchable text of one knowledge item."""
+
+    key: str
+    phrasings: tuple[str, ...]
+    title: str = ""
+    keywords: tuple[str, ...] = ()
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A scored document: ``score`` is the confidence, ``rank`` the sort key."""
+
+    key: str
+    score: float
+    coverage: float
+    overlap: float
+    rank: float = 0.0
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One distinct query stem with its weight and idf (after typo correction)."""
+
+    stem: str
+    weight: float
+    idf: float
+    similarity: float = 1.0
+    corrected_from: str | None = None
+
+
+class CoverageIndex:
+    """An inverted index of documents scored by field-weighted coverage."""
+
+    def __init__(self, documents: Sequence[Document], analyze: Analyzer) -> None:
+        """Analyse every document once; searching then only touches postings.
+
+        Args:
+            documents: What to index.
+            analyze: Text -> stems (the same function is used on queries).
+        """
+        self._analyze = analyze
+        self._keys = [document.key for document in documents]
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._phrasings: list[list[tuple[frozenset[str], float]]] = []
+        doc_frequency: dict[str, int] = defaultdict(int)
+        analysed = [self._analyse_document(document) for document in documents]
+        for fields in analysed:
+            for stem in set().union(*(stems for group in fields.values() for stems in group)):
+                doc_frequency[stem] += 1
+        count = max(len(documents), 1)
+        self._idf = {
+            stem: math.log(1 + (count - df + 0.5) / (df + 0.5))
+            for stem, df in doc_frequency.items()
+        }
+        self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
+        for number, (document, fields) in enumerate(zip(documents, analysed, strict=True)):
+            self._add_postings(number, len(document.phrasings), fields)
+            self._phrasings.append(self._phrasing_masses(fields))
+        self._typo_stems = self._typo_vocabulary(documents)
+        self._typo_words = list(self._typo_stems)
+        self._corrections: dict[str, tuple[str, float] | None] = {}  # typo -> (stem, similarity)
+
+    @property
+    def analyze(self) -> Analyzer:
+        """The text -> stems function shared by documents and queries."""
+        return self._analyze
+
+    @property
+    def size(self) -> int:
+        """Number of indexed documents."""
+        return len(self._keys)
+
+    def knows(self, stem: str) -> bool:
+        """True when the stem occurs somewhere in the index."""
+        return stem in self._idf
+
+    def query_terms(self, stems: Sequence[str]) -> list[QueryTerm]:
+        """Distinct weighted terms for some query stems, typos corrected."""
+        terms: list[QueryTerm] = []
+        seen: set[str] = set()
+        for stem in stems:
+            if stem in seen:
+                continue
+            seen.add(stem)
+            weight = LIGHT_TERM_WEIGHT if is_light(stem) else 1.0
+            if stem in self._idf:
+                terms.append(QueryTerm(stem, weight, self._idf[stem]))
+                continue
+            correction = self._correct(stem)
+            if correction is None or correction[0] in seen:
+                terms.append(QueryTerm(stem, weight, self._unknown_idf))
+            else:
+                fixed, similarity = correction
+                seen.add(fixed)
+                terms.append(
+                    QueryTerm(fixed, weight * similarity, self._idf[fixed], similarity, stem)
+                )
+        return terms
+
+    def search(self, text: str, *, limit: int = 5) -> list[Hit]:
+        """Best documents for a free-text query, highest score first."""
+        return self.search_terms(self.query_terms(self._analyze(text)), limit=limit)
+
+    def search_terms(self, terms: Sequence[QueryTerm], *, limit: int = 5) -> list[Hit]:
+        """Best documents for already prepared query terms, highest score first."""
+        total = sum(term.weight * term.idf for term in terms)
+        if total <= 0:
+            return []
+        accumulated: dict[int, float] = defaultdict(float)
+        for term in terms:
+            mass = term.weight * term.idf
+            for number, strength in self._postings.get(term.stem, ()):
+                accumulated[number] += mass * strength
+        if not accumulated:
+            return []
+        depth = max(limit, RERANK_DEPTH)
+        candidates = sorted(accumulated.items(), key=lambda item: item[1], reverse=True)[:depth]
+        query_stems = {term.stem: term for term in terms}
+        hits = [
+            self._hit(number, mass / total, self._overlap(number, query_stems))
+            for number, mass in candidates
+        ]
+        hits.sort(key=lambda hit: hit.rank, reverse=True)
+        return hits[:limit]
+
+    def _hit(self, number: int, coverage: float, overlap: float) -> Hit:
+        score = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * overlap
+        # Ranking lets overlap only scale coverage: a document must explain the
+        # question before resembling a stored phrasing can lift it above another.
+        rank = coverage * (RANK_COVERAGE_FLOOR + (1 - RANK_COVERAGE_FLOOR) * overlap)
+        return Hit(self._keys[number], round(score, 4), round(coverage, 4), round(overlap, 4), rank)
+
+    def _overlap(self, number: int, query_stems: dict[str, QueryTerm]) -> float:
+        """Best share of one phrasing's topic words (question words excluded) the query has."""
+        best = 0.0
+        for stems, mass in self._phrasings[number]:
+            matched = 0.0
+            for stem in stems:
+                term = query_stems.get(stem)
+                if term is not None:
+                    # a typo-corrected term counts a little less than an exact one
+                    matched += self._idf[stem] * term.similarity
+            best = max(best, matched / mass)
+        return best
+
+    def _analyse_document(self, document: Document) -> dict[str, list[set[str]]]:
+        return {
+            "phrasings": [set(self._analyze(text)) for text in document.phrasings],
+            "title": [set(self._analyze(document.title))],
+            "keywords": [set(self._analyze(" ".join(document.keywords)))],
+            "body": [set(self._analyze(document.body))],
+        }
+
+    def _add_postings(self, number: int, phrasing_count: int, fields: dict) -> None:
+        strengths: dict[str, float] = defaultdict(float)
+        phrasing_hits: dict[str, int] = defaultdict(int)
+        for stems in fields["phrasings"]:
+            for stem in stems:
+                phrasing_hits[stem] += 1
+        for stem, hits in phrasing_hits.items():
+            strengths[stem] += PHRASING_BASE + PHRASING_SPREAD * hits / max(phrasing_count, 1)
+        for field, weight in (("title", TITLE_WEIGHT), ("keywords", KEYWORD_WEIGHT)):
+            for stem in fields[field][0]:
+                strengths[stem] += weight
+        for stem in fields["body"][0]:
+            strengths[stem] += BODY_WEIGHT
+        for stem, strength in strengths.items():
+            self._postings[stem].append((number, min(strength, 1.0)))
+
+    def _phrasing_masses(self, fields: dict) -> list[tuple[frozenset[str], float]]:
+        texts = [*fields["phrasings"], fields["title"][0]]
+        # question words are left out: "what is X?" must not match "what is Y?" by "what"
+        topical = [frozenset(stem for stem in stems if not is_light(stem)) for stems in texts]
+        return [(stems, sum(self._idf[stem] for stem in stems)) for stems in topical if stems]
+
+    def _typo_vocabulary(self, documents: Sequence[Document]) -> dict[str, str]:
+        """Known stems and the surface words behind them, each mapped to its stem.
+
+        Typos often break the stemmer ("nominaton" keeps its ending), so a
+        misspelt word is compared with whole words as well as with stems.
+        """
+        vocabulary = {known: known for known in self._idf}
+        for document in documents:
+            text = " ".join(
+                [*document.phrasings, document.title, *document.keywords, document.body]
+            )
+            for word in set(text_rules.words(text_rules.fold(text))):
+                stemmed = text_rules.stem(word)
+                if stemmed in self._idf:
+                    vocabulary.setdefault(word, stemmed)
+        return vocabulary
+
+    def _correct(self, stem: str) -> tuple[str, float] | None:
+        """The closest known stem for a typo, with its similarity in [0, 1]."""
+        if len(stem) < FUZZY_MIN_LENGTH or stem.isdigit():
+            return None
+        if stem not in self._corrections:
+            found = process.extractOne(
+                stem,
+                self._typo_words,
+                scorer=DamerauLevenshtein.normalized_similarity,
+                score_cutoff=FUZZY_CUTOFF,
+            )
+            # people rarely mistype the first letter; requiring it avoids refund -> fund
+            if found is not None and found[0][0] == stem[0]:
+                self._corrections[stem] = (self._typo_stems[found[0]], found[1])
+            else:
+                self._corrections[stem] = None
+            if len(self._corrections) > 50_000:
+                self._corrections.clear()  # bounded memory on a long-running bot
+        return self._corrections[stem]

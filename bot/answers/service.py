@@ -1,0 +1,91 @@
+"""Answering a member's question and remembering the ones the knowledge cannot answer."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+
+from bot.answers.engine import Answer
+from bot.errors import StorageUnavailable, UserError
+from bot.knowledge_store import KnowledgeStore
+from bot.storage import Database
+from bot.storage.models import UnansweredQuestion
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_LENGTH = 1000
+
+
+def normalize_question(question: str) -> str:
+    return re.sub(r"\s+", " ", question.strip().lower())[:500]
+
+
+async def answer_question(
+    *,
+    knowledge: KnowledgeStore,
+    database: Database | None,
+    question: str,
+    today: date,
+    now: datetime,
+    platform: str,
+) -> Answer:
+    """Answer ``question`` as of ``today``; store it when the bot had to abstain.
+
+    A database outage never costs the member their answer: the miss is logged
+    instead of stored.
+    """
+    question = question.strip()
+    if not question:
+        raise UserError(
+            "Ask me a question after the command, for example: "
+            "/ask When do mentoring applications close?"
+        )
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise UserError(
+            f"That question is {len(question):,} characters long; please keep it under "
+            f"{MAX_QUESTION_LENGTH:,} characters."
+        )
+    answer = knowledge.engine.answer(question, today=today)
+    if not answer.answered and database is not None:
+        try:
+            async with database.session() as session:
+                session.add(
+                    UnansweredQuestion(
+                        question=question,
+                        normalized=normalize_question(question),
+                        platform=platform,
+                        score=float(answer.score),
+                        asked_at=now,
+                    )
+                )
+        except StorageUnavailable:
+            log.warning("could not store unanswered question", extra={"question": question})
+    return answer
+
+
+async def most_frequent_unanswered(
+    database: Database, *, limit: int = 100
+) -> list[tuple[str, int, datetime]]:
+    """Unanswered questions grouped by normalised text: (a wording, count, last asked)."""
+    async with database.session() as session:
+        rows = await session.execute(
+            select(
+                UnansweredQuestion.normalized,
+                func.count().label("times"),
+                func.max(UnansweredQuestion.asked_at).label("last_asked"),
+                func.max(UnansweredQuestion.question).label("wording"),
+            )
+            .group_by(UnansweredQuestion.normalized)
+            .order_by(func.count().desc(), func.max(UnansweredQuestion.asked_at).desc())
+            .limit(limit)
+        )
+        return [(row.wording, int(row.times), _as_utc(row.last_asked)) for row in rows]
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    if isinstance(value, str):  # SQLite's max() hands back the stored text
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,66 @@
+"""Rewrite synonyms and acronyms onto one canonical wording.
+
+The knowledge file's ``synonyms:`` section lists groups such as
+``[distinguished service award, dsa]``. Every later term in a group is
+rewritten to the first one, in questions *and* in the indexed knowledge, so
+"DSA" and "Distinguished Service Award" become the same tokens on both sides
+and no weighting tricks are needed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from bot.answers.text import fold
+
+#: What may separate the words of a multi-word term ("e-mail", "equity, diversity").
+_SEPARATORS = r"[\s,\-/&]+"
+
+
+class SynonymRewriter:
+    """Replaces every variant of a synonym group with the group's first term."""
+
+    def __init__(self, groups: Iterable[Sequence[str]]) -> None:
+        """Compile the groups into one regular expression.
+
+        Args:
+            groups: Each group's first term is canonical; the others are variants.
+        """
+        self._canonical: dict[str, str] = {}
+        for group in groups:
+            canonical = _squash(fold(group[0]))
+            for variant in group[1:]:
+                folded = _squash(fold(variant))
+                if folded and folded != canonical:
+                    self._canonical.setdefault(folded, canonical)
+        # longest first, so "national day of racial healing" wins over "racial"
+        variants = sorted(self._canonical, key=len, reverse=True)
+        self._pattern = (
+            re.compile(
+                r"(?<!\w)(" + "|".join(_variant_pattern(v) for v in variants) + r")(?:e?s)?(?!\w)"
+            )
+            if variants
+            else None
+        )
+
+    def rewrite(self, folded: str) -> str:
+        """Rewrite folded text; words outside any group are left alone."""
+        if self._pattern is None:
+            return folded
+        return self._pattern.sub(self._replacement, folded)
+
+    def _replacement(self, match: re.Match[str]) -> str:
+        key = _squash(match.group(1))
+        canonical = self._canonical.get(key)
+        return f" {canonical} " if canonical is not None else match.group(0)
+
+
+def _squash(text: str) -> str:
+    """Collapse runs of spaces and punctuation-like separators to one space."""
+    return " ".join(part for part in re.split(_SEPARATORS, text.strip()) if part)
+
+
+def _variant_pattern(variant: str) -> str:
+    # spaces in a variant match any run of spaces, commas or dashes ("e-mail", "e mail")
+    return _SEPARATORS.join(re.escape(part) for part in variant.split(" "))

@@ -1,0 +1,119 @@
+"""Text normalisation shared by the indexes and the question parser.
+
+Pipeline: fold (drop accents, lower case, straighten quotes) -> synonym
+rewriting (see :mod:`bot.answers.synonyms`) -> tokens -> light stems.
+The stemmer is deliberately crude: it only has to map the forms members
+actually type (``mentors``, ``mentoring``, ``nominations``) onto the same key
+as the knowledge file, in both directions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
+_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
+
+#: Words that carry no topic. Question words are *not* here: "who" and "when"
+#: help pick between entries, so they are kept with a low weight instead.
+_STOPWORD_TEXT = """
+    a about above after again all also am an and any anyone anything are as at be been
+    being but by can could did do does doing dont done for from get got had has have
+    having he her here hers him his i id if im in into is isnt it its itll ive just let
+    lets like me might more most my myself need needs no nor not now of off on once only
+    or other our ours out over own please really same she should so some someone something
+    still such tell than that thats the their theirs them then there theres these they
+    this those through to too u under until up us very want wanna was we were whats
+    whether which while will with would yet you youre your yours hi hello hey ok okay
+    actually anybody
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+#: Low-weight words: they shape a question's meaning but say little about its topic.
+_LIGHT_TEXT = "who what when where why how long old much many whom whose"
+LIGHT_WORDS = frozenset(_LIGHT_TEXT.split())
+
+_SUFFIXES: tuple[tuple[str, str, int], ...] = (
+    # (suffix, replacement, minimum stem length left)
+    ("ational", "ate", 3),
+    ("ations", "ate", 3),
+    ("ation", "ate", 3),
+    ("ities", "ity", 3),
+    ("ility", "le", 3),
+    ("iness", "y", 3),
+    ("ness", "", 4),
+    ("ments", "", 4),
+    ("ment", "", 4),
+    ("ships", "ship", 4),
+    ("ings", "", 4),
+    ("ing", "", 3),
+    ("ies", "y", 3),
+    ("ied", "y", 3),
+    ("sses", "ss", 2),
+    ("ees", "ee", 3),
+    ("ers", "er", 3),
+    ("ors", "or", 3),
+    ("ed", "", 3),
+    ("ly", "", 4),
+    ("es", "e", 3),
+    ("s", "", 3),
+)
+#: Stems that should meet but do not by suffix rules alone.
+_IRREGULAR = {
+    "applic": "apply",
+    "nomine": "nomin",
+    "donor": "don",
+    "renewal": "renew",
+    "reinst": "renew",
+    "honour": "honor",
+    "organiz": "organis",
+}
+_NO_STRIP_ENDINGS = ("ss", "us", "is", "ous")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed (Día -> dia), curly quotes straightened."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return without_marks.replace("\u2019", "'").replace("\u2018", "'").lower()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Map a folded word onto a crude stem (``mentoring`` -> ``mentor``)."""
+    if len(word) <= 3 or word.isdigit() or word.endswith(_NO_STRIP_ENDINGS):
+        return word
+    for suffix, replacement, keep in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            word = word[: len(word) - len(suffix)] + replacement
+            break
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeioulsz":
+        word = word[:-1]  # planning -> plann -> plan
+    if len(word) > 4 and word.endswith("ate"):
+        word = word[:-3]  # nominate / nomination -> nomin
+    elif len(word) > 4 and word.endswith("e"):
+        word = word[:-1]  # close / closed / closing -> clos
+    return _IRREGULAR.get(word, word)
+
+
+def words(folded: str) -> list[str]:
+    """Split folded text into raw words (possessives and apostrophes removed)."""
+    folded = _POSSESSIVE.sub("", folded)
+    folded = _APOSTROPHE.sub("", folded)
+    return _TOKEN.findall(folded)
+
+
+def content_stems(folded: str) -> list[str]:
+    """Stems of the words that are not stopwords, in order (duplicates kept)."""
+    return [stem(word) for word in words(folded) if word not in STOPWORDS]
+
+
+def is_light(stemmed: str) -> bool:
+    """True for low-weight question words (already stemmed)."""
+    return stemmed in _LIGHT_STEMS
+
+
+_LIGHT_STEMS = frozenset(stem(word) for word in LIGHT_WORDS)

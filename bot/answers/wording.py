@@ -1,0 +1,86 @@
+"""The sentences the bot answers with, in neutral markup.
+
+Kept apart from the scoring so the tone can be changed without touching the
+retrieval logic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from bot.answers.dates import format_when, relative_day
+from bot.knowledge.schema import Contact, Deadline, Entry, Knowledge
+
+
+def entry_text(entry: Entry, knowledge: Knowledge) -> str:
+    """An entry's answer, its links, and who to contact (when the entry names someone)."""
+    parts = [entry.answer.strip()]
+    if entry.links:
+        parts.append("\n".join(f"- [{link.title}]({link.url})" for link in entry.links))
+    contact = knowledge.contact(entry.contact) if entry.contact else None
+    if contact is not None and not _already_named(contact, entry.answer):
+        parts.append(f"Questions? Contact {contact_phrase(contact)}.")
+    return "\n\n".join(parts)
+
+
+def contact_phrase(contact: Contact) -> str:
+    """``**Name**, Role, at email`` (only the parts the file has)."""
+    text = f"**{contact.name}**"
+    if contact.role:
+        text += f", {contact.role}"
+    if contact.email:
+        text += f", at {contact.email}"
+    return text
+
+
+def abstention(knowledge: Knowledge, *, suggestion: Entry | None = None) -> str:
+    """A friendly "I don't know" that names the default contact."""
+    contact = knowledge.default_contact()
+    text = (
+        "I'm sorry, I don't have an answer to that, and I'd rather not guess. "
+        f"Please ask {contact_phrase(contact)}: they will be glad to help."
+    )
+    if suggestion is not None:
+        topic = suggestion.title.rstrip(".")
+        text += f"\n\nIf your question was about **{topic}**, try asking it another way."
+    return text
+
+
+def empty_question(knowledge: Knowledge) -> str:
+    """Reply when the message has no words to search for."""
+    contact = knowledge.default_contact()
+    return (
+        "Ask me a question about the association, for example "
+        '"How do I become a mentor?" or "What deadlines are coming up?". '
+        f"For anything else, {contact_phrase(contact)} can help."
+    )
+
+
+def dated_bullet(item: Deadline, *, today: dt.date, zone: ZoneInfo) -> str:
+    """``- **Monday, October 11, 2021** (in 10 days): title`` with passed items marked."""
+    when = format_when(item, zone)
+    title = item.title.rstrip(".")
+    if item.has_passed(today):
+        return f"- **{when}**: {title} (this date has passed)"
+    return f"- **{when}** ({relative_day(item.date, today)}): {title}"
+
+
+def key_dates(items: Sequence[Deadline], *, today: dt.date, zone: ZoneInfo) -> str:
+    """A "Key dates" block for the end of an entry answer."""
+    lines = [dated_bullet(item, today=today, zone=zone) for item in items]
+    return "**Key dates**\n" + "\n".join(lines)
+
+
+def passed_sentence(item: Deadline, *, today: dt.date, zone: ZoneInfo) -> str:
+    """``that deadline closed on **Monday, October 11, 2021** (... ago)``."""
+    verb = "deadline closed" if item.kind == "deadline" else "event took place"
+    when = format_when(item, zone)
+    return (
+        f"that {verb} on **{when}** ({relative_day(item.date, today)}): {item.title.rstrip('.')}."
+    )
+
+
+def _already_named(contact: Contact, answer: str) -> bool:
+    return bool(contact.email) and contact.email.lower() in answer.lower()

@@ -1,0 +1,1 @@
+"""Staff broadcasts, deadline reminders and their exactly-once delivery."""

@@ -1,0 +1,73 @@
+"""The audit log: every broadcast action, who did it, what, when and for whom."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import AuditLog, Broadcast, Member
+from bot.storage.models.broadcasts import Audience
+
+log = logging.getLogger(__name__)
+
+#: The actor recorded for automatic actions (reminder scheduling, missed deliveries).
+SYSTEM_ACTOR = "memberbot (automatic)"
+
+
+class AuditAction(StrEnum):
+    CREATE = "create"
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+    MISSED = "missed"
+    RESCHEDULE = "reschedule"
+
+
+def describe_audience(broadcast: Broadcast, *, recipients: int | None = None) -> str:
+    """``DM to 40 members`` or ``channel C123`` / ``channel announcements``."""
+    if broadcast.audience == Audience.DM:
+        count = "" if recipients is None else f" {recipients}"
+        return f"DM to{count} members ({broadcast.platform}/{broadcast.workspace_id})"
+    channel = broadcast.channel_id or broadcast.channel_purpose or "?"
+    return f"channel {channel} ({broadcast.platform})"
+
+
+def describe_actor(member: Member | None) -> str:
+    if member is None:
+        return SYSTEM_ACTOR
+    return f"{member.display_name} ({member.platform}:{member.workspace_id}:{member.user_id})"
+
+
+def record(
+    session: AsyncSession,
+    *,
+    action: AuditAction,
+    broadcast: Broadcast,
+    at: datetime,
+    actor: Member | None = None,
+    audience: str | None = None,
+    text: str | None = None,
+) -> AuditLog:
+    """Add one audit row to ``session`` (committed with the action it records)."""
+    entry = AuditLog(
+        at=at,
+        actor_member_id=actor.id if actor else None,
+        actor=describe_actor(actor)[:300],
+        action=action.value,
+        broadcast_id=broadcast.id,
+        audience=(audience or describe_audience(broadcast))[:200],
+        text=broadcast.body if text is None else text,
+    )
+    session.add(entry)
+    log.info(
+        "broadcast audit",
+        extra={
+            "action": entry.action,
+            "broadcast_id": broadcast.id,
+            "actor": entry.actor,
+            "audience": entry.audience,
+        },
+    )
+    return entry

@@ -1,0 +1,155 @@
+"""Parse the ``/broadcast`` argument text into what staff asked for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time
+
+from bot.errors import UserError
+from bot.requests import MENTION_MARK, Mention, MentionKind, Request
+
+USAGE = (
+    "/broadcast #channel|announcements|dm [at YYYY-MM-DD HH:MM] <message>, "
+    "/broadcast confirm ID, /broadcast list, /broadcast cancel ID"
+)
+
+_TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
+_AT = re.compile(r"^at\s+(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2}:\d{2})(?=\s|$)", re.IGNORECASE)
+_LOOKS_LIKE_AT = re.compile(r"^at\s+\d{4}-", re.IGNORECASE)
+# <#C123|name> (Slack) and <#123> (Discord) both carry the id first.
+_CHANNEL_REF = re.compile(r"^<#([A-Za-z0-9_-]+)(?:\|[^>]*)?>$")
+_PLAIN_CHANNEL = re.compile(r"^#([A-Za-z0-9_-]{1,80})$")
+
+#: str.strip() would also strip the mention mark (\x1f counts as whitespace in Python).
+BLANKS = " \t\r\n"
+
+ANNOUNCEMENTS_WORD = "announcements"
+DM_WORD = "dm"
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRequest:
+    """A new broadcast: audience, optional local send time and the member text."""
+
+    to_dm: bool
+    channel_id: str | None  # None with to_dm False = the announcements channel
+    local_day: date | None
+    local_time: time | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A management action: ``confirm``, ``cancel``, ``list`` or ``help``."""
+
+    name: str
+    broadcast_id: int | None = None
+
+
+def parse(request: Request) -> DraftRequest | Action:
+    """Parse ``/broadcast`` text; bad input raises a :class:`UserError` naming the fix."""
+    text = request.text.strip(BLANKS)
+    head, _, rest = text.partition(" ")
+    word = head.strip(BLANKS).lower()
+    if word in {"", "help"}:
+        return Action("help")
+    if word == "list":
+        return Action("list")
+    if word in {"confirm", "cancel"}:
+        return Action(word, _parse_id(word, rest))
+    return _parse_draft(request, head.strip(BLANKS), rest.strip(BLANKS))
+
+
+def _parse_id(action: str, rest: str) -> int:
+    value = rest.strip().lstrip("#")
+    if not value.isdigit():
+        raise UserError(
+            f"Which broadcast? Type /broadcast {action} ID, e.g. /broadcast {action} 12."
+        )
+    return int(value)
+
+
+def _parse_draft(request: Request, target: str, rest: str) -> DraftRequest:
+    to_dm = target.lower() == DM_WORD
+    channel_id = None if to_dm else _channel_id(request, target)
+    local_day, local_time, message = _parse_when(rest)
+    message = resolve_mentions(message, request.mentions).strip(BLANKS)
+    if not message:
+        raise UserError(f"The broadcast has no message. Usage: {USAGE}")
+    return DraftRequest(
+        to_dm=to_dm,
+        channel_id=channel_id,
+        local_day=local_day,
+        local_time=local_time,
+        text=message,
+    )
+
+
+def _channel_id(request: Request, target: str) -> str | None:
+    if target.lower() == ANNOUNCEMENTS_WORD:
+        return None
+    token = _TOKEN.fullmatch(target)
+    if token is not None:
+        index = int(token.group(1))
+        if index < len(request.mentions):
+            mention = request.mentions[index]
+            channel = _mention_channel_id(mention)
+            if channel is not None:
+                return channel
+    plain = _PLAIN_CHANNEL.fullmatch(target)
+    if plain is not None:
+        return plain.group(1)
+    raise UserError(
+        f"Where should it go? Start with a #channel, `announcements` or `dm`. Usage: {USAGE}"
+    )
+
+
+def _mention_channel_id(mention: Mention) -> str | None:
+    if mention.kind != MentionKind.CHANNEL:
+        return None
+    raw = mention.raw.strip()
+    match = _CHANNEL_REF.fullmatch(raw) or _PLAIN_CHANNEL.fullmatch(raw)
+    return match.group(1) if match else None
+
+
+def _parse_when(rest: str) -> tuple[date | None, time | None, str]:
+    match = _AT.match(rest)
+    if match is None:
+        if _LOOKS_LIKE_AT.match(rest):
+            raise UserError(
+                "Write the send time as `at YYYY-MM-DD HH:MM`, e.g. at 2026-12-07 09:00."
+            )
+        return None, None, rest
+    try:
+        day = date.fromisoformat(_pad_date(match.group(1)))
+        at = time.fromisoformat(match.group(2).zfill(5))
+    except ValueError:
+        raise UserError(
+            f"'{match.group(1)} {match.group(2)}' is not a real date and time. "
+            "Write it as `at YYYY-MM-DD HH:MM` on a 24-hour clock, e.g. at 2026-12-07 09:00."
+        ) from None
+    return day, at, rest[match.end() :]
+
+
+def _pad_date(value: str) -> str:
+    year, month, day = value.split("-")
+    return f"{year}-{month.zfill(2)}-{day.zfill(2)}"
+
+
+def resolve_mentions(text: str, mentions: tuple[Mention, ...]) -> str:
+    """Replace mention tokens with readable text: ``@Name`` for users, else what was typed.
+
+    The result is member text: it is always shown literally, so nothing in it notifies.
+    """
+
+    def _replace(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index >= len(mentions):
+            return ""
+        mention = mentions[index]
+        if mention.kind == MentionKind.USER and mention.user is not None:
+            return f"@{mention.user.name}"
+        return mention.raw
+
+    return _TOKEN.sub(_replace, text)

@@ -1,0 +1,335 @@
+"""Staff broadcasts: drafts, confirmation with audience fan-out, cancellation, listing."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.broadcasts import audit
+from bot.broadcasts.audit import AuditAction
+from bot.broadcasts.parsing import DraftRequest
+from bot.broadcasts.scheduling import local_to_utc_strict
+from bot.errors import DeliveryError, UserError
+from bot.members import ensure_member, ensure_members
+from bot.outbound import ChannelPurpose, OutboundSender
+from bot.requests import Request
+from bot.storage import Database
+from bot.storage.models import Broadcast, BroadcastDelivery, Member
+from bot.storage.models.broadcasts import (
+    CHANNEL_RECIPIENT,
+    Audience,
+    BodyFormat,
+    BroadcastKind,
+    BroadcastStatus,
+    DeliveryStatus,
+    member_recipient,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_BROADCAST_LENGTH = 3000
+#: Rows per INSERT when fanning out a DM broadcast (keeps statements small on both backends).
+FAN_OUT_CHUNK = 1000
+FAILURES_SHOWN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class DraftResult:
+    broadcast: Broadcast
+    audience_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelResult:
+    broadcast: Broadcast
+    cancelled: int
+    already_sent: int
+
+
+@dataclass(slots=True)
+class BroadcastSummary:
+    """A broadcast with its delivery counts and a few permanent failures, for /broadcast list."""
+
+    broadcast: Broadcast
+    counts: dict[str, int] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (recipient name, reason)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class BroadcastService:
+    """Everything ``/broadcast`` does, platform-neutral."""
+
+    def __init__(self, *, database: Database, outbound: OutboundSender, zone: ZoneInfo) -> None:
+        self.database = database
+        self.outbound = outbound
+        self.zone = zone
+
+    async def create_draft(
+        self, *, request: Request, draft: DraftRequest, now: datetime
+    ) -> DraftResult:
+        """Store a draft and count its audience; nothing is sent until it is confirmed."""
+        if len(draft.text) > MAX_BROADCAST_LENGTH:
+            raise UserError(
+                f"That message is {len(draft.text)} characters; the limit is "
+                f"{MAX_BROADCAST_LENGTH}. Shorten it and try again."
+            )
+        due_at = now
+        if draft.local_day is not None and draft.local_time is not None:
+            due_at = local_to_utc_strict(draft.local_day, draft.local_time, self.zone)
+            if due_at <= now:
+                raise UserError(
+                    f"{draft.local_day.isoformat()} {draft.local_time:%H:%M} ({self.zone.key}) "
+                    "is in the past. Pick a later time, or leave out `at ...` to send now."
+                )
+        if draft.to_dm:
+            await self._sync_directory(request, now=now)
+        async with self.database.session() as session:
+            author = await ensure_member(session, request.sender, now=now)
+            broadcast = Broadcast(
+                kind=BroadcastKind.STAFF.value,
+                status=BroadcastStatus.DRAFT.value,
+                platform=request.platform,
+                workspace_id=request.workspace_id,
+                audience=(Audience.DM if draft.to_dm else Audience.CHANNEL).value,
+                channel_id=draft.channel_id,
+                channel_purpose=None
+                if draft.to_dm or draft.channel_id
+                else ChannelPurpose.ANNOUNCEMENTS.value,
+                body=draft.text,
+                body_format=BodyFormat.TEXT.value,
+                due_at=due_at,
+                send_now=draft.local_day is None,
+                created_by_member_id=author.id,
+                created_at=now,
+            )
+            session.add(broadcast)
+            await session.flush()
+            size = await self._audience_size(session, broadcast)
+            audit.record(
+                session,
+                action=AuditAction.CREATE,
+                broadcast=broadcast,
+                at=now,
+                actor=author,
+                audience=audit.describe_audience(broadcast, recipients=size),
+            )
+        return DraftResult(broadcast=broadcast, audience_size=size)
+
+    async def confirm(self, *, request: Request, broadcast_id: int, now: datetime) -> DraftResult:
+        """Schedule a draft: one delivery row per recipient, due at its send time."""
+        broadcast = await self._load(request, broadcast_id)
+        if broadcast.status != BroadcastStatus.DRAFT:
+            raise UserError(
+                f"Broadcast #{broadcast_id} is already {broadcast.status}; nothing changed."
+            )
+        due_at = now if broadcast.send_now else broadcast.due_at
+        if due_at <= now and not broadcast.send_now:
+            raise UserError(
+                f"The send time of broadcast #{broadcast_id} has passed. Start a new "
+                "/broadcast with a later time."
+            )
+        if broadcast.audience == Audience.DM:
+            await self._sync_directory(request, now=now)
+        async with self.database.session() as session:
+            actor = await ensure_member(session, request.sender, now=now)
+            if broadcast.created_by_member_id not in {None, actor.id}:
+                raise UserError(
+                    f"Broadcast #{broadcast_id} was drafted by someone else; only they can "
+                    "confirm it (any staff member can cancel it)."
+                )
+            # Guarded status change: a double-submitted confirm schedules once.
+            claimed = await session.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT)
+                .values(status=BroadcastStatus.SCHEDULED.value, confirmed_at=now, due_at=due_at)
+            )
+            if claimed.rowcount != 1:
+                raise UserError(f"Broadcast #{broadcast_id} was already confirmed.")
+            broadcast.status, broadcast.confirmed_at, broadcast.due_at = (
+                BroadcastStatus.SCHEDULED.value,
+                now,
+                due_at,
+            )
+            size = await self._fan_out(session, broadcast)
+            audit.record(
+                session,
+                action=AuditAction.CONFIRM,
+                broadcast=broadcast,
+                at=now,
+                actor=actor,
+                audience=audit.describe_audience(broadcast, recipients=size),
+            )
+        return DraftResult(broadcast=broadcast, audience_size=size)
+
+    async def cancel(self, *, request: Request, broadcast_id: int, now: datetime) -> CancelResult:
+        """Cancel a draft or the unsent part of a scheduled broadcast."""
+        broadcast = await self._load(request, broadcast_id)
+        if broadcast.status == BroadcastStatus.CANCELLED:
+            raise UserError(f"Broadcast #{broadcast_id} is already cancelled.")
+        async with self.database.session() as session:
+            actor = await ensure_member(session, request.sender, now=now)
+            cancelled = await session.execute(
+                update(BroadcastDelivery)
+                .where(
+                    BroadcastDelivery.broadcast_id == broadcast_id,
+                    BroadcastDelivery.status == DeliveryStatus.PENDING,
+                )
+                .values(status=DeliveryStatus.CANCELLED.value, failure_reason="cancelled by staff")
+            )
+            sent = await session.scalar(
+                select(func.count())
+                .select_from(BroadcastDelivery)
+                .where(
+                    BroadcastDelivery.broadcast_id == broadcast_id,
+                    BroadcastDelivery.status.in_([DeliveryStatus.SENT, DeliveryStatus.SENDING]),
+                )
+            )
+            await session.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id)
+                .values(status=BroadcastStatus.CANCELLED.value, cancelled_at=now)
+            )
+            broadcast.status, broadcast.cancelled_at = BroadcastStatus.CANCELLED.value, now
+            audit.record(
+                session,
+                action=AuditAction.CANCEL,
+                broadcast=broadcast,
+                at=now,
+                actor=actor,
+                text=f"{cancelled.rowcount} unsent deliveries cancelled: {broadcast.body}",
+            )
+        return CancelResult(
+            broadcast=broadcast, cancelled=cancelled.rowcount, already_sent=int(sent or 0)
+        )
+
+    async def recent(self, *, request: Request, limit: int = 10) -> list[BroadcastSummary]:
+        """The latest broadcasts and reminders of this workspace, newest first, with counts."""
+        async with self.database.session() as session:
+            broadcasts = list(
+                await session.scalars(
+                    select(Broadcast)
+                    .where(
+                        Broadcast.platform == request.platform,
+                        Broadcast.workspace_id.in_([request.workspace_id, ""]),
+                    )
+                    .order_by(Broadcast.due_at.desc(), Broadcast.id.desc())
+                    .limit(limit)
+                )
+            )
+            summaries = {b.id: BroadcastSummary(broadcast=b) for b in broadcasts}
+            if not summaries:
+                return []
+            counts = await session.execute(
+                select(BroadcastDelivery.broadcast_id, BroadcastDelivery.status, func.count())
+                .where(BroadcastDelivery.broadcast_id.in_(summaries))
+                .group_by(BroadcastDelivery.broadcast_id, BroadcastDelivery.status)
+            )
+            for broadcast_id, status, count in counts:
+                summaries[broadcast_id].counts[status] = count
+            await self._attach_failures(session, summaries)
+        return list(summaries.values())
+
+    async def _attach_failures(
+        self, session: AsyncSession, summaries: dict[int, BroadcastSummary]
+    ) -> None:
+        rows = await session.execute(
+            select(
+                BroadcastDelivery.broadcast_id,
+                Member.display_name,
+                BroadcastDelivery.recipient,
+                BroadcastDelivery.failure_reason,
+            )
+            .outerjoin(Member, Member.id == BroadcastDelivery.member_id)
+            .where(
+                BroadcastDelivery.broadcast_id.in_(summaries),
+                BroadcastDelivery.status == DeliveryStatus.FAILED,
+            )
+            .order_by(BroadcastDelivery.id)
+        )
+        shown: dict[int, int] = defaultdict(int)
+        for broadcast_id, name, recipient, reason in rows:
+            if shown[broadcast_id] < FAILURES_SHOWN:
+                summaries[broadcast_id].failures.append((name or recipient, reason or "unknown"))
+                shown[broadcast_id] += 1
+
+    async def _load(self, request: Request, broadcast_id: int) -> Broadcast:
+        async with self.database.session() as session:
+            broadcast = await session.get(Broadcast, broadcast_id)
+        if (
+            broadcast is None
+            or broadcast.platform != request.platform
+            or broadcast.kind != BroadcastKind.STAFF
+            or broadcast.workspace_id != request.workspace_id
+        ):
+            raise UserError(
+                f"There is no broadcast #{broadcast_id} here. Type /broadcast list to see them."
+            )
+        return broadcast
+
+    async def _sync_directory(self, request: Request, *, now: datetime) -> None:
+        """Bring the workspace's member list into ``members`` so new members get the DM."""
+        try:
+            users = await self.outbound.list_members()
+        except DeliveryError as error:
+            log.warning("member list unavailable", extra={"reason": error.reason})
+            raise UserError(
+                "I could not fetch the member list just now, so nothing was scheduled. "
+                "Please try again in a minute."
+            ) from error
+        users = [
+            u
+            for u in users
+            if u.platform == request.platform and u.workspace_id == request.workspace_id
+        ]
+        async with self.database.session() as session:
+            for start in range(0, len(users), FAN_OUT_CHUNK):
+                await ensure_members(session, users[start : start + FAN_OUT_CHUNK], now=now)
+
+    @staticmethod
+    def _dm_audience(broadcast: Broadcast):  # -> Select[tuple[int]]
+        return select(Member.id).where(
+            Member.platform == broadcast.platform,
+            Member.workspace_id == broadcast.workspace_id,
+            Member.is_bot.is_(False),
+            Member.reminders_opt_out.is_(False),
+        )
+
+    async def _audience_size(self, session: AsyncSession, broadcast: Broadcast) -> int:
+        if broadcast.audience != Audience.DM:
+            return 1
+        count = await session.scalar(
+            select(func.count()).select_from(self._dm_audience(broadcast).subquery())
+        )
+        return int(count or 0)
+
+    async def _fan_out(self, session: AsyncSession, broadcast: Broadcast) -> int:
+        if broadcast.audience == Audience.DM:
+            member_ids = list(await session.scalars(self._dm_audience(broadcast)))
+            rows = [self._row(broadcast, member_recipient(mid), mid) for mid in member_ids]
+        else:
+            rows = [self._row(broadcast, CHANNEL_RECIPIENT, None)]
+        for start in range(0, len(rows), FAN_OUT_CHUNK):
+            await session.execute(insert(BroadcastDelivery), rows[start : start + FAN_OUT_CHUNK])
+        return len(rows)
+
+    @staticmethod
+    def _row(broadcast: Broadcast, recipient: str, member_id: int | None) -> dict[str, object]:
+        return {
+            "broadcast_id": broadcast.id,
+            "platform": broadcast.platform,
+            "recipient": recipient,
+            "member_id": member_id,
+            "status": DeliveryStatus.PENDING.value,
+            "due_at": broadcast.due_at,
+            "next_attempt_at": broadcast.due_at,
+            "attempts": 0,
+        }

@@ -1,0 +1,84 @@
+"""Shared CLI plumbing: settings, logging and building the core."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime, time
+from typing import Any
+
+from bot.clock import Clock, FixedClock, SystemClock
+from bot.config import Settings, load_settings
+from bot.core import BotCore
+from bot.errors import BotError, ConfigError, KnowledgeFileError, StorageUnavailable
+from bot.knowledge_store import KnowledgeStore
+from bot.log_format import configure_logging
+from bot.outbound import OutboundSender
+from bot.storage import Database
+
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 3
+
+
+def load_cli_settings(**overrides: object) -> Settings:
+    settings = load_settings(Settings, **overrides)
+    configure_logging(settings.log_level)
+    return settings
+
+
+def clock_for(today: date | None, settings: Settings) -> Clock:
+    """A clock pinned to noon of ``today`` in the organisation's zone, or the real one."""
+    if today is None:
+        return SystemClock()
+    return FixedClock(datetime.combine(today, time(12, 0), tzinfo=settings.timezone))
+
+
+def build_core(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    outbound: OutboundSender | None = None,
+) -> BotCore:
+    return BotCore(
+        settings=settings,
+        database=Database(url=settings.resolved_database_url),
+        knowledge=KnowledgeStore(path=settings.knowledge_file),
+        clock=clock,
+        outbound=outbound,
+    )
+
+
+def parse_date(value: str) -> date:
+    """argparse type for YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2026-01-31") from None
+
+
+def run_async(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    """Run a CLI coroutine; known errors become one line on stderr and an exit code."""
+    try:
+        return asyncio.run(main())
+    except KnowledgeFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except StorageUnavailable as error:
+        print(f"database unavailable: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except BotError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def log() -> logging.Logger:
+    return logging.getLogger("bot.cli")

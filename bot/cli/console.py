@@ -1,0 +1,42 @@
+"""``memberbot console``: chat with the bot in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from adapters.console.app import ConsoleApp, ConsoleSender
+from adapters.console.translate import console_user
+from bot.cli.common import build_core, clock_for, load_cli_settings, parse_date, run_async
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("console", help="chat with the bot in this terminal")
+    parser.add_argument("--as", dest="user", default="you", help="your name in the chat")
+    parser.add_argument("--staff", action="store_true", help="act as association staff")
+    parser.add_argument("--today", type=parse_date, help="pretend today is YYYY-MM-DD")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_cli_settings()
+
+    async def main() -> int:
+        sender = ConsoleSender(stdout=sys.stdout)
+        core = build_core(settings, clock=clock_for(args.today, settings), outbound=sender)
+        await core.start()
+        app = ConsoleApp(
+            core=core,
+            user=console_user(args.user),
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+            is_staff=args.staff,
+            interactive=sys.stdin.isatty(),
+        )
+        try:
+            await app.run()
+        finally:
+            await core.database.dispose()
+        return 0
+
+    return run_async(main)

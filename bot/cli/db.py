@@ -1,0 +1,30 @@
+"""``memberbot db upgrade``: apply database migrations."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import load_cli_settings, run_async
+from bot.storage import Database
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("db", help="database maintenance")
+    actions = parser.add_subparsers(dest="action", required=True)
+    upgrade = actions.add_parser("upgrade", help="apply all pending migrations")
+    upgrade.set_defaults(func=run_upgrade)
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    settings = load_cli_settings()
+
+    async def main() -> int:
+        database = Database(url=settings.resolved_database_url)
+        try:
+            await database.upgrade()
+        finally:
+            await database.dispose()
+        print(f"database is up to date ({database.url.render_as_string(hide_password=True)})")
+        return 0
+
+    return run_async(main)

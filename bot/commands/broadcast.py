@@ -1,0 +1,156 @@
+"""/broadcast (staff only): preview, confirm, list and cancel broadcasts."""
+
+from __future__ import annotations
+
+from bot.broadcasts.messages import broadcast_message
+from bot.broadcasts.parsing import Action, DraftRequest, parse
+from bot.broadcasts.scheduling import format_local
+from bot.broadcasts.service import BroadcastService, BroadcastSummary
+from bot.commands.registry import Command, CommandContext, CommandRegistry
+from bot.errors import UserError
+from bot.replies import Bold, MessageBuilder, Reply, Text
+from bot.storage.models import Broadcast
+from bot.storage.models.broadcasts import Audience, BroadcastKind, BroadcastStatus
+
+LIST_LIMIT = 10
+SNIPPET_LENGTH = 60
+
+HELP_LINES = (
+    "/broadcast #channel <message>: post in a channel (or `announcements`).",
+    "/broadcast dm <message>: DM every member who has not turned reminders off.",
+    "Add `at YYYY-MM-DD HH:MM` after the audience to send later (organisation time).",
+    "You get a preview first; nothing is sent until /broadcast confirm ID.",
+    "/broadcast list: scheduled and sent broadcasts with delivery counts.",
+    "/broadcast cancel ID: stop the unsent part of a broadcast.",
+)
+
+
+def _service(ctx: CommandContext) -> BroadcastService:
+    if ctx.outbound is None:
+        raise UserError("Broadcasts need a chat platform to deliver them; nothing was scheduled.")
+    return BroadcastService(
+        database=ctx.core.database, outbound=ctx.outbound, zone=ctx.core.settings.timezone
+    )
+
+
+async def handle_broadcast(ctx: CommandContext) -> Reply:
+    parsed = parse(ctx.request)
+    if isinstance(parsed, DraftRequest):
+        return await _draft(ctx, parsed)
+    return await _ACTIONS[parsed.name](ctx, parsed)
+
+
+async def _help(ctx: CommandContext, _: Action) -> Reply:
+    return Reply(MessageBuilder().paragraph(Bold("Broadcasts")).bullets(HELP_LINES).build())
+
+
+async def _draft(ctx: CommandContext, draft: DraftRequest) -> Reply:
+    result = await _service(ctx).create_draft(request=ctx.request, draft=draft, now=ctx.now)
+    broadcast = result.broadcast
+    intro = MessageBuilder().paragraph(
+        Bold(f"Preview of broadcast #{broadcast.id}"), " (nothing has been sent yet):"
+    )
+    details = MessageBuilder().bullets(
+        [
+            ["To: ", _audience_text(broadcast, result.audience_size)],
+            ["When: ", _when_text(ctx, broadcast)],
+        ]
+    )
+    details.paragraph(
+        f"Type /broadcast confirm {broadcast.id} to schedule it, "
+        f"or /broadcast cancel {broadcast.id} to drop it."
+    )
+    return Reply(intro.build() + broadcast_message(broadcast) + details.build())
+
+
+async def _confirm(ctx: CommandContext, action: Action) -> Reply:
+    assert action.broadcast_id is not None
+    result = await _service(ctx).confirm(
+        request=ctx.request, broadcast_id=action.broadcast_id, now=ctx.now
+    )
+    broadcast = result.broadcast
+    zone = ctx.core.settings.timezone
+    when = "now" if broadcast.send_now else format_local(broadcast.due_at, zone)
+    audience = _audience_text(broadcast, result.audience_size)
+    text = (
+        f"Broadcast #{broadcast.id} is scheduled: {audience}, "
+        f"sending {when}. Type /broadcast list to follow the deliveries."
+    )
+    return Reply(MessageBuilder().paragraph(text).build())
+
+
+async def _cancel(ctx: CommandContext, action: Action) -> Reply:
+    assert action.broadcast_id is not None
+    result = await _service(ctx).cancel(
+        request=ctx.request, broadcast_id=action.broadcast_id, now=ctx.now
+    )
+    text = (
+        f"Broadcast #{result.broadcast.id} is cancelled: {result.cancelled} unsent messages dropped"
+    )
+    if result.already_sent:
+        text += f"; {result.already_sent} had already gone out and cannot be recalled"
+    return Reply(MessageBuilder().paragraph(text + ".").build())
+
+
+async def _list(ctx: CommandContext, _: Action) -> Reply:
+    summaries = await _service(ctx).recent(request=ctx.request, limit=LIST_LIMIT)
+    if not summaries:
+        return Reply(MessageBuilder().paragraph("No broadcasts or reminders yet.").build())
+    builder = MessageBuilder().paragraph(Bold("Broadcasts and reminders"), " (newest first):")
+    builder.bullets(_summary_line(ctx, summary) for summary in summaries)
+    return Reply(builder.build())
+
+
+def _summary_line(ctx: CommandContext, summary: BroadcastSummary) -> list[Text | Bold | str]:
+    broadcast = summary.broadcast
+    label = "reminder" if broadcast.kind == BroadcastKind.REMINDER else broadcast.status
+    counts = ", ".join(f"{status} {count}" for status, count in sorted(summary.counts.items()))
+    line: list[Text | Bold | str] = [
+        Bold(f"#{broadcast.id}"),
+        f" {label} · {_audience_text(broadcast, summary.total)} · ",
+        format_local(broadcast.due_at, ctx.core.settings.timezone),
+        f" · {counts or 'no deliveries (draft)'} · ",
+        Text(_snippet(broadcast.body)),
+    ]
+    if summary.failures:
+        failed = "; ".join(f"{name}: {reason}" for name, reason in summary.failures)
+        line.append(f" · not delivered: {failed}")
+    return line
+
+
+def _audience_text(broadcast: Broadcast, size: int) -> str:
+    if broadcast.audience == Audience.DM:
+        return f"DM to {size} member{'s' if size != 1 else ''}"
+    if broadcast.channel_id:
+        return f"post in #{broadcast.channel_id}"
+    return "post in the announcements channel"
+
+
+def _when_text(ctx: CommandContext, broadcast: Broadcast) -> str:
+    if broadcast.send_now and broadcast.status == BroadcastStatus.DRAFT:
+        return "as soon as you confirm"
+    return format_local(broadcast.due_at, ctx.core.settings.timezone)
+
+
+def _snippet(body: str) -> str:
+    flat = " ".join(body.split())
+    return flat if len(flat) <= SNIPPET_LENGTH else flat[: SNIPPET_LENGTH - 1] + "…"
+
+
+_ACTIONS = {"help": _help, "confirm": _confirm, "cancel": _cancel, "list": _list}
+
+
+def register(registry: CommandRegistry) -> None:
+    registry.register(
+        Command(
+            name="broadcast",
+            summary="Staff: send a message to a channel or DM every member, now or later.",
+            usage="/broadcast #channel|announcements|dm [at YYYY-MM-DD HH:MM] <message>",
+            handler=handle_broadcast,
+            examples=(
+                "/broadcast announcements Mentoring applications close Monday!",
+                "/broadcast dm at 2026-12-01 09:00 Gift memberships close December 14.",
+            ),
+            staff_only=True,
+        )
+    )

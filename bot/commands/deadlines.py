@@ -1,0 +1,50 @@
+"""/deadlines: upcoming deadlines and events; /deadlines ics: all of them as a calendar file."""
+
+from __future__ import annotations
+
+from bot.answers import format_deadlines, upcoming_deadlines
+from bot.broadcasts.ics import CONTENT_TYPE, FILENAME, calendar_bytes
+from bot.commands.registry import Command, CommandContext, CommandRegistry
+from bot.errors import UserError
+from bot.markup import parse_markup
+from bot.replies import Attachment, Reply, text_message
+
+UPCOMING_LIMIT = 10
+ICS_WORDS = {"ics", "ical", "calendar"}
+
+
+async def handle_deadlines(ctx: CommandContext) -> Reply:
+    argument = ctx.request.text.strip().lower()
+    if argument in ICS_WORDS:
+        return _calendar_reply(ctx)
+    if argument:
+        raise UserError(
+            "Type /deadlines to see what is coming up, or /deadlines ics for a calendar file."
+        )
+    knowledge = ctx.core.knowledge.knowledge
+    items = upcoming_deadlines(knowledge, today=ctx.today, limit=UPCOMING_LIMIT)
+    return Reply(parse_markup(format_deadlines(knowledge, today=ctx.today, items=items)))
+
+
+def _calendar_reply(ctx: CommandContext) -> Reply:
+    knowledge = ctx.core.knowledge.knowledge
+    count = len(knowledge.deadlines)
+    text = (
+        f"Here are all {count} deadlines and events as a calendar file ({FILENAME}). "
+        "Open it or import it into your calendar app; importing it again updates the "
+        "same events instead of duplicating them."
+    )
+    data = calendar_bytes(knowledge, now=ctx.now)
+    return Reply(text_message(text), attachments=(Attachment(FILENAME, CONTENT_TYPE, data),))
+
+
+def register(registry: CommandRegistry) -> None:
+    registry.register(
+        Command(
+            name="deadlines",
+            summary="See upcoming deadlines and events (add `ics` for a calendar file).",
+            usage="/deadlines [ics]",
+            handler=handle_deadlines,
+            examples=("/deadlines ics",),
+        )
+    )

@@ -1,0 +1,203 @@
+"""/kudos: public recognition, the leaderboard, histories, undo, help and the staff digest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.commands.registry import Command, CommandContext, CommandRegistry
+from bot.errors import PermissionDenied, UserError
+from bot.kudos import KudosService
+from bot.kudos import messages as kudos_messages
+from bot.kudos.digest import digest_message, digest_stats
+from bot.kudos.parsing import (
+    RecipientsAndReason,
+    parse_recipients_and_reason,
+    split_subcommand,
+    unresolved_leading_mention,
+)
+from bot.kudos.periods import digest_month, leaderboard_period
+from bot.kudos.queries import kudos_given, kudos_received, leaderboard, thanks_received_count
+from bot.kudos.rules import (
+    refuse_unresolved,
+    require_person,
+    validate_recipients,
+    validate_text,
+)
+from bot.replies import Bold, MessageBuilder, NameSpan, Reply, Text
+
+
+def service_for(ctx: CommandContext) -> KudosService:
+    return KudosService(
+        database=ctx.core.database, settings=ctx.core.settings, outbound=ctx.outbound
+    )
+
+
+async def handle_kudos(ctx: CommandContext) -> Reply:
+    subcommand, rest = split_subcommand(ctx.request.text)
+    if subcommand == "help" or (subcommand is None and not rest):
+        return show_help(ctx)
+    if subcommand == "top":
+        return await show_leaderboard(ctx, rest)
+    if subcommand == "mine":
+        return await show_mine(ctx)
+    if subcommand == "undo":
+        return await undo(ctx)
+    if subcommand == "digest":
+        return await show_digest(ctx, rest)
+    parsed = parse_recipients_and_reason(ctx.request)
+    if not parsed.recipients:
+        if raw := unresolved_leading_mention(ctx.request.text):
+            refuse_unresolved(raw)
+        raise UserError(
+            "Who should get the kudos? Start with the person, like: "
+            "/kudos @maria for running the sensory storytime. Nothing was sent."
+        )
+    if len(parsed.recipients) == 1 and not parsed.reason_text.strip():
+        return await show_someone(ctx, parsed)
+    return await give(ctx, parsed)
+
+
+async def give(ctx: CommandContext, parsed: RecipientsAndReason) -> Reply:
+    settings = ctx.core.settings
+    recipients = validate_recipients(parsed.recipients, giver=ctx.request.sender)
+    reason = validate_text(parsed.reason_text, max_length=settings.kudos_max_length, what="reason")
+    if not reason:
+        raise UserError(
+            "Please say why, so everyone knows what to celebrate: "
+            "/kudos @maria for running the sensory storytime. Nothing was sent."
+        )
+    outcome = await service_for(ctx).give(
+        request=ctx.request,
+        recipients=recipients,
+        reason=parsed.reason,
+        reason_text=reason,
+        now=ctx.now,
+    )
+    if outcome.posted is None:
+        return Reply(kudos_messages.kudos_saved_not_posted(outcome.recipients))
+    return Reply(kudos_messages.kudos_confirmation(outcome.recipients))
+
+
+async def undo(ctx: CommandContext) -> Reply:
+    outcome = await service_for(ctx).undo_last(request=ctx.request, now=ctx.now)
+    return Reply(
+        kudos_messages.undo_done(
+            outcome.recipients, post_deleted=outcome.post_deleted, failure=outcome.delete_failure
+        )
+    )
+
+
+async def show_leaderboard(ctx: CommandContext, period_text: str) -> Reply:
+    period = leaderboard_period(period_text, today=ctx.today, tz=ctx.core.settings.timezone)
+    standings = await leaderboard(
+        ctx.core.database,
+        platform=ctx.request.platform,
+        workspace_id=ctx.request.workspace_id,
+        since=period.start,
+    )
+    builder = MessageBuilder().paragraph(Bold(f"🏆 Kudos leaderboard — {period.label}"))
+    if not standings:
+        builder.paragraph("No kudos yet for this period. Be the first: /kudos @someone for ...")
+        return Reply(builder.build())
+    rows = []
+    rank = 0
+    previous: int | None = None
+    for position, standing in enumerate(standings, start=1):
+        if standing.count != previous:  # members with the same count share a rank
+            rank, previous = position, standing.count
+        count = f"{standing.count} kudos"
+        rows.append([Text(f"{rank}. "), NameSpan(standing.member), Text(f" — {count}")])
+    builder.bullets(rows)
+    return Reply(builder.build())
+
+
+async def show_mine(ctx: CommandContext) -> Reply:
+    me = ctx.request.sender
+    database = ctx.core.database
+    received_total, received = await kudos_received(database, me)
+    given_total, given = await kudos_given(database, me)
+    notes = await thanks_received_count(database, me)
+    builder = MessageBuilder()
+    builder.paragraph(Bold(f"Kudos you received: {received_total}"))
+    if received:
+        builder.bullets(
+            kudos_messages.kudos_line(
+                _local_date(ctx, e.created_at), e.person, e.reason, direction="from"
+            )
+            for e in received
+        )
+    builder.paragraph(Bold(f"Kudos you gave: {given_total}"))
+    if given:
+        builder.bullets(
+            kudos_messages.kudos_line(
+                _local_date(ctx, e.created_at), e.person, e.reason, direction="to"
+            )
+            for e in given
+        )
+    if notes:
+        builder.paragraph(
+            f"You have also received {notes} private thank-you note{'s' if notes != 1 else ''}."
+        )
+    if not received_total and not given_total:
+        builder.paragraph("Nothing yet! Try /kudos @colleague for ... to get started.")
+    return Reply(builder.build())
+
+
+async def show_someone(ctx: CommandContext, parsed: RecipientsAndReason) -> Reply:
+    user = require_person(parsed.recipients[0])
+    total, received = await kudos_received(ctx.core.database, user)
+    builder = MessageBuilder()
+    builder.paragraph(Text("Kudos received by "), NameSpan(user), Text(f": {total}"))
+    if received:
+        builder.bullets(
+            kudos_messages.kudos_line(
+                _local_date(ctx, e.created_at), e.person, e.reason, direction="from"
+            )
+            for e in received
+        )
+    else:
+        builder.paragraph("None yet. To give them kudos, add why: /kudos @name for what they did.")
+    return Reply(builder.build())
+
+
+async def show_digest(ctx: CommandContext, month_text: str) -> Reply:
+    if not ctx.request.is_staff:
+        raise PermissionDenied("Sorry, /kudos digest is for association staff only.")
+    month = digest_month(month_text, today=ctx.today)
+    start, end = month.bounds(ctx.core.settings.timezone)
+    stats = await digest_stats(
+        ctx.core.database,
+        platform=ctx.request.platform,
+        workspace_id=ctx.request.workspace_id,
+        start=start,
+        end=end,
+    )
+    return Reply(digest_message(stats, month=month))
+
+
+def show_help(ctx: CommandContext) -> Reply:
+    settings = ctx.core.settings
+    return Reply(
+        kudos_messages.help_message(
+            quota=settings.kudos_daily_quota,
+            max_length=settings.kudos_max_length,
+            undo_minutes=settings.kudos_undo_minutes,
+            is_staff=ctx.request.is_staff,
+        )
+    )
+
+
+def _local_date(ctx: CommandContext, when: datetime) -> date:
+    return when.astimezone(ctx.core.settings.timezone).date()
+
+
+def register(registry: CommandRegistry) -> None:
+    registry.register(
+        Command(
+            name="kudos",
+            summary="Thank a colleague in public; see the leaderboard (/kudos help).",
+            usage="/kudos @someone for WHY",
+            examples=("/kudos @maria for running the sensory storytime",),
+            handler=handle_kudos,
+        )
+    )

@@ -1,0 +1,169 @@
+"""BotCore: turns a neutral Request into a Reply, whatever the platform."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, datetime
+from importlib import import_module
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock, SystemClock
+from bot.commands.registry import CommandContext, CommandRegistry
+from bot.config import Settings
+from bot.errors import PermissionDenied, StorageUnavailable, UserError
+from bot.knowledge_store import KnowledgeStore
+from bot.members import ensure_member
+from bot.outbound import OutboundSender
+from bot.replies import Reply, text_message
+from bot.requests import Request
+from bot.storage import Database
+from bot.storage.models import ProcessedDelivery
+
+log = logging.getLogger(__name__)
+
+#: Modules that each expose ``register(registry)``; order is the order in /help.
+COMMAND_MODULES = (
+    "bot.commands.ask",
+    "bot.commands.deadlines",
+    "bot.commands.kudos",
+    "bot.commands.thanks",
+    "bot.commands.broadcast",
+    "bot.commands.reminders",
+    "bot.commands.help",
+)
+
+#: Modules that each expose ``async def run(core: BotCore) -> None``: long-running
+#: work (delivery dispatchers, reminder schedulers) started by ``run_background``.
+BACKGROUND_MODULES: tuple[str, ...] = ("bot.broadcasts.background",)
+
+STORAGE_APOLOGY = (
+    "Sorry, I can't reach my database right now, so I did not do that. "
+    "Nothing was saved or sent; please try again in a minute."
+)
+GENERIC_APOLOGY = (
+    "Sorry, something went wrong on my side and I could not do that. "
+    "The team has been told; please try again later."
+)
+
+
+class BotCore:
+    """Routes requests to commands and owns the shared services."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        database: Database,
+        knowledge: KnowledgeStore,
+        clock: Clock | None = None,
+        outbound: OutboundSender | None = None,
+    ) -> None:
+        self.settings = settings
+        self.database = database
+        self.knowledge = knowledge
+        self.clock = clock or SystemClock()
+        self.outbound = outbound
+        self.commands = CommandRegistry()
+        for module_name in COMMAND_MODULES:
+            import_module(module_name).register(self.commands)
+
+    async def start(self) -> None:
+        """Apply migrations; call once before handling requests."""
+        await self.database.upgrade()
+
+    async def run_background(self) -> None:
+        """Run every background service until cancelled (adapters start this)."""
+        runners = [import_module(name).run(self) for name in BACKGROUND_MODULES]
+        if runners:
+            await asyncio.gather(*runners)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.now().astimezone(self.settings.timezone).date()
+
+    async def handle(self, request: Request) -> Reply | None:
+        """Handle one request; ``None`` means a retried delivery already acted on."""
+        log_context = {
+            "platform": request.platform,
+            "workspace": request.workspace_id,
+            "user": request.sender.user_id,
+            "command": request.command,
+            "delivery_id": request.delivery_id,
+        }
+        try:
+            if request.delivery_id and not await self._claim_delivery(request):
+                log.info("duplicate delivery ignored", extra=log_context)
+                return None
+        except StorageUnavailable:
+            return Reply(text_message(STORAGE_APOLOGY))
+        try:
+            return await self._dispatch(request)
+        except UserError as error:
+            if not isinstance(error, PermissionDenied):
+                await self._release_delivery(request)
+            return Reply(text_message(error.message))
+        except StorageUnavailable:
+            log.warning("storage unavailable during command", extra=log_context)
+            await self._release_delivery(request)
+            return Reply(text_message(STORAGE_APOLOGY))
+        except Exception:
+            log.exception("command failed", extra=log_context)
+            await self._release_delivery(request)
+            return Reply(text_message(GENERIC_APOLOGY))
+
+    async def _dispatch(self, request: Request) -> Reply:
+        now = self.now()
+        context = CommandContext(
+            request=request,
+            core=self,
+            outbound=self.outbound,
+            now=now,
+            today=now.astimezone(self.settings.timezone).date(),
+        )
+        async with self.database.session() as session:
+            await ensure_member(session, request.sender, now=now)
+        command = self.commands.get(request.command)
+        if command is None:
+            command = self.commands.get("help")
+            assert command is not None
+        elif command.staff_only and not request.is_staff:
+            raise PermissionDenied(
+                f"Sorry, /{command.name} is for association staff only. Nothing was sent."
+            )
+        return await command.handler(context)
+
+    async def _claim_delivery(self, request: Request) -> bool:
+        assert request.delivery_id is not None
+        try:
+            async with self.database.session() as session:
+                session.add(
+                    ProcessedDelivery(
+                        platform=request.platform,
+                        delivery_id=request.delivery_id,
+                        command=request.command,
+                        received_at=self.now(),
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def _release_delivery(self, request: Request) -> None:
+        """Forget a delivery that failed, so the platform's retry can act on it."""
+        if not request.delivery_id:
+            return
+        try:
+            async with self.database.session() as session:
+                await session.execute(
+                    delete(ProcessedDelivery).where(
+                        ProcessedDelivery.platform == request.platform,
+                        ProcessedDelivery.delivery_id == request.delivery_id,
+                    )
+                )
+        except StorageUnavailable:
+            log.warning("could not release delivery %s", request.delivery_id)

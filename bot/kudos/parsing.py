@@ -1,0 +1,121 @@
+"""Parse ``/kudos`` and ``/thanks`` arguments: recipients first, then the reason.
+
+Adapters put ``\\x1fN\\x1f`` in ``Request.text`` for ``Request.mentions[N]``.
+Leading mentions (optionally separated by ``,``, ``&`` or ``and``) are the
+recipients; everything after them is the reason, kept as the member wrote it
+("for running storytime"), with mentions inside it turned into plain names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.requests import MENTION_MARK, Mention, MentionKind, Request, UserRef
+
+_TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
+# Not \s: Python counts the mention mark (\x1f) as whitespace, and it must survive.
+_BLANKS = " \t\r\n\u00a0"
+_SEPARATOR = re.compile(r"(?:[ \t\r\n\u00a0]*(?:,|&|\+|\band\b))*[ \t\r\n\u00a0]*", re.IGNORECASE)
+
+SUBCOMMANDS = frozenset({"top", "mine", "undo", "help", "digest"})
+
+
+@dataclass(frozen=True, slots=True)
+class MentionedUser:
+    """A user named inside a reason: shown by name, never notified."""
+
+    user: UserRef
+
+
+ReasonPart = str | MentionedUser
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientsAndReason:
+    """``recipients`` are the leading mentions as typed (not yet validated)."""
+
+    recipients: tuple[Mention, ...]
+    reason: tuple[ReasonPart, ...]
+
+    @property
+    def reason_text(self) -> str:
+        """The reason as plain text (what is stored): mentioned users become ``@name``."""
+        return "".join(
+            part if isinstance(part, str) else f"@{part.user.name}" for part in self.reason
+        )
+
+
+def split_subcommand(text: str) -> tuple[str | None, str]:
+    """``"top month"`` -> ``("top", "month")``; text not starting with a sub-command -> None."""
+    head, _, rest = text.strip(_BLANKS).partition(" ")
+    if head.lower() in SUBCOMMANDS:
+        return head.lower(), rest.strip(_BLANKS)
+    return None, text.strip(_BLANKS)
+
+
+def parse_recipients_and_reason(request: Request) -> RecipientsAndReason:
+    """Split the request text into leading mentions and the reason after them."""
+    text = request.text
+    recipients: list[Mention] = []
+    position = 0
+    while True:
+        separator = _SEPARATOR.match(text, position)
+        start = separator.end() if separator else position
+        token = _TOKEN.match(text, start)
+        if token is None or not _mention_exists(request, token):
+            break
+        recipients.append(request.mentions[int(token.group(1))])
+        position = token.end()
+    if not recipients:
+        position = 0
+    return RecipientsAndReason(
+        recipients=tuple(recipients),
+        reason=_reason_parts(request, text[position:].strip(_BLANKS)),
+    )
+
+
+def unresolved_leading_mention(text: str) -> str | None:
+    """The first word when it looks like a mention the adapter could not decode
+    (``@bob`` typed as plain text, a broken ``<@U1``), else None."""
+    head = text.strip(_BLANKS).split(maxsplit=1)
+    if head and head[0].startswith(("@", "<@", "<!", "<#")) and MENTION_MARK not in head[0]:
+        return head[0][:60]
+    return None
+
+
+def _mention_exists(request: Request, token: re.Match[str]) -> bool:
+    return int(token.group(1)) < len(request.mentions)
+
+
+def _reason_parts(request: Request, text: str) -> tuple[ReasonPart, ...]:
+    """Mentions inside the reason: users by name, anything else as the raw text typed."""
+    parts: list[ReasonPart] = []
+    position = 0
+    for token in _TOKEN.finditer(text):
+        if token.start() > position:
+            parts.append(text[position : token.start()])
+        parts.append(_reason_mention(request, token))
+        position = token.end()
+    if position < len(text):
+        parts.append(text[position:])
+    return tuple(_merge_strings(parts))
+
+
+def _reason_mention(request: Request, token: re.Match[str]) -> ReasonPart:
+    if not _mention_exists(request, token):
+        return ""  # a stray marker: adapters strip control characters, so drop it
+    mention = request.mentions[int(token.group(1))]
+    if mention.kind is MentionKind.USER and mention.user is not None:
+        return MentionedUser(mention.user)
+    return mention.raw
+
+
+def _merge_strings(parts: list[ReasonPart]) -> list[ReasonPart]:
+    merged: list[ReasonPart] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] = merged[-1] + part
+        elif part != "":
+            merged.append(part)
+    return merged

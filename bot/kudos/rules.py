@@ -1,0 +1,123 @@
+"""The kudos rules: who may receive, how long a reason may be, how many per day.
+
+Every check raises :class:`~bot.errors.UserError` with a message that says what
+was wrong and that nothing was sent, so the member can fix it and try again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.errors import UserError
+from bot.requests import Mention, MentionKind, UserRef
+
+_NOT_A_PERSON = {
+    MentionKind.GROUP: "is a group or role, not one person",
+    MentionKind.CHANNEL: "is a channel, not a person",
+    MentionKind.EVERYONE: "would notify everyone",
+    MentionKind.UNKNOWN_USER: "is not a member I could find",
+}
+
+
+def validate_recipients(
+    mentions: Sequence[Mention], *, giver: UserRef, what: str = "kudos"
+) -> list[UserRef]:
+    """Return the distinct recipients, or refuse the whole command.
+
+    Identity is ``UserRef.key``, never a name, so the same member mentioned in two
+    forms (``<@U1>`` and ``<@U1|alice>``) collapses to one, and the giver is
+    caught however they mentioned themselves.
+    """
+    recipients: dict[tuple[str, str, str], UserRef] = {}
+    for mention in mentions:
+        user = require_person(mention, what=what)
+        if user.key == giver.key:
+            raise UserError(
+                f"You can't give {what} to yourself ({mention.raw}) — though we're sure "
+                f"you deserve it! Nothing was sent; try again without yourself."
+            )
+        if user.is_bot:
+            raise UserError(f"{mention.raw} is a bot, and {what} are for people. Nothing was sent.")
+        recipients.setdefault(user.key, user)
+    return list(recipients.values())
+
+
+def refuse_unresolved(raw: str, *, what: str = "kudos") -> None:
+    """Refuse a recipient that looks like a mention but is not one."""
+    raise UserError(
+        f"I couldn't tell who {raw} is. To give {what}, mention the person so the chat app "
+        f"turns it into a real mention (pick them from the list that pops up as you type @), "
+        f"then try again. Nothing was sent."
+    )
+
+
+def require_person(mention: Mention, *, what: str = "kudos") -> UserRef:
+    """The member a mention names, or a refusal naming what was typed."""
+    if mention.kind is not MentionKind.USER or mention.user is None:
+        problem = _NOT_A_PERSON.get(mention.kind, "is not a person")
+        raise UserError(
+            f"I can't give {what} to {mention.raw}: it {problem}. "
+            f"Mention each person by name, like @alice. Nothing was sent."
+        )
+    return mention.user
+
+
+def validate_text(text: str, *, max_length: int, what: str) -> str:
+    """Refuse an empty or over-long reason/note; return it stripped."""
+    text = text.strip()
+    if len(text) > max_length:
+        raise UserError(
+            f"Your {what} is {len(text)} characters; the limit is {max_length}. "
+            f"Nothing was sent — please shorten it and try again."
+        )
+    return text
+
+
+def day_start_utc(today: date, tz: ZoneInfo) -> datetime:
+    """Local midnight at the start of ``today``, as an aware datetime (compares with UTC)."""
+    return datetime.combine(today, time(0, 0), tzinfo=tz)
+
+
+def next_reset(now: datetime, tz: ZoneInfo) -> datetime:
+    """The next local midnight after ``now``."""
+    local_today = now.astimezone(tz).date()
+    return day_start_utc(local_today + timedelta(days=1), tz)
+
+
+def describe_wait(delta: timedelta) -> str:
+    """``timedelta`` -> "in 5 hours", "in 1 hour and 20 minutes", "in 42 minutes"."""
+    minutes = max(1, round(delta.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes and hours < 3:  # "in 5 hours" reads better than "in 5 hours and 2 minutes"
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return "in " + " and ".join(parts)
+
+
+def check_quota(
+    *,
+    used_today: int,
+    wanted: int,
+    quota: int,
+    now: datetime,
+    tz: ZoneInfo,
+    what: str,
+) -> None:
+    """Refuse when ``wanted`` more would exceed the daily ``quota``; say when it resets."""
+    if used_today + wanted <= quota:
+        return
+    reset = next_reset(now, tz)
+    when = f"Your quota resets at midnight ({tz.key}), {describe_wait(reset - now)}."
+    left = max(0, quota - used_today)
+    if left == 0:
+        raise UserError(
+            f"You've already given all {quota} {what} you can give today. {when} Nothing was sent."
+        )
+    raise UserError(
+        f"You have {left} {what} left today but mentioned {wanted} people. "
+        f"Mention fewer people, or wait: {when[0].lower()}{when[1:]} Nothing was sent."
+    )

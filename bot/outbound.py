@@ -1,0 +1,66 @@
+"""The outbound sender Protocol: how the core posts and DMs without knowing the platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from bot.replies import Message
+from bot.requests import UserRef
+
+
+class ChannelPurpose(StrEnum):
+    """Channels an adapter maps to concrete ids from its own settings."""
+
+    KUDOS = "kudos"
+    ANNOUNCEMENTS = "announcements"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelTarget:
+    """Where to post: a concrete channel id, or a purpose with a fallback channel.
+
+    The adapter uses ``channel_id`` when set, else the channel it has configured
+    for ``purpose``, else ``fallback_channel_id`` (usually where the command was
+    typed).
+    """
+
+    channel_id: str | None = None
+    purpose: ChannelPurpose | None = None
+    fallback_channel_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostedMessage:
+    """A reference to a delivered message, so it can be deleted later."""
+
+    platform: str
+    channel_id: str
+    message_id: str
+
+
+class OutboundSender(Protocol):
+    """Implemented by every adapter; raises :class:`bot.errors.DeliveryError` on failure.
+
+    ``DeliveryError.permanent`` tells callers whether retrying can help (user gone,
+    DMs closed) or not (rate limit exhausted, server error).
+    """
+
+    platform: str
+
+    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+        """Post a message in a channel."""
+        ...
+
+    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+        """Send a direct message to one member."""
+        ...
+
+    async def delete(self, *, posted: PostedMessage) -> None:
+        """Delete a message the bot posted earlier."""
+        ...
+
+    async def list_members(self) -> list[UserRef]:
+        """Every human member of the workspace/guild the adapter serves (broadcast audiences)."""
+        ...

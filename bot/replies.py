@@ -1,0 +1,193 @@
+"""The neutral rich-text Reply model every adapter renders.
+
+A :class:`Message` is a sequence of blocks (paragraphs and bullet lists) made of
+inline spans. Member-written text is always a :class:`Text` span, which every
+renderer escapes, so it can never ping anyone; only :class:`MentionSpan` spans
+notify, and they name exactly the intended member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from bot.requests import UserRef
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain text; renderers escape it so it can never format or notify."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bold:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class MentionSpan:
+    """A mention that notifies ``user`` where the platform supports it."""
+
+    user: UserRef
+
+
+@dataclass(frozen=True, slots=True)
+class NameSpan:
+    """A member shown by name only (leaderboards, mentions inside member text)."""
+
+    user: UserRef
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """A calendar date, shown in the organisation's style."""
+
+    value: date
+
+    def formatted(self) -> str:
+        return f"{self.value:%A}, {self.value:%B} {self.value.day}, {self.value.year}"
+
+
+Inline = Text | Bold | Link | MentionSpan | NameSpan | DateSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    spans: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    items: tuple[tuple[Inline, ...], ...]
+
+
+Block = Paragraph | BulletList
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """Platform-neutral content of one message."""
+
+    blocks: tuple[Block, ...] = ()
+
+    def mentioned_users(self) -> list[UserRef]:
+        """Users a renderer may notify: exactly the MentionSpans, in order, deduplicated."""
+        seen: dict[tuple[str, str, str], UserRef] = {}
+        for span in self.spans():
+            if isinstance(span, MentionSpan):
+                seen.setdefault(span.user.key, span.user)
+        return list(seen.values())
+
+    def spans(self) -> Iterator[Inline]:
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                yield from block.spans
+            else:
+                for item in block.items:
+                    yield from item
+
+    def plain_text(self) -> str:
+        """The message as plain text: fallback text, logs, tests and the CLI."""
+        return "\n\n".join(_block_plain(block) for block in self.blocks)
+
+    def __add__(self, other: Message) -> Message:
+        return Message(self.blocks + other.blocks)
+
+
+def span_plain(span: Inline) -> str:
+    match span:
+        case Text(text) | Bold(text):
+            return text
+        case Link(url, label):
+            return label if label == url else f"{label} ({url})"
+        case MentionSpan(user) | NameSpan(user):
+            return f"@{user.name}"
+        case DateSpan():
+            return span.formatted()
+    raise TypeError(f"unknown span {span!r}")
+
+
+def _block_plain(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        return "".join(span_plain(s) for s in block.spans)
+    return "\n".join("• " + "".join(span_plain(s) for s in item) for item in block.items)
+
+
+class Visibility(StrEnum):
+    """Who sees a reply."""
+
+    SENDER = "sender"  # only the member who asked (Slack ephemeral, Discord ephemeral)
+    CHANNEL = "channel"  # everyone in the channel the command came from
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (for example the deadlines calendar as .ics)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot answers the sender with."""
+
+    message: Message
+    visibility: Visibility = Visibility.SENDER
+    attachments: tuple[Attachment, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.message.plain_text()
+
+
+@dataclass
+class MessageBuilder:
+    """Small helper to build messages span by span."""
+
+    _blocks: list[Block] = field(default_factory=list)
+    _current: list[Inline] = field(default_factory=list)
+
+    def add(self, *spans: Inline | str) -> MessageBuilder:
+        self._current.extend(Text(s) if isinstance(s, str) else s for s in spans)
+        return self
+
+    def paragraph(self, *spans: Inline | str) -> MessageBuilder:
+        self.add(*spans)
+        return self.end_paragraph()
+
+    def end_paragraph(self) -> MessageBuilder:
+        if self._current:
+            self._blocks.append(Paragraph(tuple(self._current)))
+            self._current = []
+        return self
+
+    def bullets(self, items: Iterable[Iterable[Inline | str]]) -> MessageBuilder:
+        self.end_paragraph()
+        rows = tuple(
+            tuple(Text(s) if isinstance(s, str) else s for s in item) for item in items
+        )
+        if rows:
+            self._blocks.append(BulletList(rows))
+        return self
+
+    def build(self) -> Message:
+        self.end_paragraph()
+        return Message(tuple(self._blocks))
+
+
+def text_message(text: str) -> Message:
+    """A message of plain text paragraphs (split on blank lines)."""
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    return Message(tuple(Paragraph((Text(p),)) for p in paragraphs))

@@ -1,0 +1,7 @@
+"""Storage: SQLAlchemy 2.x async ORM, SQLite by default, PostgreSQL by DATABASE_URL."""
+
+from __future__ import annotations
+
+from bot.storage.database import Database, async_url
+
+__all__ = ["Database", "async_url"]

@@ -1,0 +1,24 @@
+"""All ORM models; importing this module registers every table on ``Base.metadata``."""
+
+from __future__ import annotations
+
+from bot.storage.models.base import Base, UtcDateTime
+from bot.storage.models.broadcasts import AuditLog, Broadcast, BroadcastDelivery
+from bot.storage.models.deliveries import ProcessedDelivery
+from bot.storage.models.kudos import Kudos, KudosRecipient, ThankYouNote
+from bot.storage.models.members import Member
+from bot.storage.models.questions import UnansweredQuestion
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "Broadcast",
+    "BroadcastDelivery",
+    "Kudos",
+    "KudosRecipient",
+    "Member",
+    "ProcessedDelivery",
+    "ThankYouNote",
+    "UnansweredQuestion",
+    "UtcDateTime",
+]

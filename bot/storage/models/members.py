@@ -1,0 +1,35 @@
+"""Members, keyed by (platform, workspace, platform user id), never by display name."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.requests import UserRef
+from bot.storage.models.base import Base
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("platform", "workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200))
+    is_bot: Mapped[bool] = mapped_column(default=False)
+    reminders_opt_out: Mapped[bool] = mapped_column(default=False)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+    def ref(self) -> UserRef:
+        return UserRef(
+            platform=self.platform,
+            workspace_id=self.workspace_id,
+            user_id=self.user_id,
+            display_name=self.display_name,
+            is_bot=self.is_bot,
+        )

@@ -1,0 +1,151 @@
+"""/kudos and /thanks through the command tree: public posts, private notes, safe mentions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from adapters.discord.app import MemberBotClient
+from bot.core import BotCore
+from bot.storage.models import KudosRecipient
+from tests.adapters.discord.conftest import ANA, BEN, CARA, HELPER_BOT, run_interaction
+from tests.adapters.discord.payloads import (
+    KUDOS_CHANNEL_ID,
+    STAFF_ROLE_ID,
+    command_interaction,
+    option,
+    sub_command,
+    user_option,
+)
+from tests.fakes.fake_discord import APPLICATION_ID, FakeDiscord, FakeUser, RecordedRequest
+
+EPHEMERAL = 64
+
+
+async def _run(client: MemberBotClient, fake: FakeDiscord, payload: dict) -> RecordedRequest:
+    """Run one interaction; return the (only) follow-up the member saw."""
+    await run_interaction(client, payload)
+    (followup,) = fake.calls("POST", f"/webhooks/{APPLICATION_ID}/{payload['token']}")
+    assert followup.json["flags"] & EPHEMERAL
+    return followup
+
+
+def _give(*recipients: FakeUser, reason: str, user: FakeUser = ANA) -> dict:
+    options = [user_option("user", recipients[0]), option("reason", reason)]
+    options += [user_option(f"user{n}", r) for n, r in enumerate(recipients[1:], start=2)]
+    return command_interaction(
+        "kudos", sub_command("give", *options), user=user, mentioned=recipients
+    )
+
+
+async def _kudos_count(core: BotCore) -> int:
+    async with core.database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(KudosRecipient)) or 0)
+
+
+async def test_kudos_to_two_colleagues_posts_in_the_kudos_channel(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    followup = await _run(
+        client, fake_discord, _give(BEN, CARA, reason="for the storytime @everyone <@&42> loved")
+    )
+    assert "Done!" in followup.json["content"]
+    assert "Ben Okafor" in followup.json["content"]
+    assert followup.json["allowed_mentions"]["users"] == []
+
+    (post,) = fake_discord.messages_in(KUDOS_CHANNEL_ID)
+    content = post.json["content"]
+    assert f"<@{BEN.id}>" in content and f"<@{CARA.id}>" in content
+    assert "@everyone" not in content and "<@&42>" not in content  # shown, but inert
+    assert post.json["allowed_mentions"]["parse"] == []
+    assert set(post.json["allowed_mentions"]["users"]) == {BEN.id, CARA.id, ANA.id}
+    assert await _kudos_count(core) == 2
+
+
+async def test_self_kudos_and_bots_are_refused_and_nothing_is_posted(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    self_kudos = await _run(client, fake_discord, _give(ANA, reason="for me"))
+    assert "yourself" in self_kudos.json["content"]
+    to_bot = await _run(client, fake_discord, _give(HELPER_BOT, reason="for the reminders"))
+    assert "bot" in to_bot.json["content"]
+    assert fake_discord.messages_in(KUDOS_CHANNEL_ID) == []
+    assert await _kudos_count(core) == 0
+
+
+async def test_thanks_creates_a_dm_channel_and_sends_the_note(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    payload = command_interaction(
+        "thanks",
+        user_option("user", CARA),
+        option("note", "thank you for the book list!"),
+        user=ANA,
+        mentioned=(CARA,),
+    )
+    followup = await _run(client, fake_discord, payload)
+    (opened,) = fake_discord.calls("POST", "/users/@me/channels")
+    assert opened.json == {"recipient_id": CARA.id}
+    (dm,) = fake_discord.dms_to(CARA.id)
+    assert "book list" in dm.json["content"]
+    assert dm.json["allowed_mentions"]["parse"] == []
+    assert "delivered privately" in followup.json["content"]
+
+
+async def test_thanks_to_a_member_with_closed_dms_tells_the_sender(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    fake_discord.closed_dms.add(BEN.id)
+    payload = command_interaction(
+        "thanks", user_option("user", BEN), option("note", "merci!"), user=ANA, mentioned=(BEN,)
+    )
+    followup = await _run(client, fake_discord, payload)
+    assert "could not deliver your note" in followup.json["content"]
+    assert fake_discord.dms_to(BEN.id) == []
+    assert fake_discord.calls("POST", "/messages", status=403)
+
+
+async def test_leaderboard_mine_undo_and_help(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    await _run(client, fake_discord, _give(BEN, reason="for the puppets"))
+    top = await _run(
+        client,
+        fake_discord,
+        command_interaction("kudos", sub_command("top", option("period", "week")), user=CARA),
+    )
+    assert "Ben Okafor" in top.json["content"]
+    assert top.json["allowed_mentions"]["users"] == []  # a leaderboard pings nobody
+
+    mine = await _run(
+        client, fake_discord, command_interaction("kudos", sub_command("mine"), user=BEN)
+    )
+    assert "puppets" in mine.json["content"]
+
+    undo = await _run(
+        client, fake_discord, command_interaction("kudos", sub_command("undo"), user=ANA)
+    )
+    assert "Ben Okafor" in undo.json["content"]
+    (post,) = fake_discord.messages_in(KUDOS_CHANNEL_ID)
+    (deleted,) = fake_discord.calls("DELETE", f"/channels/{KUDOS_CHANNEL_ID}/messages/")
+    assert deleted.path.endswith(f"/{post.response_id}")
+    assert await _kudos_count(core) == 0
+
+    help_reply = await _run(
+        client, fake_discord, command_interaction("kudos", sub_command("help"), user=ANA)
+    )
+    assert "/kudos top" in help_reply.json["content"]
+
+
+async def test_staff_comes_from_the_members_roles(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    member = await _run(
+        client, fake_discord, command_interaction("kudos", sub_command("digest"), user=BEN)
+    )
+    assert "staff only" in member.json["content"]
+    staff = await _run(
+        client,
+        fake_discord,
+        command_interaction("kudos", sub_command("digest"), user=BEN, roles=(STAFF_ROLE_ID,)),
+    )
+    assert "Kudos digest" in staff.json["content"]

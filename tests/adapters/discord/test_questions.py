@@ -1,0 +1,47 @@
+"""/ask, /deadlines and /bothelp through discord.py's interaction parsing and the fake API."""
+
+from __future__ import annotations
+
+from adapters.discord.app import MemberBotClient
+from tests.adapters.discord.conftest import ANA, run_interaction
+from tests.adapters.discord.payloads import GUILD_ID, command_interaction, option
+from tests.fakes.fake_discord import APPLICATION_ID, FakeDiscord
+
+EPHEMERAL = 64
+DEFERRED_CHANNEL_MESSAGE = 5
+
+
+async def test_login_syncs_commands_to_the_configured_guild(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    (sync,) = fake_discord.calls("PUT", "/commands")
+    assert sync.path == f"/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands"
+    names = {command["name"] for command in sync.json}
+    assert names == {"ask", "deadlines", "bothelp", "thanks", "kudos"}
+    kudos = next(c for c in sync.json if c["name"] == "kudos")
+    subcommands = {option["name"] for option in kudos["options"]}
+    assert {"give", "top", "mine", "undo", "help"} <= subcommands
+    give = next(o for o in kudos["options"] if o["name"] == "give")
+    assert [(o["name"], o["type"], o.get("required", False)) for o in give["options"]] == [
+        ("user", 6, True),
+        ("reason", 3, True),
+        ("user2", 6, False),
+        ("user3", 6, False),
+    ]
+
+
+async def test_ask_defers_ephemerally_then_follows_up(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    payload = command_interaction(
+        "ask", option("question", "When do mentoring applications close?"), user=ANA
+    )
+    await run_interaction(client, payload)
+
+    (callback,) = fake_discord.calls("POST", f"/interactions/{payload['id']}/")
+    assert callback.json["type"] == DEFERRED_CHANNEL_MESSAGE
+    assert callback.json["data"]["flags"] & EPHEMERAL
+    (followup,) = fake_discord.calls("POST", f"/webhooks/{APPLICATION_ID}/{payload['token']}")
+    assert "October 11" in followup.json["content"]
+    assert followup.json["flags"] & EPHEMERAL
+    assert followup.json["allowed_mentions"] == {"parse": [], "users": []}

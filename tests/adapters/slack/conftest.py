@@ -1,0 +1,123 @@
+"""Fixtures: a fake Slack, the real Bolt app on a real local HTTP endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from adapters.slack.app import SlackBot, build_sender, build_slack_bot, create_web_app
+from adapters.slack.settings import SlackSettings
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.core import BotCore
+from bot.knowledge_store import KnowledgeStore
+from bot.storage import Database
+from tests.adapters.slack.support import FORM, JSON, SIGNING_SECRET, signed_headers
+from tests.fakes.fake_slack import FakeSlack, FakeUser
+
+USERS = (
+    FakeUser("U1", "ana", display_name="Ana"),
+    FakeUser("U2", "ben", display_name="Ben"),
+    FakeUser("U3", "cleo", real_name="Cleo Park"),
+    FakeUser("UHELPER", "helperbot", is_bot=True),
+    FakeUser("UGONE", "gone", deleted=True),
+    FakeUser("USTAFF", "sam", display_name="Sam (staff)"),
+)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack(users=USERS, usergroups={"SSTAFF": ["USTAFF"]}) as fake:
+        yield fake
+
+
+@pytest.fixture
+def slack_settings(fake_slack: FakeSlack) -> SlackSettings:
+    return SlackSettings(  # type: ignore[call-arg]
+        _env_file=None,
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        slack_kudos_channel="CKUDOS",
+        slack_staff_usergroup_id="SSTAFF",
+    )
+
+
+async def make_bot(
+    *,
+    settings: Settings,
+    slack_settings: SlackSettings,
+    database: Database,
+    clock: FixedClock,
+    knowledge: KnowledgeStore,
+) -> SlackBot:
+    sender = build_sender(slack_settings)
+    core = BotCore(
+        settings=settings, database=database, knowledge=knowledge, clock=clock, outbound=sender
+    )
+    await core.start()
+    return build_slack_bot(core=core, settings=slack_settings, sender=sender)
+
+
+@pytest.fixture
+async def slack_bot(
+    settings: Settings,
+    slack_settings: SlackSettings,
+    sqlite_database: Database,
+    clock: FixedClock,
+    shipped_knowledge: KnowledgeStore,
+) -> SlackBot:
+    return await make_bot(
+        settings=settings,
+        slack_settings=slack_settings,
+        database=sqlite_database,
+        clock=clock,
+        knowledge=shipped_knowledge,
+    )
+
+
+@dataclass
+class SlackEndpoint:
+    """The bot's real HTTP endpoint on 127.0.0.1 and a client session to call it."""
+
+    url: str
+    session: aiohttp.ClientSession
+
+    async def post(
+        self, body: str, *, content_type: str, **signing: object
+    ) -> aiohttp.ClientResponse:
+        headers = signed_headers(body, content_type=content_type, **signing)  # type: ignore[arg-type]
+        return await self.post_raw(body, headers=headers)
+
+    async def post_raw(self, body: str, *, headers: dict[str, str]) -> aiohttp.ClientResponse:
+        async with self.session.post(self.url, data=body.encode(), headers=headers) as response:
+            await response.read()
+            return response
+
+    async def command(self, body: str, **signing: object) -> aiohttp.ClientResponse:
+        return await self.post(body, content_type=FORM, **signing)
+
+    async def event(self, body: str, **extra_headers: str) -> aiohttp.ClientResponse:
+        headers = signed_headers(body, content_type=JSON) | extra_headers
+        return await self.post_raw(body, headers=headers)
+
+
+async def serve(bot: SlackBot) -> AsyncIterator[SlackEndpoint]:
+    runner = web.AppRunner(create_web_app(bot.app), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    async with aiohttp.ClientSession() as session:
+        yield SlackEndpoint(url=f"http://127.0.0.1:{port}/slack/events", session=session)
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def endpoint(slack_bot: SlackBot) -> AsyncIterator[SlackEndpoint]:
+    async for served in serve(slack_bot):
+        yield served

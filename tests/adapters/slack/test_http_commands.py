@@ -1,0 +1,106 @@
+"""Signed slash commands through the real HTTP endpoint produce the right Slack calls."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.adapters.slack.conftest import SlackEndpoint
+from tests.adapters.slack.support import FORM, slash_command_body
+from tests.fakes.fake_slack import FakeSlack
+
+
+async def test_ask_is_acked_then_answered_ephemerally(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    body = slash_command_body(
+        "/ask", "When do mentoring applications close?", response_url=fake_slack.response_url("a1")
+    )
+    response = await endpoint.command(body)
+    assert response.status == 200
+    await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
+    [answer] = fake_slack.responses()
+    assert answer.path == "/response/a1"
+    assert answer.params["response_type"] == "ephemeral"
+    assert "mentor" in answer.params["text"].lower()
+    assert answer.params["blocks"][0]["type"] == "section"
+
+
+async def test_bothelp_maps_to_help(endpoint: SlackEndpoint, fake_slack: FakeSlack) -> None:
+    body = slash_command_body("/bothelp", "", response_url=fake_slack.response_url("h1"))
+    assert (await endpoint.command(body)).status == 200
+    await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
+    [answer] = fake_slack.responses()
+    assert answer.params["response_type"] == "ephemeral"
+    assert "Here is what I can do" in answer.params["text"]
+    assert "*/ask QUESTION*" in answer.params["text"]
+    assert "*/bothelp*" in answer.params["text"]
+
+
+async def test_deadlines_ics_uploads_the_calendar_into_a_dm(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    body = slash_command_body("/deadlines", "ics", response_url=fake_slack.response_url("d1"))
+    assert (await endpoint.command(body)).status == 200
+    await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
+    assert fake_slack.calls("conversations.open")[0].params["users"] == "U1"
+    [complete] = fake_slack.delivered("files.completeUploadExternal")
+    assert complete.params["channel_id"] == "DU1"
+    [upload] = fake_slack.uploads.values()
+    assert b"BEGIN:VCALENDAR" in upload
+    [answer] = fake_slack.responses()
+    assert "as a direct message" in answer.params["text"]
+    assert answer.params["response_type"] == "ephemeral"
+
+
+async def test_bad_signature_is_refused_and_makes_no_calls(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    body = slash_command_body("/ask", "hello", response_url=fake_slack.response_url())
+    response = await endpoint.command(body, secret="not-the-signing-secret")
+    assert response.status == 401
+    unsigned = await endpoint.post_raw(body, headers={"Content-Type": FORM})
+    assert unsigned.status == 401
+    await asyncio.sleep(0.1)  # anything wrongly started would have called by now
+    assert fake_slack.calls() == []
+
+
+async def test_stale_timestamp_is_refused_and_makes_no_calls(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    body = slash_command_body("/ask", "hello", response_url=fake_slack.response_url())
+    six_minutes_ago = int(time.time()) - 6 * 60
+    response = await endpoint.command(body, timestamp=six_minutes_ago)
+    assert response.status == 401
+    await asyncio.sleep(0.1)
+    assert fake_slack.calls() == []
+
+
+async def test_same_trigger_id_acts_once(endpoint: SlackEndpoint, fake_slack: FakeSlack) -> None:
+    body = slash_command_body(
+        "/ask", "What is Día?", response_url=fake_slack.response_url(), trigger_id="trig-1"
+    )
+    assert (await endpoint.command(body)).status == 200
+    assert (await endpoint.command(body)).status == 200
+    await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
+    await asyncio.sleep(0.1)
+    assert len(fake_slack.responses()) == 1
+
+
+async def test_unreachable_response_url_falls_back_to_the_web_api(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    body = slash_command_body("/bothelp", "", response_url=f"{fake_slack.url}/expired-response")
+    assert (await endpoint.command(body)).status == 200
+    await fake_slack.wait_for_calls("chat.postEphemeral")
+    [ephemeral] = fake_slack.delivered("chat.postEphemeral")
+    assert ephemeral.params["user"] == "U1"
+    assert ephemeral.params["channel"] == "C1"
+    assert "Here is what I can do" in ephemeral.params["text"]
+
+
+async def test_health_check_answers(endpoint: SlackEndpoint) -> None:
+    health_url = endpoint.url.replace("/slack/events", "/healthz")
+    async with endpoint.session.get(health_url) as response:
+        assert response.status == 200
+        assert await response.text() == "ok"

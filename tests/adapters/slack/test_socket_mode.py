@@ -1,0 +1,105 @@
+"""Socket Mode wiring: one envelope through a local websocket server reaches the core."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from urllib.parse import parse_qsl
+
+import pytest
+from aiohttp import WSMsgType, web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from adapters.slack.settings import SlackSettings
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.knowledge_store import KnowledgeStore
+from bot.storage import Database
+from tests.adapters.slack.conftest import make_bot
+from tests.adapters.slack.support import slash_command_body
+from tests.fakes.fake_slack import FakeSlack
+
+
+class SocketModeServer:
+    """A websocket endpoint like Slack's: sends envelopes, collects the acks."""
+
+    def __init__(self) -> None:
+        self.connected = asyncio.Event()
+        self.acks: asyncio.Queue[dict] = asyncio.Queue()
+        self._socket: web.WebSocketResponse | None = None
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        await socket.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        self.connected.set()
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                await self.acks.put(json.loads(message.data))
+        return socket
+
+    async def send(self, envelope: dict) -> None:
+        assert self._socket is not None
+        await self._socket.send_str(json.dumps(envelope))
+
+
+@pytest.fixture
+async def socket_server(fake_slack: FakeSlack) -> AsyncIterator[SocketModeServer]:
+    server = SocketModeServer()
+    app = web.Application()
+    app.router.add_get("/link", server.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    fake_slack.socket_mode_url = f"ws://127.0.0.1:{runner.addresses[0][1]}/link"
+    yield server
+    await runner.cleanup()
+
+
+async def test_slash_command_envelope_is_acked_and_answered(
+    socket_server: SocketModeServer,
+    fake_slack: FakeSlack,
+    settings: Settings,
+    slack_settings: SlackSettings,
+    sqlite_database: Database,
+    clock: FixedClock,
+    shipped_knowledge: KnowledgeStore,
+) -> None:
+    socket_settings = slack_settings.model_copy(update={"slack_app_token": "xapp-1-test"})
+    bot = await make_bot(
+        settings=settings,
+        slack_settings=socket_settings,
+        database=sqlite_database,
+        clock=clock,
+        knowledge=shipped_knowledge,
+    )
+    handler = AsyncSocketModeHandler(bot.app, socket_settings.slack_app_token)
+    await handler.connect_async()
+    try:
+        await asyncio.wait_for(socket_server.connected.wait(), 5)
+        payload = dict(
+            parse_qsl(
+                slash_command_body("/bothelp", "", response_url=fake_slack.response_url("socket"))
+            )
+        )
+        await socket_server.send(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": payload,
+            }
+        )
+        ack = await asyncio.wait_for(socket_server.acks.get(), 5)
+        assert ack["envelope_id"] == "env-1"
+        await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
+    finally:
+        await handler.close_async()
+    [opened] = fake_slack.calls("apps.connections.open")
+    assert opened.headers["Authorization"] == "Bearer xapp-1-test"
+    [answer] = fake_slack.responses()
+    assert answer.path == "/response/socket"
+    assert "Here is what I can do" in answer.params["text"]

@@ -1,0 +1,72 @@
+"""Fixtures shared by every test: databases, a fixed clock, the core."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.config import DEFAULT_KNOWLEDGE_FILE, Settings
+from bot.core import BotCore
+from bot.knowledge_store import KnowledgeStore
+from bot.storage import Database
+from tests.support.databases import open_database
+from tests.support.recording import RecordingSender
+
+SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """Each test using this runs on SQLite and, when configured, PostgreSQL."""
+    async with open_database(request.param, tmp_path) as db:
+        yield db
+
+
+@pytest.fixture
+async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
+    async with open_database("sqlite", tmp_path) as db:
+        yield db
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    # A Monday morning in Chicago, mid-season.
+    return FixedClock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def shipped_knowledge() -> KnowledgeStore:
+    return KnowledgeStore(path=DEFAULT_KNOWLEDGE_FILE)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def outbound() -> RecordingSender:
+    return RecordingSender()
+
+
+@pytest.fixture
+async def core(
+    settings: Settings,
+    sqlite_database: Database,
+    clock: FixedClock,
+    outbound: RecordingSender,
+    shipped_knowledge: KnowledgeStore,
+) -> BotCore:
+    bot = BotCore(
+        settings=settings,
+        database=sqlite_database,
+        knowledge=shipped_knowledge,
+        clock=clock,
+        outbound=outbound,
+    )
+    await bot.start()
+    return bot

@@ -1,0 +1,98 @@
+"""Helpers for broadcast tests: a counting sender with failure knobs, audience seeding."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.errors import DeliveryError
+from bot.members import ensure_members
+from bot.outbound import ChannelTarget, PostedMessage
+from bot.replies import Message
+from bot.requests import Request, UserRef
+from bot.storage import Database
+from bot.storage.models import BroadcastDelivery
+
+PLATFORM = "console"
+WORKSPACE = "local"
+
+
+def member(user_id: str, *, platform: str = PLATFORM) -> UserRef:
+    return UserRef(platform, WORKSPACE, user_id, user_id.capitalize())
+
+
+def staff_request(text: str, *, command: str = "broadcast", staff: bool = True) -> Request:
+    return Request(
+        platform=PLATFORM,
+        workspace_id=WORKSPACE,
+        channel_id="console",
+        sender=member("sam"),
+        command=command,
+        text=text,
+        is_staff=staff,
+    )
+
+
+@dataclass
+class CountingSender:
+    """Counts every delivery per recipient; can fail some permanently or transiently.
+
+    Attributes:
+        closed: user ids whose DMs are closed (permanent failure).
+        flaky: user id -> how many transient failures before a send succeeds.
+        delay: seconds each send takes (lets tests stop a dispatcher mid-broadcast).
+    """
+
+    platform: str = PLATFORM
+    members: list[UserRef] = field(default_factory=list)
+    closed: set[str] = field(default_factory=set)
+    flaky: dict[str, int] = field(default_factory=dict)
+    delay: float = 0.0
+    dm_counts: Counter[str] = field(default_factory=Counter)
+    posts: list[tuple[str, Message]] = field(default_factory=list)
+    dms: list[tuple[UserRef, Message]] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        channel = target.channel_id or (target.purpose.value if target.purpose else None)
+        if channel is None:
+            raise DeliveryError("no channel", permanent=True, reason="no channel configured")
+        self.posts.append((channel, message))
+        return PostedMessage(self.platform, channel, str(next(self._ids)))
+
+    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if user.user_id in self.closed:
+            raise DeliveryError("DMs closed", permanent=True, reason="dms_closed")
+        if self.flaky.get(user.user_id, 0) > 0:
+            self.flaky[user.user_id] -= 1
+            raise DeliveryError("server error 500", permanent=False, reason="http_500")
+        self.dm_counts[user.user_id] += 1
+        self.dms.append((user, message))
+        return PostedMessage(self.platform, f"dm:{user.user_id}", str(next(self._ids)))
+
+    async def delete(self, *, posted: PostedMessage) -> None:
+        return None
+
+    async def list_members(self) -> list[UserRef]:
+        return list(self.members)
+
+
+async def seed_members(database: Database, users: list[UserRef], *, now: datetime) -> None:
+    async with database.session() as session:
+        for start in range(0, len(users), 1000):
+            await ensure_members(session, users[start : start + 1000], now=now)
+
+
+async def delivery_statuses(database: Database) -> Counter[str]:
+    async with database.session() as session:
+        rows = await session.scalars(select(BroadcastDelivery.status))
+        return Counter(rows)

@@ -1,0 +1,299 @@
+"""/broadcast and /reminders through BotCore.handle: preview, confirm, list, cancel, refusals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.broadcasts.dispatcher import Dispatcher
+from bot.broadcasts.messages import broadcast_message
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.core import BotCore
+from bot.knowledge_store import KnowledgeStore
+from bot.replies import MentionSpan, Text
+from bot.requests import Mention, MentionKind, Request, UserRef, mention_token
+from bot.storage import Database
+from bot.storage.models import AuditLog, Broadcast, BroadcastDelivery
+from tests.core.broadcast_support import (
+    PLATFORM,
+    WORKSPACE,
+    CountingSender,
+    delivery_statuses,
+    member,
+    staff_request,
+)
+
+
+@pytest.fixture
+def sender() -> CountingSender:
+    bot = UserRef(PLATFORM, WORKSPACE, "helperbot", "Helper", is_bot=True)
+    elsewhere = UserRef(PLATFORM, "other-workspace", "zed", "Zed")
+    return CountingSender(members=[member("ann"), member("bob"), bot, elsewhere])
+
+
+@pytest.fixture
+async def bot(
+    settings: Settings,
+    database: Database,
+    clock: FixedClock,
+    sender: CountingSender,
+    shipped_knowledge: KnowledgeStore,
+) -> BotCore:
+    core = BotCore(
+        settings=settings,
+        database=database,
+        knowledge=shipped_knowledge,
+        clock=clock,
+        outbound=sender,
+    )
+    await core.start()
+    return core
+
+
+async def say(bot: BotCore, text: str, *, staff: bool = True, command: str = "broadcast") -> str:
+    reply = await bot.handle(staff_request(text, command=command, staff=staff))
+    assert reply is not None
+    return reply.text
+
+
+def dispatcher(bot: BotCore, sender: CountingSender) -> Dispatcher:
+    return Dispatcher(database=bot.database, outbound=sender, clock=bot.clock, worker_id="test")
+
+
+async def count(database: Database, model: type) -> int:
+    async with database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_non_staff_is_refused_politely_and_nothing_is_scheduled(bot: BotCore) -> None:
+    text = await say(bot, "dm Hello everyone", staff=False)
+    assert "for association staff only" in text
+    assert "Nothing was sent" in text
+    assert await count(bot.database, Broadcast) == 0
+    assert await count(bot.database, BroadcastDelivery) == 0
+
+
+async def test_preview_sends_nothing_until_confirmed(bot: BotCore, sender: CountingSender) -> None:
+    preview = await say(bot, "announcements Mentoring applications close Monday!")
+    assert "Preview of broadcast #1" in preview
+    assert "Mentoring applications close Monday!" in preview
+    assert "post in the announcements channel" in preview
+    assert "as soon as you confirm" in preview
+    assert "/broadcast confirm 1" in preview
+    await dispatcher(bot, sender).drain()
+    assert sender.posts == []
+
+    confirmed = await say(bot, "confirm 1")
+    assert "Broadcast #1 is scheduled" in confirmed
+    await dispatcher(bot, sender).drain()
+    assert [(channel, m.plain_text()) for channel, m in sender.posts] == [
+        ("announcements", "Mentoring applications close Monday!")
+    ]
+
+
+async def test_dm_broadcast_reaches_members_who_did_not_opt_out(
+    bot: BotCore, sender: CountingSender
+) -> None:
+    # Bob opts out; the bot account and the other workspace's member never get DMs.
+    bob = Request(
+        platform=PLATFORM,
+        workspace_id=WORKSPACE,
+        channel_id="console",
+        sender=member("bob"),
+        command="reminders",
+        text="off",
+    )
+    reply = await bot.handle(bob)
+    assert reply is not None and "not send you broadcast DMs" in reply.text
+
+    preview = await say(bot, "dm Ballots need membership by January 31.")
+    assert "DM to 2 members" in preview  # ann and sam (the staff member is a member too)
+    await say(bot, "confirm 1")
+    await dispatcher(bot, sender).drain()
+    assert sender.dm_counts == {"ann": 1, "sam": 1}
+
+
+async def test_reminders_status_and_bad_choice(bot: BotCore) -> None:
+    assert "on for you" in await say(bot, "status", command="reminders")
+    await say(bot, "off", command="reminders")
+    assert "off for you" in await say(bot, "", command="reminders")
+    assert "Type /reminders off" in await say(bot, "maybe", command="reminders")
+
+
+async def test_member_text_never_pings(bot: BotCore, sender: CountingSender) -> None:
+    request = Request(
+        platform=PLATFORM,
+        workspace_id=WORKSPACE,
+        channel_id="console",
+        sender=member("sam"),
+        command="broadcast",
+        text=f"announcements {mention_token(0)} thanks {mention_token(1)} <!channel>",
+        mentions=(
+            Mention(kind=MentionKind.EVERYONE, raw="@everyone"),
+            Mention(kind=MentionKind.USER, raw="@ann", user=member("ann")),
+        ),
+        is_staff=True,
+    )
+    await bot.handle(request)
+    await say(bot, "confirm 1")
+    await dispatcher(bot, sender).drain()
+    (_, message) = sender.posts[0]
+    assert message.plain_text() == "@everyone thanks @Ann <!channel>"
+    assert message.mentioned_users() == []
+    assert all(isinstance(span, Text) for span in message.spans())
+    assert not any(isinstance(span, MentionSpan) for span in message.spans())
+
+
+async def test_channel_mention_and_plain_channel_targets(
+    bot: BotCore, sender: CountingSender
+) -> None:
+    request = Request(
+        platform=PLATFORM,
+        workspace_id=WORKSPACE,
+        channel_id="console",
+        sender=member("sam"),
+        command="broadcast",
+        text=f"{mention_token(0)} Hello news channel",
+        mentions=(Mention(kind=MentionKind.CHANNEL, raw="<#C0NEWS|news>"),),
+        is_staff=True,
+    )
+    reply = await bot.handle(request)
+    assert reply is not None and "post in #C0NEWS" in reply.text
+    assert "post in #general" in await say(bot, "#general Hi all")
+    await say(bot, "confirm 1")
+    await say(bot, "confirm 2")
+    await dispatcher(bot, sender).drain()
+    assert sorted(channel for channel, _ in sender.posts) == ["C0NEWS", "general"]
+
+
+async def test_scheduled_broadcast_waits_for_its_local_time(
+    bot: BotCore, sender: CountingSender, clock: FixedClock
+) -> None:
+    preview = await say(bot, "dm at 2026-12-01 09:00 Gift memberships close December 14.")
+    assert "Tuesday, December 1, 2026 at 09:00 CST" in preview
+    await say(bot, "confirm 1")
+    async with bot.database.session() as session:
+        due = await session.scalar(select(Broadcast.due_at))
+    assert due == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    worker = dispatcher(bot, sender)
+    await worker.drain()
+    assert sender.dms == []
+    clock.set(datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
+    await worker.drain()
+    assert set(sender.dm_counts) == {"ann", "bob", "sam"}
+
+
+async def test_times_across_dst_and_year_end(bot: BotCore) -> None:
+    spring = await say(bot, "dm at 2027-03-14 02:30 hello")
+    assert "does not exist" in spring and "jump forward" in spring
+    fall = await say(bot, "dm at 2027-11-07 01:30 hello")
+    assert "happens twice" in fall
+    year_end = await say(bot, "dm at 2026-12-31 23:30 Happy new year")
+    assert "Thursday, December 31, 2026 at 23:30 CST" in year_end
+    new_year = await say(bot, "dm at 2027-01-01 00:15 Happy new year")
+    assert "Friday, January 1, 2027 at 00:15 CST" in new_year
+    summer = await say(bot, "dm at 2027-07-01 09:00 Summer")
+    assert "09:00 CDT" in summer
+    async with bot.database.session() as session:
+        dues = list(await session.scalars(select(Broadcast.due_at).order_by(Broadcast.id)))
+    assert dues == [
+        datetime(2027, 1, 1, 5, 30, tzinfo=UTC),
+        datetime(2027, 1, 1, 6, 15, tzinfo=UTC),
+        datetime(2027, 7, 1, 14, 0, tzinfo=UTC),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dm at 2026-11-23 08:00 too late", "in the past"),
+        ("dm at 2026-02-30 09:00 hello", "not a real date"),
+        ("dm at 2026-12-01 hello", "at YYYY-MM-DD HH:MM"),
+        ("dm", "has no message"),
+        ("nowhere hello", "Start with a #channel"),
+        ("confirm abc", "/broadcast confirm ID"),
+        ("confirm 99", "no broadcast #99"),
+        ("cancel", "/broadcast cancel ID"),
+        ("dm " + "x" * 3001, "the limit is 3000"),
+    ],
+)
+async def test_bad_input_gets_a_clear_message(bot: BotCore, text: str, expected: str) -> None:
+    assert expected in await say(bot, text)
+    assert await count(bot.database, BroadcastDelivery) == 0
+
+
+async def test_help_lists_the_subcommands(bot: BotCore) -> None:
+    text = await say(bot, "help")
+    assert "/broadcast confirm ID" in text and "/broadcast cancel ID" in text
+
+
+async def test_confirm_twice_and_by_another_staff_member(bot: BotCore) -> None:
+    await say(bot, "announcements hello")
+    other = Request(
+        platform=PLATFORM,
+        workspace_id=WORKSPACE,
+        channel_id="console",
+        sender=member("tess"),
+        command="broadcast",
+        text="confirm 1",
+        is_staff=True,
+    )
+    reply = await bot.handle(other)
+    assert reply is not None and "drafted by someone else" in reply.text
+    assert "is scheduled" in await say(bot, "confirm 1")
+    assert "already scheduled" in await say(bot, "confirm 1")
+    assert await count(bot.database, BroadcastDelivery) == 1
+
+
+async def test_cancel_stops_unsent_deliveries(
+    bot: BotCore, sender: CountingSender, clock: FixedClock
+) -> None:
+    await say(bot, "dm at 2026-11-24 09:00 Tomorrow's news")
+    await say(bot, "confirm 1")
+    text = await say(bot, "cancel 1")
+    assert "cancelled: 3 unsent messages dropped" in text
+    clock.advance(timedelta(days=1))
+    await dispatcher(bot, sender).drain()
+    assert sender.dms == []
+    assert await delivery_statuses(bot.database) == {"cancelled": 3}
+    assert "already cancelled" in await say(bot, "cancel 1")
+
+
+async def test_list_shows_counts_and_permanent_failures(
+    bot: BotCore, sender: CountingSender
+) -> None:
+    sender.closed.add("bob")
+    await say(bot, "dm Nominations close December 7.")
+    await say(bot, "confirm 1")
+    await say(bot, "announcements Draft only")
+    await dispatcher(bot, sender).drain()
+    listing = await say(bot, "list")
+    assert "#1 scheduled · DM to 3 members" in listing
+    assert "failed 1, sent 2" in listing
+    assert "not delivered: Bob: dms_closed" in listing
+    assert "#2 draft" in listing and "no deliveries (draft)" in listing
+
+
+async def test_every_action_is_audit_logged(bot: BotCore) -> None:
+    await say(bot, "dm at 2026-12-01 09:00 Audit me")
+    await say(bot, "confirm 1")
+    await say(bot, "cancel 1")
+    async with bot.database.session() as session:
+        rows = list(await session.scalars(select(AuditLog).order_by(AuditLog.id)))
+    assert [row.action for row in rows] == ["create", "confirm", "cancel"]
+    assert all(row.broadcast_id == 1 for row in rows)
+    assert all(row.actor.startswith("Sam (console:local:sam)") for row in rows)
+    assert rows[1].audience == "DM to 3 members (console/local)"
+    assert rows[0].text == "Audit me"
+    assert all(row.at == bot.now() for row in rows)
+
+
+async def test_broadcast_message_keeps_paragraphs(bot: BotCore) -> None:
+    await say(bot, "announcements First paragraph.\n\nSecond paragraph.")
+    async with bot.database.session() as session:
+        broadcast = await session.scalar(select(Broadcast))
+    assert broadcast is not None
+    assert broadcast_message(broadcast).plain_text() == "First paragraph.\n\nSecond paragraph."

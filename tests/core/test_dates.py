@@ -1,0 +1,193 @@
+"""Date logic: windows, relative days, year boundaries, leap days, time zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.answers import AnswerEngine, format_deadlines, upcoming_deadlines
+from bot.answers.date_questions import parse_date_question
+from bot.answers.dates import days_until, format_date, format_time, relative_day
+from bot.answers.text import fold
+from bot.knowledge import Knowledge, load_knowledge, parse_knowledge
+
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "knowledge.yaml"
+CHICAGO = ZoneInfo("America/Chicago")
+
+CALENDAR = """
+organisation: {name: Test, timezone: America/Chicago, default_contact: pat}
+contacts:
+  - {id: pat, name: Pat, email: pat@example.org}
+entries:
+  - id: renewals
+    title: Membership renewals
+    questions: ["When do I renew?"]
+    answer: Renew every year.
+deadlines:
+  - {id: new-year-party, title: New year party, date: 2021-12-31, time: "20:00", kind: event}
+  - {id: renewal-2022, title: Renewal deadline, date: 2022-01-05, entry: renewals}
+  - {id: leap-day, title: Leap day submissions close, date: 2024-02-29}
+  - {id: summer-social, title: Summer social, date: 2024-07-10, time: "17:00", kind: event}
+"""
+
+
+@pytest.fixture(scope="module")
+def calendar() -> Knowledge:
+    return parse_knowledge(CALENDAR)
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnswerEngine:
+    return AnswerEngine(knowledge=load_knowledge(SHIPPED))
+
+
+def test_upcoming_includes_today_sorted_and_limited(calendar: Knowledge) -> None:
+    items = upcoming_deadlines(calendar, today=dt.date(2021, 12, 31), limit=2)
+
+    assert [item.id for item in items] == ["new-year-party", "renewal-2022"]
+    assert upcoming_deadlines(calendar, today=dt.date(2025, 1, 1)) == []
+
+
+def test_format_deadlines_uses_relative_days_and_local_time(calendar: Knowledge) -> None:
+    items = upcoming_deadlines(calendar, today=dt.date(2021, 12, 30), limit=2)
+
+    text = format_deadlines(calendar, today=dt.date(2021, 12, 30), items=items)
+
+    assert text.splitlines() == [
+        "- **Friday, December 31, 2021 at 8:00 PM CST** (tomorrow): New year party",
+        "- **Wednesday, January 5, 2022** (in 6 days): Renewal deadline",
+    ]
+    assert "today" in format_deadlines(calendar, today=dt.date(2022, 1, 5), items=items[1:])
+    assert "Nothing is scheduled" in format_deadlines(calendar, today=dt.date(2022, 1, 5), items=[])
+
+
+def test_summer_times_show_daylight_saving_abbreviation(calendar: Knowledge) -> None:
+    social = calendar.deadline("summer-social")
+
+    assert format_time(social, CHICAGO) == "5:00 PM CDT"
+    assert format_time(calendar.deadline("leap-day"), CHICAGO) is None
+
+
+def test_leap_day_arithmetic() -> None:
+    leap = dt.date(2024, 2, 29)
+
+    assert days_until(leap, dt.date(2024, 2, 28)) == 1
+    assert relative_day(leap, dt.date(2024, 2, 28)) == "tomorrow"
+    assert days_until(dt.date(2024, 3, 1), dt.date(2024, 2, 28)) == 2
+    assert days_until(dt.date(2025, 2, 28), leap) == 365
+    assert format_date(leap) == "Thursday, February 29, 2024"
+    assert relative_day(dt.date(2024, 2, 26), leap) == "3 days ago"
+
+
+def test_this_week_is_the_next_seven_days() -> None:
+    question = parse_date_question("is anything due this week?", today=dt.date(2020, 12, 2))
+
+    assert question is not None and question.kind == "window"
+    assert (question.first, question.last) == (dt.date(2020, 12, 2), dt.date(2020, 12, 9))
+
+
+def test_next_week_and_next_month_cross_the_year() -> None:
+    week = parse_date_question("what's due next week", today=dt.date(2021, 12, 29))
+    month = parse_date_question("any deadlines next month", today=dt.date(2021, 12, 29))
+
+    assert (week.first, week.last) == (dt.date(2022, 1, 3), dt.date(2022, 1, 9))
+    assert (month.first, month.last) == (dt.date(2022, 1, 1), dt.date(2022, 1, 31))
+
+
+@pytest.mark.parametrize(
+    "phrase", ["February 22", "Feb 22", "feb. 22nd", "2/22", "the 22nd of February", "22 feb"]
+)
+def test_date_phrases(phrase: str) -> None:
+    question = parse_date_question(fold(f"what happens on {phrase}?"), today=dt.date(2021, 1, 1))
+
+    assert question is not None and question.kind == "on_date"
+    assert question.month_day == (2, 22)
+
+
+def test_non_calendar_questions_are_not_parsed_as_dates() -> None:
+    today = dt.date(2021, 1, 1)
+    assert parse_date_question("what is dia?", today=today) is None
+    assert parse_date_question("what's the weather tomorrow", today=today) is None
+    assert parse_date_question("is there a 24/7 helpline", today=today) is None
+
+
+def test_this_month_at_year_end_points_to_january(engine: AnswerEngine) -> None:
+    answer = engine.answer("What's due this month?", today=dt.date(2021, 12, 28))
+
+    assert answer.answered
+    assert "Nothing is due in the rest of December 2021" in answer.text
+    assert "January 27, 2022" in answer.text
+    assert "in 30 days" in answer.text
+
+
+def test_next_deadline_crosses_into_january(engine: AnswerEngine) -> None:
+    answer = engine.answer("next deadline?", today=dt.date(2021, 12, 28))
+
+    assert answer.sources == ("election-ballot-membership-2022",)
+    assert "Monday, January 31, 2022** (in 34 days)" in answer.text
+
+
+def test_deadline_dated_today_is_today_not_passed(engine: AnswerEngine) -> None:
+    answer = engine.answer("what is due today", today=dt.date(2021, 10, 11))
+
+    assert set(answer.sources) == {"mentoring-applications-2021", "bipoc-membership-funding-2021"}
+    assert "(today)" in answer.text
+    assert "passed" not in answer.text
+
+
+def test_how_many_days_until_counts_calendar_days(engine: AnswerEngine) -> None:
+    answer = engine.answer(
+        "How many days until the ballot membership deadline?", today=dt.date(2022, 1, 21)
+    )
+
+    assert answer.answered
+    assert "**10 days** to go" in answer.text
+    assert "January 31, 2022" in answer.text
+
+
+def test_too_late_after_the_date_says_it_closed(engine: AnswerEngine) -> None:
+    answer = engine.answer(
+        "is it too late to apply for the mentoring program?", today=dt.date(2021, 10, 12)
+    )
+
+    assert "closed on **Monday, October 11, 2021**" in answer.text
+    assert "eserrano@ala.org" in answer.text
+
+
+def test_too_late_before_the_date_says_there_is_time(engine: AnswerEngine) -> None:
+    answer = engine.answer("can I still nominate someone for the DSA?", today=dt.date(2020, 12, 1))
+
+    assert answer.text.startswith("No, there's still time")
+    assert "December 7, 2020** (in 6 days)" in answer.text
+
+
+def test_on_date_picks_the_event_of_that_day(engine: AnswerEngine) -> None:
+    answer = engine.answer("what happens on the 22nd of February?", today=dt.date(2021, 12, 1))
+
+    assert answer.sources == ("underserved-committee-chat-2022",)
+    assert "Tuesday, February 22, 2022" in answer.text
+
+
+def test_topic_on_the_wrong_date_is_corrected(engine: AnswerEngine) -> None:
+    answer = engine.answer("is the mixer on feb 22?", today=dt.date(2021, 12, 1))
+
+    assert answer.text.startswith("Not on that day")
+    assert "January 27, 2022 at 5:00 PM CST" in answer.text
+
+
+def test_regular_answer_marks_passed_dates(engine: AnswerEngine) -> None:
+    answer = engine.answer(
+        "When do applications for the mentoring program close?", today=dt.date(2023, 5, 1)
+    )
+
+    assert "October 11, 2021" in answer.text
+    assert "this date has passed" in answer.text
+
+
+def test_regular_answer_counts_down_to_upcoming_dates(engine: AnswerEngine) -> None:
+    answer = engine.answer("When is the membership mixer?", today=dt.date(2022, 1, 20))
+
+    assert "**Thursday, January 27, 2022 at 5:00 PM CST** (in 7 days)" in answer.text

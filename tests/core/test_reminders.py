@@ -1,0 +1,205 @@
+"""Deadline reminders: planning across DST, rescheduling on reload, never sending twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bot.broadcasts import background
+from bot.broadcasts.dispatcher import Dispatcher
+from bot.broadcasts.reminders import ReminderScheduler, plan_reminders
+from bot.clock import FixedClock
+from bot.config import DEFAULT_KNOWLEDGE_FILE, Settings
+from bot.core import BotCore
+from bot.knowledge import Deadline, Knowledge
+from bot.knowledge_store import KnowledgeStore
+from bot.storage import Database
+from bot.storage.models import AuditLog, Broadcast, BroadcastDelivery
+from tests.core.broadcast_support import CountingSender
+
+CHICAGO = ZoneInfo("America/Chicago")
+NINE = time(9, 0)
+
+
+def with_deadlines(base: Knowledge, *deadlines: Deadline) -> Knowledge:
+    return base.model_copy(update={"deadlines": list(deadlines)})
+
+
+def deadline(day: date, *, ident: str = "nominations-2026", title: str = "Nominations close"):
+    return Deadline(id=ident, title=title, date=day, description="Nominate a colleague.")
+
+
+def scheduler(database: Database, *, offsets: tuple[int, ...] = (7, 1)) -> ReminderScheduler:
+    return ReminderScheduler(
+        database=database,
+        platform="console",
+        offsets=offsets,
+        at=NINE,
+        zone=CHICAGO,
+        grace=timedelta(hours=6),
+    )
+
+
+async def pending_dues(database: Database) -> dict[str, datetime]:
+    async with database.session() as session:
+        rows = await session.execute(
+            select(Broadcast.reminder_key, BroadcastDelivery.due_at)
+            .join(BroadcastDelivery, BroadcastDelivery.broadcast_id == Broadcast.id)
+            .where(BroadcastDelivery.status == "pending")
+        )
+        return {key: due for key, due in rows}
+
+
+def test_plan_is_at_local_time_across_dst(shipped_knowledge: KnowledgeStore) -> None:
+    # 2027-03-14 is spring-forward day in Chicago: 7 days before is CST, 1 day before CDT.
+    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2027, 3, 15)))
+    plans = plan_reminders(knowledge, offsets=(7, 1), at=NINE, zone=CHICAGO)
+    assert {p.key: p.due_at for p in plans} == {
+        "nominations-2026:7": datetime(2027, 3, 8, 15, 0, tzinfo=UTC),
+        "nominations-2026:1": datetime(2027, 3, 14, 14, 0, tzinfo=UTC),
+    }
+    assert "tomorrow" in plans[1].body and "Monday, March 15, 2027" in plans[1].body
+
+
+def test_a_skipped_reminder_time_moves_after_the_jump(shipped_knowledge: KnowledgeStore) -> None:
+    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2027, 3, 15)))
+    (plan,) = plan_reminders(knowledge, offsets=(1,), at=time(2, 30), zone=CHICAGO)
+    assert plan.due_at.astimezone(CHICAGO).strftime("%H:%M %Z") == "03:30 CDT"
+
+
+def test_plan_across_the_year_boundary(shipped_knowledge: KnowledgeStore) -> None:
+    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2027, 1, 3)))
+    plans = plan_reminders(knowledge, offsets=(7,), at=NINE, zone=CHICAGO)
+    assert plans[0].due_at == datetime(2026, 12, 27, 15, 0, tzinfo=UTC)
+
+
+async def test_shipped_old_deadlines_are_not_scheduled(
+    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+) -> None:
+    result = await scheduler(database).reschedule(shipped_knowledge.knowledge, now=clock.now())
+    assert result.created == 0
+    assert await pending_dues(database) == {}
+
+
+async def test_reload_moves_cancels_and_never_resends(
+    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+) -> None:
+    base = shipped_knowledge.knowledge
+    reminders = scheduler(database)
+    gift = deadline(date(2026, 12, 14), ident="gift-2026")
+    original = with_deadlines(base, deadline(date(2026, 12, 7)), gift)
+    result = await reminders.reschedule(original, now=clock.now())
+    assert result.created == 4
+    assert await reminders.reschedule(original, now=clock.now()) == type(result)(unchanged=4)
+    assert (await pending_dues(database))["nominations-2026:7"] == datetime(
+        2026, 11, 30, 15, 0, tzinfo=UTC
+    )
+
+    # The 7-day reminder of the nominations goes out.
+    sender = CountingSender()
+    clock.set(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))
+    dispatcher = Dispatcher(database=database, outbound=sender, clock=clock, worker_id="w")
+    await dispatcher.drain()
+    assert [channel for channel, _ in sender.posts] == ["announcements"]
+    assert "Nominations close, in 7 days" in sender.posts[0][1].plain_text()
+
+    # Staff move nominations to December 10 and remove the gift deadline.
+    moved = with_deadlines(base, deadline(date(2026, 12, 10)))
+    result = await reminders.reschedule(moved, now=clock.now())
+    assert (result.moved, result.cancelled, result.created) == (1, 2, 0)
+    assert await pending_dues(database) == {
+        "nominations-2026:1": datetime(2026, 12, 9, 15, 0, tzinfo=UTC)
+    }
+
+    # Nothing is sent twice and the removed deadline stays silent.
+    clock.set(datetime(2026, 12, 9, 15, 0, tzinfo=UTC))
+    await dispatcher.drain()
+    clock.set(datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
+    await dispatcher.drain()
+    bodies = [message.plain_text() for _, message in sender.posts]
+    assert len(bodies) == 2
+    assert "tomorrow (Thursday, December 10, 2026)" in bodies[1]
+    async with database.session() as session:
+        actions = list(await session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+    assert actions.count("create") == 4 and actions.count("cancel") == 2
+    assert "reschedule" in actions
+
+
+async def test_a_restored_deadline_is_scheduled_again(
+    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+) -> None:
+    base = shipped_knowledge.knowledge
+    reminders = scheduler(database, offsets=(1,))
+    await reminders.reschedule(with_deadlines(base, deadline(date(2026, 12, 7))), now=clock.now())
+    await reminders.reschedule(with_deadlines(base), now=clock.now())
+    assert await pending_dues(database) == {}
+    await reminders.reschedule(with_deadlines(base, deadline(date(2026, 12, 7))), now=clock.now())
+    assert list(await pending_dues(database)) == ["nominations-2026:1"]
+
+
+async def test_two_processes_rescheduling_at_once_create_each_reminder_once(
+    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+) -> None:
+    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2026, 12, 7)))
+    await asyncio.gather(
+        scheduler(database).reschedule(knowledge, now=clock.now()),
+        scheduler(database).reschedule(knowledge, now=clock.now()),
+        return_exceptions=False,
+    )
+    async with database.session() as session:
+        keys = list(await session.scalars(select(Broadcast.reminder_key)))
+    assert sorted(keys) == ["nominations-2026:1", "nominations-2026:7"]
+
+
+@pytest.fixture
+def knowledge_file(tmp_path: Path) -> Path:
+    data = yaml.safe_load(DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    data["deadlines"] = [
+        {"id": "mixer-2026", "title": "Membership mixer", "date": "2026-12-03", "kind": "event"}
+    ]
+    path = tmp_path / "knowledge.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+async def test_background_service_reschedules_on_knowledge_reload(
+    settings: Settings, sqlite_database: Database, clock: FixedClock, knowledge_file: Path
+) -> None:
+    store = KnowledgeStore(path=knowledge_file)
+    core = BotCore(
+        settings=settings,
+        database=sqlite_database,
+        knowledge=store,
+        clock=clock,
+        outbound=CountingSender(),
+    )
+    await core.start()
+    task = asyncio.create_task(background.run(core))
+    try:
+        for _ in range(200):
+            if await pending_dues(sqlite_database):
+                break
+            await asyncio.sleep(0.01)
+        assert await pending_dues(sqlite_database) == {
+            "mixer-2026:7": datetime(2026, 11, 26, 15, 0, tzinfo=UTC),
+            "mixer-2026:1": datetime(2026, 12, 2, 15, 0, tzinfo=UTC),
+        }
+        data = yaml.safe_load(knowledge_file.read_text(encoding="utf-8"))
+        data["deadlines"][0]["date"] = "2026-12-17"
+        knowledge_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        assert await store.reload() is None
+        assert await pending_dues(sqlite_database) == {
+            "mixer-2026:7": datetime(2026, 12, 10, 15, 0, tzinfo=UTC),
+            "mixer-2026:1": datetime(2026, 12, 16, 15, 0, tzinfo=UTC),
+        }
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.core import STORAGE_APOLOGY, BotCore
+from bot.errors import StorageUnavailable
+from bot.requests import Request, UserRef
+from bot.storage.models import Member, ProcessedDelivery, UnansweredQuestion
+
+ALICE = UserRef("console", "local", "alice", "Alice")
+
+
+def request(command: str, text: str = "", **kwargs: object) -> Request:
+    return Request(
+        platform="console",
+        workspace_id="local",
+        channel_id="console",
+        sender=ALICE,
+        command=command,
+        text=text,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def test_unknown_command_gets_help_not_an_error(core: BotCore) -> None:
+    reply = await core.handle(request("frobnicate"))
+    assert reply is not None
+    assert "I don't know the command /frobnicate" in reply.text
+    assert "/ask" in reply.text and "/deadlines" in reply.text
+
+
+async def test_sender_is_recorded_as_a_member(core: BotCore) -> None:
+    await core.handle(request("help"))
+    async with core.database.session() as session:
+        member = await session.scalar(select(Member))
+    assert member is not None
+    assert (member.platform, member.workspace_id, member.user_id) == ("console", "local", "alice")
+    assert member.display_name == "Alice"
+
+
+async def test_same_delivery_id_is_acted_on_once(core: BotCore) -> None:
+    question = "What is the capital of Australia?"
+    first = await core.handle(request("ask", question, delivery_id="evt-1"))
+    retry = await core.handle(request("ask", question, delivery_id="evt-1"))
+    assert first is not None
+    assert retry is None
+    async with core.database.session() as session:
+        stored = await session.scalar(select(func.count()).select_from(UnansweredQuestion))
+    assert stored == 1
+
+
+async def test_failed_command_releases_its_delivery_for_a_retry(core: BotCore) -> None:
+    reply = await core.handle(request("ask", "", delivery_id="evt-2"))
+    assert reply is not None and "Ask me a question" in reply.text
+    async with core.database.session() as session:
+        claimed = await session.scalar(select(func.count()).select_from(ProcessedDelivery))
+    assert claimed == 0
+
+
+async def test_over_long_question_is_refused_politely(core: BotCore) -> None:
+    reply = await core.handle(request("ask", "why " * 600))
+    assert reply is not None
+    assert "please keep it under 1,000 characters" in reply.text
+
+
+async def test_database_down_gives_a_friendly_message(
+    core: BotCore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_session():  # the database refuses every connection
+        raise StorageUnavailable("connection refused")
+
+    monkeypatch.setattr(core.database, "session", broken_session)
+    reply = await core.handle(request("help", delivery_id="evt-3"))
+    assert reply is not None
+    assert reply.text == STORAGE_APOLOGY
+    reply = await core.handle(request("help"))
+    assert reply is not None and reply.text == STORAGE_APOLOGY
+
+
+async def test_unexpected_errors_become_an_apology(
+    core: BotCore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def explode(ctx):
+        raise RuntimeError("internal detail")
+
+    command = core.commands.get("deadlines")
+    assert command is not None
+    monkeypatch.setitem(core.commands._commands, "deadlines", command.__class__(
+        name="deadlines", summary="", usage="", handler=explode))
+    reply = await core.handle(request("deadlines"))
+    assert reply is not None
+    assert "something went wrong" in reply.text
+    assert "internal detail" not in reply.text
+    assert "internal detail" in caplog.text

@@ -1,0 +1,99 @@
+"""The memberbot CLI run as a subprocess, as staff would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def memberbot(*args: str, tmp_path: Path, stdin: str | None = None, **env: str):
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATA_DIR": str(tmp_path / "var"),
+        "KNOWLEDGE_FILE": str(ROOT / "data" / "knowledge.yaml"),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=120,
+    )
+
+
+def test_ask_json(tmp_path: Path) -> None:
+    result = memberbot("ask", "--json", "--today", "2021-10-01", "How long does the mentoring program last?", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["question"] == "How long does the mentoring program last?"
+    assert record["answered"] is True
+    assert "one year" in record["answer"].lower()
+    assert record["sources"] and isinstance(record["score"], float)
+
+
+def test_ask_reads_questions_from_stdin_in_order_and_stores_misses(tmp_path: Path) -> None:
+    questions = "What is Día?\n\nWhat is the capital of Australia?\nwhat is the capital of australia\n"
+    result = memberbot("ask", "--json", "-", tmp_path=tmp_path, stdin=questions)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in records] == [
+        "What is Día?",
+        "What is the capital of Australia?",
+        "what is the capital of australia",
+    ]
+    assert [r["answered"] for r in records] == [True, False, False]
+    unanswered = memberbot("unanswered", "--json", tmp_path=tmp_path)
+    assert unanswered.returncode == 0, unanswered.stderr
+    rows = [json.loads(line) for line in unanswered.stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["count"] == 2
+
+
+def test_check_good_and_broken_files(tmp_path: Path) -> None:
+    assert memberbot("check", tmp_path=tmp_path).returncode == 0
+    broken = tmp_path / "knowledge.yaml"
+    broken.write_text((ROOT / "data" / "knowledge.yaml").read_text(encoding="utf-8") + "\n  - : [\n")
+    result = memberbot("check", str(broken), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{broken}:")
+    assert "Traceback" not in result.stderr
+
+
+def test_knowledge_export_has_every_entry(tmp_path: Path) -> None:
+    result = memberbot("knowledge", "export", "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    entries = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(entries) >= 20
+    assert all(entry["id"] and entry["text"] for entry in entries)
+    assert len({entry["id"] for entry in entries}) == len(entries)
+
+
+def test_broken_knowledge_file_at_start_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("entries: [\n", encoding="utf-8")
+    result = memberbot("ask", "hello", tmp_path=tmp_path, KNOWLEDGE_FILE=str(bad))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(bad) in result.stderr
+
+
+def test_console_subprocess(tmp_path: Path) -> None:
+    result = memberbot("console", "--as", "bob", tmp_path=tmp_path, stdin="/help\nWhat is NDORH?\n")
+    assert result.returncode == 0, result.stderr
+    assert "racial healing" in result.stdout.lower()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite:///{tmp}/x.sqlite3"])
+def test_db_upgrade(tmp_path: Path, db_url: str) -> None:
+    result = memberbot("db", "upgrade", tmp_path=tmp_path, DATABASE_URL=db_url.format(tmp=tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout

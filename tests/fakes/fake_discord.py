@@ -1,0 +1,343 @@
+"""A fake Discord REST API: a real aiohttp server on 127.0.0.1 (port 0).
+
+discord.py's own HTTP client (routes, JSON and multipart bodies, rate-limit
+handling) runs against it once ``discord.http.Route.BASE`` points here. Every
+request is recorded so tests assert on what Discord would have received.
+
+Knobs make it misbehave the way Discord does:
+
+* ``rate_limit_next(fragment, times=...)``: the next matching requests get
+  ``429`` with a ``Via`` header and ``{"retry_after": 0.05, "global": false}``.
+* ``fail_next(fragment, times=..., status=500)``: the next matching requests fail.
+* ``closed_dms``: user ids whose DMs are closed (``403``, code ``50007``).
+
+Usage::
+
+    async with FakeDiscord(users=[FakeUser(111, "ana")]) as fake:
+        discord.http.Route.BASE = fake.api_base
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+API_PREFIX = "/api/v10"
+BOT_ID = 900000000000000001
+APPLICATION_ID = 900000000000000002
+#: Snowflakes the fake hands out start here (a real-looking timestamp in 2024).
+FIRST_SNOWFLAKE = 1200000000000000000
+RETRY_AFTER = 0.05
+
+
+@dataclass(frozen=True)
+class FakeUser:
+    """A Discord user as the API describes it."""
+
+    id: int
+    username: str
+    global_name: str | None = None
+    bot: bool = False
+
+    def as_discord(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "username": self.username,
+            "global_name": self.global_name,
+            "discriminator": "0",
+            "avatar": None,
+            "bot": self.bot,
+        }
+
+
+BOT_USER = FakeUser(BOT_ID, "memberbot", bot=True)
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the fake received: JSON body (or ``payload_json``) and any uploads."""
+
+    method: str
+    path: str  # without the /api/v10 prefix
+    query: dict[str, str]
+    headers: dict[str, str]
+    json: Any
+    files: dict[str, bytes]
+    status: int
+    response_id: str | None = None  # the id of the message the fake created, if any
+
+
+@dataclass
+class _Failure:
+    fragment: str
+    times: int
+    status: int
+
+
+@dataclass
+class FakeDiscord:
+    """The fake server; use as ``async with FakeDiscord(...) as fake``."""
+
+    users: list[FakeUser] = field(default_factory=list)
+    guild_members: dict[int, list[FakeUser]] = field(default_factory=dict)
+    closed_dms: set[int] = field(default_factory=set)
+    requests: list[RecordedRequest] = field(default_factory=list)
+    dm_channels: dict[int, int] = field(default_factory=dict)  # channel id -> user id
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self._ids = itertools.count(FIRST_SNOWFLAKE)
+        self._failures: list[_Failure] = []
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    async def __aenter__(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- knobs -------------------------------------------------------------------
+
+    def rate_limit_next(self, fragment: str, *, times: int = 1) -> None:
+        self._failures.append(_Failure(fragment=fragment, times=times, status=429))
+
+    def fail_next(self, fragment: str, *, times: int = 1, status: int = 500) -> None:
+        self._failures.append(_Failure(fragment=fragment, times=times, status=status))
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    # -- queries for tests ---------------------------------------------------------
+
+    def calls(
+        self, method: str | None = None, fragment: str = "", *, status: int | None = None
+    ) -> list[RecordedRequest]:
+        return [
+            r
+            for r in self.requests
+            if (method is None or r.method == method)
+            and fragment in r.path
+            and (status is None or r.status == status)
+        ]
+
+    def messages_in(self, channel_id: int) -> list[RecordedRequest]:
+        """Messages successfully posted in one channel (or DM channel)."""
+        return self.calls("POST", f"/channels/{channel_id}/messages", status=200)
+
+    def dms_to(self, user_id: int) -> list[RecordedRequest]:
+        """Messages successfully delivered to a user's DM channel."""
+        channels = [cid for cid, uid in self.dm_channels.items() if uid == user_id]
+        return [r for cid in channels for r in self.messages_in(cid)]
+
+    # -- server ----------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body, files = await _read_body(request)
+        path = request.path.removeprefix(API_PREFIX)
+        response = self._injected_failure(request.method, path) or self._route(request, body)
+        self.requests.append(
+            RecordedRequest(
+                method=request.method,
+                path=path,
+                query=dict(request.query),
+                headers=dict(request.headers),
+                json=body,
+                files=files,
+                status=response.status,
+                response_id=_created_id(response),
+            )
+        )
+        return response
+
+    def _injected_failure(self, method: str, path: str) -> web.Response | None:
+        for failure in self._failures:
+            if failure.times > 0 and failure.fragment in f"{method} {path}":
+                failure.times -= 1
+                if failure.status == 429:
+                    return _json(
+                        {
+                            "message": "You are being rate limited.",
+                            "retry_after": RETRY_AFTER,
+                            "global": False,
+                        },
+                        status=429,
+                        headers={"Via": "1.1 google", "Retry-After": "1"},
+                    )
+                return _json({"message": "Internal Server Error", "code": 0}, status=failure.status)
+        return None
+
+    def _route(self, request: web.Request, body: Any) -> web.Response:
+        parts = request.path.removeprefix(API_PREFIX).strip("/").split("/")
+        method = request.method
+        match (method, parts):
+            case ("GET", ["users", "@me"]):
+                return _json(BOT_USER.as_discord())
+            case ("GET", ["oauth2", "applications", "@me"]):
+                return _json(self._application())
+            case ("POST", ["interactions", interaction_id, _token, "callback"]):
+                return _json(self._callback(interaction_id, body))
+            case ("POST", ["webhooks", _app, _token]):
+                return _json(self._message(channel_id=0, body=body, webhook=True))
+            case ("PATCH", ["webhooks", _app, _token, "messages", _message]):
+                return _json(self._message(channel_id=0, body=body, webhook=True))
+            case ("DELETE", ["webhooks", _app, _token, "messages", _message]):
+                return web.Response(status=204)
+            case ("POST", ["users", "@me", "channels"]):
+                return _json(self._dm_channel(int(body["recipient_id"])))
+            case ("POST", ["channels", channel_id, "messages"]):
+                return self._channel_message(int(channel_id), body)
+            case ("DELETE", ["channels", _channel, "messages", _message]):
+                return web.Response(status=204)
+            case ("PUT", ["applications", _app, "guilds", _guild, "commands"]):
+                return _json([self._command(c) for c in body])
+            case ("PUT", ["applications", _app, "commands"]):
+                return _json([self._command(c) for c in body])
+            case ("GET", ["guilds", guild_id, "members"]):
+                return _json(self._members(int(guild_id), request.query))
+        return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    # -- answers -------------------------------------------------------------------------
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": str(APPLICATION_ID),
+            "name": "memberbot",
+            "description": "",
+            "icon": None,
+            "bot_public": False,
+            "bot_require_code_grant": False,
+            "owner": FakeUser(900000000000000003, "owner").as_discord(),
+            "verify_key": "0" * 64,
+            "flags": 0,
+        }
+
+    def _callback(self, interaction_id: str, body: Any) -> dict[str, Any]:
+        flags = int((body.get("data") or {}).get("flags", 0))
+        return {
+            "interaction": {
+                "id": interaction_id,
+                "type": 2,
+                "response_message_loading": body.get("type") == 5,
+                "response_message_ephemeral": bool(flags & 64),
+            },
+            "resource": {"type": body.get("type")},
+        }
+
+    def _channel_message(self, channel_id: int, body: Any) -> web.Response:
+        user_id = self.dm_channels.get(channel_id)
+        if user_id is not None and user_id in self.closed_dms:
+            return _json(
+                {"message": "Cannot send messages to this user", "code": 50007}, status=403
+            )
+        return _json(self._message(channel_id=channel_id, body=body))
+
+    def _message(self, *, channel_id: int, body: Any, webhook: bool = False) -> dict[str, Any]:
+        body = body or {}
+        return {
+            "id": str(self.next_id()),
+            "channel_id": str(channel_id or self.next_id()),
+            "author": BOT_USER.as_discord(),
+            "content": body.get("content", ""),
+            "timestamp": "2026-11-23T15:00:00.000000+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds", []),
+            "pinned": False,
+            "type": 0,
+            "flags": int(body.get("flags", 0)),
+            **({"webhook_id": str(APPLICATION_ID)} if webhook else {}),
+        }
+
+    def _dm_channel(self, user_id: int) -> dict[str, Any]:
+        channel_id = next((c for c, u in self.dm_channels.items() if u == user_id), None)
+        if channel_id is None:
+            channel_id = self.next_id()
+            self.dm_channels[channel_id] = user_id
+        user = next((u for u in self.users if u.id == user_id), FakeUser(user_id, f"user{user_id}"))
+        return {
+            "id": str(channel_id),
+            "type": 1,
+            "recipients": [user.as_discord()],
+            "last_message_id": None,
+        }
+
+    def _command(self, command: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **command,
+            "id": str(self.next_id()),
+            "application_id": str(APPLICATION_ID),
+            "version": "1",
+            "default_member_permissions": None,
+            "dm_permission": True,
+            "nsfw": False,
+        }
+
+    def _members(self, guild_id: int, query: Any) -> list[dict[str, Any]]:
+        limit = int(query.get("limit", 1))
+        after = int(query.get("after", 0))
+        members = sorted(self.guild_members.get(guild_id, []), key=lambda u: u.id)
+        page = [u for u in members if u.id > after][:limit]
+        return [
+            {
+                "user": u.as_discord(),
+                "nick": None,
+                "roles": [],
+                "joined_at": "2024-01-01T00:00:00+00:00",
+            }
+            for u in page
+        ]
+
+
+def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # discord.py only parses bodies whose Content-Type is exactly application/json.
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def _created_id(response: web.Response) -> str | None:
+    if response.status != 200 or not isinstance(response.body, bytes):
+        return None
+    created = json.loads(response.body)
+    return str(created["id"]) if isinstance(created, dict) and "id" in created else None
+
+
+async def _read_body(request: web.Request) -> tuple[Any, dict[str, bytes]]:
+    """JSON bodies as is; multipart bodies as their ``payload_json`` plus uploaded files."""
+    if request.content_type.startswith("multipart/"):
+        payload: Any = None
+        files: dict[str, bytes] = {}
+        reader = await request.multipart()
+        async for part in reader:
+            data = await part.read()  # type: ignore[union-attr]
+            if part.name == "payload_json":
+                payload = json.loads(data)
+            else:
+                files[part.filename or part.name or "file"] = bytes(data)
+        return payload, files
+    if request.can_read_body:
+        raw = await request.read()
+        return (json.loads(raw) if raw else None), {}
+    return None, {}

@@ -1,0 +1,1 @@
+"""Shared test support: databases, clocks and a recording outbound sender."""
