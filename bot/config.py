@@ -50,7 +50,9 @@ class Settings(EnvSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"'{value}' is not a known IANA time zone (try America/Chicago)") from exc
+            raise ValueError(
+                f"'{value}' is not a known IANA time zone (try America/Chicago)"
+            ) from exc
         return value
 
     @field_validator("log_level")
@@ -98,7 +100,9 @@ class Settings(EnvSettings):
 def parse_offsets(value: str) -> tuple[int, ...]:
     """Parse ``"7,1"`` into ``(7, 1)``: whole days before a deadline."""
     try:
-        offsets = tuple(sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True))
+        offsets = tuple(
+            sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True)
+        )
     except ValueError as exc:
         raise ValueError(f"'{value}' is not a comma-separated list of whole days like 7,1") from exc
     if any(day < 0 or day > 365 for day in offsets):

@@ -51,11 +51,13 @@ async def ensure_members(
     )
     await session.execute(stmt)
     found = await session.scalars(
-        select(Member).where(
+        select(Member)
+        .where(
             Member.platform == rows[0]["platform"],
             Member.workspace_id.in_({r["workspace_id"] for r in rows}),
             Member.user_id.in_([r["user_id"] for r in rows]),
-        ).execution_options(populate_existing=True)
+        )
+        .execution_options(populate_existing=True)
     )
     by_key = {(m.platform, m.workspace_id, m.user_id): m for m in found}
     return {key: by_key[key] for key in unique if key in by_key}

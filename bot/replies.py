@@ -175,9 +175,7 @@ class MessageBuilder:
 
     def bullets(self, items: Iterable[Iterable[Inline | str]]) -> MessageBuilder:
         self.end_paragraph()
-        rows = tuple(
-            tuple(Text(s) if isinstance(s, str) else s for s in item) for item in items
-        )
+        rows = tuple(tuple(Text(s) if isinstance(s, str) else s for s in item) for item in items)
         if rows:
             self._blocks.append(BulletList(rows))
         return self

@@ -84,4 +84,4 @@ def mention_token(index: int) -> str:
 
 def strip_control_chars(text: str) -> str:
     """Remove control characters (keeping newlines and tabs) from member text."""
-    return "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32 and ord(ch) != 127)
+    return "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))

@@ -42,7 +42,9 @@ class ConsoleSender:
         channel = channel or target.fallback_channel_id
         if not channel:
             raise DeliveryError("no channel to post to", permanent=True)
-        posted = PostedMessage(platform=PLATFORM, channel_id=channel, message_id=str(next(self._ids)))
+        posted = PostedMessage(
+            platform=PLATFORM, channel_id=channel, message_id=str(next(self._ids))
+        )
         self._write(f"[posted in {channel}] {render_text(message)}")
         return posted
 

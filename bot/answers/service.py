@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
 from bot.answers.engine import Answer
+from bot.answers.text import fold, words
 from bot.errors import StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
@@ -20,7 +20,8 @@ MAX_QUESTION_LENGTH = 1000
 
 
 def normalize_question(question: str) -> str:
-    return re.sub(r"\s+", " ", question.strip().lower())[:500]
+    """Grouping key for repeats: case, accents, punctuation and spacing do not count."""
+    return " ".join(words(fold(question)))[:500]
 
 
 async def answer_question(

@@ -33,7 +33,11 @@ def run(args: argparse.Namespace) -> int:
             print("No unanswered questions stored yet.")
         for question, times, last_asked in rows:
             if args.json:
-                record = {"question": question, "count": times, "last_asked": last_asked.isoformat()}
+                record = {
+                    "question": question,
+                    "count": times,
+                    "last_asked": last_asked.isoformat(),
+                }
                 print(json.dumps(record, ensure_ascii=False))
             else:
                 print(f"{times:>5}  {last_asked:%Y-%m-%d}  {question}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.registry import CommandContext, CommandRegistry, Command
+from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.replies import Bold, MessageBuilder, Reply, Text
 
 

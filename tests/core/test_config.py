@@ -26,7 +26,7 @@ def test_bad_timezone_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_bad_integer_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KUDOS_DAILY_QUOTA", "lots")
-    with pytest.raises(ConfigError, match="^KUDOS_DAILY_QUOTA: "):
+    with pytest.raises(ConfigError, match=r"^KUDOS_DAILY_QUOTA: "):
         load_settings(Settings, _env_file=None)
 
 

@@ -11,8 +11,13 @@ def test_paragraphs_bold_links_and_bullets() -> None:
     )
     first, second, bullets = message.blocks
     assert first == Paragraph(
-        (Text("Contact "), Bold("Elly"), Text(" at "), Link("mailto:eserrano@ala.org", "email"),
-         Text("."))
+        (
+            Text("Contact "),
+            Bold("Elly"),
+            Text(" at "),
+            Link("mailto:eserrano@ala.org", "email"),
+            Text("."),
+        )
     )
     assert second == Paragraph((Text("You can:"),))
     assert isinstance(bullets, BulletList)

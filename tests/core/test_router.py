@@ -86,8 +86,11 @@ async def test_unexpected_errors_become_an_apology(
 
     command = core.commands.get("deadlines")
     assert command is not None
-    monkeypatch.setitem(core.commands._commands, "deadlines", command.__class__(
-        name="deadlines", summary="", usage="", handler=explode))
+    monkeypatch.setitem(
+        core.commands._commands,
+        "deadlines",
+        command.__class__(name="deadlines", summary="", usage="", handler=explode),
+    )
     reply = await core.handle(request("deadlines"))
     assert reply is not None
     assert "something went wrong" in reply.text

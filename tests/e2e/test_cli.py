@@ -32,7 +32,14 @@ def memberbot(*args: str, tmp_path: Path, stdin: str | None = None, **env: str):
 
 
 def test_ask_json(tmp_path: Path) -> None:
-    result = memberbot("ask", "--json", "--today", "2021-10-01", "How long does the mentoring program last?", tmp_path=tmp_path)
+    result = memberbot(
+        "ask",
+        "--json",
+        "--today",
+        "2021-10-01",
+        "How long does the mentoring program last?",
+        tmp_path=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["question"] == "How long does the mentoring program last?"
@@ -42,7 +49,9 @@ def test_ask_json(tmp_path: Path) -> None:
 
 
 def test_ask_reads_questions_from_stdin_in_order_and_stores_misses(tmp_path: Path) -> None:
-    questions = "What is Día?\n\nWhat is the capital of Australia?\nwhat is the capital of australia\n"
+    questions = (
+        "What is Día?\n\nWhat is the capital of Australia?\nwhat is the capital of australia\n"
+    )
     result = memberbot("ask", "--json", "-", tmp_path=tmp_path, stdin=questions)
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -61,7 +70,9 @@ def test_ask_reads_questions_from_stdin_in_order_and_stores_misses(tmp_path: Pat
 def test_check_good_and_broken_files(tmp_path: Path) -> None:
     assert memberbot("check", tmp_path=tmp_path).returncode == 0
     broken = tmp_path / "knowledge.yaml"
-    broken.write_text((ROOT / "data" / "knowledge.yaml").read_text(encoding="utf-8") + "\n  - : [\n")
+    broken.write_text(
+        (ROOT / "data" / "knowledge.yaml").read_text(encoding="utf-8") + "\n  - : [\n"
+    )
     result = memberbot("check", str(broken), tmp_path=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith(f"{broken}:")

@@ -24,9 +24,11 @@ class RecordingSender:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
-        channel = target.channel_id or (
-            self.channels.get(target.purpose.value) if target.purpose else None
-        ) or target.fallback_channel_id
+        channel = (
+            target.channel_id
+            or (self.channels.get(target.purpose.value) if target.purpose else None)
+            or target.fallback_channel_id
+        )
         if channel is None:
             raise DeliveryError("no channel", permanent=True)
         self.posts.append((channel, message))

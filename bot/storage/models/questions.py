@@ -15,7 +15,7 @@ class UnansweredQuestion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question: Mapped[str] = mapped_column(Text)
-    # lower-cased, whitespace-collapsed: groups repeats for "most frequent first"
+    # folded words only (no case, accents or punctuation): groups repeats for "most frequent first"
     normalized: Mapped[str] = mapped_column(String(500), index=True)
     platform: Mapped[str] = mapped_column(String(32))
     score: Mapped[float]

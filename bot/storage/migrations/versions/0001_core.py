@@ -43,9 +43,7 @@ def upgrade() -> None:
         sa.Column("asked_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_unanswered_questions"),
     )
-    op.create_index(
-        "ix_unanswered_questions_normalized", "unanswered_questions", ["normalized"]
-    )
+    op.create_index("ix_unanswered_questions_normalized", "unanswered_questions", ["normalized"])
     op.create_table(
         "processed_deliveries",
         sa.Column("platform", sa.String(32), nullable=False),
@@ -54,9 +52,7 @@ def upgrade() -> None:
         sa.Column("received_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("platform", "delivery_id", name="pk_processed_deliveries"),
     )
-    op.create_index(
-        "ix_processed_deliveries_received_at", "processed_deliveries", ["received_at"]
-    )
+    op.create_index("ix_processed_deliveries_received_at", "processed_deliveries", ["received_at"])
 
 
 def downgrade() -> None:
