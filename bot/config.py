@@ -35,6 +35,7 @@ class Settings(EnvSettings):
     data_dir: Path = Field(default=Path("var"), description="Where the default SQLite file lives.")
     database_url: str = Field(default="", description="Any SQLAlchemy URL; default SQLite file.")
     knowledge_file: Path = DEFAULT_KNOWLEDGE_FILE
+    knowledge_reload_seconds: float = Field(default=5.0, ge=0)
     bot_timezone: str = DEFAULT_TIMEZONE
     log_level: str = "INFO"
     kudos_daily_quota: int = Field(default=5, ge=1, le=1000)

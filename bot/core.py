@@ -37,7 +37,7 @@ COMMAND_MODULES = (
 
 #: Modules that each expose ``async def run(core: BotCore) -> None``: long-running
 #: work (delivery dispatchers, reminder schedulers) started by ``run_background``.
-BACKGROUND_MODULES: tuple[str, ...] = ("bot.broadcasts.background",)
+BACKGROUND_MODULES: tuple[str, ...] = ("bot.broadcasts.background", "bot.knowledge_watch")
 
 STORAGE_APOLOGY = (
     "Sorry, I can't reach my database right now, so I did not do that. "

@@ -13,6 +13,17 @@ from bot.knowledge import Knowledge, load_knowledge
 log = logging.getLogger(__name__)
 
 ReloadListener = Callable[[Knowledge], Awaitable[None]]
+#: What identifies one version of the file on disk: (modification time in ns, size).
+FileVersion = tuple[int, int] | None
+
+
+def file_version(path: Path) -> FileVersion:
+    """The file's current version, or None when it is missing (mid-save, say)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 class KnowledgeStore:
@@ -20,6 +31,7 @@ class KnowledgeStore:
 
     def __init__(self, *, path: Path) -> None:
         self.path = Path(path)
+        self._version = file_version(self.path)
         self.knowledge: Knowledge = load_knowledge(self.path)
         self.engine = AnswerEngine(knowledge=self.knowledge)
         self.last_error: KnowledgeFileError | None = None
@@ -29,8 +41,16 @@ class KnowledgeStore:
         """Call ``listener(knowledge)`` after every successful reload."""
         self._listeners.append(listener)
 
+    async def reload_if_changed(self) -> KnowledgeFileError | None:
+        """Reload when the file on disk is a new version; each version is tried once."""
+        version = file_version(self.path)
+        if version is None or version == self._version:
+            return None
+        return await self.reload()
+
     async def reload(self) -> KnowledgeFileError | None:
         """Load the file again; on error keep serving the last good one and return the error."""
+        self._version = file_version(self.path)
         try:
             knowledge = load_knowledge(self.path)
         except KnowledgeFileError as error:
