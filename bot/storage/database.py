@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -23,6 +23,9 @@ from sqlalchemy.ext.asyncio import (
 from bot.errors import ConfigError, StorageUnavailable
 
 log = logging.getLogger(__name__)
+
+#: Arbitrary constant naming the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK_KEY = 7_415_020_301
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -134,4 +137,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _run_alembic_upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Several workers may start at once: one migrates, the others wait, then find
+        # nothing left to do. The lock is released when this transaction ends.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     command.upgrade(alembic_config(connection), "heads")

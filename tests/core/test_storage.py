@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -10,6 +11,7 @@ from bot.members import ensure_member, ensure_members
 from bot.requests import UserRef
 from bot.storage import Database, async_url
 from bot.storage.models import Member
+from tests.support.databases import postgres_schema, require_postgres
 
 
 def test_plain_urls_map_to_async_drivers() -> None:
@@ -71,3 +73,16 @@ async def test_database_down_is_storage_unavailable() -> None:
 async def test_migrations_are_idempotent(database: Database) -> None:
     await database.upgrade()
     await database.upgrade()
+
+
+async def test_workers_starting_together_migrate_once() -> None:
+    url = require_postgres()
+    async with postgres_schema(url) as schema:
+        workers = [Database(url=url, schema=schema) for _ in range(4)]
+        try:
+            await asyncio.gather(*(worker.upgrade() for worker in workers))
+            async with workers[0].session() as session:
+                assert (await session.scalars(select(Member))).all() == []
+        finally:
+            for worker in workers:
+                await worker.dispose()
