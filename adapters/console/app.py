@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import render_text
@@ -12,7 +13,7 @@ from adapters.console.translate import PLATFORM, translate_line
 from bot.core import BotCore
 from bot.errors import DeliveryError
 from bot.outbound import ChannelTarget, PostedMessage
-from bot.replies import Message
+from bot.replies import Attachment, Message
 from bot.requests import UserRef
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class ConsoleApp:
         stdout: TextIO,
         is_staff: bool = False,
         interactive: bool = True,
+        files_dir: Path = Path("."),
     ) -> None:
         self.core = core
         self.user = user
@@ -89,6 +91,7 @@ class ConsoleApp:
         self.stdout = stdout
         self.is_staff = is_staff
         self.interactive = interactive
+        self.files_dir = files_dir
 
     async def run(self) -> None:
         self._write(BANNER)
@@ -110,6 +113,15 @@ class ConsoleApp:
         if reply is None:
             return
         self._write("bot> " + render_text(reply.message))
+        for attachment in reply.attachments:
+            self._write(f"[file saved: {self._save(attachment)}]")
+
+    def _save(self, attachment: Attachment) -> Path:
+        """A terminal cannot show a file: write it where the member can open it."""
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / Path(attachment.filename).name
+        path.write_bytes(attachment.data)
+        return path
 
     def _write(self, text: str) -> None:
         self.stdout.write(text + "\n")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import sys
 
 from adapters.console.app import ConsoleApp, ConsoleSender
@@ -32,10 +34,16 @@ def run(args: argparse.Namespace) -> int:
             stdout=sys.stdout,
             is_staff=args.staff,
             interactive=sys.stdin.isatty(),
+            files_dir=settings.data_dir,
         )
+        # Broadcasts, reminders and knowledge reloads run as they do on Slack and Discord.
+        background = asyncio.create_task(core.run_background(), name="memberbot-background")
         try:
             await app.run()
         finally:
+            background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await background
             await core.database.dispose()
         return 0
 

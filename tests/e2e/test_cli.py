@@ -6,26 +6,31 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def memberbot(*args: str, tmp_path: Path, stdin: str | None = None, **env: str):
-    environment = {
+def cli_environment(tmp_path: Path, **env: str) -> dict[str, str]:
+    return {
         "PATH": os.environ.get("PATH", ""),
         "DATA_DIR": str(tmp_path / "var"),
         "KNOWLEDGE_FILE": str(ROOT / "data" / "knowledge.yaml"),
         **env,
     }
+
+
+def memberbot(*args: str, tmp_path: Path, stdin: str | None = None, **env: str):
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=environment,
+        env=cli_environment(tmp_path, **env),
         cwd=tmp_path,
         timeout=120,
     )
@@ -101,6 +106,54 @@ def test_console_subprocess(tmp_path: Path) -> None:
     result = memberbot("console", "--as", "bob", tmp_path=tmp_path, stdin="/help\nWhat is NDORH?\n")
     assert result.returncode == 0, result.stderr
     assert "racial healing" in result.stdout.lower()
+
+
+def read_until(stream: IO[str], marker: str) -> str:
+    """Lines from ``stream`` up to and including the first one holding ``marker``."""
+    seen: list[str] = []
+    while True:
+        line = stream.readline()
+        if not line:
+            break
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError(f"{marker!r} never appeared in:\n{''.join(seen)}")
+
+
+def test_console_delivers_broadcasts_and_saves_calendar_files(tmp_path: Path) -> None:
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--as", "sam", "--staff"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=cli_environment(tmp_path),
+        cwd=tmp_path,
+    )
+    assert chat.stdin is not None and chat.stdout is not None
+    # A hung chat is killed, which ends its output, so read_until cannot block forever.
+    watchdog = threading.Timer(90, chat.kill)
+    watchdog.start()
+    try:
+        chat.stdin.write("/broadcast announcements Book club meets Friday\n")
+        chat.stdin.flush()
+        read_until(chat.stdout, "/broadcast confirm 1")
+        chat.stdin.write("/broadcast confirm 1\n")
+        chat.stdin.flush()
+        # The background dispatcher posts it while the chat goes on.
+        posted = read_until(chat.stdout, "[posted in #announcements]")
+        assert "Book club meets Friday" in posted.splitlines()[-1]
+        chat.stdin.write("/deadlines ics\n")
+        chat.stdin.flush()
+        saved = read_until(chat.stdout, "[file saved:")
+        path = Path(saved.splitlines()[-1].removeprefix("[file saved: ").removesuffix("]"))
+        assert path.read_bytes().startswith(b"BEGIN:VCALENDAR")
+        chat.stdin.close()
+        assert chat.wait(timeout=60) == 0
+    finally:
+        watchdog.cancel()
+        chat.kill()
 
 
 @pytest.mark.parametrize("db_url", ["sqlite:///{tmp}/x.sqlite3"])
