@@ -16,11 +16,20 @@ import discord
 
 from adapters.discord.render import RenderedChunk, render_chunks
 from adapters.discord.sender import delivery_error
-from adapters.discord.translate import Part, build_request, interaction_lookup, interaction_origin
+from adapters.discord.translate import (
+    Community,
+    OptionError,
+    Part,
+    build_request,
+    interaction_lookup,
+    interaction_origin,
+)
 from bot.core import GENERIC_APOLOGY, BotCore
 from bot.replies import Attachment, Reply, Visibility, text_message
 
 log = logging.getLogger(__name__)
+
+SERVER_ONLY = "/{command} works in the server, not in direct messages. Nothing was done."
 
 _SEND_FAILURES = (discord.HTTPException, discord.RateLimited, OSError)
 
@@ -33,9 +42,9 @@ def as_files(attachments: Sequence[Attachment]) -> list[discord.File]:
 class InteractionHandler:
     """Runs one application command through the core and delivers the reply."""
 
-    def __init__(self, *, core: BotCore, staff_role_ids: frozenset[str]) -> None:
+    def __init__(self, *, core: BotCore, community: Community) -> None:
         self._core = core
-        self._staff_role_ids = staff_role_ids
+        self._community = community
 
     async def handle(
         self, interaction: discord.Interaction, *, command: str, parts: Sequence[Part]
@@ -53,15 +62,10 @@ class InteractionHandler:
             # Too late (over 3 s) or already answered: nothing can be shown to the member.
             log.warning("could not acknowledge interaction: %s", error, extra=context)
             return
-        request = build_request(
-            origin=interaction_origin(interaction),
-            command=command,
-            parts=parts,
-            staff_role_ids=self._staff_role_ids,
-            lookup=interaction_lookup(interaction),
-            is_direct=interaction.guild_id is None,
-        )
-        reply = await self._core.handle(request)
+        try:
+            reply = await self._ask_core(interaction, command=command, parts=parts)
+        except OptionError as problem:
+            reply = Reply(text_message(str(problem)))
         try:
             if reply is None:
                 log.info("duplicate interaction: already answered", extra=context)
@@ -74,6 +78,22 @@ class InteractionHandler:
             log.error(
                 "could not deliver reply: %s", delivery_error(error, what="reply"), extra=context
             )
+
+    async def _ask_core(
+        self, interaction: discord.Interaction, *, command: str, parts: Sequence[Part]
+    ) -> Reply | None:
+        if interaction.guild_id is None and _needs_server(interaction):
+            # Discord hides server-only commands in DMs once synced, but an older
+            # registration can still deliver one; they act on a server's members.
+            return Reply(text_message(SERVER_ONLY.format(command=_typed_name(interaction))))
+        request = build_request(
+            origin=interaction_origin(interaction),
+            command=command,
+            parts=parts,
+            community=self._community,
+            lookup=interaction_lookup(interaction),
+        )
+        return await self._core.handle(request)
 
     async def apologise(self, interaction: discord.Interaction) -> None:
         """Tell the member something went wrong (used by the command tree's error hook)."""
@@ -91,33 +111,61 @@ class InteractionHandler:
             log.warning("could not send apology: %s", error, extra={"interaction": interaction.id})
 
     async def _answer_privately(self, interaction: discord.Interaction, reply: Reply) -> None:
-        chunks = render_chunks(reply.message)
+        await self._send_private(interaction, render_chunks(reply.message), reply.attachments)
+
+    async def _send_private(
+        self,
+        interaction: discord.Interaction,
+        chunks: Sequence[RenderedChunk],
+        attachments: Sequence[Attachment],
+    ) -> None:
+        """Ephemeral follow-ups, one per chunk; files ride on the last."""
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await interaction.followup.send(
                 chunk.content,
                 ephemeral=True,
                 allowed_mentions=chunk.allowed_mentions,
-                files=as_files(reply.attachments) if last else discord.utils.MISSING,
+                files=as_files(attachments) if last and attachments else discord.utils.MISSING,
             )
 
     async def _answer_in_channel(self, interaction: discord.Interaction, reply: Reply) -> None:
+        chunks = render_chunks(reply.message)
         if interaction.channel_id is None:
             await self._answer_privately(interaction, reply)
             return
         channel = interaction.client.get_partial_messageable(interaction.channel_id)
+        posted = 0
         try:
-            await send_chunks(channel, render_chunks(reply.message), reply.attachments)
+            for index, chunk in enumerate(chunks):
+                last = index == len(chunks) - 1
+                await send_chunks(channel, [chunk], reply.attachments if last else ())
+                posted += 1
         except (discord.Forbidden, discord.NotFound) as error:
-            # The bot may not write in this channel: the member still gets the answer.
+            # The bot may not write here: the member privately gets what did not
+            # reach the channel (only that, so nothing is shown twice).
             log.warning(
                 "cannot post in channel, answering privately: %s",
                 error,
                 extra={"interaction": interaction.id, "channel": interaction.channel_id},
             )
-            await self._answer_privately(interaction, reply)
+            await self._send_private(interaction, chunks[posted:], reply.attachments)
             return
         await interaction.delete_original_response()
+
+
+def _needs_server(interaction: discord.Interaction) -> bool:
+    """Whether the command (or its group) was registered as server-only."""
+    command = interaction.command
+    if command is None:
+        return False
+    root = command.root_parent or command
+    return bool(getattr(root, "guild_only", False))
+
+
+def _typed_name(interaction: discord.Interaction) -> str:
+    command = interaction.command
+    return command.qualified_name if command is not None else "this command"
 
 
 async def send_chunks(

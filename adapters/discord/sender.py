@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 
 import aiohttp
 import discord
-from sqlalchemy import select
 
 from adapters.discord.render import render_chunks
 from adapters.discord.settings import DiscordSettings
 from adapters.discord.translate import PLATFORM
-from bot.errors import DeliveryError, StorageUnavailable
+from bot.errors import DeliveryError
 from bot.outbound import ChannelTarget, PostedMessage
 from bot.replies import Message
 from bot.requests import UserRef
-from bot.storage import Database
-from bot.storage.models import Member
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +62,9 @@ class DiscordSender:
 
     platform = PLATFORM
 
-    def __init__(
-        self, *, client: discord.Client, settings: DiscordSettings, database: Database
-    ) -> None:
+    def __init__(self, *, client: discord.Client, settings: DiscordSettings) -> None:
         self._client = client
         self._settings = settings
-        self._database = database
 
     async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
         channel_id = self._channel_for(target)
@@ -113,29 +106,31 @@ class DiscordSender:
                 raise delivery_error(error, what=f"delete message {message_id}") from error
 
     async def list_members(self) -> list[UserRef]:
-        """Human members of the configured guilds (or every guild the bot is in).
+        """Human members of the configured servers (or every server the bot is in).
 
-        Listing needs the privileged Server Members intent (DISCORD_MEMBERS_INTENT).
-        Without it, or when Discord refuses, the members the bot has seen (from the
-        database) are used instead, and a warning says so.
+        Discord lists members only to bots with the privileged Server Members
+        intent (DISCORD_MEMBERS_INTENT). Without it there is no directory to read,
+        so the list is empty, as on the console, and the core's audience is the
+        members it already knows (everyone who has used the bot); a warning says so.
+
+        Raises:
+            DeliveryError: Listing was possible but failed (network, Discord error),
+                so the caller does not act on a partial list.
         """
         guild_ids = self._settings.guild_ids or tuple(guild.id for guild in self._client.guilds)
         if not self._settings.discord_members_intent:
             log.warning(
-                "DISCORD_MEMBERS_INTENT is off: using members known from the database",
+                "DISCORD_MEMBERS_INTENT is off: Discord gives no member list, so broadcasts "
+                "reach the members who have used the bot",
                 extra={"guilds": list(guild_ids)},
             )
-            return await self._known_members(guild_ids)
+            return []
         members: list[UserRef] = []
         for guild_id in guild_ids:
             try:
                 members.extend(await self._fetch_guild_members(guild_id))
             except _DELIVERY_FAILURES as error:
-                log.warning(
-                    "could not list guild members: using members known from the database",
-                    extra={"guild": guild_id, "error": str(error)},
-                )
-                members.extend(await self._known_members((guild_id,)))
+                raise delivery_error(error, what=f"list members of server {guild_id}") from error
         return members
 
     def _channel_for(self, target: ChannelTarget) -> str:
@@ -173,17 +168,6 @@ class DiscordSender:
                 break
             after = int(page[-1]["user"]["id"])
         return [member for member in members if not member.is_bot]
-
-    async def _known_members(self, guild_ids: Sequence[int]) -> list[UserRef]:
-        query = select(Member).where(Member.platform == PLATFORM, Member.is_bot.is_(False))
-        if guild_ids:
-            query = query.where(Member.workspace_id.in_([str(g) for g in guild_ids]))
-        try:
-            async with self._database.session() as session:
-                return [member.ref() for member in await session.scalars(query.order_by(Member.id))]
-        except StorageUnavailable:
-            log.warning("database unavailable: no members to list")
-            return []
 
 
 def _member_ref(payload: dict, *, guild_id: int) -> UserRef:

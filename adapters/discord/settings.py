@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import field_validator
 
+from adapters.discord.translate import Community
 from bot.config import EnvSettings, load_settings, parse_id_list
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+#: The same words pydantic's "missing" error becomes (bot.config), so a blank token reads alike.
+REQUIRED_BUT_NOT_SET = "is required but not set (see .env.example)"
 
 
 def _check_snowflakes(value: str, *, what: str) -> str:
@@ -25,20 +28,22 @@ class DiscordSettings(EnvSettings):
     Attributes:
         discord_token: The bot token from the Developer Portal (Bot page).
         discord_guild_ids: Comma-separated servers to sync commands to (instantly);
-            empty syncs globally (can take up to an hour to appear).
+            empty syncs globally (can take up to an hour to appear). With exactly
+            one server, direct messages to the bot count as that server's.
         discord_api_base: REST base; point it at a local fake Discord for testing.
         discord_gateway_url: Gateway websocket URL, used instead of Discord's.
         discord_kudos_channel_id: Where public kudos are posted (else where typed).
         discord_announcements_channel_id: Where broadcasts and reminders go.
         discord_staff_role_ids: Members holding any of these roles are staff.
         discord_sharded: Use discord.py's AutoShardedClient (large communities).
-        discord_message_content: Answer mentions and DMs (needs the privileged
-            Message Content intent enabled in the Developer Portal).
+        discord_message_content: Request the privileged Message Content intent.
+            Not needed for answering DMs and @mentions (Discord delivers their
+            content anyway); off by default.
         discord_members_intent: List guild members for broadcasts (needs the
             privileged Server Members intent enabled in the Developer Portal).
     """
 
-    discord_token: str = Field(min_length=1)
+    discord_token: str
     discord_guild_ids: str = ""
     discord_api_base: str = DEFAULT_API_BASE
     discord_gateway_url: str = DEFAULT_GATEWAY_URL
@@ -53,7 +58,7 @@ class DiscordSettings(EnvSettings):
     @classmethod
     def _token_not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("is required but empty (copy the token from the Bot page)")
+            raise ValueError(REQUIRED_BUT_NOT_SET)
         return value.strip()
 
     @field_validator("discord_guild_ids")
@@ -97,6 +102,21 @@ class DiscordSettings(EnvSettings):
     @property
     def staff_role_ids(self) -> frozenset[str]:
         return parse_id_list(self.discord_staff_role_ids)
+
+    @property
+    def home_guild_id(self) -> int | None:
+        """The server direct messages belong to: the configured one, if there is exactly one."""
+        return self.guild_ids[0] if len(self.guild_ids) == 1 else None
+
+    @property
+    def community(self) -> Community:
+        """What translating interactions and messages needs from the settings."""
+        return Community(staff_role_ids=self.staff_role_ids, home_guild_id=self.home_guild_id)
+
+    @property
+    def gateway_overridden(self) -> bool:
+        """Whether DISCORD_GATEWAY_URL points somewhere other than Discord's gateway."""
+        return self.discord_gateway_url != DEFAULT_GATEWAY_URL
 
     @property
     def channel_ids(self) -> dict[str, str]:

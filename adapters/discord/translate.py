@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import discord
+from discord import app_commands
 
 from bot.requests import Mention, MentionKind, Request, UserRef, mention_token, strip_control_chars
 
 PLATFORM = "discord"
+#: The workspace of direct messages when no single home server is configured.
 DM_WORKSPACE = "dm"
 
 #: Everything in member text that Discord would treat as a mention.
@@ -22,9 +24,47 @@ _MENTION = re.compile(
     r"<@!?(?P<user>\d+)>|<@&(?P<role>\d+)>|<#(?P<channel>\d+)>|@(?P<crowd>everyone|here)\b"
 )
 
+#: A send time typed as an option: ``YYYY-MM-DD HH:MM`` (the core checks it is a real time).
+_SEND_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
+
+ChannelOption = app_commands.AppCommandChannel | app_commands.AppCommandThread
+
+
+@dataclass(frozen=True, slots=True)
+class SendTime:
+    """An optional ``at`` option of /broadcast, passed to the core as ``at YYYY-MM-DD HH:MM``."""
+
+    value: str | None
+
+
 #: A command argument: member text, or an object Discord resolved from a typed option.
-Part = str | discord.abc.User | discord.Role | None
+Part = str | discord.abc.User | discord.Role | ChannelOption | SendTime | None
 UserLookup = Callable[[int], discord.abc.User | None]
+
+
+class OptionError(ValueError):
+    """A typed option the core could not read as meant; the message is safe to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    """What translation needs to know about the association's Discord setup.
+
+    Attributes:
+        staff_role_ids: Members holding any of these roles are staff.
+        home_guild_id: The server direct messages belong to (the single configured
+            one), so a member is the same member in DMs and in the server: one
+            kudos history, one daily quota, one reminders choice.
+    """
+
+    staff_role_ids: frozenset[str] = frozenset()
+    home_guild_id: int | None = None
+
+    def workspace_for(self, guild_id: int | None) -> str:
+        """The neutral workspace: the server; for DMs the home server, else ``"dm"``."""
+        if guild_id is not None:
+            return str(guild_id)
+        return str(self.home_guild_id) if self.home_guild_id is not None else DM_WORKSPACE
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +75,6 @@ class Origin:
     guild_id: int | None
     channel_id: int | None
     author: discord.abc.User
-
-    @property
-    def workspace_id(self) -> str:
-        return workspace_for(self.guild_id)
-
-
-def workspace_for(guild_id: int | None) -> str:
-    """The neutral workspace id: the guild id, or ``"dm"`` for direct messages."""
-    return str(guild_id) if guild_id is not None else DM_WORKSPACE
 
 
 def user_ref(user: discord.abc.User, *, workspace_id: str) -> UserRef:
@@ -82,9 +113,12 @@ class _MentionCollector:
         self.mentions.append(mention)
         return mention_token(len(self.mentions) - 1)
 
-    def add_object(self, value: discord.abc.User | discord.Role) -> str:
+    def add_object(self, value: discord.abc.User | discord.Role | ChannelOption) -> str:
         if isinstance(value, discord.Role):
             return self.add(Mention(kind=MentionKind.GROUP, raw=f"@{value.name}"))
+        if isinstance(value, ChannelOption):
+            # The same syntax as a channel typed in text: the core reads the id from it.
+            return self.add(Mention(kind=MentionKind.CHANNEL, raw=f"<#{value.id}>"))
         user = user_ref(value, workspace_id=self.workspace_id)
         return self.add(Mention(kind=MentionKind.USER, raw=f"@{user.name}", user=user))
 
@@ -106,14 +140,31 @@ class _MentionCollector:
         return self.add(Mention(kind=MentionKind.EVERYONE, raw=raw))
 
 
+def send_time_text(option: SendTime) -> str | None:
+    """``at YYYY-MM-DD HH:MM`` for the core, or ``None`` (send now) when left empty.
+
+    Raises:
+        OptionError: The value is not shaped like a date and time. Checked here because
+            the core would otherwise read unrecognised words as the start of the message.
+    """
+    if option.value is None or not option.value.strip():
+        return None
+    value = " ".join(option.value.split())
+    if not _SEND_TIME.fullmatch(value):
+        raise OptionError(
+            f"'{value[:40]}' is not a send time. Write it as YYYY-MM-DD HH:MM "
+            "(24-hour clock, organisation time), e.g. 2026-12-07 09:00. Nothing was scheduled."
+        )
+    return f"at {value}"
+
+
 def build_request(
     *,
     origin: Origin,
     command: str,
     parts: Sequence[Part],
-    staff_role_ids: frozenset[str],
+    community: Community,
     lookup: UserLookup,
-    is_direct: bool = False,
 ) -> Request:
     """Assemble a Request from command parts, in the order the member gave them.
 
@@ -121,16 +172,23 @@ def build_request(
         origin: Delivery id, guild, channel and author of the interaction or message.
         command: The core command name (``ask``, ``kudos``, ``thanks``...).
         parts: Typed option values; ``None`` (an optional option left empty) is skipped.
-        staff_role_ids: Role ids that make a member staff.
+        community: Staff roles and the server direct messages belong to.
         lookup: Finds users named as ``<@id>`` inside member text.
-        is_direct: Whether the member wrote to the bot privately.
+
+    Raises:
+        OptionError: A typed option cannot be passed on as the member meant it.
     """
-    collector = _MentionCollector(workspace_id=origin.workspace_id, lookup=lookup)
+    workspace_id = community.workspace_for(origin.guild_id)
+    collector = _MentionCollector(workspace_id=workspace_id, lookup=lookup)
     pieces: list[str] = []
     for part in parts:
         if part is None:
             continue
-        if isinstance(part, str):
+        if isinstance(part, SendTime):
+            text = send_time_text(part)
+            if text is not None:
+                pieces.append(text)
+        elif isinstance(part, str):
             decoded = collector.decode_text(part).strip()
             if decoded:
                 pieces.append(decoded)
@@ -138,15 +196,15 @@ def build_request(
             pieces.append(collector.add_object(part))
     return Request(
         platform=PLATFORM,
-        workspace_id=origin.workspace_id,
+        workspace_id=workspace_id,
         channel_id=str(origin.channel_id) if origin.channel_id is not None else None,
-        sender=user_ref(origin.author, workspace_id=origin.workspace_id),
+        sender=user_ref(origin.author, workspace_id=workspace_id),
         command=command,
         text=" ".join(pieces),
         mentions=tuple(collector.mentions),
         delivery_id=origin.delivery_id,
-        is_staff=is_staff(origin.author, staff_role_ids),
-        is_direct=is_direct,
+        is_staff=is_staff(origin.author, community.staff_role_ids),
+        is_direct=origin.guild_id is None,
     )
 
 
@@ -173,7 +231,7 @@ def interaction_lookup(interaction: discord.Interaction) -> UserLookup:
 
 
 def translate_message(
-    message: discord.Message, *, bot_user: discord.abc.User, staff_role_ids: frozenset[str]
+    message: discord.Message, *, bot_user: discord.abc.User, community: Community
 ) -> Request | None:
     """A DM to the bot, or a guild message mentioning it, as a question for ``/ask``.
 
@@ -200,9 +258,8 @@ def translate_message(
         ),
         command="ask",
         parts=[question],
-        staff_role_ids=staff_role_ids,
+        community=community,
         lookup=known.get,
-        is_direct=is_direct,
     )
 
 

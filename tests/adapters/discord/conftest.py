@@ -29,7 +29,6 @@ def discord_settings(**overrides: Any) -> DiscordSettings:
         "discord_guild_ids": str(GUILD_ID),
         "discord_kudos_channel_id": str(KUDOS_CHANNEL_ID),
         "discord_staff_role_ids": str(STAFF_ROLE_ID),
-        "discord_message_content": True,
     }
     values.update(overrides)
     return DiscordSettings(_env_file=None, **values)  # type: ignore[call-arg]

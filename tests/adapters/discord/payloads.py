@@ -17,13 +17,34 @@ COMMAND_ID = 700000000000000006
 #: Option types Discord uses in interaction data.
 SUB_COMMAND = 1
 STRING = 3
+INTEGER = 4
+BOOLEAN = 5
 USER = 6
+CHANNEL = 7
+#: Discord channel types.
+TEXT_CHANNEL = 0
 
 _interaction_ids = itertools.count(1300000000000000000)
 
 
 def option(name: str, value: Any, *, kind: int = STRING) -> dict[str, Any]:
-    return {"name": name, "type": kind, "value": str(value) if kind == USER else value}
+    snowflake = kind in (USER, CHANNEL)
+    return {"name": name, "type": kind, "value": str(value) if snowflake else value}
+
+
+def channel_option(name: str, channel_id: int) -> dict[str, Any]:
+    return option(name, channel_id, kind=CHANNEL)
+
+
+def resolved_channel(channel_id: int, name: str = "news") -> dict[str, Any]:
+    """A channel as Discord describes it in an interaction's ``resolved.channels``."""
+    return {
+        "id": str(channel_id),
+        "type": TEXT_CHANNEL,
+        "name": name,
+        "permissions": "2248473465835073",
+        "parent_id": None,
+    }
 
 
 def user_option(name: str, user: FakeUser) -> dict[str, Any]:
@@ -52,11 +73,15 @@ def command_interaction(
     *options: dict[str, Any],
     user: FakeUser,
     mentioned: tuple[FakeUser, ...] = (),
+    channels: tuple[int, ...] = (),
     roles: tuple[int, ...] = (),
     guild_id: int | None = GUILD_ID,
     channel_id: int = CHANNEL_ID,
 ) -> dict[str, Any]:
-    """An APPLICATION_COMMAND interaction (type 2), in a guild or (``guild_id=None``) a DM."""
+    """An APPLICATION_COMMAND interaction (type 2), in a guild or (``guild_id=None``) a DM.
+
+    ``mentioned`` users and ``channels`` named in options appear in ``resolved``.
+    """
     interaction_id = next(_interaction_ids)
     data: dict[str, Any] = {
         "id": str(COMMAND_ID),
@@ -65,6 +90,7 @@ def command_interaction(
         "options": list(options),
         "resolved": {
             "users": {str(u.id): u.as_discord() for u in mentioned},
+            **({"channels": {str(c): resolved_channel(c) for c in channels}} if channels else {}),
             **(
                 {"members": {str(u.id): _resolved_member(u) for u in mentioned}}
                 if guild_id is not None

@@ -125,11 +125,7 @@ async def test_list_members_pages_through_the_guild_with_the_members_intent(
 ) -> None:
     many = [FakeUser(200000000000000000 + n, f"m{n}") for n in range(5)]
     fake_discord.guild_members[GUILD_ID] = [*many, FakeUser(300000000000000000, "b", bot=True)]
-    sender = DiscordSender(
-        client=client,
-        settings=discord_settings(discord_members_intent=True),
-        database=core.database,
-    )
+    sender = DiscordSender(client=client, settings=discord_settings(discord_members_intent=True))
     monkeypatch.setattr(sender_module, "MEMBERS_PAGE", 2)  # page through 6 members
     members = await sender.list_members()
     assert sorted(m.user_id for m in members) == sorted(str(u.id) for u in many)
@@ -137,10 +133,22 @@ async def test_list_members_pages_through_the_guild_with_the_members_intent(
     assert len(fake_discord.calls("GET", f"/guilds/{GUILD_ID}/members")) == 4
 
 
-async def test_list_members_without_the_intent_uses_members_seen_before(
+async def test_list_members_without_the_intent_lists_nobody_and_asks_discord_nothing(
     client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
 ) -> None:
+    # Without the Server Members intent Discord has no list to give; the core's
+    # audience is then the members it already knows (not the adapter's business).
     await run_interaction(client, command_interaction("bothelp", user=BEN))
-    members = await _sender(client, core).list_members()
-    assert [m.user_id for m in members] == [str(BEN.id)]
+    assert await _sender(client, core).list_members() == []
     assert fake_discord.calls("GET", "/members") == []
+
+
+async def test_a_failed_member_listing_is_reported_not_silently_partial(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    fake_discord.guild_members[GUILD_ID] = [FakeUser(200000000000000001, "m1")]
+    fake_discord.fail_next(f"GET /guilds/{GUILD_ID}/members", status=403)
+    sender = DiscordSender(client=client, settings=discord_settings(discord_members_intent=True))
+    with pytest.raises(DeliveryError) as raised:
+        await sender.list_members()
+    assert raised.value.permanent and raised.value.reason == "forbidden"

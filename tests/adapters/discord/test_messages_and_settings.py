@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import discord
 import pytest
+from sqlalchemy import select
 
 from adapters.discord import app as discord_app
 from adapters.discord.app import MemberBotClient
 from adapters.discord.settings import DiscordSettings
+from adapters.discord.translate import Community
 from bot.config import load_settings
+from bot.core import BotCore
 from bot.errors import ConfigError
 from bot.requests import MentionKind
+from bot.storage.models import Member
 from tests.adapters.discord.conftest import ANA, BEN, settle
 from tests.adapters.discord.payloads import (
     CHANNEL_ID,
@@ -80,12 +84,21 @@ async def test_guild_chatter_without_a_mention_and_bot_messages_are_ignored(
     assert fake_discord.calls("POST", "/messages") == []
 
 
-async def test_a_direct_message_is_a_question(
-    client: MemberBotClient, fake_discord: FakeDiscord
+async def test_a_direct_message_is_a_question_without_the_message_content_intent(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
 ) -> None:
-    await _feed(client, message_create("what is Día?", author=BEN, guild=False))
+    # Discord delivers the content of DMs (and of mentions) to every bot.
+    assert not client.intents.message_content
+    await _feed(
+        client, message_create("When do mentoring applications close?", author=BEN, guild=False)
+    )
     (answer,) = fake_discord.messages_in(CHANNEL_ID)
-    assert answer.json["content"]
+    assert "October 11" in answer.json["content"]
+    assert answer.json["allowed_mentions"]["parse"] == []
+    # With one configured server, a DM is that server's member: one member, not two.
+    async with core.database.session() as session:
+        members = (await session.execute(select(Member.workspace_id, Member.user_id))).all()
+    assert members == [(str(GUILD_ID), str(BEN.id))]
 
 
 async def test_message_translation_decodes_mentions_roles_and_crowds(
@@ -101,7 +114,9 @@ async def test_message_translation_decodes_mentions_roles_and_crowds(
     channel = client.get_partial_messageable(CHANNEL_ID, guild_id=GUILD_ID)
     message = discord.Message(state=client._connection, channel=channel, data=payload)
     request = translate_message(
-        message, bot_user=client.user, staff_role_ids=frozenset({str(STAFF_ROLE_ID)})
+        message,
+        bot_user=client.user,
+        community=Community(staff_role_ids=frozenset({str(STAFF_ROLE_ID)})),
     )
     assert request is not None
     assert request.workspace_id == str(GUILD_ID)
@@ -120,8 +135,15 @@ async def test_message_translation_decodes_mentions_roles_and_crowds(
 
 def test_settings_name_the_missing_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
+    with pytest.raises(ConfigError) as missing:
         load_settings(DiscordSettings, _env_file=None)
+    assert str(missing.value) == "DISCORD_TOKEN: is required but not set (see .env.example)"
+    for blank in ("", "   "):
+        monkeypatch.setenv("DISCORD_TOKEN", blank)
+        with pytest.raises(ConfigError) as empty:
+            load_settings(DiscordSettings, _env_file=None)
+        assert str(empty.value) == str(missing.value)
+    monkeypatch.delenv("DISCORD_TOKEN")
     with pytest.raises(ConfigError, match="DISCORD_GUILD_IDS"):
         load_settings(DiscordSettings, _env_file=None, discord_token="t", discord_guild_ids="abc")
 
@@ -177,4 +199,6 @@ def test_sharded_setting_picks_the_auto_sharded_client(core: object) -> None:
 
     client = build_client(core=core, settings=discord_settings(discord_sharded=True))  # type: ignore[arg-type]
     assert isinstance(client, ShardedMemberBotClient)
-    assert not client.intents.members and client.intents.message_content
+    assert not client.intents.members and not client.intents.message_content
+    asked = build_client(core=core, settings=discord_settings(discord_message_content=True))  # type: ignore[arg-type]
+    assert asked.intents.message_content

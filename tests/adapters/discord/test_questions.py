@@ -8,6 +8,7 @@ from tests.adapters.discord.payloads import GUILD_ID, command_interaction, optio
 from tests.fakes.fake_discord import APPLICATION_ID, FakeDiscord
 
 EPHEMERAL = 64
+GUILD_CONTEXT = 0
 DEFERRED_CHANNEL_MESSAGE = 5
 
 
@@ -16,9 +17,17 @@ async def test_login_syncs_commands_to_the_configured_guild(
 ) -> None:
     (sync,) = fake_discord.calls("PUT", "/commands")
     assert sync.path == f"/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands"
-    names = {command["name"] for command in sync.json}
-    assert names == {"ask", "deadlines", "bothelp", "thanks", "kudos"}
-    kudos = next(c for c in sync.json if c["name"] == "kudos")
+    commands = {command["name"]: command for command in sync.json}
+    assert set(commands) == {
+        "ask",
+        "deadlines",
+        "bothelp",
+        "thanks",
+        "kudos",
+        "broadcast",
+        "reminders",
+    }
+    kudos = commands["kudos"]
     subcommands = {option["name"] for option in kudos["options"]}
     assert {"give", "top", "mine", "undo", "help"} <= subcommands
     give = next(o for o in kudos["options"] if o["name"] == "give")
@@ -28,6 +37,12 @@ async def test_login_syncs_commands_to_the_configured_guild(
         ("user2", 6, False),
         ("user3", 6, False),
     ]
+    # Commands acting on a server's members are offered in servers only, not in DMs.
+    for name in ("kudos", "thanks", "broadcast", "reminders"):
+        assert commands[name]["contexts"] == [GUILD_CONTEXT], name
+        assert commands[name]["dm_permission"] is False, name
+    for name in ("ask", "deadlines", "bothelp"):
+        assert commands[name].get("dm_permission", True) is True, name
 
 
 async def test_ask_defers_ephemerally_then_follows_up(
