@@ -13,7 +13,8 @@ Knobs make it misbehave the way Discord does:
 
 * ``rate_limit_next(fragment, times=...)``: the next matching requests get
   ``429`` with a ``Via`` header and ``{"retry_after": 0.05, "global": false}``.
-* ``fail_next(fragment, times=..., status=500)``: the next matching requests fail.
+* ``fail_next(fragment, times=..., status=500, after=0)``: the next matching
+  requests (after letting ``after`` of them through) fail.
 * ``closed_dms``: user ids whose DMs are closed (``403``, code ``50007``).
 * ``gateway_close_code``: answer IDENTIFY by closing the gateway with this code
   (``4014``: privileged intents not enabled; ``4004``: bad token).
@@ -99,6 +100,7 @@ class _Failure:
     fragment: str
     times: int
     status: int
+    after: int = 0  # matching requests let through before failing
 
 
 @dataclass
@@ -158,8 +160,10 @@ class FakeDiscord:
     def rate_limit_next(self, fragment: str, *, times: int = 1) -> None:
         self._failures.append(_Failure(fragment=fragment, times=times, status=429))
 
-    def fail_next(self, fragment: str, *, times: int = 1, status: int = 500) -> None:
-        self._failures.append(_Failure(fragment=fragment, times=times, status=status))
+    def fail_next(
+        self, fragment: str, *, times: int = 1, status: int = 500, after: int = 0
+    ) -> None:
+        self._failures.append(_Failure(fragment=fragment, times=times, status=status, after=after))
 
     def next_id(self) -> int:
         return next(self._ids)
@@ -271,6 +275,9 @@ class FakeDiscord:
     def _injected_failure(self, method: str, path: str) -> web.Response | None:
         for failure in self._failures:
             if failure.times > 0 and failure.fragment in f"{method} {path}":
+                if failure.after > 0:
+                    failure.after -= 1
+                    continue
                 failure.times -= 1
                 if failure.status == 429:
                     return _json(
@@ -282,7 +289,9 @@ class FakeDiscord:
                         status=429,
                         headers={"Via": "1.1 google", "Retry-After": "1"},
                     )
-                return _json({"message": "Internal Server Error", "code": 0}, status=failure.status)
+                return _json(
+                    _ERROR_BODIES.get(failure.status, _SERVER_ERROR), status=failure.status
+                )
         return None
 
     def _route(self, request: web.Request, body: Any) -> web.Response:
@@ -422,6 +431,15 @@ class FakeDiscord:
             }
             for u in page
         ]
+
+
+_SERVER_ERROR = {"message": "Internal Server Error", "code": 0}
+#: What Discord answers with these statuses (message and JSON error code).
+_ERROR_BODIES = {
+    401: {"message": "401: Unauthorized", "code": 0},
+    403: {"message": "Missing Access", "code": 50001},
+    404: {"message": "404: Not Found", "code": 0},
+}
 
 
 def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

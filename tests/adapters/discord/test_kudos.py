@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from adapters.discord.app import MemberBotClient
 from bot.core import BotCore
-from bot.storage.models import KudosRecipient
+from bot.storage.models import KudosRecipient, ThankYouNote
 from tests.adapters.discord.conftest import ANA, BEN, CARA, HELPER_BOT, run_interaction
 from tests.adapters.discord.payloads import (
+    GUILD_ID,
     KUDOS_CHANNEL_ID,
     STAFF_ROLE_ID,
     command_interaction,
@@ -92,7 +93,7 @@ async def test_thanks_creates_a_dm_channel_and_sends_the_note(
 
 
 async def test_thanks_to_a_member_with_closed_dms_tells_the_sender(
-    client: MemberBotClient, fake_discord: FakeDiscord
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
 ) -> None:
     fake_discord.closed_dms.add(BEN.id)
     payload = command_interaction(
@@ -102,6 +103,11 @@ async def test_thanks_to_a_member_with_closed_dms_tells_the_sender(
     assert "could not deliver your note" in followup.json["content"]
     assert fake_discord.dms_to(BEN.id) == []
     assert fake_discord.calls("POST", "/messages", status=403)
+    # Nothing is lost: the note is kept, marked as not delivered and why.
+    async with core.database.session() as session:
+        (note,) = (await session.scalars(select(ThankYouNote))).all()
+    assert (note.note, note.status, note.failure_reason) == ("merci!", "failed", "dms_closed")
+    assert note.workspace_id == str(GUILD_ID)
 
 
 async def test_leaderboard_mine_undo_and_help(
@@ -149,3 +155,24 @@ async def test_staff_comes_from_the_members_roles(
         command_interaction("kudos", sub_command("digest"), user=BEN, roles=(STAFF_ROLE_ID,)),
     )
     assert "Kudos digest" in staff.json["content"]
+
+
+async def test_server_only_commands_arriving_from_a_dm_do_nothing(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    # Discord hides them in DMs once synced; a stale registration could still send one.
+    payload = _give(BEN, reason="for the puppets")
+    dm = command_interaction(
+        "kudos",
+        *payload["data"]["options"],
+        user=ANA,
+        mentioned=(BEN,),
+        guild_id=None,
+        channel_id=555,
+    )
+    followup = await _run(client, fake_discord, dm)
+    assert followup.json["content"] == (
+        "/kudos give works in the server, not in direct messages. Nothing was done."
+    )
+    assert await _kudos_count(core) == 0
+    assert fake_discord.messages_in(KUDOS_CHANNEL_ID) == []
