@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base
@@ -19,9 +19,13 @@ from bot.storage.models.base import Base
 class BroadcastKind(StrEnum):
     STAFF = "staff"  # written by a staff member with /broadcast
     REMINDER = "reminder"  # generated from a knowledge-file deadline
+    NOTICE = "notice"  # tells staff that a broadcast or reminder was missed
 
 
 class BroadcastStatus(StrEnum):
+    """The stored status; what staff see ("sent", "sent, 2 failed") is derived from
+    the delivery rows (see :mod:`bot.broadcasts.listing`)."""
+
     DRAFT = "draft"  # previewed, waiting for /broadcast confirm
     SCHEDULED = "scheduled"  # confirmed; deliveries exist
     CANCELLED = "cancelled"
@@ -77,7 +81,11 @@ class Broadcast(Base):
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
-    # reminders only: "<deadline-id>:<offset-days>", unique per platform
+    #: Cancelled with /broadcast cancel (not by a knowledge-file change): a reminder
+    #: cancelled by staff stays cancelled until its deadline's date changes.
+    cancelled_by_staff: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Key of an automatic broadcast, unique per platform: "<deadline-id>:<offset-days>"
+    # for reminders, "missed:<broadcast id>" for the notice about a missed broadcast.
     reminder_key: Mapped[str | None] = mapped_column(String(120))
 
 
