@@ -13,10 +13,11 @@ import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
+from bot.broadcasts.dispatcher import Dispatcher
+from bot.broadcasts.policy import DispatchPolicy
 from bot.broadcasts.reminders import ReminderScheduler
 from bot.broadcasts.settings import BroadcastSettings
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.errors import StorageUnavailable
 from bot.knowledge import Knowledge
 
@@ -31,6 +32,33 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:120]
 
 
+def dispatch_policy(
+    settings: Settings, tuning: BroadcastSettings, *, platform: str
+) -> DispatchPolicy:
+    """The dispatcher settings a bot process runs with (``.env`` plus per-platform defaults)."""
+    return DispatchPolicy(
+        grace=timedelta(hours=settings.delivery_grace_hours),
+        max_per_second=tuning.max_per_second(platform),
+        concurrency=tuning.broadcast_concurrency,
+    )
+
+
+def build_dispatcher(core: BotCore, *, tuning: BroadcastSettings | None = None) -> Dispatcher:
+    """The dispatcher of ``core``'s outbound sender, configured as a running bot has it."""
+    if core.outbound is None:
+        raise ValueError("a dispatcher needs an outbound sender")
+    tuning = tuning or load_settings(BroadcastSettings)
+    policy = dispatch_policy(core.settings, tuning, platform=core.outbound.platform)
+    return Dispatcher(
+        database=core.database,
+        outbound=core.outbound,
+        clock=core.clock,
+        worker_id=worker_id(),
+        policy=policy,
+        zone=core.settings.timezone,
+    )
+
+
 def reminder_scheduler(core: BotCore, *, platform: str) -> ReminderScheduler:
     settings = core.settings
     return ReminderScheduler(
@@ -38,9 +66,22 @@ def reminder_scheduler(core: BotCore, *, platform: str) -> ReminderScheduler:
         platform=platform,
         offsets=settings.reminder_offsets,
         at=settings.reminder_local_time,
-        zone=settings.timezone,
-        grace=timedelta(hours=settings.delivery_grace_hours),
+        grace=DispatchPolicy(grace=timedelta(hours=settings.delivery_grace_hours)).effective_grace,
     )
+
+
+def warn_if_zones_differ(settings: Settings, knowledge: Knowledge) -> None:
+    """Reminders follow the knowledge file's zone; say so when BOT_TIMEZONE disagrees."""
+    if knowledge.organisation.timezone != settings.bot_timezone:
+        log.warning(
+            "BOT_TIMEZONE differs from the knowledge file's organisation.timezone; deadline "
+            "reminders and the calendar file use the knowledge file's zone, typed times "
+            "(/broadcast at ...) use BOT_TIMEZONE",
+            extra={
+                "bot_timezone": settings.bot_timezone,
+                "knowledge_timezone": knowledge.organisation.timezone,
+            },
+        )
 
 
 async def run(core: BotCore) -> None:
@@ -51,6 +92,7 @@ async def run(core: BotCore) -> None:
     scheduler = reminder_scheduler(core, platform=core.outbound.platform)
 
     async def _reschedule(knowledge: Knowledge) -> None:
+        warn_if_zones_differ(core.settings, knowledge)
         try:
             await scheduler.reschedule(knowledge, now=core.now())
         except StorageUnavailable:
@@ -59,18 +101,13 @@ async def run(core: BotCore) -> None:
 
     core.knowledge.on_reload(_reschedule)
     await _reschedule(core.knowledge.knowledge)
-    tuning = load_settings(BroadcastSettings)
-    policy = DispatchPolicy(
-        grace=timedelta(hours=core.settings.delivery_grace_hours),
-        max_per_second=tuning.broadcast_max_per_second or None,
-        concurrency=tuning.broadcast_concurrency,
+    dispatcher = build_dispatcher(core)
+    log.info(
+        "broadcast dispatcher started",
+        extra={
+            "worker": dispatcher.worker_id,
+            "max_per_second": dispatcher.policy.max_per_second,
+            "concurrency": dispatcher.policy.concurrency,
+        },
     )
-    dispatcher = Dispatcher(
-        database=core.database,
-        outbound=core.outbound,
-        clock=core.clock,
-        worker_id=worker_id(),
-        policy=policy,
-    )
-    log.info("broadcast dispatcher started", extra={"worker": dispatcher.worker_id})
     await dispatcher.run_forever()

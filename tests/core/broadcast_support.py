@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, StorageUnavailable
 from bot.members import ensure_members
 from bot.outbound import ChannelTarget, PostedMessage
 from bot.replies import Message
@@ -46,6 +49,7 @@ class CountingSender:
         closed: user ids whose DMs are closed (permanent failure).
         flaky: user id -> how many transient failures before a send succeeds.
         delay: seconds each send takes (lets tests stop a dispatcher mid-broadcast).
+        on_sent: called after each message the "platform" accepted.
     """
 
     platform: str = PLATFORM
@@ -53,6 +57,7 @@ class CountingSender:
     closed: set[str] = field(default_factory=set)
     flaky: dict[str, int] = field(default_factory=dict)
     delay: float = 0.0
+    on_sent: Callable[[], None] | None = None
     dm_counts: Counter[str] = field(default_factory=Counter)
     posts: list[tuple[str, Message]] = field(default_factory=list)
     dms: list[tuple[UserRef, Message]] = field(default_factory=list)
@@ -65,6 +70,8 @@ class CountingSender:
         if channel is None:
             raise DeliveryError("no channel", permanent=True, reason="no channel configured")
         self.posts.append((channel, message))
+        if self.on_sent:
+            self.on_sent()
         return PostedMessage(self.platform, channel, str(next(self._ids)))
 
     async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
@@ -77,6 +84,8 @@ class CountingSender:
             raise DeliveryError("server error 500", permanent=False, reason="http_500")
         self.dm_counts[user.user_id] += 1
         self.dms.append((user, message))
+        if self.on_sent:
+            self.on_sent()
         return PostedMessage(self.platform, f"dm:{user.user_id}", str(next(self._ids)))
 
     async def delete(self, *, posted: PostedMessage) -> None:
@@ -96,3 +105,22 @@ async def delivery_statuses(database: Database) -> Counter[str]:
     async with database.session() as session:
         rows = await session.scalars(select(BroadcastDelivery.status))
         return Counter(rows)
+
+
+class OutageDatabase:
+    """A real database whose next ``failures`` sessions fail as if it were restarting."""
+
+    def __init__(self, real: Database) -> None:
+        self.real = real
+        self.is_sqlite = real.is_sqlite
+        self.failures = 0
+        self.refused = 0
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        if self.failures > 0:
+            self.failures -= 1
+            self.refused += 1
+            raise StorageUnavailable("the database is restarting")
+        async with self.real.session() as session:
+            yield session

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import timedelta
+import itertools
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
 from bot.broadcasts.parsing import DraftRequest
 from bot.broadcasts.service import BroadcastService
 from bot.clock import FixedClock
+from bot.errors import StorageUnavailable
 from bot.requests import UserRef
 from bot.storage import Database
-from bot.storage.models import AuditLog, BroadcastDelivery
+from bot.storage.models import AuditLog, Broadcast, BroadcastDelivery
 from tests.core.broadcast_support import (
     CountingSender,
+    OutageDatabase,
     delivery_statuses,
     member,
     seed_members,
@@ -46,19 +50,27 @@ async def schedule_dm(
 
 
 def make_dispatcher(
-    database: Database,
+    database: Database | OutageDatabase,
     sender: CountingSender,
     clock: FixedClock,
     name: str = "w1",
     **policy: object,
 ) -> Dispatcher:
     return Dispatcher(
-        database=database,
+        database=database,  # type: ignore[arg-type]
         outbound=sender,
         clock=clock,
         worker_id=name,
         policy=DispatchPolicy(**policy),  # type: ignore[arg-type]
+        zone=CHICAGO,
     )
+
+
+async def only_row(database: Database) -> BroadcastDelivery:
+    async with database.session() as session:
+        rows = list(await session.scalars(select(BroadcastDelivery)))
+    assert len(rows) == 1
+    return rows[0]
 
 
 async def test_each_recipient_gets_one_message(database: Database, clock: FixedClock) -> None:
@@ -95,21 +107,66 @@ async def test_transient_errors_are_retried_with_backoff(
     assert await delivery_statuses(database) == {"sent": 4}
 
 
-async def test_transient_errors_give_up_after_max_attempts(
+async def test_a_short_outage_does_not_turn_into_a_failure(
     database: Database, clock: FixedClock
 ) -> None:
-    sender = CountingSender(members=users(1), flaky={"u0000": 99})
+    # The platform answers 500 for about 30 seconds (six tries: 0, 1, 3, 7, 15, 31 s).
+    sender = CountingSender(members=[], flaky={"sam": 6})
     await schedule_dm(database, sender, clock)
-    dispatcher = make_dispatcher(database, sender, clock, max_attempts=3)
-    for _ in range(3):
+    dispatcher = make_dispatcher(database, sender, clock)
+    for _ in range(6):
         await dispatcher.drain()
-        clock.advance(timedelta(minutes=1))
-    async with database.session() as session:
-        row = await session.scalar(
-            select(BroadcastDelivery).where(BroadcastDelivery.status == "failed")
-        )
-    assert row is not None
-    assert row.failure_reason is not None and "gave up after 3 tries" in row.failure_reason
+        row = await only_row(database)
+        assert row.status == "pending"
+        clock.set(row.next_attempt_at)
+    await dispatcher.drain()
+    assert sender.dm_counts == {"sam": 1}
+    row = await only_row(database)
+    assert (row.status, row.attempts, row.failure_reason) == ("sent", 7, None)
+
+
+async def test_transient_errors_are_retried_until_the_grace_period_ends(
+    database: Database, clock: FixedClock
+) -> None:
+    sender = CountingSender(members=[], flaky={"sam": 10_000})
+    due = clock.now()
+    await schedule_dm(database, sender, clock)
+    grace = timedelta(hours=1)
+    dispatcher = make_dispatcher(database, sender, clock, grace=grace)
+    tries: list[datetime] = []
+    while True:
+        tries.append(clock.now())
+        await dispatcher.drain()
+        row = await only_row(database)
+        if row.status != "pending":
+            break
+        assert row.next_attempt_at <= due + grace
+        clock.set(row.next_attempt_at)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(tries)]
+    assert gaps[:4] == [timedelta(seconds=s) for s in (1, 2, 4, 8)]
+    assert max(gaps) == timedelta(minutes=5)  # capped backoff
+    assert tries[-1] == due + grace  # the last try is at the end of the grace period
+    assert row.status == "failed" and row.attempts == len(tries)
+    assert row.failure_reason is not None
+    assert row.failure_reason.startswith(f"gave up after {len(tries)} tries")
+    assert "server error 500" in row.failure_reason
+    assert sender.dm_counts == {}
+
+
+async def test_rows_still_failing_when_the_bot_comes_back_late_are_given_up_not_missed(
+    database: Database, clock: FixedClock
+) -> None:
+    sender = CountingSender(members=[], flaky={"sam": 1})
+    await schedule_dm(database, sender, clock)
+    await make_dispatcher(database, sender, clock).drain()  # one 500, then the bot stops
+    clock.advance(timedelta(hours=7))
+    await make_dispatcher(database, sender, clock, grace=timedelta(hours=6)).drain()
+    row = await only_row(database)
+    assert row.status == "failed"
+    assert row.failure_reason == (
+        "gave up: still failing when the grace period ended; last error: server error 500"
+    )
+    assert sender.dms == []  # neither the broadcast nor a "missed" notice
 
 
 async def test_permanent_failures_are_recorded_per_recipient(
@@ -127,7 +184,7 @@ async def test_permanent_failures_are_recorded_per_recipient(
     assert failed.attempts == 1
 
 
-async def test_restart_within_grace_sends_and_beyond_grace_marks_missed(
+async def test_restart_within_grace_sends_and_beyond_grace_marks_missed_and_tells_the_author(
     database: Database, clock: FixedClock
 ) -> None:
     sender = CountingSender(members=users(2))
@@ -139,13 +196,45 @@ async def test_restart_within_grace_sends_and_beyond_grace_marks_missed(
     clock.set(start + timedelta(hours=7))
     dispatcher = make_dispatcher(database, sender, clock, grace=timedelta(hours=6))
     await dispatcher.drain()
-    texts = {message.plain_text() for _, message in sender.dms}
-    assert texts == {"second"}
-    assert await delivery_statuses(database) == {"missed": 3, "sent": 3}
+    broadcasts = [(user.user_id, message.plain_text()) for user, message in sender.dms]
+    assert sorted(text for user, text in broadcasts if text == "second") == ["second"] * 3
+    notices = [(user, text) for user, text in broadcasts if text != "second"]
+    assert notices == [
+        (
+            "sam",
+            "Your broadcast #1 was not sent to 3 members: memberbot was offline when it was "
+            "due (Monday, November 23, 2026 at 09:00 CST) and came back more than 6 hours "
+            "later. Late broadcasts are not sent automatically; if it still matters, send it "
+            "again with /broadcast. It said: “first”",
+        )
+    ]
+    assert await delivery_statuses(database) == {"missed": 3, "sent": 4}
     async with database.session() as session:
         audit = list(await session.scalars(select(AuditLog).where(AuditLog.action == "missed")))
     assert len(audit) == 1 and audit[0].broadcast_id == 1
     assert audit[0].text.startswith("3 deliveries missed")
+
+    # Restarting again, or a second dispatcher, never repeats the notice.
+    await dispatcher.drain()
+    await make_dispatcher(database, sender, clock, "w2", grace=timedelta(hours=6)).drain()
+    assert len(sender.dms) == 4
+
+
+async def test_a_missed_notice_is_never_itself_reported(
+    database: Database, clock: FixedClock
+) -> None:
+    sender = CountingSender(members=[])
+    await schedule_dm(database, sender, clock)
+    clock.advance(timedelta(hours=7))
+    # The notice is created, but this dispatcher is stopped before it sends anything.
+    await make_dispatcher(database, sender, clock).expire_overdue(clock.now())
+    clock.advance(timedelta(hours=7))
+    await make_dispatcher(database, sender, clock).drain()
+    assert sender.dms == []
+    async with database.session() as session:
+        kinds = list(await session.scalars(select(Broadcast.kind).order_by(Broadcast.id)))
+    assert kinds == ["staff", "notice"]
+    assert await delivery_statuses(database) == {"missed": 2}
 
 
 async def test_rows_of_a_crashed_dispatcher_are_reclaimed_after_the_lease(
@@ -223,3 +312,41 @@ async def test_seeded_members_without_directory_are_reached(
     await schedule_dm(database, sender, clock)
     await make_dispatcher(database, sender, clock).drain()
     assert set(sender.dm_counts) == {"ann", "bob", "sam"}
+
+
+async def test_a_database_hiccup_after_sending_does_not_send_twice(
+    database: Database, clock: FixedClock
+) -> None:
+    outage = OutageDatabase(database)
+    # The platform accepts the message, then the database refuses the next three writes.
+    sender = CountingSender(members=[], on_sent=lambda: setattr(outage, "failures", 3))
+    await schedule_dm(database, sender, clock)
+    dispatcher = make_dispatcher(
+        outage, sender, clock, lease=timedelta(minutes=2), record_retry_base=0.01
+    )
+    await dispatcher.drain()
+    assert outage.refused == 3
+    assert (await only_row(database)).status == "sent"
+    clock.advance(timedelta(minutes=3))  # past the lease: nothing is left to reclaim
+    await dispatcher.drain()
+    assert sender.dm_counts == {"sam": 1}
+
+
+async def test_a_database_outage_longer_than_the_lease_is_the_at_least_once_window(
+    database: Database, clock: FixedClock
+) -> None:
+    outage = OutageDatabase(database)
+    sender = CountingSender(members=[], on_sent=lambda: setattr(outage, "failures", 10_000))
+    await schedule_dm(database, sender, clock)
+    lease = timedelta(seconds=1)  # the record is retried for about a second, then abandoned
+    first = make_dispatcher(outage, sender, clock, lease=lease, record_retry_base=0.01)
+    with pytest.raises(StorageUnavailable):  # the next claim finds the database still down
+        await first.drain()
+    assert first.outcomes["unrecorded"] == 1
+    assert (await only_row(database)).status == "sending"
+    clock.advance(timedelta(seconds=2))
+    sender.on_sent = None
+    await make_dispatcher(database, sender, clock, "w2", lease=lease).drain()
+    # As documented: the row is reclaimed after the lease and sent again.
+    assert sender.dm_counts == {"sam": 2}
+    assert (await only_row(database)).status == "sent"

@@ -1,0 +1,163 @@
+"""Telling staff that a broadcast or reminder was missed (due while the bot was down).
+
+The notice is itself a one-row broadcast, created in the same transaction that
+marks the rows missed and keyed ``missed:<broadcast id>`` (unique per platform),
+so it is created once and delivered exactly once by the ordinary dispatcher.
+
+Who hears about it: a staff broadcast's author gets a DM (they wrote it and are
+the one to decide whether to send it again); a missed deadline reminder, which
+has no author, gets a short notice in the announcements channel it was meant for.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.broadcasts import audit
+from bot.broadcasts.audit import AuditAction
+from bot.broadcasts.messages import broadcast_message, snippet
+from bot.broadcasts.scheduling import format_local
+from bot.outbound import ChannelPurpose
+from bot.storage.models import Broadcast, BroadcastDelivery
+from bot.storage.models.broadcasts import (
+    CHANNEL_RECIPIENT,
+    Audience,
+    BodyFormat,
+    BroadcastKind,
+    BroadcastStatus,
+    DeliveryStatus,
+    member_recipient,
+)
+
+log = logging.getLogger(__name__)
+
+QUOTE_LENGTH = 200
+
+
+def notice_key(broadcast_id: int) -> str:
+    """The unique key of the notice about missed deliveries of one broadcast."""
+    return f"missed:{broadcast_id}"
+
+
+def describe_duration(span: timedelta) -> str:
+    """``6 hours``, ``90 minutes``, ``1 hour``: how long the grace period is, in words."""
+    minutes = round(span.total_seconds() / 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def missed_notice_text(
+    broadcast: Broadcast, *, missed: int, grace: timedelta, zone: ZoneInfo
+) -> str:
+    """Plain text of the notice about ``missed`` deliveries of ``broadcast``."""
+    due = format_local(broadcast.due_at, zone)
+    text = broadcast_message(broadcast).plain_text()
+    if broadcast.kind == BroadcastKind.REMINDER:
+        text = text.split("\n\n", 1)[0]  # the headline; the rest is the deadline's description
+    quoted = snippet(text, QUOTE_LENGTH)
+    offline = (
+        f"memberbot was offline when it was due ({due}) and came back more than "
+        f"{describe_duration(grace)} later"
+    )
+    if broadcast.kind == BroadcastKind.REMINDER:
+        return (
+            f"Missed reminder: {offline}, so this deadline reminder was not posted then. "
+            f"It read: “{quoted}” Type /deadlines to see what is coming up."
+        )
+    if broadcast.audience == Audience.DM:
+        what = f"was not sent to {missed} member{'s' if missed != 1 else ''}"
+    else:
+        channel = (
+            f"#{broadcast.channel_id}" if broadcast.channel_id else "the announcements channel"
+        )
+        what = f"was not posted in {channel}"
+    return (
+        f"Your broadcast #{broadcast.id} {what}: {offline}. Late broadcasts are not sent "
+        "automatically; if it still matters, send it again with /broadcast. "
+        f"It said: “{quoted}”"
+    )
+
+
+async def add_missed_notice(
+    session: AsyncSession,
+    broadcast: Broadcast,
+    *,
+    missed: int,
+    now: datetime,
+    grace: timedelta,
+    zone: ZoneInfo,
+) -> bool:
+    """Schedule the notice about ``broadcast``'s missed rows; False if none is due.
+
+    No notice is made about a missed notice, nor twice about one broadcast.
+    """
+    if broadcast.kind == BroadcastKind.NOTICE:
+        return False
+    if broadcast.kind == BroadcastKind.STAFF:
+        author = broadcast.created_by_member_id
+        if author is None:
+            log.warning(
+                "missed broadcast has no author to tell", extra={"broadcast_id": broadcast.id}
+            )
+            return False
+        audience, recipient, member_id, purpose = (
+            Audience.DM,
+            member_recipient(author),
+            author,
+            None,
+        )
+    else:
+        audience, recipient, member_id, purpose = (
+            Audience.CHANNEL,
+            CHANNEL_RECIPIENT,
+            None,
+            ChannelPurpose.ANNOUNCEMENTS.value,
+        )
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    created = await session.execute(
+        insert(Broadcast)
+        .values(
+            kind=BroadcastKind.NOTICE.value,
+            status=BroadcastStatus.SCHEDULED.value,
+            platform=broadcast.platform,
+            workspace_id=broadcast.workspace_id,
+            audience=audience.value,
+            channel_purpose=purpose,
+            body=missed_notice_text(broadcast, missed=missed, grace=grace, zone=zone),
+            body_format=BodyFormat.TEXT.value,
+            due_at=now,
+            send_now=True,
+            created_at=now,
+            confirmed_at=now,
+            reminder_key=notice_key(broadcast.id),
+        )
+        .on_conflict_do_nothing(index_elements=["platform", "reminder_key"])
+        .returning(Broadcast.id)
+    )
+    notice_id = created.scalar()
+    if notice_id is None:
+        return False  # this broadcast's missed rows were reported already
+    await session.execute(
+        insert(BroadcastDelivery).values(
+            broadcast_id=notice_id,
+            platform=broadcast.platform,
+            recipient=recipient,
+            member_id=member_id,
+            status=DeliveryStatus.PENDING.value,
+            due_at=now,
+            next_attempt_at=now,
+            attempts=0,
+        )
+    )
+    notice = await session.get(Broadcast, notice_id)
+    assert notice is not None
+    audit.record(session, action=AuditAction.CREATE, broadcast=notice, at=now)
+    return True

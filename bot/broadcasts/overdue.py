@@ -1,0 +1,120 @@
+"""Rows whose grace period is over: missed (never tried) or given up (still failing).
+
+A pending row due longer ago than the grace period is not sent late. If it was
+never tried, the bot was down when it fell due: it is marked ``missed``, audited
+and reported to staff (see :mod:`bot.broadcasts.notices`). If it was tried and
+kept failing transiently (platform outage), it is marked ``failed`` with the last
+error, prefixed :data:`GAVE_UP`, so it is told apart from permanent failures.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, func, literal, update
+
+from bot.broadcasts import audit
+from bot.broadcasts.audit import AuditAction
+from bot.broadcasts.notices import add_missed_notice
+from bot.storage import Database
+from bot.storage.models import Broadcast, BroadcastDelivery
+from bot.storage.models.broadcasts import DeliveryStatus
+
+log = logging.getLogger(__name__)
+
+MISSED_REASON = "fell due while the bot was down, past the grace period"
+#: Start of the failure reason of a row whose transient errors outlasted the grace
+#: period; anything else recorded as ``failed`` is a permanent failure.
+GAVE_UP = "gave up"
+REASON_LENGTH = 500
+
+
+def gave_up_reason(*, attempts: int, last_error: str) -> str:
+    return f"{GAVE_UP} after {attempts} tries over the grace period; last error: {last_error}"[
+        :REASON_LENGTH
+    ]
+
+
+def is_transient_give_up(reason: str | None) -> bool:
+    """True for a ``failed`` row that gave up on transient errors (not a permanent failure)."""
+    return bool(reason) and reason.startswith(GAVE_UP)  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueResult:
+    missed: int
+    gave_up: int
+    notices: int
+
+
+async def expire_overdue(
+    database: Database,
+    *,
+    platform: str,
+    now: datetime,
+    grace: timedelta,
+    zone: ZoneInfo,
+) -> OverdueResult:
+    """Mark every overdue pending row of ``platform`` missed or failed; report missed ones."""
+    cutoff = now - grace
+    overdue = (
+        BroadcastDelivery.status == DeliveryStatus.PENDING,
+        BroadcastDelivery.platform == platform,
+        BroadcastDelivery.due_at < cutoff,
+    )
+    async with database.session() as session:
+        gave_up = await session.execute(
+            update(BroadcastDelivery)
+            .where(*overdue, BroadcastDelivery.attempts > 0)
+            .values(
+                status=DeliveryStatus.FAILED.value,
+                failure_reason=func.substr(
+                    literal(
+                        f"{GAVE_UP}: still failing when the grace period ended; last error: ",
+                        String,
+                    )
+                    + func.coalesce(BroadcastDelivery.failure_reason, "unknown"),
+                    1,
+                    REASON_LENGTH,
+                ),
+            )
+        )
+        missed_rows = await session.execute(
+            update(BroadcastDelivery)
+            .where(*overdue, BroadcastDelivery.attempts == 0)
+            .values(status=DeliveryStatus.MISSED.value, failure_reason=MISSED_REASON)
+            .returning(BroadcastDelivery.broadcast_id)
+        )
+        per_broadcast = Counter(row[0] for row in missed_rows)
+        notices = 0
+        for broadcast_id, count in sorted(per_broadcast.items()):
+            broadcast = await session.get(Broadcast, broadcast_id)
+            if broadcast is None:
+                continue
+            audit.record(
+                session,
+                action=AuditAction.MISSED,
+                broadcast=broadcast,
+                at=now,
+                text=f"{count} deliveries missed (due {broadcast.due_at:%Y-%m-%d %H:%M} UTC)",
+            )
+            log.warning(
+                "broadcast deliveries missed",
+                extra={"platform": platform, "broadcast_id": broadcast_id, "rows": count},
+            )
+            if await add_missed_notice(
+                session, broadcast, missed=count, now=now, grace=grace, zone=zone
+            ):
+                notices += 1
+    if gave_up.rowcount:
+        log.warning(
+            "deliveries still failing at the end of the grace period",
+            extra={"platform": platform, "rows": gave_up.rowcount},
+        )
+    return OverdueResult(
+        missed=sum(per_broadcast.values()), gave_up=gave_up.rowcount, notices=notices
+    )
