@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -58,9 +57,15 @@ class RescheduleResult:
 
 
 def plan_reminders(
-    knowledge: Knowledge, *, offsets: tuple[int, ...], at: time, zone: ZoneInfo
+    knowledge: Knowledge, *, offsets: tuple[int, ...], at: time
 ) -> list[PlannedReminder]:
-    """Every reminder the knowledge file asks for, due at ``at`` local time."""
+    """Every reminder the knowledge file asks for, due at ``at`` local time.
+
+    "Local" is the knowledge file's ``organisation.timezone``: the same zone the
+    deadline dates are written in and the calendar file uses, so a reminder and
+    the event it announces never disagree about what "December 7" means.
+    """
+    zone = knowledge.organisation.zone
     return [
         PlannedReminder(
             key=f"{deadline.id}:{offset}",
@@ -84,22 +89,17 @@ class ReminderScheduler:
         platform: str,
         offsets: tuple[int, ...],
         at: time,
-        zone: ZoneInfo,
         grace: timedelta,
     ) -> None:
         self.database = database
         self.platform = platform
         self.offsets = offsets
         self.at = at
-        self.zone = zone
         self.grace = grace
 
     async def reschedule(self, knowledge: Knowledge, *, now: datetime) -> RescheduleResult:
         """Bring stored reminders in line with ``knowledge``; safe to run any number of times."""
-        planned = {
-            p.key: p
-            for p in plan_reminders(knowledge, offsets=self.offsets, at=self.at, zone=self.zone)
-        }
+        planned = {p.key: p for p in plan_reminders(knowledge, offsets=self.offsets, at=self.at)}
         result = RescheduleResult()
         async with self.database.session() as session:
             existing = await self._existing(session)
@@ -192,17 +192,20 @@ class ReminderScheduler:
         result: RescheduleResult,
     ) -> None:
         broadcast, delivery = existing
-        unchanged = (
-            delivery is not None
-            and delivery.status == DeliveryStatus.PENDING
-            and delivery.due_at == plan.due_at
-            and broadcast.body == plan.body
-        )
-        if delivery is None or delivery.status not in _MOVABLE or unchanged:
+        if delivery is None or delivery.status not in _MOVABLE:
             result.unchanged += 1  # sent, in flight or failed: history, never re-sent
             return
+        same_time = delivery.due_at == plan.due_at
+        if delivery.status == DeliveryStatus.PENDING and same_time and broadcast.body == plan.body:
+            result.unchanged += 1
+            return
+        if broadcast.cancelled_by_staff and same_time:
+            result.unchanged += 1  # staff cancelled this one; only a new date revives it
+            return
         if plan.due_at < now - self.grace:
-            result.unchanged += 1  # moved into the past: too late to send
+            # Moved so far forward that this reminder's time has passed: the old
+            # pending one (due after the real deadline, with the wrong text) must go.
+            await self._retire(session, broadcast, delivery, plan, now, result)
             return
         moved = await session.execute(
             update(BroadcastDelivery)
@@ -226,11 +229,56 @@ class ReminderScheduler:
                 body=plan.body,
                 status=BroadcastStatus.SCHEDULED.value,
                 cancelled_at=None,
+                cancelled_by_staff=False,
             )
         )
         broadcast.due_at, broadcast.body = plan.due_at, plan.body
         audit.record(session, action=AuditAction.RESCHEDULE, broadcast=broadcast, at=now)
         result.moved += 1
+
+    async def _retire(
+        self,
+        session: AsyncSession,
+        broadcast: Broadcast,
+        delivery: BroadcastDelivery,
+        plan: PlannedReminder,
+        now: datetime,
+        result: RescheduleResult,
+    ) -> None:
+        """Cancel a pending reminder whose deadline moved so close that its time has passed."""
+        retired = await session.execute(
+            update(BroadcastDelivery)
+            .where(
+                BroadcastDelivery.id == delivery.id,
+                BroadcastDelivery.status == DeliveryStatus.PENDING,
+            )
+            .values(
+                status=DeliveryStatus.CANCELLED.value,
+                failure_reason="deadline moved: the new reminder time had already passed",
+            )
+        )
+        if retired.rowcount != 1:
+            result.unchanged += 1  # not pending (already cancelled, missed or claimed)
+            return
+        await session.execute(
+            update(Broadcast)
+            .where(Broadcast.id == broadcast.id)
+            .values(
+                due_at=plan.due_at,
+                body=plan.body,
+                status=BroadcastStatus.CANCELLED.value,
+                cancelled_at=now,
+            )
+        )
+        broadcast.due_at, broadcast.body = plan.due_at, plan.body
+        audit.record(
+            session,
+            action=AuditAction.CANCEL,
+            broadcast=broadcast,
+            at=now,
+            text=f"deadline moved; the reminder time had already passed: {plan.body}",
+        )
+        result.cancelled += 1
 
     async def _cancel(
         self, session: AsyncSession, broadcast: Broadcast, now: datetime, result: RescheduleResult

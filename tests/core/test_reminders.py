@@ -13,7 +13,8 @@ import yaml
 from sqlalchemy import select
 
 from bot.broadcasts import background
-from bot.broadcasts.dispatcher import Dispatcher
+from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
+from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, length_as_sent
 from bot.broadcasts.reminders import ReminderScheduler, plan_reminders
 from bot.clock import FixedClock
 from bot.config import DEFAULT_KNOWLEDGE_FILE, Settings
@@ -42,7 +43,6 @@ def scheduler(database: Database, *, offsets: tuple[int, ...] = (7, 1)) -> Remin
         platform="console",
         offsets=offsets,
         at=NINE,
-        zone=CHICAGO,
         grace=timedelta(hours=6),
     )
 
@@ -60,7 +60,7 @@ async def pending_dues(database: Database) -> dict[str, datetime]:
 def test_plan_is_at_local_time_across_dst(shipped_knowledge: KnowledgeStore) -> None:
     # 2027-03-14 is spring-forward day in Chicago: 7 days before is CST, 1 day before CDT.
     knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2027, 3, 15)))
-    plans = plan_reminders(knowledge, offsets=(7, 1), at=NINE, zone=CHICAGO)
+    plans = plan_reminders(knowledge, offsets=(7, 1), at=NINE)
     assert {p.key: p.due_at for p in plans} == {
         "nominations-2026:7": datetime(2027, 3, 8, 15, 0, tzinfo=UTC),
         "nominations-2026:1": datetime(2027, 3, 14, 14, 0, tzinfo=UTC),
@@ -70,13 +70,13 @@ def test_plan_is_at_local_time_across_dst(shipped_knowledge: KnowledgeStore) -> 
 
 def test_a_skipped_reminder_time_moves_after_the_jump(shipped_knowledge: KnowledgeStore) -> None:
     knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2027, 3, 15)))
-    (plan,) = plan_reminders(knowledge, offsets=(1,), at=time(2, 30), zone=CHICAGO)
+    (plan,) = plan_reminders(knowledge, offsets=(1,), at=time(2, 30))
     assert plan.due_at.astimezone(CHICAGO).strftime("%H:%M %Z") == "03:30 CDT"
 
 
 def test_plan_across_the_year_boundary(shipped_knowledge: KnowledgeStore) -> None:
     knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2027, 1, 3)))
-    plans = plan_reminders(knowledge, offsets=(7,), at=NINE, zone=CHICAGO)
+    plans = plan_reminders(knowledge, offsets=(7,), at=NINE)
     assert plans[0].due_at == datetime(2026, 12, 27, 15, 0, tzinfo=UTC)
 
 
@@ -203,3 +203,104 @@ async def test_background_service_reschedules_on_knowledge_reload(
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def test_moving_a_deadline_so_close_that_a_reminder_has_passed_cancels_it(
+    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+) -> None:
+    base = shipped_knowledge.knowledge
+    reminders = scheduler(database)
+    await reminders.reschedule(with_deadlines(base, deadline(date(2026, 12, 7))), now=clock.now())
+    # Nominations move from December 7 to November 25 (today is November 23): the
+    # 7-day reminder would have been November 18, long gone; the 1-day one moves.
+    result = await reminders.reschedule(
+        with_deadlines(base, deadline(date(2026, 11, 25))), now=clock.now()
+    )
+    assert (result.moved, result.cancelled) == (1, 1)
+    assert await pending_dues(database) == {
+        "nominations-2026:1": datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+    }
+    # Nothing goes out on November 30 (after the real deadline, saying "in 7 days").
+    sender = CountingSender()
+    dispatcher = Dispatcher(database=database, outbound=sender, clock=clock, worker_id="w")
+    for day in (24, 30):
+        clock.set(datetime(2026, 11, day, 15, 0, tzinfo=UTC))
+        await dispatcher.drain()
+    assert [message.plain_text().split(" (")[0] for _, message in sender.posts] == [
+        "Reminder: Nominations close, tomorrow"
+    ]
+    async with database.session() as session:
+        reason = await session.scalar(
+            select(BroadcastDelivery.failure_reason).where(BroadcastDelivery.status == "cancelled")
+        )
+    assert reason == "deadline moved: the new reminder time had already passed"
+
+
+async def test_reminders_use_the_knowledge_files_time_zone(
+    shipped_knowledge: KnowledgeStore,
+) -> None:
+    base = shipped_knowledge.knowledge
+    eastern = base.model_copy(
+        update={
+            "organisation": base.organisation.model_copy(update={"timezone": "America/New_York"})
+        }
+    )
+    knowledge = with_deadlines(eastern, deadline(date(2026, 12, 7)))
+    (plan,) = plan_reminders(knowledge, offsets=(1,), at=NINE)
+    assert plan.due_at == datetime(2026, 12, 6, 14, 0, tzinfo=UTC)  # 09:00 EST
+
+
+def test_a_long_description_is_shortened_to_one_platform_message(
+    shipped_knowledge: KnowledgeStore,
+) -> None:
+    long = Deadline(
+        id="gift-2026",
+        title="Gift memberships close",
+        date=date(2026, 12, 14),
+        description="Give a *colleague* a_year of membership. " * 200,
+    )
+    knowledge = with_deadlines(shipped_knowledge.knowledge, long)
+    (plan,) = plan_reminders(knowledge, offsets=(7,), at=NINE)
+    assert length_as_sent(plan.body) <= MAX_MESSAGE_LENGTH
+    assert plan.body.endswith("…\n\nType /deadlines to see everything coming up.")
+    assert "Give a *colleague* a_year of membership." in plan.body
+
+
+async def test_a_reminder_missed_while_the_bot_was_down_is_reported_in_announcements(
+    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+) -> None:
+    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2026, 12, 7)))
+    await scheduler(database, offsets=(7,)).reschedule(knowledge, now=clock.now())
+    # Down from before November 30 09:00 until 16:00 the next day.
+    clock.set(datetime(2026, 12, 1, 22, 0, tzinfo=UTC))
+    sender = CountingSender()
+    for name in ("first", "second"):  # a restart (or a second process) reports nothing twice
+        dispatcher = Dispatcher(
+            database=database,
+            outbound=sender,
+            clock=clock,
+            worker_id=name,
+            policy=DispatchPolicy(grace=timedelta(hours=6)),
+            zone=CHICAGO,
+        )
+        await dispatcher.drain()
+    assert [(channel, message.plain_text()) for channel, message in sender.posts] == [
+        (
+            "announcements",
+            "Missed reminder: memberbot was offline when it was due (Monday, November 30, "
+            "2026 at 09:00 CST) and came back more than 6 hours later, so this deadline "
+            "reminder was not posted then. It read: “Reminder: Nominations close, in 7 days "
+            "(Monday, December 7, 2026).” Type /deadlines to see what is coming up.",
+        )
+    ]
+    async with database.session() as session:
+        statuses = dict(
+            (
+                await session.execute(
+                    select(Broadcast.kind, BroadcastDelivery.status).join(
+                        BroadcastDelivery, BroadcastDelivery.broadcast_id == Broadcast.id
+                    )
+                )
+            ).all()
+        )
+    assert statuses == {"reminder": "missed", "notice": "sent"}
