@@ -11,8 +11,11 @@ from bot.requests import MENTION_MARK, Mention, MentionKind, Request
 
 USAGE = (
     "/broadcast #channel|announcements|dm [at YYYY-MM-DD HH:MM] <message>, "
-    "/broadcast confirm ID, /broadcast list, /broadcast cancel ID"
+    "/broadcast confirm ID, /broadcast list [COUNT], /broadcast cancel ID"
 )
+#: ``/broadcast list`` shows this many of each kind unless a count is given.
+DEFAULT_LIST_COUNT = 10
+MAX_LIST_COUNT = 50
 
 _TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
 _AT = re.compile(r"^at\s+(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2}:\d{2})(?=\s|$)", re.IGNORECASE)
@@ -45,6 +48,7 @@ class Action:
 
     name: str
     broadcast_id: int | None = None
+    count: int = DEFAULT_LIST_COUNT  # list only
 
 
 def parse(request: Request) -> DraftRequest | Action:
@@ -55,7 +59,7 @@ def parse(request: Request) -> DraftRequest | Action:
     if word in {"", "help"}:
         return Action("help")
     if word == "list":
-        return Action("list")
+        return Action("list", count=_parse_count(rest))
     if word in {"confirm", "cancel"}:
         return Action(word, _parse_id(word, rest))
     return _parse_draft(request, head.strip(BLANKS), rest.strip(BLANKS))
@@ -66,6 +70,18 @@ def _parse_id(action: str, rest: str) -> int:
     if not value.isdigit():
         raise UserError(
             f"Which broadcast? Type /broadcast {action} ID, e.g. /broadcast {action} 12."
+        )
+    return int(value)
+
+
+def _parse_count(rest: str) -> int:
+    value = rest.strip(BLANKS)
+    if not value:
+        return DEFAULT_LIST_COUNT
+    if not value.isdigit() or not 1 <= int(value) <= MAX_LIST_COUNT:
+        raise UserError(
+            f"Type /broadcast list, or /broadcast list COUNT with a COUNT from 1 to "
+            f"{MAX_LIST_COUNT} (e.g. /broadcast list 20)."
         )
     return int(value)
 

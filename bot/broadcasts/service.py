@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts import audit
 from bot.broadcasts.audit import AuditAction
+from bot.broadcasts.listing import Listing, format_counts, list_broadcasts
+from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, length_as_sent
 from bot.broadcasts.parsing import DraftRequest
 from bot.broadcasts.scheduling import local_to_utc_strict
 from bot.errors import DeliveryError, UserError
@@ -33,10 +34,8 @@ from bot.storage.models.broadcasts import (
 
 log = logging.getLogger(__name__)
 
-MAX_BROADCAST_LENGTH = 3000
 #: Rows per INSERT when fanning out a DM broadcast (keeps statements small on both backends).
 FAN_OUT_CHUNK = 1000
-FAILURES_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +51,6 @@ class CancelResult:
     already_sent: int
 
 
-@dataclass(slots=True)
-class BroadcastSummary:
-    """A broadcast with its delivery counts and a few permanent failures, for /broadcast list."""
-
-    broadcast: Broadcast
-    counts: dict[str, int] = field(default_factory=dict)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (recipient name, reason)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
 class BroadcastService:
     """Everything ``/broadcast`` does, platform-neutral."""
 
@@ -77,10 +63,14 @@ class BroadcastService:
         self, *, request: Request, draft: DraftRequest, now: datetime
     ) -> DraftResult:
         """Store a draft and count its audience; nothing is sent until it is confirmed."""
-        if len(draft.text) > MAX_BROADCAST_LENGTH:
+        length = length_as_sent(draft.text)
+        if length > MAX_MESSAGE_LENGTH:
             raise UserError(
-                f"That message is {len(draft.text)} characters; the limit is "
-                f"{MAX_BROADCAST_LENGTH}. Shorten it and try again."
+                f"That message is too long to arrive as one chat message: broadcasts can be "
+                f"at most {MAX_MESSAGE_LENGTH:,} characters (Discord's limit), and symbols "
+                "such as * _ ~ ` | [ @ count twice because they have to be escaped. Yours "
+                f"counts as {length:,}. Shorten it or split it into two broadcasts; "
+                "nothing was saved."
             )
         due_at = now
         if draft.local_day is not None and draft.local_time is not None:
@@ -171,10 +161,11 @@ class BroadcastService:
         return DraftResult(broadcast=broadcast, audience_size=size)
 
     async def cancel(self, *, request: Request, broadcast_id: int, now: datetime) -> CancelResult:
-        """Cancel a draft or the unsent part of a scheduled broadcast."""
-        broadcast = await self._load(request, broadcast_id)
+        """Cancel a draft, the unsent part of a broadcast, or an upcoming reminder."""
+        broadcast = await self._load(request, broadcast_id, reminders=True)
+        name = describe(broadcast)
         if broadcast.status == BroadcastStatus.CANCELLED:
-            raise UserError(f"Broadcast #{broadcast_id} is already cancelled.")
+            raise UserError(f"{name} is already cancelled.")
         async with self.database.session() as session:
             actor = await ensure_member(session, request.sender, now=now)
             cancelled = await session.execute(
@@ -185,20 +176,28 @@ class BroadcastService:
                 )
                 .values(status=DeliveryStatus.CANCELLED.value, failure_reason="cancelled by staff")
             )
-            sent = await session.scalar(
-                select(func.count())
-                .select_from(BroadcastDelivery)
-                .where(
-                    BroadcastDelivery.broadcast_id == broadcast_id,
-                    BroadcastDelivery.status.in_([DeliveryStatus.SENT, DeliveryStatus.SENDING]),
+            counts: dict[str, int] = {
+                status: count
+                for status, count in await session.execute(
+                    select(BroadcastDelivery.status, func.count())
+                    .where(BroadcastDelivery.broadcast_id == broadcast_id)
+                    .group_by(BroadcastDelivery.status)
                 )
-            )
+            }
+            if not cancelled.rowcount and broadcast.status != BroadcastStatus.DRAFT:
+                # Raising rolls the transaction back: the broadcast keeps its status.
+                raise UserError(_nothing_left_message(name, counts))
             await session.execute(
                 update(Broadcast)
                 .where(Broadcast.id == broadcast_id)
-                .values(status=BroadcastStatus.CANCELLED.value, cancelled_at=now)
+                .values(
+                    status=BroadcastStatus.CANCELLED.value,
+                    cancelled_at=now,
+                    cancelled_by_staff=True,
+                )
             )
             broadcast.status, broadcast.cancelled_at = BroadcastStatus.CANCELLED.value, now
+            broadcast.cancelled_by_staff = True
             audit.record(
                 session,
                 action=AuditAction.CANCEL,
@@ -207,69 +206,34 @@ class BroadcastService:
                 actor=actor,
                 text=f"{cancelled.rowcount} unsent deliveries cancelled: {broadcast.body}",
             )
+        already_sent = counts.get(DeliveryStatus.SENT, 0) + counts.get(DeliveryStatus.SENDING, 0)
         return CancelResult(
-            broadcast=broadcast, cancelled=cancelled.rowcount, already_sent=int(sent or 0)
+            broadcast=broadcast, cancelled=cancelled.rowcount, already_sent=already_sent
         )
 
-    async def recent(self, *, request: Request, limit: int = 10) -> list[BroadcastSummary]:
-        """The latest broadcasts and reminders of this workspace, newest first, with counts."""
-        async with self.database.session() as session:
-            broadcasts = list(
-                await session.scalars(
-                    select(Broadcast)
-                    .where(
-                        Broadcast.platform == request.platform,
-                        Broadcast.workspace_id.in_([request.workspace_id, ""]),
-                    )
-                    .order_by(Broadcast.due_at.desc(), Broadcast.id.desc())
-                    .limit(limit)
-                )
-            )
-            summaries = {b.id: BroadcastSummary(broadcast=b) for b in broadcasts}
-            if not summaries:
-                return []
-            counts = await session.execute(
-                select(BroadcastDelivery.broadcast_id, BroadcastDelivery.status, func.count())
-                .where(BroadcastDelivery.broadcast_id.in_(summaries))
-                .group_by(BroadcastDelivery.broadcast_id, BroadcastDelivery.status)
-            )
-            for broadcast_id, status, count in counts:
-                summaries[broadcast_id].counts[status] = count
-            await self._attach_failures(session, summaries)
-        return list(summaries.values())
-
-    async def _attach_failures(
-        self, session: AsyncSession, summaries: dict[int, BroadcastSummary]
-    ) -> None:
-        rows = await session.execute(
-            select(
-                BroadcastDelivery.broadcast_id,
-                Member.display_name,
-                BroadcastDelivery.recipient,
-                BroadcastDelivery.failure_reason,
-            )
-            .outerjoin(Member, Member.id == BroadcastDelivery.member_id)
-            .where(
-                BroadcastDelivery.broadcast_id.in_(summaries),
-                BroadcastDelivery.status == DeliveryStatus.FAILED,
-            )
-            .order_by(BroadcastDelivery.id)
+    async def listing(self, *, request: Request, now: datetime, limit: int) -> Listing:
+        """Staff broadcasts of this workspace (newest first) and reminders (soonest first)."""
+        return await list_broadcasts(
+            self.database,
+            platform=request.platform,
+            workspace_id=request.workspace_id,
+            now=now,
+            limit=limit,
         )
-        shown: dict[int, int] = defaultdict(int)
-        for broadcast_id, name, recipient, reason in rows:
-            if shown[broadcast_id] < FAILURES_SHOWN:
-                summaries[broadcast_id].failures.append((name or recipient, reason or "unknown"))
-                shown[broadcast_id] += 1
 
-    async def _load(self, request: Request, broadcast_id: int) -> Broadcast:
+    async def _load(
+        self, request: Request, broadcast_id: int, *, reminders: bool = False
+    ) -> Broadcast:
+        """The staff broadcast (or, with ``reminders``, the reminder) ``broadcast_id`` here."""
         async with self.database.session() as session:
             broadcast = await session.get(Broadcast, broadcast_id)
-        if (
-            broadcast is None
-            or broadcast.platform != request.platform
-            or broadcast.kind != BroadcastKind.STAFF
-            or broadcast.workspace_id != request.workspace_id
-        ):
+        if broadcast is None or broadcast.platform != request.platform:
+            visible = False
+        elif broadcast.kind == BroadcastKind.STAFF:
+            visible = broadcast.workspace_id == request.workspace_id
+        else:
+            visible = reminders and broadcast.kind == BroadcastKind.REMINDER
+        if broadcast is None or not visible:
             raise UserError(
                 f"There is no broadcast #{broadcast_id} here. Type /broadcast list to see them."
             )
@@ -333,3 +297,22 @@ class BroadcastService:
             "next_attempt_at": broadcast.due_at,
             "attempts": 0,
         }
+
+
+def describe(broadcast: Broadcast) -> str:
+    """``Broadcast #12`` or ``Reminder #3``."""
+    kind = "Reminder" if broadcast.kind == BroadcastKind.REMINDER else "Broadcast"
+    return f"{kind} #{broadcast.id}"
+
+
+def _nothing_left_message(name: str, counts: dict[str, int]) -> str:
+    done = format_counts(counts)
+    if counts.get(DeliveryStatus.SENDING):
+        return (
+            f"{name} is going out right now and has nothing left waiting ({done}), "
+            "so nothing could be cancelled."
+        )
+    return (
+        f"{name} has already gone out ({done}), so there is nothing left to cancel. "
+        "Messages that were sent cannot be recalled."
+    )

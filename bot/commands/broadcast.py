@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from bot.broadcasts.messages import broadcast_message
+from bot.broadcasts.listing import BroadcastSummary, format_counts
+from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, broadcast_message, snippet
 from bot.broadcasts.parsing import Action, DraftRequest, parse
 from bot.broadcasts.scheduling import format_local
-from bot.broadcasts.service import BroadcastService, BroadcastSummary
+from bot.broadcasts.service import BroadcastService
 from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.errors import UserError
 from bot.replies import Bold, MessageBuilder, Reply, Text
 from bot.storage.models import Broadcast
-from bot.storage.models.broadcasts import Audience, BroadcastKind, BroadcastStatus
+from bot.storage.models.broadcasts import Audience, BroadcastKind, BroadcastStatus, DeliveryStatus
 
-LIST_LIMIT = 10
 SNIPPET_LENGTH = 60
 
 HELP_LINES = (
     "/broadcast #channel <message>: post in a channel (or `announcements`).",
     "/broadcast dm <message>: DM every member who has not turned reminders off.",
     "Add `at YYYY-MM-DD HH:MM` after the audience to send later (organisation time).",
+    f"A broadcast is one chat message: at most {MAX_MESSAGE_LENGTH:,} characters.",
     "You get a preview first; nothing is sent until /broadcast confirm ID.",
-    "/broadcast list: scheduled and sent broadcasts with delivery counts.",
-    "/broadcast cancel ID: stop the unsent part of a broadcast.",
+    "/broadcast list [COUNT]: staff broadcasts (newest first) and the automatic "
+    "deadline reminders, with delivery counts and failures.",
+    "/broadcast cancel ID: stop the unsent part of a broadcast, or skip a reminder.",
+)
+REMINDER_CANCELLED = (
+    "Reminder #{id} is cancelled: it will not be posted. Reminders follow the deadlines "
+    "in the knowledge file: if this deadline's date changes, its reminders are scheduled "
+    "again for the new date; to stop every reminder of a deadline, remove it from the file."
 )
 
 
@@ -84,6 +91,10 @@ async def _cancel(ctx: CommandContext, action: Action) -> Reply:
     result = await _service(ctx).cancel(
         request=ctx.request, broadcast_id=action.broadcast_id, now=ctx.now
     )
+    if result.broadcast.kind == BroadcastKind.REMINDER:
+        return Reply(
+            MessageBuilder().paragraph(REMINDER_CANCELLED.format(id=result.broadcast.id)).build()
+        )
     text = (
         f"Broadcast #{result.broadcast.id} is cancelled: {result.cancelled} unsent messages dropped"
     )
@@ -92,29 +103,39 @@ async def _cancel(ctx: CommandContext, action: Action) -> Reply:
     return Reply(MessageBuilder().paragraph(text + ".").build())
 
 
-async def _list(ctx: CommandContext, _: Action) -> Reply:
-    summaries = await _service(ctx).recent(request=ctx.request, limit=LIST_LIMIT)
-    if not summaries:
-        return Reply(MessageBuilder().paragraph("No broadcasts or reminders yet.").build())
-    builder = MessageBuilder().paragraph(Bold("Broadcasts and reminders"), " (newest first):")
-    builder.bullets(_summary_line(ctx, summary) for summary in summaries)
+async def _list(ctx: CommandContext, action: Action) -> Reply:
+    listing = await _service(ctx).listing(request=ctx.request, now=ctx.now, limit=action.count)
+    builder = MessageBuilder().paragraph(Bold("Staff broadcasts"), " (newest first):")
+    if listing.staff:
+        builder.bullets(_summary_line(ctx, summary) for summary in listing.staff)
+    else:
+        builder.paragraph("None yet. Start one with /broadcast help.")
+    builder.paragraph(Bold("Deadline reminders"), " (last week and upcoming, soonest first):")
+    if listing.reminders:
+        builder.bullets(_summary_line(ctx, summary) for summary in listing.reminders)
+    else:
+        builder.paragraph("None scheduled: no deadline in the knowledge file is coming up.")
+    builder.paragraph(
+        "Reminders come from the deadlines in the knowledge file; /broadcast cancel ID "
+        "skips one. Add a number to see more, e.g. /broadcast list 25."
+    )
     return Reply(builder.build())
 
 
 def _summary_line(ctx: CommandContext, summary: BroadcastSummary) -> list[Text | Bold | str]:
     broadcast = summary.broadcast
-    label = "reminder" if broadcast.kind == BroadcastKind.REMINDER else broadcast.status
-    counts = ", ".join(f"{status} {count}" for status, count in sorted(summary.counts.items()))
+    counts = format_counts(summary.counts)
     line: list[Text | Bold | str] = [
         Bold(f"#{broadcast.id}"),
-        f" {label} · {_audience_text(broadcast, summary.total)} · ",
+        f" {summary.state(ctx.now)} · {_audience_text(broadcast, summary.total)} · ",
         format_local(broadcast.due_at, ctx.core.settings.timezone),
         f" · {counts or 'no deliveries (draft)'} · ",
-        Text(_snippet(broadcast.body)),
+        Text(snippet(broadcast_message(broadcast).plain_text(), SNIPPET_LENGTH)),
     ]
     if summary.failures:
         failed = "; ".join(f"{name}: {reason}" for name, reason in summary.failures)
-        line.append(f" · not delivered: {failed}")
+        more = summary.counts.get(DeliveryStatus.FAILED, 0) - len(summary.failures)
+        line.append(f" · not delivered: {failed}" + (f" (and {more} more)" if more > 0 else ""))
     return line
 
 
@@ -130,11 +151,6 @@ def _when_text(ctx: CommandContext, broadcast: Broadcast) -> str:
     if broadcast.send_now and broadcast.status == BroadcastStatus.DRAFT:
         return "as soon as you confirm"
     return format_local(broadcast.due_at, ctx.core.settings.timezone)
-
-
-def _snippet(body: str) -> str:
-    flat = " ".join(body.split())
-    return flat if len(flat) <= SNIPPET_LENGTH else flat[: SNIPPET_LENGTH - 1] + "…"
 
 
 _ACTIONS = {"help": _help, "confirm": _confirm, "cancel": _cancel, "list": _list}

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from adapters.discord.render import render_chunks
 from bot.broadcasts.dispatcher import Dispatcher
-from bot.broadcasts.messages import broadcast_message
+from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, broadcast_message
+from bot.broadcasts.reminders import ReminderScheduler
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
+from bot.knowledge import Deadline, Knowledge
 from bot.knowledge_store import KnowledgeStore
 from bot.replies import MentionSpan, Text
 from bot.requests import Mention, MentionKind, Request, UserRef, mention_token
@@ -217,7 +220,7 @@ async def test_times_across_dst_and_year_end(bot: BotCore) -> None:
         ("confirm abc", "/broadcast confirm ID"),
         ("confirm 99", "no broadcast #99"),
         ("cancel", "/broadcast cancel ID"),
-        ("dm " + "x" * 3001, "the limit is 3000"),
+        ("dm " + "x" * 2001, "at most 2,000 characters"),
     ],
 )
 async def test_bad_input_gets_a_clear_message(bot: BotCore, text: str, expected: str) -> None:
@@ -271,8 +274,8 @@ async def test_list_shows_counts_and_permanent_failures(
     await say(bot, "announcements Draft only")
     await dispatcher(bot, sender).drain()
     listing = await say(bot, "list")
-    assert "#1 scheduled · DM to 3 members" in listing
-    assert "failed 1, sent 2" in listing
+    assert "#1 sent, 1 failed · DM to 3 members" in listing
+    assert "sent 2, failed 1" in listing
     assert "not delivered: Bob: dms_closed" in listing
     assert "#2 draft" in listing and "no deliveries (draft)" in listing
 
@@ -297,3 +300,114 @@ async def test_broadcast_message_keeps_paragraphs(bot: BotCore) -> None:
         broadcast = await session.scalar(select(Broadcast))
     assert broadcast is not None
     assert broadcast_message(broadcast).plain_text() == "First paragraph.\n\nSecond paragraph."
+
+
+def reminder_scheduler(bot: BotCore) -> ReminderScheduler:
+    return ReminderScheduler(
+        database=bot.database,
+        platform=PLATFORM,
+        offsets=(7, 1),
+        at=time(9, 0),
+        grace=timedelta(hours=6),
+    )
+
+
+def knowledge_with(bot: BotCore, *deadlines: Deadline) -> Knowledge:
+    return bot.knowledge.knowledge.model_copy(update={"deadlines": list(deadlines)})
+
+
+def nominations(day: date) -> Deadline:
+    return Deadline(id="nominations-2026", title="Nominations close", date=day)
+
+
+async def test_list_shows_a_just_sent_broadcast_however_many_reminders_are_scheduled(
+    bot: BotCore, sender: CountingSender
+) -> None:
+    deadlines = [
+        Deadline(id=f"event-{n}", title=f"Event {n}", date=date(2027, 1, 1) + timedelta(days=n))
+        for n in range(12)
+    ]
+    await reminder_scheduler(bot).reschedule(knowledge_with(bot, *deadlines), now=bot.now())
+    await say(bot, "announcements Book club meets Friday")
+    await say(bot, "confirm 25")
+    await dispatcher(bot, sender).drain()
+    listing = await say(bot, "list")
+    staff, reminders = listing.split("Deadline reminders")
+    assert "#25 sent · post in the announcements channel" in staff
+    assert "sent 1" in staff and "Book club meets Friday" in staff
+    assert reminders.count("· post in the announcements channel ·") == 10
+    assert "#1 scheduled" in reminders and "Reminder: Event 0, in 7 days" in reminders
+    short = await say(bot, "list 3")
+    assert short.split("Deadline reminders")[1].count("announcements channel ·") == 3
+    assert "COUNT from 1 to 50" in await say(bot, "list 0")
+
+
+async def test_a_fully_sent_broadcast_shows_as_sent_and_cannot_be_cancelled(
+    bot: BotCore, sender: CountingSender
+) -> None:
+    await say(bot, "dm Ballots need membership by January 31.")
+    await say(bot, "confirm 1")
+    assert "#1 sending · DM to 3 members" in await say(bot, "list")  # due now, not yet out
+    await dispatcher(bot, sender).drain()
+    assert "#1 sent · DM to 3 members" in await say(bot, "list")
+    refusal = await say(bot, "cancel 1")
+    assert refusal == (
+        "Broadcast #1 has already gone out (sent 3), so there is nothing left to cancel. "
+        "Messages that were sent cannot be recalled."
+    )
+    assert "#1 sent ·" in await say(bot, "list")  # still sent, not cancelled
+
+
+async def test_staff_can_skip_an_upcoming_reminder_and_a_reload_keeps_it_skipped(
+    bot: BotCore, sender: CountingSender, clock: FixedClock
+) -> None:
+    reminders = reminder_scheduler(bot)
+    knowledge = knowledge_with(bot, nominations(date(2026, 12, 7)))
+    await reminders.reschedule(knowledge, now=bot.now())  # #1: 7 days before, #2: 1 day
+    reply = await say(bot, "cancel 1")
+    assert reply.startswith("Reminder #1 is cancelled: it will not be posted.")
+    assert "remove it from the file" in reply
+    await reminders.reschedule(knowledge, now=bot.now())  # a reload or restart
+    clock.set(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))
+    await dispatcher(bot, sender).drain()
+    assert sender.posts == []
+    assert "#1 cancelled" in await say(bot, "list")
+
+    # A new date is a new reminder: it is scheduled again.
+    moved = knowledge_with(bot, nominations(date(2026, 12, 10)))
+    assert (await reminders.reschedule(moved, now=bot.now())).moved == 2
+    clock.set(datetime(2026, 12, 3, 15, 0, tzinfo=UTC))
+    await dispatcher(bot, sender).drain()
+    assert len(sender.posts) == 1
+    refusal = await say(bot, "cancel 1")
+    assert refusal.startswith("Reminder #1 has already gone out (sent 1)")
+
+
+async def test_other_workspaces_and_notices_cannot_be_cancelled(bot: BotCore) -> None:
+    await say(bot, "announcements hello")
+    elsewhere = Request(
+        platform=PLATFORM,
+        workspace_id="other-workspace",
+        channel_id="console",
+        sender=member("sam"),
+        command="broadcast",
+        text="cancel 1",
+        is_staff=True,
+    )
+    reply = await bot.handle(elsewhere)
+    assert reply is not None and "There is no broadcast #1 here" in reply.text
+
+
+async def test_a_broadcast_is_always_one_discord_message(bot: BotCore) -> None:
+    # Every character of this text is escaped on Discord, so it counts twice.
+    worst = "*" * (MAX_MESSAGE_LENGTH // 2)
+    assert "Preview of broadcast #1" in await say(bot, f"announcements {worst}")
+    refusal = await say(bot, f"announcements {worst}_")
+    assert "at most 2,000 characters" in refusal and "counts as 2,002" in refusal
+    assert "at most 2,000 characters" in await say(bot, "dm " + "x" * 2001)
+    async with bot.database.session() as session:
+        broadcast = await session.scalar(select(Broadcast))
+    assert broadcast is not None
+    assert len(render_chunks(broadcast_message(broadcast))) == 1
+    plain = await say(bot, "announcements " + "x" * MAX_MESSAGE_LENGTH)
+    assert "Preview of broadcast #2" in plain
