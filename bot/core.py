@@ -15,7 +15,7 @@ from bot.commands.registry import CommandContext, CommandRegistry
 from bot.config import Settings
 from bot.errors import PermissionDenied, StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
-from bot.members import ensure_member
+from bot.members import SeenMembers, upsert_member_ids
 from bot.outbound import OutboundSender
 from bot.replies import Reply, text_message
 from bot.requests import Request
@@ -37,7 +37,12 @@ COMMAND_MODULES = (
 
 #: Modules that each expose ``async def run(core: BotCore) -> None``: long-running
 #: work (delivery dispatchers, reminder schedulers) started by ``run_background``.
-BACKGROUND_MODULES: tuple[str, ...] = ("bot.broadcasts.background", "bot.knowledge_watch")
+BACKGROUND_MODULES: tuple[str, ...] = (
+    "bot.broadcasts.background",
+    "bot.knowledge_watch",
+    "bot.kudos.background",
+    "bot.delivery_pruning",
+)
 
 STORAGE_APOLOGY = (
     "Sorry, I can't reach my database right now, so I did not do that. "
@@ -66,6 +71,8 @@ class BotCore:
         self.knowledge = knowledge
         self.clock = clock or SystemClock()
         self.outbound = outbound
+        # Members written recently: an unchanged sender is not rewritten on every command.
+        self.seen_members = SeenMembers()
         self.commands = CommandRegistry()
         for module_name in COMMAND_MODULES:
             import_module(module_name).register(self.commands)
@@ -125,8 +132,10 @@ class BotCore:
             now=now,
             today=now.astimezone(self.settings.timezone).date(),
         )
-        async with self.database.session() as session:
-            await ensure_member(session, request.sender, now=now)
+        if not self.seen_members.is_fresh(request.sender, now):
+            async with self.database.session() as session:
+                await upsert_member_ids(session, [request.sender], now=now)
+            self.seen_members.remember([request.sender], now)
         command = self.commands.get(request.command)
         if command is None:
             command = self.commands.get("help")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -13,14 +13,52 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.requests import UserRef
 from bot.storage.models import Member
 
+#: An unchanged member seen again within this time is not rewritten (``last_seen`` is
+#: that precise); a new display name is always written at once.
+SEEN_REFRESH = timedelta(hours=1)
+#: Members remembered per process; far above an association's size, it only bounds memory.
+SEEN_CAPACITY = 50_000
 
-async def ensure_members(
+
+class SeenMembers:
+    """Members this process wrote recently, so an unchanged one is not rewritten on
+    every request (a write per command is the costliest part of a busy minute).
+
+    One per core (so per database): it only ever skips a write that was just made.
+    """
+
+    def __init__(self, *, refresh: timedelta = SEEN_REFRESH, capacity: int = SEEN_CAPACITY):
+        self.refresh = refresh
+        self.capacity = capacity
+        self._written: dict[tuple[str, str, str], tuple[str | None, bool, datetime]] = {}
+
+    def is_fresh(self, user: UserRef, now: datetime) -> bool:
+        """True when ``user`` was written recently with the same name and bot flag."""
+        written = self._written.get(user.key)
+        if written is None:
+            return False
+        name, is_bot, at = written
+        return name == user.display_name and is_bot == user.is_bot and at <= now < at + self.refresh
+
+    def remember(self, users: Iterable[UserRef], now: datetime) -> None:
+        """Note that ``users`` were just written (call after the transaction committed)."""
+        for user in users:
+            self._written.pop(user.key, None)  # re-insert: the dict stays oldest first
+            self._written[user.key] = (user.display_name, user.is_bot, now)
+        while len(self._written) > self.capacity:
+            del self._written[next(iter(self._written))]
+
+
+async def upsert_member_ids(
     session: AsyncSession, users: Iterable[UserRef], *, now: datetime
-) -> dict[tuple[str, str, str], Member]:
-    """Upsert members by platform identity and return them keyed by ``UserRef.key``.
+) -> dict[tuple[str, str, str], int]:
+    """Upsert members by platform identity; return their ids keyed by ``UserRef.key``.
 
-    A concurrent insert of the same member (two workers, one new member) is
-    absorbed by ``ON CONFLICT``, so this never fails on a race.
+    One statement (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``) whatever the
+    number of members. A concurrent insert of the same member (two workers, one new
+    member) is absorbed by ``ON CONFLICT``, so this never fails on a race. The
+    update takes the row's lock until the transaction ends, which callers use to
+    serialise one member's quota checks.
     """
     unique = {user.key: user for user in users}
     if not unique:
@@ -40,7 +78,7 @@ async def ensure_members(
         }
         for u in sorted(unique.values(), key=lambda u: u.key)  # stable order avoids deadlocks
     ]
-    stmt = insert(Member).values(rows)
+    stmt = insert(Member)
     stmt = stmt.on_conflict_do_update(
         index_elements=["platform", "workspace_id", "user_id"],
         set_={
@@ -48,19 +86,25 @@ async def ensure_members(
             "is_bot": stmt.excluded.is_bot,
             "last_seen": stmt.excluded.last_seen,
         },
-    )
-    await session.execute(stmt)
+    ).returning(Member.platform, Member.workspace_id, Member.user_id, Member.id)
+    # A list of parameter sets runs as one multi-row statement ("insertmanyvalues"),
+    # compiled once and cached, whatever the number of rows.
+    result = await session.execute(stmt, rows)
+    return {(platform, workspace, user): id_ for platform, workspace, user, id_ in result}
+
+
+async def ensure_members(
+    session: AsyncSession, users: Iterable[UserRef], *, now: datetime
+) -> dict[tuple[str, str, str], Member]:
+    """Upsert members (see :func:`upsert_member_ids`) and return them keyed by ``UserRef.key``."""
+    ids = await upsert_member_ids(session, users, now=now)
+    if not ids:
+        return {}
     found = await session.scalars(
-        select(Member)
-        .where(
-            Member.platform == rows[0]["platform"],
-            Member.workspace_id.in_({r["workspace_id"] for r in rows}),
-            Member.user_id.in_([r["user_id"] for r in rows]),
-        )
-        .execution_options(populate_existing=True)
+        select(Member).where(Member.id.in_(ids.values())).execution_options(populate_existing=True)
     )
-    by_key = {(m.platform, m.workspace_id, m.user_id): m for m in found}
-    return {key: by_key[key] for key in unique if key in by_key}
+    by_id = {member.id: member for member in found}
+    return {key: by_id[id_] for key, id_ in ids.items()}
 
 
 async def ensure_member(session: AsyncSession, user: UserRef, *, now: datetime) -> Member:

@@ -9,15 +9,19 @@ from bot.errors import PermissionDenied, UserError
 from bot.kudos import KudosService
 from bot.kudos import messages as kudos_messages
 from bot.kudos.digest import digest_message, digest_stats
+from bot.kudos.notes import undelivered_notes_for
 from bot.kudos.parsing import (
     RecipientsAndReason,
+    first_user_mentioned,
     parse_recipients_and_reason,
+    readable_text,
     split_subcommand,
     unresolved_leading_mention,
 )
 from bot.kudos.periods import digest_month, leaderboard_period
 from bot.kudos.queries import kudos_given, kudos_received, leaderboard, thanks_received_count
 from bot.kudos.rules import (
+    refuse_no_recipient,
     refuse_unresolved,
     require_person,
     validate_recipients,
@@ -28,7 +32,10 @@ from bot.replies import Bold, MessageBuilder, NameSpan, Reply, Text
 
 def service_for(ctx: CommandContext) -> KudosService:
     return KudosService(
-        database=ctx.core.database, settings=ctx.core.settings, outbound=ctx.outbound
+        database=ctx.core.database,
+        settings=ctx.core.settings,
+        outbound=ctx.outbound,
+        seen=ctx.core.seen_members,
     )
 
 
@@ -48,11 +55,13 @@ async def handle_kudos(ctx: CommandContext) -> Reply:
     if not parsed.recipients:
         if raw := unresolved_leading_mention(ctx.request.text):
             refuse_unresolved(raw)
-        raise UserError(
-            "Who should get the kudos? Start with the person, like: "
-            "/kudos @maria for running the sensory storytime. Nothing was sent."
+        refuse_no_recipient(
+            readable_text(ctx.request),
+            command="kudos",
+            placeholder="for running the sensory storytime",
+            mentioned_later=first_user_mentioned(ctx.request),
         )
-    if len(parsed.recipients) == 1 and not parsed.reason_text.strip():
+    if len(parsed.recipients) == 1 and not parsed.reason_typed:
         return await show_someone(ctx, parsed)
     return await give(ctx, parsed)
 
@@ -62,9 +71,10 @@ async def give(ctx: CommandContext, parsed: RecipientsAndReason) -> Reply:
     recipients = validate_recipients(parsed.recipients, giver=ctx.request.sender)
     reason = validate_text(parsed.reason_text, max_length=settings.kudos_max_length, what="reason")
     if not reason:
+        names = " ".join(f"@{user.name}" for user in recipients)
         raise UserError(
             "Please say why, so everyone knows what to celebrate: "
-            "/kudos @maria for running the sensory storytime. Nothing was sent."
+            f"/kudos {names} for running the sensory storytime. Nothing was sent."
         )
     outcome = await service_for(ctx).give(
         request=ctx.request,
@@ -117,6 +127,7 @@ async def show_mine(ctx: CommandContext) -> Reply:
     received_total, received = await kudos_received(database, me)
     given_total, given = await kudos_given(database, me)
     notes = await thanks_received_count(database, me)
+    waiting_total, waiting = await undelivered_notes_for(database, me, now=ctx.now)
     builder = MessageBuilder()
     builder.paragraph(Bold(f"Kudos you received: {received_total}"))
     if received:
@@ -134,11 +145,17 @@ async def show_mine(ctx: CommandContext) -> Reply:
             )
             for e in given
         )
+    kudos_messages.undelivered_notes_section(
+        builder,
+        total=waiting_total,
+        notes=[(_local_date(ctx, n.created_at), n.giver, n.note) for n in waiting],
+    )
     if notes:
         builder.paragraph(
-            f"You have also received {notes} private thank-you note{'s' if notes != 1 else ''}."
+            f"You have also received {notes} private thank-you note{'s' if notes != 1 else ''} "
+            "by direct message."
         )
-    if not received_total and not given_total:
+    if not received_total and not given_total and not waiting_total:
         builder.paragraph("Nothing yet! Try /kudos @colleague for ... to get started.")
     return Reply(builder.build())
 
@@ -172,7 +189,8 @@ async def show_digest(ctx: CommandContext, month_text: str) -> Reply:
         start=start,
         end=end,
     )
-    return Reply(digest_message(stats, month=month))
+    current = month.first_day == ctx.today.replace(day=1)
+    return Reply(digest_message(stats, month=month, current=current))
 
 
 def show_help(ctx: CommandContext) -> Reply:

@@ -6,8 +6,18 @@ from bot.commands.kudos import service_for
 from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.errors import UserError
 from bot.kudos import messages as kudos_messages
-from bot.kudos.parsing import parse_recipients_and_reason, unresolved_leading_mention
-from bot.kudos.rules import refuse_unresolved, validate_recipients, validate_text
+from bot.kudos.parsing import (
+    first_user_mentioned,
+    parse_recipients_and_reason,
+    readable_text,
+    unresolved_leading_mention,
+)
+from bot.kudos.rules import (
+    refuse_no_recipient,
+    refuse_unresolved,
+    validate_recipients,
+    validate_text,
+)
 from bot.replies import Reply
 
 USAGE_HINT = "/thanks @sam thank you for covering my desk shift!"
@@ -18,7 +28,12 @@ async def handle_thanks(ctx: CommandContext) -> Reply:
     if not parsed.recipients:
         if raw := unresolved_leading_mention(ctx.request.text):
             refuse_unresolved(raw, what="thank-you notes")
-        raise UserError(f"Who is the note for? Start with the person, like: {USAGE_HINT}")
+        refuse_no_recipient(
+            readable_text(ctx.request),
+            command="thanks",
+            placeholder="thank you for covering my desk shift!",
+            mentioned_later=first_user_mentioned(ctx.request),
+        )
     recipients = validate_recipients(
         parsed.recipients, giver=ctx.request.sender, what="thank-you notes"
     )
@@ -32,7 +47,10 @@ async def handle_thanks(ctx: CommandContext) -> Reply:
         parsed.reason_text, max_length=ctx.core.settings.kudos_max_length, what="note"
     )
     if not note:
-        raise UserError(f"Please write your note after the name, like: {USAGE_HINT}")
+        raise UserError(
+            f"Please write your note after the name, like: /thanks @{recipients[0].name} "
+            "thank you for covering my desk shift! Nothing was sent."
+        )
     outcome = await service_for(ctx).thank(
         request=ctx.request,
         recipient=recipients[0],
@@ -40,7 +58,14 @@ async def handle_thanks(ctx: CommandContext) -> Reply:
         note_text=note,
         now=ctx.now,
     )
-    return Reply(kudos_messages.thanks_outcome(outcome.recipient, status=outcome.status))
+    return Reply(
+        kudos_messages.thanks_outcome(
+            outcome.recipient,
+            status=outcome.status,
+            reason=outcome.reason,
+            quota=ctx.core.settings.kudos_daily_quota,
+        )
+    )
 
 
 def register(registry: CommandRegistry) -> None:

@@ -79,18 +79,26 @@ async def digest_stats(
     )
 
 
-def digest_message(stats: DigestStats, *, month: Month) -> Message:
-    """Names only (no pings): staff post this themselves, wherever it fits."""
+def digest_message(stats: DigestStats, *, month: Month, current: bool) -> Message:
+    """Names only (no pings): staff post this themselves, wherever it fits.
+
+    Args:
+        current: ``month`` is the month in progress ("this month", "yet"), not a past one.
+    """
+    when = "this month" if current else f"in {month.label}"
     builder = MessageBuilder()
     builder.paragraph(Bold(f"🌟 Kudos digest — {month.label}"))
     if stats.kudos == 0:
-        builder.paragraph(
-            "No kudos were given this month yet. A good moment to remind members: "
-            "/kudos @colleague for ... takes ten seconds and makes someone's day."
-        )
+        if current:
+            builder.paragraph(
+                "No kudos were given this month yet. A good moment to remind members: "
+                "/kudos @colleague for ... takes ten seconds and makes someone's day."
+            )
+        else:
+            builder.paragraph(f"No kudos were given in {month.label}.")
         return builder.build()
     builder.paragraph(
-        f"Members gave {_plural(stats.kudos, 'kudos', 'kudos')} this month: "
+        f"Members gave {_plural(stats.kudos, 'kudos', 'kudos')} {when}: "
         f"{_plural(stats.givers, 'member', 'members')} recognised "
         f"{_plural(stats.people_recognised, 'colleague', 'colleagues')}."
     )

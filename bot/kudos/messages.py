@@ -116,33 +116,104 @@ def undo_too_late(recipients: Sequence[UserRef], *, age: timedelta, window: time
     )
 
 
-def thanks_dm(*, giver: UserRef, note: Sequence[ReasonPart]) -> Message:
-    return (
-        MessageBuilder()
-        .paragraph(Text("💌 "), NameSpan(giver), Text(" sent you a thank-you note:"))
-        .paragraph(*reason_spans(note))
-        .build()
-    )
+def thanks_dm(
+    *, giver: UserRef, note: Sequence[ReasonPart], written_on: date | None = None
+) -> Message:
+    """The DM; ``written_on`` dates a note delivered later than it was written."""
+    builder = MessageBuilder()
+    if written_on is None:
+        builder.paragraph(Text("💌 "), NameSpan(giver), Text(" sent you a thank-you note:"))
+    else:
+        builder.paragraph(
+            Text("💌 "),
+            NameSpan(giver),
+            Text(" sent you a thank-you note on "),
+            DateSpan(written_on),
+            Text(":"),
+        )
+    return builder.paragraph(*reason_spans(note)).build()
 
 
-def thanks_outcome(recipient: UserRef, *, status: str) -> Message:
+#: Platform reason codes (adapters' DeliveryError.reason) in words a member understands.
+_WHY_NOT_DELIVERED = {
+    "dms_closed": "they don't accept direct messages from me",
+    "cannot_dm_user": "they don't accept direct messages from me",
+    "forbidden": "they don't accept direct messages from me",
+    "not_found": "I couldn't find their account (they may have left)",
+    "user_not_found": "I couldn't find their account (they may have left)",
+    "account_inactive": "their account is no longer active",
+    "user_disabled": "their account is no longer active",
+    "member no longer exists": "I couldn't find their account (they may have left)",
+}
+
+
+def thanks_outcome(
+    recipient: UserRef, *, status: str, reason: str | None = None, quota: int = 0
+) -> Message:
+    """What the sender is told, exactly as it happened.
+
+    Args:
+        status: The note's :class:`~bot.kudos.notes.NoteStatus` after the first attempt.
+        reason: The platform's reason code when the DM did not go through.
+        quota: The daily number of notes, mentioned when a failed note gives one back.
+    """
     builder = MessageBuilder()
     if status == "delivered":
         return builder.paragraph(
             Text("Your thank-you note was delivered privately to "), NameSpan(recipient), Text(".")
         ).build()
-    if status == "failed":
-        reason = "they may not accept direct messages"
-    else:
-        reason = "the platform did not answer in time"
+    if status == "retry_later":
+        return builder.paragraph(
+            Text("I couldn't reach "),
+            NameSpan(recipient),
+            Text(
+                " just now (a temporary problem on the chat platform). Your note is saved and "
+                "I'll keep trying to deliver it privately over the next few hours; meanwhile "
+            ),
+            NameSpan(recipient),
+            Text(" can already read it with /kudos mine."),
+        ).build()
+    why = _WHY_NOT_DELIVERED.get(reason or "", "the chat platform refused the direct message")
+    if reason and reason.startswith("gave up after"):
+        why = "the chat platform kept failing"
+    limit = f" of {quota}" if quota else ""
     return builder.paragraph(
-        Text("I could not deliver your note to "),
+        Text("I couldn't deliver your note to "),
+        NameSpan(recipient),
+        Text(f" by direct message: {why}. Your note is saved and "),
         NameSpan(recipient),
         Text(
-            f" ({reason}). Your note is saved, so nothing is lost; you could also tell them "
-            "in person or try /thanks again later."
+            " can read it with /kudos mine, but they won't get a notification, so you may "
+            f"want to tell them yourself. It does not count toward your daily limit{limit} "
+            "thank-you notes."
         ),
     ).build()
+
+
+def undelivered_notes_section(
+    builder: MessageBuilder, *, total: int, notes: Sequence[tuple[date, UserRef, str]]
+) -> None:
+    """The ``/kudos mine`` paragraph with notes that did not reach the member by DM."""
+    if not total:
+        return
+    if total == 1:
+        builder.paragraph(Bold("A thank-you note that couldn't reach you by direct message:"))
+    else:
+        builder.paragraph(
+            Bold(f"{total} thank-you notes couldn't reach you by direct message, so here they are:")
+        )
+    builder.bullets(
+        [
+            DateSpan(when),
+            Text(" — from "),
+            NameSpan(giver),
+            Text(": "),
+            safe_text(note),
+        ]
+        for when, giver, note in notes
+    )
+    if total > len(notes):
+        builder.paragraph(f"(the latest {len(notes)} of {total})")
 
 
 def kudos_line(when: date, person: UserRef, reason: str, *, direction: str) -> list[Inline]:

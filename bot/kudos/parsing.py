@@ -4,6 +4,9 @@ Adapters put ``\\x1fN\\x1f`` in ``Request.text`` for ``Request.mentions[N]``.
 Leading mentions (optionally separated by ``,``, ``&`` or ``and``) are the
 recipients; everything after them is the reason, kept as the member wrote it
 ("for running storytime"), with mentions inside it turned into plain names.
+Separators left between the names and the reason ("@bob, for x", "@bob. x") and
+trailing ones are dropped, and a reason of filler words alone ("for", "and") is
+no reason, so the post always reads naturally.
 """
 
 from __future__ import annotations
@@ -17,6 +20,15 @@ _TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK)
 # Not \s: Python counts the mention mark (\x1f) as whitespace, and it must survive.
 _BLANKS = " \t\r\n\u00a0"
 _SEPARATOR = re.compile(r"(?:[ \t\r\n\u00a0]*(?:,|&|\+|\band\b))*[ \t\r\n\u00a0]*", re.IGNORECASE)
+
+# Punctuation typed between the names and the reason. ":" and dashes only when a
+# blank follows, so an emoji shortcode (":tada: for x") or "-5" is left alone.
+_LEADING_JUNK = re.compile(r"^(?:[ \t\r\n\u00a0,.;&+]|[:\-–—](?=[ \t\r\n\u00a0]|$))+")
+_TRAILING_JUNK = re.compile(
+    r"(?:[ \t\r\n\u00a0,;&+]|(?<=[ \t\r\n\u00a0])[:\-–—]|\band\b)+$", re.IGNORECASE
+)
+# Words that only introduce a reason: "for" on its own says nothing yet.
+_FILLER_ONLY = re.compile(r"^(?:(?:for|and|because|to)\b[ \t\r\n\u00a0,.;:&+]*)+$", re.IGNORECASE)
 
 SUBCOMMANDS = frozenset({"top", "mine", "undo", "help", "digest"})
 
@@ -37,6 +49,9 @@ class RecipientsAndReason:
 
     recipients: tuple[Mention, ...]
     reason: tuple[ReasonPart, ...]
+    #: Words followed the recipients, even if they were only filler ("@bob for"):
+    #: the member meant to give something, not to look someone up.
+    reason_typed: bool = False
 
     @property
     def reason_text(self) -> str:
@@ -69,10 +84,22 @@ def parse_recipients_and_reason(request: Request) -> RecipientsAndReason:
         position = token.end()
     if not recipients:
         position = 0
+    remainder = _LEADING_JUNK.sub("", text[position:])
     return RecipientsAndReason(
         recipients=tuple(recipients),
-        reason=_reason_parts(request, text[position:].strip(_BLANKS)),
+        reason=_reason_parts(request, clean_reason(remainder)),
+        reason_typed=bool(remainder),
     )
+
+
+def clean_reason(text: str) -> str:
+    """Drop separators around a reason, and a reason made of filler words only.
+
+    ``", for x"`` -> ``"for x"``; ``". for dot"`` -> ``"for dot"``; ``"for"`` and
+    ``"and"`` -> ``""``; ``"for the booth,"`` -> ``"for the booth"``.
+    """
+    text = _TRAILING_JUNK.sub("", _LEADING_JUNK.sub("", text))
+    return "" if _FILLER_ONLY.match(text) else text
 
 
 def unresolved_leading_mention(text: str) -> str | None:
@@ -81,6 +108,20 @@ def unresolved_leading_mention(text: str) -> str | None:
     head = text.strip(_BLANKS).split(maxsplit=1)
     if head and head[0].startswith(("@", "<@", "<!", "<#")) and MENTION_MARK not in head[0]:
         return head[0][:60]
+    return None
+
+
+def readable_text(request: Request) -> str:
+    """The whole argument text as the member would read it: mentions become ``@name``."""
+    parts = _reason_parts(request, request.text.strip(_BLANKS))
+    return RecipientsAndReason(recipients=(), reason=parts).reason_text
+
+
+def first_user_mentioned(request: Request) -> UserRef | None:
+    """The first person mentioned anywhere in the text (for "put them first" hints)."""
+    for mention in request.mentions:
+        if mention.kind is MentionKind.USER and mention.user is not None:
+            return mention.user
     return None
 
 

@@ -95,8 +95,8 @@ class Month:
 
 def digest_month(text: str, *, today: date) -> Month:
     """``""``/``this`` = this month, ``last``, a month name (latest one not in the
-    future), or ``YYYY-MM``."""
-    key = text.strip().lower()
+    future), or ``YYYY-MM``; a month that has not started yet is refused."""
+    key = " ".join(text.lower().split())
     this_month = today.replace(day=1)
     if key in {"", "this", "this month", "current"}:
         return Month(this_month)
@@ -113,4 +113,10 @@ def digest_month(text: str, *, today: date) -> Month:
             f"I don't understand the month '{text[:40]}'. Try /kudos digest, "
             f"/kudos digest last, /kudos digest october or /kudos digest 2026-10."
         ) from None
-    return Month(parsed)
+    month = Month(parsed)
+    if parsed > this_month:
+        raise UserError(
+            f"{month.label} hasn't started yet, so there is nothing to sum up. "
+            f"Try /kudos digest ({Month(this_month).label} so far) or an earlier month."
+        )
+    return month

@@ -115,12 +115,17 @@ async def kudos_received(
 async def kudos_given(
     database: Database, user: UserRef, *, limit: int = HISTORY_SIZE
 ) -> tuple[int, list[KudosEntry]]:
-    """How many kudos ``user`` gave, and the latest ``limit`` (one row per recipient)."""
+    """How many kudos ``user`` gave, and the latest ``limit`` (one row per recipient).
+
+    Each person recognised counts as one kudos, as in the quota and the
+    leaderboard: ``/kudos @ana @ben`` is two kudos given.
+    """
     giver = aliased(Member)
     recipient = aliased(Member)
     total_query = (
         select(func.count())
-        .select_from(Kudos)
+        .select_from(KudosRecipient)
+        .join(Kudos, Kudos.id == KudosRecipient.kudos_id)
         .join(giver, giver.id == Kudos.giver_id)
         .where(*_same_member(giver, user))
     )
@@ -140,12 +145,13 @@ async def kudos_given(
 
 
 async def thanks_received_count(database: Database, user: UserRef) -> int:
+    """Thank-you notes ``user`` received by direct message."""
     recipient = aliased(Member)
     query = (
         select(func.count())
         .select_from(ThankYouNote)
         .join(recipient, recipient.id == ThankYouNote.recipient_id)
-        .where(*_same_member(recipient, user))
+        .where(*_same_member(recipient, user), ThankYouNote.status == "delivered")
     )
     async with database.session() as session:
         return await session.scalar(query) or 0

@@ -6,8 +6,10 @@ was wrong and that nothing was sent, so the member can fix it and try again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
@@ -53,6 +55,59 @@ def refuse_unresolved(raw: str, *, what: str = "kudos") -> None:
     )
 
 
+# A first word that could be someone's name typed without the @ ("bob", "maria.g").
+_NAME_LIKE = re.compile(r"[^\W\d][\w.'’-]{0,39}")
+# First words that start a sentence, not a name: no "did you mean @thanks?".
+_NOT_NAMES = frozenset(
+    {"a", "all", "amazing", "and", "awesome", "big", "congrats", "congratulations"}
+    | {"everyone", "for", "good", "great", "huge", "i", "kudos", "many", "much", "my"}
+    | {"nice", "our", "shout", "shoutout", "so", "team", "thank", "thanks", "the"}
+    | {"this", "thx", "to", "we", "well", "you"}
+)
+_QUOTE_LIMIT = 60
+
+
+def refuse_no_recipient(
+    typed: str,
+    *,
+    command: str,
+    placeholder: str,
+    mentioned_later: UserRef | None = None,
+) -> NoReturn:
+    """Refuse a command that does not start with a person, naming what was typed.
+
+    Args:
+        typed: The argument text as the member reads it (mentions as ``@name``).
+        command: ``kudos`` or ``thanks``, for the corrected example.
+        placeholder: What to show after the name when nothing else was typed.
+        mentioned_later: A person mentioned after other words ("great job @bob").
+    """
+    typed = " ".join(typed.split())
+    word, _, rest = typed.partition(" ")
+    word = word.rstrip(",.:;!?")
+    # The corrected command comes last, so no punctuation of ours sticks to it.
+    if mentioned_later is not None:
+        after = " ".join(typed.replace(f"@{mentioned_later.name}", " ", 1).split())
+        raise UserError(
+            "Please put the person first. Nothing was sent. Like this: "
+            f"/{command} @{mentioned_later.name} {_shorten(after) or placeholder}"
+        )
+    if _NAME_LIKE.fullmatch(word) and word.lower() not in _NOT_NAMES:
+        raise UserError(
+            f"I couldn't find a member in '{word}' — did you mean @{word}? Nothing was sent. "
+            f"Type @ and pick them from the list that pops up, like: "
+            f"/{command} @{word} {_shorten(rest) or placeholder}"
+        )
+    shown = f"I couldn't find a member in '{_shorten(typed)}'. " if typed else ""
+    raise UserError(
+        f"{shown}Nothing was sent. Start with the person, like: /{command} @maria {placeholder}"
+    )
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1].rstrip() + "…"
+
+
 def require_person(mention: Mention, *, what: str = "kudos") -> UserRef:
     """The member a mention names, or a refusal naming what was typed."""
     if mention.kind is not MentionKind.USER or mention.user is None:
@@ -87,15 +142,25 @@ def next_reset(now: datetime, tz: ZoneInfo) -> datetime:
 
 
 def describe_wait(delta: timedelta) -> str:
-    """``timedelta`` -> "in 5 hours", "in 1 hour and 20 minutes", "in 42 minutes"."""
+    """``timedelta`` -> "in 42 minutes", "in 1 hour and 20 minutes", "in 5 hours",
+    "in about 11 hours".
+
+    Under three hours the minutes matter; beyond that a rounded hour reads better,
+    said as "about" unless it is (to the minute) exact.
+    """
     minutes = max(1, round(delta.total_seconds() / 60))
-    hours, minutes = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if minutes and hours < 3:  # "in 5 hours" reads better than "in 5 hours and 2 minutes"
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return "in " + " and ".join(parts)
+    hours, rest = divmod(minutes, 60)
+    if hours == 0:
+        return f"in {_count(minutes, 'minute')}"
+    if rest == 0:
+        return f"in {_count(hours, 'hour')}"
+    if hours < 3:
+        return f"in {_count(hours, 'hour')} and {_count(rest, 'minute')}"
+    return f"in about {_count(round(minutes / 60), 'hour')}"
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'s' if number != 1 else ''}"
 
 
 def check_quota(

@@ -15,8 +15,10 @@ from bot.replies import Text
 #: U+2060 WORD JOINER: invisible, keeps the text readable, breaks the mention syntax.
 WORD_JOINER = "\u2060"
 
-# @everyone, @here, @channel (Slack and Discord plain-text forms)
-_AT_CROWD = re.compile(r"@(?=(?:everyone|here|channel)\b)", re.IGNORECASE)
+# @everyone, @here, @channel (Slack and Discord plain-text forms). No word boundary:
+# "@everyone_" and "@everyonefoo" are broken too, since a client may still read the
+# crowd word inside them; a joiner in "@hereford" costs nothing.
+_AT_CROWD = re.compile(r"@(?=everyone|here|channel)", re.IGNORECASE)
 # <!channel>, <!here>, <!everyone>, <!subteam^S1>, <@U1>, <@&123> (roles), <#C1>
 _ANGLE_MENTION = re.compile(r"<(?=[!@#])")
 

@@ -3,7 +3,8 @@
 Store first, then deliver. A kudos whose post fails is kept (the recognition
 counts and the recipient sees it in ``/kudos mine``) and the giver is told it
 was saved but not posted; a thank-you note whose DM fails is kept with its
-delivery status so nothing a member wrote is ever lost.
+delivery status, retried when the failure was temporary (``bot.kudos.notes``),
+and readable by its recipient in ``/kudos mine``, so nothing a member wrote is lost.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.errors import DeliveryError, StorageUnavailable, UserError
 from bot.kudos import messages
+from bot.kudos.notes import NoteStatus, attempt_dm, quota_statuses, record_attempt
 from bot.kudos.parsing import ReasonPart
 from bot.kudos.rules import check_quota, day_start_utc
-from bot.members import ensure_members
+from bot.members import SeenMembers, upsert_member_ids
 from bot.outbound import ChannelPurpose, ChannelTarget, OutboundSender, PostedMessage
 from bot.replies import Message
 from bot.requests import Request, UserRef
@@ -49,16 +51,22 @@ class UndoOutcome:
 class ThankOutcome:
     note_id: int
     recipient: UserRef
-    status: str  # delivered, failed, retry_later
+    status: NoteStatus  # delivered, retry_later or failed after the first attempt
+    reason: str | None = None  # the platform's reason code when not delivered
 
 
 @dataclass(frozen=True, slots=True)
 class KudosService:
-    """Kudos operations for one core: its database, settings and outbound sender."""
+    """Kudos operations for one core: its database, settings and outbound sender.
+
+    ``seen`` (the core's :class:`~bot.members.SeenMembers`) learns about the members
+    each transaction wrote, so the next command of any of them skips its own upsert.
+    """
 
     database: Database
     settings: Settings
     outbound: OutboundSender | None
+    seen: SeenMembers | None = None
 
     async def give(
         self,
@@ -81,9 +89,9 @@ class KudosService:
             # The upsert comes first on purpose: it takes the write lock (SQLite) or
             # the giver's row lock (PostgreSQL), so two kudos from one giver at once
             # are counted one after the other and cannot both slip under the quota.
-            members = await ensure_members(session, [giver, *recipients], now=now)
-            giver_row = members[giver.key]
-            used = await self._kudos_given_since(session, giver_row.id, self._day_start(now))
+            ids = await upsert_member_ids(session, [giver, *recipients], now=now)
+            giver_id = ids[giver.key]
+            used = await self._kudos_given_since(session, giver_id, self._day_start(now))
             check_quota(
                 used_today=used,
                 wanted=len(recipients),
@@ -98,7 +106,7 @@ class KudosService:
                 .values(
                     platform=request.platform,
                     workspace_id=request.workspace_id,
-                    giver_id=giver_row.id,
+                    giver_id=giver_id,
                     reason=reason_text,
                     channel_id=request.channel_id,
                     delivery_id=request.delivery_id,
@@ -111,7 +119,7 @@ class KudosService:
                 [
                     {
                         "kudos_id": kudos_id,
-                        "recipient_id": members[user.key].id,
+                        "recipient_id": ids[user.key],
                         "platform": request.platform,
                         "workspace_id": request.workspace_id,
                         "created_at": now,
@@ -119,6 +127,7 @@ class KudosService:
                     for user in recipients
                 ],
             )
+        self._remember([giver, *recipients], now)
         return await self._post(
             kudos_id=kudos_id, request=request, message=message, recipients=tuple(recipients)
         )
@@ -155,19 +164,51 @@ class KudosService:
         return GiveOutcome(kudos_id, recipients, posted)
 
     async def undo_last(self, *, request: Request, now: datetime) -> UndoOutcome:
-        """Delete the giver's last kudos if it is recent enough, then its post."""
+        """Delete the giver's most recent kudos if it is recent enough, then its post.
+
+        Only the most recent one: once it is taken back, another undo (typed again,
+        or a double-submit) finds nothing left to undo rather than an older kudos.
+        """
         window = timedelta(minutes=self.settings.kudos_undo_minutes)
+        sender = request.sender
         async with self.database.session() as session:
-            kudos = await self._last_kudos(session, request)
-            if kudos is None:
+            # Lock the giver's row first (SQLite: the write lock), so two undos at
+            # once run one after the other and the second sees what the first did.
+            giver = (
+                await session.execute(
+                    update(Member)
+                    .where(
+                        Member.platform == sender.platform,
+                        Member.workspace_id == sender.workspace_id,
+                        Member.user_id == sender.user_id,
+                    )
+                    .values(last_seen=Member.last_seen)
+                    .returning(Member.id, Member.last_undone_kudos_at)
+                    .execution_options(synchronize_session=False)
+                )
+            ).first()
+            kudos = await self._last_kudos(session, giver.id) if giver else None
+            if giver is None or kudos is None:
                 raise UserError("You haven't given any kudos yet, so there is nothing to undo.")
+            undone_before = giver.last_undone_kudos_at
+            if undone_before is not None and kudos.created_at < undone_before:
+                raise UserError(
+                    "Your most recent kudos was already taken back, so there is nothing left "
+                    "to undo: /kudos undo only takes back the latest kudos you gave."
+                )
             recipients = await self._recipient_refs(session, kudos.id)
             age = now - kudos.created_at
             if age > window:
                 raise UserError(messages.undo_too_late(recipients, age=age, window=window))
             posted = _posted_of(kudos, request.platform)
-            await session.delete(kudos)
-        log.info("kudos undone", extra={"kudos_id": kudos.id, "giver": request.sender.user_id})
+            await session.execute(delete(Kudos).where(Kudos.id == kudos.id))
+            await session.execute(
+                update(Member)
+                .where(Member.id == giver.id)
+                .values(last_undone_kudos_at=kudos.created_at)
+                .execution_options(synchronize_session=False)
+            )
+        log.info("kudos undone", extra={"kudos_id": kudos.id, "giver": sender.user_id})
         if posted is None:
             return UndoOutcome(tuple(recipients), post_deleted=False)
         try:
@@ -186,18 +227,22 @@ class KudosService:
         note_text: str,
         now: datetime,
     ) -> ThankOutcome:
-        """Store a thank-you note, then DM it to the recipient; record how that went."""
+        """Store a thank-you note, then DM it to the recipient; record how that went.
+
+        A note that cannot arrive by DM (``failed``) does not use the sender's quota.
+        """
         giver = request.sender
         message = messages.thanks_dm(giver=giver, note=note)
         async with self.database.session() as session:
-            members = await ensure_members(session, [giver, recipient], now=now)
-            giver_id = members[giver.key].id
+            ids = await upsert_member_ids(session, [giver, recipient], now=now)
+            giver_id = ids[giver.key]
             used = await session.scalar(
                 select(func.count())
                 .select_from(ThankYouNote)
                 .where(
                     ThankYouNote.giver_id == giver_id,
                     ThankYouNote.created_at >= self._day_start(now),
+                    ThankYouNote.status.in_(quota_statuses()),
                 )
             )
             check_quota(
@@ -208,51 +253,36 @@ class KudosService:
                 tz=self.settings.timezone,
                 what="thank-you notes",
             )
-            row = ThankYouNote(
-                platform=request.platform,
-                workspace_id=request.workspace_id,
-                giver_id=giver_id,
-                recipient_id=members[recipient.key].id,
-                note=note_text,
-                delivery_id=request.delivery_id,
-                created_at=now,
-                status="pending",
-            )
-            session.add(row)
-            await session.flush()
-            note_id = row.id
-        status, failure = await self._send_note(recipient, message)
-        try:
-            async with self.database.session() as session:
-                await session.execute(
-                    update(ThankYouNote)
-                    .where(ThankYouNote.id == note_id)
-                    .values(
-                        status=status,
-                        failure_reason=failure,
-                        delivered_at=now if status == "delivered" else None,
-                    )
+            note_id = await session.scalar(
+                insert(ThankYouNote)
+                .values(
+                    platform=request.platform,
+                    workspace_id=request.workspace_id,
+                    giver_id=giver_id,
+                    recipient_id=ids[recipient.key],
+                    note=note_text,
+                    delivery_id=request.delivery_id,
+                    created_at=now,
+                    status=NoteStatus.PENDING,
+                    attempts=1,
                 )
-        except StorageUnavailable:
-            # The note is saved and (maybe) sent; raising now would let a retry send it twice.
-            log.warning("thank-you note status not saved", extra={"note_id": note_id})
-        return ThankOutcome(note_id, recipient, status)
-
-    async def _send_note(self, recipient: UserRef, message: Message) -> tuple[str, str | None]:
-        try:
-            await self._outbound().send_dm(user=recipient, message=message)
-        except DeliveryError as error:
-            log.warning(
-                "thank-you note not delivered",
-                extra={"recipient": recipient.user_id, "reason": error.reason},
+                .returning(ThankYouNote.id)
             )
-            return ("failed" if error.permanent else "retry_later"), error.reason[:200]
-        return "delivered", None
+        self._remember([giver, recipient], now)
+        attempt = await attempt_dm(
+            self.outbound, recipient=recipient, message=message, attempts=1, now=now
+        )
+        await record_attempt(self.database, note_id, attempt, now=now)
+        return ThankOutcome(note_id, recipient, attempt.status, attempt.reason)
 
     def _outbound(self) -> OutboundSender:
         if self.outbound is None:
             raise DeliveryError("no outbound sender configured", permanent=False)
         return self.outbound
+
+    def _remember(self, users: list[UserRef], now: datetime) -> None:
+        if self.seen is not None:
+            self.seen.remember(users, now)
 
     def _day_start(self, now: datetime) -> datetime:
         tz = self.settings.timezone
@@ -270,16 +300,10 @@ class KudosService:
         )
         return count or 0
 
-    async def _last_kudos(self, session: AsyncSession, request: Request) -> Kudos | None:
-        sender = request.sender
+    async def _last_kudos(self, session: AsyncSession, giver_id: int) -> Kudos | None:
         return await session.scalar(
             select(Kudos)
-            .join(Member, Member.id == Kudos.giver_id)
-            .where(
-                Member.platform == sender.platform,
-                Member.workspace_id == sender.workspace_id,
-                Member.user_id == sender.user_id,
-            )
+            .where(Kudos.giver_id == giver_id)
             .order_by(Kudos.created_at.desc(), Kudos.id.desc())
             .limit(1)
         )

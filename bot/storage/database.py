@@ -12,7 +12,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InvalidRequestError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -30,8 +36,11 @@ MIGRATION_LOCK_KEY = 7_415_020_301
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
+SUPPORTED_URLS = "sqlite:///path/to/memberbot.sqlite3 or postgresql://user:password@host/db"
+
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
     "postgresql": "postgresql+asyncpg",
     "postgres": "postgresql+asyncpg",
     "postgresql+psycopg2": "postgresql+asyncpg",
@@ -39,13 +48,53 @@ _ASYNC_DRIVERS = {
 
 
 def async_url(url: str) -> URL:
-    """Map plain ``sqlite:///`` and ``postgresql://`` URLs to their async drivers."""
+    """Map plain ``sqlite:///`` and ``postgresql://`` URLs to their async drivers.
+
+    A relative SQLite path is relative to the current directory (as everywhere in
+    SQLAlchemy) and ``~`` is the home directory; both are made absolute here, so the
+    file stays the same whatever the process does later and logs show where it is.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ConfigError(f"DATABASE_URL: '{url}' is not a database URL") from exc
+        raise ConfigError(
+            f"DATABASE_URL: '{url}' is not a database URL; use {SUPPORTED_URLS}"
+        ) from exc
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
-    return parsed.set(drivername=driver) if driver else parsed
+    if driver:
+        parsed = parsed.set(drivername=driver)
+    if parsed.get_backend_name() == "sqlite":
+        parsed = _absolute_sqlite_path(parsed)
+    return parsed
+
+
+def _absolute_sqlite_path(url: URL) -> URL:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return url  # in-memory, or a URI filename SQLite resolves itself
+    return url.set(database=str(Path(database).expanduser().absolute()))
+
+
+def _create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
+    """The async engine, or one clear ConfigError line when the URL cannot work."""
+    scheme = url.drivername
+    try:
+        return create_async_engine(url, **kwargs)
+    except NoSuchModuleError:
+        raise ConfigError(
+            f"DATABASE_URL: '{scheme}://' is not a database type I know; use {SUPPORTED_URLS}"
+        ) from None
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or str(exc)
+        raise ConfigError(
+            f"DATABASE_URL: the driver for '{scheme}://' is not installed "
+            f"(missing Python module '{missing}'); install it, or use {SUPPORTED_URLS}"
+        ) from None
+    except InvalidRequestError as exc:
+        # e.g. mysql+pymysql: installed, but not an asyncio driver
+        raise ConfigError(
+            f"DATABASE_URL: '{scheme}://' needs an asyncio driver ({exc}); use {SUPPORTED_URLS}"
+        ) from None
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -82,15 +131,16 @@ class Database:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
             if schema:
                 kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
-        self.engine = create_async_engine(self.url, **kwargs)
+        self.engine = _create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+            log.info("SQLite database", extra={"path": self.url.database or ":memory:"})
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     def _ensure_sqlite_dir(self) -> None:
         database = self.url.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
 
     @property
     def dialect(self) -> str:

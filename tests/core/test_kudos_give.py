@@ -21,11 +21,12 @@ from bot.outbound import ChannelTarget, PostedMessage
 from bot.replies import MentionSpan, Message, Visibility
 from bot.requests import MentionKind, UserRef
 from bot.storage import Database
-from bot.storage.models import Kudos, ThankYouNote
+from bot.storage.models import Kudos, Member, ThankYouNote
 from tests.core.kudos_support import (
     ALICE,
     BOB,
     CAROL,
+    DAN,
     PLATFORM,
     at,
     member,
@@ -283,8 +284,12 @@ async def test_thanks_to_closed_dms_is_saved_and_reported(
     outbound.closed_dms.add(BOB.user_id)
     reply = await kudos_core.handle(request(at(BOB), " thanks!", command="thanks"))
     assert reply is not None
-    assert "could not deliver your note to @bob" in reply.text
-    assert "saved" in reply.text
+    assert (
+        "I couldn't deliver your note to @bob by direct message: "
+        "they don't accept direct messages from me." in reply.text
+    )
+    assert "saved and @bob can read it with /kudos mine" in reply.text
+    assert "does not count toward your daily limit of 5 thank-you notes" in reply.text
     async with kudos_core.database.session() as session:
         note = await session.scalar(select(ThankYouNote))
     assert note is not None
@@ -297,7 +302,9 @@ async def test_thanks_to_closed_dms_is_saved_and_reported(
         ((at(ALICE), " thanks me"), "yourself"),
         ((at(BOB), " ", at(CAROL), " thanks"), "one person at a time"),
         ((at(BOB),), "Please write your note"),
-        (("thanks everyone",), "Who is the note for?"),
+        (("thanks everyone",), "I couldn't find a member in 'thanks everyone'"),
+        (("bob hi",), "I couldn't find a member in 'bob' — did you mean @bob?"),
+        ((at(BOB), " for"), "Please write your note after the name, like: /thanks @bob"),
         ((other(MentionKind.EVERYONE, "@here"), " thanks"), "@here"),
     ],
 )
@@ -374,3 +381,139 @@ async def test_an_outage_after_delivery_never_leads_to_a_second_delivery(
         assert kudos + notes == 1
     finally:
         await database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("parts", "reason"),
+    [
+        pytest.param((at(BOB), ", for x"), "for x", id="comma"),
+        pytest.param((at(BOB), ". for dot"), "for dot", id="full-stop"),
+        pytest.param((at(BOB), " - for the booth,"), "for the booth", id="dash-and-trailing"),
+        pytest.param((at(BOB), ", ", at(CAROL), ", for the booth and"), "for the booth", id="two"),
+        pytest.param((at(BOB), " :tada: for x"), ":tada: for x", id="emoji-kept"),
+    ],
+)
+async def test_separators_around_the_reason_are_dropped_from_the_post(
+    kudos_core: BotCore, outbound: RecordingSender, parts: tuple, reason: str
+) -> None:
+    reply = await kudos_core.handle(request(*parts))
+    assert reply is not None and "posted" in reply.text
+    assert outbound.posts[0][1].plain_text().endswith(f"got kudos from @alice: {reason}")
+    async with kudos_core.database.session() as session:
+        assert await session.scalar(select(Kudos.reason)) == reason
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        pytest.param((at(BOB), " for"), id="for"),
+        pytest.param((at(BOB), " and"), id="and"),
+        pytest.param((at(BOB), ", for"), id="comma-for"),
+        pytest.param((at(BOB), " FOR ..."), id="for-dots"),
+    ],
+)
+async def test_filler_words_alone_are_no_reason(
+    kudos_core: BotCore, outbound: RecordingSender, parts: tuple
+) -> None:
+    reply = await kudos_core.handle(request(*parts))
+    assert reply is not None
+    assert "Please say why" in reply.text and "/kudos @bob for " in reply.text
+    assert "Nothing was sent" in reply.text
+    assert outbound.posts == []
+    assert await stored_counts(kudos_core.database) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (
+            ("bob for x",),
+            "I couldn't find a member in 'bob' — did you mean @bob? Nothing was sent. "
+            "Type @ and pick them from the list that pops up, like: /kudos @bob for x",
+        ),
+        (("bob",), "did you mean @bob?"),
+        (("great job ", at(BOB)), "Please put the person first. Nothing was sent. Like this: "),
+        (("great job ", at(BOB)), "/kudos @bob great job"),
+        (("for the booth",), "I couldn't find a member in 'for the booth'. Nothing was sent."),
+    ],
+)
+async def test_a_missing_recipient_is_named(
+    kudos_core: BotCore, outbound: RecordingSender, parts: tuple, expected: str
+) -> None:
+    reply = await kudos_core.handle(request(*parts))
+    assert reply is not None and expected in reply.text
+    assert outbound.posts == []
+    assert await stored_counts(kudos_core.database) == (0, 0, 0)
+
+
+async def test_a_second_undo_does_not_remove_an_older_kudos(
+    kudos_core: BotCore, outbound: RecordingSender, clock: FixedClock
+) -> None:
+    await kudos_core.handle(request(at(CAROL), " for the first"))
+    clock.advance(timedelta(minutes=1))
+    await kudos_core.handle(request(at(BOB), " for the second"))
+    first = await kudos_core.handle(request("undo"))
+    second = await kudos_core.handle(request("undo"))
+    assert first is not None and "your kudos to @bob is removed" in first.text
+    assert second is not None and "already taken back" in second.text
+    assert "nothing left to undo" in second.text
+    assert outbound.deleted == [PostedMessage(PLATFORM, "#kudos", "2")]
+    assert await stored_counts(kudos_core.database) == (1, 1, 0)
+    # A kudos given after the undo can be taken back again.
+    clock.advance(timedelta(minutes=1))
+    await kudos_core.handle(request(at(DAN), " for the third"))
+    third = await kudos_core.handle(request("undo"))
+    assert third is not None and "your kudos to @dan is removed" in third.text
+    assert await stored_counts(kudos_core.database) == (1, 1, 0)
+
+
+async def test_a_double_submitted_undo_removes_one_kudos(
+    kudos_core: BotCore, outbound: RecordingSender, clock: FixedClock
+) -> None:
+    await kudos_core.handle(request(at(CAROL), " for the first"))
+    clock.advance(timedelta(minutes=1))
+    await kudos_core.handle(request(at(BOB), " for the second"))
+    # Two clicks: two platform deliveries (different ids) arriving together.
+    replies = await asyncio.gather(
+        kudos_core.handle(request("undo", delivery_id="click-1")),
+        kudos_core.handle(request("undo", delivery_id="click-2")),
+    )
+    texts = sorted(reply.text for reply in replies if reply is not None)
+    assert len(texts) == 2
+    assert sum("is removed" in text for text in texts) == 1
+    assert sum("nothing left to undo" in text for text in texts) == 1
+    assert await stored_counts(kudos_core.database) == (1, 1, 0)
+    async with kudos_core.database.session() as session:
+        assert await session.scalar(select(Kudos.reason)) == "for the first"
+
+
+async def _member_row(database: Database, user: UserRef) -> Member:
+    async with database.session() as session:
+        row = await session.scalar(select(Member).where(Member.user_id == user.user_id))
+    assert row is not None
+    return row
+
+
+async def test_an_unchanged_sender_is_not_rewritten_on_every_command(
+    kudos_core: BotCore, clock: FixedClock
+) -> None:
+    started = clock.now()
+    await kudos_core.handle(request("top", sender=CAROL))
+    clock.advance(timedelta(minutes=20))
+    await kudos_core.handle(request("top", sender=CAROL))
+    assert (await _member_row(kudos_core.database, CAROL)).last_seen == started
+    # A new display name is written at once ...
+    renamed = member(CAROL.user_id, "Carol R.")
+    await kudos_core.handle(request("top", sender=renamed))
+    row = await _member_row(kudos_core.database, CAROL)
+    assert (row.display_name, row.last_seen) == ("Carol R.", clock.now())
+    # ... and last_seen is refreshed once the hour is over.
+    clock.advance(timedelta(hours=1))
+    await kudos_core.handle(request("top", sender=renamed))
+    assert (await _member_row(kudos_core.database, CAROL)).last_seen == clock.now()
+
+
+async def test_a_kudos_refreshes_the_names_of_its_recipients(kudos_core: BotCore) -> None:
+    await kudos_core.handle(request(at(BOB), " for x"))
+    await kudos_core.handle(request(at(member(BOB.user_id, "Bob B.")), " for y"))
+    assert (await _member_row(kudos_core.database, BOB)).display_name == "Bob B."

@@ -139,3 +139,48 @@ def test_kudos_post_mentions_only_recipients_and_giver() -> None:
 )
 def test_unresolved_leading_mention(text: str, expected: str | None) -> None:
     assert unresolved_leading_mention(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason", "reason_typed"),
+    [
+        (" for", "", True),
+        (" and", "", True),
+        (" AND", "", True),
+        (", for x", "for x", True),
+        (". for dot", "for dot", True),
+        ("... for the booth", "for the booth", True),
+        (" — thanks!", "thanks!", True),
+        (" for the booth,", "for the booth", True),
+        (" for the booth &", "for the booth", True),
+        (" for the booth and", "for the booth", True),
+        (" for the booth band", "for the booth band", True),
+        (" for the booth.", "for the booth.", True),
+        (" :tada: for x :star:", ":tada: for x :star:", True),
+        (" -5 degrees and still ran storytime", "-5 degrees and still ran storytime", True),
+        (" for and because", "", True),
+        (" ,", "", False),
+        ("", "", False),
+    ],
+)
+def test_separators_and_filler_around_the_reason(
+    typed: str, reason: str, reason_typed: bool
+) -> None:
+    parsed = parse_recipients_and_reason(request(at(BOB), typed))
+    assert [m.user for m in parsed.recipients] == [BOB]
+    assert parsed.reason_text == reason
+    assert parsed.reason_typed is reason_typed
+
+
+def test_a_mention_after_filler_is_a_reason() -> None:
+    parsed = parse_recipients_and_reason(request(at(BOB), " for ", at(CAROL)))
+    assert parsed.reason == ("for ", MentionedUser(CAROL))
+
+
+@pytest.mark.parametrize(
+    "raw", ["@everyone_", "@everyonefoo", "@here123", "@channel_team", "@HEREwego"]
+)
+def test_neutralise_breaks_crowd_words_glued_to_more_text(raw: str) -> None:
+    safe = neutralise(f"thanks {raw}!")
+    assert raw not in safe
+    assert safe.replace(WORD_JOINER, "") == f"thanks {raw}!"

@@ -98,7 +98,7 @@ async def test_mine_lists_received_and_given_with_dates_and_reasons(
     assert "Kudos you gave: 1" in text
     assert "to @bob: for the booth" in text
     assert "<!channel>" not in text
-    assert "1 private thank-you note." in text
+    assert "You have also received 1 private thank-you note by direct message." in text
 
 
 async def test_someones_kudos(kudos_core: BotCore) -> None:
@@ -203,3 +203,37 @@ def await_cli(args: argparse.Namespace) -> int:
     """The CLI runs its own event loop, so run it in a worker thread."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(args.func, args).result()
+
+
+async def test_mine_counts_each_person_recognised_as_one_kudos_given(
+    kudos_core: BotCore,
+) -> None:
+    await give(kudos_core, at(BOB), ", ", at(CAROL), " and ", at(DAN), " for the booth")
+    text = await text_of(kudos_core, "mine")
+    assert "Kudos you gave: 3" in text  # as the quota and the leaderboard count
+    assert "Kudos you received: 1" in await text_of(kudos_core, "mine", sender=BOB)
+
+
+async def test_digest_of_a_past_month_speaks_of_that_month(
+    kudos_core: BotCore, clock: FixedClock
+) -> None:
+    clock.set(datetime(2026, 10, 20, 15, 0, tzinfo=UTC))
+    await give(kudos_core, at(BOB), " for october", sender=CAROL)
+    clock.set(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
+    october = await text_of(kudos_core, "digest october", staff=True)
+    assert "Members gave 1 kudos in October 2026: 1 member recognised 1 colleague." in october
+    assert "this month" not in october
+    september = await text_of(kudos_core, "digest 2026-09", staff=True)
+    assert "No kudos were given in September 2026." in september
+    assert "this month" not in september and "yet" not in september
+    current = await text_of(kudos_core, "digest", staff=True)
+    assert "No kudos were given this month yet." in current
+
+
+@pytest.mark.parametrize("month", ["2026-12", "2027-01", "2030-05"])
+async def test_digest_refuses_a_month_that_has_not_started(kudos_core: BotCore, month: str) -> None:
+    text = await text_of(kudos_core, f"digest {month}", staff=True)
+    assert "hasn't started yet" in text
+    assert "Kudos digest" not in text
+    # a month name means the latest one that has started: December is last year's
+    assert "December 2025" in await text_of(kudos_core, "digest december", staff=True)

@@ -103,6 +103,12 @@ def test_quota_refusal_for_too_many_recipients_says_how_many_are_left() -> None:
         (timedelta(minutes=1), "in 1 minute"),
         (timedelta(seconds=10), "in 1 minute"),
         (timedelta(hours=7, minutes=59, seconds=50), "in 8 hours"),
+        (timedelta(hours=10, minutes=57), "in about 11 hours"),
+        (timedelta(hours=10, minutes=20), "in about 10 hours"),
+        (timedelta(hours=3, minutes=29), "in about 3 hours"),
+        (timedelta(hours=2, minutes=59), "in 2 hours and 59 minutes"),
+        (timedelta(minutes=59, seconds=40), "in 1 hour"),
+        (timedelta(minutes=42, seconds=20), "in 42 minutes"),
     ],
 )
 def test_describe_wait(delta: timedelta, text: str) -> None:

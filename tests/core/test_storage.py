@@ -1,16 +1,23 @@
+"""Storage: URLs and drivers, members, times, migrations, pruning of delivery ids."""
+
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from bot import delivery_pruning
+from bot.clock import FixedClock
+from bot.core import BACKGROUND_MODULES, BotCore
+from bot.delivery_pruning import prune_processed_deliveries
 from bot.errors import ConfigError, StorageUnavailable
 from bot.members import ensure_member, ensure_members
 from bot.requests import UserRef
 from bot.storage import Database, async_url
-from bot.storage.models import Member
+from bot.storage.models import Member, ProcessedDelivery
 from tests.support.databases import postgres_schema, require_postgres
 
 
@@ -86,3 +93,92 @@ async def test_workers_starting_together_migrate_once() -> None:
         finally:
             for worker in workers:
                 await worker.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("mysql://x/y", "'mysql://'"),
+        ("mysql+aiomysql://u:secret@x/y", "'aiomysql'"),
+        ("oracle://x/y", "'oracledb'"),
+    ],
+)
+def test_a_missing_database_driver_is_a_config_error_naming_it(url: str, named: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Database(url=url)
+    message = str(caught.value)
+    assert message.startswith("DATABASE_URL: the driver for")
+    assert "not installed" in message and named in message
+    assert "secret" not in message
+
+
+def test_an_unknown_database_type_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"DATABASE_URL: 'nosuchdb://' is not a database type"):
+        Database(url="nosuchdb://x/y")
+
+
+def test_sqlite_paths_are_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert async_url("sqlite:///relative.db").database == str(tmp_path / "relative.db")
+    assert async_url("sqlite:///var/x.db").database == str(tmp_path / "var" / "x.db")
+    assert async_url("sqlite:///~/bot.db").database == str(tmp_path / "home" / "bot.db")
+    assert async_url("sqlite:////abs/bot.db").database == "/abs/bot.db"
+    assert async_url("sqlite://").database is None  # in memory, untouched
+    assert async_url("sqlite+pysqlite:///x.db").drivername == "sqlite+aiosqlite"
+
+
+async def test_a_relative_sqlite_url_opens_a_file_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    database = Database(url="sqlite:///data/relative.db")
+    try:
+        await database.upgrade()
+        monkeypatch.chdir("/")  # the file stays where it was opened
+        async with database.session() as session:
+            await ensure_member(session, UserRef("c", "w", "u"), now=datetime.now(UTC))
+    finally:
+        await database.dispose()
+    assert (tmp_path / "data" / "relative.db").is_file()
+
+
+async def test_old_delivery_ids_are_pruned(database: Database) -> None:
+    now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    ages = {"fresh": timedelta(minutes=5), "day-old": timedelta(hours=23), "old": timedelta(days=2)}
+    async with database.session() as session:
+        session.add_all(
+            ProcessedDelivery(
+                platform="slack", delivery_id=name, command="kudos", received_at=now - age
+            )
+            for name, age in ages.items()
+        )
+    assert await prune_processed_deliveries(database, now=now) == 1
+    assert await prune_processed_deliveries(database, now=now) == 0
+    async with database.session() as session:
+        kept = set(await session.scalars(select(ProcessedDelivery.delivery_id)))
+    assert kept == {"fresh", "day-old"}
+
+
+async def test_the_pruning_service_runs_at_start(core: BotCore, clock: FixedClock) -> None:
+    async with core.database.session() as session:
+        session.add(
+            ProcessedDelivery(
+                platform="console",
+                delivery_id="old",
+                command="ask",
+                received_at=clock.now() - timedelta(days=3),
+            )
+        )
+    assert "bot.delivery_pruning" in BACKGROUND_MODULES
+    task = asyncio.create_task(delivery_pruning.run(core))
+    try:
+        for _ in range(500):  # the first pass runs at once; wait for it, not for a time
+            async with core.database.session() as session:
+                if await session.scalar(select(ProcessedDelivery.delivery_id)) is None:
+                    break
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+    async with core.database.session() as session:
+        assert await session.scalar(select(ProcessedDelivery.delivery_id)) is None

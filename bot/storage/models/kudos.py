@@ -83,12 +83,21 @@ class KudosRecipient(Base):
 
 
 class ThankYouNote(Base):
-    """A private note sent as a DM; kept whatever happened to the delivery."""
+    """A private note sent as a DM; kept whatever happened to the delivery.
+
+    ``status`` (see :class:`bot.kudos.notes.NoteStatus`): ``pending`` (saved, the DM
+    is being sent or its outcome is unknown), ``delivered``, ``retry_later`` (the
+    platform failed for a moment: retried at ``next_attempt_at``), ``failed`` (DMs
+    closed, member gone, or retries used up) or ``read`` (the recipient read it in
+    ``/kudos mine`` before a DM got through).
+    """
 
     __tablename__ = "thank_you_notes"
     __table_args__ = (
         Index("ix_thank_you_notes_giver_created", "giver_id", "created_at"),
         Index("ix_thank_you_notes_recipient_created", "recipient_id", "created_at"),
+        # the retry worker: notes of one platform waiting for their next attempt
+        Index("ix_thank_you_notes_retry", "status", "platform", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,8 +108,9 @@ class ThankYouNote(Base):
     note: Mapped[str] = mapped_column(Text)
     delivery_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
-    #: pending (saved, DM not yet tried), delivered, failed (DMs closed, user gone...),
-    #: or retry_later (the platform failed temporarily)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     failure_reason: Mapped[str | None] = mapped_column(String(200))
     delivered_at: Mapped[datetime | None]
+    #: DM attempts made so far (the first one included); retries stop at a cap
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]

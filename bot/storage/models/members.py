@@ -23,7 +23,11 @@ class Member(Base):
     is_bot: Mapped[bool] = mapped_column(default=False)
     reminders_opt_out: Mapped[bool] = mapped_column(default=False)
     first_seen: Mapped[datetime]
+    #: refreshed when the member is seen, at most about once an hour per bot process
     last_seen: Mapped[datetime]
+    #: when the kudos this member last took back with /kudos undo had been given:
+    #: undo never reaches further back, so a second undo cannot remove an older kudos
+    last_undone_kudos_at: Mapped[datetime | None]
 
     def ref(self) -> UserRef:
         return UserRef(

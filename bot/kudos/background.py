@@ -1,0 +1,45 @@
+"""Retries thank-you notes whose direct message failed for a moment.
+
+Listed in ``bot.core.BACKGROUND_MODULES``; adapters start it with
+``core.run_background()`` once their outbound sender is ready. Every minute it
+sends the notes whose next attempt is due (see :mod:`bot.kudos.notes` for the
+schedule and the cap), through the same outbound sender the commands use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from bot.errors import StorageUnavailable
+from bot.kudos.notes import RETRY_BATCH, retry_due_notes
+
+if TYPE_CHECKING:
+    from bot.core import BotCore
+
+log = logging.getLogger(__name__)
+
+RETRY_INTERVAL_SECONDS = 60
+
+
+async def run(core: BotCore) -> None:
+    """Retry due notes now and every ``RETRY_INTERVAL_SECONDS`` until cancelled."""
+    outbound = core.outbound
+    if outbound is None:
+        log.info("no outbound sender: thank-you notes are not retried")
+        return
+    while True:
+        try:
+            # A full batch means more may be due: go again at once.
+            tz = core.settings.timezone
+            while await retry_due_notes(core.database, outbound, now=core.now(), tz=tz) >= (
+                RETRY_BATCH
+            ):
+                pass
+        except StorageUnavailable:
+            log.warning("thank-you notes not retried: database unavailable; trying again later")
+        except Exception:
+            # One bad note must not stop the retries of every other one.
+            log.exception("thank-you note retry pass failed")
+        await asyncio.sleep(RETRY_INTERVAL_SECONDS)

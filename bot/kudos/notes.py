@@ -1,0 +1,260 @@
+"""Thank-you note delivery: the first DM, automatic retries, and undelivered notes.
+
+A note is sent by DM **at most once**: only notes the platform refused for a
+moment (``retry_later``) are tried again, each claimed by one worker with a
+conditional update before its DM goes out. A note whose DM outcome is unknown
+(the process stopped mid-send) stays ``pending`` rather than risk a second DM.
+Whatever happens, the recipient can read every note that did not reach them by
+DM in ``/kudos mine``, so nothing a member wrote is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from bot.errors import DeliveryError, StorageUnavailable
+from bot.kudos import messages
+from bot.outbound import OutboundSender
+from bot.replies import Message
+from bot.requests import UserRef
+from bot.storage import Database
+from bot.storage.models import Member, ThankYouNote
+
+log = logging.getLogger(__name__)
+
+
+class NoteStatus(StrEnum):
+    PENDING = "pending"  # saved; the DM is being sent, or its outcome is unknown
+    DELIVERED = "delivered"
+    RETRY_LATER = "retry_later"  # the platform failed for a moment; see next_attempt_at
+    FAILED = "failed"  # DMs closed, member gone, or every retry used up
+    READ = "read"  # read in /kudos mine before a DM got through: no more DMs
+
+
+#: Waits before the 2nd, 3rd... attempt: the last try is about nine hours after the first.
+RETRY_DELAYS = (
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+#: A note still ``pending`` this long after its last attempt started lost its outcome.
+STALE_PENDING = timedelta(minutes=10)
+#: Notes retried per pass of the background worker.
+RETRY_BATCH = 50
+UNDELIVERED_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """How one DM attempt went and what the note becomes."""
+
+    status: NoteStatus
+    reason: str | None = None  # the platform's reason code when not delivered
+    next_attempt_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UndeliveredNote:
+    created_at: datetime
+    giver: UserRef
+    note: str
+
+
+async def attempt_dm(
+    outbound: OutboundSender | None,
+    *,
+    recipient: UserRef,
+    message: Message,
+    attempts: int,
+    now: datetime,
+) -> Attempt:
+    """Send one DM; ``attempts`` counts this one. Never raises a delivery failure."""
+    try:
+        if outbound is None:
+            raise DeliveryError("no outbound sender configured", permanent=False)
+        await outbound.send_dm(user=recipient, message=message)
+    except DeliveryError as error:
+        reason = error.reason[:200]
+        log.warning(
+            "thank-you note not delivered",
+            extra={
+                "recipient": recipient.user_id,
+                "reason": reason,
+                "permanent": error.permanent,
+                "attempt": attempts,
+            },
+        )
+        if error.permanent:
+            return Attempt(NoteStatus.FAILED, reason)
+        if attempts >= MAX_ATTEMPTS:
+            return Attempt(NoteStatus.FAILED, f"gave up after {attempts} attempts: {reason}"[:200])
+        return Attempt(NoteStatus.RETRY_LATER, reason, now + RETRY_DELAYS[attempts - 1])
+    return Attempt(NoteStatus.DELIVERED)
+
+
+async def record_attempt(
+    database: Database, note_id: int, attempt: Attempt, *, now: datetime
+) -> None:
+    """Store how an attempt went. Only a ``pending`` note changes: one the recipient
+    read meanwhile stays ``read`` (and is never sent again)."""
+    try:
+        async with database.session() as session:
+            await session.execute(
+                update(ThankYouNote)
+                .where(ThankYouNote.id == note_id, ThankYouNote.status == NoteStatus.PENDING)
+                .values(
+                    status=attempt.status,
+                    failure_reason=attempt.reason,
+                    next_attempt_at=attempt.next_attempt_at,
+                    delivered_at=now if attempt.status is NoteStatus.DELIVERED else None,
+                )
+            )
+    except StorageUnavailable:
+        # The DM may have gone out; raising could let someone send it again.
+        log.warning("thank-you note status not saved", extra={"note_id": note_id})
+
+
+async def retry_due_notes(
+    database: Database,
+    outbound: OutboundSender,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    limit: int = RETRY_BATCH,
+) -> int:
+    """Retry the notes of ``outbound.platform`` whose next attempt is due; returns how many.
+
+    Several bot workers may run this at once: the claim is one conditional UPDATE,
+    so each note is sent by exactly one of them.
+    """
+    due = (
+        select(ThankYouNote.id)
+        .where(
+            ThankYouNote.status == NoteStatus.RETRY_LATER,
+            ThankYouNote.platform == outbound.platform,
+            ThankYouNote.next_attempt_at <= now,
+        )
+        .order_by(ThankYouNote.next_attempt_at)
+        .limit(limit)
+    )
+    giver = aliased(Member)
+    recipient = aliased(Member)
+    async with database.session() as session:
+        claimed = (
+            await session.execute(
+                update(ThankYouNote)
+                .where(
+                    ThankYouNote.id.in_(due.scalar_subquery()),
+                    ThankYouNote.status == NoteStatus.RETRY_LATER,  # re-checked under the lock
+                )
+                .values(
+                    status=NoteStatus.PENDING,
+                    attempts=ThankYouNote.attempts + 1,
+                    next_attempt_at=None,
+                )
+                .returning(ThankYouNote.id)
+                .execution_options(synchronize_session=False)
+            )
+        ).scalars()
+        ids = list(claimed)
+        rows = (
+            await session.execute(
+                select(ThankYouNote, giver, recipient)
+                .join(giver, giver.id == ThankYouNote.giver_id)
+                .join(recipient, recipient.id == ThankYouNote.recipient_id)
+                .where(ThankYouNote.id.in_(ids))
+                .order_by(ThankYouNote.id)
+            )
+        ).all()
+    for note, giver_row, recipient_row in rows:
+        message = messages.thanks_dm(
+            giver=giver_row.ref(),
+            note=(note.note,),
+            written_on=note.created_at.astimezone(tz).date(),
+        )
+        attempt = await attempt_dm(
+            outbound,
+            recipient=recipient_row.ref(),
+            message=message,
+            attempts=note.attempts,
+            now=now,
+        )
+        await record_attempt(database, note.id, attempt, now=now)
+        log.info(
+            "thank-you note retried",
+            extra={"note_id": note.id, "status": attempt.status, "attempt": note.attempts},
+        )
+    return len(rows)
+
+
+def _not_delivered(now: datetime) -> ColumnElement[bool]:
+    """Notes that did not reach their recipient by DM (or may not have)."""
+    return or_(
+        ThankYouNote.status.in_([NoteStatus.RETRY_LATER, NoteStatus.FAILED, NoteStatus.READ]),
+        and_(
+            ThankYouNote.status == NoteStatus.PENDING,
+            ThankYouNote.created_at < now - STALE_PENDING,
+        ),
+    )
+
+
+async def undelivered_notes_for(
+    database: Database, user: UserRef, *, now: datetime, limit: int = UNDELIVERED_SHOWN
+) -> tuple[int, list[UndeliveredNote]]:
+    """Notes to ``user`` that did not reach them by DM: how many, and the latest ``limit``.
+
+    Showing them counts as delivering them: those still waiting for a retry become
+    ``read``, so the recipient does not get the same note again later by DM.
+    """
+    recipient = aliased(Member)
+    giver = aliased(Member)
+    mine = (
+        recipient.platform == user.platform,
+        recipient.workspace_id == user.workspace_id,
+        recipient.user_id == user.user_id,
+        _not_delivered(now),
+    )
+    async with database.session() as session:
+        total = await session.scalar(
+            select(func.count())
+            .select_from(ThankYouNote)
+            .join(recipient, recipient.id == ThankYouNote.recipient_id)
+            .where(*mine)
+        )
+        rows = (
+            await session.execute(
+                select(ThankYouNote.id, ThankYouNote.created_at, ThankYouNote.note, giver)
+                .join(recipient, recipient.id == ThankYouNote.recipient_id)
+                .join(giver, giver.id == ThankYouNote.giver_id)
+                .where(*mine)
+                .order_by(ThankYouNote.created_at.desc(), ThankYouNote.id.desc())
+                .limit(limit)
+            )
+        ).all()
+        if rows:
+            await session.execute(
+                update(ThankYouNote)
+                .where(
+                    ThankYouNote.id.in_([row.id for row in rows]),
+                    ThankYouNote.status.in_([NoteStatus.RETRY_LATER, NoteStatus.PENDING]),
+                )
+                .values(status=NoteStatus.READ, next_attempt_at=None)
+                .execution_options(synchronize_session=False)
+            )
+    return total or 0, [UndeliveredNote(row.created_at, row[3].ref(), row.note) for row in rows]
+
+
+def quota_statuses() -> Sequence[NoteStatus]:
+    """Statuses that use the sender's daily quota: all but a note that cannot arrive."""
+    return [status for status in NoteStatus if status is not NoteStatus.FAILED]
