@@ -30,7 +30,7 @@ TOPIC_MATCH = 0.4
 #: Deadlines scoring within this of the best are the same topic (e.g. yearly rounds).
 SAME_TOPIC_MARGIN = 0.12
 UPCOMING_LIMIT = 5
-_SINGLE_NEXT = re.compile(r"\bnext (deadline|event|date|thing)\b|\bwhat'?s next\b")
+_SINGLE_NEXT = re.compile(r"\bnext (deadline|event|date|thing)\b|\bwhat('?s| is) next\b")
 
 
 @dataclass(frozen=True)

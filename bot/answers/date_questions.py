@@ -54,10 +54,10 @@ _PERIOD = re.compile(
 )
 _CALENDAR_WORD = re.compile(
     r"\b(due|deadlines?|events?|happen\w*|coming( up)?|upcoming|scheduled?|calendar|"
-    r"going on|anything|what'?s on|closing|close|closes|dates?|expir\w*)\b"
+    r"going on|anything|what'?s on|what is on|closing|close|closes|dates?|expir\w*)\b"
 )
 _UPCOMING = re.compile(
-    r"\b(coming up|upcoming|next (deadline|event|date|thing)s?|what'?s next|"
+    r"\b(coming up|upcoming|next (deadline|event|date|thing)s?|what'?s next|what is next|"
     r"(any|what|which) (deadlines|dates|events)|deadlines? (soon|ahead)|"
     r"(due|happening) soon|key dates)\b"
 )

@@ -16,15 +16,19 @@ confidence the engine compares with its threshold:
 Ranking and confidence differ on purpose (measured on the paraphrase set):
 the product ranks better, the sum separates in-scope from out-of-scope better.
 
-Words unknown to the index keep their (high) idf in the denominator, so a
-question about wifi passwords or flights covers little and is abstained on.
+Words unknown to the index keep their (high) idf in the denominator, with
+extra weight (more still when they name an award, committee or conference
+the knowledge has never heard of: "the Printz award"), so a question about
+wifi passwords or flights covers little and is abstained on. Every weight
+and floor below was chosen with ``bench/qa.py --tune`` on
+tests/core/paraphrases.yaml, never on the dev or held-out sets.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -41,6 +45,31 @@ KEYWORD_WEIGHT = 0.45
 BODY_WEIGHT = 0.25
 
 LIGHT_TERM_WEIGHT = 0.3
+#: A word the knowledge never uses ("printz", "parking") is evidence the question
+#: is about something else, so it weighs more than a known word of the same idf.
+UNKNOWN_TERM_WEIGHT = 1.5
+#: An unknown word right before a naming noun ("Printz award", "AASL conference")
+#: names a thing the knowledge has never heard of: the question is about that thing.
+UNKNOWN_NAME_WEIGHT = 3.0
+_NAMING_NOUNS = (
+    "award awards medal medals prize prizes honor honors committee committees conference "
+    "conferences scholarship scholarships grant grants fund funds fellowship program programs "
+    "association council institute division section roundtable caucus"
+)
+#: Ordinary words that often stand before those nouns without naming anything.
+_GENERIC_MODIFIERS = (
+    "good best great right fun local virtual online annual upcoming next new big small main "
+    "other another different first last same each every whole official general specific "
+    "particular special current recent old older youth library childrens"
+)
+#: A question's informative mass is at least this share of one unknown word's
+#: idf, so that a very short question made only of common words ("how old is
+#: ALSC") cannot look fully explained by any entry that happens to use them.
+MIN_QUERY_MASS_SHARE = 0.8
+#: Added to every idf. In a small corpus about one association, words such as
+#: "membership" occur in many entries and plain BM25 idf makes them almost free;
+#: a member asking about "membership cost" still means membership.
+IDF_SMOOTHING = 0.5
 COVERAGE_SHARE = 0.7
 RANK_COVERAGE_FLOOR = 0.6
 FUZZY_CUTOFF = 0.8  # one edit in five letters, two in ten (transpositions count one)
@@ -86,12 +115,21 @@ class QueryTerm:
 class CoverageIndex:
     """An inverted index of documents scored by field-weighted coverage."""
 
-    def __init__(self, documents: Sequence[Document], analyze: Analyzer) -> None:
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        analyze: Analyzer,
+        *,
+        aliases: Iterable[str] = (),
+    ) -> None:
         """Analyse every document once; searching then only touches postings.
 
         Args:
             documents: What to index.
             analyze: Text -> stems (the same function is used on queries).
+            aliases: Other words the analyzer maps onto indexed stems (synonym
+                variants such as "mentorship"), so their misspellings are
+                corrected too ("mentoship").
         """
         self._analyze = analyze
         self._keys = [document.key for document in documents]
@@ -104,14 +142,14 @@ class CoverageIndex:
                 doc_frequency[stem] += 1
         count = max(len(documents), 1)
         self._idf = {
-            stem: math.log(1 + (count - df + 0.5) / (df + 0.5))
+            stem: math.log(1 + (count - df + 0.5) / (df + 0.5)) + IDF_SMOOTHING
             for stem, df in doc_frequency.items()
         }
-        self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
+        self._unknown_idf = math.log(1 + (count + 0.5) / 0.5) + IDF_SMOOTHING
         for number, (document, fields) in enumerate(zip(documents, analysed, strict=True)):
             self._add_postings(number, len(document.phrasings), fields)
             self._phrasings.append(self._phrasing_masses(fields))
-        self._typo_stems = self._typo_vocabulary(documents)
+        self._typo_stems = self._typo_vocabulary(documents, aliases)
         self._typo_words = list(self._typo_stems)
         self._corrections: dict[str, tuple[str, float] | None] = {}  # typo -> (stem, similarity)
 
@@ -133,7 +171,7 @@ class CoverageIndex:
         """Distinct weighted terms for some query stems, typos corrected."""
         terms: list[QueryTerm] = []
         seen: set[str] = set()
-        for stem in stems:
+        for position, stem in enumerate(stems):
             if stem in seen:
                 continue
             seen.add(stem)
@@ -143,7 +181,9 @@ class CoverageIndex:
                 continue
             correction = self._correct(stem)
             if correction is None or correction[0] in seen:
-                terms.append(QueryTerm(stem, weight, self._unknown_idf))
+                terms.append(
+                    QueryTerm(stem, _unknown_weight(stems, position, weight), self._unknown_idf)
+                )
             else:
                 fixed, similarity = correction
                 seen.add(fixed)
@@ -161,6 +201,7 @@ class CoverageIndex:
         total = sum(term.weight * term.idf for term in terms)
         if total <= 0:
             return []
+        total = max(total, MIN_QUERY_MASS_SHARE * self._unknown_idf)
         accumulated: dict[int, float] = defaultdict(float)
         for term in terms:
             mass = term.weight * term.idf
@@ -228,13 +269,19 @@ class CoverageIndex:
         topical = [frozenset(stem for stem in stems if not is_light(stem)) for stems in texts]
         return [(stems, sum(self._idf[stem] for stem in stems)) for stems in topical if stems]
 
-    def _typo_vocabulary(self, documents: Sequence[Document]) -> dict[str, str]:
+    def _typo_vocabulary(
+        self, documents: Sequence[Document], aliases: Iterable[str]
+    ) -> dict[str, str]:
         """Known stems and the surface words behind them, each mapped to its stem.
 
         Typos often break the stemmer ("nominaton" keeps its ending), so a
         misspelt word is compared with whole words as well as with stems.
         """
         vocabulary = {known: known for known in self._idf}
+        for alias in aliases:
+            stems = self._analyze(alias)
+            if len(stems) == 1 and stems[0] in self._idf and alias.isalpha():
+                vocabulary.setdefault(alias, stems[0])
         for document in documents:
             text = " ".join(
                 [*document.phrasings, document.title, *document.keywords, document.body]
@@ -264,3 +311,18 @@ class CoverageIndex:
             if len(self._corrections) > 50_000:
                 self._corrections.clear()  # bounded memory on a long-running bot
         return self._corrections[stem]
+
+
+_NAMING_STEMS = frozenset(text_rules.stem(word) for word in _NAMING_NOUNS.split())
+_GENERIC_STEMS = frozenset(text_rules.stem(word) for word in _GENERIC_MODIFIERS.split())
+
+
+def _unknown_weight(stems: Sequence[str], position: int, weight: float) -> float:
+    """Weight of a query word the index does not know (and could not correct)."""
+    stem = stems[position]
+    if stem.isdigit():
+        return LIGHT_TERM_WEIGHT  # an unknown number ("I'm 16", "how 2 apply") is rarely the topic
+    following = stems[position + 1] if position + 1 < len(stems) else ""
+    if following in _NAMING_STEMS and stem not in _GENERIC_STEMS:
+        return weight * UNKNOWN_NAME_WEIGHT
+    return weight * UNKNOWN_TERM_WEIGHT

@@ -17,18 +17,37 @@ from bot.answers.text import fold
 #: What may separate the words of a multi-word term ("e-mail", "equity, diversity").
 _SEPARATORS = r"[\s,\-/&]+"
 
+#: Everyday English the engine knows for any association; the knowledge file's
+#: own groups are applied first, so staff can override any of these.
+GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("create", "created", "came up with", "come up with", "designed", "invented", "founded"),
+    ("eligible", "allowed", "qualified", "qualify", "permitted", "able to join"),
+    ("requirement", "requirements", "criteria", "prerequisite", "prerequisites"),
+    ("colleague", "coworker", "co-worker", "coworkers", "co-workers", "peer", "peers"),
+    ("supervisor", "supervisors", "supervisory", "supervising", "supervise", "manager",
+     "managers", "managing", "management", "manage", "manages", "boss"),
+    ("phone", "telephone", "over the phone", "by phone"),
+    ("time zone", "timezone", "time zones"),
+    ("minor", "teen", "teens", "teenager", "teenagers", "underage", "under 18", "younger than 18"),
+    ("student", "students", "library school", "grad school", "grad student", "mlis", "mls"),
+    ("match", "matches", "matched", "matching", "pair", "pairs", "paired", "pairing"),
+    ("blog", "blogs", "blogger", "bloggers", "blog post", "blog posts"),
+    ("tip", "tips", "idea", "ideas", "advice", "suggestion", "suggestions"),
+)  # fmt: skip
+
 
 class SynonymRewriter:
     """Replaces every variant of a synonym group with the group's first term."""
 
-    def __init__(self, groups: Iterable[Sequence[str]]) -> None:
+    def __init__(self, groups: Iterable[Sequence[str]], *, general: bool = True) -> None:
         """Compile the groups into one regular expression.
 
         Args:
             groups: Each group's first term is canonical; the others are variants.
+            general: Also apply :data:`GENERAL_SYNONYMS` (after ``groups``).
         """
         self._canonical: dict[str, str] = {}
-        for group in groups:
+        for group in [*groups, *(GENERAL_SYNONYMS if general else ())]:
             canonical = _squash(fold(group[0]))
             for variant in group[1:]:
                 folded = _squash(fold(variant))
@@ -43,6 +62,10 @@ class SynonymRewriter:
             if variants
             else None
         )
+
+    def variant_words(self) -> list[str]:
+        """The one-word variants ("mentorship", "dsa"), for typo correction."""
+        return sorted(variant for variant in self._canonical if " " not in variant)
 
     def rewrite(self, folded: str) -> str:
         """Rewrite folded text; words outside any group are left alone."""

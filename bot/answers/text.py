@@ -14,6 +14,42 @@ import unicodedata
 from functools import lru_cache
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+
+#: Texting shorthand members type on a phone, spelled out before anything else
+#: looks at the question (the date parser included: "how many days til the mtg").
+#: Only general English here; the association's own acronyms live in the
+#: knowledge file's ``synonyms:`` section, where staff can edit them.
+_SHORTHAND = {
+    "u": "you", "ya": "you", "r": "are", "ur": "your", "yall": "you all", "ppl": "people",
+    "pls": "please", "plz": "please", "thx": "thanks", "thnx": "thanks", "tx": "thanks",
+    "idk": "i do not know", "dunno": "do not know", "abt": "about", "bc": "because",
+    "cuz": "because", "coz": "because", "bcuz": "because", "thru": "through",
+    "tho": "though", "b4": "before", "rn": "right now", "info": "information",
+    "mtg": "meeting", "mtgs": "meetings", "yr": "year", "yrs": "years", "wk": "week",
+    "wks": "weeks", "hr": "hour", "hrs": "hours", "mins": "minutes", "tmrw": "tomorrow",
+    "tmr": "tomorrow", "tmw": "tomorrow", "2day": "today", "2morrow": "tomorrow",
+    "tonite": "tonight", "2nite": "tonight", "nom": "nomination", "noms": "nominations",
+    "app": "application", "apps": "applications", "lib": "library", "libs": "libraries",
+    "dept": "department", "org": "organization", "orgs": "organizations",
+    "assoc": "association", "req": "requirement", "reqs": "requirements",
+    "q": "question", "qs": "questions", "mgr": "manager", "prob": "probably",
+    "gonna": "going to", "wanna": "want to", "gotta": "got to", "hafta": "have to",
+    "hasta": "has to", "kinda": "kind of", "sorta": "sort of", "lemme": "let me",
+    "gimme": "give me", "wat": "what", "wut": "what", "wht": "what", "whn": "when",
+    "whens": "when is", "wheres": "where is", "whos": "who is", "hows": "how is",
+    "whats": "what is", "cant": "can not", "dont": "do not", "doesnt": "does not",
+    "didnt": "did not", "wont": "will not", "isnt": "is not", "arent": "are not",
+    "havent": "have not", "wasnt": "was not", "shouldnt": "should not",
+}  # fmt: skip
+_SHORTHAND_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'])")
+_SLASHED_SHORTHAND = re.compile(r"(?<!\w)(w/o|w/|b/c)(?=\s|\w|$)")
+_SLASHED_WORDS = {"w/o": "without ", "w/": "with ", "b/c": "because "}
+#: "I'm 16", "I am 17", "16 years old", "aged 16": a stated age, worded as one.
+_STATED_AGE = re.compile(
+    r"\b(?:(?:i'?m|i am|im|he'?s|she'?s|they'?re|aged?) (\d{1,2})"
+    r"(?! ?(?:am|pm|[/:.%]|min|minute|hour|hr|day|week|month|time|th|st|nd|rd))"
+    r"|(\d{1,2}) ?(?:years?|yrs?|y) ?old|(\d{1,2}) ?yo)\b"
+)
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 
@@ -28,12 +64,18 @@ _STOPWORD_TEXT = """
     still such tell than that thats the their theirs them then there theres these they
     this those through to too u under until up us very want wanna was we were whats
     whether which while will with would yet you youre your yours hi hello hey ok okay
-    actually anybody
+    actually anybody basically usually exactly literally generally typically probably
+    maybe perhaps stuff thing things anyway guys folks lol omg um uh hmm kind kinds sort
+    type types information curious wondering wonder sure ever even already currently
+    right around bother quick quickly
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 #: Low-weight words: they shape a question's meaning but say little about its topic.
-_LIGHT_TEXT = "who what when where why how long old much many whom whose"
+_LIGHT_TEXT = (
+    "who what when where why how long old much many whom whose "
+    "mean means meaning stand stands define definition acronym abbreviation explain describe"
+)
 LIGHT_WORDS = frozenset(_LIGHT_TEXT.split())
 
 _SUFFIXES: tuple[tuple[str, str, int], ...] = (
@@ -79,6 +121,17 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
     return without_marks.replace("\u2019", "'").replace("\u2018", "'").lower()
+
+
+def expand_shorthand(folded: str) -> str:
+    """Spell out texting shorthand in folded text ("r u hiring ppl" -> "are you hiring people").
+
+    A stated age ("I'm 16", "my 17 year old") becomes "age 16", so it meets
+    the knowledge's words about age limits.
+    """
+    folded = _SLASHED_SHORTHAND.sub(lambda match: _SLASHED_WORDS[match.group(1)], folded)
+    folded = _STATED_AGE.sub(lambda match: f"age {next(g for g in match.groups() if g)}", folded)
+    return _SHORTHAND_WORD.sub(lambda match: _SHORTHAND[match.group(1)], folded)
 
 
 @lru_cache(maxsize=65536)

@@ -11,7 +11,7 @@ import pytest
 from bot.answers import AnswerEngine, format_deadlines, upcoming_deadlines
 from bot.answers.date_questions import parse_date_question
 from bot.answers.dates import days_until, format_date, format_time, relative_day
-from bot.answers.text import fold
+from bot.answers.text import expand_shorthand, fold
 from bot.knowledge import Knowledge, load_knowledge, parse_knowledge
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "knowledge.yaml"
@@ -191,3 +191,41 @@ def test_regular_answer_counts_down_to_upcoming_dates(engine: AnswerEngine) -> N
     answer = engine.answer("When is the membership mixer?", today=dt.date(2022, 1, 20))
 
     assert "**Thursday, January 27, 2022 at 5:00 PM CST** (in 7 days)" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("whats next?", "upcoming"),
+        ("how many wks til the mixer", "days_until"),
+        ("r there any events this wk", "window"),
+        ("is the mtg tmrw", None),  # a period but nothing about the calendar
+        ("anything due tmrw?", "window"),
+    ],
+)
+def test_texting_shorthand_reaches_the_date_parser(question: str, kind: str | None) -> None:
+    parsed = parse_date_question(expand_shorthand(fold(question)), today=dt.date(2022, 1, 3))
+
+    assert (parsed.kind if parsed else None) == kind
+
+
+def test_shorthand_next_crosses_the_year(engine: AnswerEngine) -> None:
+    text = engine.answer("whats next?", today=dt.date(2021, 12, 20)).text
+
+    assert "January 27, 2022" in text and "mixer" in text
+    assert "October" not in text
+
+
+def test_days_until_with_shorthand_counts_over_new_year(engine: AnswerEngine) -> None:
+    answer = engine.answer("how many days til the membership mixer??", today=dt.date(2021, 12, 30))
+
+    assert answer.answered
+    assert "**28 days** to go" in answer.text
+
+
+def test_nothing_due_long_after_every_date(engine: AnswerEngine) -> None:
+    answer = engine.answer("is anything due this week", today=dt.date(2023, 3, 1))
+
+    assert answer.answered
+    assert answer.text.startswith("Nothing is due in the next 7 days")
+    assert "2022" not in answer.text  # no later date exists, so none is offered

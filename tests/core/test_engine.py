@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import yaml
 
 from bot.answers import Answer, AnswerEngine
 from bot.answers.engine import DEFAULT_THRESHOLD
+from bot.answers.text import expand_shorthand, fold
 from bot.knowledge import load_knowledge, parse_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,6 +109,71 @@ def test_out_of_scope_questions_abstain_naming_a_contact(engine: AnswerEngine, q
     assert answer.sources == ()
 
 
+def test_most_near_misses_abstain(engine: AnswerEngine) -> None:
+    abstained = [q for q in PARAPHRASES["near_misses"] if not ask(engine, q).answered]
+
+    # near misses share words with the knowledge; the paraphrase sweep decides
+    # the threshold, and this keeps a regression from letting them all through
+    assert len(abstained) / len(PARAPHRASES["near_misses"]) >= 0.6
+
+
+@pytest.mark.parametrize(
+    ("texted", "spelled_out"),
+    [
+        ("r board mtgs open 2 u", "are board meetings open 2 you"),
+        ("idk which cmte fits me", "i do not know which cmte fits me"),
+        ("whens the mixer w/ the membership ppl", "when is the mixer with  the membership people"),
+        ("im 17, can i b a mentee", "age 17, can i b a mentee"),
+        ("my 16 year old wants a mentor", "my age 16 wants a mentor"),
+        ("i'm 5 minutes late", "i'm 5 minutes late"),
+        ("it's at 5pm", "it's at 5pm"),
+    ],
+)
+def test_texting_shorthand_is_spelled_out(texted: str, spelled_out: str) -> None:
+    assert expand_shorthand(fold(texted)) == spelled_out
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("r board mtgs open to members", "board-meetings"),
+        ("how long is the mentoship", "mentoring-length"),  # typo of a synonym variant
+        ("im 16, can i have a mentor", "mentoring-mentee-eligibility"),
+        ("pd on a shoestring budget", "professional-development"),
+        (
+            "which committee helps people who manage kids services",
+            "committee-managing-childrens-services",
+        ),
+        ("what does edisj mean", "edisj"),
+    ],
+)
+def test_casual_phrasing_finds_the_right_entry(
+    engine: AnswerEngine, question: str, entry_id: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert answer.sources == (entry_id,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I nominate someone for the Geisel award",
+        "when does the AASL conference start",
+        "what does the caldecott committee do",
+    ],
+)
+def test_an_unknown_named_award_or_committee_is_not_ours(engine: AnswerEngine, question: str):
+    assert not ask(engine, question).answered
+
+
+def test_a_known_award_with_the_same_words_is_answered(engine: AnswerEngine) -> None:
+    answer = ask(engine, "how do I nominate someone for the distinguished service award")
+
+    assert answer.sources == ("dsa-nominate",)
+
+
 def test_empty_question_abstains_helpfully(engine: AnswerEngine) -> None:
     answer = ask(engine, "?? the")
 
@@ -163,16 +228,3 @@ def test_synonyms_from_the_knowledge_file_are_used() -> None:
     engine = AnswerEngine(knowledge=knowledge)
 
     assert engine.answer("when is the barbecue?", today=TODAY).sources == ("picnic",)
-
-
-def test_answering_is_fast(engine: AnswerEngine) -> None:
-    questions = [item["q"] for item in PARAPHRASES["in_scope"]] + PARAPHRASES["out_of_scope"]
-    timings = []
-    for question in questions * 3:
-        start = time.perf_counter()
-        engine.answer(question, today=TODAY)
-        timings.append(time.perf_counter() - start)
-    timings.sort()
-
-    # generous bound for shared CI machines; bench/qa.py reports real numbers
-    assert timings[len(timings) // 2] < 0.005
