@@ -35,6 +35,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from adapters.slack.app import build_sender, build_slack_bot, create_web_app
 from adapters.slack.client import build_client
 from adapters.slack.settings import SlackSettings
+from adapters.slack.startup import verify_bot_token
 from bot.cli.common import build_core
 from bot.config import Settings
 from tests.adapters.slack.support import (
@@ -162,10 +163,14 @@ async def main(args: argparse.Namespace) -> int:
             slack_api_url=fake.api_url,
             slack_kudos_channel="CKUDOS",
         )
-        sender = build_sender(slack_settings)
+        # Wired as ``memberbot run slack`` wires it: one long-lived HTTP session for
+        # Slack calls, and the start-up auth.test result handed to Bolt.
+        session = aiohttp.ClientSession()
+        sender = build_sender(slack_settings, session=session)
+        identity = await verify_bot_token(sender.client)
         core = build_core(settings, outbound=sender)
         await core.start()
-        bot = build_slack_bot(core=core, settings=slack_settings, sender=sender)
+        bot = build_slack_bot(core=core, settings=slack_settings, sender=sender, identity=identity)
         real_runner, real_url = await start_server(bot.app)
         bare_runner, bare_url = await start_server(bare_app(fake))
         results: dict[tuple[str, str], list[RunResult]] = {}
@@ -193,6 +198,7 @@ async def main(args: argparse.Namespace) -> int:
             await real_runner.cleanup()
             await bare_runner.cleanup()
             await core.database.dispose()
+            await session.close()
     print_table(results, args)
     return 0
 

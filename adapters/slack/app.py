@@ -1,23 +1,28 @@
-"""Slack wiring: the Bolt AsyncApp, its HTTP server or Socket Mode, and ``run()``.
+"""Slack wiring: the Bolt AsyncApp and the pieces it is built from.
 
-``memberbot run slack`` uses Socket Mode when ``SLACK_APP_TOKEN`` is set (no
-public URL needed), otherwise serves HTTP on ``PORT`` at ``/slack/events`` with
-signing-secret verification. HTTP workers hold no state of their own beyond
-caches, so several can run behind a load balancer sharing one PostgreSQL.
+``memberbot run slack`` (see :mod:`adapters.slack.serve`) uses Socket Mode when
+``SLACK_APP_TOKEN`` is set (no public URL needed), otherwise serves HTTP on
+``PORT`` at ``/slack/events`` with signing-secret verification. HTTP workers
+hold no state of their own beyond caches, so several can run behind a load
+balancer sharing one PostgreSQL.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
 import sys
 from dataclasses import dataclass
 
+import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger.messages import (
+    warning_client_prioritized_and_token_skipped,
+    warning_token_skipped,
+)
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import build_client
@@ -26,8 +31,9 @@ from adapters.slack.handlers import SlackHandlers
 from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
 from adapters.slack.translate import SLASH_COMMANDS
-from bot.cli.common import EXIT_USAGE, build_core, load_cli_settings, run_async
-from bot.config import Settings, load_settings
+from adapters.slack.work import PostAckWork
+from bot.cli.common import EXIT_USAGE, load_cli_settings, run_async
+from bot.config import load_settings
 from bot.core import BotCore
 from bot.errors import ConfigError
 
@@ -35,6 +41,39 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+
+
+class _BoltTokenNotices(logging.Filter):
+    """Drops Bolt's start-up notices about ``token`` vs ``client``.
+
+    Bolt reads ``SLACK_BOT_TOKEN`` from the environment on its own and then warns
+    that it will use the client we give it (which carries that same token).
+    """
+
+    NOTICES = frozenset({warning_client_prioritized_and_token_skipped(), warning_token_skipped()})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in self.NOTICES
+
+
+_BOLT_APP_LOGGER = logging.getLogger("slack_bolt.AsyncApp")
+if not any(isinstance(f, _BoltTokenNotices) for f in _BOLT_APP_LOGGER.filters):
+    _BOLT_APP_LOGGER.addFilter(_BoltTokenNotices())
+
+
+class _AckFirstApp(AsyncApp):
+    """An AsyncApp that tells the post-ack work while requests wait for their ack."""
+
+    def __init__(self, *, work: PostAckWork, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._work = work
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        self._work.request_started()
+        try:
+            return await super().async_dispatch(req)
+        finally:
+            self._work.request_finished()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +85,21 @@ class SlackBot:
     sender: SlackSender
     handlers: SlackHandlers
 
+    @property
+    def work(self) -> PostAckWork:
+        return self.handlers.work
 
-def build_sender(settings: SlackSettings, *, client: AsyncWebClient | None = None) -> SlackSender:
+
+def build_sender(
+    settings: SlackSettings,
+    *,
+    client: AsyncWebClient | None = None,
+    session: aiohttp.ClientSession | None = None,
+) -> SlackSender:
     """The outbound sender; build it first, the core takes it as its ``outbound``."""
-    client = client or build_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    client = client or build_client(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session
+    )
     return SlackSender(client=client, channels=settings.channels)
 
 
@@ -59,9 +109,18 @@ def build_slack_bot(
     settings: SlackSettings,
     sender: SlackSender,
     request_verification_enabled: bool = True,
+    identity: AuthorizeResult | None = None,
+    work: PostAckWork | None = None,
 ) -> SlackBot:
-    """Wire the core into a Bolt AsyncApp with every listener registered."""
+    """Wire the core into a Bolt AsyncApp with every listener registered.
+
+    ``identity`` is the bot's ``auth.test`` result (see
+    :func:`adapters.slack.startup.verify_bot_token`). With it, Bolt authorizes
+    requests without calling Slack; without it Bolt calls ``auth.test`` itself
+    on the first request.
+    """
     client = sender.client
+    work = work or PostAckWork()
     handlers = SlackHandlers(
         core=core,
         sender=sender,
@@ -71,9 +130,19 @@ def build_slack_bot(
             staff_user_ids=settings.staff_user_ids,
             staff_usergroup_id=settings.slack_staff_usergroup_id,
         ),
+        work=work,
     )
-    app = AsyncApp(
+    authorize = None
+    if identity is not None:
+
+        async def authorize() -> AuthorizeResult:
+            return identity
+
+    app = _AckFirstApp(
+        work=work,
+        name="memberbot",
         client=client,
+        authorize=authorize,
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=request_verification_enabled and not settings.socket_mode,
     )
@@ -97,6 +166,9 @@ async def _health(request: web.Request) -> web.Response:
 
 def run() -> int:
     """``memberbot run slack``: returns the process exit code."""
+    # Imported here: serve imports this module for the pieces above.
+    from adapters.slack.serve import serve
+
     try:
         core_settings = load_cli_settings()
         slack_settings = load_settings(SlackSettings)
@@ -104,53 +176,3 @@ def run() -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
     return run_async(lambda: serve(core_settings, slack_settings))
-
-
-async def serve(core_settings: Settings, slack_settings: SlackSettings) -> int:
-    """Run the bot until SIGINT/SIGTERM."""
-    sender = build_sender(slack_settings)
-    core = build_core(core_settings, outbound=sender)
-    await core.start()
-    bot = build_slack_bot(core=core, settings=slack_settings, sender=sender)
-    stop = asyncio.Event()
-    _stop_on_signals(stop)
-    background = asyncio.create_task(core.run_background(), name="memberbot-background")
-    try:
-        if slack_settings.socket_mode:
-            await _serve_socket_mode(bot.app, slack_settings.slack_app_token, stop)
-        else:
-            await _serve_http(bot.app, slack_settings.port, stop)
-    finally:
-        background.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await background
-        await core.database.dispose()
-    return 0
-
-
-async def _serve_http(app: AsyncApp, port: int, stop: asyncio.Event) -> None:
-    runner = web.AppRunner(create_web_app(app), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "0.0.0.0", port).start()
-    log.info("Slack HTTP endpoint ready", extra={"port": port, "path": EVENTS_PATH})
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()
-
-
-async def _serve_socket_mode(app: AsyncApp, app_token: str, stop: asyncio.Event) -> None:
-    handler = AsyncSocketModeHandler(app, app_token)
-    await handler.connect_async()
-    log.info("Slack Socket Mode connected")
-    try:
-        await stop.wait()
-    finally:
-        await handler.close_async()
-
-
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)

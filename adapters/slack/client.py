@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.work import outside_work_slot
 
 #: 429s are waited out (Slack says how long in Retry-After); a few in a row is
 #: normal during a broadcast, so allow several before giving up.
@@ -18,15 +25,48 @@ CONNECTION_ERROR_RETRIES = 2
 REQUEST_TIMEOUT_SECONDS = 30
 
 
-def build_client(*, token: str, base_url: str) -> AsyncWebClient:
-    """An AsyncWebClient for ``base_url`` that retries 429, 5xx and connection errors."""
-    return AsyncWebClient(
+class SlackWebClient(AsyncWebClient):
+    """An AsyncWebClient whose calls (retries and 429 waits included) hold no work slot."""
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:  # type: ignore[override]
+        async with outside_work_slot():
+            return await super().api_call(api_method, **kwargs)
+
+
+def build_client(
+    *, token: str, base_url: str, session: aiohttp.ClientSession | None = None
+) -> SlackWebClient:
+    """A client for ``base_url`` that retries 429, 5xx and connection errors.
+
+    Pass a long-lived ``session`` in a running bot: connections to Slack are then
+    reused instead of opened for every call.
+    """
+    return SlackWebClient(
         token=token,
         base_url=base_url,
         timeout=REQUEST_TIMEOUT_SECONDS,
+        session=session,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
             AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_ERROR_RETRIES),
         ],
     )
+
+
+async def post_to_response_url(
+    client: AsyncWebClient, response_url: str, payload: dict[str, Any]
+) -> int:
+    """POST a reply to a slash command's ``response_url``; returns the HTTP status.
+
+    Uses the client's session (when it has one) so answers reuse connections too.
+    """
+    webhook = AsyncWebhookClient(
+        url=response_url,
+        timeout=REQUEST_TIMEOUT_SECONDS,
+        session=client.session,
+        retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_ERROR_RETRIES)],
+    )
+    async with outside_work_slot():
+        response = await webhook.send_dict(payload)
+    return response.status_code

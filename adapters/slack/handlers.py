@@ -1,36 +1,34 @@
 """What the bot does with each Slack request, after Bolt has acknowledged it.
 
-Listeners call ``ack()`` first (Slack wants an answer within 3 seconds), then
-translate, hand the Request to the core, and deliver the Reply: slash-command
-replies through ``respond()`` (ephemeral or in the channel), answers to
-mentions and DMs with ``chat.postMessage``. Nothing here decides *what* to
-answer; that is the core's job.
+Listeners queue their work (see :mod:`adapters.slack.work`) and ack at once:
+Slack wants an answer within 3 seconds. The work then translates the request,
+hands it to the core and delivers the Reply: slash-command replies through the
+command's ``response_url`` (ephemeral or in the channel), answers to mentions
+and DMs with ``chat.postMessage``. Nothing here decides *what* to answer; that
+is the core's job.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
+from adapters.slack.client import post_to_response_url
 from adapters.slack.directory import StaffDirectory, UserDirectory
-from adapters.slack.render import render
+from adapters.slack.render import SlackMessage, render
 from adapters.slack.sender import SlackSender
 from adapters.slack.translate import translate_command, translate_event
+from adapters.slack.work import PostAckWork
 from bot.core import GENERIC_APOLOGY, BotCore
 from bot.errors import DeliveryError
 from bot.replies import Message, Reply, Visibility, text_message
 from bot.requests import Request
 
 log = logging.getLogger(__name__)
-
-#: Work behind acks runs at most this many at a time: new requests are then acked
-#: promptly (Slack's 3-second rule) even when a burst queues up slower work.
-DEFAULT_WORK_SLOTS = 2
 
 FILE_SENT_NOTE = "I've sent you {names} as a direct message."
 FILE_FAILED_NOTE = "I could not send you {names} as a direct message just now; please try again."
@@ -46,22 +44,22 @@ class SlackHandlers:
         sender: SlackSender,
         users: UserDirectory,
         staff: StaffDirectory,
-        work_slots: int = DEFAULT_WORK_SLOTS,
+        work: PostAckWork | None = None,
     ) -> None:
-        self._work_slots = asyncio.Semaphore(work_slots)
         self.core = core
         self.sender = sender
         self.users = users
         self.staff = staff
+        self.work = work or PostAckWork()
 
-    async def on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        """Any of our slash commands."""
-        await ack()
-        async with self._work_slots:
-            await self._answer_command(body, respond)
-
-    async def _answer_command(self, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Any of our slash commands: queue the work, then ack (Slack's 3-second rule)."""
         context = _command_context(body)
+        # Queued before the ack: once Slack has its 200, the answer must follow.
+        self.work.submit(partial(self._answer_command, body, context), context)
+        await ack()
+
+    async def _answer_command(self, body: dict[str, Any], context: dict[str, Any]) -> None:
         try:
             request = await translate_command(body, users=self.users, staff=self.staff)
             reply = await self.core.handle(request)
@@ -69,41 +67,57 @@ class SlackHandlers:
             # The core turns command failures into replies; this catches the
             # adapter's own (translation) failures so the member still hears back.
             log.exception("slash command failed", extra=context)
-            await self._respond(body, respond, Reply(text_message(GENERIC_APOLOGY)), context)
+            await self._respond(body, Reply(text_message(GENERIC_APOLOGY)), context)
             return
         if reply is None:
             return
         if reply.attachments:
             reply = await self._send_attachments(request, reply, context)
-        await self._respond(body, respond, reply, context)
+        await self._respond(body, reply, context)
 
     async def on_app_mention(self, body: dict[str, Any], context: Mapping[str, Any]) -> None:
         """``@memberbot question`` in a channel: answered in a thread."""
         event = body.get("event") or {}
-        thread_ts = event.get("thread_ts") or event.get("ts")
-        async with self._work_slots:
-            await self._answer_event(body, context, thread_ts=thread_ts)
+        self._submit_event(body, context, thread_ts=event.get("thread_ts") or event.get("ts"))
 
     async def on_message(self, body: dict[str, Any], context: Mapping[str, Any]) -> None:
         """A direct message to the bot (other message events are ignored)."""
         event = body.get("event") or {}
         if event.get("channel_type") != "im":
             return
-        async with self._work_slots:
-            await self._answer_event(body, context, thread_ts=event.get("thread_ts"))
+        self._submit_event(body, context, thread_ts=event.get("thread_ts"))
 
-    async def _answer_event(
+    def _submit_event(
         self, body: dict[str, Any], context: Mapping[str, Any], *, thread_ts: str | None
     ) -> None:
+        # Bolt acks events before calling listeners; the work is queued at once.
         event = body.get("event") or {}
         log_context = {
             "slack_event_id": body.get("event_id"),
             "slack_channel": event.get("channel"),
             "slack_user": event.get("user"),
         }
+        answer = partial(
+            self._answer_event,
+            body,
+            bot_user_id=context.get("bot_user_id"),
+            thread_ts=thread_ts,
+            log_context=log_context,
+        )
+        self.work.submit(answer, log_context)
+
+    async def _answer_event(
+        self,
+        body: dict[str, Any],
+        *,
+        bot_user_id: str | None,
+        thread_ts: str | None,
+        log_context: dict[str, Any],
+    ) -> None:
+        event = body.get("event") or {}
         try:
             request = await translate_event(
-                body, users=self.users, staff=self.staff, bot_user_id=context.get("bot_user_id")
+                body, users=self.users, staff=self.staff, bot_user_id=bot_user_id
             )
             if request is None:
                 return
@@ -143,25 +157,31 @@ class SlackHandlers:
             note = FILE_FAILED_NOTE.format(names=names)
         return Reply(reply.message + text_message(note), visibility=reply.visibility)
 
-    async def _respond(
-        self, body: dict[str, Any], respond: AsyncRespond, reply: Reply, context: dict[str, Any]
-    ) -> None:
+    async def _respond(self, body: dict[str, Any], reply: Reply, context: dict[str, Any]) -> None:
         """Answer through the response_url; fall back to the Web API if that fails."""
         rendered = render(reply.message)
         response_type = "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
-        try:
-            result = await respond(
-                text=rendered.text, blocks=rendered.blocks, response_type=response_type
-            )
-            if result.status_code == 200:
-                return
-            log.warning("response_url refused", extra={**context, "status": result.status_code})
-        except Exception as error:
-            log.warning("response_url unreachable", extra={**context, "error": repr(error)})
+        response_url = str(body.get("response_url") or "")
+        if response_url:
+            try:
+                status = await post_to_response_url(
+                    self.sender.client,
+                    response_url,
+                    {
+                        "text": rendered.text,
+                        "blocks": rendered.blocks,
+                        "response_type": response_type,
+                    },
+                )
+                if status == 200:
+                    return
+                log.warning("response_url refused", extra={**context, "status": status})
+            except Exception as error:
+                log.warning("response_url unreachable", extra={**context, "error": repr(error)})
         await self._respond_by_api(body, rendered, response_type, context)
 
     async def _respond_by_api(
-        self, body: dict[str, Any], rendered: Any, response_type: str, context: dict[str, Any]
+        self, body: dict[str, Any], rendered: SlackMessage, response_type: str, context: dict
     ) -> None:
         channel, user = str(body.get("channel_id", "")), str(body.get("user_id", ""))
         client = self.sender.client

@@ -20,7 +20,7 @@ class SlackSettings(EnvSettings):
     slack_signing_secret: str = Field(default="", description="Verifies HTTP requests.")
     slack_app_token: str = Field(default="", description="App-level token (xapp-...).")
     slack_api_url: str = DEFAULT_API_URL
-    port: int = Field(default=3000, ge=1, le=65535)
+    port: int = Field(default=3000, ge=0, le=65535, description="HTTP port; 0 picks a free one.")
     slack_kudos_channel: str = ""
     slack_announcements_channel: str = ""
     slack_staff_user_ids: str = ""

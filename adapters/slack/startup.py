@@ -1,0 +1,108 @@
+"""Start-up checks: are the tokens good and is Slack reachable? One clear line if not.
+
+``memberbot run slack`` calls these before it serves anything, so a wrong token
+stops the bot at once (exit 2) instead of logging "ready" and then failing every
+member's command, and an unreachable Slack stops it with exit 3 so the process
+manager can try again later.
+"""
+
+from __future__ import annotations
+
+from aiohttp import ClientError
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.cli.common import EXIT_UNAVAILABLE, EXIT_USAGE
+
+#: Slack's answers for a token that is wrong, revoked or belongs to a removed app.
+REJECTED_TOKEN_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+        "invalid_token",
+    }
+)
+
+
+class StartupFailure(Exception):
+    """Why the bot cannot start, as one line for the admin, and the exit code."""
+
+    def __init__(self, message: str, *, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+async def verify_bot_token(client: AsyncWebClient) -> AuthorizeResult:
+    """``auth.test`` with SLACK_BOT_TOKEN; the result is what Bolt needs to authorize requests."""
+    try:
+        response = await client.auth_test()
+    except SlackApiError as error:
+        code = _error_code(error)
+        if code in REJECTED_TOKEN_ERRORS:
+            raise StartupFailure(
+                f"configuration error: Slack rejected SLACK_BOT_TOKEN ({code}); copy the Bot User "
+                "OAuth Token (xoxb-...) from your app's OAuth & Permissions page",
+                exit_code=EXIT_USAGE,
+            ) from error
+        raise _unavailable(client, f"Slack answered auth.test with {code}") from error
+    except (ClientError, TimeoutError, OSError) as error:
+        raise _unavailable(client, _describe(error)) from error
+    return AuthorizeResult.from_auth_test_response(
+        auth_test_response=response,
+        bot_token=client.token,
+        bot_scopes=response.headers.get("x-oauth-scopes"),
+    )
+
+
+async def open_socket_mode_url(client: AsyncWebClient, app_token: str) -> str:
+    """``apps.connections.open`` with SLACK_APP_TOKEN: the websocket URL to connect to."""
+    try:
+        response = await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as error:
+        code = _error_code(error)
+        if code in REJECTED_TOKEN_ERRORS:
+            raise StartupFailure(
+                f"configuration error: Slack rejected SLACK_APP_TOKEN ({code}); create an "
+                "app-level token with the connections:write scope under Basic Information -> "
+                "App-Level Tokens, or leave SLACK_APP_TOKEN empty to serve HTTP",
+                exit_code=EXIT_USAGE,
+            ) from error
+        if _is_transient(error, code):
+            raise _unavailable(
+                client, f"Slack answered apps.connections.open with {code}"
+            ) from error
+        raise StartupFailure(
+            f"configuration error: Slack would not open a Socket Mode connection ({code}); "
+            "turn Socket Mode on in the app's settings",
+            exit_code=EXIT_USAGE,
+        ) from error
+    except (ClientError, TimeoutError, OSError) as error:
+        raise _unavailable(client, _describe(error)) from error
+    return str(response["url"])
+
+
+def _error_code(error: SlackApiError) -> str:
+    response = error.response
+    data = response.data if isinstance(response.data, dict) else {}
+    return str(data.get("error") or "") or f"HTTP {response.status_code}"
+
+
+def _is_transient(error: SlackApiError, code: str) -> bool:
+    return error.response.status_code >= 500 or code in {"ratelimited", "internal_error"}
+
+
+def _unavailable(client: AsyncWebClient, reason: str) -> StartupFailure:
+    return StartupFailure(
+        f"Slack is unreachable at {client.base_url} ({reason}); check the network and "
+        "SLACK_API_URL, then start again",
+        exit_code=EXIT_UNAVAILABLE,
+    )
+
+
+def _describe(error: BaseException) -> str:
+    return str(error) or type(error).__name__
