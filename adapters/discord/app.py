@@ -75,9 +75,16 @@ class MemberBotMixin:
         self._background = None
 
     async def setup_hook(self) -> None:
-        """After login: sync the commands and start the core's background services."""
+        """After login, before connecting: sync the application commands."""
         await self.sync_commands()
-        if not self.start_background:
+
+    async def on_ready(self) -> None:
+        """Connected (every shard, when sharded): start the background services once.
+
+        Not at login: a start-up that fails (intents, gateway) then leaves no
+        reminder or broadcast half-way through a database write.
+        """
+        if not self.start_background or self._background is not None:
             return
         self._background = asyncio.create_task(
             self.core.run_background(), name="memberbot-background"
@@ -225,18 +232,23 @@ def run() -> int:
 
 
 async def serve(
-    *, core_settings: Settings, settings: DiscordSettings, stop: asyncio.Event | None = None
+    *,
+    core_settings: Settings,
+    settings: DiscordSettings,
+    stop: asyncio.Event | None = None,
+    start_background: bool = True,
 ) -> int:
     """Run the bot until ``stop`` is set (SIGINT/SIGTERM when not given) or Discord closes.
 
     Returns the exit code: 0 after a clean stop; a start-up problem (token
     rejected, intents not enabled, gateway unreachable) is one line on stderr
-    and a non-zero code, never a traceback.
+    and a non-zero code, never a traceback. ``start_background=False`` leaves
+    out reminders and broadcast delivery (tests of the connection itself).
     """
     configure_endpoints(settings)
     core = build_core(core_settings)
     await core.start()
-    client = build_client(core=core, settings=settings)
+    client = build_client(core=core, settings=settings, start_background=start_background)
     with _stop_on_signals(stop) as stop_event:
         try:
             async with client:

@@ -168,6 +168,11 @@ class FakeDiscord:
     def next_id(self) -> int:
         return next(self._ids)
 
+    @property
+    def ready_connections(self) -> int:
+        """Gateway connections that identified and got READY (and are still open)."""
+        return len(self._sockets)
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a gateway event (such as INTERACTION_CREATE) to every identified client."""
         for socket in self._sockets:

@@ -141,9 +141,10 @@ async def test_a_send_time_that_is_not_a_date_is_refused_before_the_core(
 async def test_a_long_preview_is_split_into_ephemeral_follow_ups_under_the_limit(
     client: MemberBotClient, fake_discord: FakeDiscord
 ) -> None:
-    paragraphs = [f"Paragraph {n}: " + "storytime volunteers needed. " * 12 for n in range(7)]
+    # Within the 2,000-character broadcast limit, but not together with the preview's framing.
+    paragraphs = [f"Paragraph {n}: " + "storytime volunteers needed. " * 13 for n in range(5)]
     message = "\n\n".join(paragraphs)
-    assert 2000 < len(message) <= 3000
+    assert 1900 < len(message) <= 2000
     parts = await _replies(client, fake_discord, _broadcast(option("message", message), sub="dm"))
     assert len(parts) == 2
     assert all(len(part) <= 2000 for part in parts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import discord
 import pytest
 from sqlalchemy import select
@@ -167,6 +169,10 @@ def test_run_without_a_token_prints_one_line_and_exits_2(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no .env here
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    # run() sets up logging to this test's captured stderr; later tests must not log there.
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
     assert discord_app.run() == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "DISCORD_TOKEN" in err[0]
