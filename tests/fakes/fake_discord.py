@@ -4,10 +4,10 @@ discord.py's own HTTP client (routes, JSON and multipart bodies, rate-limit
 handling) runs against it once ``discord.http.Route.BASE`` points here. Every
 request is recorded so tests assert on what Discord would have received.
 
-A minimal gateway websocket (``gateway_url``) lets the whole bot run against it:
-HELLO, heartbeat ACKs, IDENTIFY -> READY, and ``dispatch()`` to deliver events
-such as INTERACTION_CREATE the way Discord does. ``GET /gateway/bot`` answers
-one shard and ``gateway_bot_url`` (this gateway unless told otherwise).
+A minimal gateway websocket (``gateway_url``, see ``fake_discord_gateway``) lets
+the whole bot run against it; ``fake.gateway.dispatch()`` delivers events such as
+INTERACTION_CREATE. ``GET /gateway/bot`` answers one shard and
+``gateway_bot_url`` (this gateway unless told otherwise).
 
 Knobs make it misbehave the way Discord does:
 
@@ -16,7 +16,7 @@ Knobs make it misbehave the way Discord does:
 * ``fail_next(fragment, times=..., status=500, after=0)``: the next matching
   requests (after letting ``after`` of them through) fail.
 * ``closed_dms``: user ids whose DMs are closed (``403``, code ``50007``).
-* ``gateway_close_code``: answer IDENTIFY by closing the gateway with this code
+* ``gateway.close_code``: answer IDENTIFY by closing the gateway with this code
   (``4014``: privileged intents not enabled; ``4004``: bad token).
 
 Usage::
@@ -34,7 +34,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
+
+from tests.fakes.fake_discord_gateway import FakeGateway
 
 API_PREFIX = "/api/v10"
 BOT_ID = 900000000000000001
@@ -45,8 +47,6 @@ RETRY_AFTER = 0.05
 GATEWAY_PATH = "/gateway/"
 #: A second gateway path, for telling which URL a client connected to.
 OTHER_GATEWAY_PATH = "/other-gateway/"
-#: Gateway opcodes (Discord's numbering).
-OP_DISPATCH, OP_HEARTBEAT, OP_IDENTIFY, OP_HELLO, OP_HEARTBEAT_ACK = 0, 1, 2, 10, 11
 
 
 @dataclass(frozen=True)
@@ -86,15 +86,6 @@ class RecordedRequest:
     response_id: str | None = None  # the id of the message the fake created, if any
 
 
-@dataclass(frozen=True)
-class GatewayConnection:
-    """One websocket a client opened: the path and query it used, and its IDENTIFY."""
-
-    path: str
-    query: dict[str, str]
-    identify: dict[str, Any] | None = None
-
-
 @dataclass
 class _Failure:
     fragment: str
@@ -112,8 +103,6 @@ class FakeDiscord:
     closed_dms: set[int] = field(default_factory=set)
     requests: list[RecordedRequest] = field(default_factory=list)
     dm_channels: dict[int, int] = field(default_factory=dict)  # channel id -> user id
-    gateway_connections: list[GatewayConnection] = field(default_factory=list)
-    gateway_close_code: int | None = None
     gateway_bot_url: str | None = None
     port: int = 0
 
@@ -121,9 +110,13 @@ class FakeDiscord:
         self._ids = itertools.count(FIRST_SNOWFLAKE)
         self._failures: list[_Failure] = []
         self._runner: web.AppRunner | None = None
-        self._sockets: list[web.WebSocketResponse] = []
-        self._sequence = itertools.count(1)
         self._changed = asyncio.Event()
+        self.gateway = FakeGateway(
+            bot_user=BOT_USER.as_discord(),
+            application_id=APPLICATION_ID,
+            resume_url=lambda: self.gateway_url,
+            on_change=self._changed.set,
+        )
 
     @property
     def api_base(self) -> str:
@@ -139,8 +132,8 @@ class FakeDiscord:
 
     async def __aenter__(self) -> FakeDiscord:
         app = web.Application()
-        app.router.add_get(GATEWAY_PATH, self._gateway)
-        app.router.add_get(OTHER_GATEWAY_PATH, self._gateway)
+        app.router.add_get(GATEWAY_PATH, self.gateway.handle)
+        app.router.add_get(OTHER_GATEWAY_PATH, self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -150,8 +143,7 @@ class FakeDiscord:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        for socket in list(self._sockets):
-            await socket.close()
+        await self.gateway.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -167,18 +159,6 @@ class FakeDiscord:
 
     def next_id(self) -> int:
         return next(self._ids)
-
-    @property
-    def ready_connections(self) -> int:
-        """Gateway connections that identified and got READY (and are still open)."""
-        return len(self._sockets)
-
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a gateway event (such as INTERACTION_CREATE) to every identified client."""
-        for socket in self._sockets:
-            await socket.send_json(
-                {"op": OP_DISPATCH, "t": event, "s": next(self._sequence), "d": data}
-            )
 
     async def wait_for(self, predicate: Callable[[FakeDiscord], bool]) -> None:
         """Wait until ``predicate(fake)`` holds; re-checked after every request or gateway frame."""
@@ -228,54 +208,6 @@ class FakeDiscord:
         )
         self._changed.set()
         return response
-
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
-        """HELLO, ACK every heartbeat, answer IDENTIFY with READY (or the configured close)."""
-        socket = web.WebSocketResponse()
-        await socket.prepare(request)
-        index = len(self.gateway_connections)
-        self.gateway_connections.append(
-            GatewayConnection(path=request.path, query=dict(request.query))
-        )
-        await socket.send_json({"op": OP_HELLO, "d": {"heartbeat_interval": 45000}})
-        try:
-            async for frame in socket:
-                if frame.type != WSMsgType.TEXT:
-                    continue
-                payload = json.loads(frame.data)
-                if payload.get("op") == OP_HEARTBEAT:
-                    await socket.send_json({"op": OP_HEARTBEAT_ACK})
-                elif payload.get("op") == OP_IDENTIFY:
-                    connection = self.gateway_connections[index]
-                    self.gateway_connections[index] = GatewayConnection(
-                        path=connection.path, query=connection.query, identify=payload["d"]
-                    )
-                    await self._answer_identify(socket, payload["d"])
-                self._changed.set()
-        finally:
-            if socket in self._sockets:
-                self._sockets.remove(socket)
-            self._changed.set()
-        return socket
-
-    async def _answer_identify(self, socket: web.WebSocketResponse, identify: dict) -> None:
-        if self.gateway_close_code is not None:
-            await socket.close(code=self.gateway_close_code, message=b"refused by the fake")
-            return
-        ready: dict[str, Any] = {
-            "v": 10,
-            "user": BOT_USER.as_discord(),
-            "guilds": [],
-            "session_id": "fake-session",
-            "resume_gateway_url": self.gateway_url,
-            "application": {"id": str(APPLICATION_ID), "flags": 0},
-        }
-        if "shard" in identify:
-            ready["shard"] = identify["shard"]
-        await socket.send_json(
-            {"op": OP_DISPATCH, "t": "READY", "s": next(self._sequence), "d": ready}
-        )
-        self._sockets.append(socket)
 
     def _injected_failure(self, method: str, path: str) -> web.Response | None:
         for failure in self._failures:

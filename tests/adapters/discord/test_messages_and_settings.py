@@ -208,3 +208,19 @@ def test_sharded_setting_picks_the_auto_sharded_client(core: object) -> None:
     assert not client.intents.members and not client.intents.message_content
     asked = build_client(core=core, settings=discord_settings(discord_message_content=True))  # type: ignore[arg-type]
     assert asked.intents.message_content
+
+
+def test_direct_messages_belong_to_the_single_configured_server() -> None:
+    one = discord_settings_for(guilds=f"{GUILD_ID}")
+    assert one.home_guild_id == GUILD_ID
+    assert one.community.workspace_for(None) == str(GUILD_ID)
+    assert one.community.workspace_for(42) == "42"
+    # With several servers (or none configured) a DM cannot say whose member it is.
+    for guilds in (f"{GUILD_ID}, 42", ""):
+        settings = discord_settings_for(guilds=guilds)
+        assert settings.home_guild_id is None
+        assert settings.community.workspace_for(None) == "dm"
+
+
+def discord_settings_for(*, guilds: str) -> DiscordSettings:
+    return DiscordSettings(_env_file=None, discord_token="t", discord_guild_ids=guilds)  # type: ignore[call-arg]

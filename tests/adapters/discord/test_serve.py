@@ -84,7 +84,7 @@ class Running:
 
 
 def _ready(fake: FakeDiscord) -> bool:
-    return fake.ready_connections > 0
+    return fake.gateway.ready_connections > 0
 
 
 def _stderr_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -103,7 +103,7 @@ async def test_serve_runs_the_bot_over_the_gateway_and_stops_cleanly(
     # Logged in and synced before connecting; identified with the configured token.
     (sync,) = fake.calls("PUT", "/commands")
     assert sync.path == f"/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands"
-    (connection,) = fake.gateway_connections
+    (connection,) = fake.gateway.connections
     assert connection.path == GATEWAY_PATH and connection.query["v"] == "10"
     assert connection.identify is not None and connection.identify["token"] == "test-token"
     # No privileged intent unless a setting asks for one.
@@ -113,7 +113,7 @@ async def test_serve_runs_the_bot_over_the_gateway_and_stops_cleanly(
     ask = command_interaction(
         "ask", option("question", "When is the mentoring deadline?"), user=ANA
     )
-    await fake.dispatch("INTERACTION_CREATE", ask)
+    await fake.gateway.dispatch("INTERACTION_CREATE", ask)
     followups = f"/webhooks/{APPLICATION_ID}/{ask['token']}"
     await bot.until(lambda f: bool(f.calls("POST", followups)))
     (answer,) = fake.calls("POST", followups)
@@ -123,13 +123,13 @@ async def test_serve_runs_the_bot_over_the_gateway_and_stops_cleanly(
     mention = message_create(
         f"<@{BOT_ID}> when do mentoring applications close?", author=BEN, mentions=(BOT_USER,)
     )
-    await fake.dispatch("MESSAGE_CREATE", mention)
+    await fake.gateway.dispatch("MESSAGE_CREATE", mention)
     await bot.until(lambda f: bool(f.messages_in(CHANNEL_ID)))
     assert "October 11" in fake.messages_in(CHANNEL_ID)[0].json["content"]
 
     bot.stop.set()
     assert await bot.exit_code() == 0
-    await fake.wait_for(lambda f: f.ready_connections == 0)  # the bot hung up
+    await fake.wait_for(lambda f: f.gateway.ready_connections == 0)  # the bot hung up
 
 
 async def test_sharded_mode_connects_to_the_configured_gateway(
@@ -140,7 +140,7 @@ async def test_sharded_mode_connects_to_the_configured_gateway(
     bot = Running(fake, tmp_path, background=False, discord_sharded=True)
     await bot.until(_ready)
     assert fake.calls("GET", "/gateway/bot")  # the shard count still comes from the API
-    (connection,) = fake.gateway_connections
+    (connection,) = fake.gateway.connections
     assert connection.path == GATEWAY_PATH
     assert connection.identify is not None and connection.identify["shard"] == [0, 1]
     bot.stop.set()
@@ -155,13 +155,13 @@ async def test_sharded_mode_without_a_gateway_endpoint_is_one_clear_line(
     assert await bot.exit_code() == 3
     line = _stderr_line(capsys)
     assert line.startswith("cannot start: no gateway address from") and "/gateway/bot" in line
-    assert fake.gateway_connections == []
+    assert fake.gateway.connections == []
 
 
 async def test_privileged_intents_not_enabled_is_one_clear_line(
     fake: FakeDiscord, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake.gateway_close_code = 4014  # what Discord does when the portal switch is off
+    fake.gateway.close_code = 4014  # what Discord does when the portal switch is off
     bot = Running(fake, tmp_path, discord_members_intent=True)
     assert await bot.exit_code() == 2
     line = _stderr_line(capsys)
@@ -176,7 +176,7 @@ async def test_a_rejected_token_is_one_clear_line(
     bot = Running(fake, tmp_path)
     assert await bot.exit_code() == 2
     assert _stderr_line(capsys) == "configuration error: DISCORD_TOKEN was rejected by Discord"
-    assert fake.gateway_connections == []
+    assert fake.gateway.connections == []
 
 
 async def test_an_unreachable_api_is_one_clear_line(
