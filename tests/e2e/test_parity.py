@@ -1,10 +1,11 @@
 """One scripted conversation on console, Slack (fake) and Discord (fake): same outcome.
 
-Ana asks a question, gives kudos to Ben and Cara, thanks Cara privately, looks
-at the leaderboard and tries to give herself kudos. Each platform runs on its
-own fresh database through its real adapter. Afterwards the rows (kudos,
-recipients, reasons, thank-you notes) and who was notified must be identical
-once each platform's user ids are mapped back to the same three people.
+Ana asks a question, asks one the bot cannot answer, gives kudos to Ben and
+Cara, thanks Cara privately, looks at the leaderboard, tries to give herself
+kudos and turns reminder DMs off. Each platform runs on its own fresh database
+through its real adapter. Afterwards the rows (members, kudos, recipients,
+reasons, thank-you notes, unanswered questions) and who was notified must be
+identical once each platform's user ids are mapped back to the same three people.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bot.outbound import ChannelTarget, PostedMessage
 from bot.replies import Message
 from bot.requests import UserRef
 from bot.storage import Database
-from bot.storage.models import Kudos, KudosRecipient, Member, ThankYouNote
+from bot.storage.models import Kudos, KudosRecipient, Member, ThankYouNote, UnansweredQuestion
 from tests.adapters.discord.conftest import discord_settings, run_interaction
 from tests.adapters.discord.payloads import (
     KUDOS_CHANNEL_ID,
@@ -47,6 +48,7 @@ from tests.support.databases import open_database
 
 PEOPLE = ("ana", "ben", "cara")
 QUESTION = "When do mentoring applications close?"
+UNANSWERED = "Where can I park my bike at the conference hotel?"
 REASON = "for the storytime"
 NOTE = "thank you for the book list"
 
@@ -61,20 +63,36 @@ SLACK_USERS = {
 
 
 @dataclass
-class Outcome:
-    """What one platform's run left behind, in platform-neutral terms."""
+class Rows:
+    """The database after the conversation, with user ids replaced by people."""
 
     kudos: list[tuple[str, tuple[str, ...], str]]
     notes: list[tuple[str, str, str, str]]
+    members: list[tuple[str, str, bool, bool]]  # person, name, is_bot, reminders_opt_out
+    workspaces: set[str]
+    unanswered: list[tuple[str, str]]  # question, normalized
+
+
+@dataclass
+class Outcome:
+    """What one platform's run left behind, in platform-neutral terms."""
+
+    rows: Rows
     pinged_in_kudos_channel: list[tuple[str, ...]]
     direct_messages_to: list[str]
     replies: list[str] = field(default_factory=list)
 
 
-async def _rows(database: Database, person_of: dict[str, str]) -> tuple[list, list]:
-    """Kudos and thank-you notes with member ids replaced by people."""
+async def _rows(database: Database, person_of: dict[str, str]) -> Rows:
+    """Every row the conversation leaves, platform ids mapped back to people."""
     giver, recipient = aliased(Member), aliased(Member)
     async with database.session() as session:
+        member_rows = (await session.scalars(select(Member))).all()
+        unanswered_rows = (
+            await session.execute(
+                select(UnansweredQuestion.question, UnansweredQuestion.normalized)
+            )
+        ).all()
         kudos_rows = (
             await session.execute(
                 select(Kudos.id, giver.user_id, Kudos.reason).join(
@@ -105,7 +123,17 @@ async def _rows(database: Database, person_of: dict[str, str]) -> tuple[list, li
         for kudos_id, giver_id, reason in kudos_rows
     ]
     notes = [(person_of[g], person_of[r], note, status) for g, r, note, status in note_rows]
-    return sorted(kudos), sorted(notes)
+    members = [
+        (person_of[m.user_id], m.display_name.lower(), m.is_bot, m.reminders_opt_out)
+        for m in member_rows
+    ]
+    return Rows(
+        kudos=sorted(kudos),
+        notes=sorted(notes),
+        members=sorted(members),
+        workspaces={m.workspace_id for m in member_rows},
+        unanswered=sorted((q, n) for q, n in unanswered_rows),
+    )
 
 
 # -- console --------------------------------------------------------------------------------
@@ -137,10 +165,12 @@ async def run_console(core: BotCore) -> Outcome:
     core.outbound = sender
     script = [
         QUESTION,
+        UNANSWERED,
         f"/kudos @ben @cara {REASON}",
         f"/thanks @cara {NOTE}",
         "/kudos top",
         "/kudos @ana for being me",
+        "/reminders off",
     ]
     app = ConsoleApp(
         core=core,
@@ -150,10 +180,8 @@ async def run_console(core: BotCore) -> Outcome:
         interactive=False,
     )
     await app.run()
-    kudos, notes = await _rows(core.database, {p: p for p in PEOPLE})
     return Outcome(
-        kudos=kudos,
-        notes=notes,
+        rows=await _rows(core.database, {p: p for p in PEOPLE}),
         pinged_in_kudos_channel=sender.kudos_pings,
         direct_messages_to=sender.dm_recipients,
         replies=_console_replies(stdout.getvalue()),
@@ -196,10 +224,12 @@ async def run_slack(core_parts: dict, database: Database) -> Outcome:
         async for endpoint in serve(bot):
             for command, text in (
                 ("/ask", QUESTION),
+                ("/ask", UNANSWERED),
                 ("/kudos", f"<@{ids['ben']}> <@{ids['cara']}> {REASON}"),
                 ("/thanks", f"<@{ids['cara']}> {NOTE}"),
                 ("/kudos", "top"),
                 ("/kudos", f"<@{ids['ana']}> for being me"),
+                ("/reminders", "off"),
             ):
                 before = len(fake.responses())
                 body = slash_command_body(command, text, response_url=fake.response_url())
@@ -208,10 +238,8 @@ async def run_slack(core_parts: dict, database: Database) -> Outcome:
                 replies.append(str(fake.responses()[-1].params["text"]))
         posts = fake.delivered("chat.postMessage")
         opened = fake.delivered("conversations.open")
-    kudos, notes = await _rows(database, person_of)
     return Outcome(
-        kudos=kudos,
-        notes=notes,
+        rows=await _rows(database, person_of),
         pinged_in_kudos_channel=[
             tuple(sorted(person_of[u] for u in set(re.findall(r"<@(U\w+)>", p.params["text"]))))
             for p in posts
@@ -237,6 +265,7 @@ async def run_discord(core: BotCore) -> Outcome:
             await client.login("test-token")
             for payload in (
                 command_interaction("ask", option("question", QUESTION), user=ana),
+                command_interaction("ask", option("question", UNANSWERED), user=ana),
                 command_interaction(
                     "kudos",
                     sub_command(
@@ -262,16 +291,15 @@ async def run_discord(core: BotCore) -> Outcome:
                     user=ana,
                     mentioned=(ana,),
                 ),
+                command_interaction("reminders", option("choice", "off"), user=ana),
             ):
                 await run_interaction(client, payload)
         finally:
             await client.close()
             discord.http.Route.BASE = original_base
-    kudos, notes = await _rows(core.database, person_of)
     followups = fake.calls("POST", f"/webhooks/{fake_discord.APPLICATION_ID}/")
     return Outcome(
-        kudos=kudos,
-        notes=notes,
+        rows=await _rows(core.database, person_of),
         pinged_in_kudos_channel=[
             tuple(sorted(person_of[str(u)] for u in post.json["allowed_mentions"]["users"]))
             for post in fake.messages_in(KUDOS_CHANNEL_ID)
@@ -311,21 +339,33 @@ async def test_same_conversation_same_outcome_on_every_platform(
             outcomes[platform] = await runner(core)
 
     console = outcomes["console"]
-    assert console.kudos == [("ana", ("ben", "cara"), REASON)]
-    assert console.notes == [("ana", "cara", NOTE, "delivered")]
+    assert console.rows.kudos == [("ana", ("ben", "cara"), REASON)]
+    assert console.rows.notes == [("ana", "cara", NOTE, "delivered")]
+    assert console.rows.members == [
+        ("ana", "ana", False, True),
+        ("ben", "ben", False, False),
+        ("cara", "cara", False, False),
+    ]
+    assert [question for question, _ in console.rows.unanswered] == [UNANSWERED]
     # the public post notifies the recipients and the giver; nobody else, no crowd
     assert console.pinged_in_kudos_channel == [("ana", "ben", "cara")]
     assert console.direct_messages_to == ["cara"]
     for platform in ("slack", "discord"):
         outcome = outcomes[platform]
-        assert outcome.kudos == console.kudos, platform
-        assert outcome.notes == console.notes, platform
+        assert outcome.rows.kudos == console.rows.kudos, platform
+        assert outcome.rows.notes == console.rows.notes, platform
+        assert outcome.rows.members == console.rows.members, platform
+        assert outcome.rows.unanswered == console.rows.unanswered, platform
         assert outcome.pinged_in_kudos_channel == console.pinged_in_kudos_channel, platform
         assert outcome.direct_messages_to == console.direct_messages_to, platform
     for outcome in outcomes.values():
-        ask, give, thanks, top, self_kudos = outcome.replies
+        # Everyone is one member of one workspace (no separate "DM" copy of a person).
+        assert len(outcome.rows.workspaces) == 1
+        ask, unanswered, give, thanks, top, self_kudos, reminders = outcome.replies
         assert "October 11" in ask
+        assert "I don't have an answer to that" in unanswered
         assert "Done!" in give
         assert "delivered privately" in thanks
         assert "ben" in top.lower() and "cara" in top.lower()
         assert "yourself" in self_kudos
+        assert "I will not send you broadcast DMs" in reminders
