@@ -2,7 +2,8 @@
 
 Member-written text is escaped (``&``, ``<``, ``>``), so it can never become
 ``<!channel>``, ``<!here>``, ``<!everyone>``, a user-group or a member mention;
-only :class:`~bot.replies.MentionSpan` renders as ``<@U123>``. Long messages
+only :class:`~bot.replies.MentionSpan` renders as ``<@U123>``. Section text is
+also ``verbatim``, so Slack adds no links or mentions of its own. Long messages
 are split into several section blocks of at most 3,000 characters, at word
 boundaries, never inside an escape or a link.
 """
@@ -63,7 +64,12 @@ def render(message: Message) -> SlackMessage:
     sections = [s for s in sections if s.strip()] or [" "]
     if len(sections) > MAX_BLOCKS:
         sections = [*sections[: MAX_BLOCKS - 1], escape(TRUNCATION_NOTE)]
-    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in sections]
+    # verbatim: Slack must not turn anything in the text into links or mentions on
+    # its own; only the <@U...> and <url|label> we wrote ourselves are markup.
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": s, "verbatim": True}}
+        for s in sections
+    ]
     return SlackMessage(blocks=blocks, text=_fallback(message))
 
 

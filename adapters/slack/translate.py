@@ -30,6 +30,10 @@ SLASH_COMMANDS: Mapping[str, str] = {
     "/reminders": "reminders",
 }
 
+#: Message subtypes that are still a member talking to the bot: a DM with a
+#: file attached, and a thread reply also sent to the channel.
+ANSWERED_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
+
 #: One Slack markup token: ``<...>``.
 _TOKEN = re.compile(r"<([^<>]*)>")
 _USER = re.compile(r"^@([UW][A-Z0-9]+)(?:\|(.*))?$")
@@ -156,11 +160,16 @@ async def translate_event(
     """An ``app_mention`` or DM ``message`` event -> an ``ask`` Request.
 
     Returns ``None`` for events that are not a member talking to the bot: bot
-    messages (including our own), edits, joins and other subtypes.
+    messages (including our own), edits, deletions, joins and other subtypes.
+    A message with a file attached or a thread reply also sent to the channel
+    is answered like any other.
     """
     event = body.get("event") or {}
     user_id = str(event.get("user", ""))
-    if not user_id or event.get("bot_id") or event.get("subtype") or user_id == bot_user_id:
+    subtype = event.get("subtype")
+    if not user_id or event.get("bot_id") or user_id == bot_user_id:
+        return None
+    if subtype and subtype not in ANSWERED_SUBTYPES:
         return None
     workspace_id = str(body.get("team_id") or event.get("team", ""))
     raw = _strip_leading_bot_mention(str(event.get("text", "")), bot_user_id)

@@ -10,6 +10,10 @@ recorded. Knobs make it misbehave the way Slack does:
   get ``429`` with ``Retry-After``.
 * ``failure_rate`` (with a fixed ``seed``): that fraction of message-posting
   calls get ``500``.
+* ``hold(method)``: calls of one method (or ``RESPONSE_URL`` posts) wait for an
+  answer until the test releases them, like a slow Slack; ``arrivals(method)``
+  shows which calls came in, answered or not.
+* ``response_delay``: every Web API answer waits this many seconds.
 
 Usage::
 
@@ -21,71 +25,40 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-BOT_USER_ID = "UBOT"
-BOT_ID = "BBOT"
-TEAM_ID = "T0001"
+from tests.fakes.fake_slack_api import (
+    BOT_ID,
+    BOT_USER_ID,
+    MESSAGE_METHODS,
+    TEAM_ID,
+    FakeUser,
+    RecordedCall,
+    SlackApiMethods,
+    failure_response,
+    parse_params,
+)
 
-#: Methods that deliver a message; rate limits and random failures apply to them.
-MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral"})
+__all__ = [
+    "BOT_ID",
+    "BOT_USER_ID",
+    "RESPONSE_URL",
+    "TEAM_ID",
+    "FakeSlack",
+    "FakeUser",
+    "Hold",
+    "RecordedCall",
+]
 
-
-@dataclass
-class FakeUser:
-    """One workspace member as ``users.info`` / ``users.list`` describe it."""
-
-    id: str
-    name: str
-    display_name: str = ""
-    real_name: str = ""
-    is_bot: bool = False
-    deleted: bool = False
-    team_id: str = TEAM_ID
-
-    def as_slack(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "team_id": self.team_id,
-            "name": self.name,
-            "real_name": self.real_name or self.name,
-            "deleted": self.deleted,
-            "is_bot": self.is_bot,
-            "profile": {
-                "display_name": self.display_name,
-                "real_name": self.real_name or self.name,
-            },
-        }
-
-
-@dataclass(frozen=True)
-class RecordedCall:
-    """One HTTP request the fake received, with what it answered."""
-
-    method: str  # Slack API method ("chat.postMessage"), or the path for other endpoints
-    http_method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    params: dict[str, Any]
-    status: int
-    response: dict[str, Any] | str
-    at: float
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200 and (
-            not isinstance(self.response, dict) or bool(self.response.get("ok", True))
-        )
+#: ``hold()``/``arrivals()`` name for posts to a slash command's response_url.
+RESPONSE_URL = "response_url"
 
 
 @dataclass
@@ -95,8 +68,26 @@ class _PlannedFailure:
     remaining: int
 
 
+class Hold:
+    """Calls of one method wait while this is held; ``release()`` lets them through."""
+
+    def __init__(self, fake: FakeSlack, method: str, event: asyncio.Event) -> None:
+        self._fake = fake
+        self.method = method
+        self._event = event
+
+    def release(self) -> None:
+        self._fake._release(self.method, self._event)
+
+    def __enter__(self) -> Hold:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 @dataclass
-class FakeSlack:
+class FakeSlack(SlackApiMethods):
     """The fake server; start with ``with FakeSlack() as slack`` or ``start()``/``stop()``."""
 
     users: Iterable[FakeUser] = ()
@@ -123,6 +114,8 @@ class FakeSlack:
         self._window_start = 0.0
         self._window_count = 0
         self.uploads: dict[str, bytes] = {}
+        self._arrivals: list[str] = []
+        self._holds: dict[str, asyncio.Event] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -144,6 +137,10 @@ class FakeSlack:
     def stop(self) -> None:
         if self._loop is None or self._thread is None:
             return
+        with self._lock:
+            held = list(self._holds.items())
+        for method, event in held:  # a held call would keep the server from stopping
+            self._release(method, event)
         runner = self._runner
         if runner is not None:
             asyncio.run_coroutine_threadsafe(runner.cleanup(), self._loop).result(10)
@@ -206,7 +203,26 @@ class FakeSlack:
                 _PlannedFailure(status=status, retry_after=retry_after, remaining=times)
             )
 
+    def hold(self, method: str) -> Hold:
+        """Keep calls of ``method`` (or ``RESPONSE_URL`` posts) unanswered until released."""
+        event = asyncio.Event()
+        with self._lock:
+            self._holds[method] = event
+        return Hold(self, method, event)
+
+    def _release(self, method: str, event: asyncio.Event) -> None:
+        with self._lock:
+            if self._holds.get(method) is event:
+                del self._holds[method]
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(event.set)
+
     # ------------------------------------------------------------------ inspection
+
+    def arrivals(self, method: str) -> int:
+        """How many calls of ``method`` came in, whether answered yet or not."""
+        with self._lock:
+            return self._arrivals.count(method)
 
     def calls(self, method: str | None = None) -> list[RecordedCall]:
         with self._lock:
@@ -227,6 +243,7 @@ class FakeSlack:
     def clear(self) -> None:
         with self._lock:
             self._calls.clear()
+            self._arrivals.clear()
 
     async def wait_for(
         self, predicate: Callable[[FakeSlack], bool], *, timeout: float = 5.0
@@ -245,8 +262,9 @@ class FakeSlack:
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         body = await request.read()
-        params = _parse_params(request, body)
+        params = parse_params(request, body)
         method = request.match_info["method"]
+        await self._arrive(method)
         if self.response_delay:
             await asyncio.sleep(self.response_delay)
         status, payload, headers = self._answer_api(method, request, params)
@@ -276,7 +294,7 @@ class FakeSlack:
         planned.remaining -= 1
         if planned.remaining <= 0:
             queue.pop(0)
-        return _failure_response(planned.status, planned.retry_after)
+        return failure_response(planned.status, planned.retry_after)
 
     def _random_failure(self, method: str) -> tuple[int, dict[str, Any], dict[str, str]] | None:
         if method not in MESSAGE_METHODS:
@@ -286,10 +304,10 @@ class FakeSlack:
             if now - self._window_start >= 1.0:
                 self._window_start, self._window_count = now, 0
             if self._window_count >= self.rate_limit_per_second:
-                return _failure_response(429, self.rate_limit_retry_after)
+                return failure_response(429, self.rate_limit_retry_after)
             self._window_count += 1
         if self.failure_rate and self._random.random() < self.failure_rate:
-            return _failure_response(500, 0)
+            return failure_response(500, 0)
         return None
 
     def _authorized(self, request: web.Request, params: dict[str, Any]) -> bool:
@@ -299,9 +317,18 @@ class FakeSlack:
             return token in self.valid_tokens
         return token.startswith(("xox", "xapp-"))
 
+    async def _arrive(self, method: str) -> None:
+        """Note the call, then wait while the method is held."""
+        with self._lock:
+            self._arrivals.append(method)
+            held = self._holds.get(method)
+        if held is not None:
+            await held.wait()
+
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         body = await request.read()
-        params = _parse_params(request, body)
+        params = parse_params(request, body)
+        await self._arrive(RESPONSE_URL)
         self._record(request.path, request, body, params, 200, "ok")
         return web.Response(text="ok")
 
@@ -335,152 +362,3 @@ class FakeSlack:
         )
         with self._lock:
             self._calls.append(call)
-
-    # ------------------------------------------------------------- API methods
-    # Each runs under the lock and returns the JSON payload.
-
-    def _api_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "url": "https://fake.slack.test/",
-            "team": "Fake Librarians",
-            "user": "memberbot",
-            "team_id": TEAM_ID,
-            "user_id": BOT_USER_ID,
-            "bot_id": BOT_ID,
-        }
-
-    def _api_apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not self.socket_mode_url:
-            return {"ok": False, "error": "not_allowed_token_type"}
-        return {"ok": True, "url": self.socket_mode_url}
-
-    def _api_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = str(params.get("channel", ""))
-        problem = self._channel_problem(channel)
-        if problem:
-            return {"ok": False, "error": problem}
-        if not params.get("text") and not params.get("blocks"):
-            return {"ok": False, "error": "no_text"}
-        ts = self._next_ts()
-        message = {"type": "message", "text": params.get("text", ""), "ts": ts, "user": BOT_USER_ID}
-        return {"ok": True, "channel": channel, "ts": ts, "message": message}
-
-    def _api_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = str(params.get("channel", ""))
-        problem = self._channel_problem(channel)
-        if problem:
-            return {"ok": False, "error": problem}
-        if str(params.get("user", "")) not in self._users:
-            return {"ok": False, "error": "user_not_in_channel"}
-        return {"ok": True, "message_ts": self._next_ts()}
-
-    def _api_chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
-        posted = {
-            (c.params.get("channel"), c.response.get("ts"))
-            for c in self._calls
-            if c.method == "chat.postMessage" and isinstance(c.response, dict) and c.ok
-        }
-        deleted = {
-            (c.params.get("channel"), c.params.get("ts"))
-            for c in self._calls
-            if c.method == "chat.delete" and c.ok
-        }
-        if (channel, ts) not in posted or (channel, ts) in deleted:
-            return {"ok": False, "error": "message_not_found"}
-        return {"ok": True, "channel": channel, "ts": ts}
-
-    def _api_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        user_ids = [u for u in str(params.get("users", "")).split(",") if u]
-        if len(user_ids) != 1:
-            return {"ok": False, "error": "users_list_not_supplied"}
-        user = self._users.get(user_ids[0])
-        if user is None:
-            return {"ok": False, "error": "user_not_found"}
-        if user.is_bot:
-            return {"ok": False, "error": "cannot_dm_bot"}
-        if user.deleted:
-            return {"ok": False, "error": "user_disabled"}
-        return {"ok": True, "channel": {"id": "D" + user.id}}
-
-    def _api_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = self._users.get(str(params.get("user", "")))
-        if user is None:
-            return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "user": user.as_slack()}
-
-    def _api_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
-        members = list(self._users.values())
-        limit = min(int(params.get("limit") or self.users_page_size), self.users_page_size)
-        start = int(params.get("cursor") or 0)
-        page = members[start : start + limit]
-        next_start = start + limit
-        next_cursor = str(next_start) if next_start < len(members) else ""
-        return {
-            "ok": True,
-            "members": [user.as_slack() for user in page],
-            "response_metadata": {"next_cursor": next_cursor},
-        }
-
-    def _api_usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
-        group = str(params.get("usergroup", ""))
-        if group not in self.usergroups:
-            return {"ok": False, "error": "no_such_subteam"}
-        return {"ok": True, "users": list(self.usergroups[group])}
-
-    def _api_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not params.get("filename") or not params.get("length"):
-            return {"ok": False, "error": "invalid_arguments"}
-        file_id = f"F{next(self._file_ids):06d}"
-        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
-
-    def _api_files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
-        files = params.get("files")
-        if isinstance(files, str):
-            files = json.loads(files)
-        if not files or any(f.get("id") not in self.uploads for f in files):
-            return {"ok": False, "error": "file_not_found"}
-        channel = params.get("channel_id")
-        if channel:
-            problem = self._channel_problem(str(channel))
-            if problem:
-                return {"ok": False, "error": problem}
-        return {
-            "ok": True,
-            "files": [{"id": f["id"], "title": f.get("title", "")} for f in files],
-        }
-
-    def _channel_problem(self, channel: str) -> str | None:
-        if not channel:
-            return "channel_not_found"
-        if channel in self.missing_channels:
-            return "channel_not_found"
-        if channel in self.archived_channels:
-            return "is_archived"
-        return None
-
-    def _next_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
-
-
-def _failure_response(status: int, retry_after: int) -> tuple[int, dict[str, Any], dict[str, str]]:
-    if status == 429:
-        return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
-    return status, {"ok": False, "error": "internal_error"}, {}
-
-
-def _parse_params(request: web.Request, body: bytes) -> dict[str, Any]:
-    """Merge query string, form and JSON bodies the way Slack accepts them."""
-    params: dict[str, Any] = dict(request.query)
-    content_type = request.headers.get("Content-Type", "")
-    if "application/json" in content_type and body:
-        try:
-            loaded = json.loads(body)
-        except ValueError:
-            loaded = None
-        if isinstance(loaded, dict):
-            params.update(loaded)
-    elif "application/x-www-form-urlencoded" in content_type and body:
-        params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    return params

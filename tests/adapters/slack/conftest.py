@@ -11,6 +11,7 @@ from aiohttp import web
 
 from adapters.slack.app import SlackBot, build_sender, build_slack_bot, create_web_app
 from adapters.slack.settings import SlackSettings
+from adapters.slack.work import PostAckWork
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
@@ -54,13 +55,14 @@ async def make_bot(
     database: Database,
     clock: FixedClock,
     knowledge: KnowledgeStore,
+    work: PostAckWork | None = None,
 ) -> SlackBot:
     sender = build_sender(slack_settings)
     core = BotCore(
         settings=settings, database=database, knowledge=knowledge, clock=clock, outbound=sender
     )
     await core.start()
-    return build_slack_bot(core=core, settings=slack_settings, sender=sender)
+    return build_slack_bot(core=core, settings=slack_settings, sender=sender, work=work)
 
 
 @pytest.fixture
@@ -115,6 +117,8 @@ async def serve(bot: SlackBot) -> AsyncIterator[SlackEndpoint]:
     async with aiohttp.ClientSession() as session:
         yield SlackEndpoint(url=f"http://127.0.0.1:{port}/slack/events", session=session)
     await runner.cleanup()
+    # As on shutdown: finish (or, after a moment, abandon) work behind the acks.
+    await bot.work.drain(5.0)
 
 
 @pytest.fixture

@@ -98,6 +98,17 @@ async def test_direct_message_is_answered_in_the_dm(
     assert "thread_ts" not in answer.params
 
 
+async def test_direct_message_with_a_file_is_answered(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    event = _direct_message("What is Día?", subtype="file_share", files=[{"id": "F1"}])
+    assert (await endpoint.event(event_body(event, event_id="EvFile"))).status == 200
+    await fake_slack.wait_for_calls("chat.postMessage")
+    [answer] = fake_slack.delivered("chat.postMessage")
+    assert answer.params["channel"] == "DU1"
+    assert "día" in answer.params["text"].lower()
+
+
 async def test_bot_messages_and_edits_are_ignored(
     endpoint: SlackEndpoint, fake_slack: FakeSlack
 ) -> None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tests.adapters.slack.conftest import SlackEndpoint
+from adapters.slack.settings import SlackSettings
+from adapters.slack.work import PostAckWork
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.knowledge_store import KnowledgeStore
+from bot.storage import Database
+from tests.adapters.slack.conftest import SlackEndpoint, make_bot, serve
 from tests.adapters.slack.support import FORM, slash_command_body
 from tests.fakes.fake_slack import FakeSlack
 
@@ -104,3 +110,61 @@ async def test_health_check_answers(endpoint: SlackEndpoint) -> None:
     async with endpoint.session.get(health_url) as response:
         assert response.status == 200
         assert await response.text() == "ok"
+
+
+async def test_ack_arrives_while_slack_still_holds_the_work(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    body = slash_command_body(
+        "/kudos", "<@U2> for the sensory storytime", response_url=fake_slack.response_url("k1")
+    )
+    with fake_slack.hold("chat.postMessage"):
+        # Were the ack sent after the work, it could not arrive while Slack holds the post.
+        response = await asyncio.wait_for(endpoint.command(body), timeout=30)
+        assert response.status == 200
+        await fake_slack.wait_for(lambda fake: fake.arrivals("chat.postMessage") == 1)
+        assert fake_slack.calls("chat.postMessage") == []
+        assert fake_slack.responses() == []
+    await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
+    [post] = fake_slack.delivered("chat.postMessage")
+    assert post.params["channel"] == "CKUDOS"
+    assert fake_slack.responses()[0].path == "/response/k1"
+
+
+async def test_replies_waiting_out_a_429_do_not_delay_other_answers(
+    settings: Settings,
+    slack_settings: SlackSettings,
+    sqlite_database: Database,
+    clock: FixedClock,
+    shipped_knowledge: KnowledgeStore,
+    fake_slack: FakeSlack,
+) -> None:
+    bot = await make_bot(
+        settings=settings,
+        slack_settings=slack_settings,
+        database=sqlite_database,
+        clock=clock,
+        knowledge=shipped_knowledge,
+        work=PostAckWork(slots=2),
+    )
+    # Both kudos posts are told to come back in a minute; as many as there are slots.
+    fake_slack.fail_next("chat.postMessage", times=2, status=429, retry_after=60)
+    async for endpoint in serve(bot):
+        for giver, recipient in (("U1", "U2"), ("U3", "U1")):
+            kudos = slash_command_body(
+                "/kudos",
+                f"<@{recipient}> for covering the desk",
+                response_url=fake_slack.response_url(f"kudos-{giver}"),
+                user_id=giver,
+            )
+            assert (await endpoint.command(kudos)).status == 200
+        await fake_slack.wait_for(lambda fake: len(fake.calls("chat.postMessage")) == 2)
+        help_body = slash_command_body(
+            "/bothelp", "", response_url=fake_slack.response_url("help"), user_id="U2"
+        )
+        assert (await endpoint.command(help_body)).status == 200
+        await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
+        assert fake_slack.responses()[0].path == "/response/help"
+        # The kudos are still waiting out their Retry-After: nothing was posted yet.
+        assert fake_slack.delivered("chat.postMessage") == []
+        await bot.work.drain(0)

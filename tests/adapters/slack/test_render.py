@@ -90,3 +90,9 @@ def test_empty_message_still_has_text() -> None:
     rendered = render(Message())
     assert rendered.text.strip() == "" and rendered.text
     assert len(rendered.blocks) == 1
+
+
+def test_section_text_is_verbatim() -> None:
+    # Slack must not link or mention anything on its own, only what we marked up.
+    rendered = render(MessageBuilder().paragraph(Text("see #general or www.ala.org")).build())
+    assert all(block["text"]["verbatim"] is True for block in rendered.blocks)

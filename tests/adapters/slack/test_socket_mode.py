@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl
 
 import pytest
-from aiohttp import WSMsgType, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.settings import SlackSettings
@@ -19,44 +17,14 @@ from bot.storage import Database
 from tests.adapters.slack.conftest import make_bot
 from tests.adapters.slack.support import slash_command_body
 from tests.fakes.fake_slack import FakeSlack
-
-
-class SocketModeServer:
-    """A websocket endpoint like Slack's: sends envelopes, collects the acks."""
-
-    def __init__(self) -> None:
-        self.connected = asyncio.Event()
-        self.acks: asyncio.Queue[dict] = asyncio.Queue()
-        self._socket: web.WebSocketResponse | None = None
-
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        socket = web.WebSocketResponse()
-        await socket.prepare(request)
-        self._socket = socket
-        await socket.send_str(json.dumps({"type": "hello", "num_connections": 1}))
-        self.connected.set()
-        async for message in socket:
-            if message.type == WSMsgType.TEXT:
-                await self.acks.put(json.loads(message.data))
-        return socket
-
-    async def send(self, envelope: dict) -> None:
-        assert self._socket is not None
-        await self._socket.send_str(json.dumps(envelope))
+from tests.fakes.fake_slack_socket import SocketModeServer, socket_mode_server
 
 
 @pytest.fixture
 async def socket_server(fake_slack: FakeSlack) -> AsyncIterator[SocketModeServer]:
-    server = SocketModeServer()
-    app = web.Application()
-    app.router.add_get("/link", server.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    fake_slack.socket_mode_url = f"ws://127.0.0.1:{runner.addresses[0][1]}/link"
-    yield server
-    await runner.cleanup()
+    async with socket_mode_server() as server:
+        fake_slack.socket_mode_url = server.url
+        yield server
 
 
 async def test_slash_command_envelope_is_acked_and_answered(

@@ -124,3 +124,32 @@ async def test_app_mention_strips_the_bot_mention(fake_slack: FakeSlack) -> None
     assert request.text == f"when is {mention_token(0)}'s talk?"
     own = body | {"event": body["event"] | {"user": "UBOT"}}
     assert await translate_event(own, users=users, staff=staff, bot_user_id="UBOT") is None
+
+
+async def test_dm_with_a_file_and_thread_broadcast_are_questions(fake_slack: FakeSlack) -> None:
+    users, staff = _directories(fake_slack)
+
+    def body(**event: object) -> dict:
+        dm = {"type": "message", "channel_type": "im", "user": "U1", "channel": "DU1"}
+        return {"team_id": "T0001", "event_id": "Ev7", "event": dm | event}
+
+    for subtype in ("file_share", "thread_broadcast"):
+        request = await translate_event(
+            body(subtype=subtype, text="Is this flyer right?"),
+            users=users,
+            staff=staff,
+            bot_user_id="UBOT",
+        )
+        assert request is not None, subtype
+        assert (request.command, request.text, request.is_direct) == (
+            "ask",
+            "Is this flyer right?",
+            True,
+        )
+    for ignored in ("message_changed", "message_deleted", "channel_join", "bot_message"):
+        assert (
+            await translate_event(
+                body(subtype=ignored, text="hello"), users=users, staff=staff, bot_user_id="UBOT"
+            )
+            is None
+        ), ignored

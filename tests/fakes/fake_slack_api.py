@@ -1,0 +1,235 @@
+"""What the fake Slack answers: workspace members and the Web API methods it implements.
+
+:class:`SlackApiMethods` is mixed into :class:`tests.fakes.fake_slack.FakeSlack`;
+each ``_api_<method>`` runs under the fake's lock and returns the JSON payload.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T0001"
+
+#: Methods that deliver a message; rate limits and random failures apply to them.
+MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral"})
+
+
+@dataclass
+class FakeUser:
+    """One workspace member as ``users.info`` / ``users.list`` describe it."""
+
+    id: str
+    name: str
+    display_name: str = ""
+    real_name: str = ""
+    is_bot: bool = False
+    deleted: bool = False
+    team_id: str = TEAM_ID
+
+    def as_slack(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "team_id": self.team_id,
+            "name": self.name,
+            "real_name": self.real_name or self.name,
+            "deleted": self.deleted,
+            "is_bot": self.is_bot,
+            "profile": {
+                "display_name": self.display_name,
+                "real_name": self.real_name or self.name,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One HTTP request the fake received, with what it answered."""
+
+    method: str  # Slack API method ("chat.postMessage"), or the path for other endpoints
+    http_method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    params: dict[str, Any]
+    status: int
+    response: dict[str, Any] | str
+    at: float
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and (
+            not isinstance(self.response, dict) or bool(self.response.get("ok", True))
+        )
+
+
+class SlackApiMethods:
+    """The Web API methods; the fake supplies the state they read and change."""
+
+    _users: dict[str, FakeUser]
+    _calls: list[RecordedCall]
+    _ts: itertools.count[int]
+    _file_ids: itertools.count[int]
+    uploads: dict[str, bytes]
+    usergroups: dict[str, list[str]]
+    users_page_size: int
+    missing_channels: set[str]
+    archived_channels: set[str]
+    socket_mode_url: str | None
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    def _api_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://fake.slack.test/",
+            "team": "Fake Librarians",
+            "user": "memberbot",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+        }
+
+    def _api_apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not self.socket_mode_url:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": True, "url": self.socket_mode_url}
+
+    def _api_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        problem = self._channel_problem(channel)
+        if problem:
+            return {"ok": False, "error": problem}
+        if not params.get("text") and not params.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        ts = self._next_ts()
+        message = {"type": "message", "text": params.get("text", ""), "ts": ts, "user": BOT_USER_ID}
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _api_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        problem = self._channel_problem(channel)
+        if problem:
+            return {"ok": False, "error": problem}
+        if str(params.get("user", "")) not in self._users:
+            return {"ok": False, "error": "user_not_in_channel"}
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _api_chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        posted = {
+            (c.params.get("channel"), c.response.get("ts"))
+            for c in self._calls
+            if c.method == "chat.postMessage" and isinstance(c.response, dict) and c.ok
+        }
+        deleted = {
+            (c.params.get("channel"), c.params.get("ts"))
+            for c in self._calls
+            if c.method == "chat.delete" and c.ok
+        }
+        if (channel, ts) not in posted or (channel, ts) in deleted:
+            return {"ok": False, "error": "message_not_found"}
+        return {"ok": True, "channel": channel, "ts": ts}
+
+    def _api_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_ids = [u for u in str(params.get("users", "")).split(",") if u]
+        if len(user_ids) != 1:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        user = self._users.get(user_ids[0])
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        if user.is_bot:
+            return {"ok": False, "error": "cannot_dm_bot"}
+        if user.deleted:
+            return {"ok": False, "error": "user_disabled"}
+        return {"ok": True, "channel": {"id": "D" + user.id}}
+
+    def _api_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self._users.get(str(params.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user.as_slack()}
+
+    def _api_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        members = list(self._users.values())
+        limit = min(int(params.get("limit") or self.users_page_size), self.users_page_size)
+        start = int(params.get("cursor") or 0)
+        page = members[start : start + limit]
+        next_start = start + limit
+        next_cursor = str(next_start) if next_start < len(members) else ""
+        return {
+            "ok": True,
+            "members": [user.as_slack() for user in page],
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    def _api_usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = str(params.get("usergroup", ""))
+        if group not in self.usergroups:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(self.usergroups[group])}
+
+    def _api_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("filename") or not params.get("length"):
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._file_ids):06d}"
+        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    def _api_files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = params.get("files")
+        if isinstance(files, str):
+            files = json.loads(files)
+        if not files or any(f.get("id") not in self.uploads for f in files):
+            return {"ok": False, "error": "file_not_found"}
+        channel = params.get("channel_id")
+        if channel:
+            problem = self._channel_problem(str(channel))
+            if problem:
+                return {"ok": False, "error": problem}
+        return {
+            "ok": True,
+            "files": [{"id": f["id"], "title": f.get("title", "")} for f in files],
+        }
+
+    def _channel_problem(self, channel: str) -> str | None:
+        if not channel:
+            return "channel_not_found"
+        if channel in self.missing_channels:
+            return "channel_not_found"
+        if channel in self.archived_channels:
+            return "is_archived"
+        return None
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+
+def failure_response(status: int, retry_after: int) -> tuple[int, dict[str, Any], dict[str, str]]:
+    if status == 429:
+        return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
+    return status, {"ok": False, "error": "internal_error"}, {}
+
+
+def parse_params(request: web.Request, body: bytes) -> dict[str, Any]:
+    """Merge query string, form and JSON bodies the way Slack accepts them."""
+    params: dict[str, Any] = dict(request.query)
+    content_type = request.headers.get("Content-Type", "")
+    if "application/json" in content_type and body:
+        try:
+            loaded = json.loads(body)
+        except ValueError:
+            loaded = None
+        if isinstance(loaded, dict):
+            params.update(loaded)
+    elif "application/x-www-form-urlencoded" in content_type and body:
+        params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    return params
