@@ -1,14 +1,25 @@
 """Benchmark: a DM broadcast through the Slack adapter to a rate-limited, flaky fake Slack.
 
-The fake Slack answers ``chat.postMessage`` beyond ``--rate`` per second with 429 and
-``Retry-After``, and fails ``--failure-rate`` of the calls with 500. A few members are
-deactivated after the audience was fixed, so their DMs fail permanently. The baseline
-is the bound the rate limit allows: ``recipients / rate`` seconds.
+What runs is the shipped configuration: each dispatcher is a separate process
+that builds the Slack adapter's sender the way ``memberbot run slack`` does (one
+long-lived HTTP session, the adapter's retry handlers) and the dispatcher the
+way the bot's background service does (``BROADCAST_*`` settings at their
+defaults, ``auto``: for Slack no fixed pace, the platform's 429 answers set it).
 
-Runs: SQLite with one dispatcher; PostgreSQL (``TEST_DATABASE_URL`` or
-``BENCH_DATABASE_URL``) with one dispatcher and with two dispatcher processes.
+The fake Slack answers ``chat.postMessage`` beyond ``--rate`` per second with 429
+and ``Retry-After``, and fails ``--failure-rate`` of the calls with 500. A few
+members are deactivated after the audience was fixed, so their DMs fail
+permanently. The bound is what the rate limit allows: ``recipients / rate``.
 
-Prints a table; exits 1 on any duplicate or miss (never on a time)::
+Counted from the fake's log and the database:
+
+* duplicates: messages Slack accepted beyond the first for one recipient;
+* misses: recipients with no message and no permanent failure (rows that gave
+  up on transient errors, or were never delivered, count as misses).
+
+Runs: SQLite with one dispatcher; PostgreSQL (``BENCH_DATABASE_URL`` or
+``TEST_DATABASE_URL``) with one and with two dispatcher processes. Prints a
+table; exits 1 on any duplicate or miss (never on a time)::
 
     .venv/bin/python bench/broadcast.py [--recipients 5000] [--rate 100]
 """
@@ -26,19 +37,26 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import aiohttp
 from sqlalchemy import select, text
 
-from adapters.slack.client import build_client
-from adapters.slack.sender import SlackSender
-from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
+from adapters.slack.app import build_sender
+from adapters.slack.settings import SlackSettings
+from bot.broadcasts.background import build_dispatcher, dispatch_policy
+from bot.broadcasts.overdue import is_transient_give_up
 from bot.broadcasts.parsing import DraftRequest
 from bot.broadcasts.service import BroadcastService
+from bot.broadcasts.settings import BroadcastSettings
 from bot.clock import SystemClock
+from bot.config import DEFAULT_KNOWLEDGE_FILE, Settings
+from bot.core import BotCore
+from bot.knowledge_store import KnowledgeStore
 from bot.requests import Request, UserRef
 from bot.storage import Database
 from bot.storage.models import BroadcastDelivery, Member
@@ -46,9 +64,6 @@ from tests.fakes.fake_slack import TEAM_ID, FakeSlack, FakeUser
 
 TOKEN = "xoxb-bench"
 STAFF_ID = "USTAFF"
-#: Pace a little under the limit: the fake counts 1-second windows and the client's
-#: own 500-retries are extra calls.
-PACING = 0.95
 DEACTIVATED = 5
 
 
@@ -77,52 +92,69 @@ def make_users(count: int) -> list[FakeUser]:
     return users
 
 
-def policy(rate: float, dispatchers: int) -> DispatchPolicy:
-    return DispatchPolicy(max_per_second=rate * PACING / dispatchers, concurrency=16)
+def slack_settings(api_url: str) -> SlackSettings:
+    return SlackSettings(
+        slack_bot_token=TOKEN,
+        slack_signing_secret="bench",
+        slack_api_url=api_url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
 
 
-async def schedule(database: Database, fake: FakeSlack) -> int:
-    """Sync the directory and confirm one DM broadcast to everyone; returns its id."""
-    sender = SlackSender(
-        client=build_client(token=TOKEN, base_url=fake.api_url), workspace_id=TEAM_ID
-    )
-    service = BroadcastService(database=database, outbound=sender, zone=ZoneInfo("America/Chicago"))
-    staff = UserRef("slack", TEAM_ID, STAFF_ID, "staff")
-    request = Request(
-        platform="slack",
-        workspace_id=TEAM_ID,
-        channel_id="C1",
-        sender=staff,
-        command="broadcast",
-        is_staff=True,
-    )
-    draft = DraftRequest(
-        to_dm=True,
-        channel_id=None,
-        local_day=None,
-        local_time=None,
-        text="Ballots need membership by January 31.",
-    )
-    now = SystemClock().now()
-    created = await service.create_draft(request=request, draft=draft, now=now)
-    confirmed = await service.confirm(request=request, broadcast_id=created.broadcast.id, now=now)
+def shipped_tuning() -> BroadcastSettings:
+    """The BROADCAST_* settings a bot runs with when ``.env`` leaves them alone."""
+    return BroadcastSettings(_env_file=None)  # type: ignore[call-arg]
+
+
+async def schedule(database: Database, api_url: str) -> int:
+    """Sync the directory and confirm one DM broadcast to everyone; returns its audience."""
+    async with aiohttp.ClientSession() as session:
+        sender = build_sender(slack_settings(api_url), session=session)
+        service = BroadcastService(
+            database=database, outbound=sender, zone=ZoneInfo("America/Chicago")
+        )
+        request = Request(
+            platform="slack",
+            workspace_id=TEAM_ID,
+            channel_id="C1",
+            sender=UserRef("slack", TEAM_ID, STAFF_ID, "staff"),
+            command="broadcast",
+            is_staff=True,
+        )
+        draft = DraftRequest(
+            to_dm=True,
+            channel_id=None,
+            local_day=None,
+            local_time=None,
+            text="Ballots need membership by January 31.",
+        )
+        now = SystemClock().now()
+        created = await service.create_draft(request=request, draft=draft, now=now)
+        confirmed = await service.confirm(
+            request=request, broadcast_id=created.broadcast.id, now=now
+        )
     return confirmed.audience_size
 
 
-async def dispatch(
-    url: str, schema: str | None, api_url: str, rate: float, dispatchers: int, name: str
-) -> None:
+async def dispatch(url: str, schema: str | None, api_url: str, ready: Event, go: Event) -> None:
+    """One bot process's dispatcher, built as the background service builds it.
+
+    Sets ``ready`` once built and starts when ``go`` is set, so the time measured
+    is delivery, not Python start-up.
+    """
     database = Database(url=url, schema=schema)
-    sender = SlackSender(client=build_client(token=TOKEN, base_url=api_url), workspace_id=TEAM_ID)
-    worker = Dispatcher(
-        database=database,
-        outbound=sender,
-        clock=SystemClock(),
-        worker_id=name,
-        policy=policy(rate, dispatchers),
-    )
     try:
-        await worker.drain(wait_for_retries=True)
+        async with aiohttp.ClientSession() as session:
+            core = BotCore(
+                settings=Settings(database_url=url, _env_file=None),  # type: ignore[call-arg]
+                database=database,
+                knowledge=KnowledgeStore(path=DEFAULT_KNOWLEDGE_FILE),
+                outbound=build_sender(slack_settings(api_url), session=session),
+            )
+            dispatcher = build_dispatcher(core, tuning=shipped_tuning())
+            ready.set()
+            await asyncio.to_thread(go.wait)
+            await dispatcher.drain(wait_for_retries=True)
     finally:
         await database.dispose()
 
@@ -132,11 +164,9 @@ def quiet_logs() -> None:
     logging.basicConfig(level=logging.ERROR)
 
 
-def dispatch_process(
-    url: str, schema: str | None, api_url: str, rate: float, dispatchers: int, name: str
-) -> None:
+def dispatch_process(url: str, schema: str | None, api_url: str, ready: Event, go: Event) -> None:
     quiet_logs()
-    asyncio.run(dispatch(url, schema, api_url, rate, dispatchers, name))
+    asyncio.run(dispatch(url, schema, api_url, ready, go))
 
 
 async def check(database: Database, fake: FakeSlack, audience: int) -> tuple[int, int, int, int]:
@@ -152,20 +182,25 @@ async def check(database: Database, fake: FakeSlack, audience: int) -> tuple[int
                 ).join(Member, Member.id == BroadcastDelivery.member_id)
             )
         )
-    failed = {user for user, status, reason in rows if status == "failed" and reason}
+    permanent = {
+        user
+        for user, status, reason in rows
+        if status == "failed" and reason and not is_transient_give_up(reason)
+    }
     duplicates = sum(count - 1 for count in delivered.values() if count > 1)
     misses = sum(
-        1 for user, _, _ in rows if delivered.get("D" + user, 0) == 0 and user not in failed
+        1 for user, _, _ in rows if delivered.get("D" + user, 0) == 0 and user not in permanent
     )
     misses += max(0, audience - len(rows))
     sent = sum(1 for _, status, _ in rows if status == "sent")
-    return sent, len(failed), duplicates, misses
+    return sent, len(permanent), duplicates, misses
 
 
 async def run_case(
     backend: str, url: str, dispatchers: int, recipients: int, rate: float, failure_rate: float
 ) -> Row:
     schema = None
+    admin = None
     if backend == "postgresql":
         schema = f"bench_{uuid.uuid4().hex[:10]}"
         admin = Database(url=url)
@@ -177,46 +212,50 @@ async def run_case(
     ).start()
     try:
         await database.upgrade()
-        audience = await schedule(database, fake)
-        for user_id in [f"U{index:05d}" for index in range(DEACTIVATED)]:
-            fake._users[user_id].deleted = True  # left the workspace after the audience was fixed
+        audience = await schedule(database, fake.api_url)
+        for index in range(DEACTIVATED):
+            # Left the workspace after the audience was fixed: a permanent failure.
+            fake.add_user(FakeUser(f"U{index:05d}", f"member{index}", deleted=True))
         fake.clear()
+        context = multiprocessing.get_context("spawn")
+        go = context.Event()
+        ready = [context.Event() for _ in range(dispatchers)]
+        processes = [
+            context.Process(target=dispatch_process, args=(url, schema, fake.api_url, event, go))
+            for event in ready
+        ]
+        for process in processes:
+            process.start()
+        for event in ready:
+            await asyncio.to_thread(event.wait, 120)
         start = time.perf_counter()
-        if dispatchers == 1:
-            await dispatch(url, schema, fake.api_url, rate, 1, "bench-1")
-        else:
-            context = multiprocessing.get_context("spawn")
-            processes = [
-                context.Process(
-                    target=dispatch_process,
-                    args=(url, schema, fake.api_url, rate, dispatchers, f"bench-{n}"),
-                )
-                for n in range(dispatchers)
-            ]
-            for process in processes:
-                process.start()
-            for process in processes:
-                process.join()
+        go.set()
+        for process in processes:
+            await asyncio.to_thread(process.join)
         seconds = time.perf_counter() - start
+        if any(process.exitcode for process in processes):
+            raise RuntimeError(
+                f"a dispatcher process failed (exit codes {[p.exitcode for p in processes]})"
+            )
         sent, permanent, duplicates, misses = await check(database, fake, audience)
         statuses = Counter(call.status for call in fake.calls("chat.postMessage"))
         return Row(
-            backend,
-            dispatchers,
-            audience,
-            seconds,
-            audience / rate,
-            sent,
-            permanent,
-            duplicates,
-            misses,
-            statuses[429],
-            statuses[500],
+            backend=backend,
+            dispatchers=dispatchers,
+            recipients=audience,
+            seconds=seconds,
+            bound=audience / rate,
+            sent=sent,
+            permanent=permanent,
+            duplicates=duplicates,
+            misses=misses,
+            http_429=statuses[429],
+            http_500=statuses[500],
         )
     finally:
         fake.stop()
         await database.dispose()
-        if schema is not None:
+        if admin is not None:
             async with admin.engine.begin() as conn:
                 await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             await admin.dispose()
@@ -265,6 +304,16 @@ def print_table(rows: list[Row]) -> None:
             print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
 
 
+def describe_pace() -> str:
+    policy = dispatch_policy(Settings(_env_file=None), shipped_tuning(), platform="slack")  # type: ignore[call-arg]
+    pace = (
+        f"{policy.max_per_second:g} msg/s"
+        if policy.max_per_second
+        else "no fixed pace (429 + Retry-After)"
+    )
+    return f"dispatcher per process: {pace}, {policy.concurrency} in flight"
+
+
 async def main(args: argparse.Namespace) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -287,7 +336,7 @@ async def main(args: argparse.Namespace) -> int:
     print(
         f"\nDM broadcast, fake Slack limit {args.rate:g} msg/s (429 + Retry-After beyond), "
         f"{args.failure_rate:.0%} 500s, {DEACTIVATED} members deactivated mid-broadcast; "
-        "bound = recipients / rate; target ratio <= 1.15x\n"
+        f"{describe_pace()}; bound = recipients / rate; target ratio <= 1.15x\n"
     )
     print_table(rows)
     broken = [r for r in rows if r.duplicates or r.misses]

@@ -36,10 +36,11 @@ def dispatch_policy(
     settings: Settings, tuning: BroadcastSettings, *, platform: str
 ) -> DispatchPolicy:
     """The dispatcher settings a bot process runs with (``.env`` plus per-platform defaults)."""
+    pace = tuning.pace(platform)
     return DispatchPolicy(
         grace=timedelta(hours=settings.delivery_grace_hours),
-        max_per_second=tuning.max_per_second(platform),
-        concurrency=tuning.broadcast_concurrency,
+        max_per_second=pace.max_per_second,
+        concurrency=pace.concurrency,
     )
 
 

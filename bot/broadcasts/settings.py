@@ -2,29 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import Field, field_validator
 
 from bot.config import EnvSettings
 
 AUTO = "auto"
 
-#: Sends per second per bot process when ``BROADCAST_MAX_PER_SECOND=auto``.
-#: Discord: a bot may make 50 requests/s in all, a DM costs up to two (open the
-#: DM channel, send), and 429 answers count towards Discord's invalid-request
-#: limit (10,000 per 10 minutes, then a temporary ban), so stay ahead of it.
-#: Platforms not listed (Slack, console) are paced by their own 429 answers: Slack's
-#: limits vary by workspace and method, and its SDK waits out each ``Retry-After``.
-AUTO_MAX_PER_SECOND: dict[str, float] = {"discord": 20.0}
+
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """How fast one bot process sends: sends per second (None: unpaced) and sends in flight."""
+
+    max_per_second: float | None
+    concurrency: int
+
+
+#: What ``auto`` means per platform (per bot process).
+#:
+#: Slack publishes no workspace-wide figure for chat.postMessage and answers the
+#: excess with 429 + Retry-After, which its SDK waits out at no other cost: so
+#: no fixed pace, and enough sends in flight that some are always ready when
+#: Slack's window reopens (with few, all of them sit out a Retry-After at once
+#: and the broadcast runs up to a fifth slower than the limit allows).
+#: Discord allows a bot 50 requests/s in all, a DM costs up to two (open the DM
+#: channel, send), and 429 answers count towards its invalid-request limit
+#: (10,000 per 10 minutes, then a temporary ban): so pace ahead of the limit.
+AUTO_PACE: dict[str, Pace] = {
+    "slack": Pace(max_per_second=None, concurrency=32),
+    "discord": Pace(max_per_second=20.0, concurrency=8),
+}
+#: Other platforms (the console): unpaced, a few at a time.
+DEFAULT_PACE = Pace(max_per_second=None, concurrency=8)
 
 
 class BroadcastSettings(EnvSettings):
-    """How fast broadcasts go out."""
+    """How fast broadcasts go out: ``auto`` (per platform, see :data:`AUTO_PACE`) or numbers."""
 
     broadcast_max_per_second: str = Field(
-        default=AUTO,
-        description="Sends per second per process: auto (per platform), a number, 0 (none).",
+        default=AUTO, description="Sends per second per process: auto, a number, or 0 (unpaced)."
     )
-    broadcast_concurrency: int = Field(default=8, ge=1, le=64)
+    broadcast_concurrency: str = Field(
+        default=AUTO, description="Sends in flight per process: auto or 1 to 64."
+    )
 
     @field_validator("broadcast_max_per_second")
     @classmethod
@@ -42,8 +63,21 @@ class BroadcastSettings(EnvSettings):
             raise ValueError(f"'{value}' must be between 0 and 1000 messages per second")
         return value
 
-    def max_per_second(self, platform: str) -> float | None:
-        """The pace for ``platform``; None leaves it to the platform's 429 answers."""
-        if self.broadcast_max_per_second == AUTO:
-            return AUTO_MAX_PER_SECOND.get(platform)
-        return float(self.broadcast_max_per_second) or None
+    @field_validator("broadcast_concurrency")
+    @classmethod
+    def _concurrency(cls, value: str) -> str:
+        value = value.strip().lower() or AUTO
+        if value != AUTO and not (value.isdigit() and 1 <= int(value) <= 64):
+            raise ValueError(f"'{value}' is not 'auto' or a whole number from 1 to 64")
+        return value
+
+    def pace(self, platform: str) -> Pace:
+        """The pace for ``platform``: the ``auto`` defaults with any number set overriding."""
+        auto = AUTO_PACE.get(platform, DEFAULT_PACE)
+        rate = auto.max_per_second
+        if self.broadcast_max_per_second != AUTO:
+            rate = float(self.broadcast_max_per_second) or None
+        concurrency = auto.concurrency
+        if self.broadcast_concurrency != AUTO:
+            concurrency = int(self.broadcast_concurrency)
+        return Pace(max_per_second=rate, concurrency=concurrency)

@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.broadcasts.background import dispatch_policy
 from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
 from bot.broadcasts.parsing import DraftRequest
 from bot.broadcasts.service import BroadcastService
+from bot.broadcasts.settings import BroadcastSettings, Pace
 from bot.clock import FixedClock
-from bot.errors import StorageUnavailable
+from bot.config import Settings, load_settings
+from bot.errors import ConfigError, StorageUnavailable
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import AuditLog, Broadcast, BroadcastDelivery
@@ -350,3 +353,23 @@ async def test_a_database_outage_longer_than_the_lease_is_the_at_least_once_wind
     # As documented: the row is reclaimed after the lease and sent again.
     assert sender.dm_counts == {"sam": 2}
     assert (await only_row(database)).status == "sent"
+
+
+def test_the_shipped_pace_is_chosen_per_platform(settings: Settings) -> None:
+    shipped = BroadcastSettings(_env_file=None)  # type: ignore[call-arg]
+    slack = dispatch_policy(settings, shipped, platform="slack")
+    assert (slack.max_per_second, slack.concurrency) == (None, 32)  # paced by Slack's 429s
+    discord = dispatch_policy(settings, shipped, platform="discord")
+    assert (discord.max_per_second, discord.concurrency) == (20.0, 8)
+    assert discord.grace == timedelta(hours=6)
+    tuned = BroadcastSettings(
+        broadcast_max_per_second="5", broadcast_concurrency="2", _env_file=None
+    )  # type: ignore[call-arg]
+    assert tuned.pace("slack") == Pace(max_per_second=5.0, concurrency=2)
+    assert BroadcastSettings(broadcast_max_per_second="0", _env_file=None).pace(  # type: ignore[call-arg]
+        "discord"
+    ) == Pace(max_per_second=None, concurrency=8)
+    with pytest.raises(ConfigError, match="BROADCAST_MAX_PER_SECOND: 'fast' is not 'auto'"):
+        load_settings(BroadcastSettings, broadcast_max_per_second="fast", _env_file=None)
+    with pytest.raises(ConfigError, match="BROADCAST_CONCURRENCY: '0' is not 'auto'"):
+        load_settings(BroadcastSettings, broadcast_concurrency="0", _env_file=None)
