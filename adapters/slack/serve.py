@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -85,6 +86,7 @@ async def serve(
             bot = build_slack_bot(
                 core=core, settings=slack_settings, sender=sender, identity=identity, work=work
             )
+            settle_heap()
             background = asyncio.create_task(core.run_background(), name="memberbot-background")
             background.add_done_callback(_report_background_end)
             restore_signals = _stop_on_signals(stop)
@@ -102,6 +104,17 @@ async def serve(
         finally:
             await _until_database_idle(core, BACKGROUND_STOP_SECONDS)
             await core.database.dispose()
+
+
+def settle_heap() -> None:
+    """Take what start-up built (libraries, the knowledge index) out of garbage collection.
+
+    A full collection walks every tracked object: over a hundred thousand after
+    start-up, a pause of 100+ ms during which no ack goes out. Frozen, those are
+    skipped and a full collection walks only what was made since.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 async def _serve_http(

@@ -1,22 +1,122 @@
-"""The app manifest declares every command, event and scope the adapter uses."""
+"""The app manifest declares exactly the commands, events and scopes the bot uses.
+
+Scopes are derived from the adapter's own source: every Web API method it calls
+must be listed below with the scopes it needs, so a new call without a manifest
+scope (or a scope nothing needs any more) fails here, not in a workspace.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import yaml
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.translate import SLASH_COMMANDS
+from bot.core import BotCore
 
-MANIFEST = Path(__file__).resolve().parents[3] / "adapters" / "slack" / "manifest.yaml"
+ADAPTER = Path(__file__).resolve().parents[3] / "adapters" / "slack"
+MANIFEST = ADAPTER / "manifest.yaml"
+
+#: Bot scopes each Web API method needs (docs.slack.dev/reference/methods).
+METHOD_SCOPES: dict[str, frozenset[str]] = {
+    "auth_test": frozenset(),
+    "apps_connections_open": frozenset(),  # app-level token (connections:write), no bot scope
+    "chat_postMessage": frozenset({"chat:write"}),
+    "chat_postEphemeral": frozenset({"chat:write"}),
+    "chat_delete": frozenset({"chat:write"}),
+    "conversations_open": frozenset({"im:write"}),
+    "files_upload_v2": frozenset({"files:write"}),
+    "users_info": frozenset({"users:read"}),
+    "users_list": frozenset({"users:read"}),
+    "usergroups_users_list": frozenset({"usergroups:read"}),
+}
+#: Manifest bot event for each Bolt event listener, and the scope that delivers it.
+EVENTS: dict[str, tuple[str, str]] = {
+    "app_mention": ("app_mention", "app_mentions:read"),
+    "message": ("message.im", "im:history"),  # the listener answers direct messages only
+}
+#: Slash commands need ``commands``; kudos and announcements go to public channels
+#: the bot has not joined, which needs ``chat:write.public``.
+ALWAYS = frozenset({"commands", "chat:write.public"})
+EXPECTED_SCOPES = frozenset(
+    {
+        "app_mentions:read",
+        "chat:write",
+        "chat:write.public",
+        "commands",
+        "files:write",
+        "im:history",
+        "im:write",
+        "usergroups:read",
+        "users:read",
+    }
+)
 
 
-def test_manifest_matches_the_adapter() -> None:
-    manifest = yaml.safe_load(MANIFEST.read_text())
-    commands = {c["command"] for c in manifest["features"]["slash_commands"]}
-    assert commands == set(SLASH_COMMANDS)
-    assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
-    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+def _manifest() -> dict[str, Any]:
+    return yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+
+
+def _adapter_source() -> str:
+    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(ADAPTER.glob("*.py")))
+
+
+def _called_web_api_methods() -> set[str]:
+    names = set(re.findall(r"client\.([A-Za-z_0-9]+)", _adapter_source()))
+    return {
+        name
+        for name in names
+        if name != "api_call" and callable(getattr(AsyncWebClient, name, None))
+    }
+
+
+def _listened_events() -> set[str]:
+    return set(re.findall(r"app\.event\(\"([a-z_.]+)\"\)", _adapter_source()))
+
+
+def test_every_called_method_is_known_here() -> None:
+    called = _called_web_api_methods()
+    assert "chat_postMessage" in called and "conversations_open" in called  # the scan works
+    assert called <= set(METHOD_SCOPES), called - set(METHOD_SCOPES)
+
+
+def test_scopes_are_exactly_what_the_adapter_needs() -> None:
+    needed = set(ALWAYS)
+    for method in _called_web_api_methods():
+        needed |= METHOD_SCOPES[method]
+    for event in _listened_events():
+        needed.add(EVENTS[event][1])
+    scopes = set(_manifest()["oauth_config"]["scopes"]["bot"])
+    assert scopes == needed == EXPECTED_SCOPES
+
+
+def test_events_are_exactly_the_ones_listened_to() -> None:
+    events = set(_manifest()["settings"]["event_subscriptions"]["bot_events"])
+    assert events == {EVENTS[name][0] for name in _listened_events()}
     assert events == {"app_mention", "message.im"}
-    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "im:write", "users:read", "files:write"} <= scopes
+
+
+def test_every_core_command_has_a_slack_command_in_the_manifest(core: BotCore) -> None:
+    commands = _manifest()["features"]["slash_commands"]
+    assert {c["command"] for c in commands} == set(SLASH_COMMANDS)
+    assert set(SLASH_COMMANDS.values()) == {command.name for command in core.commands}
+    assert {"broadcast", "reminders"} <= set(SLASH_COMMANDS.values())
+    for command in commands:
+        # Escaped text is what translate decodes: <@U123>, <#C123|name>, &amp;.
+        assert command["should_escape"] is True, command["command"]
+        assert command["description"], command["command"]
+
+
+def test_urls_and_mode_agree() -> None:
+    manifest = _manifest()
+    request_url = manifest["settings"]["event_subscriptions"]["request_url"]
+    assert request_url.endswith("/slack/events")
+    assert {c["url"] for c in manifest["features"]["slash_commands"]} == {request_url}
+    # The manifest as shipped creates a Socket Mode app, as its header comment says.
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    header = MANIFEST.read_text(encoding="utf-8").split("display_information:")[0]
+    assert "socket_mode_enabled: true" in header
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # DMs reach the bot
