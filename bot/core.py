@@ -7,12 +7,10 @@ import logging
 from datetime import date, datetime
 from importlib import import_module
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
-
 from bot.clock import Clock, SystemClock
 from bot.commands.registry import CommandContext, CommandRegistry
 from bot.config import Settings
+from bot.delivery_ids import claim_delivery, release_delivery
 from bot.errors import PermissionDenied, StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
 from bot.members import SeenMembers, upsert_member_ids
@@ -20,7 +18,6 @@ from bot.outbound import OutboundSender
 from bot.replies import Reply, text_message
 from bot.requests import Request
 from bot.storage import Database
-from bot.storage.models import ProcessedDelivery
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +38,7 @@ BACKGROUND_MODULES: tuple[str, ...] = (
     "bot.broadcasts.background",
     "bot.knowledge_watch",
     "bot.kudos.background",
-    "bot.delivery_pruning",
+    "bot.delivery_ids",
 )
 
 STORAGE_APOLOGY = (
@@ -148,31 +145,21 @@ class BotCore:
 
     async def _claim_delivery(self, request: Request) -> bool:
         assert request.delivery_id is not None
-        try:
-            async with self.database.session() as session:
-                session.add(
-                    ProcessedDelivery(
-                        platform=request.platform,
-                        delivery_id=request.delivery_id,
-                        command=request.command,
-                        received_at=self.now(),
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        return await claim_delivery(
+            self.database,
+            platform=request.platform,
+            delivery_id=request.delivery_id,
+            command=request.command,
+            now=self.now(),
+        )
 
     async def _release_delivery(self, request: Request) -> None:
         """Forget a delivery that failed, so the platform's retry can act on it."""
         if not request.delivery_id:
             return
         try:
-            async with self.database.session() as session:
-                await session.execute(
-                    delete(ProcessedDelivery).where(
-                        ProcessedDelivery.platform == request.platform,
-                        ProcessedDelivery.delivery_id == request.delivery_id,
-                    )
-                )
+            await release_delivery(
+                self.database, platform=request.platform, delivery_id=request.delivery_id
+            )
         except StorageUnavailable:
             log.warning("could not release delivery %s", request.delivery_id)

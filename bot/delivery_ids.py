@@ -1,20 +1,28 @@
-"""Forgets old platform delivery ids, so the idempotency table stays small.
+"""Platform delivery ids: claimed once per delivery, released on failure, pruned later.
 
-Listed in ``bot.core.BACKGROUND_MODULES``. ``processed_deliveries`` remembers every
-delivery id the core acted on, so a platform's retry of the same delivery is
-ignored. Platforms retry within minutes (Slack: three times within about an
-hour at most), so ids older than a day can never be retried again and are
-deleted, every hour and once at start.
+``processed_deliveries`` remembers every delivery id the core acted on, so a
+platform's retry of the same delivery (Slack re-sends an event up to three
+times, a member may double-submit) is acted on once. Claiming is on the path of
+every command, so it is one statement, ``INSERT ... ON CONFLICT DO NOTHING``, shared
+by the claims that arrive together.
+
+Listed in ``bot.core.BACKGROUND_MODULES``: platforms retry within minutes (Slack
+within about an hour at most), so ids older than a day can never come back and
+are deleted, shortly after start and then every hour.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import StorageUnavailable
 from bot.storage import Database
@@ -28,21 +36,86 @@ log = logging.getLogger(__name__)
 #: Delivery ids younger than this are kept; far beyond any platform's retry window.
 KEEP_DELIVERY_IDS = timedelta(days=1)
 PRUNE_INTERVAL_SECONDS = 3600
+#: The first pass waits a little: nothing is urgent at start, and a bot stopped
+#: right after starting (a console session, a failed deploy) has no query in flight.
+FIRST_PASS_DELAY_SECONDS = 20
+
+# Built once: a prebuilt statement with bound parameters skips most of SQLAlchemy's
+# per-call work (its compiled form is cached).
+_CLAIM = {
+    dialect: insert(ProcessedDelivery)
+    .on_conflict_do_nothing()
+    .returning(ProcessedDelivery.platform, ProcessedDelivery.delivery_id)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_RELEASE = delete(ProcessedDelivery).where(
+    ProcessedDelivery.platform == bindparam("platform"),
+    ProcessedDelivery.delivery_id == bindparam("delivery_id"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    platform: str
+    delivery_id: str
+    command: str
+    received_at: datetime
+
+
+async def claim_delivery(
+    database: Database, *, platform: str, delivery_id: str, command: str, now: datetime
+) -> bool:
+    """Record a delivery id; False when it was already recorded (a retried delivery).
+
+    Claims arriving together are written together, in one statement (see
+    :mod:`bot.storage.batching`). Two copies of one delivery are safe whether they
+    share a statement (the first wins) or not (PostgreSQL makes the second insert
+    wait for the first one's commit; SQLite writes one after the other).
+    """
+    claims = database.batcher("delivery_ids", _write_claims, single_statement=True)
+    return await claims.submit(_Claim(platform, delivery_id, command, now))
+
+
+async def _write_claims(connection: AsyncConnection, claims: list[_Claim]) -> list[bool]:
+    inserted = await connection.execute(
+        _CLAIM[connection.dialect.name],
+        [
+            {
+                "platform": claim.platform,
+                "delivery_id": claim.delivery_id,
+                "command": claim.command,
+                "received_at": claim.received_at,
+            }
+            for claim in claims
+        ],
+    )
+    new = {(platform, delivery_id) for platform, delivery_id in inserted}
+    granted: list[bool] = []
+    for claim in claims:
+        key = (claim.platform, claim.delivery_id)
+        granted.append(key in new)
+        new.discard(key)  # a second copy in the same batch is a retry
+    return granted
+
+
+async def release_delivery(database: Database, *, platform: str, delivery_id: str) -> None:
+    """Forget a delivery id, so the platform's retry of a failed command can act."""
+    async with database.single_statement() as connection:
+        await connection.execute(_RELEASE, {"platform": platform, "delivery_id": delivery_id})
 
 
 async def prune_processed_deliveries(database: Database, *, now: datetime) -> int:
     """Delete delivery ids received before ``now - KEEP_DELIVERY_IDS``; returns how many."""
-    async with database.session() as session:
-        result = await session.execute(
-            delete(ProcessedDelivery)
-            .where(ProcessedDelivery.received_at < now - KEEP_DELIVERY_IDS)
-            .execution_options(synchronize_session=False)
+    async with database.transaction() as connection:
+        result = await connection.execute(
+            delete(ProcessedDelivery).where(ProcessedDelivery.received_at < now - KEEP_DELIVERY_IDS)
         )
     return result.rowcount or 0
 
 
 async def run(core: BotCore) -> None:
-    """Prune at start, then every ``PRUNE_INTERVAL_SECONDS``, until cancelled."""
+    """Prune shortly after start, then every ``PRUNE_INTERVAL_SECONDS``, until cancelled."""
+    await asyncio.sleep(FIRST_PASS_DELAY_SECONDS)
     while True:
         try:
             pruned = await prune_processed_deliveries(core.database, now=core.now())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.requests import UserRef
 from bot.storage.models import Member
@@ -49,8 +50,24 @@ class SeenMembers:
             del self._written[next(iter(self._written))]
 
 
+def _upsert_statement(insert: Any) -> Any:
+    stmt = insert(Member)
+    return stmt.on_conflict_do_update(
+        index_elements=["platform", "workspace_id", "user_id"],
+        set_={
+            "display_name": stmt.excluded.display_name,
+            "is_bot": stmt.excluded.is_bot,
+            "last_seen": stmt.excluded.last_seen,
+        },
+    ).returning(Member.platform, Member.workspace_id, Member.user_id, Member.id)
+
+
+# Built once per dialect: statements are immutable and their compiled form is cached.
+_UPSERT = {"postgresql": _upsert_statement(pg_insert), "sqlite": _upsert_statement(sqlite_insert)}
+
+
 async def upsert_member_ids(
-    session: AsyncSession, users: Iterable[UserRef], *, now: datetime
+    connection: AsyncConnection | AsyncSession, users: Iterable[UserRef], *, now: datetime
 ) -> dict[tuple[str, str, str], int]:
     """Upsert members by platform identity; return their ids keyed by ``UserRef.key``.
 
@@ -63,8 +80,8 @@ async def upsert_member_ids(
     unique = {user.key: user for user in users}
     if not unique:
         return {}
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    bind = connection if isinstance(connection, AsyncConnection) else connection.bind
+    dialect = bind.dialect.name if bind is not None else "sqlite"
     rows = [
         {
             "platform": u.platform,
@@ -78,18 +95,8 @@ async def upsert_member_ids(
         }
         for u in sorted(unique.values(), key=lambda u: u.key)  # stable order avoids deadlocks
     ]
-    stmt = insert(Member)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["platform", "workspace_id", "user_id"],
-        set_={
-            "display_name": stmt.excluded.display_name,
-            "is_bot": stmt.excluded.is_bot,
-            "last_seen": stmt.excluded.last_seen,
-        },
-    ).returning(Member.platform, Member.workspace_id, Member.user_id, Member.id)
-    # A list of parameter sets runs as one multi-row statement ("insertmanyvalues"),
-    # compiled once and cached, whatever the number of rows.
-    result = await session.execute(stmt, rows)
+    # A list of parameter sets runs as one multi-row statement ("insertmanyvalues").
+    result = await connection.execute(_UPSERT[dialect], rows)
     return {(platform, workspace, user): id_ for platform, workspace, user, id_ in result}
 
 

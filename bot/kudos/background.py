@@ -21,14 +21,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETRY_INTERVAL_SECONDS = 60
+#: The first pass waits a little: nothing is urgent at start, and a bot stopped
+#: right after starting (a console session, a failed deploy) has no query in flight.
+FIRST_PASS_DELAY_SECONDS = 15
 
 
 async def run(core: BotCore) -> None:
-    """Retry due notes now and every ``RETRY_INTERVAL_SECONDS`` until cancelled."""
+    """Retry due notes shortly after start, then every ``RETRY_INTERVAL_SECONDS``."""
     outbound = core.outbound
     if outbound is None:
         log.info("no outbound sender: thank-you notes are not retried")
         return
+    await asyncio.sleep(FIRST_PASS_DELAY_SECONDS)
     while True:
         try:
             # A full batch means more may be due: go again at once.

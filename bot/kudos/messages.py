@@ -178,7 +178,7 @@ def thanks_outcome(
         why = "the chat platform kept failing"
     limit = f" of {quota}" if quota else ""
     return builder.paragraph(
-        Text("I couldn't deliver your note to "),
+        Text("I could not deliver your note to "),
         NameSpan(recipient),
         Text(f" by direct message: {why}. Your note is saved and "),
         NameSpan(recipient),

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from bot.errors import DeliveryError, StorageUnavailable
@@ -53,6 +53,18 @@ STALE_PENDING = timedelta(minutes=10)
 #: Notes retried per pass of the background worker.
 RETRY_BATCH = 50
 UNDELIVERED_SHOWN = 10
+
+
+_RECORD_ATTEMPT = (
+    update(ThankYouNote)
+    .where(ThankYouNote.id == bindparam("note_id"), ThankYouNote.status == NoteStatus.PENDING)
+    .values(
+        status=bindparam("new_status"),
+        failure_reason=bindparam("reason"),
+        next_attempt_at=bindparam("next_at"),
+        delivered_at=bindparam("delivered"),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +121,16 @@ async def record_attempt(
     """Store how an attempt went. Only a ``pending`` note changes: one the recipient
     read meanwhile stays ``read`` (and is never sent again)."""
     try:
-        async with database.session() as session:
-            await session.execute(
-                update(ThankYouNote)
-                .where(ThankYouNote.id == note_id, ThankYouNote.status == NoteStatus.PENDING)
-                .values(
-                    status=attempt.status,
-                    failure_reason=attempt.reason,
-                    next_attempt_at=attempt.next_attempt_at,
-                    delivered_at=now if attempt.status is NoteStatus.DELIVERED else None,
-                )
+        async with database.single_statement() as connection:
+            await connection.execute(
+                _RECORD_ATTEMPT,
+                {
+                    "note_id": note_id,
+                    "new_status": attempt.status,
+                    "reason": attempt.reason,
+                    "next_at": attempt.next_attempt_at,
+                    "delivered": now if attempt.status is NoteStatus.DELIVERED else None,
+                },
             )
     except StorageUnavailable:
         # The DM may have gone out; raising could let someone send it again.

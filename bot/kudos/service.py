@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -22,6 +22,7 @@ from bot.kudos import messages
 from bot.kudos.notes import NoteStatus, attempt_dm, quota_statuses, record_attempt
 from bot.kudos.parsing import ReasonPart
 from bot.kudos.rules import check_quota, day_start_utc
+from bot.kudos.store import NewKudos, save_post, store_kudos
 from bot.members import SeenMembers, upsert_member_ids
 from bot.outbound import ChannelPurpose, ChannelTarget, OutboundSender, PostedMessage
 from bot.replies import Message
@@ -30,6 +31,20 @@ from bot.storage import Database
 from bot.storage.models import Kudos, KudosRecipient, Member, ThankYouNote
 
 log = logging.getLogger(__name__)
+
+# Built once: with bound parameters the compiled form is cached, which is most of the
+# cost of a small statement. Notes sent since ``since`` that use the quota (all but
+# those that cannot arrive):
+_NOTES_SENT_SINCE = (
+    select(func.count())
+    .select_from(ThankYouNote)
+    .where(
+        ThankYouNote.giver_id == bindparam("giver_id"),
+        ThankYouNote.created_at >= bindparam("since"),
+        ThankYouNote.status.in_(quota_statuses()),
+    )
+)
+_INSERT_NOTE = insert(ThankYouNote).returning(ThankYouNote.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,48 +100,22 @@ class KudosService:
         """
         giver = request.sender
         message = messages.kudos_post(giver=giver, recipients=recipients, reason=reason)
-        async with self.database.session() as session:
-            # The upsert comes first on purpose: it takes the write lock (SQLite) or
-            # the giver's row lock (PostgreSQL), so two kudos from one giver at once
-            # are counted one after the other and cannot both slip under the quota.
-            ids = await upsert_member_ids(session, [giver, *recipients], now=now)
-            giver_id = ids[giver.key]
-            used = await self._kudos_given_since(session, giver_id, self._day_start(now))
-            check_quota(
-                used_today=used,
-                wanted=len(recipients),
+        kudos_id = await store_kudos(
+            self.database,
+            NewKudos(
+                platform=request.platform,
+                workspace_id=request.workspace_id,
+                giver=giver,
+                recipients=tuple(recipients),
+                reason=reason_text,
+                channel_id=request.channel_id,
+                delivery_id=request.delivery_id,
+                created_at=now,
+                day_start=self._day_start(now),
                 quota=self.settings.kudos_daily_quota,
-                now=now,
                 tz=self.settings.timezone,
-                what="kudos",
-            )
-            # Core inserts, not ORM objects: this is the hot path of every kudos.
-            kudos_id = await session.scalar(
-                insert(Kudos)
-                .values(
-                    platform=request.platform,
-                    workspace_id=request.workspace_id,
-                    giver_id=giver_id,
-                    reason=reason_text,
-                    channel_id=request.channel_id,
-                    delivery_id=request.delivery_id,
-                    created_at=now,
-                )
-                .returning(Kudos.id)
-            )
-            await session.execute(
-                insert(KudosRecipient),
-                [
-                    {
-                        "kudos_id": kudos_id,
-                        "recipient_id": ids[user.key],
-                        "platform": request.platform,
-                        "workspace_id": request.workspace_id,
-                        "created_at": now,
-                    }
-                    for user in recipients
-                ],
-            )
+            ),
+        )
         self._remember([giver, *recipients], now)
         return await self._post(
             kudos_id=kudos_id, request=request, message=message, recipients=tuple(recipients)
@@ -150,14 +139,7 @@ class KudosService:
             )
             return GiveOutcome(kudos_id, recipients, None, post_failure=error.reason)
         try:
-            async with self.database.session() as session:
-                await session.execute(
-                    update(Kudos)
-                    .where(Kudos.id == kudos_id)
-                    .values(
-                        posted_channel_id=posted.channel_id, posted_message_id=posted.message_id
-                    )
-                )
+            await save_post(self.database, kudos_id, posted)
         except StorageUnavailable:
             # Posted and stored; only /kudos undo will not be able to delete the post.
             log.warning("kudos post reference not saved", extra={"kudos_id": kudos_id})
@@ -233,17 +215,11 @@ class KudosService:
         """
         giver = request.sender
         message = messages.thanks_dm(giver=giver, note=note)
-        async with self.database.session() as session:
-            ids = await upsert_member_ids(session, [giver, recipient], now=now)
+        async with self.database.transaction() as connection:
+            ids = await upsert_member_ids(connection, [giver, recipient], now=now)
             giver_id = ids[giver.key]
-            used = await session.scalar(
-                select(func.count())
-                .select_from(ThankYouNote)
-                .where(
-                    ThankYouNote.giver_id == giver_id,
-                    ThankYouNote.created_at >= self._day_start(now),
-                    ThankYouNote.status.in_(quota_statuses()),
-                )
+            used = await connection.scalar(
+                _NOTES_SENT_SINCE, {"giver_id": giver_id, "since": self._day_start(now)}
             )
             check_quota(
                 used_today=used or 0,
@@ -253,20 +229,19 @@ class KudosService:
                 tz=self.settings.timezone,
                 what="thank-you notes",
             )
-            note_id = await session.scalar(
-                insert(ThankYouNote)
-                .values(
-                    platform=request.platform,
-                    workspace_id=request.workspace_id,
-                    giver_id=giver_id,
-                    recipient_id=ids[recipient.key],
-                    note=note_text,
-                    delivery_id=request.delivery_id,
-                    created_at=now,
-                    status=NoteStatus.PENDING,
-                    attempts=1,
-                )
-                .returning(ThankYouNote.id)
+            note_id = await connection.scalar(
+                _INSERT_NOTE,
+                {
+                    "platform": request.platform,
+                    "workspace_id": request.workspace_id,
+                    "giver_id": giver_id,
+                    "recipient_id": ids[recipient.key],
+                    "note": note_text,
+                    "delivery_id": request.delivery_id,
+                    "created_at": now,
+                    "status": NoteStatus.PENDING,
+                    "attempts": 1,
+                },
             )
         self._remember([giver, recipient], now)
         attempt = await attempt_dm(
@@ -287,18 +262,6 @@ class KudosService:
     def _day_start(self, now: datetime) -> datetime:
         tz = self.settings.timezone
         return day_start_utc(now.astimezone(tz).date(), tz)
-
-    async def _kudos_given_since(
-        self, session: AsyncSession, giver_id: int, since: datetime
-    ) -> int:
-        """Kudos given since ``since``, counting each recipient (the quota unit)."""
-        count = await session.scalar(
-            select(func.count())
-            .select_from(KudosRecipient)
-            .join(Kudos, Kudos.id == KudosRecipient.kudos_id)
-            .where(Kudos.giver_id == giver_id, Kudos.created_at >= since)
-        )
-        return count or 0
 
     async def _last_kudos(self, session: AsyncSession, giver_id: int) -> Kudos | None:
         return await session.scalar(

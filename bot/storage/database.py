@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import (
+    AbstractAsyncContextManager,
+    asynccontextmanager,
+    contextmanager,
+    nullcontext,
+)
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +22,13 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DBAPIError,
+    DisconnectionError,
     InvalidRequestError,
     NoSuchModuleError,
     OperationalError,
 )
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -27,6 +36,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.errors import ConfigError, StorageUnavailable
+from bot.storage.batching import BatchWrite, WriteBatcher
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +45,13 @@ MIGRATION_LOCK_KEY = 7_415_020_301
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: A pooled PostgreSQL connection idle longer than this is pinged before use (a server
+#: restart or a firewall may have dropped it). Busy connections are not pinged: that
+#: saves a round trip on every transaction under load, and a connection that breaks
+#: while busy makes SQLAlchemy renew the whole pool.
+IDLE_PING_SECONDS = 10.0
+#: PostgreSQL batches of one kind in flight at once (see bot.storage.batching).
+POSTGRES_PARALLEL_BATCHES = 3
 
 SUPPORTED_URLS = "sqlite:///path/to/memberbot.sqlite3 or postgresql://user:password@host/db"
 
@@ -109,8 +126,27 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
 
+def _ping_idle_connections(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            sync_engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool discards this connection and checks out (or opens) another.
+            raise DisconnectionError(f"stale pooled connection: {exc}") from exc
+
+
 class Database:
-    """Owns the async engine and hands out sessions."""
+    """Owns the async engine and hands out sessions (and, for hot paths, connections)."""
 
     def __init__(self, *, url: str, echo: bool = False, schema: str | None = None) -> None:
         """Create the engine.
@@ -128,14 +164,21 @@ class Database:
             self._ensure_sqlite_dir()
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=10, max_overflow=20)
             if schema:
                 kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
         self.engine = _create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
-            log.info("SQLite database", extra={"path": self.url.database or ":memory:"})
+            log.debug("SQLite database", extra={"path": self.url.database or ":memory:"})
+        else:
+            _ping_idle_connections(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time: this process's hot-path writers queue here
+        # (first come, first served) instead of polling the file lock with busy sleeps.
+        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._batchers: dict[str, WriteBatcher[Any, Any]] = {}
 
     def _ensure_sqlite_dir(self) -> None:
         database = self.url.database
@@ -150,9 +193,71 @@ class Database:
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction, committed on success; storage outages become
         :class:`StorageUnavailable`."""
-        try:
+        with self._storage_errors():
             async with self.sessions() as session, session.begin():
                 yield session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in one transaction, committed on success: for the hot
+        paths (every kudos), where an ORM session's bookkeeping is pure cost.
+
+        On SQLite, transactions opened here run one at a time in this process. Never
+        open another one (or wait on something that does) inside it.
+        """
+        writer: AbstractAsyncContextManager[Any] = self._sqlite_writer or nullcontext()
+        with self._storage_errors():
+            async with writer, self.engine.begin() as connection:
+                yield connection
+
+    @asynccontextmanager
+    async def single_statement(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for exactly one statement, for the hot paths.
+
+        PostgreSQL runs it in autocommit mode: no BEGIN and COMMIT round trips, and
+        one statement is atomic anyway. SQLite (where autocommit saves nothing) gets
+        a :meth:`transaction`.
+        """
+        if self.is_sqlite:
+            async with self.transaction() as connection:
+                yield connection
+            return
+        with self._storage_errors():
+            async with self._autocommit.connect() as connection:
+                yield connection
+
+    def batcher(
+        self,
+        name: str,
+        write: BatchWrite[Any, Any],
+        *,
+        single_statement: bool = False,
+        max_batch: int = 100,
+    ) -> WriteBatcher[Any, Any]:
+        """This database's :class:`WriteBatcher` called ``name`` (made on first use).
+
+        Args:
+            name: One per kind of write; every caller of one name shares its batches.
+            write: Writes one batch (see :data:`~bot.storage.batching.BatchWrite`).
+            single_statement: ``write`` runs one statement, so it may autocommit.
+            max_batch: Most items per transaction.
+        """
+        found = self._batchers.get(name)
+        if found is None:
+            found = WriteBatcher(
+                open_transaction=self.single_statement if single_statement else self.transaction,
+                write=write,
+                max_batch=max_batch,
+                parallel=1 if self.is_sqlite else POSTGRES_PARALLEL_BATCHES,
+            )
+            self._batchers[name] = found
+        return found
+
+    @contextmanager
+    def _storage_errors(self) -> Iterator[None]:
+        """Storage outages (locked, unreachable, connection lost) -> StorageUnavailable."""
+        try:
+            yield
         except (OperationalError, DBAPIError, OSError) as exc:
             if isinstance(exc, DBAPIError) and not _is_unavailable(exc):
                 raise

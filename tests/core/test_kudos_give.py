@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -285,7 +285,7 @@ async def test_thanks_to_closed_dms_is_saved_and_reported(
     reply = await kudos_core.handle(request(at(BOB), " thanks!", command="thanks"))
     assert reply is not None
     assert (
-        "I couldn't deliver your note to @bob by direct message: "
+        "I could not deliver your note to @bob by direct message: "
         "they don't accept direct messages from me." in reply.text
     )
     assert "saved and @bob can read it with /kudos mine" in reply.text
@@ -328,6 +328,13 @@ class FlakyDatabase(Database):
             raise StorageUnavailable("database is locked")
         async with super().session() as session:
             yield session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        if self.down:
+            raise StorageUnavailable("database is locked")
+        async with super().transaction() as connection:
+            yield connection
 
 
 class OutageAfterPost(RecordingSender):
@@ -379,6 +386,12 @@ async def test_an_outage_after_delivery_never_leads_to_a_second_delivery(
         assert len(sender.posts) + len(sender.dms) == 1
         kudos, _, notes = await stored_counts(database)
         assert kudos + notes == 1
+        async with database.session() as session:
+            # the outage hit before the outcome was saved: still as it was before sending
+            if command == "kudos":
+                assert await session.scalar(select(Kudos.posted_message_id)) is None
+            else:
+                assert await session.scalar(select(ThankYouNote.status)) == "pending"
     finally:
         await database.dispose()
 

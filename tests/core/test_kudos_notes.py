@@ -205,15 +205,16 @@ async def test_notes_of_another_platform_are_left_to_its_adapter(
 
 
 async def test_the_background_service_retries_due_notes(
-    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock
+    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(background, "FIRST_PASS_DELAY_SECONDS", 0)
     sender.unreachable.add(BOB.user_id)
     await thank(notes_core, at(BOB), " thanks!")
     sender.unreachable.clear()
     clock.advance(RETRY_DELAYS[0])
     task = asyncio.create_task(background.run(notes_core))
     try:
-        for _ in range(500):  # the first pass runs at once; wait for it, not for a time
+        for _ in range(500):  # wait for the first pass, not for a time
             if sender.dms:
                 break
             await asyncio.sleep(0.01)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import delivery_pruning
+from bot import delivery_ids
 from bot.clock import FixedClock
 from bot.core import BACKGROUND_MODULES, BotCore
-from bot.delivery_pruning import prune_processed_deliveries
+from bot.delivery_ids import prune_processed_deliveries
 from bot.errors import ConfigError, StorageUnavailable
 from bot.members import ensure_member, ensure_members
 from bot.requests import UserRef
@@ -160,7 +160,10 @@ async def test_old_delivery_ids_are_pruned(database: Database) -> None:
     assert kept == {"fresh", "day-old"}
 
 
-async def test_the_pruning_service_runs_at_start(core: BotCore, clock: FixedClock) -> None:
+async def test_the_pruning_service_runs_at_start(
+    core: BotCore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delivery_ids, "FIRST_PASS_DELAY_SECONDS", 0)
     async with core.database.session() as session:
         session.add(
             ProcessedDelivery(
@@ -170,10 +173,10 @@ async def test_the_pruning_service_runs_at_start(core: BotCore, clock: FixedCloc
                 received_at=clock.now() - timedelta(days=3),
             )
         )
-    assert "bot.delivery_pruning" in BACKGROUND_MODULES
-    task = asyncio.create_task(delivery_pruning.run(core))
+    assert "bot.delivery_ids" in BACKGROUND_MODULES
+    task = asyncio.create_task(delivery_ids.run(core))
     try:
-        for _ in range(500):  # the first pass runs at once; wait for it, not for a time
+        for _ in range(500):  # wait for the first pass, not for a time
             async with core.database.session() as session:
                 if await session.scalar(select(ProcessedDelivery.delivery_id)) is None:
                     break

@@ -1,0 +1,190 @@
+"""Storing kudos: the writes every ``/kudos`` makes, batched when they arrive together.
+
+A kudos is stored (quota checked, kudos and recipients inserted) in one
+transaction, and where its post landed is saved after posting. Kudos given at
+the same moment share those transactions (:mod:`bot.storage.batching`): one
+member upsert, one quota count, one insert of kudos and one of recipients for
+the whole batch, decided in arrival order, so the quota holds exactly as if
+they had been stored one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.errors import UserError
+from bot.kudos.rules import check_quota
+from bot.members import upsert_member_ids
+from bot.outbound import PostedMessage
+from bot.requests import UserRef
+from bot.storage import Database
+from bot.storage.models import Kudos, KudosRecipient
+
+#: Kudos given by each giver since ``since``, counting each recipient (the quota unit).
+_GIVEN_SINCE = (
+    select(Kudos.giver_id, func.count())
+    .select_from(KudosRecipient)
+    .join(Kudos, Kudos.id == KudosRecipient.kudos_id)
+    .where(
+        Kudos.giver_id.in_(bindparam("giver_ids", expanding=True)),
+        Kudos.created_at >= bindparam("since"),
+    )
+    .group_by(Kudos.giver_id)
+)
+# Ids come back in the order the rows were given, to pair each kudos with its id.
+_INSERT_KUDOS = insert(Kudos).returning(Kudos.id, sort_by_parameter_order=True)
+_INSERT_RECIPIENTS = insert(KudosRecipient)
+_SAVE_POST = (
+    update(Kudos)
+    .where(Kudos.id == bindparam("kudos_id"))
+    .values(
+        posted_channel_id=bindparam("post_channel"), posted_message_id=bindparam("post_message")
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewKudos:
+    """One kudos to store; ``recipients`` are validated, ``quota`` is per local day."""
+
+    platform: str
+    workspace_id: str
+    giver: UserRef
+    recipients: tuple[UserRef, ...]
+    reason: str
+    channel_id: str | None
+    delivery_id: str | None
+    created_at: datetime
+    day_start: datetime  # local midnight before created_at: the quota's day
+    quota: int
+    tz: ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class _PostRef:
+    kudos_id: int
+    posted: PostedMessage
+
+
+async def store_kudos(database: Database, kudos: NewKudos) -> int:
+    """Store one kudos (with any given at the same moment); its id.
+
+    Raises:
+        UserError: The giver's daily quota would be exceeded; nothing was stored.
+        StorageUnavailable: The database could not be reached; nothing was stored.
+    """
+    return await database.batcher("kudos", _write_kudos, max_batch=50).submit(kudos)
+
+
+async def save_post(database: Database, kudos_id: int, posted: PostedMessage) -> None:
+    """Remember where a kudos was posted, so ``/kudos undo`` can delete the post."""
+    saves = database.batcher("kudos_posts", _write_posts, single_statement=True)
+    await saves.submit(_PostRef(kudos_id, posted))
+
+
+async def _write_kudos(connection: AsyncConnection, batch: list[NewKudos]) -> list[int | Exception]:
+    # The upsert comes first on purpose: it takes the write lock (SQLite) or the
+    # rows' locks (PostgreSQL, in one global order), so kudos of one giver stored
+    # by other transactions at the same time are counted one after the other and
+    # cannot slip under the quota together.
+    ids = await upsert_member_ids(
+        connection,
+        [user for kudos in batch for user in (kudos.giver, *kudos.recipients)],
+        now=max(kudos.created_at for kudos in batch),
+    )
+    used = await _given_today(connection, batch, ids)
+    refusals: list[UserError | None] = []  # per kudos, None = accepted
+    accepted: list[NewKudos] = []
+    for kudos in batch:  # arrival order, counting what this batch already took
+        key = (ids[kudos.giver.key], kudos.day_start)
+        try:
+            check_quota(
+                used_today=used.get(key, 0),
+                wanted=len(kudos.recipients),
+                quota=kudos.quota,
+                now=kudos.created_at,
+                tz=kudos.tz,
+                what="kudos",
+            )
+        except UserError as refusal:
+            refusals.append(refusal)
+            continue
+        used[key] = used.get(key, 0) + len(kudos.recipients)
+        refusals.append(None)
+        accepted.append(kudos)
+    new_ids = await _insert(connection, accepted, ids) if accepted else []
+    stored = iter(new_ids)
+    return [next(stored) if refusal is None else refusal for refusal in refusals]
+
+
+async def _insert(
+    connection: AsyncConnection, accepted: list[NewKudos], ids: dict[tuple[str, str, str], int]
+) -> list[int]:
+    """Insert the kudos and their recipients; the new kudos ids, in order."""
+    inserted = await connection.execute(
+        _INSERT_KUDOS,
+        [
+            {
+                "platform": kudos.platform,
+                "workspace_id": kudos.workspace_id,
+                "giver_id": ids[kudos.giver.key],
+                "reason": kudos.reason,
+                "channel_id": kudos.channel_id,
+                "delivery_id": kudos.delivery_id,
+                "created_at": kudos.created_at,
+            }
+            for kudos in accepted
+        ],
+    )
+    new_ids = list(inserted.scalars())
+    await connection.execute(
+        _INSERT_RECIPIENTS,
+        [
+            {
+                "kudos_id": kudos_id,
+                "recipient_id": ids[user.key],
+                "platform": kudos.platform,
+                "workspace_id": kudos.workspace_id,
+                "created_at": kudos.created_at,
+            }
+            for kudos, kudos_id in zip(accepted, new_ids, strict=True)
+            for user in kudos.recipients
+        ],
+    )
+    return new_ids
+
+
+async def _given_today(
+    connection: AsyncConnection, batch: list[NewKudos], ids: dict[tuple[str, str, str], int]
+) -> dict[tuple[int, datetime], int]:
+    """Kudos each giver of the batch gave on the batch's day(s), keyed (giver id, day)."""
+    givers_by_day: dict[datetime, set[int]] = {}
+    for kudos in batch:
+        givers_by_day.setdefault(kudos.day_start, set()).add(ids[kudos.giver.key])
+    used: dict[tuple[int, datetime], int] = {}
+    for day_start, givers in givers_by_day.items():  # one day, except across midnight
+        rows = await connection.execute(
+            _GIVEN_SINCE, {"giver_ids": sorted(givers), "since": day_start}
+        )
+        used.update(((giver_id, day_start), count) for giver_id, count in rows)
+    return used
+
+
+async def _write_posts(connection: AsyncConnection, refs: list[_PostRef]) -> list[None]:
+    await connection.execute(
+        _SAVE_POST,
+        [
+            {
+                "kudos_id": ref.kudos_id,
+                "post_channel": ref.posted.channel_id,
+                "post_message": ref.posted.message_id,
+            }
+            for ref in refs
+        ],
+    )
+    return [None] * len(refs)
