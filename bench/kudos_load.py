@@ -5,9 +5,10 @@ Two runs per database, each checked against what was stored:
 * ``run_saturation``: concurrent givers sending ``/kudos`` back to back, as fast
   as the bot answers; about 5% of deliveries are sent twice at the same moment
   with the same delivery id (a platform retry). Gives the most kudos per second.
-* ``run_paced``: commands arriving at a steady rate (``/kudos`` mostly, with
-  ``/thanks``, ``/kudos top``, ``/kudos mine`` and ``/kudos @someone`` mixed in),
-  whatever the answers take: latency per command at a sustained load.
+* ``run_paced``: commands arriving at a steady rate, each on time whatever the
+  answers take: latency per command at a sustained load. Either ``/kudos``
+  alone (at the target rate) or a mix (:data:`MIXED`: ``/kudos`` mostly, with
+  ``/thanks``, ``/kudos top``, ``/kudos mine`` and ``/kudos @someone``).
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "data" / "knowledge.ya
 # (Slack) redelivers the same event, so the bench does too.
 PLATFORM_REDELIVERIES = 4
 REDELIVERY_PAUSE_S = 0.5
-#: The paced run's mix: (command, share). Most traffic is giving kudos.
-PACED_MIX = (
+#: Commands a member sends, with their share of a busy hour: mostly giving kudos.
+MIXED = (
     ("/kudos", 0.85),
     ("/thanks", 0.05),
     ("/kudos top", 0.04),
@@ -130,7 +131,7 @@ def person(index: int, prefix: str = "U") -> UserRef:
 def command_request(
     sender: UserRef, command: str, delivery_id: str, *, recipient: UserRef | None = None
 ) -> Request:
-    """A request as an adapter makes it; ``command`` is one of :data:`PACED_MIX`."""
+    """A request as an adapter makes it; ``command`` is one of :data:`MIXED`."""
     name, _, rest = command.lstrip("/").partition(" ")
     mentions: tuple[Mention, ...] = ()
     if recipient is not None:
@@ -252,23 +253,31 @@ async def run_saturation(
 
 
 async def run_paced(
-    database: Database, *, name: str, rate: float, seconds: float, givers: int, data_dir: Path
+    database: Database,
+    *,
+    name: str,
+    rate: float,
+    seconds: float,
+    givers: int,
+    data_dir: Path,
+    mix: tuple[tuple[str, float], ...] = (("/kudos", 1.0),),
 ) -> LoadResult:
-    """Commands at ``rate`` per second for ``seconds``, each sent on time (not after
-    the previous answer), from ``givers`` members taking turns."""
+    """Commands of ``mix`` at ``rate`` per second for ``seconds``, each sent on time
+    (not after the previous answer), from ``givers`` members taking turns."""
     sender = CountingSender()
     deliveries = Deliveries(bench_core(database, data_dir, sender))
     rng = random.Random(SEED + 3)
-    commands = [command for command, _ in PACED_MIX]
-    weights = [share for _, share in PACED_MIX]
+    tag = "paced" if len(mix) == 1 else "mixed"  # keeps each run's delivery ids apart
+    commands = [command for command, _ in mix]
+    weights = [share for _, share in mix]
     accepted_ids: set[str] = set()
     notes_confirmed: set[str] = set()
     total = int(rate * seconds)
 
     async def one(number: int, command: str) -> None:
-        sender_ref = person(number % givers, f"{name}-P")
+        sender_ref = person(number % givers, f"{name}-{tag}-P")
         recipient = person(rng.randrange(RECIPIENT_POOL))
-        delivery_id = f"{name}-paced-{number}"
+        delivery_id = f"{name}-{tag}-{number}"
         request = command_request(sender_ref, command, delivery_id, recipient=recipient)
         reply = await deliveries.deliver(request, command)
         if command == "/kudos" and _accepted(reply, "posted"):
@@ -289,8 +298,8 @@ async def run_paced(
     result = await _checked(
         database,
         name=name,
-        run=f"paced: {rate:,.0f} commands/s, mixed",
-        prefix=f"{name}-paced-",
+        run=f"paced: {rate:,.0f} {'/kudos' if len(mix) == 1 else 'mixed commands'}/s",
+        prefix=f"{name}-{tag}-",
         accepted_ids=accepted_ids,
         deliveries=deliveries,
         sender=sender,
@@ -298,7 +307,7 @@ async def run_paced(
         seconds=elapsed,
     )
     result.offered_rate = rate
-    stored_notes = await _stored_note_ids(database, prefix=f"{name}-paced-")
+    stored_notes = await _stored_note_ids(database, prefix=f"{name}-{tag}-")
     result.notes_lost = len(notes_confirmed - stored_notes)
     return result
 

@@ -17,12 +17,12 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.errors import DeliveryError, StorageUnavailable, UserError
+from bot.errors import DeliveryError, UserError
 from bot.kudos import messages
 from bot.kudos.notes import NoteStatus, attempt_dm, quota_statuses, record_attempt
 from bot.kudos.parsing import ReasonPart
 from bot.kudos.rules import check_quota, day_start_utc
-from bot.kudos.store import NewKudos, save_post, store_kudos
+from bot.kudos.store import NewKudos, posts_saved, save_post_soon, store_kudos
 from bot.members import SeenMembers, upsert_member_ids
 from bot.outbound import ChannelPurpose, ChannelTarget, OutboundSender, PostedMessage
 from bot.replies import Message
@@ -138,11 +138,7 @@ class KudosService:
                 extra={"kudos_id": kudos_id, "reason": error.reason, "permanent": error.permanent},
             )
             return GiveOutcome(kudos_id, recipients, None, post_failure=error.reason)
-        try:
-            await save_post(self.database, kudos_id, posted)
-        except StorageUnavailable:
-            # Posted and stored; only /kudos undo will not be able to delete the post.
-            log.warning("kudos post reference not saved", extra={"kudos_id": kudos_id})
+        save_post_soon(self.database, kudos_id, posted)
         return GiveOutcome(kudos_id, recipients, posted)
 
     async def undo_last(self, *, request: Request, now: datetime) -> UndoOutcome:
@@ -153,6 +149,7 @@ class KudosService:
         """
         window = timedelta(minutes=self.settings.kudos_undo_minutes)
         sender = request.sender
+        await posts_saved(self.database)  # an undo right after giving sees the post
         async with self.database.session() as session:
             # Lock the giver's row first (SQLite: the write lock), so two undos at
             # once run one after the other and the second sees what the first did.

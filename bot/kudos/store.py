@@ -10,6 +10,8 @@ they had been stored one by one.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -23,7 +25,10 @@ from bot.members import upsert_member_ids
 from bot.outbound import PostedMessage
 from bot.requests import UserRef
 from bot.storage import Database
+from bot.storage.batching import WriteBatcher
 from bot.storage.models import Kudos, KudosRecipient
+
+log = logging.getLogger(__name__)
 
 #: Kudos given by each giver since ``since``, counting each recipient (the quota unit).
 _GIVEN_SINCE = (
@@ -81,10 +86,33 @@ async def store_kudos(database: Database, kudos: NewKudos) -> int:
     return await database.batcher("kudos", _write_kudos, max_batch=50).submit(kudos)
 
 
-async def save_post(database: Database, kudos_id: int, posted: PostedMessage) -> None:
-    """Remember where a kudos was posted, so ``/kudos undo`` can delete the post."""
-    saves = database.batcher("kudos_posts", _write_posts, single_statement=True)
-    await saves.submit(_PostRef(kudos_id, posted))
+def save_post_soon(database: Database, kudos_id: int, posted: PostedMessage) -> None:
+    """Remember where a kudos was posted, so ``/kudos undo`` can delete the post.
+
+    The giver's confirmation does not wait for this write (it is the last of three
+    on every kudos); :func:`posts_saved` waits for it before anything reads it.
+    """
+    written = _post_saves(database).submit_nowait(_PostRef(kudos_id, posted))
+    written.add_done_callback(lambda done: _log_unsaved(done, kudos_id))
+
+
+async def posts_saved(database: Database) -> None:
+    """Wait until every post reference queued by this process is written."""
+    await _post_saves(database).settled()
+
+
+def _post_saves(database: Database) -> WriteBatcher[_PostRef, None]:
+    return database.batcher("kudos_posts", _write_posts, single_statement=True)
+
+
+def _log_unsaved(done: asyncio.Future[None], kudos_id: int) -> None:
+    if done.cancelled():
+        log.warning("kudos post reference not saved: shutting down", extra={"kudos_id": kudos_id})
+    elif done.exception() is not None:
+        # Posted and stored; only /kudos undo will not be able to delete the post.
+        log.warning(
+            "kudos post reference not saved: %s", done.exception(), extra={"kudos_id": kudos_id}
+        )
 
 
 async def _write_kudos(connection: AsyncConnection, batch: list[NewKudos]) -> list[int | Exception]:

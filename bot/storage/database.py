@@ -50,8 +50,6 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 #: saves a round trip on every transaction under load, and a connection that breaks
 #: while busy makes SQLAlchemy renew the whole pool.
 IDLE_PING_SECONDS = 10.0
-#: PostgreSQL batches of one kind in flight at once (see bot.storage.batching).
-POSTGRES_PARALLEL_BATCHES = 3
 
 SUPPORTED_URLS = "sqlite:///path/to/memberbot.sqlite3 or postgresql://user:password@host/db"
 
@@ -248,7 +246,6 @@ class Database:
                 open_transaction=self.single_statement if single_statement else self.transaction,
                 write=write,
                 max_batch=max_batch,
-                parallel=1 if self.is_sqlite else POSTGRES_PARALLEL_BATCHES,
             )
             self._batchers[name] = found
         return found

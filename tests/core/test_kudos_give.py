@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.core import BotCore
 from bot.errors import DeliveryError, StorageUnavailable
 from bot.knowledge_store import KnowledgeStore
+from bot.kudos.store import posts_saved
 from bot.outbound import ChannelTarget, PostedMessage
 from bot.replies import MentionSpan, Message, Visibility
 from bot.requests import MentionKind, UserRef
@@ -70,6 +71,7 @@ async def test_kudos_is_stored_posted_and_confirmed_privately(
     expected = "🎉 @bob got kudos from @alice: for running the sensory storytime"
     assert message.plain_text() == expected
     assert message.mentioned_users() == [BOB, ALICE]
+    await posts_saved(kudos_core.database)  # written just after the reply
     async with kudos_core.database.session() as session:
         kudos = await session.scalar(select(Kudos))
     assert kudos is not None
@@ -378,6 +380,7 @@ async def test_an_outage_after_delivery_never_leads_to_a_second_delivery(
         first = await core.handle(request(at(BOB), " for x", command=command, delivery_id="E1"))
         assert first is not None
         assert "posted" in first.text or "delivered" in first.text
+        await posts_saved(database)  # the post reference is written after the reply
         database.down = False
         # the platform retries: the delivery id is still claimed, so nothing happens twice
         assert (
@@ -530,3 +533,14 @@ async def test_a_kudos_refreshes_the_names_of_its_recipients(kudos_core: BotCore
     await kudos_core.handle(request(at(BOB), " for x"))
     await kudos_core.handle(request(at(member(BOB.user_id, "Bob B.")), " for y"))
     assert (await _member_row(kudos_core.database, BOB)).display_name == "Bob B."
+
+
+async def test_an_undo_right_after_giving_deletes_the_post(
+    kudos_core: BotCore, outbound: RecordingSender
+) -> None:
+    # The post reference is saved after the giver's confirmation; undo waits for it.
+    give = await kudos_core.handle(request(at(BOB), " for x"))
+    assert give is not None and "posted" in give.text
+    reply = await kudos_core.handle(request("undo"))
+    assert reply is not None and "its post deleted" in reply.text
+    assert outbound.deleted == [PostedMessage(PLATFORM, "#kudos", "1")]
