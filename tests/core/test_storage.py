@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot import delivery_ids
 from bot.clock import FixedClock
 from bot.core import BACKGROUND_MODULES, BotCore
-from bot.delivery_ids import prune_processed_deliveries
-from bot.errors import ConfigError, StorageUnavailable
+from bot.delivery_ids import claim_delivery, prune_processed_deliveries
+from bot.errors import ConfigError, StorageUnavailable, UserError
 from bot.members import ensure_member, ensure_members
 from bot.requests import UserRef
 from bot.storage import Database, async_url
@@ -185,3 +186,52 @@ async def test_the_pruning_service_runs_at_start(
         task.cancel()
     async with core.database.session() as session:
         assert await session.scalar(select(ProcessedDelivery.delivery_id)) is None
+
+
+async def test_writes_arriving_together_share_a_transaction(database: Database) -> None:
+    batches: list[list[int]] = []
+
+    async def write(connection: AsyncConnection, items: list[int]) -> list[int | Exception]:
+        batches.append(items)
+        await connection.execute(select(1))
+        return [UserError(f"no {item}") if item == 3 else item * 10 for item in items]
+
+    writes = database.batcher("test", write)
+    results = await asyncio.gather(
+        *(writes.submit(item) for item in range(6)), return_exceptions=True
+    )
+    assert [str(r) if isinstance(r, Exception) else r for r in results] == [
+        0,
+        10,
+        20,
+        "no 3",
+        40,
+        50,
+    ]
+    # all six arrived before the first transaction began: one transaction
+    assert batches == [[0, 1, 2, 3, 4, 5]]
+    assert await writes.submit(7) == 70  # later writes start a new one
+    assert batches[-1] == [7]
+
+
+async def test_a_failed_batch_fails_each_of_its_writes(database: Database) -> None:
+    async def write(connection: AsyncConnection, items: list[int]) -> list[int | Exception]:
+        raise StorageUnavailable("database is locked")
+
+    writes = database.batcher("failing", write)
+    results = await asyncio.gather(*(writes.submit(i) for i in range(3)), return_exceptions=True)
+    assert all(isinstance(r, StorageUnavailable) for r in results)
+    await writes.settled()
+
+
+async def test_duplicate_delivery_ids_in_one_batch_are_claimed_once(database: Database) -> None:
+    now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    claims = await asyncio.gather(
+        *(
+            claim_delivery(database, platform="slack", delivery_id=d, command="kudos", now=now)
+            for d in ("a", "b", "a", "c", "b", "a")
+        )
+    )
+    assert claims == [True, True, False, True, False, False]
+    again = await claim_delivery(database, platform="slack", delivery_id="c", command="x", now=now)
+    assert again is False
