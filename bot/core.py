@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import date, datetime
 from importlib import import_module
 
+from bot.background import run_services
 from bot.clock import Clock, SystemClock
 from bot.commands.registry import CommandContext, CommandRegistry
 from bot.config import Settings
@@ -79,10 +79,11 @@ class BotCore:
         await self.database.upgrade()
 
     async def run_background(self) -> None:
-        """Run every background service until cancelled (adapters start this)."""
-        runners = [import_module(name).run(self) for name in BACKGROUND_MODULES]
-        if runners:
-            await asyncio.gather(*runners)
+        """Run every background service until cancelled (adapters start this).
+
+        Returns only once every service has stopped, so the database can be closed.
+        """
+        await run_services(self, BACKGROUND_MODULES)
 
     def now(self) -> datetime:
         return self.clock.now()

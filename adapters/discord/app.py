@@ -89,7 +89,6 @@ class MemberBotMixin:
         self._background = asyncio.create_task(
             self.core.run_background(), name="memberbot-background"
         )
-        self._background.add_done_callback(_report_background_end)
 
     async def sync_commands(self) -> None:
         """Sync to each configured guild (instant), or globally when none is set.
@@ -168,11 +167,6 @@ class MemberBotMixin:
         await self.handler.apologise(interaction)
 
 
-def _report_background_end(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("background services stopped", exc_info=task.exception())
-
-
 class MemberBotClient(MemberBotMixin, discord.Client):
     """One gateway connection: right for most associations."""
 
@@ -236,19 +230,17 @@ async def serve(
     core_settings: Settings,
     settings: DiscordSettings,
     stop: asyncio.Event | None = None,
-    start_background: bool = True,
 ) -> int:
     """Run the bot until ``stop`` is set (SIGINT/SIGTERM when not given) or Discord closes.
 
     Returns the exit code: 0 after a clean stop; a start-up problem (token
     rejected, intents not enabled, gateway unreachable) is one line on stderr
-    and a non-zero code, never a traceback. ``start_background=False`` leaves
-    out reminders and broadcast delivery (tests of the connection itself).
+    and a non-zero code, never a traceback.
     """
     configure_endpoints(settings)
     core = build_core(core_settings)
     await core.start()
-    client = build_client(core=core, settings=settings, start_background=start_background)
+    client = build_client(core=core, settings=settings)
     with _stop_on_signals(stop) as stop_event:
         try:
             async with client:

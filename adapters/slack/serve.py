@@ -29,7 +29,6 @@ from adapters.slack.startup import StartupFailure, open_socket_mode_url, verify_
 from adapters.slack.work import PostAckWork
 from bot.cli.common import EXIT_UNAVAILABLE, EXIT_USAGE, build_core
 from bot.config import Settings
-from bot.core import BotCore
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +38,6 @@ SHUTDOWN_GRACE_SECONDS = 15.0
 ACK_SHUTDOWN_SECONDS = 5.0
 #: How long shutdown lets background services finish in-flight sends.
 BACKGROUND_STOP_SECONDS = 10.0
-#: How often shutdown looks whether the last database session has closed.
-DATABASE_IDLE_POLL_SECONDS = 0.02
 #: How long the first Socket Mode connection may take before start-up gives up.
 SOCKET_CONNECT_TIMEOUT_SECONDS = 60.0
 #: SDK messages about the Socket Mode connection; kept to one line each.
@@ -88,7 +85,6 @@ async def serve(
             )
             settle_heap()
             background = asyncio.create_task(core.run_background(), name="memberbot-background")
-            background.add_done_callback(_report_background_end)
             restore_signals = _stop_on_signals(stop)
             try:
                 if socket_url is not None:
@@ -102,7 +98,6 @@ async def serve(
                 background.cancel()
                 await asyncio.wait([background], timeout=BACKGROUND_STOP_SECONDS)
         finally:
-            await _until_database_idle(core, BACKGROUND_STOP_SECONDS)
             await core.database.dispose()
 
 
@@ -201,36 +196,6 @@ def _socket_mode_logger() -> logging.Logger:
     if not any(isinstance(f, _OneLine) for f in logger.filters):
         logger.addFilter(_OneLine())
     return logger
-
-
-async def _until_database_idle(core: BotCore, timeout: float) -> None:
-    """Wait (bounded) until no session still holds a database connection.
-
-    A cancelled background service may still be closing its last session when
-    its task reports done (``run_background`` gathers the services, and a
-    gather ends at the first cancelled child); disposing the engine under that
-    close would leave it waiting forever.
-    """
-    checked_out = getattr(core.database.engine.pool, "checkedout", None)
-    if checked_out is None:
-        return
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(timeout):
-            while checked_out() > 0:
-                await asyncio.sleep(DATABASE_IDLE_POLL_SECONDS)
-
-
-def _report_background_end(task: asyncio.Task[None]) -> None:
-    """Say at once when the background services die; commands are still answered."""
-    if task.cancelled():
-        return
-    error = task.exception()
-    if error is not None:
-        log.error(
-            "background services stopped; commands are still answered, but scheduled "
-            "broadcasts, reminders and knowledge reloads wait for a restart",
-            exc_info=error,
-        )
 
 
 def _stop_on_signals(stop: asyncio.Event) -> Callable[[], None]:

@@ -51,6 +51,10 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 #: while busy makes SQLAlchemy renew the whole pool.
 IDLE_PING_SECONDS = 10.0
 
+#: How long closing the database waits for writes in flight, and how often it looks.
+CLOSE_TIMEOUT_SECONDS = 10.0
+IDLE_POLL_SECONDS = 0.02
+
 SUPPORTED_URLS = "sqlite:///path/to/memberbot.sqlite3 or postgresql://user:password@host/db"
 
 _ASYNC_DRIVERS = {
@@ -269,8 +273,29 @@ class Database:
         except (OperationalError, OSError) as exc:
             raise StorageUnavailable(f"cannot migrate the database: {exc}") from exc
 
-    async def dispose(self) -> None:
+    async def dispose(self, *, timeout: float = CLOSE_TIMEOUT_SECONDS) -> None:
+        """Close every connection, once queued writes are written and sessions closed.
+
+        Waits (at most ``timeout`` seconds) for batched writes to settle and for
+        every checked-out connection to come back: disposing the engine under a
+        session that is still closing would leave that close waiting forever.
+        """
+        try:
+            async with asyncio.timeout(timeout):
+                for batcher in list(self._batchers.values()):
+                    await batcher.settled()
+                while self._connections_in_use():
+                    await asyncio.sleep(IDLE_POLL_SECONDS)
+        except TimeoutError:
+            log.warning(
+                "closing the database with work still in flight",
+                extra={"db": self.dialect, "connections_in_use": self._connections_in_use()},
+            )
         await self.engine.dispose()
+
+    def _connections_in_use(self) -> int:
+        checked_out = getattr(self.engine.pool, "checkedout", None)
+        return checked_out() if checked_out is not None else 0
 
 
 def _is_unavailable(exc: DBAPIError) -> bool:

@@ -32,7 +32,7 @@ def memberbot(*args: str, tmp_path: Path, stdin: str | None = None, **env: str):
         text=True,
         env=cli_environment(tmp_path, **env),
         cwd=tmp_path,
-        timeout=120,
+        timeout=60,
     )
 
 

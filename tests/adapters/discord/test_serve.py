@@ -50,9 +50,7 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 class Running:
     """serve() as a task, with the event that stops it."""
 
-    def __init__(
-        self, fake: FakeDiscord, tmp_path: Path, *, background: bool = True, **overrides: Any
-    ) -> None:
+    def __init__(self, fake: FakeDiscord, tmp_path: Path, **overrides: Any) -> None:
         self.fake = fake
         self.stop = asyncio.Event()
         settings = discord_settings(
@@ -64,7 +62,6 @@ class Running:
                 core_settings=core_settings,
                 settings=settings,
                 stop=self.stop,
-                start_background=background,
             )
         )
 
@@ -96,9 +93,7 @@ def _stderr_line(capsys: pytest.CaptureFixture[str]) -> str:
 async def test_serve_runs_the_bot_over_the_gateway_and_stops_cleanly(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
-    # Reminders and broadcast delivery have their own tests; here they would only race
-    # the stop (BotCore.run_background can return before all its services have ended).
-    bot = Running(fake, tmp_path, background=False)
+    bot = Running(fake, tmp_path)
     await bot.until(_ready)
     # Logged in and synced before connecting; identified with the configured token.
     (sync,) = fake.calls("PUT", "/commands")
@@ -137,7 +132,7 @@ async def test_sharded_mode_connects_to_the_configured_gateway(
 ) -> None:
     # /gateway/bot names another URL, as Discord names its own; DISCORD_GATEWAY_URL wins.
     fake.gateway_bot_url = fake.other_gateway_url
-    bot = Running(fake, tmp_path, background=False, discord_sharded=True)
+    bot = Running(fake, tmp_path, discord_sharded=True)
     await bot.until(_ready)
     assert fake.calls("GET", "/gateway/bot")  # the shard count still comes from the API
     (connection,) = fake.gateway.connections

@@ -22,7 +22,6 @@ from adapters.slack import serve as serve_module
 from adapters.slack.serve import serve
 from adapters.slack.settings import SlackSettings
 from bot.config import Settings
-from bot.core import BotCore
 from tests.adapters.slack.support import signed_headers, slash_command_body
 from tests.fakes.fake_slack import RESPONSE_URL, FakeSlack
 from tests.fakes.fake_slack_socket import (
@@ -238,33 +237,6 @@ async def test_work_still_running_after_the_grace_period_is_named_and_abandoned(
     [abandoned] = [r for r in caplog.records if "abandoned" in r.getMessage()]
     assert abandoned.slack_command == "/bothelp"  # type: ignore[attr-defined]
     assert abandoned.slack_user == "U1"  # type: ignore[attr-defined]
-
-
-async def test_crashed_background_services_are_reported_at_once_and_commands_still_work(
-    settings: Settings,
-    http_settings: SlackSettings,
-    fake_slack: FakeSlack,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    async def broken_background(self: BotCore) -> None:
-        raise RuntimeError("the broadcast dispatcher broke")
-
-    monkeypatch.setattr(BotCore, "run_background", broken_background)
-    caplog.set_level("ERROR", logger="adapters.slack.serve")
-    serving = start(settings, http_settings)
-    url = await serving.address()
-    await fake_slack.wait_for(
-        lambda _: any("background services stopped" in r.getMessage() for r in caplog.records)
-    )
-    [report] = [r for r in caplog.records if "background services stopped" in r.getMessage()]
-    assert report.exc_info is not None and "dispatcher broke" in str(report.exc_info[1])
-    assert not serving.task.done()
-    body = slash_command_body("/bothelp", "", response_url=fake_slack.response_url("still"))
-    assert await _post_command(url, body) == 200
-    await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
-    serving.sigterm()
-    assert await serving.exit_code() == 0
 
 
 # ---------------------------------------------------------------- Socket Mode
