@@ -58,7 +58,31 @@ class DateSpan:
         return f"{self.value:%A}, {self.value:%B} {self.value.day}, {self.value.year}"
 
 
-Inline = Text | Bold | Link | MentionSpan | NameSpan | DateSpan
+@dataclass(frozen=True, slots=True)
+class CommandSpan:
+    """A command for members to type, which each platform shows in its own form.
+
+    ``typed`` is what follows the command name where members type everything
+    (console, Slack): ``/kudos`` + ``@maria for running storytime``. ``action``
+    names the sub-command for platforms with structured commands (Discord's
+    ``/kudos give``); when ``typed`` starts with the action word, it is that word.
+    """
+
+    command: str
+    typed: str = ""
+    action: str | None = None
+
+    def typed_form(self, name: str | None = None) -> str:
+        """``/name typed``: the form for platforms where members type the whole command."""
+        return f"/{name or self.command} {self.typed}".rstrip()
+
+    def arguments_after_action(self) -> str:
+        """``typed`` without its leading action word (for structured sub-commands)."""
+        first, _, rest = self.typed.partition(" ")
+        return rest if self.action is not None and first == self.action else self.typed
+
+
+Inline = Text | Bold | Link | MentionSpan | NameSpan | DateSpan | CommandSpan
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +138,8 @@ def span_plain(span: Inline) -> str:
             return f"@{user.name}"
         case DateSpan():
             return span.formatted()
+        case CommandSpan():
+            return span.typed_form()
     raise TypeError(f"unknown span {span!r}")
 
 

@@ -17,6 +17,7 @@ from bot.replies import (
     Block,
     Bold,
     BulletList,
+    CommandSpan,
     DateSpan,
     Inline,
     Link,
@@ -25,6 +26,13 @@ from bot.replies import (
     NameSpan,
     Text,
 )
+
+#: Commands whose Discord form is not ``/command action``: /help is taken by many
+#: bots on a server, and the calendar file is a yes/no option of /deadlines.
+DISCORD_COMMAND_FORMS = {
+    ("help", None): "bothelp",
+    ("deadlines", "ics"): "deadlines calendar:True",
+}
 
 #: Discord rejects message content longer than this.
 CONTENT_LIMIT = 2000
@@ -75,7 +83,17 @@ def render_span(span: Inline) -> str:
             return escape(user.name)
         case DateSpan():
             return span.formatted()
+        case CommandSpan():
+            return f"**{escape(command_form(span))}**"
     raise TypeError(f"unknown span {span!r}")
+
+
+def command_form(span: CommandSpan) -> str:
+    """How a member types ``span`` on Discord: the slash command, then its arguments."""
+    name = DISCORD_COMMAND_FORMS.get((span.command, span.action))
+    if name is None:
+        name = f"{span.command} {span.action}" if span.action else span.command
+    return f"/{name} {span.arguments_after_action()}".rstrip()
 
 
 def render_block(block: Block) -> str:

@@ -19,6 +19,7 @@ from bot.replies import (
     Block,
     Bold,
     BulletList,
+    CommandSpan,
     DateSpan,
     Inline,
     Link,
@@ -129,6 +130,8 @@ def _span_pieces(span: Inline) -> Iterator[str]:
             yield from _text_pieces(user.name)
         case DateSpan():
             yield escape(span.formatted())
+        case CommandSpan():
+            yield from _bold_pieces(span.typed_form(SLACK_COMMAND_NAMES.get(span.command)))
         case _:
             raise TypeError(f"unknown span {span!r}")
 

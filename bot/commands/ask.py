@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.answers.service import answer_question
 from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.markup import parse_markup
-from bot.replies import Reply
+from bot.replies import CommandSpan, Reply
 from bot.requests import MENTION_MARK
 
 
@@ -39,8 +39,11 @@ def register(registry: CommandRegistry) -> None:
         Command(
             name="ask",
             summary="Ask about committees, mentoring, awards, membership and deadlines.",
-            usage="/ask QUESTION",
-            examples=("/ask When do mentoring applications close?", "/ask What is Día?"),
+            usage=CommandSpan("ask", "QUESTION"),
+            examples=(
+                CommandSpan("ask", "When do mentoring applications close?"),
+                CommandSpan("ask", "What is Día?"),
+            ),
             handler=handle_ask,
         )
     )

@@ -9,21 +9,37 @@ from bot.broadcasts.scheduling import format_local
 from bot.broadcasts.service import BroadcastService
 from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.errors import UserError
-from bot.replies import Bold, MessageBuilder, Reply, Text
+from bot.replies import Bold, CommandSpan, Inline, MessageBuilder, Reply, Text
 from bot.storage.models import Broadcast
 from bot.storage.models.broadcasts import Audience, BroadcastKind, BroadcastStatus, DeliveryStatus
 
 SNIPPET_LENGTH = 60
 
-HELP_LINES = (
-    "/broadcast #channel <message>: post in a channel (or `announcements`).",
-    "/broadcast dm <message>: DM every member who has not turned reminders off.",
-    "Add `at YYYY-MM-DD HH:MM` after the audience to send later (organisation time).",
-    f"A broadcast is one chat message: at most {MAX_MESSAGE_LENGTH:,} characters.",
-    "You get a preview first; nothing is sent until /broadcast confirm ID.",
-    "/broadcast list [COUNT]: staff broadcasts (newest first) and the automatic "
-    "deadline reminders, with delivery counts and failures.",
-    "/broadcast cancel ID: stop the unsent part of a broadcast, or skip a reminder.",
+HELP_ROWS: tuple[tuple[Inline | str, ...], ...] = (
+    (
+        CommandSpan("broadcast", "#channel MESSAGE", action="post"),
+        ": post in a channel (without a channel: the announcements channel).",
+    ),
+    (
+        CommandSpan("broadcast", "dm MESSAGE", action="dm"),
+        ": DM every member who has not turned reminders off.",
+    ),
+    ("To send later, add the time: at YYYY-MM-DD HH:MM (organisation time).",),
+    (f"A broadcast is one chat message: at most {MAX_MESSAGE_LENGTH:,} characters.",),
+    (
+        "You get a preview first; nothing is sent until ",
+        CommandSpan("broadcast", "confirm ID", action="confirm"),
+        ".",
+    ),
+    (
+        CommandSpan("broadcast", "list [COUNT]", action="list"),
+        ": staff broadcasts (newest first) and the automatic deadline reminders, "
+        "with delivery counts and failures.",
+    ),
+    (
+        CommandSpan("broadcast", "cancel ID", action="cancel"),
+        ": stop the unsent part of a broadcast, or skip a reminder.",
+    ),
 )
 REMINDER_CANCELLED = (
     "Reminder #{id} is cancelled: it will not be posted. Reminders follow the deadlines "
@@ -48,7 +64,7 @@ async def handle_broadcast(ctx: CommandContext) -> Reply:
 
 
 async def _help(ctx: CommandContext, _: Action) -> Reply:
-    return Reply(MessageBuilder().paragraph(Bold("Broadcasts")).bullets(HELP_LINES).build())
+    return Reply(MessageBuilder().paragraph(Bold("Broadcasts")).bullets(HELP_ROWS).build())
 
 
 async def _draft(ctx: CommandContext, draft: DraftRequest) -> Reply:
@@ -161,11 +177,17 @@ def register(registry: CommandRegistry) -> None:
         Command(
             name="broadcast",
             summary="Staff: send a message to a channel or DM every member, now or later.",
-            usage="/broadcast #channel|announcements|dm [at YYYY-MM-DD HH:MM] <message>",
+            usage=CommandSpan("broadcast", "help", action="help"),
             handler=handle_broadcast,
             examples=(
-                "/broadcast announcements Mentoring applications close Monday!",
-                "/broadcast dm at 2026-12-01 09:00 Gift memberships close December 14.",
+                CommandSpan(
+                    "broadcast", "announcements Mentoring applications close Monday!", action="post"
+                ),
+                CommandSpan(
+                    "broadcast",
+                    "dm at 2026-12-01 09:00 Gift memberships close December 14.",
+                    action="dm",
+                ),
             ),
             staff_only=True,
         )

@@ -7,7 +7,7 @@ from bot.broadcasts.ics import CONTENT_TYPE, FILENAME, calendar_bytes
 from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.errors import UserError
 from bot.markup import parse_markup
-from bot.replies import Attachment, Reply, text_message
+from bot.replies import Attachment, CommandSpan, Reply, text_message
 
 UPCOMING_LIMIT = 10
 ICS_WORDS = {"ics", "ical", "calendar"}
@@ -42,9 +42,9 @@ def register(registry: CommandRegistry) -> None:
     registry.register(
         Command(
             name="deadlines",
-            summary="See upcoming deadlines and events (add `ics` for a calendar file).",
-            usage="/deadlines [ics]",
+            summary="See upcoming deadlines and events, or get them all as a calendar file.",
+            usage=CommandSpan("deadlines"),
             handler=handle_deadlines,
-            examples=("/deadlines ics",),
+            examples=(CommandSpan("deadlines", "ics", action="ics"),),
         )
     )

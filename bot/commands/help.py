@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.registry import Command, CommandContext, CommandRegistry
-from bot.replies import Bold, MessageBuilder, Reply, Text
+from bot.replies import CommandSpan, MessageBuilder, Reply, Text
 
 
 async def handle_help(ctx: CommandContext) -> Reply:
@@ -17,9 +17,9 @@ async def handle_help(ctx: CommandContext) -> Reply:
     for command in ctx.core.commands:
         if command.staff_only and not ctx.request.is_staff:
             continue
-        row = [Bold(command.usage), Text(f" — {command.summary}")]
+        row = [command.usage, Text(f" — {command.summary}")]
         if command.examples:
-            row.append(Text(f" Example: {command.examples[0]}"))
+            row.extend([Text(" Example: "), command.examples[0]])
         rows.append(row)
     builder.bullets(rows)
     builder.paragraph("You can also just type a question, like: When is the membership mixer?")
@@ -31,7 +31,7 @@ def register(registry: CommandRegistry) -> None:
         Command(
             name="help",
             summary="Show this help.",
-            usage="/help",
+            usage=CommandSpan("help"),
             handler=handle_help,
         )
     )

@@ -9,6 +9,7 @@ from bot.errors import PermissionDenied, UserError
 from bot.kudos import KudosService
 from bot.kudos import messages as kudos_messages
 from bot.kudos.digest import digest_message, digest_stats
+from bot.kudos.messages import KUDOS_EXAMPLE
 from bot.kudos.notes import undelivered_notes_for
 from bot.kudos.parsing import (
     RecipientsAndReason,
@@ -27,7 +28,7 @@ from bot.kudos.rules import (
     validate_recipients,
     validate_text,
 )
-from bot.replies import Bold, MessageBuilder, NameSpan, Reply, Text
+from bot.replies import Bold, CommandSpan, MessageBuilder, NameSpan, Reply, Text
 
 
 def service_for(ctx: CommandContext) -> KudosService:
@@ -214,8 +215,8 @@ def register(registry: CommandRegistry) -> None:
         Command(
             name="kudos",
             summary="Thank a colleague in public; see the leaderboard (/kudos help).",
-            usage="/kudos @someone for WHY",
-            examples=("/kudos @maria for running the sensory storytime",),
+            usage=CommandSpan("kudos", "@someone for WHY", action="give"),
+            examples=(KUDOS_EXAMPLE,),
             handler=handle_kudos,
         )
     )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.outbound import OutboundSender
-from bot.replies import Reply
+from bot.replies import CommandSpan, Reply
 from bot.requests import Request
 
 if TYPE_CHECKING:
@@ -35,9 +35,9 @@ class Command:
 
     name: str
     summary: str
-    usage: str
+    usage: CommandSpan
     handler: Handler
-    examples: tuple[str, ...] = ()
+    examples: tuple[CommandSpan, ...] = ()
     staff_only: bool = False
 
 

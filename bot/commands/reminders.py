@@ -7,7 +7,7 @@ from sqlalchemy import update
 from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.errors import UserError
 from bot.members import ensure_member
-from bot.replies import Reply, text_message
+from bot.replies import CommandSpan, Reply, text_message
 from bot.storage.models import Member
 
 OFF_TEXT = (
@@ -48,8 +48,8 @@ def register(registry: CommandRegistry) -> None:
         Command(
             name="reminders",
             summary="Turn broadcast DMs from the bot off or on.",
-            usage="/reminders off|on|status",
+            usage=CommandSpan("reminders", "off|on|status"),
             handler=handle_reminders,
-            examples=("/reminders off",),
+            examples=(CommandSpan("reminders", "off", action="off"),),
         )
     )

@@ -18,9 +18,9 @@ from bot.kudos.rules import (
     validate_recipients,
     validate_text,
 )
-from bot.replies import Reply
+from bot.replies import CommandSpan, Reply
 
-USAGE_HINT = "/thanks @sam thank you for covering my desk shift!"
+THANKS_EXAMPLE = CommandSpan("thanks", "@sam thank you for covering my desk shift!")
 
 
 async def handle_thanks(ctx: CommandContext) -> Reply:
@@ -73,8 +73,8 @@ def register(registry: CommandRegistry) -> None:
         Command(
             name="thanks",
             summary="Send a colleague a private thank-you note.",
-            usage="/thanks @someone NOTE",
-            examples=(USAGE_HINT,),
+            usage=CommandSpan("thanks", "@someone NOTE"),
+            examples=(THANKS_EXAMPLE,),
             handler=handle_thanks,
         )
     )

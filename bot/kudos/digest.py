@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.kudos.messages import joined
 from bot.kudos.periods import Month
-from bot.replies import Bold, Message, MessageBuilder, NameSpan, Text
+from bot.replies import Bold, CommandSpan, Message, MessageBuilder, NameSpan, Text
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import Kudos, KudosRecipient, Member
@@ -91,8 +91,9 @@ def digest_message(stats: DigestStats, *, month: Month, current: bool) -> Messag
     if stats.kudos == 0:
         if current:
             builder.paragraph(
-                "No kudos were given this month yet. A good moment to remind members: "
-                "/kudos @colleague for ... takes ten seconds and makes someone's day."
+                "No kudos were given this month yet. A good moment to remind members: ",
+                CommandSpan("kudos", "@colleague for ...", action="give"),
+                " takes ten seconds and makes someone's day.",
             )
         else:
             builder.paragraph(f"No kudos were given in {month.label}.")

@@ -14,6 +14,7 @@ from bot.kudos.parsing import MentionedUser, ReasonPart
 from bot.kudos.safety import safe_text
 from bot.replies import (
     Bold,
+    CommandSpan,
     DateSpan,
     Inline,
     MentionSpan,
@@ -227,17 +228,24 @@ def kudos_line(when: date, person: UserRef, reason: str, *, direction: str) -> l
     ]
 
 
-HELP_TEXT = (
+KUDOS_EXAMPLE = CommandSpan("kudos", "@maria for running the sensory storytime", action="give")
+
+HELP_ROWS: tuple[tuple[CommandSpan, str], ...] = (
     (
-        "/kudos @someone for WHY",
-        "thank a colleague in public: posted in the kudos channel "
-        "for everyone to see. Several people at once: /kudos @ana and @ben for ...",
+        CommandSpan("kudos", "@someone for WHY", action="give"),
+        "thank a colleague in public: posted in the kudos channel for everyone to see.",
     ),
-    ("/thanks @someone NOTE", "send a private thank-you note; only they see it."),
-    ("/kudos top [week|month|year|all]", "who received the most kudos (this month by default)."),
-    ("/kudos mine", "the kudos you received and gave."),
-    ("/kudos @someone", "someone's recent kudos."),
-    ("/kudos undo", "take back your last kudos within {undo} minutes (its post is deleted)."),
+    (CommandSpan("thanks", "@someone NOTE"), "send a private thank-you note; only they see it."),
+    (
+        CommandSpan("kudos", "top [week|month|year|all]", action="top"),
+        "who received the most kudos (this month by default).",
+    ),
+    (CommandSpan("kudos", "mine", action="mine"), "the kudos you received and gave."),
+    (CommandSpan("kudos", "@someone", action="show"), "someone's recent kudos."),
+    (
+        CommandSpan("kudos", "undo", action="undo"),
+        "take back your last kudos within {undo} minutes (its post is deleted).",
+    ),
 )
 
 
@@ -247,13 +255,13 @@ def help_message(*, quota: int, max_length: int, undo_minutes: int, is_staff: bo
     builder.paragraph(
         "Recognise the work of fellow members: kudos are public, thank-you notes are private."
     )
-    rows = [
-        [Bold(usage), Text(" — " + what.format(undo=undo_minutes))] for usage, what in HELP_TEXT
+    rows: list[list[Inline]] = [
+        [usage, Text(" — " + what.format(undo=undo_minutes))] for usage, what in HELP_ROWS
     ]
     if is_staff:
         rows.append(
             [
-                Bold("/kudos digest [month]"),
+                CommandSpan("kudos", "digest [month]", action="digest"),
                 Text(" — staff: a summary of a month's recognition, ready to post."),
             ]
         )
@@ -261,10 +269,10 @@ def help_message(*, quota: int, max_length: int, undo_minutes: int, is_staff: bo
     builder.paragraph("Examples:")
     builder.bullets(
         [
-            ["/kudos @maria for running the sensory storytime"],
-            ["/kudos @ana, @ben and @chris for the Día booth"],
-            ["/thanks @sam thank you for covering my desk shift!"],
-            ["/kudos top week"],
+            [KUDOS_EXAMPLE],
+            [CommandSpan("kudos", "@ana, @ben and @chris for the Día booth", action="give")],
+            [CommandSpan("thanks", "@sam thank you for covering my desk shift!")],
+            [CommandSpan("kudos", "top week", action="top")],
         ]
     )
     builder.paragraph(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.discord.app import MemberBotClient
 from tests.adapters.discord.conftest import ANA, run_interaction
-from tests.adapters.discord.payloads import GUILD_ID, command_interaction, option
+from tests.adapters.discord.payloads import GUILD_ID, command_interaction, option, sub_command
 from tests.fakes.fake_discord import APPLICATION_ID, FakeDiscord
 
 EPHEMERAL = 64
@@ -60,3 +60,21 @@ async def test_ask_defers_ephemerally_then_follows_up(
     assert "October 11" in followup.json["content"]
     assert followup.json["flags"] & EPHEMERAL
     assert followup.json["allowed_mentions"] == {"parse": [], "users": []}
+
+
+async def test_help_names_the_commands_as_typed_on_discord(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    help_payload = command_interaction("bothelp", user=ANA)
+    await run_interaction(client, help_payload)
+    [answer] = fake_discord.calls("POST", f"/webhooks/{APPLICATION_ID}/{help_payload['token']}")
+    text = answer.json["content"]
+    assert "**/kudos give @someone for WHY**" in text
+    assert "**/deadlines calendar:True**" in text
+    assert "**/bothelp**" in text and "/help" not in text
+    kudos_payload = command_interaction("kudos", sub_command("help"), user=ANA)
+    await run_interaction(client, kudos_payload)
+    [answer] = fake_discord.calls("POST", f"/webhooks/{APPLICATION_ID}/{kudos_payload['token']}")
+    text = answer.json["content"]
+    assert "**/kudos show @someone**" in text
+    assert "**/kudos top week**" in text

@@ -41,6 +41,9 @@ async def test_bothelp_maps_to_help(endpoint: SlackEndpoint, fake_slack: FakeSla
     assert "Here is what I can do" in answer.params["text"]
     assert "*/ask QUESTION*" in answer.params["text"]
     assert "*/bothelp*" in answer.params["text"]
+    # Typed in full on Slack: no Discord-style sub-command names.
+    assert "*/kudos @someone for WHY*" in answer.params["text"]
+    assert "*/deadlines ics*" in answer.params["text"]
 
 
 async def test_deadlines_ics_uploads_the_calendar_into_a_dm(
