@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, datetime
 from importlib import import_module
@@ -70,6 +71,9 @@ class BotCore:
         self.outbound = outbound
         # Members written recently: an unchanged sender is not rewritten on every command.
         self.seen_members = SeenMembers()
+        # Set when deliveries fell due just now (a broadcast confirmed for "now"), so this
+        # process's dispatcher sends them at once rather than at its next poll.
+        self.deliveries_due = asyncio.Event()
         self.commands = CommandRegistry()
         for module_name in COMMAND_MODULES:
             import_module(module_name).register(self.commands)

@@ -57,6 +57,7 @@ def build_dispatcher(core: BotCore, *, tuning: BroadcastSettings | None = None) 
         worker_id=worker_id(),
         policy=policy,
         zone=core.settings.timezone,
+        wake=core.deliveries_due,
     )
 
 

@@ -25,6 +25,7 @@ to staff (:mod:`bot.broadcasts.overdue`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
 from datetime import datetime
@@ -62,6 +63,7 @@ class Dispatcher:
         worker_id: str,
         policy: DispatchPolicy | None = None,
         zone: ZoneInfo | None = None,
+        wake: asyncio.Event | None = None,
     ) -> None:
         """Create a dispatcher.
 
@@ -72,6 +74,8 @@ class Dispatcher:
             worker_id: Unique per process; recorded on claimed rows.
             policy: Pacing, retry and grace settings.
             zone: The organisation's time zone, for times quoted in notices to staff.
+            wake: Set when rows fell due just now (a broadcast confirmed for "now"):
+                the dispatcher looks at once instead of at its next poll.
         """
         self.database = database
         self.outbound = outbound
@@ -79,6 +83,7 @@ class Dispatcher:
         self.worker_id = worker_id
         self.policy = policy or DispatchPolicy()
         self.zone = zone or ZoneInfo("UTC")
+        self.wake = wake or asyncio.Event()
         self.platform = outbound.platform
         self._stopping = False
         self._semaphore = asyncio.Semaphore(self.policy.concurrency)
@@ -120,7 +125,13 @@ class Dispatcher:
             except StorageUnavailable:
                 log.warning("dispatcher: database unavailable, retrying", extra=self._log())
             wait = await self._safe_next_retry()
-            await asyncio.sleep(min(self.policy.poll_interval, wait or self.policy.poll_interval))
+            await self._sleep(min(self.policy.poll_interval, wait or self.policy.poll_interval))
+
+    async def _sleep(self, seconds: float) -> None:
+        """Wait ``seconds``, or less when woken."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wake.wait(), timeout=seconds)
+        self.wake.clear()
 
     # -- claiming and housekeeping --------------------------------------------------
 

@@ -92,6 +92,8 @@ async def _confirm(ctx: CommandContext, action: Action) -> Reply:
         request=ctx.request, broadcast_id=action.broadcast_id, now=ctx.now
     )
     broadcast = result.broadcast
+    if broadcast.send_now:
+        ctx.core.deliveries_due.set()
     zone = ctx.core.settings.timezone
     when = "now" if broadcast.send_now else format_local(broadcast.due_at, zone)
     audience = _audience_text(broadcast, result.audience_size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from adapters.discord.render import render_chunks
 from bot.broadcasts.dispatcher import Dispatcher
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, broadcast_message
+from bot.broadcasts.policy import DispatchPolicy
 from bot.broadcasts.reminders import ReminderScheduler
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -411,3 +413,30 @@ async def test_a_broadcast_is_always_one_discord_message(bot: BotCore) -> None:
     assert len(render_chunks(broadcast_message(broadcast))) == 1
     plain = await say(bot, "announcements " + "x" * MAX_MESSAGE_LENGTH)
     assert "Preview of broadcast #2" in plain
+
+
+async def test_a_broadcast_confirmed_for_now_wakes_the_running_dispatcher(
+    bot: BotCore, sender: CountingSender
+) -> None:
+    posted = asyncio.Event()
+    sender.on_sent = posted.set
+    # Polls once an hour: only the wake-up can get the second broadcast out in time.
+    running = Dispatcher(
+        database=bot.database,
+        outbound=sender,
+        clock=bot.clock,
+        worker_id="test",
+        policy=DispatchPolicy(poll_interval=3600),
+        wake=bot.deliveries_due,
+    )
+    task = asyncio.create_task(running.run_forever())
+    try:
+        for number, text in enumerate(("First news", "Second news"), start=1):
+            await say(bot, f"announcements {text}")
+            await say(bot, f"confirm {number}")
+            await asyncio.wait_for(posted.wait(), timeout=30)
+            posted.clear()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert [m.plain_text() for _, m in sender.posts] == ["First news", "Second news"]
