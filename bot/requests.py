@@ -9,6 +9,9 @@ from enum import StrEnum
 #: Adapters strip control characters from member text first, so a member cannot
 #: forge one.
 MENTION_MARK = "\x1f"
+#: What to strip around member text. Not ``str.strip()``: Python counts the mention
+#: mark as whitespace and would cut a mention at the end of the text in half.
+BLANKS = " \t\r\n\u00a0"
 
 
 @dataclass(frozen=True, slots=True)

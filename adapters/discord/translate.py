@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import discord
 from discord import app_commands
 
-from bot.requests import Mention, MentionKind, Request, UserRef, mention_token, strip_control_chars
+from bot.requests import (
+    BLANKS,
+    Mention,
+    MentionKind,
+    Request,
+    UserRef,
+    mention_token,
+    strip_control_chars,
+)
 
 PLATFORM = "discord"
 #: The workspace of direct messages when no single home server is configured.
@@ -189,7 +197,7 @@ def build_request(
             if text is not None:
                 pieces.append(text)
         elif isinstance(part, str):
-            decoded = collector.decode_text(part).strip()
+            decoded = collector.decode_text(part).strip(BLANKS)
             if decoded:
                 pieces.append(decoded)
         else:

@@ -16,7 +16,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.slack.directory import PLATFORM, StaffDirectory, UserDirectory
-from bot.requests import Mention, MentionKind, Request, UserRef, mention_token, strip_control_chars
+from bot.requests import (
+    BLANKS,
+    Mention,
+    MentionKind,
+    Request,
+    UserRef,
+    mention_token,
+    strip_control_chars,
+)
 
 #: Slack slash commands -> core command names. Slack reserves /remind, /help and
 #: other built-ins, so the help command is /bothelp.
@@ -42,8 +50,6 @@ _CHANNEL = re.compile(r"^#([CGD][A-Z0-9]+)(?:\|(.*))?$")
 _EVERYONE = re.compile(r"^!(here|channel|everyone)(?:\|.*)?$")
 _SPECIAL_WITH_FALLBACK = re.compile(r"^!\w[^|]*\|(.*)$")  # <!date^...|fallback> and friends
 
-#: Not ``str.strip()``'s default: Python counts the mention mark (\x1f) as whitespace.
-_BLANKS = " \t\r\n\u00a0"
 MAX_TEXT_LENGTH = 4000  # slash-command text is capped by Slack near this; events are longer
 
 
@@ -71,7 +77,7 @@ async def decode_text(
         found.append(mention)
         parts.append(mention_token(len(found) - 1))
     parts.append(html.unescape(text[position:]))
-    return "".join(parts).strip(_BLANKS), tuple(found)
+    return "".join(parts).strip(BLANKS), tuple(found)
 
 
 async def _decode_mention(token: str, *, workspace_id: str, users: UserDirectory) -> Mention | None:

@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.requests import MENTION_MARK, Mention, MentionKind, Request, UserRef
+from bot.requests import BLANKS, MENTION_MARK, Mention, MentionKind, Request, UserRef
 
 _TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
 # Not \s: Python counts the mention mark (\x1f) as whitespace, and it must survive.
-_BLANKS = " \t\r\n\u00a0"
 _SEPARATOR = re.compile(r"(?:[ \t\r\n\u00a0]*(?:,|&|\+|\band\b))*[ \t\r\n\u00a0]*", re.IGNORECASE)
 
 # Punctuation typed between the names and the reason. ":" and dashes only when a
@@ -63,10 +62,10 @@ class RecipientsAndReason:
 
 def split_subcommand(text: str) -> tuple[str | None, str]:
     """``"top month"`` -> ``("top", "month")``; text not starting with a sub-command -> None."""
-    head, _, rest = text.strip(_BLANKS).partition(" ")
+    head, _, rest = text.strip(BLANKS).partition(" ")
     if head.lower() in SUBCOMMANDS:
-        return head.lower(), rest.strip(_BLANKS)
-    return None, text.strip(_BLANKS)
+        return head.lower(), rest.strip(BLANKS)
+    return None, text.strip(BLANKS)
 
 
 def parse_recipients_and_reason(request: Request) -> RecipientsAndReason:
@@ -105,7 +104,7 @@ def clean_reason(text: str) -> str:
 def unresolved_leading_mention(text: str) -> str | None:
     """The first word when it looks like a mention the adapter could not decode
     (``@bob`` typed as plain text, a broken ``<@U1``), else None."""
-    head = text.strip(_BLANKS).split(maxsplit=1)
+    head = text.strip(BLANKS).split(maxsplit=1)
     if head and head[0].startswith(("@", "<@", "<!", "<#")) and MENTION_MARK not in head[0]:
         return head[0][:60]
     return None
@@ -113,7 +112,7 @@ def unresolved_leading_mention(text: str) -> str | None:
 
 def readable_text(request: Request) -> str:
     """The whole argument text as the member would read it: mentions become ``@name``."""
-    parts = _reason_parts(request, request.text.strip(_BLANKS))
+    parts = _reason_parts(request, request.text.strip(BLANKS))
     return RecipientsAndReason(recipients=(), reason=parts).reason_text
 
 

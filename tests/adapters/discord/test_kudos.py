@@ -62,6 +62,17 @@ async def test_kudos_to_two_colleagues_posts_in_the_kudos_channel(
     assert await _kudos_count(core) == 2
 
 
+async def test_a_reason_ending_in_a_mention_keeps_it_whole(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    await _run(client, fake_discord, _give(BEN, reason="for the party with @everyone"))
+    (post,) = fake_discord.messages_in(KUDOS_CHANNEL_ID)
+    content = post.json["content"]
+    assert content.endswith("for the party with @\u2060everyone")  # shown, inert
+    assert "\x1f" not in content
+    assert post.json["allowed_mentions"]["parse"] == []
+
+
 async def test_self_kudos_and_bots_are_refused_and_nothing_is_posted(
     client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
 ) -> None:
