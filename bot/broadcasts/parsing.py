@@ -19,7 +19,16 @@ MAX_LIST_COUNT = 50
 
 _TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
 _AT = re.compile(r"^at\s+(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2}:\d{2})(?=\s|$)", re.IGNORECASE)
-_LOOKS_LIKE_AT = re.compile(r"^at\s+\d{4}-", re.IGNORECASE)
+#: ``at`` then a word that can only be meant as a send time: one starting with a digit
+#: (``25:00``, ``9am``, ``12/07``) or a day word. A message that starts with "at" and
+#: a word such as "the" ("at the conference we...") is message text.
+_LOOKS_LIKE_AT = re.compile(
+    r"^at\s+(?:\d|(?:today|tomorrow|tonight|noon|midnight)(?![A-Za-z]))", re.IGNORECASE
+)
+TIME_FORMAT_HELP = (
+    "Write the send time as `at YYYY-MM-DD HH:MM` (the date, then a 24-hour time), "
+    "e.g. at 2026-12-07 09:00."
+)
 # <#C123|name> (Slack) and <#123> (Discord) both carry the id first.
 _CHANNEL_REF = re.compile(r"^<#([A-Za-z0-9_-]+)(?:\|[^>]*)?>$")
 _PLAIN_CHANNEL = re.compile(r"^#([A-Za-z0-9_-]{1,80})$")
@@ -134,7 +143,9 @@ def _parse_when(rest: str) -> tuple[date | None, time | None, str]:
     if match is None:
         if _LOOKS_LIKE_AT.match(rest):
             raise UserError(
-                "Write the send time as `at YYYY-MM-DD HH:MM`, e.g. at 2026-12-07 09:00."
+                f"I could not read that send time. {TIME_FORMAT_HELP} Nothing was drafted. "
+                'If your message itself starts with "at", reword its start, '
+                'e.g. "Today at 5pm ...".'
             )
         return None, None, rest
     try:

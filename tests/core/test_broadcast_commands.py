@@ -230,6 +230,44 @@ async def test_bad_input_gets_a_clear_message(bot: BotCore, text: str, expected:
     assert await count(bot.database, BroadcastDelivery) == 0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dm at 25:00 bad time",
+        "dm at 09:00 tomorrow",
+        "dm at 9am Coffee morning",
+        "announcements at tomorrow 09:00 Coffee morning",
+        "dm AT Noon lunch",
+        "dm at 12/07/2026 09:00 hello",
+    ],
+)
+async def test_a_send_time_that_cannot_be_read_is_refused_not_sent_as_text(
+    bot: BotCore, text: str
+) -> None:
+    reply = await say(bot, text)
+    assert "I could not read that send time" in reply
+    assert "`at YYYY-MM-DD HH:MM`" in reply and "e.g. at 2026-12-07 09:00" in reply
+    assert "Nothing was drafted" in reply
+    assert await count(bot.database, Broadcast) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("dm at the conference we met 40 new members", "at the conference we met 40 new members"),
+        ("announcements At last, the new site is live", "At last, the new site is live"),
+        ("dm at todays meeting we voted", "at todays meeting we voted"),
+        ("dm at 2026-12-01 09:00 at 5pm the doors open", "at 5pm the doors open"),
+    ],
+)
+async def test_a_message_may_start_with_the_word_at(bot: BotCore, text: str, message: str) -> None:
+    preview = await say(bot, text)
+    assert "Preview of broadcast #1" in preview
+    async with bot.database.session() as session:
+        broadcast = await session.scalar(select(Broadcast))
+    assert broadcast is not None and broadcast.body == message
+
+
 async def test_help_lists_the_subcommands(bot: BotCore) -> None:
     text = await say(bot, "help")
     assert "/broadcast confirm ID" in text and "/broadcast cancel ID" in text
