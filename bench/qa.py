@@ -9,6 +9,12 @@ Both systems answer the dev questions (shared/qa/dev.yaml, each with its own
 They also answer tests/core/heldout.yaml (written by the team from the seed
 posts, never used for tuning) on the shipped file.
 
+Cold start: ``memberbot ask`` run as a new process, as staff run it, timed from
+spawn to exit (target < 1 s), with the CPU time it used (which other work on the
+machine disturbs less than wall time). An answered question, a miss (stored in a database
+that exists and is migrated: the common case), and a miss on a fresh data
+directory (creates and migrates the database). ``--cold-runs 0`` skips it.
+
 Baseline: ``rank_bm25.BM25Okapi`` over each entry's title + questions + answer
 (lower-cased word tokens), answering with the top entry's text. It abstains
 below a BM25 score threshold tuned on the same paraphrase file as the engine
@@ -22,10 +28,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import random
 import re
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +60,9 @@ PARAPHRASES = ROOT / "tests" / "core" / "paraphrases.yaml"
 HELDOUT = ROOT / "tests" / "core" / "heldout.yaml"
 SYNTHETIC_SIZE = 2000
 SEED = 20240229
+COLD_START_TARGET_S = 1.0
+ANSWERED_QUESTION = "when is the mentoring deadline"
+MISSED_QUESTION = "what is the capital of australia"
 
 Answerer = Callable[[str, dt.date], tuple[bool, str, str | None]]
 
@@ -238,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="sweep thresholds on paraphrases")
     parser.add_argument("--rounds", type=int, default=5, help="timing rounds per question")
+    parser.add_argument(
+        "--cold-runs", type=int, default=5, help="`memberbot ask` processes timed per case"
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -289,6 +306,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{engine_para[0]}/{engine_para[1]}, out-of-scope + near misses abstained "
           f"{engine_para[2]}/{engine_para[3]}; BM25 in-scope {bm25_para[0]}/{bm25_para[1]}, "
           f"abstained {bm25_para[2]}/{bm25_para[3]}")  # fmt: skip
+    if args.cold_runs > 0:
+        try:
+            print_cold_start(cold_start(args.cold_runs))
+        except ColdStartError as error:
+            print(f"FAILED: {error}", file=sys.stderr)
+            return 1
     if args.tune:
         tune(shipped, paraphrases)
     return 0
@@ -312,6 +335,103 @@ def print_table(results: list[Result]) -> None:
             f"{result.abstain_correct}/{result.abstain_total} | {result.median_ms:.3f} | "
             f"{result.p99_ms:.3f} | {ratio:.2f}x |"
         )
+
+
+# --------------------------------------------------------------- cold start
+class ColdStartError(Exception):
+    """`memberbot ask` failed or answered other than expected (a correctness failure)."""
+
+
+@dataclass(frozen=True)
+class Run:
+    wall_s: float
+    cpu_s: float
+
+
+@dataclass(frozen=True)
+class ColdStart:
+    case: str
+    runs: list[Run]
+
+
+def memberbot_command() -> list[str]:
+    """The installed console script next to this interpreter, else ``python -m bot``."""
+    script = Path(sys.executable).with_name("memberbot")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+def timed_ask(question: str, data_dir: Path, *, expect_answered: bool) -> Run:
+    """Run ``memberbot ask --json QUESTION`` in a new process; its wall and CPU time."""
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "KNOWLEDGE_FILE": str(KNOWLEDGE),
+    }
+    env.pop("DATABASE_URL", None)  # the default SQLite file in DATA_DIR
+    # Bytecode is cached as on any installed copy (the warm-up run writes it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    cpu_before = _children_cpu_s()
+    started = time.perf_counter()
+    result = subprocess.run(
+        [*memberbot_command(), "ask", "--json", question],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=data_dir.parent,  # no stray .env
+        timeout=120,
+    )
+    run = Run(time.perf_counter() - started, _children_cpu_s() - cpu_before)
+    if result.returncode != 0:
+        raise ColdStartError(f"memberbot ask exited {result.returncode}: {result.stderr.strip()}")
+    if json.loads(result.stdout)["answered"] is not expect_answered:
+        raise ColdStartError(f"{question!r}: expected answered={expect_answered}")
+    return run
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold_start(runs: int) -> list[ColdStart]:
+    """Time ``runs`` processes per case, after one warm-up run that creates the database."""
+    with tempfile.TemporaryDirectory(prefix="memberbot-cold-") as tmp:
+        data_dir = Path(tmp) / "var"
+        timed_ask(MISSED_QUESTION, data_dir, expect_answered=False)  # warm-up: creates the DB
+        cases = [
+            ColdStart(
+                "answered question (database not opened)",
+                [timed_ask(ANSWERED_QUESTION, data_dir, expect_answered=True) for _ in range(runs)],
+            ),
+            ColdStart(
+                "unanswered question, stored (database already migrated)",
+                [timed_ask(MISSED_QUESTION, data_dir, expect_answered=False) for _ in range(runs)],
+            ),
+            ColdStart(
+                "unanswered question on a fresh data dir (creates + migrates the database)",
+                [
+                    timed_ask(MISSED_QUESTION, Path(tmp) / f"fresh-{n}", expect_answered=False)
+                    for n in range(runs)
+                ],
+            ),
+        ]
+    return cases
+
+
+def print_cold_start(cases: list[ColdStart]) -> None:
+    runs = len(cases[0].runs)
+    print(
+        f"\n### `memberbot ask` cold start ({runs} processes per case, "
+        f"{os.cpu_count()} cores; target < {COLD_START_TARGET_S:g} s)\n"
+    )
+    print("| case | median s | max s | median CPU s | median within target |")
+    print("|---|---|---|---|---|")
+    for case in cases:
+        walls = [run.wall_s for run in case.runs]
+        median = statistics.median(walls)
+        cpu = statistics.median(run.cpu_s for run in case.runs)
+        within = "yes" if median < COLD_START_TARGET_S else "no"
+        print(f"| {case.case} | {median:.2f} | {max(walls):.2f} | {cpu:.2f} | {within} |")
 
 
 if __name__ == "__main__":

@@ -17,18 +17,20 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import StorageUnavailable
 from bot.storage import Database
+from bot.storage.database import dialect_insert
 from bot.storage.models import ProcessedDelivery
 
 if TYPE_CHECKING:
+    from sqlalchemy.sql.dml import ReturningInsert
+
     from bot.core import BotCore
 
 log = logging.getLogger(__name__)
@@ -40,14 +42,18 @@ PRUNE_INTERVAL_SECONDS = 3600
 #: right after starting (a console session, a failed deploy) has no query in flight.
 FIRST_PASS_DELAY_SECONDS = 20
 
-# Built once: a prebuilt statement with bound parameters skips most of SQLAlchemy's
-# per-call work (its compiled form is cached).
-_CLAIM = {
-    dialect: insert(ProcessedDelivery)
-    .on_conflict_do_nothing()
-    .returning(ProcessedDelivery.platform, ProcessedDelivery.delivery_id)
-    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+
+# Built once per dialect in use: a prebuilt statement with bound parameters skips
+# most of SQLAlchemy's per-call work (its compiled form is cached).
+@cache
+def _claim_statement(dialect: str) -> ReturningInsert[tuple[str, str]]:
+    return (
+        dialect_insert(dialect)(ProcessedDelivery)
+        .on_conflict_do_nothing()
+        .returning(ProcessedDelivery.platform, ProcessedDelivery.delivery_id)
+    )
+
+
 _RELEASE = delete(ProcessedDelivery).where(
     ProcessedDelivery.platform == bindparam("platform"),
     ProcessedDelivery.delivery_id == bindparam("delivery_id"),
@@ -78,7 +84,7 @@ async def claim_delivery(
 
 async def _write_claims(connection: AsyncConnection, claims: list[_Claim]) -> list[bool]:
     inserted = await connection.execute(
-        _CLAIM[connection.dialect.name],
+        _claim_statement(connection.dialect.name),
         [
             {
                 "platform": claim.platform,

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.requests import UserRef
+from bot.storage.database import dialect_insert
 from bot.storage.models import Member
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql.dml import ReturningInsert
 
 #: An unchanged member seen again within this time is not rewritten (``last_seen`` is
 #: that precise); a new display name is always written at once.
@@ -50,8 +53,10 @@ class SeenMembers:
             del self._written[next(iter(self._written))]
 
 
-def _upsert_statement(insert: Any) -> Any:
-    stmt = insert(Member)
+# Built once per dialect in use: statements are immutable and their compiled form is cached.
+@cache
+def _upsert_statement(dialect: str) -> ReturningInsert[tuple[str, str, str, int]]:
+    stmt = dialect_insert(dialect)(Member)
     return stmt.on_conflict_do_update(
         index_elements=["platform", "workspace_id", "user_id"],
         set_={
@@ -60,10 +65,6 @@ def _upsert_statement(insert: Any) -> Any:
             "last_seen": stmt.excluded.last_seen,
         },
     ).returning(Member.platform, Member.workspace_id, Member.user_id, Member.id)
-
-
-# Built once per dialect: statements are immutable and their compiled form is cached.
-_UPSERT = {"postgresql": _upsert_statement(pg_insert), "sqlite": _upsert_statement(sqlite_insert)}
 
 
 async def upsert_member_ids(
@@ -96,7 +97,7 @@ async def upsert_member_ids(
         for u in sorted(unique.values(), key=lambda u: u.key)  # stable order avoids deadlocks
     ]
     # A list of parameter sets runs as one multi-row statement ("insertmanyvalues").
-    result = await connection.execute(_UPSERT[dialect], rows)
+    result = await connection.execute(_upsert_statement(dialect), rows)
     return {(platform, workspace, user): id_ for platform, workspace, user, id_ in result}
 
 

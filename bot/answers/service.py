@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING
 
 from bot.answers.engine import Answer
 from bot.answers.text import fold, words
 from bot.errors import StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
-from bot.storage import Database
-from bot.storage.models import UnansweredQuestion
+
+if TYPE_CHECKING:
+    from bot.storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,9 @@ async def answer_question(
         )
     answer = knowledge.engine.answer(question, today=today)
     if not answer.answered and database is not None:
+        # The storage layer loads only for a miss: `memberbot ask` answers without it.
+        from bot.storage.models import UnansweredQuestion
+
         try:
             async with database.session() as session:
                 session.add(
@@ -71,6 +74,10 @@ async def most_frequent_unanswered(
     database: Database, *, limit: int = 100
 ) -> list[tuple[str, int, datetime]]:
     """Unanswered questions grouped by normalised text: (a wording, count, last asked)."""
+    from sqlalchemy import func, select
+
+    from bot.storage.models import UnansweredQuestion
+
     async with database.session() as session:
         rows = await session.execute(
             select(

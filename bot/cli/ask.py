@@ -1,20 +1,50 @@
-"""``memberbot ask``: answer questions from the command line (one, or one per stdin line)."""
+"""``memberbot ask``: answer questions from the command line (one, or one per stdin line).
+
+Most questions are answered from the knowledge file alone, so ``ask`` opens the
+database only to store a question it could not answer: loading the storage layer
+(SQLAlchemy, and Alembic when a migration is due) takes longer than all the rest.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
-from typing import TextIO
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from bot.answers.service import answer_question
-from bot.cli.common import build_core, clock_for, load_cli_settings, parse_date, run_async
-from bot.core import BotCore
-from bot.errors import UserError
+from bot.cli.common import clock_for, load_cli_settings, parse_date, run_async
+from bot.clock import Clock
+from bot.config import Settings
+from bot.errors import StorageUnavailable, UserError
+from bot.knowledge_store import KnowledgeStore
 from bot.markup import parse_markup
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+
+class AskContext(Protocol):
+    """What answering needs: a :class:`~bot.core.BotCore`, or the CLI's :class:`Asker`."""
+
+    @property
+    def knowledge(self) -> KnowledgeStore: ...
+
+    @property
+    def database(self) -> Database | OnDemandDatabase: ...
+
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,21 +68,76 @@ class AskResult:
         )
 
 
-async def ask(core: BotCore, question: str, *, today: date | None = None) -> AskResult:
+async def ask(context: AskContext, question: str, *, today: date | None = None) -> AskResult:
     """Answer one question exactly as ``/ask`` would (this is the dev-set code path)."""
     try:
         answer = await answer_question(
-            knowledge=core.knowledge,
-            database=core.database,
+            knowledge=context.knowledge,
+            database=context.database,  # a Database, or one opened on demand
             question=question,
-            today=today or core.today(),
-            now=core.now(),
+            today=today or context.today(),
+            now=context.now(),
             platform="cli",
         )
     except UserError as error:
         return AskResult(question, False, error.message, (), 0.0)
     text = parse_markup(answer.text).plain_text()
     return AskResult(question, answer.answered, text, tuple(answer.sources), float(answer.score))
+
+
+class OnDemandDatabase:
+    """The database, opened and brought to the newest schema on first use.
+
+    Stands in for :class:`~bot.storage.Database` where only :meth:`session` is
+    used (storing unanswered questions). Opening errors surface there, as they
+    would from the database itself: an outage is :class:`StorageUnavailable`.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._database: Database | None = None
+        self._migrated = False
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        database = await self._open()
+        async with database.session() as session:
+            yield session
+
+    async def _open(self) -> Database:
+        if self._database is None:
+            from bot.storage import Database
+
+            self._database = Database(url=self.url)
+        if not self._migrated:
+            try:
+                await self._database.upgrade()
+            except StorageUnavailable as error:
+                log.warning("database unavailable: %s", error)
+                raise
+            self._migrated = True
+        return self._database
+
+    async def dispose(self) -> None:
+        if self._database is not None:
+            await self._database.dispose()
+
+
+class Asker:
+    """What ``memberbot ask`` needs of the core, and nothing more (no commands, no
+    background services, no database until a miss is stored)."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.knowledge = KnowledgeStore(path=settings.knowledge_file)
+        self.database = OnDemandDatabase(settings.resolved_database_url)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.now().astimezone(self.settings.timezone).date()
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -76,17 +161,16 @@ def run(args: argparse.Namespace, *, stdin: TextIO = sys.stdin, stdout: TextIO =
         questions = [" ".join(args.question)]
 
     async def main() -> int:
-        core = build_core(settings, clock=clock_for(args.today, settings))
-        await core.start()
+        asker = Asker(settings, clock_for(args.today, settings))
         try:
             for question in questions:
                 if not question.strip():
                     continue
-                result = await ask(core, question)
+                result = await ask(asker, question)
                 stdout.write((result.to_json() if args.json else result.answer) + "\n")
                 stdout.flush()
         finally:
-            await core.database.dispose()
+            await asker.database.dispose()
         return 0
 
     return run_async(main)

@@ -7,16 +7,16 @@ import logging
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings, load_settings
-from bot.core import BotCore
 from bot.errors import BotError, ConfigError, KnowledgeFileError, StorageUnavailable
-from bot.knowledge_store import KnowledgeStore
 from bot.log_format import configure_logging
-from bot.outbound import OutboundSender
-from bot.storage import Database
+
+if TYPE_CHECKING:
+    from bot.core import BotCore
+    from bot.outbound import OutboundSender
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
@@ -41,6 +41,11 @@ def build_core(
     clock: Clock | None = None,
     outbound: OutboundSender | None = None,
 ) -> BotCore:
+    # The core loads storage and every command: only commands that need it pay for it.
+    from bot.core import BotCore
+    from bot.knowledge_store import KnowledgeStore
+    from bot.storage import Database
+
     return BotCore(
         settings=settings,
         database=Database(url=settings.resolved_database_url),

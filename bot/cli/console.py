@@ -7,8 +7,6 @@ import asyncio
 import contextlib
 import sys
 
-from adapters.console.app import ConsoleApp, ConsoleSender
-from adapters.console.translate import console_user
 from bot.cli.common import build_core, clock_for, load_cli_settings, parse_date, run_async
 
 
@@ -21,6 +19,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from adapters.console.app import ConsoleApp, ConsoleSender
+    from adapters.console.translate import console_user
+
     settings = load_cli_settings()
 
     async def main() -> int:

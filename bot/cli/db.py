@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import load_cli_settings, run_async
-from bot.storage import Database
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -16,6 +15,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
+    from bot.storage import Database
+
     settings = load_cli_settings()
 
     async def main() -> int:

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.broadcasts.ics import calendar_bytes
 from bot.cli.common import EXIT_USAGE, load_cli_settings
 from bot.clock import SystemClock
 from bot.errors import KnowledgeFileError
@@ -23,6 +22,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_ics(args: argparse.Namespace) -> int:
+    from bot.broadcasts.ics import calendar_bytes  # icalendar: only this command needs it
+
     path = args.knowledge or load_cli_settings().knowledge_file
     try:
         knowledge = load_knowledge(path)

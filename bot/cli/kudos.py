@@ -7,13 +7,13 @@ import argparse
 import csv
 import sys
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.cli.common import load_cli_settings, parse_date, run_async
-from bot.kudos.queries import ExportRow, export_rows
-from bot.kudos.rules import day_start_utc
-from bot.storage import Database
+
+if TYPE_CHECKING:
+    from bot.kudos.queries import ExportRow
 
 COLUMNS = (
     "date",
@@ -47,6 +47,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from bot.kudos.queries import export_rows
+    from bot.kudos.rules import day_start_utc
+    from bot.storage import Database
+
     settings = load_cli_settings()
 
     async def main() -> int:

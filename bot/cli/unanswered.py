@@ -7,7 +7,6 @@ import json
 
 from bot.answers.service import most_frequent_unanswered
 from bot.cli.common import load_cli_settings, run_async
-from bot.storage import Database
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -20,6 +19,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.storage import Database
+
     settings = load_cli_settings()
 
     async def main() -> int:

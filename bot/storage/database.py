@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import (
     AbstractAsyncContextManager,
     asynccontextmanager,
@@ -13,11 +13,9 @@ from contextlib import (
     nullcontext,
 )
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -38,12 +36,22 @@ from sqlalchemy.ext.asyncio import (
 from bot.errors import ConfigError, StorageUnavailable
 from bot.storage.batching import BatchWrite, WriteBatcher
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 
 #: Arbitrary constant naming the PostgreSQL advisory lock that serialises migrations.
 MIGRATION_LOCK_KEY = 7_415_020_301
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: The revision(s) the newest migration leaves a database at. A database already there
+#: is not handed to Alembic at all: importing it and reading every migration script
+#: takes longer than the rest of a CLI command. Add each new migration's revision
+#: here (tests/core/test_migration_check.py compares this with the scripts).
+SCHEMA_HEADS = frozenset({"0005"})
+#: Alembic's bookkeeping table (its default name).
+VERSION_TABLE = "alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 #: A pooled PostgreSQL connection idle longer than this is pinged before use (a server
 #: restart or a firewall may have dropped it). Busy connections are not pinged: that
@@ -266,12 +274,24 @@ class Database:
             raise StorageUnavailable(str(exc)) from exc
 
     async def upgrade(self) -> None:
-        """Apply every Alembic migration not yet applied (safe to run at each start)."""
+        """Apply every Alembic migration not yet applied (safe to run at each start).
+
+        A database already at :data:`SCHEMA_HEADS` costs a look at its version table;
+        only one behind (or new) loads Alembic and migrates.
+        """
         try:
             async with self.engine.begin() as connection:
+                if await connection.run_sync(_schema_is_current):
+                    return
                 await connection.run_sync(_run_alembic_upgrade)
         except (OperationalError, OSError) as exc:
             raise StorageUnavailable(f"cannot migrate the database: {exc}") from exc
+
+    async def schema_is_current(self) -> bool:
+        """True when every migration is applied (the database is at :data:`SCHEMA_HEADS`)."""
+        with self._storage_errors():
+            async with self.engine.connect() as connection:
+                return await connection.run_sync(_schema_is_current)
 
     async def dispose(self, *, timeout: float = CLOSE_TIMEOUT_SECONDS) -> None:
         """Close every connection, once queued writes are written and sessions closed.
@@ -305,7 +325,29 @@ def _is_unavailable(exc: DBAPIError) -> bool:
     return any(word in text for word in ("locked", "connection", "could not connect", "timeout"))
 
 
+def dialect_insert(dialect: str) -> Callable[..., Any]:
+    """``insert()`` of ``dialect`` (``postgresql`` or ``sqlite``), with its ON CONFLICT
+    clauses. Imported on first use, so a SQLite process never loads the PostgreSQL
+    dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise ValueError(f"no INSERT ... ON CONFLICT for the {dialect!r} dialect")
+    return insert
+
+
+def _schema_is_current(connection: Connection) -> bool:
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return False
+    applied = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
+    return frozenset(applied) == SCHEMA_HEADS
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # Alembic loads only when a migration may be due
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -314,6 +356,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _run_alembic_upgrade(connection: Connection) -> None:
+    from alembic import command
+
     if connection.dialect.name == "postgresql":
         # Several workers may start at once: one migrates, the others wait, then find
         # nothing left to do. The lock is released when this transaction ends.

@@ -1,0 +1,76 @@
+"""The start-up migration check: a current database skips Alembic, any other migrates."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from bot.storage import Database
+from bot.storage.database import SCHEMA_HEADS, alembic_config
+from tests.support.databases import postgres_schema, require_postgres
+
+
+def test_schema_heads_name_the_newest_migrations() -> None:
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    assert heads == SCHEMA_HEADS, (
+        f"bot/storage/database.py SCHEMA_HEADS is {sorted(SCHEMA_HEADS)} but the newest "
+        f"migrations are {sorted(heads)}: add the new migration's revision there"
+    )
+
+
+@asynccontextmanager
+async def empty_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database with no tables at all, on SQLite or PostgreSQL."""
+    if kind == "sqlite":
+        database = Database(url=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+        try:
+            yield database
+        finally:
+            await database.dispose()
+        return
+    url = require_postgres()
+    async with postgres_schema(url) as schema:
+        database = Database(url=url, schema=schema)
+        try:
+            yield database
+        finally:
+            await database.dispose()
+
+
+def _upgrade_to(connection: Connection, revision: str) -> None:
+    command.upgrade(alembic_config(connection), revision)
+
+
+def _columns(connection: Connection, table: str) -> set[str]:
+    return {column["name"] for column in inspect(connection).get_columns(table)}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_a_new_database_is_migrated_then_current(kind: str, tmp_path: Path) -> None:
+    async with empty_database(kind, tmp_path) as database:
+        assert not await database.schema_is_current()
+        await database.upgrade()
+        assert await database.schema_is_current()
+        await database.upgrade()  # current: nothing to do
+        assert await database.schema_is_current()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_a_database_behind_the_newest_migration_is_migrated(
+    kind: str, tmp_path: Path
+) -> None:
+    async with empty_database(kind, tmp_path) as database:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(_upgrade_to, "0002")
+        assert not await database.schema_is_current()
+        await database.upgrade()
+        assert await database.schema_is_current()
+        async with database.engine.connect() as connection:
+            columns = await connection.run_sync(_columns, "thank_you_notes")
+        assert {"attempts", "next_attempt_at"} <= columns  # added by 0005
