@@ -15,9 +15,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.broadcasts.audience import dm_audience_size
 from bot.storage import Database
 from bot.storage.models import Broadcast, BroadcastDelivery, Member
-from bot.storage.models.broadcasts import BroadcastKind, BroadcastStatus, DeliveryStatus
+from bot.storage.models.broadcasts import (
+    Audience,
+    BroadcastKind,
+    BroadcastStatus,
+    DeliveryStatus,
+)
 
 #: Failed recipients named per broadcast (the rest are counted).
 FAILURES_SHOWN = 5
@@ -48,10 +54,17 @@ class BroadcastSummary:
     broadcast: Broadcast
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (recipient, reason)
+    #: A DM draft has no deliveries yet: the members a confirm would reach now.
+    draft_audience: int | None = None
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def recipients(self) -> int:
+        """Who it went (or goes) to: its deliveries, or for a DM draft its audience."""
+        return self.total if self.draft_audience is None else self.draft_audience
 
     @property
     def unfinished(self) -> int:
@@ -121,6 +134,7 @@ async def list_broadcasts(
         if summaries:
             await _attach_counts(session, summaries)
             await _attach_failures(session, summaries)
+            await _attach_draft_audiences(session, summaries)
     return Listing(
         staff=[summaries[b.id] for b in staff], reminders=[summaries[b.id] for b in reminders]
     )
@@ -134,6 +148,21 @@ async def _attach_counts(session: AsyncSession, summaries: dict[int, BroadcastSu
     )
     for broadcast_id, status, count in counts:
         summaries[broadcast_id].counts[status] = count
+
+
+async def _attach_draft_audiences(
+    session: AsyncSession, summaries: dict[int, BroadcastSummary]
+) -> None:
+    """Count the audience of DM drafts (as their preview did); one count per workspace."""
+    sizes: dict[tuple[str, str], int] = {}
+    for summary in summaries.values():
+        broadcast = summary.broadcast
+        if broadcast.status != BroadcastStatus.DRAFT or broadcast.audience != Audience.DM:
+            continue
+        key = (broadcast.platform, broadcast.workspace_id)
+        if key not in sizes:
+            sizes[key] = await dm_audience_size(session, *key)
+        summary.draft_audience = sizes[key]
 
 
 async def _attach_failures(session: AsyncSession, summaries: dict[int, BroadcastSummary]) -> None:

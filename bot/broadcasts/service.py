@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts import audit
+from bot.broadcasts.audience import audience_size, dm_audience
 from bot.broadcasts.audit import AuditAction
 from bot.broadcasts.listing import Listing, format_counts, list_broadcasts
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, length_as_sent
@@ -21,7 +22,7 @@ from bot.members import ensure_member, ensure_members
 from bot.outbound import ChannelPurpose, OutboundSender
 from bot.requests import Request
 from bot.storage import Database
-from bot.storage.models import Broadcast, BroadcastDelivery, Member
+from bot.storage.models import Broadcast, BroadcastDelivery
 from bot.storage.models.broadcasts import (
     CHANNEL_RECIPIENT,
     Audience,
@@ -67,7 +68,8 @@ class BroadcastService:
         if length > MAX_MESSAGE_LENGTH:
             raise UserError(
                 f"That message is too long to arrive as one chat message: broadcasts can be "
-                f"at most {MAX_MESSAGE_LENGTH:,} characters (Discord's limit), and symbols "
+                f"at most {MAX_MESSAGE_LENGTH:,} characters (the limit of one chat message on "
+                "every platform we support), and symbols "
                 "such as * _ ~ ` | [ @ count twice because they have to be escaped. Yours "
                 f"counts as {length:,}. Shorten it or split it into two broadcasts; "
                 "nothing was saved."
@@ -103,7 +105,7 @@ class BroadcastService:
             )
             session.add(broadcast)
             await session.flush()
-            size = await self._audience_size(session, broadcast)
+            size = await audience_size(session, broadcast)
             audit.record(
                 session,
                 action=AuditAction.CREATE,
@@ -116,7 +118,9 @@ class BroadcastService:
 
     async def confirm(self, *, request: Request, broadcast_id: int, now: datetime) -> DraftResult:
         """Schedule a draft: one delivery row per recipient, due at its send time."""
-        broadcast = await self._load(request, broadcast_id)
+        broadcast = await self._load(request, broadcast_id, reminders=True)
+        if broadcast.kind == BroadcastKind.REMINDER:
+            raise UserError(_reminder_needs_no_confirm(broadcast))
         if broadcast.status != BroadcastStatus.DRAFT:
             raise UserError(
                 f"Broadcast #{broadcast_id} is already {broadcast.status}; nothing changed."
@@ -258,26 +262,10 @@ class BroadcastService:
             for start in range(0, len(users), FAN_OUT_CHUNK):
                 await ensure_members(session, users[start : start + FAN_OUT_CHUNK], now=now)
 
-    @staticmethod
-    def _dm_audience(broadcast: Broadcast):  # -> Select[tuple[int]]
-        return select(Member.id).where(
-            Member.platform == broadcast.platform,
-            Member.workspace_id == broadcast.workspace_id,
-            Member.is_bot.is_(False),
-            Member.reminders_opt_out.is_(False),
-        )
-
-    async def _audience_size(self, session: AsyncSession, broadcast: Broadcast) -> int:
-        if broadcast.audience != Audience.DM:
-            return 1
-        count = await session.scalar(
-            select(func.count()).select_from(self._dm_audience(broadcast).subquery())
-        )
-        return int(count or 0)
-
     async def _fan_out(self, session: AsyncSession, broadcast: Broadcast) -> int:
         if broadcast.audience == Audience.DM:
-            member_ids = list(await session.scalars(self._dm_audience(broadcast)))
+            audience = dm_audience(broadcast.platform, broadcast.workspace_id)
+            member_ids = list(await session.scalars(audience))
             rows = [self._row(broadcast, member_recipient(mid), mid) for mid in member_ids]
         else:
             rows = [self._row(broadcast, CHANNEL_RECIPIENT, None)]
@@ -303,6 +291,20 @@ def describe(broadcast: Broadcast) -> str:
     """``Broadcast #12`` or ``Reminder #3``."""
     kind = "Reminder" if broadcast.kind == BroadcastKind.REMINDER else "Broadcast"
     return f"{kind} #{broadcast.id}"
+
+
+def _reminder_needs_no_confirm(broadcast: Broadcast) -> str:
+    name = describe(broadcast)
+    intro = (
+        f"{name} is an automatic deadline reminder: reminders are scheduled by themselves "
+        "from the deadlines in the knowledge file and need no confirm."
+    )
+    if broadcast.status == BroadcastStatus.CANCELLED:
+        return f"{intro} This one was cancelled, so it will not be posted."
+    return (
+        f"{intro} It is already scheduled (/broadcast list shows it); to skip it, type "
+        f"/broadcast cancel {broadcast.id}."
+    )
 
 
 def _nothing_left_message(name: str, counts: dict[str, int]) -> str:

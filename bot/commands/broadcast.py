@@ -145,7 +145,7 @@ def _summary_line(ctx: CommandContext, summary: BroadcastSummary) -> list[Text |
     counts = format_counts(summary.counts)
     line: list[Text | Bold | str] = [
         Bold(f"#{broadcast.id}"),
-        f" {summary.state(ctx.now)} · {_audience_text(broadcast, summary.total)} · ",
+        f" {summary.state(ctx.now)} · {_audience_text(broadcast, summary.recipients)} · ",
         format_local(broadcast.due_at, ctx.core.settings.timezone),
         f" · {counts or 'no deliveries (draft)'} · ",
         Text(snippet(broadcast_message(broadcast).plain_text(), SNIPPET_LENGTH)),

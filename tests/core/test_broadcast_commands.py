@@ -342,6 +342,27 @@ async def test_broadcast_message_keeps_paragraphs(bot: BotCore) -> None:
     assert broadcast_message(broadcast).plain_text() == "First paragraph.\n\nSecond paragraph."
 
 
+async def test_list_shows_the_audience_of_a_draft_as_its_preview_did(bot: BotCore) -> None:
+    preview = await say(bot, "dm Nominations close December 7.")
+    assert "DM to 3 members" in preview
+    listing = await say(bot, "list")
+    assert "#1 draft · DM to 3 members ·" in listing
+    assert "no deliveries (draft)" in listing
+    # The audience follows opt-outs until it is confirmed, as the confirm will.
+    await bot.handle(
+        Request(
+            platform=PLATFORM,
+            workspace_id=WORKSPACE,
+            channel_id="console",
+            sender=member("bob"),
+            command="reminders",
+            text="off",
+        )
+    )
+    assert "#1 draft · DM to 2 members ·" in await say(bot, "list")
+    assert "DM to 2 members" in await say(bot, "confirm 1")
+
+
 def reminder_scheduler(bot: BotCore) -> ReminderScheduler:
     return ReminderScheduler(
         database=bot.database,
@@ -423,6 +444,26 @@ async def test_staff_can_skip_an_upcoming_reminder_and_a_reload_keeps_it_skipped
     assert refusal.startswith("Reminder #1 has already gone out (sent 1)")
 
 
+async def test_confirming_a_reminder_says_it_needs_no_confirm(
+    bot: BotCore, sender: CountingSender, clock: FixedClock
+) -> None:
+    reminders = reminder_scheduler(bot)
+    await reminders.reschedule(
+        knowledge_with(bot, nominations(date(2026, 12, 7))), now=bot.now()
+    )  # #1: 7 days before, #2: 1 day before
+    reply = await say(bot, "confirm 1")
+    assert reply.startswith("Reminder #1 is an automatic deadline reminder")
+    assert "need no confirm" in reply and "already scheduled" in reply
+    assert "/broadcast cancel 1" in reply
+    assert "There is no broadcast" not in reply
+    # Cancel still works for a reminder; a confirm afterwards says it is cancelled.
+    assert (await say(bot, "cancel 1")).startswith("Reminder #1 is cancelled")
+    assert "This one was cancelled" in await say(bot, "confirm 1")
+    clock.set(datetime(2026, 12, 6, 15, 0, tzinfo=UTC))
+    await dispatcher(bot, sender).drain()
+    assert len(sender.posts) == 1  # only #2: the confirm changed nothing
+
+
 async def test_other_workspaces_and_notices_cannot_be_cancelled(bot: BotCore) -> None:
     await say(bot, "announcements hello")
     elsewhere = Request(
@@ -444,6 +485,9 @@ async def test_a_broadcast_is_always_one_discord_message(bot: BotCore) -> None:
     assert "Preview of broadcast #1" in await say(bot, f"announcements {worst}")
     refusal = await say(bot, f"announcements {worst}_")
     assert "at most 2,000 characters" in refusal and "counts as 2,002" in refusal
+    # The limit is the same on every platform, and the refusal says so without naming one.
+    assert "the limit of one chat message on every platform we support" in refusal
+    assert "Discord" not in refusal and "Slack" not in refusal
     assert "at most 2,000 characters" in await say(bot, "dm " + "x" * 2001)
     async with bot.database.session() as session:
         broadcast = await session.scalar(select(Broadcast))
