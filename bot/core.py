@@ -9,7 +9,7 @@ from importlib import import_module
 
 from bot.background import run_services
 from bot.clock import Clock, SystemClock
-from bot.commands.registry import CommandContext, CommandRegistry
+from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.config import Settings
 from bot.delivery_ids import claim_delivery, release_delivery
 from bot.errors import PermissionDenied, StorageUnavailable, UserError
@@ -104,14 +104,17 @@ class BotCore:
             "command": request.command,
             "delivery_id": request.delivery_id,
         }
+        command = self._command_for(request)
         try:
             if request.delivery_id and not await self._claim_delivery(request):
                 log.info("duplicate delivery ignored", extra=log_context)
                 return None
         except StorageUnavailable:
-            return Reply(text_message(STORAGE_APOLOGY))
+            if command.needs_database:
+                return Reply(text_message(STORAGE_APOLOGY))
+            log.warning("database unavailable: answering without it", extra=log_context)
         try:
-            return await self._dispatch(request)
+            return await self._dispatch(request, command)
         except UserError as error:
             if not isinstance(error, PermissionDenied):
                 await self._release_delivery(request)
@@ -125,7 +128,13 @@ class BotCore:
             await self._release_delivery(request)
             return Reply(text_message(GENERIC_APOLOGY))
 
-    async def _dispatch(self, request: Request) -> Reply:
+    def _command_for(self, request: Request) -> Command:
+        """The command asked for; help for an unknown one."""
+        command = self.commands.get(request.command) or self.commands.get("help")
+        assert command is not None
+        return command
+
+    async def _dispatch(self, request: Request, command: Command) -> Reply:
         now = self.now()
         context = CommandContext(
             request=request,
@@ -134,19 +143,25 @@ class BotCore:
             now=now,
             today=now.astimezone(self.settings.timezone).date(),
         )
-        if not self.seen_members.is_fresh(request.sender, now):
-            async with self.database.session() as session:
-                await upsert_member_ids(session, [request.sender], now=now)
-            self.seen_members.remember([request.sender], now)
-        command = self.commands.get(request.command)
-        if command is None:
-            command = self.commands.get("help")
-            assert command is not None
-        elif command.staff_only and not request.is_staff:
+        await self._remember_sender(request, command, now)
+        if command.staff_only and not request.is_staff:
             raise PermissionDenied(
                 f"Sorry, /{command.name} is for association staff only. Nothing was sent."
             )
         return await command.handler(context)
+
+    async def _remember_sender(self, request: Request, command: Command, now: datetime) -> None:
+        """Record the member (platform ids, display name, last seen) before the command."""
+        if self.seen_members.is_fresh(request.sender, now):
+            return
+        try:
+            async with self.database.session() as session:
+                await upsert_member_ids(session, [request.sender], now=now)
+        except StorageUnavailable:
+            if command.needs_database:
+                raise
+            return  # recorded on a later command, once the database is back
+        self.seen_members.remember([request.sender], now)
 
     async def _claim_delivery(self, request: Request) -> bool:
         assert request.delivery_id is not None

@@ -45,5 +45,6 @@ def register(registry: CommandRegistry) -> None:
                 CommandSpan("ask", "What is Día?"),
             ),
             handler=handle_ask,
+            needs_database=False,
         )
     )

@@ -45,6 +45,7 @@ def register(registry: CommandRegistry) -> None:
             summary="See upcoming deadlines and events, or get them all as a calendar file.",
             usage=CommandSpan("deadlines"),
             handler=handle_deadlines,
+            needs_database=False,
             examples=(CommandSpan("deadlines", "ics", action="ics"),),
         )
     )

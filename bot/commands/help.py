@@ -33,5 +33,6 @@ def register(registry: CommandRegistry) -> None:
             summary="Show this help.",
             usage=CommandSpan("help"),
             handler=handle_help,
+            needs_database=False,
         )
     )

@@ -39,6 +39,10 @@ class Command:
     handler: Handler
     examples: tuple[CommandSpan, ...] = ()
     staff_only: bool = False
+    #: False for commands that only read the knowledge file: they are answered even
+    #: while the database is down (their writes, such as the member's last-seen time,
+    #: are skipped), and a retried delivery of one is harmless.
+    needs_database: bool = True
 
 
 class CommandRegistry:

@@ -3,9 +3,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from bot.clock import FixedClock
+from bot.config import Settings
 from bot.core import STORAGE_APOLOGY, BotCore
-from bot.errors import StorageUnavailable
+from bot.knowledge_store import KnowledgeStore
 from bot.requests import Request, UserRef
+from bot.storage import Database
 from bot.storage.models import Member, ProcessedDelivery, UnansweredQuestion
 
 ALICE = UserRef("console", "local", "alice", "Alice")
@@ -64,18 +67,27 @@ async def test_over_long_question_is_refused_politely(core: BotCore) -> None:
     assert "please keep it under 1,000 characters" in reply.text
 
 
-async def test_database_down_gives_a_friendly_message(
-    core: BotCore, monkeypatch: pytest.MonkeyPatch
+async def test_database_down_still_answers_questions_and_refuses_writes_politely(
+    settings: Settings, clock: FixedClock, shipped_knowledge: KnowledgeStore
 ) -> None:
-    def broken_session():  # the database refuses every connection
-        raise StorageUnavailable("connection refused")
-
-    monkeypatch.setattr(core.database, "session", broken_session)
-    reply = await core.handle(request("help", delivery_id="evt-3"))
-    assert reply is not None
-    assert reply.text == STORAGE_APOLOGY
-    reply = await core.handle(request("help"))
-    assert reply is not None and reply.text == STORAGE_APOLOGY
+    down = Database(url="postgresql://nobody@127.0.0.1:1/none")  # refuses every connection
+    core = BotCore(settings=settings, database=down, knowledge=shipped_knowledge, clock=clock)
+    try:
+        # Questions, help and deadlines come from the knowledge file alone.
+        answer = await core.handle(request("ask", "What is NDORH?", delivery_id="evt-3"))
+        assert answer is not None and "racial healing" in answer.text.lower()
+        unknown = await core.handle(request("ask", "Who won the world cup?"))
+        assert unknown is not None and unknown.text != STORAGE_APOLOGY
+        for command in ("help", "deadlines", "frobnicate"):
+            reply = await core.handle(request(command, delivery_id=f"evt-{command}"))
+            assert reply is not None and reply.text != STORAGE_APOLOGY, command
+        # Anything that must be stored says so, and nothing half-happens.
+        kudos = await core.handle(request("kudos", "for nothing", delivery_id="evt-4"))
+        assert kudos is not None and kudos.text == STORAGE_APOLOGY
+        reminders = await core.handle(request("reminders", "off"))
+        assert reminders is not None and reminders.text == STORAGE_APOLOGY
+    finally:
+        await down.dispose()
 
 
 async def test_unexpected_errors_become_an_apology(
