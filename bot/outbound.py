@@ -40,14 +40,30 @@ class PostedMessage:
     message_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """How fast one bot process sends: sends per second (None: unpaced) and sends in flight."""
+
+    max_per_second: float | None
+    concurrency: int
+
+
+#: The pace of a sender with no platform limit to respect: unpaced, a few at a time.
+DEFAULT_PACE = Pace(max_per_second=None, concurrency=8)
+
+
 class OutboundSender(Protocol):
     """Implemented by every adapter; raises :class:`bot.errors.DeliveryError` on failure.
 
     ``DeliveryError.permanent`` tells callers whether retrying can help (user gone,
     DMs closed) or not (rate limit exhausted, server error).
+
+    ``default_pace`` is how fast broadcasts go out through this sender when the
+    settings leave the pace to ``auto``: each adapter knows its platform's limits.
     """
 
     platform: str
+    default_pace: Pace
 
     async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
         """Post a message in a channel."""

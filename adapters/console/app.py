@@ -12,7 +12,7 @@ from adapters.console.render import render_text
 from adapters.console.translate import PLATFORM, translate_line
 from bot.core import BotCore
 from bot.errors import DeliveryError
-from bot.outbound import ChannelTarget, PostedMessage
+from bot.outbound import DEFAULT_PACE, ChannelTarget, PostedMessage
 from bot.replies import Attachment, Message
 from bot.requests import UserRef
 
@@ -29,6 +29,7 @@ class ConsoleSender:
     """Outbound sender that prints what would be posted or sent as a DM."""
 
     platform = PLATFORM
+    default_pace = DEFAULT_PACE  # printing has no rate limit
 
     def __init__(self, *, stdout: TextIO, channels: dict[str, str] | None = None) -> None:
         self._stdout = stdout

@@ -12,7 +12,7 @@ from adapters.discord.render import render_chunks
 from adapters.discord.settings import DiscordSettings
 from adapters.discord.translate import PLATFORM
 from bot.errors import DeliveryError
-from bot.outbound import ChannelTarget, PostedMessage
+from bot.outbound import ChannelTarget, Pace, PostedMessage
 from bot.replies import Message
 from bot.requests import UserRef
 
@@ -24,6 +24,11 @@ CANNOT_DM_USER = 50007
 MEMBERS_PAGE = 1000
 #: Several message ids (one per chunk of a long message) share one PostedMessage.
 ID_SEPARATOR = ","
+#: Broadcast pace under ``auto``. Discord allows a bot 50 requests/s in all, a DM
+#: costs up to two (open the DM channel, send), and 429 answers count towards its
+#: invalid-request limit (10,000 per 10 minutes, then a temporary ban): so pace
+#: ahead of the limit rather than waiting out 429s.
+DISCORD_PACE = Pace(max_per_second=20.0, concurrency=8)
 
 
 def delivery_error(error: Exception, *, what: str) -> DeliveryError:
@@ -61,6 +66,7 @@ class DiscordSender:
     """Posts to channels and DMs members on behalf of the core."""
 
     platform = PLATFORM
+    default_pace = DISCORD_PACE
 
     def __init__(self, *, client: discord.Client, settings: DiscordSettings) -> None:
         self._client = client

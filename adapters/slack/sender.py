@@ -14,7 +14,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from adapters.slack.directory import PLATFORM, user_ref_from_member
 from adapters.slack.render import render
 from bot.errors import DeliveryError
-from bot.outbound import ChannelTarget, PostedMessage
+from bot.outbound import ChannelTarget, Pace, PostedMessage
 from bot.replies import Attachment, Message
 from bot.requests import UserRef
 
@@ -46,6 +46,13 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 USERS_PAGE_SIZE = 200
+#: Broadcast pace under ``auto``. Slack publishes no workspace-wide figure for
+#: chat.postMessage and answers the excess with 429 + Retry-After, which the
+#: client waits out at no other cost: so no fixed pace, and enough sends in
+#: flight that some are always ready when Slack's window reopens (with few, all
+#: of them sit out a Retry-After at once and a broadcast runs up to a fifth
+#: slower than the limit allows).
+SLACK_PACE = Pace(max_per_second=None, concurrency=32)
 
 ResultT = TypeVar("ResultT")
 
@@ -58,6 +65,7 @@ class SlackSender:
     """
 
     platform = PLATFORM
+    default_pace = SLACK_PACE
 
     def __init__(
         self,

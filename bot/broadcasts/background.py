@@ -20,6 +20,7 @@ from bot.broadcasts.settings import BroadcastSettings
 from bot.config import Settings, load_settings
 from bot.errors import StorageUnavailable
 from bot.knowledge import Knowledge
+from bot.outbound import Pace
 
 if TYPE_CHECKING:
     from bot.core import BotCore
@@ -33,10 +34,11 @@ def worker_id() -> str:
 
 
 def dispatch_policy(
-    settings: Settings, tuning: BroadcastSettings, *, platform: str
+    settings: Settings, tuning: BroadcastSettings, *, default_pace: Pace
 ) -> DispatchPolicy:
-    """The dispatcher settings a bot process runs with (``.env`` plus per-platform defaults)."""
-    pace = tuning.pace(platform)
+    """The dispatcher settings a bot process runs with: ``.env``, and for what it leaves
+    to ``auto``, the outbound sender's ``default_pace``."""
+    pace = tuning.pace(default_pace)
     return DispatchPolicy(
         grace=timedelta(hours=settings.delivery_grace_hours),
         max_per_second=pace.max_per_second,
@@ -49,7 +51,7 @@ def build_dispatcher(core: BotCore, *, tuning: BroadcastSettings | None = None) 
     if core.outbound is None:
         raise ValueError("a dispatcher needs an outbound sender")
     tuning = tuning or load_settings(BroadcastSettings)
-    policy = dispatch_policy(core.settings, tuning, platform=core.outbound.platform)
+    policy = dispatch_policy(core.settings, tuning, default_pace=core.outbound.default_pace)
     return Dispatcher(
         database=core.database,
         outbound=core.outbound,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import DeliveryError, StorageUnavailable
 from bot.members import ensure_members
-from bot.outbound import ChannelTarget, PostedMessage
+from bot.outbound import DEFAULT_PACE, ChannelTarget, Pace, PostedMessage
 from bot.replies import Message
 from bot.requests import Request, UserRef
 from bot.storage import Database
@@ -53,6 +53,7 @@ class CountingSender:
     """
 
     platform: str = PLATFORM
+    default_pace: Pace = DEFAULT_PACE
     members: list[UserRef] = field(default_factory=list)
     closed: set[str] = field(default_factory=set)
     flaky: dict[str, int] = field(default_factory=dict)

@@ -12,14 +12,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.broadcasts.background import dispatch_policy
+from bot.broadcasts.background import build_dispatcher
 from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
 from bot.broadcasts.parsing import DraftRequest
 from bot.broadcasts.service import BroadcastService
-from bot.broadcasts.settings import BroadcastSettings, Pace
+from bot.broadcasts.settings import BroadcastSettings
 from bot.clock import FixedClock
 from bot.config import Settings, load_settings
+from bot.core import BotCore
 from bot.errors import ConfigError, StorageUnavailable
+from bot.knowledge_store import KnowledgeStore
+from bot.outbound import DEFAULT_PACE, Pace
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import AuditLog, Broadcast, BroadcastDelivery
@@ -355,20 +358,38 @@ async def test_a_database_outage_longer_than_the_lease_is_the_at_least_once_wind
     assert (await only_row(database)).status == "sent"
 
 
-def test_the_shipped_pace_is_chosen_per_platform(settings: Settings) -> None:
+async def test_auto_pace_is_the_senders_own_default(
+    settings: Settings,
+    database: Database,
+    clock: FixedClock,
+    shipped_knowledge: KnowledgeStore,
+) -> None:
+    # The sender declares its pace; the core never looks the platform's name up.
+    sender = CountingSender(platform="slack", default_pace=Pace(max_per_second=3.0, concurrency=2))
+    core = BotCore(
+        settings=settings,
+        database=database,
+        knowledge=shipped_knowledge,
+        clock=clock,
+        outbound=sender,
+    )
     shipped = BroadcastSettings(_env_file=None)  # type: ignore[call-arg]
-    slack = dispatch_policy(settings, shipped, platform="slack")
-    assert (slack.max_per_second, slack.concurrency) == (None, 32)  # paced by Slack's 429s
-    discord = dispatch_policy(settings, shipped, platform="discord")
-    assert (discord.max_per_second, discord.concurrency) == (20.0, 8)
-    assert discord.grace == timedelta(hours=6)
+    policy = build_dispatcher(core, tuning=shipped).policy
+    assert (policy.max_per_second, policy.concurrency) == (3.0, 2)
+    assert policy.grace == timedelta(hours=6)
+    assert CountingSender().default_pace == DEFAULT_PACE == Pace(None, concurrency=8)
+
+
+def test_numbers_in_the_settings_override_the_senders_pace_part_by_part() -> None:
+    auto = Pace(max_per_second=20.0, concurrency=8)
+    rate = BroadcastSettings(broadcast_max_per_second="5", _env_file=None)  # type: ignore[call-arg]
+    assert rate.pace(auto) == Pace(max_per_second=5.0, concurrency=8)
     tuned = BroadcastSettings(
         broadcast_max_per_second="5", broadcast_concurrency="2", _env_file=None
     )  # type: ignore[call-arg]
-    assert tuned.pace("slack") == Pace(max_per_second=5.0, concurrency=2)
-    assert BroadcastSettings(broadcast_max_per_second="0", _env_file=None).pace(  # type: ignore[call-arg]
-        "discord"
-    ) == Pace(max_per_second=None, concurrency=8)
+    assert tuned.pace(auto) == Pace(max_per_second=5.0, concurrency=2)
+    unpaced = BroadcastSettings(broadcast_max_per_second="0", _env_file=None)  # type: ignore[call-arg]
+    assert unpaced.pace(auto) == Pace(max_per_second=None, concurrency=8)
     with pytest.raises(ConfigError, match="BROADCAST_MAX_PER_SECOND: 'fast' is not 'auto'"):
         load_settings(BroadcastSettings, broadcast_max_per_second="fast", _env_file=None)
     with pytest.raises(ConfigError, match="BROADCAST_CONCURRENCY: '0' is not 'auto'"):

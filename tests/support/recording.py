@@ -7,7 +7,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from bot.errors import DeliveryError
-from bot.outbound import ChannelTarget, PostedMessage
+from bot.outbound import DEFAULT_PACE, ChannelTarget, Pace, PostedMessage
 from bot.replies import Message
 from bot.requests import UserRef
 
@@ -15,6 +15,7 @@ from bot.requests import UserRef
 @dataclass
 class RecordingSender:
     platform: str = "console"
+    default_pace: Pace = DEFAULT_PACE
     channels: dict[str, str] = field(default_factory=lambda: {"kudos": "#kudos"})
     posts: list[tuple[str, Message]] = field(default_factory=list)
     dms: list[tuple[UserRef, Message]] = field(default_factory=list)

@@ -5,8 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from adapters.discord.app import MemberBotClient
+from adapters.discord.sender import DiscordSender
+from bot.broadcasts.background import build_dispatcher
 from bot.broadcasts.dispatcher import Dispatcher
+from bot.broadcasts.settings import BroadcastSettings
 from bot.core import BotCore
+from bot.outbound import Pace
 from bot.storage.models import Broadcast, BroadcastDelivery, Member
 from tests.adapters.discord.conftest import ANA, BEN, CARA, run_interaction
 from tests.adapters.discord.payloads import (
@@ -187,3 +191,12 @@ async def test_reminders_off_keeps_a_member_out_of_dm_broadcasts(
             select(Member.reminders_opt_out).where(Member.user_id == str(BEN.id))
         )
     assert opted_out is False
+
+
+def test_auto_pace_stays_under_discords_limit(client: MemberBotClient, core: BotCore) -> None:
+    # 20 messages/s (a DM costs up to two requests of the 50/s a bot has), 8 in flight.
+    assert isinstance(core.outbound, DiscordSender)
+    assert core.outbound.default_pace == Pace(max_per_second=20.0, concurrency=8)
+    shipped = BroadcastSettings(_env_file=None)  # type: ignore[call-arg]
+    policy = build_dispatcher(core, tuning=shipped).policy
+    assert (policy.max_per_second, policy.concurrency) == (20.0, 8)

@@ -6,8 +6,11 @@ import pytest
 
 from adapters.slack.client import build_client
 from adapters.slack.sender import SlackSender
+from bot.broadcasts.background import dispatch_policy
+from bot.broadcasts.settings import BroadcastSettings
+from bot.config import Settings
 from bot.errors import DeliveryError
-from bot.outbound import ChannelPurpose, ChannelTarget, PostedMessage
+from bot.outbound import ChannelPurpose, ChannelTarget, Pace, PostedMessage
 from bot.replies import text_message
 from bot.requests import UserRef
 from tests.fakes.fake_slack import FakeSlack, FakeUser
@@ -120,3 +123,14 @@ async def test_list_members_pages_and_skips_bots_and_deactivated() -> None:
         assert all(m.workspace_id == "T0001" and not m.is_bot for m in members)
         assert members[0].display_name == "member0"
         assert len(fake.calls("users.list")) == 4  # 8 users, 2 per page
+
+
+def test_auto_pace_leaves_the_pace_to_slacks_429_answers(
+    fake_slack: FakeSlack, settings: Settings
+) -> None:
+    sender = _sender(fake_slack)
+    # No fixed pace: Slack answers the excess with 429 + Retry-After, which is waited out.
+    assert sender.default_pace == Pace(max_per_second=None, concurrency=32)
+    shipped = BroadcastSettings(_env_file=None)  # type: ignore[call-arg]
+    policy = dispatch_policy(settings, shipped, default_pace=sender.default_pace)
+    assert (policy.max_per_second, policy.concurrency) == (None, 32)
