@@ -23,6 +23,7 @@ from adapters.discord.translate import (
     build_request,
     interaction_lookup,
     interaction_origin,
+    interaction_role_names,
 )
 from bot.core import GENERIC_APOLOGY, BotCore
 from bot.replies import Attachment, Reply, Visibility, text_message
@@ -92,6 +93,7 @@ class InteractionHandler:
             parts=parts,
             community=self._community,
             lookup=interaction_lookup(interaction),
+            role_names=interaction_role_names(interaction),
         )
         return await self._core.handle(request)
 

@@ -48,6 +48,12 @@ class SendTime:
 #: A command argument: member text, or an object Discord resolved from a typed option.
 Part = str | discord.abc.User | discord.Role | ChannelOption | SendTime | None
 UserLookup = Callable[[int], discord.abc.User | None]
+#: The name of a server role, by id (``None`` when unknown).
+RoleNames = Callable[[int], str | None]
+
+
+def _no_role_names(role_id: int) -> str | None:
+    return None
 
 
 class OptionError(ValueError):
@@ -112,9 +118,12 @@ def is_staff(user: discord.abc.User, staff_role_ids: frozenset[str]) -> bool:
 class _MentionCollector:
     """Builds ``Request.text`` and ``Request.mentions`` together, keeping indexes in step."""
 
-    def __init__(self, *, workspace_id: str, lookup: UserLookup) -> None:
+    def __init__(
+        self, *, workspace_id: str, lookup: UserLookup, role_names: RoleNames = _no_role_names
+    ) -> None:
         self.workspace_id = workspace_id
         self.lookup = lookup
+        self.role_names = role_names
         self.mentions: list[Mention] = []
 
     def add(self, mention: Mention) -> str:
@@ -142,7 +151,9 @@ class _MentionCollector:
                 return self.add(Mention(kind=MentionKind.UNKNOWN_USER, raw=raw))
             return self.add_object(found)
         if match.group("role"):
-            return self.add(Mention(kind=MentionKind.GROUP, raw=raw))
+            # Shown to members (refusals, broadcast text) as a name, never as raw syntax.
+            name = self.role_names(int(match.group("role")))
+            return self.add(Mention(kind=MentionKind.GROUP, raw=f"@{name or 'role'}"))
         if match.group("channel"):
             return self.add(Mention(kind=MentionKind.CHANNEL, raw=raw))
         return self.add(Mention(kind=MentionKind.EVERYONE, raw=raw))
@@ -173,6 +184,7 @@ def build_request(
     parts: Sequence[Part],
     community: Community,
     lookup: UserLookup,
+    role_names: RoleNames = _no_role_names,
 ) -> Request:
     """Assemble a Request from command parts, in the order the member gave them.
 
@@ -182,12 +194,13 @@ def build_request(
         parts: Typed option values; ``None`` (an optional option left empty) is skipped.
         community: Staff roles and the server direct messages belong to.
         lookup: Finds users named as ``<@id>`` inside member text.
+        role_names: Names roles written as ``<@&id>`` inside member text.
 
     Raises:
         OptionError: A typed option cannot be passed on as the member meant it.
     """
     workspace_id = community.workspace_for(origin.guild_id)
-    collector = _MentionCollector(workspace_id=workspace_id, lookup=lookup)
+    collector = _MentionCollector(workspace_id=workspace_id, lookup=lookup, role_names=role_names)
     pieces: list[str] = []
     for part in parts:
         if part is None:
@@ -236,6 +249,17 @@ def interaction_lookup(interaction: discord.Interaction) -> UserLookup:
         return interaction.client.get_user(user_id)
 
     return lookup
+
+
+def interaction_role_names(interaction: discord.Interaction) -> RoleNames:
+    """Names of the interaction's server roles (from the guild cache)."""
+    guild = interaction.guild
+
+    def role_name(role_id: int) -> str | None:
+        role = guild.get_role(role_id) if guild is not None else None
+        return role.name if role is not None else None
+
+    return role_name
 
 
 def translate_message(

@@ -41,7 +41,6 @@ _MAX_LINK_LENGTH = 1000
 _MAX_BOLD_LENGTH = 1000
 #: Core command names that Slack reserves, and the slash command members use instead.
 SLACK_COMMAND_NAMES = {"help": "bothelp"}
-_RENAMED_COMMAND = re.compile(r"(?<![\w/])/(" + "|".join(SLACK_COMMAND_NAMES) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +115,9 @@ def _block_pieces(block: Block) -> Iterator[str]:
 def _span_pieces(span: Inline) -> Iterator[str]:
     match span:
         case Text(text):
-            yield from _text_pieces(_slack_command_names(text))
+            yield from _text_pieces(text)
         case Bold(text):
-            yield from _bold_pieces(_slack_command_names(text))
+            yield from _bold_pieces(text)
         case Link(url, label):
             yield from _link_pieces(url, label)
         case MentionSpan(user):
@@ -134,11 +133,6 @@ def _span_pieces(span: Inline) -> Iterator[str]:
             yield from _bold_pieces(span.typed_form(SLACK_COMMAND_NAMES.get(span.command)))
         case _:
             raise TypeError(f"unknown span {span!r}")
-
-
-def _slack_command_names(text: str) -> str:
-    """Name commands as members type them on Slack: ``/help`` is Slack's, ours ``/bothelp``."""
-    return _RENAMED_COMMAND.sub(lambda m: "/" + SLACK_COMMAND_NAMES[m.group(1)], text)
 
 
 def _bold_pieces(text: str) -> Iterator[str]:

@@ -108,7 +108,10 @@ async def show_leaderboard(ctx: CommandContext, period_text: str) -> Reply:
     )
     builder = MessageBuilder().paragraph(Bold(f"🏆 Kudos leaderboard — {period.label}"))
     if not standings:
-        builder.paragraph("No kudos yet for this period. Be the first: /kudos @someone for ...")
+        builder.paragraph(
+            "No kudos yet for this period. Be the first: ",
+            CommandSpan("kudos", "@someone for ...", action="give"),
+        )
         return Reply(builder.build())
     rows = []
     rank = 0
@@ -157,7 +160,11 @@ async def show_mine(ctx: CommandContext) -> Reply:
             "by direct message."
         )
     if not received_total and not given_total and not waiting_total:
-        builder.paragraph("Nothing yet! Try /kudos @colleague for ... to get started.")
+        builder.paragraph(
+            "Nothing yet! Try ",
+            CommandSpan("kudos", "@colleague for ...", action="give"),
+            " to get started.",
+        )
     return Reply(builder.build())
 
 
@@ -174,7 +181,10 @@ async def show_someone(ctx: CommandContext, parsed: RecipientsAndReason) -> Repl
             for e in received
         )
     else:
-        builder.paragraph("None yet. To give them kudos, add why: /kudos @name for what they did.")
+        builder.paragraph(
+            "None yet. To give them kudos, add why: ",
+            CommandSpan("kudos", f"@{user.name} for what they did", action="give"),
+        )
     return Reply(builder.build())
 
 

@@ -101,6 +101,7 @@ async def test_staff_preview_confirm_and_list_a_channel_post(
     (post,) = fake_discord.messages_in(NEWS_CHANNEL_ID)
     assert "Nominations close December 7" in post.json["content"]
     assert "@everyone" not in post.json["content"] and "<@&42>" not in post.json["content"]
+    assert post.json["content"].endswith("@role")  # a role named, never pinged
     assert post.json["allowed_mentions"] == {"parse": [], "users": []}
 
     (listing,) = await _replies(client, fake_discord, _broadcast(sub="list"))

@@ -8,7 +8,16 @@ from adapters.slack.render import (
     SECTION_TEXT_LIMIT,
     render,
 )
-from bot.replies import Bold, Link, MentionSpan, Message, MessageBuilder, NameSpan, Text
+from bot.replies import (
+    Bold,
+    CommandSpan,
+    Link,
+    MentionSpan,
+    Message,
+    MessageBuilder,
+    NameSpan,
+    Text,
+)
 from bot.requests import UserRef
 
 ANA = UserRef(platform="slack", workspace_id="T1", user_id="U1", display_name="Ana")
@@ -56,9 +65,15 @@ def test_unsafe_link_is_shown_as_text() -> None:
     assert text == "x (javascript:alert(1)|&lt;!here&gt;)"
 
 
-def test_help_is_named_as_the_slack_command() -> None:
-    [text] = _texts(MessageBuilder().paragraph(Bold("/help"), " or /helpful /ask").build())
-    assert text == "*/bothelp* or /helpful /ask"
+def test_commands_are_named_as_typed_on_slack_and_member_text_is_left_alone() -> None:
+    message = MessageBuilder().paragraph(
+        CommandSpan("help"),
+        " or ",
+        CommandSpan("kudos", "@ana for WHY", action="give"),
+        Text(" — member wrote: read the /help page"),
+    )
+    [text] = _texts(message.build())
+    assert text == "*/bothelp* or */kudos @ana for WHY* — member wrote: read the /help page"
 
 
 def test_long_text_is_split_into_sections_within_the_limit() -> None:
