@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from bot.answers.service import answer_question
-from bot.cli.common import clock_for, load_cli_settings, parse_date, run_async
+from bot.cli.common import EXIT_USAGE, clock_for, load_cli_settings, parse_date, run_async
 from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import StorageUnavailable, UserError
@@ -159,6 +159,9 @@ def run(args: argparse.Namespace, *, stdin: TextIO = sys.stdin, stdout: TextIO =
         questions = (line.rstrip("\n") for line in stdin)
     else:
         questions = [" ".join(args.question)]
+        if not questions[0].strip():
+            print("usage: memberbot ask QUESTION (the question is empty)", file=sys.stderr)
+            return EXIT_USAGE
 
     async def main() -> int:
         asker = Asker(settings, clock_for(args.today, settings))

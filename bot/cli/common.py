@@ -22,9 +22,16 @@ EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 
 
-def load_cli_settings(**overrides: object) -> Settings:
+def load_cli_settings(*, quiet: bool = False, **overrides: object) -> Settings:
+    """Settings from the environment and ``.env``; logging set up to match.
+
+    Args:
+        quiet: Log warnings and errors only, unless ``LOG_LEVEL`` is set: for the
+            chat in the terminal, where log lines would land between the replies.
+    """
     settings = load_settings(Settings, **overrides)
-    configure_logging(settings.log_level)
+    explicit = "log_level" in settings.model_fields_set
+    configure_logging(settings.log_level if explicit or not quiet else "WARNING")
     return settings
 
 

@@ -12,17 +12,27 @@ from bot.cli.common import build_core, clock_for, load_cli_settings, parse_date,
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("console", help="chat with the bot in this terminal")
-    parser.add_argument("--as", dest="user", default="you", help="your name in the chat")
+    parser.add_argument(
+        "--as", dest="user", type=chat_name, default="you", help="your name in the chat"
+    )
     parser.add_argument("--staff", action="store_true", help="act as association staff")
     parser.add_argument("--today", type=parse_date, help="pretend today is YYYY-MM-DD")
     parser.set_defaults(func=run)
+
+
+def chat_name(value: str) -> str:
+    """argparse type: a name others can mention (not empty, no spaces or @)."""
+    name = value.strip().lstrip("@")
+    if not name or any(char.isspace() for char in name):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a name: use one word, like --as ana")
+    return name
 
 
 def run(args: argparse.Namespace) -> int:
     from adapters.console.app import ConsoleApp, ConsoleSender
     from adapters.console.translate import console_user
 
-    settings = load_cli_settings()
+    settings = load_cli_settings(quiet=True)
 
     async def main() -> int:
         sender = ConsoleSender(stdout=sys.stdout)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.answers import format_deadlines, upcoming_deadlines
+from bot.answers.dates import sort_key, status_sentence
 from bot.broadcasts.ics import CONTENT_TYPE, FILENAME, calendar_bytes
 from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.errors import UserError
+from bot.knowledge import Knowledge
 from bot.markup import parse_markup
 from bot.replies import Attachment, CommandSpan, Reply, text_message
 
@@ -23,7 +27,19 @@ async def handle_deadlines(ctx: CommandContext) -> Reply:
         )
     knowledge = ctx.core.knowledge.knowledge
     items = upcoming_deadlines(knowledge, today=ctx.today, limit=UPCOMING_LIMIT)
+    if not items:
+        return Reply(parse_markup(_nothing_upcoming(knowledge, today=ctx.today)))
     return Reply(parse_markup(format_deadlines(knowledge, today=ctx.today, items=items)))
+
+
+def _nothing_upcoming(knowledge: Knowledge, *, today: date) -> str:
+    """No date ahead: say so, and name the latest one so the calendar is not a mystery."""
+    past = sorted(knowledge.deadlines, key=sort_key)
+    text = "There are no upcoming deadlines or events in my calendar."
+    if past:
+        latest = status_sentence(past[-1], today=today, default_tz=knowledge.organisation.zone)
+        text += f" The most recent: {latest}"
+    return text
 
 
 def _calendar_reply(ctx: CommandContext) -> Reply:

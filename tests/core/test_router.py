@@ -108,3 +108,11 @@ async def test_unexpected_errors_become_an_apology(
     assert "something went wrong" in reply.text
     assert "internal detail" not in reply.text
     assert "internal detail" in caplog.text
+
+
+async def test_deadlines_when_every_date_has_passed_names_the_latest(core: BotCore) -> None:
+    # The shipped sample's dates are all before the test clock's 2026.
+    reply = await core.handle(request("deadlines"))
+    assert reply is not None
+    assert reply.text.startswith("There are no upcoming deadlines or events in my calendar.")
+    assert "February 22, 2022, so it has passed" in reply.text

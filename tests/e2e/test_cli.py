@@ -106,6 +106,7 @@ def test_console_subprocess(tmp_path: Path) -> None:
     result = memberbot("console", "--as", "bob", tmp_path=tmp_path, stdin="/help\nWhat is NDORH?\n")
     assert result.returncode == 0, result.stderr
     assert "racial healing" in result.stdout.lower()
+    assert " INFO " not in result.stderr  # the chat is not interrupted by log lines
 
 
 def read_until(stream: IO[str], marker: str) -> str:
@@ -161,3 +162,14 @@ def test_db_upgrade(tmp_path: Path, db_url: str) -> None:
     result = memberbot("db", "upgrade", tmp_path=tmp_path, DATABASE_URL=db_url.format(tmp=tmp_path))
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
+
+
+def test_an_empty_question_or_name_is_a_usage_error(tmp_path: Path) -> None:
+    empty_question = memberbot("ask", "  ", tmp_path=tmp_path)
+    assert empty_question.returncode == 2
+    assert empty_question.stderr.strip().splitlines() == [
+        "usage: memberbot ask QUESTION (the question is empty)"
+    ]
+    empty_name = memberbot("console", "--as", "", tmp_path=tmp_path, stdin="")
+    assert empty_name.returncode == 2
+    assert "is not a name" in empty_name.stderr and "Traceback" not in empty_name.stderr
