@@ -144,8 +144,14 @@ class KudosService:
     async def undo_last(self, *, request: Request, now: datetime) -> UndoOutcome:
         """Delete the giver's most recent kudos if it is recent enough, then its post.
 
-        Only the most recent one: once it is taken back, another undo (typed again,
-        or a double-submit) finds nothing left to undo rather than an older kudos.
+        The rule: undo takes back the giver's latest kudos (by time given, then id)
+        when it is within the undo window *and* was given after their previous undo.
+        Each undo records the highest id among the kudos the giver still has (0 if
+        none) and later undos only take back a kudos with a higher id, which only a
+        kudos stored since can have. So once a kudos is taken back, another undo
+        (typed again, or a double-submit) finds nothing left to undo rather than an
+        older kudos, even one given in the same instant; a kudos given after the
+        undo can be taken back in its turn.
         """
         window = timedelta(minutes=self.settings.kudos_undo_minutes)
         sender = request.sender
@@ -162,29 +168,30 @@ class KudosService:
                         Member.user_id == sender.user_id,
                     )
                     .values(last_seen=Member.last_seen)
-                    .returning(Member.id, Member.last_undone_kudos_at)
+                    .returning(Member.id, Member.undo_floor_kudos_id)
                     .execution_options(synchronize_session=False)
                 )
             ).first()
             kudos = await self._last_kudos(session, giver.id) if giver else None
-            if giver is None or kudos is None:
-                raise UserError("You haven't given any kudos yet, so there is nothing to undo.")
-            undone_before = giver.last_undone_kudos_at
-            if undone_before is not None and kudos.created_at < undone_before:
+            floor = giver.undo_floor_kudos_id if giver else None
+            if floor is not None and (kudos is None or kudos.id <= floor):
                 raise UserError(
                     "Your most recent kudos was already taken back, so there is nothing left "
                     "to undo: /kudos undo only takes back the latest kudos you gave."
                 )
+            if giver is None or kudos is None:
+                raise UserError("You haven't given any kudos yet, so there is nothing to undo.")
             recipients = await self._recipient_refs(session, kudos.id)
             age = now - kudos.created_at
             if age > window:
                 raise UserError(messages.undo_too_late(recipients, age=age, window=window))
             posted = _posted_of(kudos, request.platform)
             await session.execute(delete(Kudos).where(Kudos.id == kudos.id))
+            remaining = select(func.max(Kudos.id)).where(Kudos.giver_id == giver.id)
             await session.execute(
                 update(Member)
                 .where(Member.id == giver.id)
-                .values(last_undone_kudos_at=kudos.created_at)
+                .values(undo_floor_kudos_id=func.coalesce(remaining.scalar_subquery(), 0))
                 .execution_options(synchronize_session=False)
             )
         log.info("kudos undone", extra={"kudos_id": kudos.id, "giver": sender.user_id})

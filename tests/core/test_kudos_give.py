@@ -483,6 +483,40 @@ async def test_a_second_undo_does_not_remove_an_older_kudos(
     assert await stored_counts(kudos_core.database) == (1, 1, 0)
 
 
+async def test_a_second_undo_after_the_only_kudos_says_it_was_taken_back(
+    kudos_core: BotCore,
+) -> None:
+    await kudos_core.handle(request(at(BOB), " for the only one"))
+    first = await kudos_core.handle(request("undo"))
+    second = await kudos_core.handle(request("undo"))
+    assert first is not None and "your kudos to @bob is removed" in first.text
+    assert second is not None and "already taken back" in second.text
+    assert "haven't given any kudos" not in second.text
+
+
+async def test_undo_is_exact_when_kudos_share_a_time(
+    kudos_core: BotCore, outbound: RecordingSender
+) -> None:
+    # The clock never moves (as in tests and with --today): every kudos has one time.
+    await kudos_core.handle(request(at(CAROL), " for the first"))
+    await kudos_core.handle(request(at(BOB), " for the second"))
+    first = await kudos_core.handle(request("undo"))
+    second = await kudos_core.handle(request("undo"))
+    assert first is not None and "your kudos to @bob is removed" in first.text
+    assert second is not None and "already taken back" in second.text
+    assert outbound.deleted == [PostedMessage(PLATFORM, "#kudos", "2")]
+    async with kudos_core.database.session() as session:
+        assert list(await session.scalars(select(Kudos.reason))) == ["for the first"]
+    # A kudos given after the undo, in the same instant, is the latest: it can go.
+    await kudos_core.handle(request(at(DAN), " for the third"))
+    third = await kudos_core.handle(request("undo"))
+    assert third is not None and "your kudos to @dan is removed" in third.text
+    fourth = await kudos_core.handle(request("undo"))
+    assert fourth is not None and "already taken back" in fourth.text
+    async with kudos_core.database.session() as session:
+        assert list(await session.scalars(select(Kudos.reason))) == ["for the first"]
+
+
 async def test_a_double_submitted_undo_removes_one_kudos(
     kudos_core: BotCore, outbound: RecordingSender, clock: FixedClock
 ) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,6 +16,7 @@ from sqlalchemy import Connection, text
 from bot.storage import Database
 from bot.storage.database import alembic_config
 from bot.storage.models import Base
+from tests.support.databases import postgres_schema, require_postgres
 
 KUDOS_TABLES = {"kudos", "kudos_recipients", "thank_you_notes", "members"}
 
@@ -55,6 +59,27 @@ async def test_leaderboard_query_uses_the_covering_index(sqlite_database: Databa
     assert "SCAN kudos_recipients " not in details + " "  # never a full table scan
 
 
+_AT_TEN = datetime(2026, 11, 1, 10, tzinfo=UTC)
+
+
+@asynccontextmanager
+async def _unmigrated(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database with no tables yet, on SQLite or PostgreSQL."""
+    if kind == "sqlite":
+        database = Database(url=f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        try:
+            yield database
+        finally:
+            await database.dispose()
+        return
+    async with postgres_schema(require_postgres()) as schema:
+        database = Database(url=require_postgres(), schema=schema)
+        try:
+            yield database
+        finally:
+            await database.dispose()
+
+
 def _upgrade_to(connection: Connection, revision: str) -> None:
     command.upgrade(alembic_config(connection), revision)
 
@@ -92,3 +117,47 @@ async def test_notes_stored_before_retries_existed_are_retried(tmp_path: Path) -
     assert [(note, attempts) for note, attempts, _ in rows] == [("waiting", 1), ("sent", 1)]
     assert rows[0][2] is not None and str(rows[0][2]).startswith("2026-11-01 10:00:00")
     assert rows[1][2] is None
+
+
+def _kudos_floor_rows(connection: Connection) -> list[tuple[object, ...]]:
+    return [
+        tuple(row)
+        for row in connection.execute(
+            text("SELECT user_id, undo_floor_kudos_id FROM members ORDER BY id")
+        )
+    ]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_undo_floors_by_time_become_floors_by_id(kind: str, tmp_path: Path) -> None:
+    async with _unmigrated(kind, tmp_path) as database:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(_upgrade_to, "0005")
+            await connection.execute(
+                text(
+                    "INSERT INTO members (id, platform, workspace_id, user_id, display_name, "
+                    "is_bot, reminders_opt_out, first_seen, last_seen, last_undone_kudos_at) "
+                    "VALUES (1, 's', 'T', 'U1', 'a', false, false, :t, :t, :undone), "
+                    "(2, 's', 'T', 'U2', 'b', false, false, :t, :t, NULL), "
+                    "(3, 's', 'T', 'U3', 'c', false, false, :t, :t, :undone)"
+                ),
+                {"t": datetime(2026, 11, 1, 9, tzinfo=UTC), "undone": _AT_TEN},
+            )
+            # U1 gave #1 and #2 at ten (it undid a third one then) and #3 later; U3's
+            # only kudos was the one it undid.
+            for kudos_id, hour in ((1, 10), (2, 10), (3, 11)):
+                await connection.execute(
+                    text(
+                        "INSERT INTO kudos (id, platform, workspace_id, giver_id, reason, "
+                        "created_at) VALUES (:id, 's', 'T', 1, 'r', :at)"
+                    ),
+                    {"id": kudos_id, "at": datetime(2026, 11, 1, hour, tzinfo=UTC)},
+                )
+        async with database.engine.begin() as connection:
+            await connection.run_sync(_upgrade_to, "0006")
+        async with database.engine.connect() as connection:
+            floors = await connection.run_sync(_kudos_floor_rows)
+            kudos = await connection.scalar(text("SELECT count(*) FROM kudos"))
+    # U1 can undo only #3; U2 never undid; U3 undid its last one (0: none left).
+    assert floors == [("U1", 2), ("U2", None), ("U3", 0)]
+    assert kudos == 3  # nothing cascaded away while the members table changed

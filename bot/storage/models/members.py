@@ -25,9 +25,10 @@ class Member(Base):
     first_seen: Mapped[datetime]
     #: refreshed when the member is seen, at most about once an hour per bot process
     last_seen: Mapped[datetime]
-    #: when the kudos this member last took back with /kudos undo had been given:
-    #: undo never reaches further back, so a second undo cannot remove an older kudos
-    last_undone_kudos_at: Mapped[datetime | None]
+    #: set by /kudos undo: the highest id among the kudos this member still had right
+    #: after it (0: none). Undo only takes back a kudos with a higher id, i.e. one
+    #: given since, so a second undo cannot remove an older kudos.
+    undo_floor_kudos_id: Mapped[int | None]
 
     def ref(self) -> UserRef:
         return UserRef(
