@@ -69,6 +69,18 @@ _DATE_WORDS = re.compile(
     r"tomorrow|month|remaining|go|time|more|what'?s|whats|key|dates?)\b"
 )
 
+#: The words the patterns above are made of (month names too): a misspelt one is
+#: put right before parsing ("whats due ths wek"), see :class:`bot.answers.engine.AnswerEngine`.
+_CALENDAR_TEXT = """
+    today tonight tomorrow day days week weeks month months next this coming upcoming soon
+    due deadline deadlines event events happen happens happening schedule scheduled calendar
+    many much until till before left remaining late still open closed passed missed already
+    date dates key
+"""
+CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split()) | frozenset(
+    name.lower() for name in calendar.month_name[1:]
+)
+
 _MONTH_DAY = re.compile(
     rf"\b(?P<month>{_MONTH_NAMES})\.? (?P<day>\d{{1,2}})(st|nd|rd|th)?\b(,? (?P<year>\d{{4}}))?"
 )

@@ -16,10 +16,14 @@ confidence the engine compares with its threshold:
 Ranking and confidence differ on purpose (measured on the paraphrase set):
 the product ranks better, the sum separates in-scope from out-of-scope better.
 
-Words unknown to the index keep their (high) idf in the denominator, with
-extra weight (more still when they name an award, committee or conference
-the knowledge has never heard of: "the Printz award"), so a question about
-wifi passwords or flights covers little and is abstained on. Every weight
+Query words the index does not know are first checked for typos
+(:mod:`bot.answers.typos`): "mixr" counts as "mixer" (a little less than an
+exact match), a mistyped function word ("teh") is dropped and a mistyped
+question word ("wen") becomes one. Words still unknown keep their (high)
+idf in the denominator, with extra weight (more still when they name an
+award, committee or conference the knowledge has never heard of: "the
+Printz award"), so a question about wifi passwords or flights covers little
+and is abstained on. Every weight
 and floor below was chosen with ``bench/qa.py --tune`` on
 tests/core/paraphrases.yaml, never on the dev or held-out sets.
 """
@@ -31,11 +35,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
-
 from bot.answers import text as text_rules
 from bot.answers.text import is_light
+from bot.answers.typos import TypoCorrector
 
 #: How much a term found in each field is worth (summed, capped at 1).
 PHRASING_BASE = 0.55
@@ -72,8 +74,6 @@ MIN_QUERY_MASS_SHARE = 0.8
 IDF_SMOOTHING = 0.5
 COVERAGE_SHARE = 0.7
 RANK_COVERAGE_FLOOR = 0.6
-FUZZY_CUTOFF = 0.8  # one edit in five letters, two in ten (transpositions count one)
-FUZZY_MIN_LENGTH = 5
 RERANK_DEPTH = 12
 
 Analyzer = Callable[[str], list[str]]
@@ -149,9 +149,12 @@ class CoverageIndex:
         for number, (document, fields) in enumerate(zip(documents, analysed, strict=True)):
             self._add_postings(number, len(document.phrasings), fields)
             self._phrasings.append(self._phrasing_masses(fields))
-        self._typo_stems = self._typo_vocabulary(documents, aliases)
-        self._typo_words = list(self._typo_stems)
-        self._corrections: dict[str, tuple[str, float] | None] = {}  # typo -> (stem, similarity)
+        self._typos = TypoCorrector(
+            self._known_words(documents, aliases),
+            common=text_rules.STOPWORDS | text_rules.LIGHT_WORDS,
+            short_word_targets=text_rules.STOPWORDS | text_rules.WH_WORDS,
+            idf=self._idf,
+        )
 
     @property
     def analyze(self) -> Analyzer:
@@ -167,6 +170,10 @@ class CoverageIndex:
         """True when the stem occurs somewhere in the index."""
         return stem in self._idf
 
+    def knows_word(self, word: str) -> bool:
+        """True when a (folded) word is spelled as the knowledge, or as a function word."""
+        return self._typos.knows(word)
+
     def query_terms(self, stems: Sequence[str]) -> list[QueryTerm]:
         """Distinct weighted terms for some query stems, typos corrected."""
         terms: list[QueryTerm] = []
@@ -175,21 +182,25 @@ class CoverageIndex:
             if stem in seen:
                 continue
             seen.add(stem)
-            weight = LIGHT_TERM_WEIGHT if is_light(stem) else 1.0
             if stem in self._idf:
-                terms.append(QueryTerm(stem, weight, self._idf[stem]))
+                terms.append(QueryTerm(stem, _known_weight(stem), self._idf[stem]))
                 continue
-            correction = self._correct(stem)
-            if correction is None or correction[0] in seen:
-                terms.append(
-                    QueryTerm(stem, _unknown_weight(stems, position, weight), self._unknown_idf)
-                )
-            else:
-                fixed, similarity = correction
+            correction = self._typos.correct(stem)
+            if correction is None:
+                weight = _unknown_weight(stems, position, _known_weight(stem))
+                terms.append(QueryTerm(stem, weight, self._unknown_idf))
+            elif correction.meant is None or correction.meant in seen:
+                continue  # a mistyped "the", or a word the question already has
+            elif correction.meant in self._idf:
+                fixed, similarity = correction.meant, correction.similarity
                 seen.add(fixed)
-                terms.append(
-                    QueryTerm(fixed, weight * similarity, self._idf[fixed], similarity, stem)
-                )
+                weight = _known_weight(fixed) * similarity
+                terms.append(QueryTerm(fixed, weight, self._idf[fixed], similarity, stem))
+            else:
+                # a mistyped question word the knowledge never uses ("whome")
+                seen.add(correction.meant)
+                weight = _unknown_weight(stems, position, LIGHT_TERM_WEIGHT)
+                terms.append(QueryTerm(correction.meant, weight, self._unknown_idf))
         return terms
 
     def search(self, text: str, *, limit: int = 5) -> list[Hit]:
@@ -269,19 +280,20 @@ class CoverageIndex:
         topical = [frozenset(stem for stem in stems if not is_light(stem)) for stems in texts]
         return [(stems, sum(self._idf[stem] for stem in stems)) for stems in topical if stems]
 
-    def _typo_vocabulary(
+    def _known_words(
         self, documents: Sequence[Document], aliases: Iterable[str]
-    ) -> dict[str, str]:
-        """Known stems and the surface words behind them, each mapped to its stem.
+    ) -> dict[str, str | None]:
+        """Every word a typo may stand for, mapped to its stem (None: a stopword).
 
-        Typos often break the stemmer ("nominaton" keeps its ending), so a
-        misspelt word is compared with whole words as well as with stems.
+        Known stems, the surface words behind them (typos often break the
+        stemmer: "nominaton" keeps its ending), one-word synonym variants, and
+        function words: a mistyped "the" is dropped, a mistyped "when" is "when".
         """
-        vocabulary = {known: known for known in self._idf}
+        known: dict[str, str | None] = {stem: stem for stem in self._idf}
         for alias in aliases:
             stems = self._analyze(alias)
             if len(stems) == 1 and stems[0] in self._idf and alias.isalpha():
-                vocabulary.setdefault(alias, stems[0])
+                known.setdefault(alias, stems[0])
         for document in documents:
             text = " ".join(
                 [*document.phrasings, document.title, *document.keywords, document.body]
@@ -289,32 +301,20 @@ class CoverageIndex:
             for word in set(text_rules.words(text_rules.fold(text))):
                 stemmed = text_rules.stem(word)
                 if stemmed in self._idf:
-                    vocabulary.setdefault(word, stemmed)
-        return vocabulary
-
-    def _correct(self, stem: str) -> tuple[str, float] | None:
-        """The closest known stem for a typo, with its similarity in [0, 1]."""
-        if len(stem) < FUZZY_MIN_LENGTH or stem.isdigit():
-            return None
-        if stem not in self._corrections:
-            found = process.extractOne(
-                stem,
-                self._typo_words,
-                scorer=DamerauLevenshtein.normalized_similarity,
-                score_cutoff=FUZZY_CUTOFF,
-            )
-            # people rarely mistype the first letter; requiring it avoids refund -> fund
-            if found is not None and found[0][0] == stem[0]:
-                self._corrections[stem] = (self._typo_stems[found[0]], found[1])
-            else:
-                self._corrections[stem] = None
-            if len(self._corrections) > 50_000:
-                self._corrections.clear()  # bounded memory on a long-running bot
-        return self._corrections[stem]
+                    known.setdefault(word, stemmed)
+        for word in text_rules.LIGHT_WORDS:
+            known.setdefault(word, text_rules.stem(word))
+        for word in text_rules.STOPWORDS:
+            known.setdefault(word, None)
+        return known
 
 
 _NAMING_STEMS = frozenset(text_rules.stem(word) for word in _NAMING_NOUNS.split())
 _GENERIC_STEMS = frozenset(text_rules.stem(word) for word in _GENERIC_MODIFIERS.split())
+
+
+def _known_weight(stem: str) -> float:
+    return LIGHT_TERM_WEIGHT if is_light(stem) else 1.0
 
 
 def _unknown_weight(stems: Sequence[str], position: int, weight: float) -> float:

@@ -33,6 +33,9 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("match", "matches", "matched", "matching", "pair", "pairs", "paired", "pairing"),
     ("blog", "blogs", "blogger", "bloggers", "blog post", "blog posts"),
     ("tip", "tips", "idea", "ideas", "advice", "suggestion", "suggestions"),
+    # terse questions name the date they want: "mixer date" asks "when is the mixer"
+    ("when", "date", "dates", "what day", "which day"),
+    ("vice president", "vp", "veep"),
 )  # fmt: skip
 
 

@@ -40,6 +40,10 @@ _SHORTHAND = {
     "whats": "what is", "cant": "can not", "dont": "do not", "doesnt": "does not",
     "didnt": "did not", "wont": "will not", "isnt": "is not", "arent": "are not",
     "havent": "have not", "wasnt": "was not", "shouldnt": "should not",
+    "couldnt": "could not", "wouldnt": "would not", "hasnt": "has not", "hadnt": "had not",
+    "werent": "were not", "theyre": "they are", "youve": "you have", "weve": "we have",
+    "theyve": "they have", "youll": "you will", "theyll": "they will", "whys": "why is",
+    "whatre": "what are", "howre": "how are", "whered": "where did", "howd": "how did",
 }  # fmt: skip
 _SHORTHAND_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'])")
 _SLASHED_SHORTHAND = re.compile(r"(?<!\w)(w/o|w/|b/c)(?=\s|\w|$)")
@@ -50,6 +54,13 @@ _STATED_AGE = re.compile(
     r"(?! ?(?:am|pm|[/:.%]|min|minute|hour|hr|day|week|month|time|th|st|nd|rd))"
     r"|(\d{1,2}) ?(?:years?|yrs?|y) ?old|(\d{1,2}) ?yo)\b"
 )
+#: Contractions spelled out, so "can't" and "we'll" are not read as the words
+#: "cant" and "well". A trailing 's is left to :func:`words`: "is" and a
+#: possessive both carry no topic.
+_NEGATIONS = {"can't": "can not", "won't": "will not", "shan't": "shall not", "ain't": "is not"}
+_NEGATION = re.compile(r"\b(can't|won't|shan't|ain't|[a-z]+(?=n't\b))(?:n't)?")
+_CONTRACTION = re.compile(r"(?<=[a-z])'(re|ve|ll|d|m)\b")
+_CONTRACTED = {"re": " are", "ve": " have", "ll": " will", "d": " would", "m": " am"}
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 
@@ -77,6 +88,8 @@ _LIGHT_TEXT = (
     "mean means meaning stand stands define definition acronym abbreviation explain describe"
 )
 LIGHT_WORDS = frozenset(_LIGHT_TEXT.split())
+#: The question words proper: a short typo is taken for one of these ("wen", "hwo").
+WH_WORDS = frozenset(["who", "what", "when", "where", "why", "how"])
 
 _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     # (suffix, replacement, minimum stem length left)
@@ -131,7 +144,14 @@ def expand_shorthand(folded: str) -> str:
     """
     folded = _SLASHED_SHORTHAND.sub(lambda match: _SLASHED_WORDS[match.group(1)], folded)
     folded = _STATED_AGE.sub(lambda match: f"age {next(g for g in match.groups() if g)}", folded)
+    folded = _NEGATION.sub(_spell_out_negation, folded)
+    folded = _CONTRACTION.sub(lambda match: _CONTRACTED[match.group(1)], folded)
     return _SHORTHAND_WORD.sub(lambda match: _SHORTHAND[match.group(1)], folded)
+
+
+def _spell_out_negation(match: re.Match[str]) -> str:
+    word = match.group(1)
+    return _NEGATIONS.get(word) or f"{word} not"
 
 
 @lru_cache(maxsize=65536)

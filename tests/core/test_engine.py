@@ -12,6 +12,7 @@ import yaml
 from bot.answers import Answer, AnswerEngine
 from bot.answers.engine import DEFAULT_THRESHOLD
 from bot.answers.text import expand_shorthand, fold
+from bot.answers.typos import Correction, TypoCorrector
 from bot.knowledge import load_knowledge, parse_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,12 +126,54 @@ def test_most_near_misses_abstain(engine: AnswerEngine) -> None:
         ("whens the mixer w/ the membership ppl", "when is the mixer with  the membership people"),
         ("im 17, can i b a mentee", "age 17, can i b a mentee"),
         ("my 16 year old wants a mentor", "my age 16 wants a mentor"),
-        ("i'm 5 minutes late", "i'm 5 minutes late"),
+        ("i'm 5 minutes late", "i am 5 minutes late"),
         ("it's at 5pm", "it's at 5pm"),
+        ("i can't find it and we won't go", "i can not find it and we will not go"),
+        (
+            "doesn't, wouldnt, they're, we'll, i'd",
+            "does not, would not, they are, we will, i would",
+        ),
+        ("children's services", "children's services"),
     ],
 )
 def test_texting_shorthand_is_spelled_out(texted: str, spelled_out: str) -> None:
     assert expand_shorthand(fold(texted)) == spelled_out
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("when is teh mixer", "membership-mixer"),  # a mistyped function word
+        ("wen is the mixer", "membership-mixer"),  # a letter left out of a question word
+        ("whens the mixr", "membership-mixer"),  # contraction, and a short content word
+        ("mixer date", "membership-mixer"),  # terse: "date" asks "when"
+        ("hwo do i gift a membrship", "membership-gift"),
+        ("how do i aply to be a mentor", "mentoring-apply"),
+        ("who do i emial about membership", "contact-elly"),
+        ("i can't find the dia registry", "dia-registry"),
+        ("whos teh vp", "alsc-leadership"),
+    ],
+)
+def test_short_typos_contractions_and_terse_questions(
+    engine: AnswerEngine, question: str, entry_id: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert answer.sources == (entry_id,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i take teh bus to the convention",  # "bus" is a word, not a typo of "but"
+        "i can't log into my email",  # "log" is not "long"
+        "wen does the pool open",
+        "hotel date",
+    ],
+)
+def test_short_real_words_are_not_taken_for_typos(engine: AnswerEngine, question: str) -> None:
+    assert not ask(engine, question).answered
 
 
 @pytest.mark.parametrize(
@@ -228,3 +271,104 @@ def test_synonyms_from_the_knowledge_file_are_used() -> None:
     engine = AnswerEngine(knowledge=knowledge)
 
     assert engine.answer("when is the barbecue?", today=TODAY).sources == ("picnic",)
+
+
+# ---------------------------------------------------------------- typo correction
+TYPO_STOPWORDS = ("the", "is", "to", "but", "can", "and")
+TYPO_QUESTION_WORDS = {"when": "when", "how": "how", "long": "long"}
+TYPO_KNOWN: dict[str, str | None] = {
+    "mixer": "mixer",
+    "apply": "apply",
+    "free": "free",
+    "fund": "fund",
+    "email": "email",
+    "start": "start",
+    "membership": "membership",
+    "distinguished": "distinguish",
+    **TYPO_QUESTION_WORDS,
+    **dict.fromkeys(TYPO_STOPWORDS),
+}
+
+
+@pytest.fixture(scope="module")
+def corrector() -> TypoCorrector:
+    # a small hand-made vocabulary with the index's policy, so each rule is seen on its own
+    return TypoCorrector(
+        TYPO_KNOWN,
+        common=[*TYPO_STOPWORDS, *TYPO_QUESTION_WORDS],
+        short_word_targets=[*TYPO_STOPWORDS, "when", "how"],
+        idf=dict.fromkeys(TYPO_KNOWN, 2.0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("mixr", "mixer"),  # a letter left out of a short word
+        ("aply", "apply"),
+        ("emial", "email"),  # two letters swapped
+        ("strat", "start"),  # five letters, one edit
+        ("membrship", "membership"),
+        ("distingushed", "distinguish"),
+        ("wen", "when"),  # question words are corrected, not dropped
+        ("hwo", "how"),
+    ],
+)
+def test_typos_become_the_word_meant(corrector: TypoCorrector, typed: str, meant: str) -> None:
+    correction = corrector.correct(typed)
+
+    assert correction is not None and correction.meant == meant
+    assert 0 < correction.similarity < 1
+
+
+@pytest.mark.parametrize("typed", ["teh", "cna", "ot", "adn"])
+def test_mistyped_stopwords_are_dropped(corrector: TypoCorrector, typed: str) -> None:
+    correction = corrector.correct(typed)
+
+    assert correction is not None and correction.meant is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "bus",  # a changed letter would make "but"
+        "fee",  # three letters: only function words, not "free"
+        "log",  # nor "long"
+        "hen",  # first letter left out of "when"
+        "nd",  # "22nd" is not "and"
+        "mixxxer",  # too far
+        "refund",  # first letter differs from "fund"
+        "16",
+    ],
+)
+def test_real_words_and_far_misses_are_left_alone(corrector: TypoCorrector, typed: str) -> None:
+    assert corrector.correct(typed) is None
+
+
+def test_ties_prefer_a_common_word_then_one_in_more_documents() -> None:
+    known = {"when": "when", "went": "went", "wend": "wend"}
+    idf = {"when": 3.0, "went": 1.0, "wend": 2.0}
+
+    with_common = TypoCorrector(known, common=["when"], idf=idf)
+    without = TypoCorrector(known, idf=idf)
+
+    assert with_common.correct("wen") == Correction("when", pytest.approx(0.75))
+    assert without.correct("wen") == Correction("went", pytest.approx(0.75))
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "first_source"),
+    [
+        ("whats due ths week", dt.date(2022, 1, 20), "membership-mixer-2022"),
+        ("how mny days until the mixr", dt.date(2022, 1, 20), "membership-mixer-2022"),
+        ("whats happening febuary 22", dt.date(2022, 1, 20), "underserved-committee-chat-2022"),
+        ("upcomming deadlines", dt.date(2022, 1, 20), "membership-mixer-2022"),
+    ],
+)
+def test_calendar_questions_with_typos(
+    engine: AnswerEngine, question: str, today: dt.date, first_source: str
+) -> None:
+    answer = engine.answer(question, today=today)
+
+    assert answer.answered and answer.score == 1.0
+    assert answer.sources[0] == first_source
