@@ -47,6 +47,7 @@ import aiohttp
 from sqlalchemy import select, text
 
 from adapters.slack.app import build_sender
+from adapters.slack.sender import SLACK_PACE
 from adapters.slack.settings import SlackSettings
 from bot.broadcasts.background import build_dispatcher, dispatch_policy
 from bot.broadcasts.overdue import is_transient_give_up
@@ -305,7 +306,11 @@ def print_table(rows: list[Row]) -> None:
 
 
 def describe_pace() -> str:
-    policy = dispatch_policy(Settings(_env_file=None), shipped_tuning(), platform="slack")  # type: ignore[call-arg]
+    policy = dispatch_policy(
+        Settings(_env_file=None),  # type: ignore[call-arg]
+        shipped_tuning(),
+        default_pace=SLACK_PACE,
+    )
     pace = (
         f"{policy.max_per_second:g} msg/s"
         if policy.max_per_second
