@@ -48,11 +48,19 @@ class MentionKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One decoded mention; ``raw`` is what the member typed (for error messages)."""
+    """One decoded mention.
+
+    Attributes:
+        raw: A readable form of what the member typed (``@Ana``, ``#general``), shown in
+            messages; never platform syntax that a renderer would print as is.
+        user: The member, for user mentions.
+        channel_id: The platform's channel id, for channel mentions.
+    """
 
     kind: MentionKind
     raw: str
     user: UserRef | None = None
+    channel_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

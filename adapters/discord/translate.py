@@ -135,7 +135,9 @@ class _MentionCollector:
             return self.add(Mention(kind=MentionKind.GROUP, raw=f"@{value.name}"))
         if isinstance(value, ChannelOption):
             # The same syntax as a channel typed in text: the core reads the id from it.
-            return self.add(Mention(kind=MentionKind.CHANNEL, raw=f"<#{value.id}>"))
+            return self.add(
+                Mention(kind=MentionKind.CHANNEL, raw=f"<#{value.id}>", channel_id=str(value.id))
+            )
         user = user_ref(value, workspace_id=self.workspace_id)
         return self.add(Mention(kind=MentionKind.USER, raw=f"@{user.name}", user=user))
 
@@ -155,7 +157,9 @@ class _MentionCollector:
             name = self.role_names(int(match.group("role")))
             return self.add(Mention(kind=MentionKind.GROUP, raw=f"@{name or 'role'}"))
         if match.group("channel"):
-            return self.add(Mention(kind=MentionKind.CHANNEL, raw=raw))
+            # Discord shows <#id> as the channel's name, so it stays in that form.
+            channel_id = match.group("channel")
+            return self.add(Mention(kind=MentionKind.CHANNEL, raw=raw, channel_id=channel_id))
         return self.add(Mention(kind=MentionKind.EVERYONE, raw=raw))
 
 

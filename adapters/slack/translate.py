@@ -92,9 +92,8 @@ async def _decode_mention(token: str, *, workspace_id: str, users: UserDirectory
         label = html.unescape(match.group(2) or "")
         return Mention(kind=MentionKind.GROUP, raw=label or f"@{match.group(1)}")
     if match := _CHANNEL.match(token):
-        # Kept in Slack's own form: the channel id is what commands such as
-        # /broadcast need, and the name alone would not identify the channel.
-        return Mention(kind=MentionKind.CHANNEL, raw=f"<{token}>")
+        name = html.unescape(match.group(2) or "") or match.group(1)
+        return Mention(kind=MentionKind.CHANNEL, raw=f"#{name}", channel_id=match.group(1))
     if match := _EVERYONE.match(token):
         return Mention(kind=MentionKind.EVERYONE, raw=f"@{match.group(1)}")
     return None

@@ -30,7 +30,6 @@ TIME_FORMAT_HELP = (
     "e.g. at 2026-12-07 09:00."
 )
 # <#C123|name> (Slack) and <#123> (Discord) both carry the id first.
-_CHANNEL_REF = re.compile(r"^<#([A-Za-z0-9_-]+)(?:\|[^>]*)?>$")
 _PLAIN_CHANNEL = re.compile(r"^#([A-Za-z0-9_-]{1,80})$")
 
 #: str.strip() would also strip the mention mark (\x1f counts as whitespace in Python).
@@ -133,8 +132,9 @@ def _channel_id(request: Request, target: str) -> str | None:
 def _mention_channel_id(mention: Mention) -> str | None:
     if mention.kind != MentionKind.CHANNEL:
         return None
-    raw = mention.raw.strip()
-    match = _CHANNEL_REF.fullmatch(raw) or _PLAIN_CHANNEL.fullmatch(raw)
+    if mention.channel_id is not None:
+        return mention.channel_id
+    match = _PLAIN_CHANNEL.fullmatch(mention.raw.strip())
     return match.group(1) if match else None
 
 

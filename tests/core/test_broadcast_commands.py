@@ -162,7 +162,7 @@ async def test_channel_mention_and_plain_channel_targets(
         sender=member("sam"),
         command="broadcast",
         text=f"{mention_token(0)} Hello news channel",
-        mentions=(Mention(kind=MentionKind.CHANNEL, raw="<#C0NEWS|news>"),),
+        mentions=(Mention(kind=MentionKind.CHANNEL, raw="#news", channel_id="C0NEWS"),),
         is_staff=True,
     )
     reply = await bot.handle(request)

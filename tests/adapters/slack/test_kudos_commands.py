@@ -35,7 +35,7 @@ async def test_kudos_refuses_groups_channels_and_everyone(
 ) -> None:
     for target, expected in (
         ("<!subteam^S123|@storytellers>", "@storytellers"),
-        ("<#C999|random>", "channel"),
+        ("<#C999|random>", "#random: it is a channel"),
         ("<!channel>", "@channel"),
         ("<@U404>", "not a member I could find"),
     ):

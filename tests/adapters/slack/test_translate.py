@@ -41,7 +41,8 @@ async def test_every_mention_form_is_decoded(fake_slack: FakeSlack) -> None:
     ben, cleo = mentions[0].user, mentions[1].user
     assert ben is not None and (ben.user_id, ben.display_name, ben.is_bot) == ("U2", "Ben", False)
     assert cleo is not None and cleo.display_name == "Cleo Park"
-    assert [m.raw for m in mentions[2:5]] == ["@U404", "@storytellers", "<#C9|random>"]
+    assert [m.raw for m in mentions[2:5]] == ["@U404", "@storytellers", "#random"]
+    assert mentions[4].channel_id == "C9"  # what /broadcast posts to
 
 
 async def test_bots_are_marked_from_users_info(fake_slack: FakeSlack) -> None:
