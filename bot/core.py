@@ -105,6 +105,7 @@ class BotCore:
             "delivery_id": request.delivery_id,
         }
         command = self._command_for(request)
+        database_reachable = True
         try:
             if request.delivery_id and not await self._claim_delivery(request):
                 log.info("duplicate delivery ignored", extra=log_context)
@@ -113,8 +114,9 @@ class BotCore:
             if command.needs_database:
                 return Reply(text_message(STORAGE_APOLOGY))
             log.warning("database unavailable: answering without it", extra=log_context)
+            database_reachable = False
         try:
-            return await self._dispatch(request, command)
+            return await self._dispatch(request, command, remember_sender=database_reachable)
         except UserError as error:
             if not isinstance(error, PermissionDenied):
                 await self._release_delivery(request)
@@ -134,7 +136,9 @@ class BotCore:
         assert command is not None
         return command
 
-    async def _dispatch(self, request: Request, command: Command) -> Reply:
+    async def _dispatch(
+        self, request: Request, command: Command, *, remember_sender: bool = True
+    ) -> Reply:
         now = self.now()
         context = CommandContext(
             request=request,
@@ -143,7 +147,8 @@ class BotCore:
             now=now,
             today=now.astimezone(self.settings.timezone).date(),
         )
-        await self._remember_sender(request, command, now)
+        if remember_sender:  # not when the database just failed: the answer comes first
+            await self._remember_sender(request, command, now)
         if command.staff_only and not request.is_staff:
             raise PermissionDenied(
                 f"Sorry, /{command.name} is for association staff only. Nothing was sent."

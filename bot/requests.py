@@ -51,8 +51,8 @@ class Mention:
     """One decoded mention.
 
     Attributes:
-        raw: A readable form of what the member typed (``@Ana``, ``#general``), shown in
-            messages; never platform syntax that a renderer would print as is.
+        raw: What the member typed, in a form their platform shows readably (``@Ana``,
+            ``#general``; Discord's ``<#id>`` shows as the channel's name), for messages.
         user: The member, for user mentions.
         channel_id: The platform's channel id, for channel mentions.
     """

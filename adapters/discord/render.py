@@ -32,6 +32,8 @@ from bot.replies import (
 DISCORD_COMMAND_FORMS = {
     ("help", None): "bothelp",
     ("deadlines", "ics"): "deadlines calendar:True",
+    ("reminders", "off"): "reminders choice:off",
+    ("reminders", "on"): "reminders choice:on",
 }
 
 #: Discord rejects message content longer than this.

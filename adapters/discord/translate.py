@@ -163,15 +163,16 @@ class _MentionCollector:
         return self.add(Mention(kind=MentionKind.EVERYONE, raw=raw))
 
 
-def send_time_text(option: SendTime) -> str | None:
-    """``at YYYY-MM-DD HH:MM`` for the core, or ``None`` (send now) when left empty.
+def send_time_text(option: SendTime) -> str:
+    """``at YYYY-MM-DD HH:MM`` for the core, or ``at now`` when left empty (so a message
+    that itself starts with "At 6pm ..." is never read as a send time).
 
     Raises:
         OptionError: The value is not shaped like a date and time. Checked here because
             the core would otherwise read unrecognised words as the start of the message.
     """
     if option.value is None or not option.value.strip():
-        return None
+        return "at now"
     value = " ".join(option.value.split())
     if not _SEND_TIME.fullmatch(value):
         raise OptionError(
@@ -210,9 +211,7 @@ def build_request(
         if part is None:
             continue
         if isinstance(part, SendTime):
-            text = send_time_text(part)
-            if text is not None:
-                pieces.append(text)
+            pieces.append(send_time_text(part))
         elif isinstance(part, str):
             decoded = collector.decode_text(part).strip(BLANKS)
             if decoded:

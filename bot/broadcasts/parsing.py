@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from bot.errors import UserError
-from bot.requests import MENTION_MARK, Mention, MentionKind, Request
+from bot.requests import BLANKS, MENTION_MARK, Mention, MentionKind, Request
 
 USAGE = (
     "/broadcast #channel|announcements|dm [at YYYY-MM-DD HH:MM] <message>, "
@@ -19,6 +19,8 @@ MAX_LIST_COUNT = 50
 
 _TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
 _AT = re.compile(r"^at\s+(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2}:\d{2})(?=\s|$)", re.IGNORECASE)
+#: ``at now``: no send time, and what follows is the message even if it starts with "at".
+_AT_NOW = re.compile(r"^at\s+now(?:\s+|$)", re.IGNORECASE)
 #: ``at`` then a word that can only be meant as a send time: one starting with a digit
 #: (``25:00``, ``9am``, ``12/07``) or a day word. A message that starts with "at" and
 #: a word such as "the" ("at the conference we...") is message text.
@@ -29,11 +31,7 @@ TIME_FORMAT_HELP = (
     "Write the send time as `at YYYY-MM-DD HH:MM` (the date, then a 24-hour time), "
     "e.g. at 2026-12-07 09:00."
 )
-# <#C123|name> (Slack) and <#123> (Discord) both carry the id first.
 _PLAIN_CHANNEL = re.compile(r"^#([A-Za-z0-9_-]{1,80})$")
-
-#: str.strip() would also strip the mention mark (\x1f counts as whitespace in Python).
-BLANKS = " \t\r\n"
 
 ANNOUNCEMENTS_WORD = "announcements"
 DM_WORD = "dm"
@@ -139,13 +137,15 @@ def _mention_channel_id(mention: Mention) -> str | None:
 
 
 def _parse_when(rest: str) -> tuple[date | None, time | None, str]:
+    if now := _AT_NOW.match(rest):
+        return None, None, rest[now.end() :]
     match = _AT.match(rest)
     if match is None:
         if _LOOKS_LIKE_AT.match(rest):
             raise UserError(
                 f"I could not read that send time. {TIME_FORMAT_HELP} Nothing was drafted. "
-                'If your message itself starts with "at", reword its start, '
-                'e.g. "Today at 5pm ...".'
+                'To send now a message that starts with "at", begin with `at now`: '
+                '"at now At 6pm tonight ...".'
             )
         return None, None, rest
     try:

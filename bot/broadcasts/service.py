@@ -68,8 +68,8 @@ class BroadcastService:
         if length > MAX_MESSAGE_LENGTH:
             raise UserError(
                 f"That message is too long to arrive as one chat message: broadcasts can be "
-                f"at most {MAX_MESSAGE_LENGTH:,} characters (the limit of one chat message on "
-                "every platform we support), and symbols "
+                f"at most {MAX_MESSAGE_LENGTH:,} characters (the smallest message limit of "
+                "the chat platforms we support), and symbols "
                 "such as * _ ~ ` | [ @ count twice because they have to be escaped. Yours "
                 f"counts as {length:,}. Shorten it or split it into two broadcasts; "
                 "nothing was saved."

@@ -97,6 +97,8 @@ class OnDemandDatabase:
         self.url = url
         self._database: Database | None = None
         self._migrated = False
+        # One outage per run: `ask -` must not wait out a connect timeout for every miss.
+        self._unavailable: StorageUnavailable | None = None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -109,11 +111,14 @@ class OnDemandDatabase:
             from bot.storage import Database
 
             self._database = Database(url=self.url)
+        if self._unavailable is not None:
+            raise self._unavailable
         if not self._migrated:
             try:
                 await self._database.upgrade()
             except StorageUnavailable as error:
                 log.warning("database unavailable: %s", error)
+                self._unavailable = error
                 raise
             self._migrated = True
         return self._database

@@ -53,6 +53,7 @@ SCHEMA_HEADS = frozenset({"0006"})
 #: Alembic's bookkeeping table (its default name).
 VERSION_TABLE = "alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 #: A pooled PostgreSQL connection idle longer than this is pinged before use (a server
 #: restart or a firewall may have dropped it). Busy connections are not pinged: that
 #: saves a round trip on every transaction under load, and a connection that breaks
@@ -175,8 +176,13 @@ class Database:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
             kwargs.update(pool_size=10, max_overflow=20)
+            connect_args: dict[str, Any] = {}
+            if self.url.drivername.endswith("+asyncpg"):
+                # A server that never answers: fail in seconds, not asyncpg's default 60.
+                connect_args["timeout"] = POSTGRES_CONNECT_TIMEOUT_SECONDS
             if schema:
-                kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
+                connect_args["server_settings"] = {"search_path": schema}
+            kwargs["connect_args"] = connect_args
         self.engine = _create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
@@ -311,7 +317,8 @@ class Database:
                 "closing the database with work still in flight",
                 extra={"db": self.dialect, "connections_in_use": self._connections_in_use()},
             )
-        await self.engine.dispose()
+        finally:
+            await self.engine.dispose()
 
     def _connections_in_use(self) -> int:
         checked_out = getattr(self.engine.pool, "checkedout", None)

@@ -258,6 +258,7 @@ async def test_a_send_time_that_cannot_be_read_is_refused_not_sent_as_text(
         ("announcements At last, the new site is live", "At last, the new site is live"),
         ("dm at todays meeting we voted", "at todays meeting we voted"),
         ("dm at 2026-12-01 09:00 at 5pm the doors open", "at 5pm the doors open"),
+        ("dm at now At 6pm tonight the mixer opens", "At 6pm tonight the mixer opens"),
     ],
 )
 async def test_a_message_may_start_with_the_word_at(bot: BotCore, text: str, message: str) -> None:
@@ -486,7 +487,7 @@ async def test_a_broadcast_is_always_one_discord_message(bot: BotCore) -> None:
     refusal = await say(bot, f"announcements {worst}_")
     assert "at most 2,000 characters" in refusal and "counts as 2,002" in refusal
     # The limit is the same on every platform, and the refusal says so without naming one.
-    assert "the limit of one chat message on every platform we support" in refusal
+    assert "the smallest message limit of the chat platforms we support" in refusal
     assert "Discord" not in refusal and "Slack" not in refusal
     assert "at most 2,000 characters" in await say(bot, "dm " + "x" * 2001)
     async with bot.database.session() as session:

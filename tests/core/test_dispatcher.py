@@ -374,7 +374,9 @@ async def test_auto_pace_is_the_senders_own_default(
         outbound=sender,
     )
     shipped = BroadcastSettings(_env_file=None)  # type: ignore[call-arg]
-    policy = build_dispatcher(core, tuning=shipped).policy
+    dispatcher = build_dispatcher(core, tuning=shipped)
+    assert dispatcher.wake is core.deliveries_due  # a "send now" confirm wakes it
+    policy = dispatcher.policy
     assert (policy.max_per_second, policy.concurrency) == (3.0, 2)
     assert policy.grace == timedelta(hours=6)
     assert CountingSender().default_pace == DEFAULT_PACE == Pace(None, concurrency=8)

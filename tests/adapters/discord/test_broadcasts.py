@@ -201,3 +201,16 @@ def test_auto_pace_stays_under_discords_limit(client: MemberBotClient, core: Bot
     shipped = BroadcastSettings(_env_file=None)  # type: ignore[call-arg]
     policy = build_dispatcher(core, tuning=shipped).policy
     assert (policy.max_per_second, policy.concurrency) == (20.0, 8)
+
+
+async def test_a_message_starting_with_a_time_is_not_taken_for_the_send_time(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    # The send time is its own option on Discord; the message is only the message.
+    (preview,) = await _replies(
+        client,
+        fake_discord,
+        _broadcast(option("message", "At 6pm tonight the mixer opens!"), sub="dm"),
+    )
+    assert "Preview of broadcast #1" in preview, preview
+    assert "At 6pm tonight the mixer opens!" in preview
