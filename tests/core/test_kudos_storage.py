@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, text
 
 from bot.storage import Database
-from bot.storage.database import alembic_config
 from bot.storage.models import Base
-from tests.support.databases import postgres_schema, require_postgres
+from tests.support.databases import unmigrated_database, upgrade_to
 
 KUDOS_TABLES = {"kudos", "kudos_recipients", "thank_you_notes", "members"}
 
@@ -62,33 +58,11 @@ async def test_leaderboard_query_uses_the_covering_index(sqlite_database: Databa
 _AT_TEN = datetime(2026, 11, 1, 10, tzinfo=UTC)
 
 
-@asynccontextmanager
-async def _unmigrated(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
-    """A database with no tables yet, on SQLite or PostgreSQL."""
-    if kind == "sqlite":
-        database = Database(url=f"sqlite:///{tmp_path / 'old.sqlite3'}")
-        try:
-            yield database
-        finally:
-            await database.dispose()
-        return
-    async with postgres_schema(require_postgres()) as schema:
-        database = Database(url=require_postgres(), schema=schema)
-        try:
-            yield database
-        finally:
-            await database.dispose()
-
-
-def _upgrade_to(connection: Connection, revision: str) -> None:
-    command.upgrade(alembic_config(connection), revision)
-
-
 async def test_notes_stored_before_retries_existed_are_retried(tmp_path: Path) -> None:
     database = Database(url=f"sqlite:///{tmp_path / 'old.sqlite3'}")
     try:
         async with database.engine.begin() as connection:
-            await connection.run_sync(_upgrade_to, "0002")
+            await connection.run_sync(upgrade_to, "0002")
             await connection.execute(
                 text(
                     "INSERT INTO members (id, platform, workspace_id, user_id, display_name, "
@@ -130,9 +104,9 @@ def _kudos_floor_rows(connection: Connection) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 async def test_undo_floors_by_time_become_floors_by_id(kind: str, tmp_path: Path) -> None:
-    async with _unmigrated(kind, tmp_path) as database:
+    async with unmigrated_database(kind, tmp_path) as database:
         async with database.engine.begin() as connection:
-            await connection.run_sync(_upgrade_to, "0005")
+            await connection.run_sync(upgrade_to, "0005")
             await connection.execute(
                 text(
                     "INSERT INTO members (id, platform, workspace_id, user_id, display_name, "
@@ -154,7 +128,7 @@ async def test_undo_floors_by_time_become_floors_by_id(kind: str, tmp_path: Path
                     {"id": kudos_id, "at": datetime(2026, 11, 1, hour, tzinfo=UTC)},
                 )
         async with database.engine.begin() as connection:
-            await connection.run_sync(_upgrade_to, "0006")
+            await connection.run_sync(upgrade_to, "0006")
         async with database.engine.connect() as connection:
             floors = await connection.run_sync(_kudos_floor_rows)
             kudos = await connection.scalar(text("SELECT count(*) FROM kudos"))

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from bot.storage import Database
 from bot.storage.database import SCHEMA_HEADS, alembic_config
-from tests.support.databases import postgres_schema, require_postgres
+from tests.support.databases import unmigrated_database, upgrade_to
 
 
 def test_schema_heads_name_the_newest_migrations() -> None:
@@ -24,36 +20,13 @@ def test_schema_heads_name_the_newest_migrations() -> None:
     )
 
 
-@asynccontextmanager
-async def empty_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
-    """A database with no tables at all, on SQLite or PostgreSQL."""
-    if kind == "sqlite":
-        database = Database(url=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
-        try:
-            yield database
-        finally:
-            await database.dispose()
-        return
-    url = require_postgres()
-    async with postgres_schema(url) as schema:
-        database = Database(url=url, schema=schema)
-        try:
-            yield database
-        finally:
-            await database.dispose()
-
-
-def _upgrade_to(connection: Connection, revision: str) -> None:
-    command.upgrade(alembic_config(connection), revision)
-
-
 def _columns(connection: Connection, table: str) -> set[str]:
     return {column["name"] for column in inspect(connection).get_columns(table)}
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 async def test_a_new_database_is_migrated_then_current(kind: str, tmp_path: Path) -> None:
-    async with empty_database(kind, tmp_path) as database:
+    async with unmigrated_database(kind, tmp_path) as database:
         assert not await database.schema_is_current()
         await database.upgrade()
         assert await database.schema_is_current()
@@ -65,9 +38,9 @@ async def test_a_new_database_is_migrated_then_current(kind: str, tmp_path: Path
 async def test_a_database_behind_the_newest_migration_is_migrated(
     kind: str, tmp_path: Path
 ) -> None:
-    async with empty_database(kind, tmp_path) as database:
+    async with unmigrated_database(kind, tmp_path) as database:
         async with database.engine.begin() as connection:
-            await connection.run_sync(_upgrade_to, "0002")
+            await connection.run_sync(upgrade_to, "0002")
         assert not await database.schema_is_current()
         await database.upgrade()
         assert await database.schema_is_current()

@@ -9,9 +9,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import Connection, text
 
 from bot.storage import Database
+from bot.storage.database import alembic_config
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -42,11 +44,10 @@ async def postgres_schema(url: str) -> AsyncIterator[str]:
 
 
 @asynccontextmanager
-async def open_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated, empty database of ``kind`` ('sqlite' or 'postgresql')."""
+async def unmigrated_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database of ``kind`` ('sqlite' or 'postgresql') with no tables at all."""
     if kind == "sqlite":
         database = Database(url=f"sqlite:///{tmp_path / 'test.sqlite3'}")
-        await database.upgrade()
         try:
             yield database
         finally:
@@ -55,8 +56,20 @@ async def open_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
     url = require_postgres()
     async with postgres_schema(url) as schema:
         database = Database(url=url, schema=schema)
-        await database.upgrade()
         try:
             yield database
         finally:
             await database.dispose()
+
+
+@asynccontextmanager
+async def open_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database of ``kind`` ('sqlite' or 'postgresql')."""
+    async with unmigrated_database(kind, tmp_path) as database:
+        await database.upgrade()
+        yield database
+
+
+def upgrade_to(connection: Connection, revision: str) -> None:
+    """Apply migrations up to ``revision`` only (to build an older schema)."""
+    command.upgrade(alembic_config(connection), revision)
