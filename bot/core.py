@@ -160,8 +160,10 @@ class BotCore:
         if self.seen_members.is_fresh(request.sender, now):
             return
         try:
-            async with self.database.session() as session:
-                await upsert_member_ids(session, [request.sender], now=now)
+            # A Core transaction, not an ORM session: on SQLite it queues behind this
+            # process's other writes instead of polling the file lock.
+            async with self.database.transaction() as connection:
+                await upsert_member_ids(connection, [request.sender], now=now)
         except StorageUnavailable:
             if command.needs_database:
                 raise
