@@ -134,7 +134,7 @@ class _MentionCollector:
         if isinstance(value, discord.Role):
             return self.add(Mention(kind=MentionKind.GROUP, raw=f"@{value.name}"))
         if isinstance(value, ChannelOption):
-            # The same syntax as a channel typed in text: the core reads the id from it.
+            # The same form as a channel typed in text: Discord shows <#id> as its name.
             return self.add(
                 Mention(kind=MentionKind.CHANNEL, raw=f"<#{value.id}>", channel_id=str(value.id))
             )

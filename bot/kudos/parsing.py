@@ -18,7 +18,8 @@ from bot.requests import BLANKS, MENTION_MARK, Mention, MentionKind, Request, Us
 
 _TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
 # Not \s: Python counts the mention mark (\x1f) as whitespace, and it must survive.
-_SEPARATOR = re.compile(r"(?:[ \t\r\n\u00a0]*(?:,|&|\+|\band\b))*[ \t\r\n\u00a0]*", re.IGNORECASE)
+_BLANK = f"[{re.escape(BLANKS)}]"
+_SEPARATOR = re.compile(rf"(?:{_BLANK}*(?:,|&|\+|\band\b))*{_BLANK}*", re.IGNORECASE)
 
 # Punctuation typed between the names and the reason. ":" and dashes only when a
 # blank follows, so an emoji shortcode (":tada: for x") or "-5" is left alone.

@@ -29,16 +29,20 @@ def member(user_id: str, *, platform: str = PLATFORM) -> UserRef:
     return UserRef(platform, WORKSPACE, user_id, user_id.capitalize())
 
 
-def staff_request(text: str, *, command: str = "broadcast", staff: bool = True) -> Request:
+def member_request(user_id: str, command: str, text: str, *, staff: bool = False) -> Request:
     return Request(
         platform=PLATFORM,
         workspace_id=WORKSPACE,
         channel_id="console",
-        sender=member("sam"),
+        sender=member(user_id),
         command=command,
         text=text,
         is_staff=staff,
     )
+
+
+def staff_request(text: str, *, command: str = "broadcast", staff: bool = True) -> Request:
+    return member_request("sam", command, text, staff=staff)
 
 
 @dataclass

@@ -28,6 +28,7 @@ from tests.core.broadcast_support import (
     CountingSender,
     delivery_statuses,
     member,
+    member_request,
     staff_request,
 )
 
@@ -103,15 +104,7 @@ async def test_dm_broadcast_reaches_members_who_did_not_opt_out(
     bot: BotCore, sender: CountingSender
 ) -> None:
     # Bob opts out; the bot account and the other workspace's member never get DMs.
-    bob = Request(
-        platform=PLATFORM,
-        workspace_id=WORKSPACE,
-        channel_id="console",
-        sender=member("bob"),
-        command="reminders",
-        text="off",
-    )
-    reply = await bot.handle(bob)
+    reply = await bot.handle(member_request("bob", "reminders", "off"))
     assert reply is not None and "not send you broadcast DMs" in reply.text
 
     preview = await say(bot, "dm Ballots need membership by January 31.")
@@ -350,16 +343,7 @@ async def test_list_shows_the_audience_of_a_draft_as_its_preview_did(bot: BotCor
     assert "#1 draft · DM to 3 members ·" in listing
     assert "no deliveries (draft)" in listing
     # The audience follows opt-outs until it is confirmed, as the confirm will.
-    await bot.handle(
-        Request(
-            platform=PLATFORM,
-            workspace_id=WORKSPACE,
-            channel_id="console",
-            sender=member("bob"),
-            command="reminders",
-            text="off",
-        )
-    )
+    await bot.handle(member_request("bob", "reminders", "off"))
     assert "#1 draft · DM to 2 members ·" in await say(bot, "list")
     assert "DM to 2 members" in await say(bot, "confirm 1")
 

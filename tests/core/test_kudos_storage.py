@@ -59,8 +59,7 @@ _AT_TEN = datetime(2026, 11, 1, 10, tzinfo=UTC)
 
 
 async def test_notes_stored_before_retries_existed_are_retried(tmp_path: Path) -> None:
-    database = Database(url=f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    try:
+    async with unmigrated_database("sqlite", tmp_path) as database:
         async with database.engine.begin() as connection:
             await connection.run_sync(upgrade_to, "0002")
             await connection.execute(
@@ -86,8 +85,6 @@ async def test_notes_stored_before_retries_existed_are_retried(tmp_path: Path) -
                     text("SELECT note, attempts, next_attempt_at FROM thank_you_notes ORDER BY id")
                 )
             ).all()
-    finally:
-        await database.dispose()
     assert [(note, attempts) for note, attempts, _ in rows] == [("waiting", 1), ("sent", 1)]
     assert rows[0][2] is not None and str(rows[0][2]).startswith("2026-11-01 10:00:00")
     assert rows[1][2] is None
