@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 
 from bot.kudos.messages import joined
 from bot.kudos.periods import Month
+from bot.kudos.queries import counted_kudos
 from bot.replies import Bold, CommandSpan, Message, MessageBuilder, NameSpan, Text
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import Kudos, KudosRecipient, Member
 
+#: Places in "most thanked"; members tied with the last place are shown too.
 MOST_THANKED = 3
 
 
@@ -29,16 +31,19 @@ class DigestStats:
 async def digest_stats(
     database: Database, *, platform: str, workspace_id: str, start: datetime, end: datetime
 ) -> DigestStats:
-    """Counts for kudos given in ``[start, end)`` in one workspace."""
+    """Counts for kudos given in ``[start, end)`` in one workspace.
+
+    Kudos are counted by the one rule (:func:`~bot.kudos.queries.counted_kudos`: once
+    per person recognised), as in ``/kudos mine``, the leaderboard and the quota.
+    """
     in_month = (
-        Kudos.platform == platform,
-        Kudos.workspace_id == workspace_id,
-        Kudos.created_at >= start,
-        Kudos.created_at < end,
+        KudosRecipient.platform == platform,
+        KudosRecipient.workspace_id == workspace_id,
+        KudosRecipient.created_at >= start,
+        KudosRecipient.created_at < end,
     )
     received = (
-        select(KudosRecipient.recipient_id, func.count().label("n"))
-        .join(Kudos, Kudos.id == KudosRecipient.kudos_id)
+        counted_kudos(KudosRecipient.recipient_id)
         .where(*in_month)
         .group_by(KudosRecipient.recipient_id)
         .subquery()
@@ -50,17 +55,29 @@ async def digest_stats(
         .subquery()
     )
     async with database.session() as session:
-        kudos = await session.scalar(select(func.count()).select_from(Kudos).where(*in_month))
-        givers = await session.scalar(
-            select(func.count(func.distinct(Kudos.giver_id))).where(*in_month)
-        )
+        totals = (
+            await session.execute(
+                counted_kudos(func.count(func.distinct(Kudos.giver_id)), by_giver=True).where(
+                    *in_month
+                )
+            )
+        ).one()
+        givers, kudos = totals
         people = await session.scalar(select(func.count()).select_from(received))
+        # Everyone tied with the last of the top places is shown: no one is dropped
+        # for sorting after a colleague with the same count.
+        cutoff = await session.scalar(
+            select(received.c.kudos)
+            .order_by(received.c.kudos.desc())
+            .offset(MOST_THANKED - 1)
+            .limit(1)
+        )
         top = (
             await session.execute(
-                select(Member, received.c.n)
+                select(Member, received.c.kudos)
                 .join(received, received.c.recipient_id == Member.id)
-                .order_by(received.c.n.desc(), Member.display_name)
-                .limit(MOST_THANKED)
+                .where(received.c.kudos >= (cutoff or 0))
+                .order_by(received.c.kudos.desc(), Member.display_name)
             )
         ).all()
         newcomers = await session.scalars(

@@ -2,6 +2,12 @@
 
 Aggregation happens in SQL on indexed columns (see the kudos models), never in
 Python loops over rows, so the leaderboard stays fast with many stored kudos.
+
+One counting rule everywhere: **a kudos counts once per person recognised**
+(``/kudos @ana @ben @chris`` is three kudos: one each for Ana, Ben and Chris, three
+given by the giver). Every count (``/kudos mine``, the leaderboard, someone's
+kudos, the digest and the daily quota) is built on :func:`counted_kudos`, which
+counts rows of ``kudos_recipients``.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from bot.requests import UserRef
@@ -19,6 +25,22 @@ from bot.storage.models import Kudos, KudosRecipient, Member, ThankYouNote
 
 LEADERBOARD_SIZE = 10
 HISTORY_SIZE = 10
+
+
+def counted_kudos(*columns: Any, by_giver: bool = False) -> Select[Any]:
+    """``SELECT columns..., count`` over kudos counted by the one rule (one per recipient).
+
+    Add ``where``/``group_by`` to it. The count is labelled ``kudos``.
+
+    Args:
+        columns: Columns to select before the count (usually the ones grouped by).
+        by_giver: Join each recipient row to its kudos, so conditions and groups can
+            use the giver and other ``Kudos`` columns.
+    """
+    query = select(*columns, func.count().label("kudos")).select_from(KudosRecipient)
+    if by_giver:
+        query = query.join(Kudos, Kudos.id == KudosRecipient.kudos_id)
+    return query
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +77,9 @@ async def leaderboard(
     limit: int = LEADERBOARD_SIZE,
 ) -> list[Standing]:
     """Members by kudos received since ``since`` (all time when None), most first."""
-    counts = select(
-        KudosRecipient.recipient_id.label("member_id"), func.count().label("received")
-    ).where(KudosRecipient.platform == platform, KudosRecipient.workspace_id == workspace_id)
+    counts = counted_kudos(KudosRecipient.recipient_id.label("member_id")).where(
+        KudosRecipient.platform == platform, KudosRecipient.workspace_id == workspace_id
+    )
     if since is not None:
         counts = counts.where(KudosRecipient.created_at >= since)
     ranked = (
@@ -67,9 +89,9 @@ async def leaderboard(
         .subquery()
     )
     query = (
-        select(Member, ranked.c.received)
+        select(Member, ranked.c.kudos)
         .join(ranked, ranked.c.member_id == Member.id)
-        .order_by(ranked.c.received.desc(), Member.display_name)
+        .order_by(ranked.c.kudos.desc(), Member.display_name)
     )
     async with database.session() as session:
         rows = (await session.execute(query)).all()
@@ -92,8 +114,7 @@ async def kudos_received(
     recipient = aliased(Member)
     giver = aliased(Member)
     total_query = (
-        select(func.count())
-        .select_from(KudosRecipient)
+        counted_kudos()
         .join(recipient, recipient.id == KudosRecipient.recipient_id)
         .where(*_same_member(recipient, user))
     )
@@ -123,9 +144,7 @@ async def kudos_given(
     giver = aliased(Member)
     recipient = aliased(Member)
     total_query = (
-        select(func.count())
-        .select_from(KudosRecipient)
-        .join(Kudos, Kudos.id == KudosRecipient.kudos_id)
+        counted_kudos(by_giver=True)
         .join(giver, giver.id == Kudos.giver_id)
         .where(*_same_member(giver, user))
     )

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import UserError
+from bot.kudos.queries import counted_kudos
 from bot.kudos.rules import check_quota
 from bot.members import upsert_member_ids
 from bot.outbound import PostedMessage
@@ -32,9 +33,7 @@ log = logging.getLogger(__name__)
 
 #: Kudos given by each giver since ``since``, counting each recipient (the quota unit).
 _GIVEN_SINCE = (
-    select(Kudos.giver_id, func.count())
-    .select_from(KudosRecipient)
-    .join(Kudos, Kudos.id == KudosRecipient.kudos_id)
+    counted_kudos(Kudos.giver_id, by_giver=True)
     .where(
         Kudos.giver_id.in_(bindparam("giver_ids", expanding=True)),
         Kudos.created_at >= bindparam("since"),

@@ -139,7 +139,8 @@ async def test_digest_summarises_the_month(kudos_core: BotCore, clock: FixedCloc
     text = reply.text
     assert not any(isinstance(span, MentionSpan) for span in reply.message.spans())
     assert "Kudos digest — November 2026" in text
-    assert "Members gave 2 kudos this month: 2 members recognised 2 colleagues." in text
+    # one kudos to Bob and Dan is two kudos, as in /kudos mine, the leaderboard and the quota
+    assert "Members gave 3 kudos this month: 2 members recognised 2 colleagues." in text
     assert "• @bob — 2 kudos" in text
     # Alice gave her first kudos ever this month; Carol had given one in October.
     assert "First-time givers — welcome to the habit: @alice." in text
@@ -237,3 +238,28 @@ async def test_digest_refuses_a_month_that_has_not_started(kudos_core: BotCore, 
     assert "Kudos digest" not in text
     # a month name means the latest one that has started: December is last year's
     assert "December 2025" in await text_of(kudos_core, "digest december", staff=True)
+
+
+async def test_digest_counts_a_kudos_to_three_people_as_three_like_every_count(
+    kudos_core: BotCore,
+) -> None:
+    await give(kudos_core, at(BOB), ", ", at(CAROL), " and ", at(DAN), " for the booth")
+    digest = await text_of(kudos_core, "digest", staff=True)
+    assert "Members gave 3 kudos this month: 1 member recognised 3 colleagues." in digest
+    assert "Kudos you gave: 3" in await text_of(kudos_core, "mine")
+    board = await text_of(kudos_core, "top")
+    assert board.count("— 1 kudos") == 3
+
+
+async def test_digest_most_thanked_keeps_everyone_tied_for_the_last_place(
+    kudos_core: BotCore,
+) -> None:
+    eve = UserRef(
+        platform=PLATFORM, workspace_id=ALICE.workspace_id, user_id="U5", display_name="eve"
+    )
+    await give(kudos_core, at(BOB), " for the booth")
+    await give(kudos_core, at(CAROL), ", ", at(DAN), " and ", at(eve), " for the booth")
+    digest = await text_of(kudos_core, "digest", staff=True)
+    most_thanked = digest.split("Most thanked:")[1]
+    for name in ("@bob", "@carol", "@dan", "@eve"):
+        assert f"{name} — 1 kudos" in most_thanked
