@@ -28,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.client import build_client
 from adapters.slack.directory import StaffDirectory, UserDirectory
 from adapters.slack.handlers import SlackHandlers
+from adapters.slack.http_guard import guard_path
 from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
 from adapters.slack.translate import SLASH_COMMANDS
@@ -156,6 +157,8 @@ def build_slack_bot(
 def create_web_app(app: AsyncApp) -> web.Application:
     """The HTTP endpoint: Bolt at ``/slack/events`` plus a health check for load balancers."""
     web_app = app.web_app(path=EVENTS_PATH)
+    # Malformed requests get a 400/401 and one log line, not a 500 and a traceback.
+    web_app.middlewares.append(guard_path(EVENTS_PATH))
     web_app.router.add_get(HEALTH_PATH, _health)
     return web_app
 
