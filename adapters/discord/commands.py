@@ -125,6 +125,14 @@ def _kudos_group(handler: InteractionHandler) -> app_commands.Group:
     ) -> None:
         await handler.handle(interaction, command="kudos", parts=["digest", month])
 
+    @kudos.command(name="remove", description="Staff: take down a kudos (its post is deleted).")
+    @app_commands.rename(kudos_id="id")
+    @app_commands.describe(kudos_id="The kudos number staff see in /kudos show")
+    async def remove(
+        interaction: discord.Interaction, kudos_id: app_commands.Range[int, 1, None]
+    ) -> None:
+        await handler.handle(interaction, command="kudos", parts=["remove", str(kudos_id)])
+
     return kudos
 
 

@@ -21,6 +21,7 @@ from bot.kudos.parsing import (
 )
 from bot.kudos.periods import digest_month, leaderboard_period
 from bot.kudos.queries import kudos_given, kudos_received, leaderboard, thanks_received_count
+from bot.kudos.removal import parse_kudos_id, remove_kudos
 from bot.kudos.rules import (
     refuse_no_recipient,
     refuse_unresolved,
@@ -52,6 +53,8 @@ async def handle_kudos(ctx: CommandContext) -> Reply:
         return await undo(ctx)
     if subcommand == "digest":
         return await show_digest(ctx, rest)
+    if subcommand == "remove":
+        return await remove(ctx, rest)
     parsed = parse_recipients_and_reason(ctx.request)
     if not parsed.recipients:
         if raw := unresolved_leading_mention(ctx.request.text):
@@ -98,6 +101,31 @@ async def undo(ctx: CommandContext) -> Reply:
     )
 
 
+async def remove(ctx: CommandContext, id_text: str) -> Reply:
+    """Staff only: take down a kudos (see :mod:`bot.kudos.removal`)."""
+    if not ctx.request.is_staff:
+        raise PermissionDenied(
+            "Sorry, /kudos remove is for association staff only, so nothing was removed. "
+            "If a kudos needs to come down, please ask a staff member."
+        )
+    outcome = await remove_kudos(
+        ctx.core.database,
+        ctx.outbound,
+        request=ctx.request,
+        kudos_id=parse_kudos_id(id_text),
+        now=ctx.now,
+    )
+    return Reply(
+        kudos_messages.removed(
+            outcome.kudos_id,
+            outcome.giver,
+            outcome.recipients,
+            post_deleted=outcome.post_deleted,
+            was_posted=outcome.was_posted,
+        )
+    )
+
+
 async def show_leaderboard(ctx: CommandContext, period_text: str) -> Reply:
     period = leaderboard_period(period_text, today=ctx.today, tz=ctx.core.settings.timezone)
     standings = await leaderboard(
@@ -137,7 +165,11 @@ async def show_mine(ctx: CommandContext) -> Reply:
     if received:
         builder.bullets(
             kudos_messages.kudos_line(
-                _local_date(ctx, e.created_at), e.person, e.reason, direction="from"
+                _local_date(ctx, e.created_at),
+                e.person,
+                e.reason,
+                direction="from",
+                number=_number_for_staff(ctx, e.kudos_id),
             )
             for e in received
         )
@@ -145,7 +177,11 @@ async def show_mine(ctx: CommandContext) -> Reply:
     if given:
         builder.bullets(
             kudos_messages.kudos_line(
-                _local_date(ctx, e.created_at), e.person, e.reason, direction="to"
+                _local_date(ctx, e.created_at),
+                e.person,
+                e.reason,
+                direction="to",
+                number=_number_for_staff(ctx, e.kudos_id),
             )
             for e in given
         )
@@ -176,7 +212,11 @@ async def show_someone(ctx: CommandContext, parsed: RecipientsAndReason) -> Repl
     if received:
         builder.bullets(
             kudos_messages.kudos_line(
-                _local_date(ctx, e.created_at), e.person, e.reason, direction="from"
+                _local_date(ctx, e.created_at),
+                e.person,
+                e.reason,
+                direction="from",
+                number=_number_for_staff(ctx, e.kudos_id),
             )
             for e in received
         )
@@ -214,6 +254,11 @@ def show_help(ctx: CommandContext) -> Reply:
             is_staff=ctx.request.is_staff,
         )
     )
+
+
+def _number_for_staff(ctx: CommandContext, kudos_id: int) -> int | None:
+    """Staff see each kudos' number, for ``/kudos remove``; members need none."""
+    return kudos_id if ctx.request.is_staff else None
 
 
 def _local_date(ctx: CommandContext, when: datetime) -> date:

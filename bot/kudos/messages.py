@@ -107,13 +107,50 @@ def undo_done(recipients: Sequence[UserRef], *, post_deleted: bool, failure: str
     return MessageBuilder().paragraph(Text("Done: your kudos to "), *names, Text(tail)).build()
 
 
-def undo_too_late(recipients: Sequence[UserRef], *, age: timedelta, window: timedelta) -> str:
+def undo_too_late(
+    recipients: Sequence[UserRef], *, age: timedelta, window: timedelta, kudos_id: int
+) -> str:
     names = ", ".join(f"@{user.name}" for user in recipients)
     minutes = int(age.total_seconds() // 60)
     limit = int(window.total_seconds() // 60)
     return (
         f"Your last kudos (to {names}, {minutes} minutes ago) can only be undone within "
-        f"{limit} minutes of giving it. If it needs to come down, please ask a staff member."
+        f"{limit} minutes of giving it. If it needs to come down, please ask a staff member "
+        f"to remove kudos #{kudos_id}."
+    )
+
+
+def removed(
+    kudos_id: int,
+    giver: UserRef,
+    recipients: Sequence[UserRef],
+    *,
+    post_deleted: bool,
+    was_posted: bool,
+) -> Message:
+    """What staff are told after ``/kudos remove``; names only, nobody is notified."""
+    names = joined([NameSpan(user) for user in recipients])
+    if post_deleted:
+        tail = " It no longer counts anywhere, and its post is deleted."
+    elif was_posted:
+        tail = (
+            " It no longer counts anywhere, but I could not delete its post; "
+            "please delete it in the kudos channel yourself."
+        )
+    else:
+        tail = " It no longer counts anywhere (it had not been posted)."
+    return (
+        MessageBuilder()
+        .paragraph(
+            Text(f"Removed kudos #{kudos_id} from "),
+            NameSpan(giver),
+            Text(" to "),
+            *names,
+            Text("."),
+            Text(tail),
+            Text(" The removal is recorded in the audit log."),
+        )
+        .build()
     )
 
 
@@ -217,9 +254,17 @@ def undelivered_notes_section(
         builder.paragraph(f"(the latest {len(notes)} of {total})")
 
 
-def kudos_line(when: date, person: UserRef, reason: str, *, direction: str) -> list[Inline]:
-    """One history row: ``Monday, November 23, 2026 — from @bob: for the storytime``."""
+def kudos_line(
+    when: date, person: UserRef, reason: str, *, direction: str, number: int | None = None
+) -> list[Inline]:
+    """One history row: ``Monday, November 23, 2026 — from @bob: for the storytime``.
+
+    Args:
+        number: The kudos' number, shown to staff (``#12 Monday, ...``) for
+            ``/kudos remove``.
+    """
     return [
+        *([Text(f"#{number} ")] if number is not None else []),
         DateSpan(when),
         Text(f" — {direction} "),
         NameSpan(person),
@@ -263,6 +308,15 @@ def help_message(*, quota: int, max_length: int, undo_minutes: int, is_staff: bo
             [
                 CommandSpan("kudos", "digest [month]", action="digest"),
                 Text(" — staff: a summary of a month's recognition, ready to post."),
+            ]
+        )
+        rows.append(
+            [
+                CommandSpan("kudos", "remove ID", action="remove"),
+                Text(
+                    " — staff: take down a kudos (its post is deleted, the removal audited); "
+                    "each kudos' number is shown to staff in /kudos @someone."
+                ),
             ]
         )
     builder.bullets(rows)

@@ -30,7 +30,7 @@ _TRAILING_JUNK = re.compile(
 # Words that only introduce a reason: "for" on its own says nothing yet.
 _FILLER_ONLY = re.compile(r"^(?:(?:for|and|because|to)\b[ \t\r\n\u00a0,.;:&+]*)+$", re.IGNORECASE)
 
-SUBCOMMANDS = frozenset({"top", "mine", "undo", "help", "digest"})
+SUBCOMMANDS = frozenset({"top", "mine", "undo", "help", "digest", "remove"})
 
 
 @dataclass(frozen=True, slots=True)

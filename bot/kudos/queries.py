@@ -51,11 +51,15 @@ class Standing:
 
 @dataclass(frozen=True, slots=True)
 class KudosEntry:
-    """One kudos seen from one side: ``person`` is the giver or the recipient."""
+    """One kudos seen from one side: ``person`` is the giver or the recipient.
+
+    ``kudos_id`` is the number staff use to remove it (``/kudos remove ID``).
+    """
 
     created_at: datetime
     person: UserRef
     reason: str
+    kudos_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +123,7 @@ async def kudos_received(
         .where(*_same_member(recipient, user))
     )
     latest = (
-        select(Kudos.created_at, giver, Kudos.reason)
+        select(Kudos.created_at, giver, Kudos.reason, Kudos.id)
         .join(KudosRecipient, KudosRecipient.kudos_id == Kudos.id)
         .join(recipient, recipient.id == KudosRecipient.recipient_id)
         .join(giver, giver.id == Kudos.giver_id)
@@ -130,7 +134,9 @@ async def kudos_received(
     async with database.session() as session:
         total = await session.scalar(total_query) or 0
         rows = (await session.execute(latest)).all()
-    return total, [KudosEntry(when, person.ref(), reason) for when, person, reason in rows]
+    return total, [
+        KudosEntry(when, person.ref(), reason, kudos_id) for when, person, reason, kudos_id in rows
+    ]
 
 
 async def kudos_given(
@@ -149,7 +155,7 @@ async def kudos_given(
         .where(*_same_member(giver, user))
     )
     latest = (
-        select(Kudos.created_at, recipient, Kudos.reason)
+        select(Kudos.created_at, recipient, Kudos.reason, Kudos.id)
         .join(giver, giver.id == Kudos.giver_id)
         .join(KudosRecipient, KudosRecipient.kudos_id == Kudos.id)
         .join(recipient, recipient.id == KudosRecipient.recipient_id)
@@ -160,7 +166,9 @@ async def kudos_given(
     async with database.session() as session:
         total = await session.scalar(total_query) or 0
         rows = (await session.execute(latest)).all()
-    return total, [KudosEntry(when, person.ref(), reason) for when, person, reason in rows]
+    return total, [
+        KudosEntry(when, person.ref(), reason, kudos_id) for when, person, reason, kudos_id in rows
+    ]
 
 
 async def thanks_received_count(database: Database, user: UserRef) -> int:

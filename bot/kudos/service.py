@@ -184,7 +184,9 @@ class KudosService:
             recipients = await self._recipient_refs(session, kudos.id)
             age = now - kudos.created_at
             if age > window:
-                raise UserError(messages.undo_too_late(recipients, age=age, window=window))
+                raise UserError(
+                    messages.undo_too_late(recipients, age=age, window=window, kudos_id=kudos.id)
+                )
             posted = _posted_of(kudos, request.platform)
             await session.execute(delete(Kudos).where(Kudos.id == kudos.id))
             remaining = select(func.max(Kudos.id)).where(Kudos.giver_id == giver.id)

@@ -10,6 +10,7 @@ from bot.storage.models import KudosRecipient, ThankYouNote
 from tests.adapters.discord.conftest import ANA, BEN, CARA, HELPER_BOT, run_interaction
 from tests.adapters.discord.payloads import (
     GUILD_ID,
+    INTEGER,
     KUDOS_CHANNEL_ID,
     STAFF_ROLE_ID,
     command_interaction,
@@ -187,3 +188,45 @@ async def test_server_only_commands_arriving_from_a_dm_do_nothing(
     )
     assert await _kudos_count(core) == 0
     assert fake_discord.messages_in(KUDOS_CHANNEL_ID) == []
+
+
+async def test_staff_remove_a_kudos_and_its_post(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    await _run(client, fake_discord, _give(BEN, reason="for the puppets"))
+    (post,) = fake_discord.messages_in(KUDOS_CHANNEL_ID)
+    show = await _run(
+        client,
+        fake_discord,
+        command_interaction(
+            "kudos",
+            sub_command("show", user_option("user", BEN)),
+            user=CARA,
+            mentioned=(BEN,),
+            roles=(STAFF_ROLE_ID,),
+        ),
+    )
+    assert "#1 " in show.json["content"]  # staff see the number to remove
+    refused = await _run(
+        client,
+        fake_discord,
+        command_interaction(
+            "kudos", sub_command("remove", option("id", 1, kind=INTEGER)), user=BEN
+        ),
+    )
+    assert "staff only" in refused.json["content"]
+    assert await _kudos_count(core) == 1
+    removed = await _run(
+        client,
+        fake_discord,
+        command_interaction(
+            "kudos",
+            sub_command("remove", option("id", 1, kind=INTEGER)),
+            user=CARA,
+            roles=(STAFF_ROLE_ID,),
+        ),
+    )
+    assert "Removed kudos #1" in removed.json["content"]
+    (deleted,) = fake_discord.calls("DELETE", f"/channels/{KUDOS_CHANNEL_ID}/messages/")
+    assert deleted.path.endswith(f"/{post.response_id}")
+    assert await _kudos_count(core) == 0
