@@ -24,6 +24,12 @@ class UserRef:
     display_name: str | None = None
     is_bot: bool = False
 
+    def __post_init__(self) -> None:
+        # Names come from platform directories and are shown in posts, like member text.
+        name = self.display_name
+        if name is not None and not name.isprintable():
+            object.__setattr__(self, "display_name", clean_member_text(name))
+
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.platform, self.workspace_id, self.user_id)
@@ -93,6 +99,34 @@ def mention_token(index: int) -> str:
     return f"{MENTION_MARK}{index}{MENTION_MARK}"
 
 
-def strip_control_chars(text: str) -> str:
-    """Remove control characters (keeping newlines and tabs) from member text."""
-    return "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
+#: What :func:`clean_member_text` removes: control characters except newline and
+#: tab (C0, DEL and C1), and the bidirectional embedding, override and isolate
+#: controls (U+202A-U+202E, U+2066-U+2069), which reorder how the text around
+#: them is shown: a kudos reason could display backwards or disguise what follows.
+_REMOVED = dict.fromkeys(
+    [
+        *(code for code in range(0x20) if chr(code) not in "\n\t"),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+)
+
+
+def clean_member_text(text: str) -> str:
+    """Member text made safe to store and show; adapters call it once, as text comes in.
+
+    Surrogates that do not pair up (bytes that were not UTF-8, read with
+    ``surrogateescape``, or a JSON ``"\\ud800"``) become U+FFFD, the replacement
+    character: stored as they were, they fail every database write. Control and
+    bidirectional-override characters are removed (see ``_REMOVED``); so is the
+    mention mark, so a member cannot forge one.
+    """
+    if not text.isascii():
+        # UTF-16 with surrogatepass keeps real pairs and turns lone halves into U+FFFD.
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text.translate(_REMOVED)
+
+
+#: The former name, for callers not yet moved to :func:`clean_member_text`.
+strip_control_chars = clean_member_text

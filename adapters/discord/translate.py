@@ -19,8 +19,8 @@ from bot.requests import (
     MentionKind,
     Request,
     UserRef,
+    clean_member_text,
     mention_token,
-    strip_control_chars,
 )
 
 PLATFORM = "discord"
@@ -143,7 +143,7 @@ class _MentionCollector:
 
     def decode_text(self, text: str) -> str:
         """Replace every mention syntax in member text with a mention token."""
-        return _MENTION.sub(self._replace, strip_control_chars(text))
+        return _MENTION.sub(self._replace, clean_member_text(text))
 
     def _replace(self, match: re.Match[str]) -> str:
         raw = match.group(0)

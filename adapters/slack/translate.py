@@ -10,7 +10,6 @@ else becomes the plain text the member typed.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -22,8 +21,8 @@ from bot.requests import (
     MentionKind,
     Request,
     UserRef,
+    clean_member_text,
     mention_token,
-    strip_control_chars,
 )
 
 #: Slack slash commands -> core command names. Slack reserves /remind, /help and
@@ -64,11 +63,11 @@ async def decode_text(
     Returns the text and the decoded mentions (in order of appearance).
     """
     found: list[Mention] = []
-    text = strip_control_chars(raw_text)[:MAX_TEXT_LENGTH]
+    text = clean_member_text(raw_text)[:MAX_TEXT_LENGTH]
     parts: list[str] = []
     position = 0
     for match in _TOKEN.finditer(text):
-        parts.append(html.unescape(text[position : match.start()]))
+        parts.append(unescape(text[position : match.start()]))
         position = match.end()
         mention = await _decode_mention(match.group(1), workspace_id=workspace_id, users=users)
         if mention is None:
@@ -76,23 +75,23 @@ async def decode_text(
             continue
         found.append(mention)
         parts.append(mention_token(len(found) - 1))
-    parts.append(html.unescape(text[position:]))
+    parts.append(unescape(text[position:]))
     return "".join(parts).strip(BLANKS), tuple(found)
 
 
 async def _decode_mention(token: str, *, workspace_id: str, users: UserDirectory) -> Mention | None:
     if match := _USER.match(token):
-        user_id, label = match.group(1), html.unescape(match.group(2) or "")
+        user_id, label = match.group(1), unescape(match.group(2) or "")
         user = await users.lookup(user_id, workspace_id=workspace_id)
         raw = f"@{user.name if user and user.display_name else (label or user_id)}"
         if user is None:
             return Mention(kind=MentionKind.UNKNOWN_USER, raw=raw)
         return Mention(kind=MentionKind.USER, raw=raw, user=user)
     if match := _GROUP.match(token):
-        label = html.unescape(match.group(2) or "")
+        label = unescape(match.group(2) or "")
         return Mention(kind=MentionKind.GROUP, raw=label or f"@{match.group(1)}")
     if match := _CHANNEL.match(token):
-        name = html.unescape(match.group(2) or "") or match.group(1)
+        name = unescape(match.group(2) or "") or match.group(1)
         return Mention(kind=MentionKind.CHANNEL, raw=f"#{name}", channel_id=match.group(1))
     if match := _EVERYONE.match(token):
         return Mention(kind=MentionKind.EVERYONE, raw=f"@{match.group(1)}")
@@ -102,11 +101,20 @@ async def _decode_mention(token: str, *, workspace_id: str, users: UserDirectory
 def _plain_token(token: str) -> str:
     """A non-mention token as the text the member sees: a link's label, a date's fallback."""
     if match := _SPECIAL_WITH_FALLBACK.match(token):
-        return html.unescape(match.group(1))
+        return unescape(match.group(1))
     target, _, label = token.partition("|")
     if target.startswith("mailto:") and not label:
         target = target.removeprefix("mailto:")
-    return html.unescape(label or target)
+    return unescape(label or target)
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping: it escapes ``&``, ``<`` and ``>`` and nothing else.
+
+    Not ``html.unescape``: that would also turn ``&#x202e;`` in a forged event
+    into a character the text was cleaned of.
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _strip_leading_bot_mention(text: str, bot_user_id: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import sys
 
 from bot.cli.common import build_core, clock_for, load_cli_settings, parse_date, run_async
@@ -33,6 +34,10 @@ def run(args: argparse.Namespace) -> int:
     from adapters.console.translate import console_user
 
     settings = load_cli_settings(quiet=True)
+    # Bytes that are not UTF-8 reach translation (which replaces them) instead of
+    # failing the read: with a strict UTF-8 locale, \xff\xfe ended the chat.
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")
 
     async def main() -> int:
         sender = ConsoleSender(stdout=sys.stdout)

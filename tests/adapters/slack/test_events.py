@@ -134,3 +134,18 @@ async def test_failed_answer_after_retries_is_reported(
         )
     # First attempt plus the client's retries, then reported (never silently dropped).
     assert len(fake_slack.calls("chat.postMessage")) == 3
+
+
+async def test_text_that_is_not_valid_unicode_is_answered(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # json.dumps writes the lone surrogate as the escape "\\ud800", as a hostile client could.
+    question = "Who painted the lobby mural? \ud800"  # unanswered: it is stored for staff
+    body = event_body(_direct_message(question), event_id="EvSurrogate")
+    assert "\\ud800" in body
+    with caplog.at_level("ERROR"):
+        assert (await endpoint.event(body)).status == 200
+        await fake_slack.wait_for_calls("chat.postMessage")
+    [answer] = fake_slack.delivered("chat.postMessage")
+    assert "went wrong" not in answer.params["text"]
+    assert [r for r in caplog.records if r.exc_info] == []

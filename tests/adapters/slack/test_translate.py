@@ -78,6 +78,15 @@ async def test_links_entities_and_control_characters(fake_slack: FakeSlack) -> N
     assert mentions == ()
 
 
+async def test_bad_text_is_cleaned_before_anything_reads_it(fake_slack: FakeSlack) -> None:
+    users, _ = _directories(fake_slack)
+    # A lone surrogate (JSON "\\ud800"), bidirectional overrides and isolates, and an
+    # entity Slack never sends (only &amp; &lt; &gt;) that would decode to an override.
+    raw = "a\ud800b \u202egnitirw\u202c \u2066x\u2069 &#x202e;c <https://x.org|\u202elabel>"
+    text, _ = await decode_text(raw, workspace_id="T0001", users=users)
+    assert text == "a\ufffdb gnitirw x &#x202e;c label"
+
+
 async def test_slash_command_payload(fake_slack: FakeSlack) -> None:
     users, staff = _directories(fake_slack)
     body = {
