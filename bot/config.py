@@ -14,11 +14,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.broadcasts.settings import BroadcastSettings
 from bot.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_FILE = PROJECT_ROOT / "data" / "knowledge.yaml"
 DEFAULT_TIMEZONE = "America/Chicago"
+#: Largest knowledge file loaded (bytes); the sample file is about 50 kB.
+DEFAULT_KNOWLEDGE_MAX_BYTES = 2_000_000
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 
@@ -29,13 +32,32 @@ class EnvSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
 
-class Settings(EnvSettings):
-    """Core settings shared by every adapter."""
+class Settings(EnvSettings, BroadcastSettings):
+    """Core settings shared by every adapter (the broadcast pace included), all
+    validated at start."""
 
     data_dir: Path = Field(default=Path("var"), description="Where the default SQLite file lives.")
     database_url: str = Field(default="", description="Any SQLAlchemy URL; default SQLite file.")
+    database_start_timeout_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="How long the bot waits at start for a database that is not ready yet.",
+    )
     knowledge_file: Path = DEFAULT_KNOWLEDGE_FILE
     knowledge_reload_seconds: float = Field(default=5.0, ge=0)
+    knowledge_settle_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=600,
+        description="A changed knowledge file is loaded once it has not changed for this long.",
+    )
+    knowledge_max_bytes: int = Field(
+        default=DEFAULT_KNOWLEDGE_MAX_BYTES,
+        ge=1_000,
+        le=100_000_000,
+        description="Knowledge files larger than this are refused.",
+    )
     bot_timezone: str = DEFAULT_TIMEZONE
     log_level: str = "INFO"
     kudos_daily_quota: int = Field(default=5, ge=1, le=1000)
@@ -44,6 +66,15 @@ class Settings(EnvSettings):
     reminder_offsets_days: str = "7,1"
     reminder_time: str = "09:00"
     delivery_grace_hours: float = Field(default=6.0, ge=0)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_is_a_directory(cls, value: Path) -> Path:
+        # Checked here, before anything starts; whether it is writable is checked
+        # where the database file is opened (only a SQLite database writes there).
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a directory")
+        return value
 
     @field_validator("bot_timezone")
     @classmethod

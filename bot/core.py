@@ -8,7 +8,7 @@ from datetime import date, datetime
 from importlib import import_module
 
 from bot.background import run_services
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, SystemClock, local_today
 from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.config import Settings
 from bot.delivery_ids import claim_delivery, release_delivery
@@ -93,7 +93,8 @@ class BotCore:
         return self.clock.now()
 
     def today(self) -> date:
-        return self.now().astimezone(self.settings.timezone).date()
+        """Today for answers and listings (``--today`` may pretend another day)."""
+        return local_today(self.clock, self.settings.timezone)
 
     async def handle(self, request: Request) -> Reply | None:
         """Handle one request; ``None`` means a retried delivery already acted on."""
@@ -145,7 +146,7 @@ class BotCore:
             core=self,
             outbound=self.outbound,
             now=now,
-            today=now.astimezone(self.settings.timezone).date(),
+            today=self.today(),
         )
         if remember_sender:  # not when the database just failed: the answer comes first
             await self._remember_sender(request, command, now)

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.answers import AnswerEngine
+from bot.config import Settings
 from bot.errors import KnowledgeFileError
 from bot.knowledge import Knowledge, load_knowledge
 
@@ -36,6 +37,11 @@ class KnowledgeStore:
         self.engine = AnswerEngine(knowledge=self.knowledge)
         self.last_error: KnowledgeFileError | None = None
         self._listeners: list[ReloadListener] = []
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KnowledgeStore:
+        """The store for ``KNOWLEDGE_FILE`` and its related settings."""
+        return cls(path=settings.knowledge_file)
 
     def on_reload(self, listener: ReloadListener) -> None:
         """Call ``listener(knowledge)`` after every successful reload."""

@@ -17,7 +17,7 @@ from bot.broadcasts.dispatcher import Dispatcher
 from bot.broadcasts.policy import DispatchPolicy
 from bot.broadcasts.reminders import ReminderScheduler
 from bot.broadcasts.settings import BroadcastSettings
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from bot.errors import StorageUnavailable
 from bot.knowledge import Knowledge
 from bot.outbound import Pace
@@ -50,7 +50,7 @@ def build_dispatcher(core: BotCore, *, tuning: BroadcastSettings | None = None) 
     """The dispatcher of ``core``'s outbound sender, configured as a running bot has it."""
     if core.outbound is None:
         raise ValueError("a dispatcher needs an outbound sender")
-    tuning = tuning or load_settings(BroadcastSettings)
+    tuning = tuning or core.settings  # validated at start, with every other setting
     policy = dispatch_policy(core.settings, tuning, default_pace=core.outbound.default_pace)
     return Dispatcher(
         database=core.database,

@@ -1,17 +1,27 @@
-"""Settings of the broadcast dispatcher (``.env``: the reminders and broadcasts section)."""
+"""Settings of the broadcast dispatcher (``.env``: the reminders and broadcasts section).
+
+They are part of :class:`bot.config.Settings`, so a bad value stops the bot at start
+with one line, before anything runs (not later, inside the background service).
+"""
 
 from __future__ import annotations
 
 from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.config import EnvSettings
 from bot.outbound import Pace
 
 AUTO = "auto"
 
 
-class BroadcastSettings(EnvSettings):
-    """How fast broadcasts go out: ``auto`` (the outbound sender's own default) or numbers."""
+class BroadcastSettings(BaseSettings):
+    """How fast broadcasts go out: ``auto`` (the outbound sender's own default) or numbers.
+
+    Not derived from :class:`bot.config.EnvSettings` (which imports this module to
+    include these fields), but configured alike.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
     broadcast_max_per_second: str = Field(
         default=AUTO, description="Sends per second per process: auto, a number, or 0 (unpaced)."

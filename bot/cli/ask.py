@@ -18,8 +18,15 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from bot.answers.service import answer_question
-from bot.cli.common import EXIT_USAGE, clock_for, load_cli_settings, parse_date, run_async
-from bot.clock import Clock
+from bot.cli.common import (
+    EXIT_USAGE,
+    clock_for,
+    load_cli_settings,
+    open_database,
+    parse_date,
+    run_async,
+)
+from bot.clock import Clock, local_today
 from bot.config import Settings
 from bot.errors import StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
@@ -93,8 +100,8 @@ class OnDemandDatabase:
     would from the database itself: an outage is :class:`StorageUnavailable`.
     """
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self._database: Database | None = None
         self._migrated = False
         # One outage per run: `ask -` must not wait out a connect timeout for every miss.
@@ -108,9 +115,8 @@ class OnDemandDatabase:
 
     async def _open(self) -> Database:
         if self._database is None:
-            from bot.storage import Database
-
-            self._database = Database(url=self.url)
+            # No waiting for a database that is starting: the answer comes first.
+            self._database = open_database(self.settings, wait_at_start=False)
         if self._unavailable is not None:
             raise self._unavailable
         if not self._migrated:
@@ -135,14 +141,14 @@ class Asker:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
-        self.knowledge = KnowledgeStore(path=settings.knowledge_file)
-        self.database = OnDemandDatabase(settings.resolved_database_url)
+        self.knowledge = KnowledgeStore.from_settings(settings)
+        self.database = OnDemandDatabase(settings)
 
     def now(self) -> datetime:
         return self.clock.now()
 
     def today(self) -> date:
-        return self.now().astimezone(self.settings.timezone).date()
+        return local_today(self.clock, self.settings.timezone)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

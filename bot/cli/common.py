@@ -6,10 +6,10 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine
-from datetime import date, datetime, time
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.clock import Clock, FixedClock, SystemClock
+from bot.clock import Clock, PretendToday, SystemClock
 from bot.config import Settings, load_settings
 from bot.errors import BotError, ConfigError, KnowledgeFileError, StorageUnavailable
 from bot.log_format import configure_logging
@@ -17,6 +17,7 @@ from bot.log_format import configure_logging
 if TYPE_CHECKING:
     from bot.core import BotCore
     from bot.outbound import OutboundSender
+    from bot.storage import Database
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
@@ -36,10 +37,11 @@ def load_cli_settings(*, quiet: bool = False, **overrides: object) -> Settings:
 
 
 def clock_for(today: date | None, settings: Settings) -> Clock:
-    """A clock pinned to noon of ``today`` in the organisation's zone, or the real one."""
+    """The real clock; with ``--today``, one whose "today" (for answers and listings
+    only) is that date, while stored and scheduled times stay real."""
     if today is None:
         return SystemClock()
-    return FixedClock(datetime.combine(today, time(12, 0), tzinfo=settings.timezone))
+    return PretendToday(today)
 
 
 def build_core(
@@ -51,14 +53,33 @@ def build_core(
     # The core loads storage and every command: only commands that need it pay for it.
     from bot.core import BotCore
     from bot.knowledge_store import KnowledgeStore
-    from bot.storage import Database
 
     return BotCore(
         settings=settings,
-        database=Database(url=settings.resolved_database_url),
-        knowledge=KnowledgeStore(path=settings.knowledge_file),
+        database=open_database(settings),
+        knowledge=KnowledgeStore.from_settings(settings),
         clock=clock,
         outbound=outbound,
+    )
+
+
+def open_database(settings: Settings, *, wait_at_start: bool = True) -> Database:
+    """The configured database (its engine; nothing is connected yet).
+
+    Args:
+        wait_at_start: Let :meth:`~bot.storage.Database.upgrade` wait up to
+            ``DATABASE_START_TIMEOUT_SECONDS`` for a database that is still starting.
+
+    Raises:
+        ConfigError: ``DATABASE_URL`` cannot work, or the SQLite file's directory
+            is missing (other than ``DATA_DIR``), a file, or not writable.
+    """
+    from bot.storage import Database
+
+    return Database(
+        url=settings.resolved_database_url,
+        data_dir=settings.data_dir,
+        start_timeout=settings.database_start_timeout_seconds if wait_at_start else 0.0,
     )
 
 

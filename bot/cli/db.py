@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import load_cli_settings, run_async
+from bot.cli.common import load_cli_settings, open_database, run_async
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -15,12 +15,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from bot.storage import Database
-
     settings = load_cli_settings()
 
     async def main() -> int:
-        database = Database(url=settings.resolved_database_url)
+        database = open_database(settings)
         try:
             await database.upgrade()
         finally:

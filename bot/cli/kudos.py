@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.cli.common import load_cli_settings, parse_date, run_async
+from bot.cli.common import load_cli_settings, open_database, parse_date, run_async
 
 if TYPE_CHECKING:
     from bot.kudos.queries import ExportRow
@@ -49,12 +49,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from bot.kudos.queries import export_rows
     from bot.kudos.rules import day_start_utc
-    from bot.storage import Database
-
     settings = load_cli_settings()
 
     async def main() -> int:
-        database = Database(url=settings.resolved_database_url)
+        database = open_database(settings)
         since = day_start_utc(args.since, settings.timezone) if args.since else None
         try:
             await database.upgrade()

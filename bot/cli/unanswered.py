@@ -6,7 +6,7 @@ import argparse
 import json
 
 from bot.answers.service import most_frequent_unanswered
-from bot.cli.common import load_cli_settings, run_async
+from bot.cli.common import load_cli_settings, open_database, run_async
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -19,12 +19,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.storage import Database
-
     settings = load_cli_settings()
 
     async def main() -> int:
-        database = Database(url=settings.resolved_database_url)
+        database = open_database(settings)
         try:
             await database.upgrade()
             rows = await most_frequent_unanswered(database, limit=args.limit)

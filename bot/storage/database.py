@@ -23,7 +23,6 @@ from sqlalchemy.exc import (
     DisconnectionError,
     InvalidRequestError,
     NoSuchModuleError,
-    OperationalError,
 )
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -35,6 +34,8 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.errors import ConfigError, StorageUnavailable
 from bot.storage.batching import BatchWrite, WriteBatcher
+from bot.storage.errors import Failure, classify, describe_failure
+from bot.storage.sqlite_files import check_sqlite_location
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -59,6 +60,13 @@ POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 #: saves a round trip on every transaction under load, and a connection that breaks
 #: while busy makes SQLAlchemy renew the whole pool.
 IDLE_PING_SECONDS = 10.0
+
+#: Waits between attempts while the database comes up at start (doubling to the last).
+START_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+#: Errors a database operation may raise that :func:`classify` sorts into outages,
+#: setting problems and the rest (asyncpg's connect errors arrive wrapped in DBAPIError;
+#: refused or timed-out connections as OSError).
+_DATABASE_ERRORS = (DBAPIError, OSError, DisconnectionError)
 
 #: How long closing the database waits for writes in flight, and how often it looks.
 CLOSE_TIMEOUT_SECONDS = 10.0
@@ -159,7 +167,15 @@ def _ping_idle_connections(engine: AsyncEngine) -> None:
 class Database:
     """Owns the async engine and hands out sessions (and, for hot paths, connections)."""
 
-    def __init__(self, *, url: str, echo: bool = False, schema: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        url: str,
+        echo: bool = False,
+        schema: str | None = None,
+        data_dir: Path | None = None,
+        start_timeout: float = 0.0,
+    ) -> None:
         """Create the engine.
 
         Args:
@@ -167,12 +183,22 @@ class Database:
             echo: Log every SQL statement.
             schema: PostgreSQL only: the schema to use as search_path (test isolation,
                 several associations on one server).
+            data_dir: The one directory a SQLite file may be created in if it is
+                missing (``DATA_DIR``); any other missing directory is a setting error.
+            start_timeout: How long :meth:`upgrade` waits for a database that is
+                unavailable (starting up, restarting, refusing connections) before
+                giving up.
+
+        Raises:
+            ConfigError: the URL cannot work, or a SQLite file's directory is
+                missing, not a directory or not writable.
         """
         self.url = async_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.start_timeout = start_timeout
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            self._ensure_sqlite_dir()
+            check_sqlite_location(self.url, data_dir)
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
             kwargs.update(pool_size=10, max_overflow=20)
@@ -195,11 +221,6 @@ class Database:
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._batchers: dict[str, WriteBatcher[Any, Any]] = {}
-
-    def _ensure_sqlite_dir(self) -> None:
-        database = self.url.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
 
     @property
     def dialect(self) -> str:
@@ -270,28 +291,69 @@ class Database:
 
     @contextmanager
     def _storage_errors(self) -> Iterator[None]:
-        """Storage outages (locked, unreachable, connection lost) -> StorageUnavailable."""
+        """Storage outages (locked, unreachable, starting up, connection lost) ->
+        StorageUnavailable, decided by error class and SQLSTATE/result code.
+
+        A database that became unusable for setup reasons while running (dropped,
+        read-only, credentials revoked) is unavailable too for the member asking;
+        the log says which.
+        """
         try:
             yield
-        except (OperationalError, DBAPIError, OSError) as exc:
-            if isinstance(exc, DBAPIError) and not _is_unavailable(exc):
+        except _DATABASE_ERRORS as exc:
+            failure = classify(exc)
+            if failure is Failure.OTHER:
                 raise
-            log.warning("storage unavailable: %s", exc, extra={"db": self.dialect})
-            raise StorageUnavailable(str(exc)) from exc
+            reason = describe_failure(exc, self.url, failure)
+            log.warning("storage unavailable: %s", reason, extra={"db": self.dialect})
+            raise StorageUnavailable(reason) from exc
 
     async def upgrade(self) -> None:
         """Apply every Alembic migration not yet applied (safe to run at each start).
 
         A database already at :data:`SCHEMA_HEADS` costs a look at its version table;
-        only one behind (or new) loads Alembic and migrates.
+        only one behind (or new) loads Alembic and migrates. An unavailable database
+        (a PostgreSQL container still starting beside the bot, say) is tried again
+        for up to ``start_timeout`` seconds.
+
+        Raises:
+            StorageUnavailable: still unavailable when the time is up (one line).
+            ConfigError: the database does not exist, refuses the credentials, or
+                is read-only (one line naming the setting).
         """
-        try:
-            async with self.engine.begin() as connection:
-                if await connection.run_sync(_schema_is_current):
-                    return
-                await connection.run_sync(_run_alembic_upgrade)
-        except (OperationalError, OSError) as exc:
-            raise StorageUnavailable(f"cannot migrate the database: {exc}") from exc
+        deadline = time.monotonic() + self.start_timeout
+        delays = iter(START_RETRY_DELAYS)
+        delay = START_RETRY_DELAYS[0]
+        while True:
+            try:
+                await self._upgrade_once()
+                return
+            except _DATABASE_ERRORS as exc:
+                failure = classify(exc)
+                if failure is Failure.OTHER:
+                    raise
+                reason = describe_failure(exc, self.url, failure)
+                if failure is Failure.SETTINGS:
+                    raise ConfigError(reason) from None
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    if self.start_timeout:
+                        reason += f"; gave up after {self.start_timeout:g} s"
+                    raise StorageUnavailable(reason) from None
+                delay = min(next(delays, delay), left)
+                log.warning(
+                    "database not ready, trying again in %.1f s: %s",
+                    delay,
+                    reason,
+                    extra={"db": self.dialect},
+                )
+                await asyncio.sleep(delay)
+
+    async def _upgrade_once(self) -> None:
+        async with self.engine.begin() as connection:
+            if await connection.run_sync(_schema_is_current):
+                return
+            await connection.run_sync(_run_alembic_upgrade)
 
     async def schema_is_current(self) -> bool:
         """True when every migration is applied (the database is at :data:`SCHEMA_HEADS`)."""
@@ -323,13 +385,6 @@ class Database:
     def _connections_in_use(self) -> int:
         checked_out = getattr(self.engine.pool, "checkedout", None)
         return checked_out() if checked_out is not None else 0
-
-
-def _is_unavailable(exc: DBAPIError) -> bool:
-    if isinstance(exc, OperationalError) or exc.connection_invalidated:
-        return True
-    text = str(exc.orig).lower()
-    return any(word in text for word in ("locked", "connection", "could not connect", "timeout"))
 
 
 def dialect_insert(dialect: str) -> Callable[..., Any]:

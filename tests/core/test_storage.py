@@ -133,6 +133,7 @@ async def test_a_relative_sqlite_url_opens_a_file_in_the_current_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
     database = Database(url="sqlite:///data/relative.db")
     try:
         await database.upgrade()
