@@ -1,18 +1,26 @@
-"""Neutral Message -> Slack Block Kit (mrkdwn section blocks) plus fallback text.
+"""Neutral Message -> Slack Block Kit ``rich_text`` blocks plus fallback text.
 
-Member-written text is escaped (``&``, ``<``, ``>``), so it can never become
-``<!channel>``, ``<!here>``, ``<!everyone>``, a user-group or a member mention;
-only :class:`~bot.replies.MentionSpan` renders as ``<@U123>``. Section text is
-also ``verbatim``, so Slack adds no links or mentions of its own. Long messages
-are split into several section blocks of at most 3,000 characters, at word
-boundaries, never inside an escape or a link.
+Every block is a ``rich_text`` block: text, bold, links and user mentions are
+separate elements, and Slack parses none of them as mrkdwn. So member text is
+shown exactly as typed: ``*bold*``, ``_it_``, ``~strike~`` and backticks stay
+literal, and ``<!channel>`` is just text. Only a
+:class:`~bot.replies.MentionSpan` becomes a ``user`` element that notifies.
+
+Each neutral block (paragraph or bullet list) becomes one or more ``rich_text``
+blocks of at most 3,000 characters, split between words, never inside a
+mention or a link; at most 50 blocks per message.
+
+The ``text`` field is the notification and accessibility fallback, which Slack
+does read as mrkdwn. It is the plain text of the message with ``&``, ``<`` and
+``>`` escaped, only intended mentions as ``<@U…>``, and the four mrkdwn
+formatting characters swapped for look-alikes that format nothing.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.replies import (
@@ -31,6 +39,7 @@ from bot.replies import (
 )
 
 PLATFORM = "slack"
+#: Characters of text per rich_text block (Slack's section limit; rich_text has no documented one).
 SECTION_TEXT_LIMIT = 3000
 MAX_BLOCKS = 50
 FALLBACK_TEXT_LIMIT = 3000
@@ -38,9 +47,13 @@ TRUNCATION_NOTE = "… (message shortened)"
 _WORDS = re.compile(r"\s+|\S+")
 _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>|]+$")
 _MAX_LINK_LENGTH = 1000
-_MAX_BOLD_LENGTH = 1000
+_FALLBACK_SLICE = 100
 #: Core command names that Slack reserves, and the slash command members use instead.
 SLACK_COMMAND_NAMES = {"help": "bothelp"}
+#: mrkdwn formatting characters -> look-alikes, for the fallback text only.
+_FALLBACK_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+
+Element = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,34 +70,184 @@ def escape(text: str) -> str:
 
 
 def render(message: Message) -> SlackMessage:
-    """Render a Message as section blocks plus fallback text, within Slack's limits."""
-    sections: list[str] = []
+    """Render a Message as rich_text blocks plus fallback text, within Slack's limits."""
+    blocks: list[dict[str, Any]] = []
     for block in message.blocks:
-        sections.extend(_pack(list(_block_pieces(block)), SECTION_TEXT_LIMIT))
-    sections = [s for s in sections if s.strip()] or [" "]
-    if len(sections) > MAX_BLOCKS:
-        sections = [*sections[: MAX_BLOCKS - 1], escape(TRUNCATION_NOTE)]
-    # verbatim: Slack must not turn anything in the text into links or mentions on
-    # its own; only the <@U...> and <url|label> we wrote ourselves are markup.
-    blocks = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": s, "verbatim": True}}
-        for s in sections
-    ]
-    return SlackMessage(blocks=blocks, text=_fallback(message))
+        blocks.extend(_rich_text_blocks(block))
+    if not blocks:
+        blocks = [_paragraph_block([_text(" ")])]
+    if len(blocks) > MAX_BLOCKS:
+        blocks = [*blocks[: MAX_BLOCKS - 1], _paragraph_block([_text(TRUNCATION_NOTE)])]
+    return SlackMessage(blocks=blocks, text=fallback_text(message))
 
 
-def render_text(message: Message) -> str:
-    """The message as one mrkdwn string (for places that take text only)."""
-    return "\n\n".join("".join(_block_pieces(block)) for block in message.blocks).strip()
+# ------------------------------------------------------------------ rich text
 
 
-def _fallback(message: Message) -> str:
-    """Notification/fallback text: the same escaped mrkdwn, cut at a piece boundary."""
+@dataclass(slots=True)
+class _Piece:
+    """An element that is never split (a word, a mention, a link) and its shown length."""
+
+    element: Element
+    length: int
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """Elements for one rich_text block, and how many characters they show."""
+
+    sections: list[list[Element]] = field(default_factory=list)
+    length: int = 0
+
+
+def _rich_text_blocks(block: Block) -> list[dict[str, Any]]:
+    if isinstance(block, Paragraph):
+        return [_paragraph_block(section) for section in _pack_paragraph(block.spans)]
+    assert isinstance(block, BulletList)
+    return [_list_block(items) for items in _pack_list(block.items)]
+
+
+def _paragraph_block(elements: list[Element]) -> dict[str, Any]:
+    return {
+        "type": "rich_text",
+        "elements": [{"type": "rich_text_section", "elements": elements}],
+    }
+
+
+def _list_block(items: list[list[Element]]) -> dict[str, Any]:
+    sections = [{"type": "rich_text_section", "elements": item} for item in items]
+    return {
+        "type": "rich_text",
+        "elements": [{"type": "rich_text_list", "style": "bullet", "elements": sections}],
+    }
+
+
+def _pack_paragraph(spans: tuple[Inline, ...]) -> list[list[Element]]:
+    """The paragraph's pieces, packed into sections of at most the limit."""
+    chunks: list[list[_Piece]] = [[]]
+    used = 0
+    for piece in _pieces(spans):
+        if used + piece.length > SECTION_TEXT_LIMIT and chunks[-1]:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(piece)
+        used += piece.length
+    return [elements for chunk in chunks if (elements := _merge(chunk))]
+
+
+def _pack_list(items: tuple[tuple[Inline, ...], ...]) -> list[list[list[Element]]]:
+    """Bullet items packed into lists of at most the limit; a huge item is split."""
+    blocks: list[list[list[Element]]] = []
+    current: list[list[Element]] = []
+    used = 0
+    for item in items:
+        pieces = list(_pieces(item))
+        length = sum(piece.length for piece in pieces)
+        if length <= SECTION_TEXT_LIMIT:
+            if used + length > SECTION_TEXT_LIMIT and current:
+                blocks.append(current)
+                current, used = [], 0
+            if elements := _merge(pieces):
+                current.append(elements)
+                used += length
+            continue
+        if current:
+            blocks.append(current)
+            current, used = [], 0
+        blocks.extend([section] for section in _pack_paragraph(item))
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _merge(pieces: list[_Piece]) -> list[Element]:
+    """Join neighbouring text of the same style, trimmed at the edges; no empty text."""
+    elements: list[Element] = []
+    for piece in pieces:
+        element = dict(piece.element)
+        previous = elements[-1] if elements else None
+        if (
+            previous is not None
+            and element["type"] == "text"
+            and previous["type"] == "text"
+            and previous.get("style") == element.get("style")
+        ):
+            previous["text"] += element["text"]
+        else:
+            elements.append(element)
+    if elements and elements[0]["type"] == "text":
+        elements[0]["text"] = elements[0]["text"].lstrip()
+    if elements and elements[-1]["type"] == "text":
+        elements[-1]["text"] = elements[-1]["text"].rstrip()
+    return [e for e in elements if e["type"] != "text" or e["text"]]
+
+
+def _pieces(spans: tuple[Inline, ...]) -> Iterator[_Piece]:
+    for span in spans:
+        yield from _span_pieces(span)
+
+
+def _span_pieces(span: Inline) -> Iterator[_Piece]:
+    match span:
+        case Text(text):
+            yield from _text_pieces(text)
+        case Bold(text):
+            yield from _text_pieces(text, bold=True)
+        case Link(url, label):
+            yield from _link_pieces(url, label)
+        case MentionSpan(user):
+            if user.platform == PLATFORM:
+                yield _Piece({"type": "user", "user_id": user.user_id}, len(user.name) + 1)
+            else:
+                yield from _text_pieces(f"@{user.name}")
+        case NameSpan(user):
+            yield from _text_pieces(user.name)
+        case DateSpan():
+            yield from _text_pieces(span.formatted())
+        case CommandSpan():
+            typed = span.typed_form(SLACK_COMMAND_NAMES.get(span.command))
+            yield from _text_pieces(typed, bold=True)
+        case _:
+            raise TypeError(f"unknown span {span!r}")
+
+
+def _text(text: str, *, bold: bool = False) -> Element:
+    element: Element = {"type": "text", "text": text}
+    if bold:
+        element["style"] = {"bold": True}
+    return element
+
+
+def _text_pieces(text: str, *, bold: bool = False) -> Iterator[_Piece]:
+    """Words and whitespace; a word too long for one block is cut."""
+    for token in _WORDS.findall(text):
+        for start in range(0, len(token), SECTION_TEXT_LIMIT):
+            cut = token[start : start + SECTION_TEXT_LIMIT]
+            yield _Piece(_text(cut, bold=bold), len(cut))
+
+
+def _link_pieces(url: str, label: str) -> Iterator[_Piece]:
+    if _SAFE_URL.match(url) and len(url) <= _MAX_LINK_LENGTH:
+        shown = label[:_MAX_LINK_LENGTH] if label and label != url else ""
+        element: Element = {"type": "link", "url": url}
+        if shown:
+            element["text"] = shown
+        yield _Piece(element, len(shown or url))
+        return
+    # Not a URL Slack can link safely: show it as text so nothing is hidden.
+    yield from _text_pieces(label if label == url else f"{label} ({url})")
+
+
+# ------------------------------------------------------------------- fallback
+
+
+def fallback_text(message: Message) -> str:
+    """Notification text: plain, escaped, cut at a piece boundary; it cannot format."""
     pieces: list[str] = []
     for index, block in enumerate(message.blocks):
         if index:
             pieces.append("\n\n")
-        pieces.extend(_block_pieces(block))
+        pieces.extend(_fallback_block(block))
     budget = FALLBACK_TEXT_LIMIT - len(TRUNCATION_NOTE) - 1
     out: list[str] = []
     used = 0
@@ -97,11 +260,10 @@ def _fallback(message: Message) -> str:
     return "".join(out).strip() or " "
 
 
-def _block_pieces(block: Block) -> Iterator[str]:
-    """Indivisible rendered pieces of one block (words, spaces, mentions, links)."""
+def _fallback_block(block: Block) -> Iterator[str]:
     if isinstance(block, Paragraph):
         for span in block.spans:
-            yield from _span_pieces(span)
+            yield from _fallback_span(span)
         return
     assert isinstance(block, BulletList)
     for index, item in enumerate(block.items):
@@ -109,84 +271,36 @@ def _block_pieces(block: Block) -> Iterator[str]:
             yield "\n"
         yield "• "
         for span in item:
-            yield from _span_pieces(span)
+            yield from _fallback_span(span)
 
 
-def _span_pieces(span: Inline) -> Iterator[str]:
+def _fallback_span(span: Inline) -> Iterator[str]:
     match span:
-        case Text(text):
-            yield from _text_pieces(text)
-        case Bold(text):
-            yield from _bold_pieces(text)
-        case Link(url, label):
-            yield from _link_pieces(url, label)
+        case Text(text) | Bold(text):
+            yield from _fallback_words(text)
+        case MentionSpan(user) if user.platform == PLATFORM:
+            yield f"<@{user.user_id}>"
         case MentionSpan(user):
-            if user.platform == PLATFORM:
-                yield f"<@{user.user_id}>"
-            else:
-                yield escape(f"@{user.name}")
+            yield from _fallback_words(f"@{user.name}")
         case NameSpan(user):
-            yield from _text_pieces(user.name)
+            yield from _fallback_words(user.name)
+        case Link(url, label):
+            if label and label != url:
+                yield from _fallback_words(f"{label} (")
+            # Escaped, not disguised: a URL is shown as itself (no look-alikes in it).
+            yield escape(url)
+            if label and label != url:
+                yield ")"
         case DateSpan():
-            yield escape(span.formatted())
+            yield from _fallback_words(span.formatted())
         case CommandSpan():
-            yield from _bold_pieces(span.typed_form(SLACK_COMMAND_NAMES.get(span.command)))
+            yield from _fallback_words(span.typed_form(SLACK_COMMAND_NAMES.get(span.command)))
         case _:
             raise TypeError(f"unknown span {span!r}")
 
 
-def _bold_pieces(text: str) -> Iterator[str]:
-    """``*bold*`` as one piece; mrkdwn needs the asterisks next to the words."""
-    core = text.strip()
-    escaped = escape(core)
-    if not core:
-        yield escape(text)
-    elif len(escaped) + 2 > _MAX_BOLD_LENGTH:
-        # Bold split across blocks would leave stray asterisks; long runs go plain.
-        yield from _text_pieces(text)
-    else:
-        leading = text[: len(text) - len(text.lstrip())]
-        trailing = text[len(text.rstrip()) :]
-        yield f"{leading}*{escaped}*{trailing}"
-
-
-def _text_pieces(text: str, *, limit: int = SECTION_TEXT_LIMIT) -> Iterator[str]:
-    """Escaped words and whitespace; a word too long for one block is cut safely."""
+def _fallback_words(text: str) -> Iterator[str]:
+    """Escaped words; long ones in slices, so a huge word still fills the text."""
     for token in _WORDS.findall(text):
-        escaped = escape(token)
-        if len(escaped) <= limit:
-            yield escaped
-            continue
-        chunk = ""
-        for char in token:
-            piece = escape(char)
-            if len(chunk) + len(piece) > limit:
-                yield chunk
-                chunk = ""
-            chunk += piece
-        if chunk:
-            yield chunk
-
-
-def _link_pieces(url: str, label: str) -> Iterator[str]:
-    if _SAFE_URL.match(url) and len(url) <= _MAX_LINK_LENGTH:
-        shown = escape(label.replace("|", "¦"))[:_MAX_LINK_LENGTH] if label else ""
-        yield f"<{url}|{shown}>" if shown and label != url else f"<{url}>"
-        return
-    # Not a URL Slack can link safely: show it as text so nothing is hidden.
-    yield from _text_pieces(label if label == url else f"{label} ({url})")
-
-
-def _pack(pieces: list[str], limit: int) -> list[str]:
-    """Greedily join pieces into chunks of at most ``limit`` characters."""
-    chunks: list[str] = []
-    current = ""
-    for piece in pieces:
-        if len(current) + len(piece) > limit:
-            chunks.append(current.rstrip())
-            current = piece.lstrip()
-        else:
-            current += piece
-    if current.strip():
-        chunks.append(current.rstrip())
-    return chunks
+        for start in range(0, len(token), _FALLBACK_SLICE):
+            yield escape(token[start : start + _FALLBACK_SLICE].translate(_FALLBACK_LOOKALIKES))

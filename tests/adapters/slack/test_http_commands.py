@@ -29,7 +29,19 @@ async def test_ask_is_acked_then_answered_ephemerally(
     assert answer.path == "/response/a1"
     assert answer.params["response_type"] == "ephemeral"
     assert "mentor" in answer.params["text"].lower()
-    assert answer.params["blocks"][0]["type"] == "section"
+    assert answer.params["blocks"][0]["type"] == "rich_text"
+
+
+def _bold_texts(node: object) -> set[str]:
+    """Every bold text element in rich_text blocks."""
+    if isinstance(node, list):
+        return set().union(*(_bold_texts(child) for child in node))
+    if not isinstance(node, dict):
+        return set()
+    found = _bold_texts(node.get("elements", []))
+    if node.get("type") == "text" and node.get("style", {}).get("bold"):
+        found.add(node["text"])
+    return found
 
 
 async def test_bothelp_maps_to_help(endpoint: SlackEndpoint, fake_slack: FakeSlack) -> None:
@@ -39,11 +51,10 @@ async def test_bothelp_maps_to_help(endpoint: SlackEndpoint, fake_slack: FakeSla
     [answer] = fake_slack.responses()
     assert answer.params["response_type"] == "ephemeral"
     assert "Here is what I can do" in answer.params["text"]
-    assert "*/ask QUESTION*" in answer.params["text"]
-    assert "*/bothelp*" in answer.params["text"]
+    commands = _bold_texts(answer.params["blocks"])
+    assert {"/ask QUESTION", "/bothelp"} <= commands
     # Typed in full on Slack: no Discord-style sub-command names.
-    assert "*/kudos @someone for WHY*" in answer.params["text"]
-    assert "*/deadlines ics*" in answer.params["text"]
+    assert {"/kudos @someone for WHY", "/deadlines ics"} <= commands
 
 
 async def test_deadlines_ics_uploads_the_calendar_into_a_dm(
@@ -171,3 +182,32 @@ async def test_replies_waiting_out_a_429_do_not_delay_other_answers(
         # The kudos are still waiting out their Retry-After: nothing was posted yet.
         assert fake_slack.delivered("chat.postMessage") == []
         await bot.work.drain(0)
+
+
+def _styled_texts(node: object) -> list[tuple[str, bool]]:
+    """Every text element in rich_text blocks, with whether it carries any style."""
+    if isinstance(node, list):
+        return [found for child in node for found in _styled_texts(child)]
+    if not isinstance(node, dict):
+        return []
+    found = _styled_texts(node.get("elements", []))
+    if node.get("type") == "text":
+        found.insert(0, (node["text"], bool(node.get("style"))))
+    return found
+
+
+async def test_formatting_in_a_kudos_reason_is_posted_as_typed(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    reason = "for *bold* _quick_ ~fixes~ and `code` reviews"
+    body = slash_command_body(
+        "/kudos", f"<@U2|ben> {reason}", response_url=fake_slack.response_url("k1")
+    )
+    assert (await endpoint.command(body)).status == 200
+    await fake_slack.wait_for(lambda fake: len(fake.delivered("chat.postMessage")) == 1)
+    [post] = fake_slack.delivered("chat.postMessage")
+    blocks = post.params["blocks"]
+    assert "mrkdwn" not in str(blocks)
+    # The reason is one plain text element: Slack shows it character for character.
+    assert any(reason in text and not styled for text, styled in _styled_texts(blocks))
+    assert not set("*_~`") & set(post.params["text"])
