@@ -117,3 +117,17 @@ async def ensure_members(
 
 async def ensure_member(session: AsyncSession, user: UserRef, *, now: datetime) -> Member:
     return (await ensure_members(session, [user], now=now))[user.key]
+
+
+async def workspace_members(
+    session: AsyncSession, *, platform: str, workspace_id: str
+) -> dict[str, UserRef]:
+    """Every stored member of one workspace, keyed by platform user id.
+
+    For platforms without a directory of their own (the console), where the
+    members are the people who have used the bot.
+    """
+    rows = await session.scalars(
+        select(Member).where(Member.platform == platform, Member.workspace_id == workspace_id)
+    )
+    return {member.user_id: member.ref() for member in rows}

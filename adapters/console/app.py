@@ -1,28 +1,45 @@
-"""The console chat: a read-eval-print loop over injected text streams."""
+"""The console chat: a read-eval-print loop over injected text streams.
+
+In a terminal: line editing and history (readline), Ctrl-C leaves at once,
+messages that arrive meanwhile are printed above the prompt, and only known
+members can be mentioned (:mod:`adapters.console.roster`). With streams that are
+not a terminal (a pipe, the tests) it reads and answers line by line.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
+import signal
+import threading
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from adapters.console.render import render_text
+from adapters.console.roster import ConsoleRoster
+from adapters.console.terminal import PROMPT, LineReader, Terminal
 from adapters.console.translate import PLATFORM, translate_line
 from bot.core import BotCore
 from bot.errors import DeliveryError
 from bot.outbound import DEFAULT_PACE, ChannelTarget, PostedMessage
 from bot.replies import Attachment, Message
-from bot.requests import UserRef
+from bot.requests import MentionKind, UserRef
 
 log = logging.getLogger(__name__)
 
-PROMPT = "you> "
+__all__ = ["PROMPT", "ConsoleApp", "ConsoleSender"]
+
 BANNER = (
     "memberbot console: ask a question, or try /help, /deadlines, /kudos help. "
-    "Ctrl-D or /quit to leave."
+    "Ctrl-D, Ctrl-C or /quit to leave."
 )
+GOODBYE = "Bye!"
+_T = TypeVar("_T")
+#: ``_until_stopped`` returns this when the member left (Ctrl-C) before the work ended.
+_STOPPED = object()
 
 
 class ConsoleSender:
@@ -31,8 +48,17 @@ class ConsoleSender:
     platform = PLATFORM
     default_pace = DEFAULT_PACE  # printing has no rate limit
 
-    def __init__(self, *, stdout: TextIO, channels: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        stdout: TextIO,
+        channels: dict[str, str] | None = None,
+        terminal: Terminal | None = None,
+    ) -> None:
         self._stdout = stdout
+        # Posts and DMs may come from the background (broadcasts, reminders): in a
+        # terminal they go above the prompt, which is drawn again.
+        self.terminal = terminal
         self._channels = channels or {"kudos": "#kudos", "announcements": "#announcements"}
         self._ids = itertools.count(1)
         self.deleted: list[PostedMessage] = []
@@ -68,12 +94,22 @@ class ConsoleSender:
         return []
 
     def _write(self, text: str) -> None:
+        if self.terminal is not None:
+            self.terminal.announce(text)
+            return
         self._stdout.write(text + "\n")
         self._stdout.flush()
 
 
 class ConsoleApp:
-    """Reads lines from ``stdin``, answers on ``stdout``; tests inject both."""
+    """Reads lines from ``stdin``, answers on ``stdout``; tests inject both.
+
+    Args:
+        roster: The members that can be mentioned; ``None`` takes every ``@name``
+            as a member (tests that script several people).
+        terminal: Where to write; built from ``stdout`` when not given.
+        reader: Where lines come from; built from ``stdin`` when not given.
+    """
 
     def __init__(
         self,
@@ -85,6 +121,9 @@ class ConsoleApp:
         is_staff: bool = False,
         interactive: bool = True,
         files_dir: Path = Path("."),
+        roster: ConsoleRoster | None = None,
+        terminal: Terminal | None = None,
+        reader: LineReader | None = None,
     ) -> None:
         self.core = core
         self.user = user
@@ -93,22 +132,44 @@ class ConsoleApp:
         self.is_staff = is_staff
         self.interactive = interactive
         self.files_dir = files_dir
+        self.roster = roster
+        self.terminal = terminal or Terminal(stdout, interactive=interactive)
+        self.reader = reader or LineReader(stdin, self.terminal)
+        self._leave = asyncio.Event()
+
+    def leave(self) -> None:
+        """End the chat at once, even mid-line or mid-answer (Ctrl-C)."""
+        self._leave.set()
 
     async def run(self) -> None:
         self._write(BANNER)
-        while True:
-            if self.interactive:
-                self.stdout.write(PROMPT)
-                self.stdout.flush()
-            line = await asyncio.to_thread(self.stdin.readline)
-            if not line or line.strip() in {"/quit", "/exit"}:
-                break
-            await self.handle_line(line)
-        self._write("Bye!")
+        with self._ctrl_c_leaves():
+            while True:
+                line = await self._until_stopped(self.reader.read())
+                if line is _STOPPED:
+                    self._write("")  # off the prompt line the member was typing on
+                    break
+                if line is None or str(line).strip() in {"/quit", "/exit"}:
+                    break
+                if await self._until_stopped(self.handle_line(str(line))) is _STOPPED:
+                    break
+        self.reader.save_history()
+        self._write(GOODBYE)
 
     async def handle_line(self, line: str) -> None:
-        request = translate_line(line, sender=self.user, is_staff=self.is_staff)
+        if self.roster is not None and "@" in line:
+            await self.roster.refresh()  # someone may have joined in another console
+        request = translate_line(
+            line,
+            sender=self.user,
+            is_staff=self.is_staff,
+            member=self.roster.member if self.roster is not None else None,
+        )
         if request is None:
+            return
+        unknown = [m.raw for m in request.mentions if m.kind is MentionKind.UNKNOWN_USER]
+        if unknown and request.command != "ask" and self.roster is not None:
+            self._write("bot> " + unknown_members_reply(unknown, self.roster, line))
             return
         reply = await self.core.handle(request)
         if reply is None:
@@ -116,6 +177,38 @@ class ConsoleApp:
         self._write("bot> " + render_text(reply.message))
         for attachment in reply.attachments:
             self._write(f"[file saved: {self._save(attachment)}]")
+
+    async def _until_stopped(self, work: Awaitable[_T]) -> _T | object:
+        """``work``'s result, or ``_STOPPED`` if the member left first (it is cancelled)."""
+        task = asyncio.ensure_future(work)
+        leaving = asyncio.ensure_future(self._leave.wait())
+        try:
+            await asyncio.wait({task, leaving}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            leaving.cancel()
+        if task.done():
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return _STOPPED
+
+    @contextlib.contextmanager
+    def _ctrl_c_leaves(self) -> Iterator[None]:
+        """In a terminal, Ctrl-C ends the chat at once (not after the next Enter)."""
+        loop = asyncio.get_running_loop()
+        installed = False
+        if self.interactive and threading.current_thread() is threading.main_thread():
+            try:
+                loop.add_signal_handler(signal.SIGINT, self.leave)
+                installed = True
+            except (NotImplementedError, RuntimeError, ValueError):
+                installed = False  # no signal handlers here (Windows): KeyboardInterrupt
+        try:
+            yield
+        finally:
+            if installed:
+                loop.remove_signal_handler(signal.SIGINT)
 
     def _save(self, attachment: Attachment) -> Path:
         """A terminal cannot show a file: write it where the member can open it."""
@@ -125,5 +218,15 @@ class ConsoleApp:
         return path
 
     def _write(self, text: str) -> None:
-        self.stdout.write(text + "\n")
-        self.stdout.flush()
+        self.terminal.write(text)
+
+
+def unknown_members_reply(unknown: list[str], roster: ConsoleRoster, line: str) -> str:
+    """Refuse names the console does not know, saying who it does know, and keep the line."""
+    names = " and ".join(dict.fromkeys(unknown))
+    first = unknown[0].lstrip("@")
+    return (
+        f"I don't know {names} — in this console you can mention {', '.join(roster.names())}. "
+        f"Check the spelling, or have them join first (memberbot console --as {first} on the "
+        f"same database). Nothing was sent. You typed: {line.strip()}"
+    )

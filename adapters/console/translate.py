@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 
-from bot.requests import Mention, MentionKind, Request, UserRef, mention_token, strip_control_chars
+from bot.requests import (
+    Mention,
+    MentionKind,
+    Request,
+    UserRef,
+    clean_member_text,
+    mention_token,
+)
 
 PLATFORM = "console"
 WORKSPACE = "local"
 CHANNEL = "console"
 BOT_NAME = "memberbot"
 
-_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9._-]*)")
+# A name starts with a letter or digit in any script (``@José``, ``@Zoë``, ``@李``) and may
+# go on with dots and hyphens (``@ana.m``); text is NFC-normalised first, so an accent
+# typed as a combining mark is part of its letter.
+_MENTION = re.compile(r"(?<![\w@])@([^\W_][\w.-]*)")
 _EVERYONE_NAMES = {"everyone", "here", "channel"}
 
 
 def console_user(name: str) -> UserRef:
     """Console members are identified by their lower-cased name."""
-    clean = name.strip().lstrip("@")
+    clean = unicodedata.normalize("NFC", clean_member_text(name)).strip().lstrip("@")
     return UserRef(
         platform=PLATFORM,
         workspace_id=WORKSPACE,
@@ -27,12 +39,24 @@ def console_user(name: str) -> UserRef:
     )
 
 
-def translate_line(line: str, *, sender: UserRef, is_staff: bool) -> Request | None:
+def translate_line(
+    line: str,
+    *,
+    sender: UserRef,
+    is_staff: bool,
+    member: Callable[[UserRef], UserRef | None] | None = None,
+) -> Request | None:
     """Turn one typed line into a Request; blank lines give ``None``.
 
     ``/cmd args`` is a command, anything else is a question for ``/ask``.
+
+    Args:
+        member: The console member a mentioned name is (as they spell their
+            name), or ``None`` for a name that is no member: it becomes an
+            ``UNKNOWN_USER`` mention, never a new member. Without it every name
+            is taken as a member.
     """
-    text = strip_control_chars(line).strip()
+    text = unicodedata.normalize("NFC", clean_member_text(line)).strip()
     if not text:
         return None
     command, arguments = "ask", text
@@ -47,7 +71,12 @@ def translate_line(line: str, *, sender: UserRef, is_staff: bool) -> Request | N
         if name.lower() in _EVERYONE_NAMES:
             mention = Mention(kind=MentionKind.EVERYONE, raw=f"@{name}")
         else:
-            mention = Mention(kind=MentionKind.USER, raw=f"@{name}", user=console_user(name))
+            typed = console_user(name)
+            user = member(typed) if member is not None else typed
+            if user is None:
+                mention = Mention(kind=MentionKind.UNKNOWN_USER, raw=f"@{typed.name}")
+            else:
+                mention = Mention(kind=MentionKind.USER, raw=f"@{name}", user=user)
         mentions.append(mention)
         return mention_token(len(mentions) - 1) + trailing
 

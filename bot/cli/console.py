@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import io
 import sys
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from typing import Any
 
 from bot.cli.common import build_core, clock_for, load_cli_settings, parse_date, run_async
+
+#: Under ``DATA_DIR``: what was typed (Up/Down brings it back) and the console's log.
+HISTORY_FILE = "console_history"
+LOG_FILE = "console.log"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -31,36 +36,91 @@ def chat_name(value: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from adapters.console.app import ConsoleApp, ConsoleSender
+    from adapters.console.inbox import ConsoleInbox
+    from adapters.console.logs import log_to_file
+    from adapters.console.roster import ConsoleRoster
+    from adapters.console.terminal import LineReader, Terminal, load_readline
     from adapters.console.translate import console_user
 
     settings = load_cli_settings(quiet=True)
-    # Bytes that are not UTF-8 reach translation (which replaces them) instead of
-    # failing the read: with a strict UTF-8 locale, \xff\xfe ended the chat.
-    if isinstance(sys.stdin, io.TextIOWrapper):
-        sys.stdin.reconfigure(errors="surrogateescape")
+    # Log lines belong in a file, not between the replies of the chat.
+    log_to_file(settings.data_dir / LOG_FILE)
+    # Bytes that are not UTF-8 arrive as text with stand-ins, never as a traceback.
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    history = settings.data_dir / HISTORY_FILE
+    terminal = Terminal(
+        sys.stdout,
+        interactive=interactive,
+        readline=load_readline(history) if interactive else None,
+    )
+    user = console_user(args.user)
 
     async def main() -> int:
-        sender = ConsoleSender(stdout=sys.stdout)
+        sender = ConsoleSender(stdout=sys.stdout, terminal=terminal)
         core = build_core(settings, clock=clock_for(args.today, settings), outbound=sender)
         await core.start()
+        roster = ConsoleRoster(core.database, me=user)
+        await roster.join(core.now())
+        inbox = ConsoleInbox(core.database, user, terminal.announce)
+        await inbox.start()
         app = ConsoleApp(
             core=core,
-            user=console_user(args.user),
+            user=user,
             stdin=sys.stdin,
             stdout=sys.stdout,
             is_staff=args.staff,
-            interactive=sys.stdin.isatty(),
+            interactive=interactive,
             files_dir=settings.data_dir,
+            roster=roster,
+            terminal=terminal,
+            reader=LineReader(sys.stdin, terminal, history_file=history),
         )
-        # Broadcasts, reminders and knowledge reloads run as they do on Slack and Discord.
-        background = asyncio.create_task(core.run_background(), name="memberbot-background")
+        # Broadcasts, reminders and knowledge reloads run as they do on Slack and Discord;
+        # kudos and notes given to this member in another console are shown here.
         try:
-            await app.run()
+            async with _running(core.run_background(), inbox.run()):
+                await app.run()
         finally:
-            background.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await background
             await core.database.dispose()
         return 0
 
-    return run_async(main)
+    with _terminal_restored():
+        return run_async(main)
+
+
+@contextlib.asynccontextmanager
+async def _running(*services: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run ``services`` while the chat lasts; cancel them and wait until they stopped."""
+    tasks = [asyncio.create_task(service) for service in services]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+@contextlib.contextmanager
+def _terminal_restored() -> Iterator[None]:
+    """Put the terminal back as it was: leaving with Ctrl-C while readline is
+    reading a line must not leave it without echo."""
+    try:
+        import termios
+    except ImportError:  # Windows
+        yield
+        return
+    try:
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (termios.error, OSError, ValueError, AttributeError):  # not a terminal
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, termios.error):
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
