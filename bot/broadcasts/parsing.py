@@ -16,7 +16,13 @@ USAGE = (
 #: ``/broadcast list`` shows this many of each kind unless a count is given.
 DEFAULT_LIST_COUNT = 10
 MAX_LIST_COUNT = 50
+#: The largest broadcast number storage has (PostgreSQL's integer key); any larger
+#: number names no broadcast, and the database would refuse to even look it up.
+MAX_BROADCAST_ID = 2**31 - 1
 
+#: Digits worth converting: a longer number (even with leading zeros) is out of range.
+_MAX_DIGITS = 100
+_TOO_LARGE = 10**_MAX_DIGITS
 _TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
 _AT = re.compile(r"^at\s+(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2}:\d{2})(?=\s|$)", re.IGNORECASE)
 #: ``at now``: no send time, and what follows is the message even if it starts with "at".
@@ -72,23 +78,45 @@ def parse(request: Request) -> DraftRequest | Action:
 
 
 def _parse_id(action: str, rest: str) -> int:
-    value = rest.strip().lstrip("#")
-    if not value.isdigit():
+    value = rest.strip(BLANKS).lstrip("#")
+    number = _whole_number(value)
+    if number is None:
         raise UserError(
-            f"Which broadcast? Type /broadcast {action} ID, e.g. /broadcast {action} 12."
+            f"Which broadcast? Type /broadcast {action} ID with the broadcast's number "
+            f"in digits, e.g. /broadcast {action} 12. Nothing changed."
         )
-    return int(value)
+    if not 1 <= number <= MAX_BROADCAST_ID:
+        shown = value if len(value) <= 12 else value[:12] + "…"
+        raise UserError(
+            f"There is no broadcast #{shown}: broadcast numbers start at 1 and are shown "
+            "in previews and in /broadcast list. Nothing changed."
+        )
+    return number
 
 
 def _parse_count(rest: str) -> int:
     value = rest.strip(BLANKS)
     if not value:
         return DEFAULT_LIST_COUNT
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIST_COUNT:
+    number = _whole_number(value)
+    if number is None or not 1 <= number <= MAX_LIST_COUNT:
         raise UserError(
             f"Type /broadcast list, or /broadcast list COUNT with a COUNT from 1 to "
             f"{MAX_LIST_COUNT} (e.g. /broadcast list 20)."
         )
+    return number
+
+
+def _whole_number(value: str) -> int | None:
+    """``value`` as a number when it is only decimal digits, else ``None``.
+
+    Not ``str.isdigit``: that also takes superscripts (``²``), which ``int``
+    refuses. Decimal digits of any script (``１２``) are what ``int`` reads.
+    """
+    if not value.isdecimal():
+        return None
+    if len(value) > _MAX_DIGITS:
+        return _TOO_LARGE  # out of every range here; no need to convert every digit
     return int(value)
 
 

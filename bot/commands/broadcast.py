@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.broadcasts.listing import BroadcastSummary, format_counts
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, broadcast_message, snippet
 from bot.broadcasts.parsing import Action, DraftRequest, parse
@@ -14,11 +16,18 @@ from bot.storage.models import Broadcast
 from bot.storage.models.broadcasts import Audience, BroadcastKind, BroadcastStatus, DeliveryStatus
 
 SNIPPET_LENGTH = 60
+#: How far ahead a broadcast can be scheduled: a year and a day, so "same day next
+#: year" always works.
+MAX_DAYS_AHEAD = 366
 
 HELP_ROWS: tuple[tuple[Inline | str, ...], ...] = (
     (
         CommandSpan("broadcast", "#channel MESSAGE", action="post"),
-        ": post in a channel (without a channel: the announcements channel).",
+        ": post in that channel.",
+    ),
+    (
+        CommandSpan("broadcast", "announcements MESSAGE", action="announcements"),
+        ": post in the announcements channel.",
     ),
     (
         CommandSpan("broadcast", "dm MESSAGE", action="dm"),
@@ -68,6 +77,7 @@ async def _help(ctx: CommandContext, _: Action) -> Reply:
 
 
 async def _draft(ctx: CommandContext, draft: DraftRequest) -> Reply:
+    _check_send_day(ctx, draft)
     result = await _service(ctx).create_draft(request=ctx.request, draft=draft, now=ctx.now)
     broadcast = result.broadcast
     intro = MessageBuilder().paragraph(
@@ -84,6 +94,31 @@ async def _draft(ctx: CommandContext, draft: DraftRequest) -> Reply:
         f"or /broadcast cancel {broadcast.id} to drop it."
     )
     return Reply(intro.build() + broadcast_message(broadcast) + details.build())
+
+
+def _check_send_day(ctx: CommandContext, draft: DraftRequest) -> None:
+    """Refuse send days far in the past or future before any time arithmetic.
+
+    Converting the year 9999 (or 0001) between time zones overflows what dates can
+    hold; a day this far off is a typo anyway. Today and yesterday are left to the
+    service, which compares the exact time with now.
+    """
+    if draft.local_day is None or draft.local_time is None:
+        return
+    zone = ctx.core.settings.timezone
+    today = ctx.now.astimezone(zone).date()
+    typed = f"{draft.local_day.isoformat()} {draft.local_time:%H:%M}"
+    last_day = today + timedelta(days=MAX_DAYS_AHEAD)
+    if draft.local_day > last_day:
+        raise UserError(
+            f"{typed} is too far ahead: broadcasts can be scheduled up to a year ahead, "
+            f"until {last_day.isoformat()}. Pick an earlier date; nothing was drafted."
+        )
+    if draft.local_day < today - timedelta(days=1):
+        raise UserError(
+            f"{typed} ({zone.key}) is in the past. Pick a later time, or leave out "
+            "`at ...` to send now."
+        )
 
 
 async def _confirm(ctx: CommandContext, action: Action) -> Reply:
@@ -114,7 +149,8 @@ async def _cancel(ctx: CommandContext, action: Action) -> Reply:
             MessageBuilder().paragraph(REMINDER_CANCELLED.format(id=result.broadcast.id)).build()
         )
     text = (
-        f"Broadcast #{result.broadcast.id} is cancelled: {result.cancelled} unsent messages dropped"
+        f"Broadcast #{result.broadcast.id} is cancelled: "
+        f"{_count(result.cancelled, 'unsent message')} dropped"
     )
     if result.already_sent:
         text += f"; {result.already_sent} had already gone out and cannot be recalled"
@@ -157,9 +193,14 @@ def _summary_line(ctx: CommandContext, summary: BroadcastSummary) -> list[Text |
     return line
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 unsent message``, ``3 unsent messages``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _audience_text(broadcast: Broadcast, size: int) -> str:
     if broadcast.audience == Audience.DM:
-        return f"DM to {size} member{'s' if size != 1 else ''}"
+        return f"DM to {_count(size, 'member')}"
     if broadcast.channel_id:
         return f"post in #{broadcast.channel_id}"
     return "post in the announcements channel"
@@ -183,7 +224,9 @@ def register(registry: CommandRegistry) -> None:
             handler=handle_broadcast,
             examples=(
                 CommandSpan(
-                    "broadcast", "announcements Mentoring applications close Monday!", action="post"
+                    "broadcast",
+                    "announcements Mentoring applications close Monday!",
+                    action="announcements",
                 ),
                 CommandSpan(
                     "broadcast",

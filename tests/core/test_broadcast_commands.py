@@ -216,11 +216,31 @@ async def test_times_across_dst_and_year_end(bot: BotCore) -> None:
         ("confirm 99", "no broadcast #99"),
         ("cancel", "/broadcast cancel ID"),
         ("dm " + "x" * 2001, "at most 2,000 characters"),
+        # str.isdigit takes superscripts, which int() refuses
+        ("confirm ²", "with the broadcast's number in digits"),
+        ("cancel #³", "with the broadcast's number in digits"),
+        ("list ²", "a COUNT from 1 to 50"),
+        # beyond what storage can hold, or hold as an id
+        ("confirm 99999999999999999999999", "There is no broadcast #999999999999…"),
+        ("cancel 2147483648", "There is no broadcast #2147483648"),
+        ("confirm " + "9" * 5000, "There is no broadcast #999999999999…"),
+        ("confirm 0", "There is no broadcast #0"),
+        ("confirm １２", "no broadcast #12"),  # full-width digits are digits
+        # beyond the dates that can be converted between time zones
+        ("dm at 9999-12-31 23:59 hello", "too far ahead"),
+        ("announcements at 2027-11-25 09:00 hello", "until 2027-11-24"),
+        ("dm at 0001-01-01 00:00 hello", "in the past"),
     ],
 )
 async def test_bad_input_gets_a_clear_message(bot: BotCore, text: str, expected: str) -> None:
-    assert expected in await say(bot, text)
+    reply = await say(bot, text)
+    assert expected in reply and "went wrong" not in reply
     assert await count(bot.database, BroadcastDelivery) == 0
+
+
+async def test_a_year_ahead_is_the_furthest_send_day(bot: BotCore) -> None:
+    preview = await say(bot, "announcements at 2027-11-24 09:00 Same day next year")
+    assert "Preview of broadcast #1" in preview
 
 
 @pytest.mark.parametrize(
@@ -265,6 +285,27 @@ async def test_a_message_may_start_with_the_word_at(bot: BotCore, text: str, mes
 async def test_help_lists_the_subcommands(bot: BotCore) -> None:
     text = await say(bot, "help")
     assert "/broadcast confirm ID" in text and "/broadcast cancel ID" in text
+
+
+async def test_help_names_a_target_for_every_broadcast_as_the_parser_needs(bot: BotCore) -> None:
+    reply = await bot.handle(staff_request("help", command="broadcast"))
+    assert reply is not None
+    text = reply.text
+    assert "without a channel" not in text  # typed commands need a target
+    assert "/broadcast #channel MESSAGE: post in that channel." in text
+    assert "/broadcast announcements MESSAGE: post in the announcements channel." in text
+    # On Discord the channel option may be left empty; help says so in Discord's form.
+    discord = "".join(chunk.content for chunk in render_chunks(reply.message))
+    assert "**/broadcast post MESSAGE**: post in the announcements channel." in discord
+    # What help promises, the parser takes: a target first, or a clear refusal.
+    assert "Preview of broadcast #1" in await say(bot, "announcements Book club Friday")
+    assert "Where should it go?" in await say(bot, "Book club Friday")
+
+
+async def test_cancelling_one_unsent_message_says_message(bot: BotCore) -> None:
+    await say(bot, "announcements at 2026-11-24 09:00 Tomorrow's news")
+    await say(bot, "confirm 1")
+    assert "cancelled: 1 unsent message dropped." in await say(bot, "cancel 1")
 
 
 async def test_confirm_twice_and_by_another_staff_member(bot: BotCore) -> None:
