@@ -17,6 +17,7 @@ from discord import app_commands
 
 from adapters.discord.interactions import InteractionHandler
 from adapters.discord.translate import ChannelOption, SendTime
+from bot.commands.reminders import SUMMARY as REMINDERS_SUMMARY
 
 Period = Literal["week", "month", "year", "all"]
 ReminderChoice = Literal["off", "on", "status"]
@@ -137,9 +138,7 @@ def _kudos_group(handler: InteractionHandler) -> app_commands.Group:
 
 
 def _register_reminders(tree: app_commands.CommandTree, handler: InteractionHandler) -> None:
-    @tree.command(
-        name="reminders", description="Turn deadline and news DMs from the bot off or on."
-    )
+    @tree.command(name="reminders", description=f"{REMINDERS_SUMMARY}.")
     @app_commands.guild_only()
     @app_commands.describe(choice="off: no more DMs; on: get them again; status: see your choice")
     async def reminders(

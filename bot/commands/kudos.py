@@ -205,7 +205,7 @@ async def show_mine(ctx: CommandContext) -> Reply:
 
 
 async def show_someone(ctx: CommandContext, parsed: RecipientsAndReason) -> Reply:
-    user = require_person(parsed.recipients[0])
+    user = require_person(parsed.recipients[0], member=ctx.request.sender)
     total, received = await kudos_received(ctx.core.database, user)
     builder = MessageBuilder()
     builder.paragraph(Text("Kudos received by "), NameSpan(user), Text(f": {total}"))

@@ -1,4 +1,10 @@
-"""/reminders off|on|status: a member's choice about broadcast DMs."""
+"""/reminders off|on|status: a member's choice about broadcast DMs.
+
+One meaning everywhere (the Slack manifest, the Discord command, /help and the
+replies): **broadcast DMs** are the announcements staff send to every member by
+direct message (``/broadcast dm``). Automatic deadline reminders are posted in
+the announcements channel, never by DM, so this choice does not change them.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,19 @@ from bot.members import ensure_member
 from bot.replies import CommandSpan, Reply, text_message
 from bot.storage.models import Member
 
-OFF_TEXT = (
-    "Done: I will not send you broadcast DMs any more. Announcements in channels "
-    "still appear there. Type /reminders on to get DMs again."
+#: The one description of /reminders: the Slack manifest and Discord command use it too.
+SUMMARY = "Turn broadcast DMs (staff announcements sent to you directly) off or on"
+WHAT_IT_COVERS = (
+    "Broadcast DMs are the announcements staff send to every member by direct message; "
+    "deadline reminders and announcements posted in channels are not affected."
 )
-ON_TEXT = "Done: you will get broadcast DMs about deadlines and news. Type /reminders off to stop."
-STATUS_OFF = "Broadcast DMs are off for you. Type /reminders on to get them."
-STATUS_ON = "Broadcast DMs are on for you. Type /reminders off to stop them."
+OFF_TEXT = (
+    "Done: I will not send you broadcast DMs any more. "
+    f"{WHAT_IT_COVERS} Type /reminders on to get broadcast DMs again."
+)
+ON_TEXT = f"Done: you will get broadcast DMs. {WHAT_IT_COVERS} Type /reminders off to stop them."
+STATUS_OFF = f"Broadcast DMs are off for you. {WHAT_IT_COVERS} Type /reminders on to get them."
+STATUS_ON = f"Broadcast DMs are on for you. {WHAT_IT_COVERS} Type /reminders off to stop them."
 USAGE = (
     "Type /reminders off to stop broadcast DMs, /reminders on to get them, or /reminders status."
 )
@@ -47,7 +59,7 @@ def register(registry: CommandRegistry) -> None:
     registry.register(
         Command(
             name="reminders",
-            summary="Turn broadcast DMs from the bot off or on.",
+            summary=f"{SUMMARY}.",
             usage=CommandSpan("reminders", "off|on|status"),
             handler=handle_reminders,
             examples=(CommandSpan("reminders", "off", action="off"),),

@@ -7,6 +7,7 @@ was wrong and that nothing was sent, so the member can fix it and try again.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import NoReturn
@@ -34,7 +35,7 @@ def validate_recipients(
     """
     recipients: dict[tuple[str, str, str], UserRef] = {}
     for mention in mentions:
-        user = require_person(mention, what=what)
+        user = require_person(mention, what=what, member=giver)
         if user.key == giver.key:
             raise UserError(
                 f"You can't give {what} to yourself ({mention.raw}) — though we're sure "
@@ -108,24 +109,54 @@ def _shorten(text: str) -> str:
     return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1].rstrip() + "…"
 
 
-def require_person(mention: Mention, *, what: str = "kudos") -> UserRef:
-    """The member a mention names, or a refusal naming what was typed."""
+#: Example names for hints: the bot's usual example, or another when that is the member.
+_EXAMPLE_NAMES = ("maria", "sam")
+
+
+def example_name(member: UserRef | None) -> str:
+    """A neutral example name for a hint, never the member's own."""
+    own = {member.name.lower(), member.user_id.lower()} if member else set()
+    return next(name for name in _EXAMPLE_NAMES if name not in own)
+
+
+def require_person(
+    mention: Mention, *, what: str = "kudos", member: UserRef | None = None
+) -> UserRef:
+    """The member a mention names, or a refusal naming what was typed.
+
+    Args:
+        member: Who is asking, so the example in a refusal is not their own name.
+    """
     if mention.kind is not MentionKind.USER or mention.user is None:
         problem = _NOT_A_PERSON.get(mention.kind, "is not a person")
         raise UserError(
             f"I can't give {what} to {mention.raw}: it {problem}. "
-            f"Mention each person by name, like @alice. Nothing was sent."
+            f"Mention each person by name, like @{example_name(member)}. Nothing was sent."
         )
     return mention.user
 
 
+def typed_length(text: str) -> int:
+    """Characters as the member typed and sees them: an accent typed as a separate
+    combining mark (``e`` + U+0301, as some keyboards send it) is one character."""
+    return len(unicodedata.normalize("NFC", text))
+
+
 def validate_text(text: str, *, max_length: int, what: str) -> str:
-    """Refuse an empty or over-long reason/note; return it stripped."""
+    """Refuse an over-long reason/note; return it stripped.
+
+    The length counted is everything the member wrote after the name(s), as they
+    see it (an introducing "for" included, a mention as ``@name``), and the refusal
+    says so, so the number matches what they count themselves.
+    """
     text = text.strip()
-    if len(text) > max_length:
+    length = typed_length(text)
+    if length > max_length:
+        after = "the names" if what == "reason" else "the name"
         raise UserError(
-            f"Your {what} is {len(text)} characters; the limit is {max_length}. "
-            f"Nothing was sent — please shorten it and try again."
+            f"Your {what} (everything after {after}) is {length:,} characters; the limit is "
+            f"{max_length:,}, so please cut at least {length - max_length:,}. "
+            f"Nothing was sent — shorten it and try again."
         )
     return text
 

@@ -113,3 +113,27 @@ def test_quota_refusal_for_too_many_recipients_says_how_many_are_left() -> None:
 )
 def test_describe_wait(delta: timedelta, text: str) -> None:
     assert describe_wait(delta) == text
+
+
+def test_an_everyone_refusal_never_suggests_the_members_own_name() -> None:
+    for giver in (ALICE, member("U7", "maria")):
+        with pytest.raises(UserError) as caught:
+            validate_recipients([other(MentionKind.EVERYONE, "@everyone")], giver=giver)
+        example = caught.value.message.split("like @", 1)[1].split(".", 1)[0]
+        assert example.lower() not in {giver.name.lower(), giver.user_id.lower()}
+        assert example in {"maria", "sam"}
+
+
+def test_the_length_counted_is_what_the_member_typed_and_sees() -> None:
+    # accents typed as their own combining marks: 20 characters seen, 24 code points
+    typed = "for the Di\u0301a cafe\u0301 a\u0301n\u0303o"
+    assert (len("for the Día café áño"), len(typed)) == (20, 24)
+    assert validate_text(typed, max_length=20, what="reason") == typed
+    with pytest.raises(UserError) as caught:
+        validate_text("for " + "x" * 2000, max_length=500, what="reason")
+    assert caught.value.message.startswith(
+        "Your reason (everything after the names) is 2,004 characters; the limit is 500, "
+        "so please cut at least 1,504."
+    )
+    with pytest.raises(UserError, match=r"Your note \(everything after the name\) is 2,000"):
+        validate_text("x" * 2000, max_length=500, what="note")

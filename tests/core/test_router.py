@@ -116,3 +116,35 @@ async def test_deadlines_when_every_date_has_passed_names_the_latest(core: BotCo
     assert reply is not None
     assert reply.text.startswith("There are no upcoming deadlines or events in my calendar.")
     assert "February 22, 2022, so it has passed" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "suggestion"),
+    [
+        ("kudo", "@bob for the booth", "Did you mean: /kudos @bob for the booth"),
+        ("hlep", "", "Did you mean: /help"),
+        ("deadline", "ics", "Did you mean: /deadlines ics"),
+        ("thank", "@sam merci", "Did you mean: /thanks @sam merci"),
+    ],
+)
+async def test_a_mistyped_command_suggests_the_nearest_with_the_members_words(
+    core: BotCore, command: str, text: str, suggestion: str
+) -> None:
+    reply = await core.handle(request(command, text))
+    assert reply is not None
+    assert f"I don't know the command /{command}. {suggestion}" in reply.text
+    assert "Here is what I can do" in reply.text
+
+
+async def test_an_unknown_command_repeats_what_was_typed(core: BotCore) -> None:
+    reply = await core.handle(request("zzqx", "please keep my words"))
+    assert reply is not None
+    assert "I don't know the command /zzqx. You typed: /zzqx please keep my words" in reply.text
+    assert "Did you mean" not in reply.text
+
+
+async def test_staff_commands_are_not_suggested_to_members(core: BotCore) -> None:
+    reply = await core.handle(request("broadcst", "dm hello"))
+    assert reply is not None and "Did you mean: /broadcast" not in reply.text
+    staff = await core.handle(request("broadcst", "dm hello", is_staff=True))
+    assert staff is not None and "Did you mean: /broadcast dm hello" in staff.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from adapters.discord.app import MemberBotClient
+from bot.commands.reminders import SUMMARY as REMINDERS_SUMMARY
 from bot.core import BotCore
 from bot.storage.models import KudosRecipient, ThankYouNote
 from tests.adapters.discord.conftest import ANA, BEN, CARA, HELPER_BOT, run_interaction
@@ -230,3 +231,24 @@ async def test_staff_remove_a_kudos_and_its_post(
     (deleted,) = fake_discord.calls("DELETE", f"/channels/{KUDOS_CHANNEL_ID}/messages/")
     assert deleted.path.endswith(f"/{post.response_id}")
     assert await _kudos_count(core) == 0
+
+
+async def test_kudos_help_shows_only_forms_discord_accepts(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    help_reply = await _run(
+        client, fake_discord, command_interaction("kudos", sub_command("help"), user=ANA)
+    )
+    text = help_reply.json["content"]
+    # one user option holds one person: several people are written with the option names
+    assert "/kudos give user:@ana user2:@ben user3:@chris reason:for the Día booth" in text
+    assert "@ana, @ben" not in text
+    assert "**/kudos give @maria for running the sensory storytime**" in text
+
+
+async def test_reminders_is_described_as_the_core_describes_it(
+    client: MemberBotClient, fake_discord: FakeDiscord
+) -> None:
+    (sync,) = fake_discord.calls("PUT", "/commands")
+    (reminders,) = [command for command in sync.json if command["name"] == "reminders"]
+    assert reminders["description"] == f"{REMINDERS_SUMMARY}."

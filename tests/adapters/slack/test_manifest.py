@@ -15,6 +15,7 @@ import yaml
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.translate import SLASH_COMMANDS
+from bot.commands.reminders import SUMMARY as REMINDERS_SUMMARY
 from bot.core import BotCore
 
 ADAPTER = Path(__file__).resolve().parents[3] / "adapters" / "slack"
@@ -28,6 +29,8 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "chat_postEphemeral": frozenset({"chat:write"}),
     "chat_delete": frozenset({"chat:write"}),
     "conversations_open": frozenset({"im:write"}),
+    # did a post whose answer was lost arrive? (public, private channels, DMs)
+    "conversations_history": frozenset({"channels:history", "groups:history", "im:history"}),
     "files_upload_v2": frozenset({"files:write"}),
     "users_info": frozenset({"users:read"}),
     "users_list": frozenset({"users:read"}),
@@ -44,10 +47,12 @@ ALWAYS = frozenset({"commands", "chat:write.public"})
 EXPECTED_SCOPES = frozenset(
     {
         "app_mentions:read",
+        "channels:history",
         "chat:write",
         "chat:write.public",
         "commands",
         "files:write",
+        "groups:history",
         "im:history",
         "im:write",
         "usergroups:read",
@@ -120,3 +125,12 @@ def test_urls_and_mode_agree() -> None:
     header = MANIFEST.read_text(encoding="utf-8").split("display_information:")[0]
     assert "socket_mode_enabled: true" in header
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # DMs reach the bot
+
+
+def test_reminders_is_described_the_same_way_everywhere(core: BotCore) -> None:
+    commands = _manifest()["features"]["slash_commands"]
+    (reminders,) = [c for c in commands if c["command"] == "/reminders"]
+    assert reminders["description"] == REMINDERS_SUMMARY
+    assert core.commands.get("reminders").summary == f"{REMINDERS_SUMMARY}."  # type: ignore[union-attr]
+    # what it says is what it does: staff DM broadcasts, not the channel's deadline reminders
+    assert "broadcast DMs" in REMINDERS_SUMMARY and "deadline" not in REMINDERS_SUMMARY
