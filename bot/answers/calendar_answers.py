@@ -17,12 +17,11 @@ from bot.answers.dates import (
     days_until,
     deadlines_between,
     format_when,
-    relative_day,
     sort_key,
     upcoming_deadlines,
 )
 from bot.answers.index import CoverageIndex, Document
-from bot.answers.wording import contact_phrase, dated_bullet, passed_sentence
+from bot.answers.wording import contact_phrase, dated_bullet, deadline_phrase, passed_sentence
 from bot.knowledge.schema import Deadline, Knowledge
 
 #: A deadline must cover this much of a question's topic to be "the one meant".
@@ -120,14 +119,12 @@ class CalendarAnswers:
                 f"I'm afraid so: {passed_sentence(item, today=today, zone=self._zone)}"
                 f"\n\nFor what comes next, ask {contact_phrase(contact)}."
             )
-        elif item.date == today:
-            when = format_when(item, self._zone)
-            text = f"Not yet, but it's **today**: {item.title.rstrip('.')}, **{when}**."
+        elif item.last_day == today:
+            phrase = deadline_phrase(item, today=today, zone=self._zone)
+            text = f"Not yet, but **today** is the last day: {item.title.rstrip('.')} {phrase}."
         else:
-            text = (
-                f"No, there's still time: {item.title.rstrip('.')} is on "
-                f"**{format_when(item, self._zone)}** ({relative_day(item.date, today)})."
-            )
+            phrase = deadline_phrase(item, today=today, zone=self._zone)
+            text = f"No, there's still time: {item.title.rstrip('.')} {phrase}."
         return CalendarReply(text, (item.id,))
 
     def _window(self, question: DateQuestion, folded: str, today: dt.date):
@@ -156,9 +153,10 @@ class CalendarAnswers:
         if items is None:
             return None
         if _SINGLE_NEXT.search(folded) and items:
-            if "deadline" in folded and "event" not in folded:
-                # "next deadline" means something due, not the next social event
-                items = [item for item in items if item.kind == "deadline"] or items
+            wanted = _wanted_kind(folded)
+            if wanted is not None:
+                # "next deadline" means something due, "next event" something to attend
+                items = [item for item in items if item.kind == wanted] or items
             items = [item for item in items if item.date == items[0].date]
         items = items[:UPCOMING_LIMIT]
         if items:
@@ -222,6 +220,14 @@ class CalendarAnswers:
 
     def _bullets(self, items: list[Deadline], today: dt.date) -> str:
         return "\n".join(dated_bullet(item, today=today, zone=self._zone) for item in items)
+
+
+def _wanted_kind(folded: str) -> str | None:
+    deadline = bool(re.search(r"\b(deadlines?|due)\b", folded))
+    event = bool(re.search(r"\b(events?|happening|meetings?|chats?)\b", folded))
+    if deadline != event:
+        return "deadline" if deadline else "event"
+    return None
 
 
 def _nearest_year(items: list[Deadline], today: dt.date) -> list[Deadline]:

@@ -49,9 +49,13 @@ _TOO_LATE = re.compile(
     r"past the deadline|(deadline|it) (has )?passed)\b"
 )
 _PERIOD = re.compile(
-    r"\b(today|tonight|tomorrow|this (coming )?week|next week|this month|next month|"
-    r"(in |within )?the (next|coming) (\d+|" + "|".join(_NUMBER_WORDS) + r") (days?|weeks?))\b"
+    r"\b(today|tonight|tomorrow|this (coming )?week|next week|last week|past week|this month|"
+    r"next month|last month|past month|this year|next year|last year|rest of the year|"
+    r"(in |within )?the (next|coming|past|last) (\d+|" + "|".join(_NUMBER_WORDS) + r") "
+    r"(days?|weeks?|months?)|(in|during|for|this|next|last) (" + _MONTH_NAMES + r"))\b(?! \d)"
 )
+#: Words saying the member asks about the past ("was anything due in October?").
+_PAST = re.compile(r"\b(was|were|did|had|happened|closed|passed|missed|last|past|ago)\b")
 _CALENDAR_WORD = re.compile(
     r"\b(due|deadlines?|events?|happen\w*|coming( up)?|upcoming|scheduled?|calendar|"
     r"going on|anything|what'?s on|what is on|closing|close|closes|dates?|expir\w*)\b"
@@ -120,7 +124,7 @@ def parse_date_question(folded: str, *, today: dt.date) -> DateQuestion | None:
         return DateQuestion("too_late", _topic(_TOO_LATE.sub(" ", text)))
     period = _PERIOD.search(text)
     if period and _CALENDAR_WORD.search(_PERIOD.sub(" ", text)):
-        first, last, label = _period_dates(period.group(0), today)
+        first, last, label = _period_dates(period.group(0), today, past=bool(_PAST.search(text)))
         return DateQuestion("window", _topic(_PERIOD.sub(" ", text)), first, last, label)
     date_match = _find_month_day(text)
     if date_match is not None:
@@ -136,8 +140,51 @@ def _topic(text: str) -> str:
     return " ".join(_DATE_WORDS.sub(" ", text).split())
 
 
-def _period_dates(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str]:
+def _period_dates(
+    phrase: str, today: dt.date, *, past: bool = False
+) -> tuple[dt.date, dt.date, str]:
     phrase = phrase.strip()
+    month_name = phrase.split()[-1]
+    if month_name in _MONTHS and phrase.split()[0] in (
+        "in",
+        "during",
+        "for",
+        "by",
+        "before",
+        "of",
+        "this",
+        "next",
+        "last",
+    ):
+        return _month_period(
+            _MONTHS[month_name],
+            today,
+            past=past or phrase.startswith("last"),
+            following=phrase.startswith("next"),
+        )
+    if phrase in ("this year", "rest of the year"):
+        return today, dt.date(today.year, 12, 31), f"in the rest of {today.year}"
+    if phrase == "next year":
+        year = today.year + 1
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), f"in {year}"
+    if phrase == "last year":
+        year = today.year - 1
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), f"in {year}"
+    if phrase in ("last week", "past week"):
+        monday = today - dt.timedelta(days=today.weekday() + 7)
+        if phrase == "past week":
+            return today - dt.timedelta(days=7), today, "in the past 7 days"
+        return monday, monday + dt.timedelta(days=6), "last week"
+    if phrase in ("last month", "past month"):
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        return last.replace(day=1), last, f"in {last:%B %Y}"
+    if phrase.startswith(
+        ("the past", "the last", "in the past", "in the last", "within the past", "within the last")
+    ):
+        count, unit = phrase.split()[-2:]
+        number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+        days = number * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1)
+        return today - dt.timedelta(days=days), today, f"in the past {days} days"
     if phrase in ("today", "tonight"):
         return today, today, "today"
     if phrase == "tomorrow":
@@ -157,8 +204,22 @@ def _period_dates(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str]:
         return first, last, f"in {first:%B %Y}"
     count, unit = phrase.split()[-2:]
     number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
-    days = number * 7 if unit.startswith("week") else number
+    days = number * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1)
     return today, today + dt.timedelta(days=days), f"in the next {days} days"
+
+
+def _month_period(
+    month: int, today: dt.date, *, past: bool, following: bool
+) -> tuple[dt.date, dt.date, str]:
+    """A named month: this year's when current, else the next one (the last one for the past)."""
+    year = today.year
+    if past and month > today.month:
+        year -= 1
+    elif not past and (month < today.month or (following and month == today.month)):
+        year += 1
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return first, last, f"in {first:%B %Y}"
 
 
 def _find_month_day(text: str) -> tuple[tuple[int, int, int | None], str] | None:

@@ -4,16 +4,22 @@ Pure: no database, no network, no clock (``today`` is passed in). Every
 index is built once in :class:`AnswerEngine`'s constructor, so one question
 costs a few dictionary look-ups (see ``bench/qa.py`` for numbers).
 
-Order of work for a question:
+Order of work for a message:
 
-1. Calendar questions ("what's due this week?", "how many days until ...")
-   are recognised by :mod:`bot.answers.date_questions` (after misspelt
-   calendar and function words are put right: "whats due ths wek") and
-   answered from the deadlines.
-2. Anything else is searched in the entries (:mod:`bot.answers.index`); the
-   best entry is answered when its score reaches the threshold, with its key
-   dates (and whether they have passed) appended.
-3. Below the threshold the engine abstains and names the default contact.
+1. Small talk ("hi", "thanks!", "what can you do?", "are you a bot?") gets a
+   short friendly reply (:mod:`bot.answers.small_talk`), never an entry.
+2. A message asking two things is split and each part answered
+   (:mod:`bot.answers.compound`).
+3. Calendar questions ("what's due this week?", "anything in October?") are
+   recognised by :mod:`bot.answers.date_questions` (after misspelt calendar
+   and function words are put right) and answered from the deadlines.
+4. Anything else is searched in the entries (:mod:`bot.answers.index`);
+   among close sibling entries the one the question names wins
+   (:mod:`bot.answers.siblings`). Below the threshold the engine abstains.
+5. The chosen entry answers only when it holds the kind of fact asked for
+   (an amount, a date, a time, a link, ...: :mod:`bot.answers.facts`); a
+   specific question gets the paragraph that answers it, and a stated premise
+   is confirmed or corrected (:mod:`bot.answers.compose`).
 """
 
 from __future__ import annotations
@@ -21,29 +27,62 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
 
+from bot.answers import facts, premise, siblings, small_talk
 from bot.answers.calendar_answers import CalendarAnswers
+from bot.answers.compose import Composed, Question, compose
+from bot.answers.compound import split_question
 from bot.answers.date_questions import CALENDAR_WORDS, parse_date_question
 from bot.answers.index import CoverageIndex, Document, Hit
 from bot.answers.synonyms import SynonymRewriter
-from bot.answers.text import STOPWORDS, WH_WORDS, content_stems, expand_shorthand, fold
+from bot.answers.text import (
+    STOPWORDS,
+    WH_WORDS,
+    content_stems,
+    expand_shorthand,
+    fold,
+    is_light,
+    stem,
+    words,
+)
 from bot.answers.typos import TypoCorrector
-from bot.answers.wording import abstention, empty_question, entry_text, key_dates
-from bot.knowledge.schema import Deadline, Entry, Knowledge
+from bot.answers.wording import (
+    abstention,
+    contact_phrase,
+    empty_question,
+    entry_text,
+    without_deadlines,
+)
+from bot.knowledge.schema import Entry, Knowledge
 
 logger = logging.getLogger(__name__)
 
 #: Default confidence needed to answer, tuned on tests/core/paraphrases.yaml
 #: (in-scope paraphrases vs out-of-scope questions, near misses included) with
-#: ``bench/qa.py --tune``: 0.44 is still the best after short-word typo
-#: correction (184 of 200 in-scope paraphrases right, 80 of 89 out-of-scope
-#: abstained; 0.42 is one behind, 0.46 four).
+#: ``bench/qa.py --tune``.
 DEFAULT_THRESHOLD = 0.44
 #: Below the threshold but above this share of it, the abstention suggests the entry.
 SUGGESTION_SHARE = 0.7
-MAX_KEY_DATES = 3
+#: A topic word counts as the question's subject when its idf is this close to the rarest one's.
+TOPIC_IDF_SHARE = 0.75
 _WORD = re.compile(r"\b[a-z]+\b")
+#: Title words that say nothing about which sibling is meant.
+_TITLE_FILLER_TEXT = """
+    becoming become about how what who ways way the a an and or of to for in on at with
+    alsc ala program
+"""
+_TITLE_FILLER = frozenset(_TITLE_FILLER_TEXT.split())
+_YES_NO = re.compile(
+    r"^\W*(is|are|do|does|did|can|could|should|will|would|has|have|was|were|am|must|may)\b"
+)
+_OPEN_QUESTION = re.compile(
+    r"\b(tell me (more )?about|more about|what is|what are|explain|describe)\b"
+)
+
+AnswerKind = Literal["entry", "calendar", "small_talk", "missing_fact", "abstained", "compound"]
 
 
 @dataclass(frozen=True)
@@ -51,16 +90,22 @@ class Answer:
     """What the engine says about one question.
 
     Attributes:
-        answered: False when the engine abstained (the text then names a contact).
+        answered: False when the engine abstained or lacks the fact asked for
+            (the text then names a contact).
         text: Reply in neutral markup.
         sources: Ids of the entries (or, for calendar answers, deadlines) used.
         score: Confidence in [0, 1] of the best match (1.0 for calendar answers).
+        kind: How the answer was made; small talk is never stored as unanswered.
+        unanswered_parts: Parts of a message asking several things that could
+            not be answered (stored for staff like any unanswered question).
     """
 
     answered: bool
     text: str
     sources: tuple[str, ...]
     score: float
+    kind: AnswerKind = "entry"
+    unanswered_parts: tuple[str, ...] = field(default=())
 
 
 class AnswerEngine:
@@ -75,13 +120,20 @@ class AnswerEngine:
         """
         self.knowledge = knowledge
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-        self._zone = knowledge.organisation.zone
         self._rewriter = SynonymRewriter(knowledge.synonyms)
         self._entries = {entry.id: entry for entry in knowledge.entries}
         self._texts = {entry.id: entry_text(entry, knowledge) for entry in knowledge.entries}
         self._dates = {entry.id: knowledge.deadlines_for(entry.id) for entry in knowledge.entries}
+        self._titles = {entry.id: self.title_words(entry.title) for entry in knowledge.entries}
+        self._tags = {entry.id: frozenset(entry.tags) for entry in knowledge.entries}
+        self._about = {
+            entry.id: frozenset(
+                self.analyze(" ".join([entry.title, *entry.questions, *entry.keywords]))
+            )
+            for entry in knowledge.entries
+        }
         self._index = CoverageIndex(
-            [_entry_document(e) for e in knowledge.entries],
+            [_entry_document(e, knowledge) for e in knowledge.entries],
             self.analyze,
             aliases=self._rewriter.variant_words(),
         )
@@ -100,6 +152,15 @@ class AnswerEngine:
         """Question or knowledge text -> content stems (accents, synonyms, stems)."""
         return content_stems(self._rewriter.rewrite(expand_shorthand(fold(text))))
 
+    def title_words(self, text: str) -> frozenset[str]:
+        """Words naming a topic (synonyms applied, plurals singular, filler dropped)."""
+        rewritten = self._rewriter.rewrite(expand_shorthand(fold(text)))
+        return frozenset(
+            _singular(word)
+            for word in words(rewritten)
+            if word not in STOPWORDS and word not in _TITLE_FILLER and not is_light(stem(word))
+        )
+
     def entry_text(self, entry_id: str) -> str:
         """Exactly what the bot answers for an entry (before any date notes).
 
@@ -113,27 +174,140 @@ class AnswerEngine:
         return self._index.search(question, limit=limit)
 
     def answer(self, question: str, *, today: dt.date) -> Answer:
-        """Answer a member's question.
+        """Answer a member's message.
 
         Args:
             question: What the member typed.
             today: Today's date in the organisation's time zone.
         """
-        folded = self._respell(expand_shorthand(fold(question)))
-        date_question = parse_date_question(folded, today=today)
+        folded = fold(question).strip()
+        talk = small_talk.recognise(folded)
+        if talk is not None:
+            logger.debug("small talk (%s): %r", talk.kind, question)
+            return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
+        folded = small_talk.without_pleasantries(folded)
+        parts = split_question(folded)
+        if len(parts) == 1:
+            return self._answer_one(folded, today)
+        return self._answer_parts(parts, today)
+
+    def _small_talk(self, talk: small_talk.SmallTalk) -> str:
+        contact = self.knowledge.default_contact()
+        name = contact.name + (f", {contact.email}" if contact.email else "")
+        return small_talk.reply(talk, organisation=self.knowledge.organisation.name, contact=name)
+
+    def _answer_parts(self, parts: list[str], today: dt.date) -> Answer:
+        """Each part answered on its own; a part that needs the other's topic borrows it."""
+        answers: list[tuple[str, Answer]] = []
+        for number, part in enumerate(parts):
+            result = self._answer_one(part, today)
+            if not result.answered and number > 0:
+                borrowed = self._answer_one(f"{part} {parts[number - 1]}", today)
+                if borrowed.answered:
+                    result = borrowed
+            answers.append((part, result))
+        answered = [(part, result) for part, result in answers if result.answered]
+        if not answered:
+            best = max((result for _, result in answers), key=lambda result: result.score)
+            return best
+        sources = tuple(dict.fromkeys(source for _, r in answered for source in r.sources))
+        distinct = {result.text for _, result in answers}
+        if len(distinct) == 1:
+            return answered[0][1]
+        sections = [f"**{_quoted(part)}**\n{result.text}" for part, result in answers]
+        missing = tuple(part for part, result in answers if not result.answered)
+        score = min(result.score for _, result in answered)
+        return Answer(True, "\n\n".join(sections), sources, score, "compound", missing)
+
+    def _answer_one(self, folded: str, today: dt.date) -> Answer:
+        respelled = self._respell(expand_shorthand(folded))
+        date_question = parse_date_question(respelled, today=today)
         if date_question is not None:
-            reply = self._calendar.reply(date_question, folded, today)
+            reply = self._calendar.reply(date_question, respelled, today)
+            if reply is not None and self._untimed(respelled, reply.sources):
+                return self._calendar_without_time(reply.text, reply.sources)
             if reply is not None:
-                logger.debug("calendar answer (%s) for %r", date_question.kind, question)
-                return Answer(True, reply.text, reply.sources, 1.0)
-        stems = self.analyze(question)
+                logger.debug("calendar answer (%s) for %r", date_question.kind, folded)
+                stated = premise.recognise(folded)
+                text = reply.text
+                if stated is not None:
+                    text = premise.opening(premise.verdict(stated, text)) + text
+                return Answer(True, text, reply.sources, 1.0, "calendar")
+        stems = self.analyze(folded)
         if not stems:
-            return Answer(False, empty_question(self.knowledge), (), 0.0)
-        hits = self._index.search_terms(self._index.query_terms(stems), limit=1)
+            return Answer(False, empty_question(self.knowledge), (), 0.0, "abstained")
+        hits = self._index.search_terms(
+            self._index.query_terms(stems), limit=siblings.MAX_CANDIDATES
+        )
         if not hits or hits[0].score < self.threshold:
-            return self._abstain(hits[0] if hits else None, question)
-        best = hits[0]
-        return Answer(True, self._with_dates(best.key, today), (best.key,), best.score)
+            return self._abstain(hits[0] if hits else None, folded)
+        chosen = siblings.choose(hits, self.title_words(folded), self._titles, self._tags)
+        question = self._question(respelled, stems)
+        composed = [(hit, self._compose(hit.key, question, today)) for hit in chosen]
+        answered = [(hit, result) for hit, result in composed if result.answered]
+        if not answered:
+            hit, result = composed[0]
+            logger.info("fact missing (%s) in %s for %r", question.fact, hit.key, folded)
+            return Answer(False, result.text, (hit.key,), hit.score, "missing_fact")
+        if len(answered) == 1:
+            hit, result = answered[0]
+            return Answer(True, result.text, (hit.key,), hit.score)
+        text = "\n\n".join(
+            f"**{self._entries[hit.key].title.rstrip('.')}**\n{result.text}"
+            for hit, result in answered
+        )
+        return Answer(True, text, tuple(hit.key for hit, _ in answered), answered[0][0].score)
+
+    def _untimed(self, folded: str, sources: tuple[str, ...]) -> bool:
+        """True when a question asks the time of day and none of these dates has one."""
+        fact = facts.fact_kind(folded)
+        if fact is None or fact.kind != "time" or not sources:
+            return False
+        items = [self.knowledge.deadline(source) for source in sources]
+        return all(item is not None and item.time is None for item in items)
+
+    def _calendar_without_time(self, text: str, sources: tuple[str, ...]) -> Answer:
+        contact = self.knowledge.default_contact()
+        reply = (
+            "I'm sorry, I don't know the time of day for that: only the date is in what I "
+            f"know.\n\n{text}\n\nFor the time, please ask {contact_phrase(contact)}."
+        )
+        return Answer(False, reply, sources, 1.0, "missing_fact")
+
+    def _question(self, folded: str, stems: list[str]) -> Question:
+        fact = facts.fact_kind(folded)
+        trigger = set(self.analyze(fact.trigger)) if fact else set()
+        topic_stems = [
+            item
+            for item in dict.fromkeys(stems)
+            if item not in trigger and not is_light(item) and self._index.knows(item)
+        ]
+        rarest = max((self._index.idf(item) for item in topic_stems), default=0.0)
+        topic = frozenset(
+            item for item in topic_stems if self._index.idf(item) >= TOPIC_IDF_SHARE * rarest
+        )
+        query = set(stems)
+
+        def relevance(sentence: str) -> float:
+            return sum(self._index.idf(item) for item in set(self.analyze(sentence)) & query)
+
+        return Question(
+            folded=folded,
+            fact=fact,
+            premise=premise.recognise(folded),
+            topic=topic,
+            counted=_counted(folded, self.analyze) if fact else (),
+            relevance=relevance,
+            stem=lambda word: (self.analyze(word) or [""])[0],
+            stems_of=lambda text: set(self.analyze(text)),
+            wants_detail=fact is not None and not _OPEN_QUESTION.search(folded),
+        )
+
+    def _compose(self, entry_id: str, question: Question, today: dt.date) -> Composed:
+        entry = self._entries[entry_id]
+        text = self._texts[entry_id]
+        dates = self._dates[entry_id]
+        return compose(entry, text, question, self.knowledge, dates, today, self._about[entry_id])
 
     def _respell(self, folded: str) -> str:
         """Misspelt calendar and function words put right, for the date parser's patterns.
@@ -150,35 +324,50 @@ class AnswerEngine:
         correction = self._calendar_speller.correct(word)
         return correction.meant if correction is not None and correction.meant else word
 
-    def _with_dates(self, entry_id: str, today: dt.date) -> str:
-        text = self._texts[entry_id]
-        dates = _relevant_dates(self._dates[entry_id], today)
-        if not dates:
-            return text
-        return text + "\n\n" + key_dates(dates, today=today, zone=self._zone)
-
     def _abstain(self, best: Hit | None, question: str) -> Answer:
         score = best.score if best else 0.0
         suggestion: Entry | None = None
         if best is not None and score >= self.threshold * SUGGESTION_SHARE:
             suggestion = self._entries[best.key]
         logger.info("abstained (best %.2f) on %r", score, question)
-        return Answer(False, abstention(self.knowledge, suggestion=suggestion), (), score)
+        text = abstention(self.knowledge, suggestion=suggestion)
+        return Answer(False, text, (), score, "abstained")
 
 
-def _entry_document(entry: Entry) -> Document:
+def _entry_document(entry: Entry, knowledge: Knowledge) -> Document:
     return Document(
         key=entry.id,
         phrasings=tuple(entry.questions),
         title=entry.title,
         keywords=(*entry.keywords, *entry.tags),
-        body=entry.answer,
+        body=without_deadlines(entry.answer, knowledge),
     )
 
 
-def _relevant_dates(items: list[Deadline], today: dt.date) -> list[Deadline]:
-    """Upcoming dates first, then the most recent passed ones, chronological order."""
-    upcoming = [item for item in items if not item.has_passed(today)]
-    passed = [item for item in items if item.has_passed(today)]
-    chosen = (upcoming + passed[::-1])[:MAX_KEY_DATES]
-    return sorted(chosen, key=lambda item: item.date)
+_COUNTED = re.compile(r"\b(how many|number of|how much)\b((?: [a-z']+){1,4})")
+
+
+def _counted(folded: str, analyze: Callable[[str], list[str]]) -> tuple[str, ...]:
+    """Stems of the thing a "how many" question counts ("how many BIPOC memberships are ...")."""
+    match = _COUNTED.search(folded)
+    if match is None:
+        return ()
+    counted: list[str] = []
+    for word in match.group(2).split():
+        if word in STOPWORDS and counted:
+            break  # "how many members *does* ALSC have": the noun phrase ends at the verb
+        counted.extend(analyze(word))
+    return tuple(counted)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _quoted(part: str) -> str:
+    """A member's part-question shown back as plain words (no markup can slip in)."""
+    cleaned = re.sub(r"[^\w\s'?,.-]", "", part).strip()
+    cleaned = cleaned[:1].upper() + cleaned[1:]
+    return cleaned if cleaned.endswith("?") else cleaned + "?"

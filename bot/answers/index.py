@@ -170,6 +170,10 @@ class CoverageIndex:
         """True when the stem occurs somewhere in the index."""
         return stem in self._idf
 
+    def idf(self, stem: str) -> float:
+        """Inverse document frequency of a known stem (that of an unknown word otherwise)."""
+        return self._idf.get(stem, self._unknown_idf)
+
     def knows_word(self, word: str) -> bool:
         """True when a (folded) word is spelled as the knowledge, or as a function word."""
         return self._typos.knows(word)

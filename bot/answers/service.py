@@ -50,24 +50,40 @@ async def answer_question(
             f"{MAX_QUESTION_LENGTH:,} characters."
         )
     answer = knowledge.engine.answer(question, today=today)
-    if not answer.answered and database is not None:
-        # The storage layer loads only for a miss: `memberbot ask` answers without it.
-        from bot.storage.models import UnansweredQuestion
-
-        try:
-            async with database.session() as session:
-                session.add(
-                    UnansweredQuestion(
-                        question=question,
-                        normalized=normalize_question(question),
-                        platform=platform,
-                        score=float(answer.score),
-                        asked_at=now,
-                    )
-                )
-        except StorageUnavailable:
-            log.warning("could not store unanswered question", extra={"question": question})
+    if database is not None:
+        for missed in _to_store(question, answer):
+            await _store_unanswered(database, missed, answer.score, platform, now)
     return answer
+
+
+def _to_store(question: str, answer: Answer) -> tuple[str, ...]:
+    """The questions staff should see: a miss, or the unanswered parts of a longer message."""
+    if answer.kind == "small_talk":
+        return ()
+    if not answer.answered:
+        return (question,)
+    return answer.unanswered_parts
+
+
+async def _store_unanswered(
+    database: Database, question: str, score: float, platform: str, now: datetime
+) -> None:
+    # The storage layer loads only for a miss: `memberbot ask` answers without it.
+    from bot.storage.models import UnansweredQuestion
+
+    try:
+        async with database.session() as session:
+            session.add(
+                UnansweredQuestion(
+                    question=question,
+                    normalized=normalize_question(question),
+                    platform=platform,
+                    score=float(score),
+                    asked_at=now,
+                )
+            )
+    except StorageUnavailable:
+        log.warning("could not store unanswered question", extra={"question": question})
 
 
 async def most_frequent_unanswered(

@@ -163,7 +163,7 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             word = word[: len(word) - len(suffix)] + replacement
             break
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeioulsz":
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeioulsz":
         word = word[:-1]  # planning -> plann -> plan
     if len(word) > 4 and word.endswith("ate"):
         word = word[:-3]  # nominate / nomination -> nomin

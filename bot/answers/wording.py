@@ -7,6 +7,7 @@ retrieval logic.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -58,13 +59,64 @@ def empty_question(knowledge: Knowledge) -> str:
     )
 
 
+DEADLINE_REFERENCE = re.compile(r"\{deadline:([a-z0-9][a-z0-9-]*)\}")
+
+
 def dated_bullet(item: Deadline, *, today: dt.date, zone: ZoneInfo) -> str:
     """``- **Monday, October 11, 2021** (in 10 days): title`` with passed items marked."""
-    when = format_when(item, zone)
+    when = _when(item, zone)
     title = item.title.rstrip(".")
     if item.has_passed(today):
         return f"- **{when}**: {title} (this date has passed)"
-    return f"- **{when}** ({relative_day(item.date, today)}): {title}"
+    return f"- **{when}** ({_still_open(item, today)}): {title}"
+
+
+def deadline_phrase(item: Deadline, *, today: dt.date, zone: ZoneInfo) -> str:
+    """A deadline named in the tense today calls for: ``closes on **...** (in 10 days)``."""
+    when = _when(item, zone)
+    if item.kind == "event":
+        if item.has_passed(today):
+            return f"took place on **{when}**"
+        return f"takes place on **{when}** ({relative_day(item.date, today)})"
+    if item.closes == "before":
+        if item.has_passed(today):
+            return f"had to be done **{when}**"
+        return f"must be done **{when}** ({_still_open(item, today)})"
+    if item.has_passed(today):
+        return f"closed on **{when}**"
+    return f"closes on **{when}** ({relative_day(item.date, today)})"
+
+
+def with_deadlines(text: str, knowledge: Knowledge, *, today: dt.date) -> str:
+    """Answer text with each ``{deadline:ID}`` written out for today."""
+    zone = knowledge.organisation.zone
+
+    def written(match: re.Match[str]) -> str:
+        item = knowledge.deadline(match.group(1))
+        return deadline_phrase(item, today=today, zone=zone) if item else match.group(0)
+
+    return DEADLINE_REFERENCE.sub(written, text)
+
+
+def without_deadlines(text: str, knowledge: Knowledge) -> str:
+    """Answer text with each ``{deadline:ID}`` as the deadline's title (for searching)."""
+
+    def titled(match: re.Match[str]) -> str:
+        item = knowledge.deadline(match.group(1))
+        return item.title if item else ""
+
+    return DEADLINE_REFERENCE.sub(titled, text)
+
+
+def _when(item: Deadline, zone: ZoneInfo) -> str:
+    when = format_when(item, zone)
+    return f"before {when}" if item.closes == "before" else when
+
+
+def _still_open(item: Deadline, today: dt.date) -> str:
+    if item.closes == "before":
+        return f"last day {relative_day(item.last_day, today)}"
+    return relative_day(item.date, today)
 
 
 def key_dates(items: Sequence[Deadline], *, today: dt.date, zone: ZoneInfo) -> str:
@@ -77,9 +129,11 @@ def passed_sentence(item: Deadline, *, today: dt.date, zone: ZoneInfo) -> str:
     """``that deadline closed on **Monday, October 11, 2021** (... ago)``."""
     verb = "deadline closed" if item.kind == "deadline" else "event took place"
     when = format_when(item, zone)
-    return (
-        f"that {verb} on **{when}** ({relative_day(item.date, today)}): {item.title.rstrip('.')}."
-    )
+    if item.closes == "before":
+        verb, when = "deadline closed", f"before {when}"
+    else:
+        verb += " on"
+    return f"that {verb} **{when}** ({relative_day(item.date, today)}): {item.title.rstrip('.')}."
 
 
 def _already_named(contact: Contact, answer: str) -> bool:

@@ -38,11 +38,15 @@ Knowledge file format (YAML; all keys below, nothing else is accepted)::
         time: "17:00"                       # optional, 24-hour clock, quote it
         timezone: America/Chicago           # optional, defaults to the organisation's
         kind: deadline                      # deadline (default) or event
+        closes: on                          # on (default) or before: "before" means
+                                            # the date itself is too late
         entry: mentoring-apply              # optional related entry id
         description: Applications for mentors and mentees.   # optional
 
 Neutral markup in answers: paragraphs separated by a blank line, ``**bold**``,
 ``[label](https://url)``, and lines starting with ``- `` as bullet items.
+``{deadline:ID}`` in an answer names that deadline's date in the right tense for
+the day the question is asked ("closes on ... (in 10 days)" / "closed on ...").
 """
 
 from __future__ import annotations
@@ -146,6 +150,9 @@ class Deadline(_Strict):
     description: str = ""
     entry: Identifier | None = None
     kind: Literal["deadline", "event"] = "deadline"
+    #: "on": the date itself is the last day; "before": it must be done before the
+    #: date, so the date itself is already too late ("renew before January 31").
+    closes: Literal["on", "before"] = "on"
 
     @field_validator("timezone")
     @classmethod
@@ -169,9 +176,14 @@ class Deadline(_Strict):
             self.date, self.time or UNTIMED_START, tzinfo=self.zone(default_tz)
         )
 
+    @property
+    def last_day(self) -> dt.date:
+        """The last day it can still be done (the day before ``date`` for "before")."""
+        return self.date - dt.timedelta(days=1) if self.closes == "before" else self.date
+
     def has_passed(self, today: dt.date) -> bool:
-        """True when the date is before ``today`` (an item dated today has not passed)."""
-        return self.date < today
+        """True once ``today`` is after the last day (an item due today has not passed)."""
+        return self.last_day < today
 
 
 class Knowledge(_Strict):

@@ -127,7 +127,8 @@ def test_next_deadline_crosses_into_january(engine: AnswerEngine) -> None:
     answer = engine.answer("next deadline?", today=dt.date(2021, 12, 28))
 
     assert answer.sources == ("election-ballot-membership-2022",)
-    assert "Monday, January 31, 2022** (in 34 days)" in answer.text
+    # the ballot deadline closes *before* January 31: the 30th is the last day
+    assert "before Monday, January 31, 2022** (last day in 33 days)" in answer.text
 
 
 def test_deadline_dated_today_is_today_not_passed(engine: AnswerEngine) -> None:
@@ -183,8 +184,27 @@ def test_regular_answer_marks_passed_dates(engine: AnswerEngine) -> None:
         "When do applications for the mentoring program close?", today=dt.date(2023, 5, 1)
     )
 
-    assert "October 11, 2021" in answer.text
-    assert "this date has passed" in answer.text
+    assert "closed on **Monday, October 11, 2021**" in answer.text
+    assert "(in " not in answer.text
+
+
+def test_answer_text_tense_follows_today(engine: AnswerEngine) -> None:
+    """An entry's {deadline:ID} is worded for the day asked: never "closed" above "(in 10 days)"."""
+    before = engine.answer("When do mentoring applications close?", today=dt.date(2021, 10, 1))
+    after = engine.answer("When do mentoring applications close?", today=dt.date(2021, 10, 20))
+
+    assert "closes on **Monday, October 11, 2021** (in 10 days)" in before.text
+    assert "closed on" not in before.text
+    assert "closed on **Monday, October 11, 2021**" in after.text
+    assert "in 10 days" not in after.text
+
+
+def test_deadline_closing_before_a_date_ends_the_day_before(engine: AnswerEngine) -> None:
+    on_the_day = engine.answer("is it too late to renew for a ballot?", today=dt.date(2022, 1, 31))
+    day_before = engine.answer("is it too late to renew for a ballot?", today=dt.date(2022, 1, 30))
+
+    assert on_the_day.text.startswith("I'm afraid so")
+    assert day_before.text.startswith("Not yet, but **today** is the last day")
 
 
 def test_regular_answer_counts_down_to_upcoming_dates(engine: AnswerEngine) -> None:

@@ -1,0 +1,177 @@
+"""Turn a chosen entry into the reply to one question.
+
+The entry's answer (dates written for today) is cut down to the paragraph
+that answers a specific question, checked for the kind of fact the question
+asks for, and opened with "Not quite" or "Yes" when the member stated a fact
+to confirm. When the entry does not hold the fact asked for, the reply says
+so plainly, offers what is known about the topic and names the contact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.answers import facts, premise
+from bot.answers.passages import Passage, best_passage, split_passages
+from bot.answers.wording import DEADLINE_REFERENCE, contact_phrase, key_dates, with_deadlines
+from bot.knowledge.schema import Deadline, Entry, Knowledge
+
+#: An answer this long or shorter is shown whole even to a question asking one fact.
+SHORT_ANSWER = 400
+#: Kinds of fact whose answer the "Key dates" block helps with.
+_DATED_KINDS = frozenset({"date", "time", "how_to"})
+_NEXT_YEAR = re.compile(r"\bnext year\b|\bnext (spring|summer|fall|autumn|winter)\b")
+_YEAR = re.compile(r"\b(20\d\d)\b")
+_UNKNOWN = {
+    "live": "current numbers: they change from day to day, so they are not in what I know",
+    "phone": "a phone number for that",
+    "email": "an email address for that",
+    "link": "a link for that",
+    "time": "the time of day for that",
+    "duration": "how long that lasts",
+    "winner": "who won",
+    "cost": "what that costs",
+    "count": "that number",
+    "date": "that date",
+    "place": "where that takes place",
+    "how_to": "the steps for that",
+    "person": "who that is",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the composer needs to know about a question."""
+
+    folded: str
+    fact: facts.FactQuestion | None
+    premise: premise.Premise | None
+    topic: frozenset[str]
+    counted: tuple[str, ...]
+    relevance: Callable[[str], float]
+    stem: Callable[[str], str]
+    stems_of: Callable[[str], set[str]]
+    wants_detail: bool
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A reply built from one entry; ``answered`` False when the fact asked for is missing."""
+
+    answered: bool
+    text: str
+
+
+def compose(
+    entry: Entry,
+    full_text: str,
+    question: Question,
+    knowledge: Knowledge,
+    dates: list[Deadline],
+    today: dt.date,
+    about: frozenset[str] = frozenset(),
+) -> Composed:
+    """The reply to ``question`` from ``entry``.
+
+    Args:
+        entry: The chosen entry.
+        full_text: The entry's whole answer (with links and contact).
+        question: The analysed question.
+        knowledge: For dates, contacts and the time zone.
+        dates: The entry's deadlines.
+        today: Today in the organisation's time zone.
+        about: Stems of the entry's title, questions and keywords: what it is about.
+    """
+    text = with_deadlines(full_text, knowledge, today=today)
+    passages = split_passages(text)
+    wanted_year = _wanted_year(question.folded, today)
+    asks_date = question.fact is not None and question.fact.kind == "date"
+    if (
+        asks_date
+        and wanted_year is not None
+        and all(item.date.year != wanted_year for item in dates)
+    ):
+        return _missing(entry, passages, knowledge, f"the dates for {wanted_year} yet")
+    kind = question.fact.kind if question.fact else None
+    chosen = _answering_sentence(passages, question, dates, about)
+    if chosen is None:
+        assert kind is not None
+        return _missing(entry, passages, knowledge, _UNKNOWN[kind])
+    number, sentence = chosen
+    trim = question.wants_detail and len(passages) > 1 and len(text) > SHORT_ANSWER
+    reply = passages[number].text if trim else text
+    if reply != text:
+        reply += f'\n\nThere\'s more on this: ask me "tell me about {entry.title.rstrip(".")}".'
+    if question.premise is not None:
+        reply = premise.opening(premise.verdict(question.premise, sentence)) + reply
+    shown = set(DEADLINE_REFERENCE.findall(full_text))
+    listed = [item for item in _relevant_dates(dates, today) if item.id not in shown]
+    if listed and (kind is None or kind in _DATED_KINDS):
+        reply += "\n\n" + key_dates(listed, today=today, zone=knowledge.organisation.zone)
+    return Composed(True, reply)
+
+
+def _answering_sentence(
+    passages: list[Passage], question: Question, dates: list[Deadline], about: frozenset[str]
+) -> tuple[int, str] | None:
+    """Paragraph number and sentence that answer; None when the fact asked for is missing."""
+    if question.fact is None:
+        return best_passage(passages, question.relevance, None) or (0, "")
+    kind = question.fact.kind
+
+    def holds(sentence: str) -> bool:
+        if not facts.holds(kind, sentence, counted=question.counted, stem=question.stem):
+            return False
+        return _about_topic(sentence, question, about)
+
+    found = best_passage(passages, question.relevance, holds)
+    if found is None and _dated_evidence(kind, dates):
+        return best_passage(passages, question.relevance, None) or (0, "")
+    return found
+
+
+def _about_topic(sentence: str, question: Question, about: frozenset[str]) -> bool:
+    """A fact counts only in a sentence (or an entry) about what the question names."""
+    if not question.topic:
+        return True
+    return bool(question.topic & (question.stems_of(sentence) | about))
+
+
+def _dated_evidence(kind: str, dates: list[Deadline]) -> bool:
+    if kind == "date":
+        return bool(dates)
+    if kind == "time":
+        return any(item.time is not None for item in dates)
+    return False
+
+
+def _wanted_year(folded: str, today: dt.date) -> int | None:
+    if _NEXT_YEAR.search(folded):
+        return today.year + 1
+    years = [int(year) for year in _YEAR.findall(folded)]
+    return years[0] if years and years[0] > today.year else None
+
+
+def _missing(entry: Entry, passages: list[Passage], knowledge: Knowledge, what: str) -> Composed:
+    contact = knowledge.contact(entry.contact) if entry.contact else None
+    contact = contact or knowledge.default_contact()
+    default = knowledge.default_contact()
+    text = f"I'm sorry, I don't know {what}. "
+    if passages:
+        text += f"Here's what I do know about **{entry.title.rstrip('.')}**:\n\n"
+        text += passages[0].text + "\n\n"
+    text += f"For that detail, please ask {contact_phrase(contact)}."
+    if contact.id != default.id:
+        text += f" Or ask {contact_phrase(default)}."
+    return Composed(False, text)
+
+
+def _relevant_dates(items: list[Deadline], today: dt.date, limit: int = 3) -> list[Deadline]:
+    """Upcoming dates first, then the most recent passed ones, chronological order."""
+    upcoming = [item for item in items if not item.has_passed(today)]
+    passed = [item for item in items if item.has_passed(today)]
+    chosen = (upcoming + passed[::-1])[:limit]
+    return sorted(chosen, key=lambda item: item.date)

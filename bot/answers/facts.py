@@ -1,0 +1,229 @@
+"""What kind of fact a question asks for, and whether a text holds one.
+
+"How much does membership cost?" asks for an amount; an entry about
+membership that names no price does not answer it, however well its words
+match. The engine answers only when the chosen entry has a sentence holding
+the kind of fact asked for (about the question's topic); otherwise it says
+plainly what it does not know.
+
+Kinds: ``cost``, ``count``, ``winner``, ``person``, ``date``, ``time``,
+``duration``, ``link``, ``phone``, ``email``, ``place``, ``how_to``. A
+question asking for something that changes from day to day ("how many spots
+are *still* available", "so far") is ``live``: a knowledge file never holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+FactKind = Literal[
+    "live",
+    "phone",
+    "email",
+    "link",
+    "time",
+    "duration",
+    "winner",
+    "cost",
+    "count",
+    "date",
+    "place",
+    "how_to",
+    "person",
+]
+
+_NUMBER_WORD = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|hundred|a few|several|dozen"
+)
+_UNIT = r"years?|months?|weeks?|days?|hours?|minutes?|mins?|hrs?"
+_MONTH = (
+    r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+    r"oct(ober)?|nov(ember)?|dec(ember)?"
+)
+
+#: Question patterns, most specific first (run on folded text).
+_QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
+    (
+        "live",
+        re.compile(
+            r"\b(so far|still (available|left|open)|right now|currently|at the moment|"
+            r"(spots?|seats?|places?|slots?) (left|remaining|available)|how many (are )?left|"
+            r"remaining (spots?|seats?|places?|slots?|memberships?)|waitlist|wait list)\b"
+        ),
+    ),
+    (
+        "phone",
+        re.compile(
+            r"\b(phone|telephone|fax|cell) ?(number|no|#)|\bwhat number\b|\bnumber to call\b"
+        ),
+    ),
+    ("email", re.compile(r"\b(e-?mail (address|addy)|what is \w+ e-?mail|e-?mail for)\b")),
+    (
+        "link",
+        re.compile(
+            r"\b(link|url|web ?site|web ?page|web address|zoom|meeting id|registration page|"
+            r"sign-?up (page|form))\b"
+        ),
+    ),
+    (
+        "time",
+        re.compile(
+            r"\b((what|which|wat) time\b(?! (commitment|frame))|time of day|what hour|"
+            r"start(ing)? time|end(ing)? time|at what time|how late|how early|"
+            r"(start|begin|end|finish)s? at)\b|^\W*(\w+ )?\w+ time\W*$"
+        ),
+    ),
+    (
+        "duration",
+        re.compile(
+            r"\b(how long\b(?! (ago|until|till|til|before|do i have|left))|duration|"
+            rf"length of|time commitment|how many ({_UNIT})\b(?! (until|till|til|left|before|ago)))"
+        ),
+    ),
+    (
+        "winner",
+        re.compile(r"\b(who (won|wins|received|got|was (given|awarded))|winners?|recipients?)\b"),
+    ),
+    (
+        "cost",
+        re.compile(
+            r"\b(how much\b(?! (time|longer|more time))|costs?|price[sd]?|pricing|fees?|"
+            r"pay|paid|charge[sd]?|expensive|cheap|afford\w*|dues|free|\$)"
+        ),
+    ),
+    ("count", re.compile(r"\b(how many|number of|count of)\b")),
+    (
+        "date",
+        re.compile(
+            r"^\W*(when|whens)\b|\b(when (is|are|was|were|do|does|did|will|can|should|must)|"
+            r"what (day|date|year)|which (day|date|year)|by when|due date)\b"
+        ),
+    ),
+    (
+        "place",
+        re.compile(
+            r"\b(where (is|are|will|was) (it|the \w+|they) (be )?(held|located|taking place|"
+            r"happening)|location|venue|address(?! (book|list))|what room|in person or|"
+            r"where is it)\b"
+        ),
+    ),
+    (
+        "how_to",
+        re.compile(
+            r"\b(how (do|can|should|would|could|will) (i|we|you|one|someone|my|a member)\b|"
+            r"how to\b|what (are )?the steps|steps to|process (for|to))"
+        ),
+    ),
+    (
+        "person",
+        re.compile(
+            r"^\W*(who|whom|whose)\b(?! (can|could|should|may|might|must|is eligible|are eligible|"
+            r"qualifies|is allowed|gets to|needs))|\bwho('?s| is| are| runs| hosts| does)\b"
+            r"(?! (eligible|allowed))"
+        ),
+    ),
+)
+
+#: Evidence that a sentence (original case) holds a fact of each kind.
+_EVIDENCE: dict[str, re.Pattern[str]] = {
+    "phone": re.compile(r"\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b|\b1-800\b"),
+    "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    "link": re.compile(r"https?://|\]\(|\bwebsite\b|\bweb page\b|\bALA Connect\b", re.I),
+    "time": re.compile(
+        r"\b\d{1,2}(:\d\d)? ?(am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d\d\b|\bnoon\b|\bmidnight\b", re.I
+    ),
+    "duration": re.compile(
+        rf"\b(\d+|{_NUMBER_WORD}|a|an) ({_UNIT})\b(?!-)|\blasts?\b|\bsince (fall |spring |"
+        rf"summer |winter )?\d{{4}}\b|\byear-long\b|\ball year\b|\b(first|second|third|fourth|"
+        r"fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th)) (annual|year)\b",
+        re.I,
+    ),
+    "winner": re.compile(r"\b(won|winners?|recipients?|received the|awarded to|honou?red)\b", re.I),
+    "cost": re.compile(
+        r"\$\s?\d|\b(free|no cost|costs?|price|fees?|paid|pay|fund(s|ed|ing)?|scholarships?|"
+        r"donations?|dollars?)\b",
+        re.I,
+    ),
+    "count": re.compile(rf"\b(\d+|{_NUMBER_WORD})\b", re.I),
+    "date": re.compile(
+        r"\b(january|february|march|april|june|july|august|september|october|november|"
+        rf"december)\b|\b({_MONTH})\.? \d{{1,2}}\b|\b\d{{4}}\b|"
+        r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\{deadline:",
+        re.I,
+    ),
+    "place": re.compile(
+        r"https?://|\]\(|\b(website|online|virtual|zoom|in person|room|hall|center|centre|"
+        r"street|avenue|convention|registry|ALA Connect|library)\b",
+        re.I,
+    ),
+    "how_to": re.compile(
+        r"\b(submit|fill (in|out)|send|call|e-?mail|use|contact|reach out|visit|apply|complete|"
+        r"join|volunteer|nominate|register|donate|share|attend|read|sign up|click|go to|ask|"
+        r"find|choose|renew|reinstate|host|bring|check|follow|look|review|watch|write|consider|"
+        r"give|start|get in touch|talk to)\b",
+        re.I,
+    ),
+    "person": re.compile(
+        r"\b[A-Z][a-z]+ (\"[A-Z][a-z]+\" )?[A-Z][a-z]+\b|\bCommittee\b|@\w+|\bstaff\b|\bFriends\b"
+    ),
+}
+#: A hyphenated "5-minute" describes the next word: it is the length of *that* thing.
+_HYPHENATED_DURATION = re.compile(rf"\b(\d+|{_NUMBER_WORD})-({_UNIT})\b (\w+)", re.I)
+_COUNT_NEAR = 6
+
+
+@dataclass(frozen=True)
+class FactQuestion:
+    """The kind of fact asked for and the words of the question that ask for it."""
+
+    kind: FactKind
+    trigger: str
+
+
+def fact_kind(folded: str) -> FactQuestion | None:
+    """The kind of fact a (folded) question asks for, or None for an open question."""
+    text = folded.replace("'s ", " ").replace("?", " ?")
+    for kind, pattern in _QUESTION_KINDS:
+        matches = [match.group(0) for match in pattern.finditer(text)]
+        if matches:
+            return FactQuestion(kind, " ".join(matches))
+    return None
+
+
+def holds(kind: FactKind, sentence: str, *, counted: tuple[str, ...] = (), stem=None) -> bool:
+    """True when ``sentence`` (original case) states a fact of ``kind``.
+
+    Args:
+        kind: What the question asks for.
+        sentence: One sentence or bullet of an answer.
+        counted: For ``count`` (and hyphenated durations), stems of the thing asked
+            about: "how many *memberships*" needs a number near "memberships".
+        stem: The engine's stemmer, used with ``counted``.
+    """
+    if kind == "live":
+        return False
+    if kind == "count" and counted and stem is not None:
+        return _number_near(sentence, counted, stem)
+    pattern = _EVIDENCE[kind]
+    if pattern.search(sentence):
+        return True
+    if kind == "duration" and counted and stem is not None:
+        return any(
+            stem(match.group(3).lower()) in counted
+            for match in _HYPHENATED_DURATION.finditer(sentence)
+        )
+    return False
+
+
+def _number_near(sentence: str, counted: tuple[str, ...], stem) -> bool:
+    tokens = re.findall(r"[\w$,]+", sentence)
+    numbers = _EVIDENCE["count"]
+    for position, token in enumerate(tokens):
+        if numbers.fullmatch(token.replace(",", "")) or numbers.fullmatch(token):
+            following = tokens[position + 1 : position + 1 + _COUNT_NEAR]
+            if any(stem(word.lower()) in counted for word in following):
+                return True
+    return False

@@ -1,0 +1,139 @@
+"""Greetings, thanks and questions about the bot itself.
+
+None of these is a question about the association: they get a short friendly
+reply, never a knowledge entry, and are never stored as unanswered. A
+greeting or thanks in front of a real question ("hi! when is the mixer?") is
+split off so the question is still answered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+SmallTalkKind = Literal["greeting", "thanks", "acknowledgement", "farewell", "help", "identity"]
+
+_GREETING = (
+    r"hi+|hello+|hey+|hiya|howdy|heya|yo|greetings|good (morning|afternoon|evening|day)|"
+    r"morning|evening|hi there|hello there|hey there"
+)
+_THANKS = (
+    r"thanks?( you)?( so much| very much| a lot| a bunch| again)?|thank u|thx|ty|tysm|cheers|"
+    r"many thanks|much appreciated|appreciate (it|that|you)|thanks a million|that helps|"
+    r"that helped|great,? thanks"
+)
+_ACKNOWLEDGEMENT = (
+    r"ok(ay)?( cool| great| thanks| then| got it)?|k|kk|cool|great|nice|perfect|awesome|"
+    r"got it|sounds good|will do|understood|good to know|makes sense|noted|alright|all right|"
+    r"excellent|wonderful|lovely|sweet|ah ok|oh ok|i see|gotcha|fair enough|right"
+)
+_FAREWELL = r"bye|goodbye|good bye|see (you|ya)( later)?|later|have a (good|nice|great) (day|one)"
+_HELP = (
+    r"help( me)?( please)?|menu|commands|options|what can (you|i) (do|ask)( you)?( here)?|"
+    r"what do you do|what are you for|how do(es)? (you|this|this bot) work|"
+    r"what (can|do) you (help|know)( me)?( with| about)?|how can you help( me)?|"
+    r"what can i (use|ask) (you|this) for|what questions can i ask"
+)
+_IDENTITY = re.compile(
+    r"\b(are|r) (you|u) (a |an )?(real |actual )?(bot|robot|human|person|ai|machine|chatbot|"
+    r"real|automated|people)\b|"
+    r"\bis (this|a real person|a human|someone|anyone|a person) .*\b(bot|human|person|real|"
+    r"answering|typing|automated)\b|"
+    r"\b(who|what) (are|r) (you|u)\b|\bam i (talking|chatting|speaking) (to|with)\b|"
+    r"\bis this (a )?(bot|automated|ai|real)\b"
+)
+_WHOLE = {
+    "greeting": re.compile(rf"^({_GREETING})( everyone| all| there| bot| memberbot)?$"),
+    "thanks": re.compile(rf"^(({_ACKNOWLEDGEMENT}) )?({_THANKS})( .*)?$"),
+    "acknowledgement": re.compile(rf"^({_ACKNOWLEDGEMENT})( ({_ACKNOWLEDGEMENT}))*$"),
+    "farewell": re.compile(rf"^({_FAREWELL})$"),
+    "help": re.compile(rf"^({_HELP})$"),
+}
+_LEADING = re.compile(rf"^(({_GREETING})|({_THANKS}))( (everyone|all|there|bot))?\b[\s,.!:;-]*")
+_QUESTION_START = re.compile(
+    r"^\W*(and |also |so |but )?(who|what|when|where|why|how|which|is|are|do|does|did|can|"
+    r"could|should|will|would|any|anything|whats|wheres|whens)\b"
+)
+_PUNCTUATION = re.compile(r"[^\w\s']")
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """A message that is small talk, and what kind."""
+
+    kind: SmallTalkKind
+
+
+def recognise(folded: str) -> SmallTalk | None:
+    """The kind of small talk a whole (folded) message is, or None for a real question."""
+    text = _plain(folded)
+    if not text:
+        return None
+    if _IDENTITY.search(text) and len(text.split()) <= 10:
+        return SmallTalk("identity")
+    for kind, pattern in _WHOLE.items():
+        if pattern.match(text) and not (kind == "thanks" and _is_question(folded, _tail(text))):
+            return SmallTalk(kind)  # type: ignore[arg-type]
+    greeting = _LEADING.match(text)
+    if greeting and not _is_question(folded, text[greeting.end() :]):
+        # "hello! I just joined ALSC": a greeting with news, not a question
+        leading = greeting.group(0)
+        return SmallTalk("thanks" if re.match(_THANKS, leading) else "greeting")
+    return None
+
+
+def without_pleasantries(folded: str) -> str:
+    """A question with a leading greeting or thanks removed ("hi! when is ..." -> "when is ...")."""
+    match = _LEADING.match(folded.strip())
+    return folded.strip()[match.end() :] if match and match.end() else folded
+
+
+def reply(talk: SmallTalk, *, organisation: str, contact: str) -> str:
+    """The bot's answer to small talk, in neutral markup."""
+    if talk.kind == "greeting":
+        return (
+            f"Hello, and welcome! I'm the {organisation} member bot. Ask me about committees, "
+            "mentoring, awards, membership or upcoming deadlines, for example "
+            '"When do mentoring applications close?"'
+        )
+    if talk.kind == "thanks":
+        return "You're welcome! Glad I could help. Ask me anything else any time."
+    if talk.kind == "acknowledgement":
+        return "Great! Let me know if there's anything else I can help with."
+    if talk.kind == "farewell":
+        return "Bye for now! I'm here whenever you have a question."
+    if talk.kind == "identity":
+        return (
+            f"I'm a bot: an automated assistant for {organisation} members, not a person. "
+            "I answer from what the association has published, and when I don't know, "
+            f"I'll tell you who to ask ({contact})."
+        )
+    return capabilities(organisation=organisation)
+
+
+def capabilities(*, organisation: str) -> str:
+    """What the bot can do, for "help" and "what can you do?"."""
+    return (
+        f"Here's what I can do for {organisation} members:\n"
+        "- **answer questions** about committees, mentoring, awards and membership: just ask\n"
+        '- **deadlines and events**: ask "what\'s coming up?" or "anything due in October?"\n'
+        "- **kudos and thank-you notes**: thank a colleague publicly with kudos, or send a "
+        "private note\n"
+        "- **reminders**: staff send reminders before deadlines\n"
+        "Use the help command to see every command."
+    )
+
+
+def _plain(folded: str) -> str:
+    return " ".join(_PUNCTUATION.sub(" ", folded).split())
+
+
+def _is_question(folded: str, rest: str) -> bool:
+    """True when what follows a greeting or thanks asks something."""
+    return bool(rest.strip()) and ("?" in folded or bool(_QUESTION_START.match(rest)))
+
+
+def _tail(text: str) -> str:
+    match = _LEADING.match(text)
+    return text[match.end() :] if match else ""

@@ -1,0 +1,278 @@
+"""Each class of question that used to get a confident wrong answer, on the shipped file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.answers import Answer, AnswerEngine
+from bot.answers.compound import split_question
+from bot.answers.facts import fact_kind
+from bot.answers.passages import split_passages
+from bot.core import BotCore
+from bot.knowledge import load_knowledge
+from bot.requests import Request, UserRef
+from bot.storage.models import UnansweredQuestion
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2021, 10, 1)
+ALICE = UserRef("console", "local", "alice", "Alice")
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnswerEngine:
+    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
+
+
+def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> Answer:
+    return engine.answer(question, today=today)
+
+
+# ---------------------------------------------------------------- siblings
+@pytest.mark.parametrize(
+    "question",
+    ["mentor requirements", "requirements to be a mentor", "can a non member be a mentor"],
+)
+def test_a_mentor_question_never_gets_the_mentee_rule(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert "must be ALSC members" in answer.text
+    assert "Mentee applicants do **not** need" not in answer.text
+
+
+def test_a_question_naming_both_siblings_gets_both(engine: AnswerEngine) -> None:
+    answer = ask(engine, "mentor vs mentee, who has to be a member?")
+
+    assert set(answer.sources) == {"mentoring-become-mentor", "mentoring-mentee-eligibility"}
+    assert "must be ALSC members" in answer.text and "do **not** need" in answer.text
+
+
+def test_the_distinguishing_word_picks_the_deadline(engine: AnswerEngine) -> None:
+    gift = ask(engine, "gift membership deadline?", today=dt.date(2020, 12, 1))
+    nomination = ask(engine, "dsa nomination deadline", today=dt.date(2020, 12, 1))
+
+    assert "December 14" in gift.text and "December 7" not in gift.text
+    assert "December 7" in nomination.text
+
+
+# ------------------------------------------------------------ missing facts
+@pytest.mark.parametrize(
+    ("question", "kind", "phrase"),
+    [
+        ("how much does an ALSC membership cost?", "cost", "what that costs"),
+        ("is the mixer free?", "cost", "what that costs"),
+        ("how long does the membership mixer run?", "duration", "how long that lasts"),
+        ("what's the zoom link for the membership mixer?", "link", "a link for that"),
+        ("who won the Distinguished Service Award last year?", "winner", "who won"),
+        ("how do i sign up for the mixer", "how_to", "the steps for that"),
+    ],
+)
+def test_a_fact_the_entry_does_not_hold_is_not_answered(
+    engine: AnswerEngine, question: str, kind: str, phrase: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert fact_kind(question.lower()) is not None
+    assert fact_kind(question.lower()).kind == kind  # type: ignore[union-attr]
+    assert not answer.answered
+    assert answer.kind == "missing_fact"
+    assert f"I don't know {phrase}" in answer.text
+    assert "eserrano@ala.org" in answer.text
+
+
+def test_a_number_that_changes_every_day_is_not_answered(engine: AnswerEngine) -> None:
+    answer = ask(engine, "how many of the funded BIPOC memberships are still available?")
+
+    assert fact_kind("how many are still available") is not None
+    assert not answer.answered
+    assert "50" not in answer.text.split("Here's what I do know")[0]
+
+
+def test_next_years_dates_are_not_guessed(engine: AnswerEngine) -> None:
+    answer = ask(engine, "when do mentoring applications open next year?", dt.date(2021, 10, 20))
+
+    assert not answer.answered
+    assert "the dates for 2022" in answer.text
+
+
+def test_time_of_day_missing_from_a_calendar_date(engine: AnswerEngine) -> None:
+    answer = ask(engine, "what time is the feb 22 chat with the underserved children committee?")
+
+    assert not answer.answered
+    assert "time of day" in answer.text
+    assert "February 22, 2022" in answer.text  # what is known is still offered
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("are ALSC webinars free?", "free for members"),
+        ("mixer time?", "5 pm CST"),
+        ("how long does the mentoring program last?", "one year"),
+        ("how many BIPOC memberships are funded?", "50"),
+    ],
+)
+def test_a_fact_the_entry_holds_is_answered(
+    engine: AnswerEngine, question: str, expected: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert expected in answer.text
+
+
+# ------------------------------------------------------- two questions
+def test_two_questions_in_one_message_are_both_answered(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "when's the membership mixer? also what hashtag do we use for the youth media awards",
+    )
+
+    assert answer.kind == "compound"
+    assert set(answer.sources) == {"membership-mixer", "youth-media-awards"}
+    assert "January 27, 2022" in answer.text and "#alayma" in answer.text
+
+
+def test_a_part_using_a_pronoun_borrows_the_first_parts_topic(engine: AnswerEngine) -> None:
+    answer = ask(engine, "what's Elly's email and what's her job title?")
+
+    assert "eserrano@ala.org" in answer.text
+    assert "Membership and Marketing Specialist" in answer.text
+
+
+def test_one_question_with_a_comma_is_not_split() -> None:
+    assert split_question("mentor vs mentee, who has to be a member?") == [
+        "mentor vs mentee, who has to be a member?"
+    ]
+
+
+# --------------------------------------------------------- wrong premises
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("so mentoring is a two-year commitment, right?", "one year"),
+        ("Friends of ALSC is paying for 100 BIPOC memberships for mentoring, right?", "50"),
+        ("mentees have to be ALSC members, right?", "do **not** need"),
+    ],
+)
+def test_a_wrong_premise_is_corrected(engine: AnswerEngine, question: str, fact: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert answer.text.startswith("Not quite")
+    assert fact in answer.text
+
+
+def test_a_right_premise_is_confirmed(engine: AnswerEngine) -> None:
+    answer = ask(engine, "the mentoring program lasts one year, right?")
+
+    assert answer.text.startswith("Yes, that's right")
+
+
+# ------------------------------------------------------------- small talk
+@pytest.mark.parametrize(
+    ("message", "reply"),
+    [
+        ("hi", "Hello"),
+        ("thanks!", "You're welcome"),
+        ("ok cool", "Great"),
+        ("what can you do?", "kudos"),
+        ("help", "kudos"),
+        ("are you a bot?", "I'm a bot"),
+    ],
+)
+def test_small_talk_gets_a_friendly_reply_not_an_entry(
+    engine: AnswerEngine, message: str, reply: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.kind == "small_talk"
+    assert answer.sources == ()
+    assert reply in answer.text
+
+
+def test_a_greeting_before_a_question_still_gets_the_answer(engine: AnswerEngine) -> None:
+    answer = ask(engine, "hi! when is the membership mixer?")
+
+    assert answer.sources == ("membership-mixer",)
+
+
+def test_thanks_in_a_question_about_thanking_is_not_small_talk(engine: AnswerEngine) -> None:
+    assert ask(engine, "how do I thank someone who ran a webinar?").kind != "small_talk"
+
+
+# ------------------------------------------------------- calendar ranges
+@pytest.mark.parametrize(
+    ("question", "today", "expected", "absent"),
+    [
+        ("anything due in october?", "2021-09-20", ["October 11, 2021", "BIPOC"], []),
+        ("was anything due last month?", "2021-01-10", ["December 7", "December 14"], []),
+        ("was there anything due last week", "2021-10-18", ["October 11"], []),
+        ("next event?", "2022-01-28", ["February 22"], ["January 31"]),
+        ("what deadlines are left this year", "2020-12-01", ["December 7", "December 14"], []),
+    ],
+)
+def test_calendar_by_month_range_or_kind(
+    engine: AnswerEngine, question: str, today: str, expected: list[str], absent: list[str]
+) -> None:
+    answer = ask(engine, question, dt.date.fromisoformat(today))
+
+    assert answer.kind == "calendar"
+    for text in expected:
+        assert text in answer.text
+    for text in absent:
+        assert text not in answer.text
+
+
+def test_two_deadlines_on_one_day_are_both_listed(engine: AnswerEngine) -> None:
+    answer = ask(engine, "what's the next deadline?", dt.date(2021, 10, 1))
+
+    assert set(answer.sources) == {"mentoring-applications-2021", "bipoc-membership-funding-2021"}
+
+
+# ------------------------------------------------------ the answer asked
+def test_a_specific_question_gets_the_paragraph_that_answers_it(engine: AnswerEngine) -> None:
+    whole = engine.entry_text("mentoring-history")
+    answer = ask(engine, "when did the mentoring program start?")
+
+    assert answer.answered and answer.sources == ("mentoring-history",)
+    assert "since Fall 2013" in answer.text
+    assert len(answer.text) < len(whole)
+    assert 'ask me "tell me about History of the mentoring program"' in answer.text
+    full = ask(engine, "tell me about the history of the mentoring program")
+    assert "National Mentoring Month" in full.text
+
+
+def test_a_lead_in_line_stays_with_its_list() -> None:
+    passages = split_passages("Some examples:\n\n- one\n- two\n\nAnother paragraph.")
+
+    assert len(passages) == 2
+    assert passages[0].sentences == ("Some examples:", "one", "two")
+
+
+# ------------------------------------------------------ stored for staff
+async def test_small_talk_is_never_stored_but_a_missing_fact_is(core: BotCore) -> None:
+    def request(text: str) -> Request:
+        return Request(
+            platform="console",
+            workspace_id="local",
+            channel_id="console",
+            sender=ALICE,
+            command="ask",
+            text=text,
+        )
+
+    for text in ("thanks!", "hi", "are you a bot?", "how much does an ALSC membership cost?"):
+        await core.handle(request(text))
+    await core.handle(request("when is the mixer? and what is the capital of australia?"))
+
+    async with core.database.session() as session:
+        stored = (await session.scalars(select(UnansweredQuestion.question))).all()
+    assert sorted(stored) == [
+        "how much does an ALSC membership cost?",
+        "what is the capital of australia?",
+    ]
