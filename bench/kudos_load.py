@@ -26,7 +26,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
-from bot.outbound import ChannelTarget, PostedMessage
+from bot.outbound import ChannelTarget, DeliveryKey, PostedMessage
 from bot.replies import Message, Reply
 from bot.requests import Mention, MentionKind, Request, UserRef, mention_token
 from bot.storage import Database
@@ -62,11 +62,15 @@ class CountingSender:
         self.dms = 0
         self._ids = itertools.count(1)
 
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         self.posts += 1
         return PostedMessage(PLATFORM, target.fallback_channel_id or "kudos", str(next(self._ids)))
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         self.dms += 1
         return PostedMessage(PLATFORM, f"dm:{user.user_id}", str(next(self._ids)))
 

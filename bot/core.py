@@ -127,8 +127,10 @@ class BotCore:
             await self._release_delivery(request)
             return Reply(text_message(STORAGE_APOLOGY))
         except Exception:
+            # The delivery id stays claimed: the command may have stored something
+            # (a kudos) before failing, and a retry of the same delivery must not
+            # store it again. The member is asked to try again (a new delivery).
             log.exception("command failed", extra=log_context)
-            await self._release_delivery(request)
             return Reply(text_message(GENERIC_APOLOGY))
 
     def _command_for(self, request: Request) -> Command:

@@ -7,6 +7,8 @@ anything else is logged with context and the member gets a short apology.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 
 class BotError(Exception):
     """Base class of every error raised on purpose by memberbot."""
@@ -48,10 +50,67 @@ class StorageUnavailable(BotError):
     """The database is locked or down; the operation can be retried later."""
 
 
-class DeliveryError(BotError):
-    """A platform refused or failed to deliver an outbound message."""
+class DeliveryReason(StrEnum):
+    """Why a platform did not deliver: the closed set every adapter maps its errors to."""
 
-    def __init__(self, message: str, *, permanent: bool, reason: str = "") -> None:
+    DMS_CLOSED = "dms_closed"  # the member does not accept DMs from the bot
+    RECIPIENT_GONE = "recipient_gone"  # no such member (left, deleted, never existed)
+    RECIPIENT_INACTIVE = "recipient_inactive"  # the account is deactivated
+    BOT_RECIPIENT = "bot_recipient"  # bots take no DMs
+    NO_CHANNEL = "no_channel"  # no channel configured or given
+    CHANNEL_GONE = "channel_gone"  # the channel is missing, archived or closed to the bot
+    NOT_FOUND = "not_found"  # the message (to delete) or another object is gone
+    FORBIDDEN = "forbidden"  # the bot lacks a permission, scope or valid token
+    INVALID_MESSAGE = "invalid_message"  # the platform refused the message itself
+    REFUSED = "refused"  # refused for good, for a reason not listed above
+    RATE_LIMITED = "rate_limited"  # still rate limited after the client's waits
+    PLATFORM_ERROR = "platform_error"  # 5xx, a malformed answer or an unknown error code
+    UNREACHABLE = "unreachable"  # the request never reached the platform
+    UNCONFIRMED = "unconfirmed"  # it may have arrived and could not be checked yet
+    NOT_CONFIGURED = "not_configured"  # no outbound sender in this process
+
+
+#: Reasons retrying cannot fix.
+PERMANENT_REASONS = frozenset(
+    {
+        DeliveryReason.DMS_CLOSED,
+        DeliveryReason.RECIPIENT_GONE,
+        DeliveryReason.RECIPIENT_INACTIVE,
+        DeliveryReason.BOT_RECIPIENT,
+        DeliveryReason.NO_CHANNEL,
+        DeliveryReason.CHANNEL_GONE,
+        DeliveryReason.NOT_FOUND,
+        DeliveryReason.FORBIDDEN,
+        DeliveryReason.INVALID_MESSAGE,
+        DeliveryReason.REFUSED,
+    }
+)
+
+
+class DeliveryError(BotError):
+    """A platform refused or failed to deliver an outbound message.
+
+    ``reason`` is always a :class:`DeliveryReason`; ``detail`` keeps the platform's
+    own code (``user_disabled``, ``http_503``) for logs.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool | None = None,
+        reason: DeliveryReason | str | None = None,
+        detail: str = "",
+    ) -> None:
         super().__init__(message)
-        self.permanent = permanent
-        self.reason = reason or message
+        self.reason = _as_reason(reason, permanent=permanent)
+        self.permanent = self.reason in PERMANENT_REASONS if permanent is None else permanent
+        self.detail = detail or (str(reason) if reason and reason != self.reason else "")
+
+
+def _as_reason(reason: DeliveryReason | str | None, *, permanent: bool | None) -> DeliveryReason:
+    """A reason from the closed set; an unknown code becomes the catch-all for its kind."""
+    try:
+        return DeliveryReason(reason)
+    except ValueError:
+        return DeliveryReason.REFUSED if permanent else DeliveryReason.PLATFORM_ERROR

@@ -41,6 +41,34 @@ class PostedMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryKey:
+    """Names one message across every attempt to deliver it, so it arrives once.
+
+    ``value`` is stable for the message (a broadcast delivery row, a thank-you
+    note, a kudos post) whichever process sends it, so the adapter can let the
+    platform recognise a repeat (Slack: message metadata it can look up; Discord:
+    a nonce it enforces). ``maybe_sent`` says an earlier attempt may have reached
+    the platform (its process died mid-send, or the connection dropped): the
+    adapter must make sure the message is not there already before sending it.
+    """
+
+    value: str
+    maybe_sent: bool = False
+
+    @classmethod
+    def for_broadcast_delivery(cls, row_id: int, *, maybe_sent: bool = False) -> DeliveryKey:
+        return cls(f"b{row_id}", maybe_sent)
+
+    @classmethod
+    def for_note(cls, note_id: int, *, maybe_sent: bool = False) -> DeliveryKey:
+        return cls(f"n{note_id}", maybe_sent)
+
+    @classmethod
+    def for_kudos_post(cls, kudos_id: int, *, maybe_sent: bool = False) -> DeliveryKey:
+        return cls(f"k{kudos_id}", maybe_sent)
+
+
+@dataclass(frozen=True, slots=True)
 class Pace:
     """How fast one bot process sends: sends per second (None: unpaced) and sends in flight."""
 
@@ -56,7 +84,13 @@ class OutboundSender(Protocol):
     """Implemented by every adapter; raises :class:`bot.errors.DeliveryError` on failure.
 
     ``DeliveryError.permanent`` tells callers whether retrying can help (user gone,
-    DMs closed) or not (rate limit exhausted, server error).
+    DMs closed: no) or not (rate limit exhausted, server error: yes), and its
+    ``reason`` is one of :class:`bot.errors.DeliveryReason`.
+
+    ``key`` (see :class:`DeliveryKey`) makes a send idempotent: the adapter never
+    resends blindly a message that may have arrived (a connection dropped after
+    the platform accepted it), and with ``key.maybe_sent`` checks first. Without a
+    key a send is tried once.
 
     ``default_pace`` is how fast broadcasts go out through this sender when the
     settings leave the pace to ``auto``: each adapter knows its platform's limits.
@@ -65,11 +99,15 @@ class OutboundSender(Protocol):
     platform: str
     default_pace: Pace
 
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         """Post a message in a channel."""
         ...
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         """Send a direct message to one member."""
         ...
 

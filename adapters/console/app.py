@@ -24,7 +24,7 @@ from adapters.console.terminal import PROMPT, LineReader, Terminal
 from adapters.console.translate import PLATFORM, translate_line
 from bot.core import BotCore
 from bot.errors import DeliveryError
-from bot.outbound import DEFAULT_PACE, ChannelTarget, PostedMessage
+from bot.outbound import DEFAULT_PACE, ChannelTarget, DeliveryKey, PostedMessage
 from bot.replies import Attachment, Message
 from bot.requests import MentionKind, UserRef
 
@@ -63,22 +63,28 @@ class ConsoleSender:
         self._ids = itertools.count(1)
         self.deleted: list[PostedMessage] = []
 
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         channel = target.channel_id or (
             self._channels.get(target.purpose.value) if target.purpose else None
         )
         channel = channel or target.fallback_channel_id
         if not channel:
-            raise DeliveryError("no channel to post to", permanent=True)
+            raise DeliveryError("no channel to post to", permanent=True, reason="no_channel")
         posted = PostedMessage(
             platform=PLATFORM, channel_id=channel, message_id=str(next(self._ids))
         )
         self._write(f"[posted in {channel}] {render_text(message)}")
         return posted
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         if user.is_bot:
-            raise DeliveryError(f"{user.name} is a bot and takes no DMs", permanent=True)
+            raise DeliveryError(
+                f"{user.name} is a bot and takes no DMs", permanent=True, reason="bot_recipient"
+            )
         posted = PostedMessage(
             platform=PLATFORM, channel_id=f"dm:{user.user_id}", message_id=str(next(self._ids))
         )
@@ -109,6 +115,7 @@ class ConsoleApp:
             as a member (tests that script several people).
         terminal: Where to write; built from ``stdout`` when not given.
         reader: Where lines come from; built from ``stdin`` when not given.
+        banner: The first lines shown.
     """
 
     def __init__(
@@ -124,6 +131,7 @@ class ConsoleApp:
         roster: ConsoleRoster | None = None,
         terminal: Terminal | None = None,
         reader: LineReader | None = None,
+        banner: str = BANNER,
     ) -> None:
         self.core = core
         self.user = user
@@ -135,6 +143,7 @@ class ConsoleApp:
         self.roster = roster
         self.terminal = terminal or Terminal(stdout, interactive=interactive)
         self.reader = reader or LineReader(stdin, self.terminal)
+        self.banner = banner
         self._leave = asyncio.Event()
 
     def leave(self) -> None:
@@ -142,7 +151,7 @@ class ConsoleApp:
         self._leave.set()
 
     async def run(self) -> None:
-        self._write(BANNER)
+        self._write(self.banner)
         with self._ctrl_c_leaves():
             while True:
                 line = await self._until_stopped(self.reader.read())

@@ -1,8 +1,19 @@
-"""DiscordSender: the core's OutboundSender, delivering through discord.py's REST client."""
+"""DiscordSender: the core's OutboundSender, delivering through discord.py's REST client.
+
+Exactly once on Discord: every message sent with a :class:`~bot.outbound.DeliveryKey`
+carries a nonce derived from the key (one per part of a long message), and
+discord.py sends it with ``enforce_nonce: true``. Discord then answers a repeat
+within a few minutes with the message it already created instead of posting it
+again, so a send whose answer was lost (the connection dropped after Discord
+accepted it) is simply sent again, at once, with the same nonce. The core
+resumes unfinished sends within that window (a one-minute dispatcher lease, a
+two-minute note and kudos-post lease).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 
 import aiohttp
@@ -11,8 +22,8 @@ import discord
 from adapters.discord.render import render_chunks
 from adapters.discord.settings import DiscordSettings
 from adapters.discord.translate import PLATFORM
-from bot.errors import DeliveryError
-from bot.outbound import ChannelTarget, Pace, PostedMessage
+from bot.errors import DeliveryError, DeliveryReason
+from bot.outbound import ChannelTarget, DeliveryKey, Pace, PostedMessage
 from bot.replies import Message
 from bot.requests import UserRef
 
@@ -20,6 +31,13 @@ log = logging.getLogger(__name__)
 
 #: Discord's JSON error code for "Cannot send messages to this user" (DMs closed, blocked).
 CANNOT_DM_USER = 50007
+#: Discord's JSON error codes for a channel or user that does not exist.
+UNKNOWN_CHANNEL = 10003
+UNKNOWN_USER = 10013
+#: Discord's limit on a nonce's length.
+MAX_NONCE_LENGTH = 25
+#: Sends of one part of a keyed message when the answer was lost (same nonce each time).
+SEND_TRIES = 3
 #: The most members Discord returns per page of ``GET /guilds/{id}/members``.
 MEMBERS_PAGE = 1000
 #: Several message ids (one per chunk of a long message) share one PostedMessage.
@@ -32,26 +50,65 @@ DISCORD_PACE = Pace(max_per_second=20.0, concurrency=8)
 
 
 def delivery_error(error: Exception, *, what: str) -> DeliveryError:
-    """Map a discord.py or network failure to a DeliveryError saying whether to retry."""
+    """Map a discord.py or network failure to a DeliveryError with a reason from the set."""
     if isinstance(error, discord.Forbidden):
         if error.code == CANNOT_DM_USER:
             return DeliveryError(
-                f"{what}: member does not accept DMs", permanent=True, reason="dms_closed"
+                f"{what}: member does not accept DMs", reason=DeliveryReason.DMS_CLOSED
             )
         return DeliveryError(
-            f"{what}: missing access ({error.text})", permanent=True, reason="forbidden"
+            f"{what}: missing access ({error.text})",
+            reason=DeliveryReason.FORBIDDEN,
+            detail=str(error.code),
         )
     if isinstance(error, discord.NotFound):
+        reason = {
+            UNKNOWN_CHANNEL: DeliveryReason.CHANNEL_GONE,
+            UNKNOWN_USER: DeliveryReason.RECIPIENT_GONE,
+        }.get(error.code, DeliveryReason.NOT_FOUND)
         return DeliveryError(
-            f"{what}: not found ({error.text})", permanent=True, reason="not_found"
+            f"{what}: not found ({error.text})", reason=reason, detail=str(error.code)
         )
     if isinstance(error, discord.RateLimited):
-        return DeliveryError(f"{what}: rate limited", permanent=False, reason="rate_limited")
+        return DeliveryError(f"{what}: rate limited", reason=DeliveryReason.RATE_LIMITED)
     if isinstance(error, discord.HTTPException):
-        temporary = error.status >= 500 or error.status == 429
-        return DeliveryError(f"{what}: Discord answered {error.status}", permanent=not temporary)
-    return DeliveryError(f"{what}: {type(error).__name__}", permanent=False, reason="network")
+        if error.status >= 500:
+            reason = DeliveryReason.PLATFORM_ERROR
+        elif error.status == 429:
+            reason = DeliveryReason.RATE_LIMITED
+        elif error.status == 400:
+            reason = DeliveryReason.INVALID_MESSAGE
+        else:
+            reason = DeliveryReason.REFUSED
+        return DeliveryError(
+            f"{what}: Discord answered {error.status}",
+            reason=reason,
+            detail=f"http_{error.status}",
+        )
+    if isinstance(error, aiohttp.ClientConnectorError):  # never connected: nothing sent
+        return DeliveryError(
+            f"{what}: {type(error).__name__}",
+            reason=DeliveryReason.UNREACHABLE,
+            detail=type(error).__name__,
+        )
+    return DeliveryError(
+        f"{what}: {type(error).__name__}; it may have arrived",
+        reason=DeliveryReason.UNCONFIRMED,
+        detail=type(error).__name__,
+    )
 
+
+def nonce_for(key: DeliveryKey, part: int) -> str:
+    """The nonce of one part of a keyed message: stable, at most 25 characters."""
+    nonce = f"mb{key.value}.{part}"
+    if len(nonce) <= MAX_NONCE_LENGTH:
+        return nonce
+    return "mb" + hashlib.sha256(nonce.encode()).hexdigest()[: MAX_NONCE_LENGTH - 2]
+
+
+#: Failures after which a keyed part is sent again at once with its nonce: the
+#: answer was lost. (discord.py itself already retries 5xx answers.)
+_RESEND_WITH_NONCE = frozenset({DeliveryReason.UNCONFIRMED})
 
 _DELIVERY_FAILURES = (
     discord.HTTPException,
@@ -72,29 +129,33 @@ class DiscordSender:
         self._client = client
         self._settings = settings
 
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         channel_id = self._channel_for(target)
         channel = self._client.get_partial_messageable(int(channel_id))
-        ids = await self._send(channel, message, what=f"post to channel {channel_id}")
+        ids = await self._send(channel, message, what=f"post to channel {channel_id}", key=key)
         return PostedMessage(
             platform=PLATFORM, channel_id=channel_id, message_id=ID_SEPARATOR.join(ids)
         )
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         if user.platform != PLATFORM or not user.user_id.isdigit():
             raise DeliveryError(
-                f"{user.name} is not a Discord member", permanent=True, reason="not_found"
+                f"{user.name} is not a Discord member", reason=DeliveryReason.RECIPIENT_GONE
             )
         if user.is_bot:
             raise DeliveryError(
-                f"{user.name} is a bot and takes no DMs", permanent=True, reason="bot"
+                f"{user.name} is a bot and takes no DMs", reason=DeliveryReason.BOT_RECIPIENT
             )
         what = f"DM to user {user.user_id}"
         try:
             channel = await self._client.create_dm(discord.Object(id=int(user.user_id)))
         except _DELIVERY_FAILURES as error:
             raise delivery_error(error, what=what) from error
-        ids = await self._send(channel, message, what=what)
+        ids = await self._send(channel, message, what=what, key=key)
         return PostedMessage(
             platform=PLATFORM, channel_id=str(channel.id), message_id=ID_SEPARATOR.join(ids)
         )
@@ -147,20 +208,37 @@ class DiscordSender:
         if not channel_id or not channel_id.isdigit():
             raise DeliveryError(
                 f"no Discord channel to post to (purpose {target.purpose})",
-                permanent=True,
-                reason="no_channel",
+                reason=DeliveryReason.NO_CHANNEL,
             )
         return channel_id
 
     async def _send(
-        self, channel: discord.abc.Messageable, message: Message, *, what: str
+        self,
+        channel: discord.abc.Messageable,
+        message: Message,
+        *,
+        what: str,
+        key: DeliveryKey | None,
     ) -> list[str]:
         ids: list[str] = []
-        for chunk in render_chunks(message):
-            try:
-                sent = await channel.send(chunk.content, allowed_mentions=chunk.allowed_mentions)
-            except _DELIVERY_FAILURES as error:
-                raise delivery_error(error, what=what) from error
+        for part, chunk in enumerate(render_chunks(message)):
+            nonce = nonce_for(key, part) if key else None
+            for attempt in range(1, (SEND_TRIES if key else 1) + 1):
+                try:
+                    sent = await channel.send(
+                        chunk.content, allowed_mentions=chunk.allowed_mentions, nonce=nonce
+                    )
+                    break
+                except _DELIVERY_FAILURES as error:
+                    failure = delivery_error(error, what=what)
+                    resend = failure.reason in _RESEND_WITH_NONCE and attempt < SEND_TRIES
+                    if nonce is None or not resend:
+                        raise failure from error
+                    # Discord drops a repeat of this nonce, answering with the first message.
+                    log.warning(
+                        "Discord answer lost; sending again with the same nonce",
+                        extra={"what": what, "nonce": nonce, "error": repr(error)},
+                    )
             ids.append(str(sent.id))
         return ids
 

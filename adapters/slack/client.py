@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import aiohttp
@@ -10,6 +11,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -25,6 +29,56 @@ CONNECTION_ERROR_RETRIES = 2
 REQUEST_TIMEOUT_SECONDS = 30
 
 
+#: Methods that post a message: a dropped connection after Slack accepted one
+#: must not make the client send it again blindly, and neither must a 5xx when
+#: the sender resolves the doubt itself (``adapters.slack.sender``: it looks the
+#: message up by its metadata before sending again). A 429 is always safe to
+#: retry: Slack refused the call.
+MESSAGE_POSTING_METHODS = ("chat.postMessage",)
+#: True while the sender posts a keyed message (it checks before resending).
+sender_resolves_doubt: ContextVar[bool] = ContextVar("sender_resolves_doubt", default=False)
+
+
+def _posts_a_message(request: HttpRequest) -> bool:
+    return request.url.rstrip("/").endswith(MESSAGE_POSTING_METHODS)
+
+
+class SafeServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """Retries 500/503, except posts the sender checks itself (they may have arrived)."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _posts_a_message(request) and sender_resolves_doubt.get():
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class SafeConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
+    """Retries dropped connections, except for calls that post a message."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _posts_a_message(request):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
 class SlackWebClient(AsyncWebClient):
     """An AsyncWebClient whose calls (retries and 429 waits included) hold no work slot."""
 
@@ -38,6 +92,10 @@ def build_client(
 ) -> SlackWebClient:
     """A client for ``base_url`` that retries 429, 5xx and connection errors.
 
+    Posting a message is the exception: a dropped connection is never retried
+    here (the message may have arrived), and a 5xx is not either when the sender
+    posts a keyed message (it checks before sending again).
+
     Pass a long-lived ``session`` in a running bot: connections to Slack are then
     reused instead of opened for every call.
     """
@@ -48,8 +106,8 @@ def build_client(
         session=session,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-            AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
-            AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_ERROR_RETRIES),
+            SafeServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+            SafeConnectionErrorRetryHandler(max_retry_count=CONNECTION_ERROR_RETRIES),
         ],
     )
 

@@ -26,6 +26,25 @@ DEFAULT_TTL_SECONDS = 600.0
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "users_not_found"})
 
 
+def slack_error(error: SlackApiError) -> tuple[str, int | None]:
+    """Slack's error code and the HTTP status of a failed call, whatever the body was.
+
+    ``error.response`` is a parsed :class:`AsyncSlackResponse` when Slack answered
+    JSON, but the raw aiohttp response when the body was not JSON (a proxy's
+    ``503 upstream connect error`` labelled ``application/json``): then the code is
+    ``http_<status>``.
+    """
+    response = error.response
+    status = getattr(response, "status_code", None)
+    if not isinstance(status, int):
+        status = getattr(response, "status", None)
+    if not isinstance(status, int):
+        status = None
+    data = getattr(response, "data", None)
+    code = str(data.get("error") or "") if isinstance(data, dict) else ""
+    return code or f"http_{status or 'unknown'}", status
+
+
 @dataclass(frozen=True, slots=True)
 class _Cached:
     expires: float
@@ -86,7 +105,7 @@ class UserDirectory:
         try:
             response = await self._client.users_info(user=user_id)
         except SlackApiError as error:
-            code = str(error.response.get("error", ""))
+            code, _status = slack_error(error)
             if code in UNKNOWN_USER_ERRORS:
                 self._cache[key] = _Cached(now + self._ttl, None)
                 return None

@@ -1,7 +1,11 @@
 """Delivery rows changing hands: claiming due rows, recording outcomes, reclaiming.
 
 Each (broadcast, recipient) row moves ``pending -> sending -> sent|failed``. A
-claim is one guarded ``UPDATE ... WHERE status = 'pending'``: on PostgreSQL the
+dispatcher claims a row just before sending it (never more rows than it has
+sends free), renews ``claimed_at`` while the send lasts, and a row whose
+claimer stopped renewing (the process died) goes back to ``pending`` with
+``maybe_sent`` set, so its next attempt checks with the platform before
+sending. A claim is one guarded ``UPDATE ... WHERE status = 'pending'``: on PostgreSQL the
 candidate rows are first locked with ``FOR UPDATE SKIP LOCKED``, so several
 dispatchers (several bot processes) each get disjoint rows and never both send
 one; on SQLite the claim runs as one write statement (one dispatcher there).
@@ -43,6 +47,7 @@ class ClaimedDelivery:
     recipient: UserRef | None  # None for a channel post (or a member who left)
     target: ChannelTarget | None  # None for a DM
     message: Message
+    maybe_sent: bool = False  # an earlier attempt may have reached the platform
 
 
 async def claim_due(
@@ -92,7 +97,11 @@ async def claim_due(
 async def reclaim_expired(
     database: Database, *, platform: str, now: datetime, lease: timedelta
 ) -> int:
-    """Put rows whose claimer vanished (a crash) back to pending once the lease is over."""
+    """Put rows whose claimer vanished (a crash) back to pending once the lease is over.
+
+    Such a row was being sent when its claimer stopped: the message may have
+    arrived, so the row is marked ``maybe_sent`` and its next attempt checks first.
+    """
     async with database.session() as session:
         result = await session.execute(
             update(BroadcastDelivery)
@@ -101,12 +110,29 @@ async def reclaim_expired(
                 BroadcastDelivery.platform == platform,
                 BroadcastDelivery.claimed_at < now - lease,
             )
-            .values(status=PENDING, claimed_by=None, claimed_at=None)
+            .values(status=PENDING, claimed_by=None, claimed_at=None, maybe_sent=True)
         )
     if result.rowcount:
         log.warning(
             "reclaimed deliveries after lease",
             extra={"platform": platform, "rows": result.rowcount},
+        )
+    return result.rowcount
+
+
+async def renew_claims(database: Database, ids: list[int], *, worker_id: str, now: datetime) -> int:
+    """Keep the lease of rows this worker is still sending; how many it still holds."""
+    if not ids:
+        return 0
+    async with database.session() as session:
+        result = await session.execute(
+            update(BroadcastDelivery)
+            .where(
+                BroadcastDelivery.id.in_(ids),
+                BroadcastDelivery.status == SENDING,
+                BroadcastDelivery.claimed_by == worker_id,
+            )
+            .values(claimed_at=now)
         )
     return result.rowcount
 
@@ -130,6 +156,7 @@ async def record_sent(
             "message_id": posted.message_id[:120],
             "attempts": row.attempts + 1,
             "failure_reason": None,
+            "maybe_sent": False,
         },
     )
 
@@ -182,4 +209,5 @@ def _claimed(
         recipient=member.ref() if member is not None else None,
         target=target,
         message=broadcast_message(broadcast),
+        maybe_sent=delivery.maybe_sent,
     )

@@ -1,25 +1,28 @@
 """The delivery dispatcher: claims due delivery rows, sends them, records the outcome.
 
-Exactly once, and the one window where it can break
-----------------------------------------------------
+Exactly once
+------------
 Rows are claimed atomically (:mod:`bot.broadcasts.claims`), so two dispatchers
-never both send one. A row is marked ``sent`` right after the platform accepted
-the message; if that database write fails, it is retried with backoff for as
-long as the row's lease lasts, because the row is still ours and nobody else
-will send it meanwhile. Only if the process dies (or the database stays down
-for the whole lease) between the platform accepting a message and that write,
-the row stays ``sending`` and is sent again after the lease by whichever
-dispatcher reclaims it. Marking before sending would turn the same crash into
-a silent miss, which is worse for deadline reminders. A graceful stop (task
-cancelled, SIGTERM) lets in-flight sends finish and be recorded and releases
-claimed rows it had not started, so it never duplicates.
+never both send one, and a dispatcher claims a row only when a send is free for
+it: rows it has not started stay ``pending``, so if the process dies, another
+dispatcher (or the restarted one) sends them at once. While a row is being sent
+its lease is renewed; a row whose claimer died is put back after the lease with
+``maybe_sent`` set. Every send carries a stable :class:`~bot.outbound.DeliveryKey`
+(the row id), and a ``maybe_sent`` row is checked with the platform before it is
+sent again (Slack: the message's metadata in the channel history; Discord: the
+nonce it enforces), so a message that arrived just before a crash, a dropped
+connection or a database outage is recorded as sent, not sent twice. A row is
+marked ``sent`` right after the platform accepted the message; if that database
+write fails it is retried while the lease lasts, and after that the check
+settles it. A graceful stop (task cancelled, SIGTERM) lets in-flight sends
+finish and be recorded.
 
 Failures: permanent ones (user gone, DMs closed) are recorded per recipient at
-once; transient ones (5xx, timeouts, network) are retried with capped
-exponential backoff until the row's due time plus the grace period, and only
-then recorded as failed with the last error. Rows that fell due while no
-dispatcher ran are sent within the grace period, else marked missed and reported
-to staff (:mod:`bot.broadcasts.overdue`).
+once; transient ones (5xx, timeouts, network, unconfirmed) are retried with
+capped exponential backoff until the row's due time plus the grace period, and
+only then recorded as failed with the last error. Rows that fell due while no
+dispatcher ran are sent within the grace period, else marked missed and
+reported to staff (:mod:`bot.broadcasts.overdue`).
 """
 
 from __future__ import annotations
@@ -38,8 +41,8 @@ from bot.broadcasts.claims import PENDING, ClaimedDelivery
 from bot.broadcasts.overdue import OverdueResult, expire_overdue, gave_up_reason
 from bot.broadcasts.policy import DispatchPolicy, Pacer
 from bot.clock import Clock
-from bot.errors import DeliveryError, StorageUnavailable
-from bot.outbound import OutboundSender, PostedMessage
+from bot.errors import DeliveryError, DeliveryReason, StorageUnavailable
+from bot.outbound import DeliveryKey, OutboundSender, PostedMessage
 from bot.storage import Database
 from bot.storage.models.broadcasts import DeliveryStatus
 
@@ -88,6 +91,7 @@ class Dispatcher:
         self._stopping = False
         self._semaphore = asyncio.Semaphore(self.policy.concurrency)
         self._pacer = Pacer(self.policy.max_per_second)
+        self._held: set[int] = set()  # ids of the rows this dispatcher is sending
         self.outcomes: Counter[str] = Counter()
 
     # -- public loop ---------------------------------------------------------------
@@ -95,7 +99,7 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Housekeeping, then claim and deliver one batch; returns rows handled."""
         await self.housekeeping(self.clock.now())
-        rows = await self.claim(self.clock.now(), limit=self.policy.batch_size)
+        rows = await self.claim(self.clock.now(), limit=self._claim_size(0))
         await self._deliver_batch(rows)
         return len(rows)
 
@@ -137,9 +141,43 @@ class Dispatcher:
 
     async def claim(self, now: datetime, *, limit: int) -> list[ClaimedDelivery]:
         """Atomically take up to ``limit`` due pending rows for this worker."""
-        return await claims.claim_due(
+        rows = await claims.claim_due(
             self.database, platform=self.platform, worker_id=self.worker_id, now=now, limit=limit
         )
+        self._held.update(row.id for row in rows)
+        return rows
+
+    async def _claim_whole(self, limit: int) -> list[ClaimedDelivery]:
+        """Claim; a stop arriving meanwhile lets the claim finish and hands its rows back."""
+        claiming = asyncio.ensure_future(self.claim(self.clock.now(), limit=limit))
+        try:
+            return await asyncio.shield(claiming)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                for row in await claiming:
+                    await self._release(row)
+                    self._held.discard(row.id)
+            raise
+
+    def _claim_size(self, in_flight: int) -> int:
+        """No more rows than there are sends free: unclaimed rows stay anyone's to send."""
+        return max(0, min(self.policy.batch_size, self.policy.concurrency - in_flight))
+
+    async def renew_leases(self) -> int:
+        """Renew the lease of every row this dispatcher is sending; how many it holds."""
+        return await claims.renew_claims(
+            self.database, sorted(self._held), worker_id=self.worker_id, now=self.clock.now()
+        )
+
+    async def _keep_leases(self) -> None:
+        """Renew leases every quarter lease until cancelled; outages are ridden out."""
+        interval = self.policy.lease.total_seconds() / 4
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.renew_leases()
+            except _DATABASE_ERRORS as error:
+                log.warning("could not renew delivery leases", extra=self._log(error=repr(error)))
 
     async def housekeeping(self, now: datetime) -> OverdueResult:
         """Reclaim rows of vanished dispatchers; expire rows whose grace period is over."""
@@ -167,13 +205,13 @@ class Dispatcher:
     async def _pump(self) -> int:
         handled = 0
         in_flight: set[asyncio.Task[None]] = set()
-        low_water = max(1, self.policy.concurrency)
+        keeper = asyncio.create_task(self._keep_leases())
         try:
             while True:
-                if len(in_flight) <= low_water and not self._stopping:
-                    room = self.policy.batch_size - len(in_flight)
+                room = self._claim_size(len(in_flight))
+                if room and not self._stopping:
                     try:
-                        rows = await self.claim(self.clock.now(), limit=room)
+                        rows = await self._claim_whole(room)
                     except StorageUnavailable:
                         if not in_flight:
                             raise
@@ -186,15 +224,20 @@ class Dispatcher:
         except asyncio.CancelledError:
             await self._stop_gracefully(in_flight)
             raise
+        finally:
+            keeper.cancel()
 
     async def _deliver_batch(self, rows: list[ClaimedDelivery]) -> None:
         tasks = {asyncio.create_task(self._deliver_one(row)) for row in rows}
+        keeper = asyncio.create_task(self._keep_leases())
         try:
             if tasks:
                 await asyncio.wait(tasks)
         except asyncio.CancelledError:
             await self._stop_gracefully(tasks)
             raise
+        finally:
+            keeper.cancel()
 
     async def _stop_gracefully(self, tasks: set[asyncio.Task[None]]) -> None:
         """On cancel: no new sends; in-flight sends finish and are recorded; the rest released."""
@@ -204,6 +247,12 @@ class Dispatcher:
         log.info("dispatcher stopped", extra=self._log())
 
     async def _deliver_one(self, row: ClaimedDelivery) -> None:
+        try:
+            await self._deliver_claimed(row)
+        finally:
+            self._held.discard(row.id)
+
+    async def _deliver_claimed(self, row: ClaimedDelivery) -> None:
         async with self._semaphore:
             try:
                 if self._stopping:
@@ -217,7 +266,13 @@ class Dispatcher:
                 except Exception as error:  # an adapter bug must not lose the row
                     log.exception("unexpected delivery error", extra=self._log(delivery=row.id))
                     await self._record_failure(
-                        row, DeliveryError(str(error), permanent=False, reason=type(error).__name__)
+                        row,
+                        DeliveryError(
+                            str(error),
+                            permanent=False,
+                            reason=DeliveryReason.UNCONFIRMED,
+                            detail=type(error).__name__,
+                        ),
                     )
                     return
                 await self._record_sent(row, posted)
@@ -228,11 +283,12 @@ class Dispatcher:
 
     async def _send(self, row: ClaimedDelivery) -> PostedMessage:
         await self._pacer.wait_turn()
+        key = DeliveryKey.for_broadcast_delivery(row.id, maybe_sent=row.maybe_sent)
         if row.target is not None:
-            return await self.outbound.post(target=row.target, message=row.message)
+            return await self.outbound.post(target=row.target, message=row.message, key=key)
         if row.recipient is None:
-            raise DeliveryError("member left", permanent=True, reason="member no longer exists")
-        return await self.outbound.send_dm(user=row.recipient, message=row.message)
+            raise DeliveryError("member left", reason=DeliveryReason.RECIPIENT_GONE)
+        return await self.outbound.send_dm(user=row.recipient, message=row.message, key=key)
 
     async def _record_sent(self, row: ClaimedDelivery, posted: PostedMessage) -> None:
         """Mark the row sent, retrying database errors while the row is still ours.
@@ -262,7 +318,7 @@ class Dispatcher:
                 if loop.time() + delay >= give_up_at:
                     log.error(
                         "could not record a sent message before its lease ran out; "
-                        "it will be sent again",
+                        "its next attempt checks with the platform first",
                         extra=self._log(delivery=row.id, tries=tries, error=repr(error)),
                     )
                     self.outcomes["unrecorded"] += 1
@@ -282,10 +338,17 @@ class Dispatcher:
         attempts = row.attempts + 1
         now = self.clock.now()
         give_up_at = self.policy.give_up_at(row.due_at)
-        values: dict[str, object] = {"attempts": attempts, "claimed_by": None, "claimed_at": None}
+        values: dict[str, object] = {
+            "attempts": attempts,
+            "claimed_by": None,
+            "claimed_at": None,
+            # A temporary failure may hide a message that arrived (a lost answer):
+            # the next attempt checks first. Checking costs one lookup per retry.
+            "maybe_sent": not error.permanent,
+        }
         if error.permanent or now >= give_up_at:
             reason = (
-                error.reason
+                _describe(error)
                 if error.permanent
                 else gave_up_reason(attempts=attempts, last_error=str(error))
             )
@@ -301,7 +364,8 @@ class Dispatcher:
             extra=self._log(
                 delivery=row.id,
                 permanent=error.permanent,
-                reason=error.reason,
+                reason=error.reason.value,
+                detail=error.detail,
                 attempts=attempts,
                 final=values["status"] != PENDING,
             ),
@@ -331,3 +395,10 @@ class Dispatcher:
 
     def _log(self, **extra: object) -> dict[str, object]:
         return {"worker": self.worker_id, "platform": self.platform, **extra}
+
+
+def _describe(error: DeliveryError) -> str:
+    """What staff read for a permanent failure: the reason, and the platform's code."""
+    if error.detail and error.detail != error.reason:
+        return f"{error.reason.value} ({error.detail})"
+    return error.reason.value

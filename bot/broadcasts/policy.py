@@ -19,9 +19,13 @@ class DispatchPolicy:
         grace: How long after its due time a row may still be sent: rows due while
             the bot was down are sent on start within it (else marked missed), and
             transient errors are retried until it ends (then recorded as failed).
-        lease: How long a claimed row belongs to its dispatcher before another may
-            reclaim it; must exceed the longest single send, rate-limit waits included.
-        batch_size: Rows claimed per claim statement.
+        lease: How long a claimed row belongs to its dispatcher without a renewal;
+            the dispatcher renews it every quarter lease while the send lasts, so
+            only a dead (or cut off) dispatcher loses it. Short, so a crashed
+            worker's in-flight rows are resumed (and checked) within a minute, well
+            inside the time Discord remembers a nonce.
+        batch_size: Most rows claimed per claim statement (never more than the
+            sends free, see ``concurrency``).
         concurrency: Sends in flight at once.
         retry_base: First backoff after a transient error; doubles on each failure.
         retry_max: Longest backoff between two tries.
@@ -34,7 +38,7 @@ class DispatchPolicy:
     """
 
     grace: timedelta = timedelta(hours=6)
-    lease: timedelta = timedelta(minutes=15)
+    lease: timedelta = timedelta(minutes=1)
     batch_size: int = 100
     concurrency: int = 8
     retry_base: timedelta = timedelta(seconds=1)

@@ -1,9 +1,11 @@
-"""Retries thank-you notes whose direct message failed for a moment.
+"""Retries thank-you notes and kudos posts whose delivery failed for a moment.
 
 Listed in ``bot.core.BACKGROUND_MODULES``; adapters start it with
 ``core.run_background()`` once their outbound sender is ready. Every minute it
-sends the notes whose next attempt is due (see :mod:`bot.kudos.notes` for the
-schedule and the cap), through the same outbound sender the commands use.
+sends the notes whose next attempt is due, or whose attempt never finished (see
+:mod:`bot.kudos.notes` for the schedule and the cap), and posts the kudos whose
+post failed (:mod:`bot.kudos.post_retries`), through the same outbound sender
+the commands use.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from bot.errors import StorageUnavailable
 from bot.kudos.notes import RETRY_BATCH, retry_due_notes
+from bot.kudos.post_retries import RETRY_BATCH as POST_RETRY_BATCH
+from bot.kudos.post_retries import retry_due_posts
 
 if TYPE_CHECKING:
     from bot.core import BotCore
@@ -39,6 +43,10 @@ async def run(core: BotCore) -> None:
             tz = core.settings.timezone
             while await retry_due_notes(core.database, outbound, now=core.now(), tz=tz) >= (
                 RETRY_BATCH
+            ):
+                pass
+            while await retry_due_posts(core.database, outbound, now=core.now()) >= (
+                POST_RETRY_BATCH
             ):
                 pass
         except StorageUnavailable:

@@ -182,6 +182,8 @@ _WHY_NOT_DELIVERED = {
     "account_inactive": "their account is no longer active",
     "user_disabled": "their account is no longer active",
     "member no longer exists": "I couldn't find their account (they may have left)",
+    "recipient_gone": "I couldn't find their account (they may have left)",
+    "recipient_inactive": "their account is no longer active",
 }
 
 

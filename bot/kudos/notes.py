@@ -1,11 +1,15 @@
 """Thank-you note delivery: the first DM, automatic retries, and undelivered notes.
 
-A note is sent by DM **at most once**: only notes the platform refused for a
-moment (``retry_later``) are tried again, each claimed by one worker with a
-conditional update before its DM goes out. A note whose DM outcome is unknown
-(the process stopped mid-send) stays ``pending`` rather than risk a second DM.
-Whatever happens, the recipient can read every note that did not reach them by
-DM in ``/kudos mine``, so nothing a member wrote is lost.
+A note is sent by DM **once**: every attempt carries the note's
+:class:`~bot.outbound.DeliveryKey`, so a DM that may have arrived (the
+connection dropped, the process stopped mid-send) is checked with the platform
+before it is sent again. Notes in any unfinished state are retried, each
+claimed by one worker with a conditional update before its DM goes out: those
+the platform refused for a moment (``retry_later``) when their next attempt is
+due, and those still ``pending`` after :data:`ATTEMPT_LEASE` (their attempt's
+outcome was never recorded: a crash, or a database outage right after the
+send). Whatever happens, the recipient can read every note that did not reach
+them by DM in ``/kudos mine``, so nothing a member wrote is lost.
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from bot.errors import DeliveryError, StorageUnavailable
+from bot.errors import DeliveryError, DeliveryReason, StorageUnavailable
 from bot.kudos import messages
-from bot.outbound import OutboundSender
+from bot.outbound import DeliveryKey, OutboundSender
 from bot.replies import Message
 from bot.requests import UserRef
 from bot.storage import Database
@@ -32,7 +36,8 @@ log = logging.getLogger(__name__)
 
 
 class NoteStatus(StrEnum):
-    PENDING = "pending"  # saved; the DM is being sent, or its outcome is unknown
+    PENDING = "pending"  # saved; the DM is being sent (attempt started at next_attempt_at,
+    # or at created_at for the first), or its outcome is unknown
     DELIVERED = "delivered"
     RETRY_LATER = "retry_later"  # the platform failed for a moment; see next_attempt_at
     FAILED = "failed"  # DMs closed, member gone, or every retry used up
@@ -50,6 +55,10 @@ RETRY_DELAYS = (
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 #: A note still ``pending`` this long after its last attempt started lost its outcome.
 STALE_PENDING = timedelta(minutes=10)
+#: A ``pending`` note whose attempt started this long ago is tried again (checked
+#: first): far longer than a send takes, well inside the minutes Discord
+#: remembers a nonce.
+ATTEMPT_LEASE = timedelta(minutes=2)
 #: Notes retried per pass of the background worker.
 RETRY_BATCH = 50
 UNDELIVERED_SHOWN = 10
@@ -90,14 +99,21 @@ async def attempt_dm(
     message: Message,
     attempts: int,
     now: datetime,
+    note_id: int | None = None,
+    maybe_sent: bool = False,
 ) -> Attempt:
-    """Send one DM; ``attempts`` counts this one. Never raises a delivery failure."""
+    """Send one DM; ``attempts`` counts this one. Never raises a delivery failure.
+
+    ``note_id`` names the DM for the platform (so a repeat is recognised);
+    ``maybe_sent`` says an earlier attempt may have arrived (checked first).
+    """
+    key = DeliveryKey.for_note(note_id, maybe_sent=maybe_sent) if note_id is not None else None
     try:
         if outbound is None:
-            raise DeliveryError("no outbound sender configured", permanent=False)
-        await outbound.send_dm(user=recipient, message=message)
+            raise DeliveryError("no outbound sender", reason=DeliveryReason.NOT_CONFIGURED)
+        await outbound.send_dm(user=recipient, message=message, key=key)
     except DeliveryError as error:
-        reason = error.reason[:200]
+        reason = error.reason.value[:200]
         log.warning(
             "thank-you note not delivered",
             extra={
@@ -145,19 +161,18 @@ async def retry_due_notes(
     tz: ZoneInfo,
     limit: int = RETRY_BATCH,
 ) -> int:
-    """Retry the notes of ``outbound.platform`` whose next attempt is due; returns how many.
+    """Retry the unfinished notes of ``outbound.platform`` that are due; returns how many.
 
-    Several bot workers may run this at once: the claim is one conditional UPDATE,
-    so each note is sent by exactly one of them.
+    Due are ``retry_later`` notes whose next attempt has come, and ``pending``
+    notes whose attempt started more than :data:`ATTEMPT_LEASE` ago without an
+    outcome (checked with the platform before sending). Several bot workers may
+    run this at once: the claim is one conditional UPDATE, so each note is sent
+    by exactly one of them.
     """
     due = (
         select(ThankYouNote.id)
-        .where(
-            ThankYouNote.status == NoteStatus.RETRY_LATER,
-            ThankYouNote.platform == outbound.platform,
-            ThankYouNote.next_attempt_at <= now,
-        )
-        .order_by(ThankYouNote.next_attempt_at)
+        .where(ThankYouNote.platform == outbound.platform, _due_for_retry(now))
+        .order_by(ThankYouNote.id)
         .limit(limit)
     )
     giver = aliased(Member)
@@ -168,12 +183,12 @@ async def retry_due_notes(
                 update(ThankYouNote)
                 .where(
                     ThankYouNote.id.in_(due.scalar_subquery()),
-                    ThankYouNote.status == NoteStatus.RETRY_LATER,  # re-checked under the lock
+                    _due_for_retry(now),  # re-checked under the lock
                 )
                 .values(
                     status=NoteStatus.PENDING,
                     attempts=ThankYouNote.attempts + 1,
-                    next_attempt_at=None,
+                    next_attempt_at=now,  # this attempt's start, for its lease
                 )
                 .returning(ThankYouNote.id)
                 .execution_options(synchronize_session=False)
@@ -201,6 +216,9 @@ async def retry_due_notes(
             message=message,
             attempts=note.attempts,
             now=now,
+            note_id=note.id,
+            # Every retry may follow a DM that arrived unseen: check first.
+            maybe_sent=True,
         )
         await record_attempt(database, note.id, attempt, now=now)
         log.info(
@@ -208,6 +226,27 @@ async def retry_due_notes(
             extra={"note_id": note.id, "status": attempt.status, "attempt": note.attempts},
         )
     return len(rows)
+
+
+def _due_for_retry(now: datetime) -> ColumnElement[bool]:
+    """Unfinished notes whose next attempt may start now."""
+    lease_start = now - ATTEMPT_LEASE
+    return or_(
+        and_(
+            ThankYouNote.status == NoteStatus.RETRY_LATER,
+            ThankYouNote.next_attempt_at <= now,
+        ),
+        and_(
+            ThankYouNote.status == NoteStatus.PENDING,
+            or_(
+                ThankYouNote.next_attempt_at <= lease_start,
+                and_(
+                    ThankYouNote.next_attempt_at.is_(None),
+                    ThankYouNote.created_at <= lease_start,
+                ),
+            ),
+        ),
+    )
 
 
 def _not_delivered(now: datetime) -> ColumnElement[bool]:

@@ -21,10 +21,17 @@ from bot.errors import DeliveryError, UserError
 from bot.kudos import messages
 from bot.kudos.notes import NoteStatus, attempt_dm, quota_statuses, record_attempt
 from bot.kudos.parsing import ReasonPart
+from bot.kudos.post_retries import schedule_post_retry
 from bot.kudos.rules import check_quota, day_start_utc
 from bot.kudos.store import NewKudos, posts_saved, save_post_soon, store_kudos
 from bot.members import SeenMembers, upsert_member_ids
-from bot.outbound import ChannelPurpose, ChannelTarget, OutboundSender, PostedMessage
+from bot.outbound import (
+    ChannelPurpose,
+    ChannelTarget,
+    DeliveryKey,
+    OutboundSender,
+    PostedMessage,
+)
 from bot.replies import Message
 from bot.requests import Request, UserRef
 from bot.storage import Database
@@ -118,7 +125,11 @@ class KudosService:
         )
         self._remember([giver, *recipients], now)
         return await self._post(
-            kudos_id=kudos_id, request=request, message=message, recipients=tuple(recipients)
+            kudos_id=kudos_id,
+            request=request,
+            message=message,
+            recipients=tuple(recipients),
+            now=now,
         )
 
     async def _post(
@@ -128,15 +139,26 @@ class KudosService:
         request: Request,
         message: Message,
         recipients: tuple[UserRef, ...],
+        now: datetime,
     ) -> GiveOutcome:
         target = ChannelTarget(purpose=ChannelPurpose.KUDOS, fallback_channel_id=request.channel_id)
         try:
-            posted = await self._outbound().post(target=target, message=message)
+            posted = await self._outbound().post(
+                target=target, message=message, key=DeliveryKey.for_kudos_post(kudos_id)
+            )
         except DeliveryError as error:
             log.warning(
                 "kudos saved but not posted",
                 extra={"kudos_id": kudos_id, "reason": error.reason, "permanent": error.permanent},
             )
+            if not error.permanent:  # posted later, and the giver told (bot.kudos.post_retries)
+                await schedule_post_retry(
+                    self.database,
+                    kudos_id=kudos_id,
+                    platform=request.platform,
+                    reason=error.reason,
+                    now=now,
+                )
             return GiveOutcome(kudos_id, recipients, None, post_failure=error.reason)
         save_post_soon(self.database, kudos_id, posted)
         return GiveOutcome(kudos_id, recipients, posted)
@@ -251,7 +273,12 @@ class KudosService:
             )
         self._remember([giver, recipient], now)
         attempt = await attempt_dm(
-            self.outbound, recipient=recipient, message=message, attempts=1, now=now
+            self.outbound,
+            recipient=recipient,
+            message=message,
+            attempts=1,
+            now=now,
+            note_id=note_id,
         )
         await record_attempt(self.database, note_id, attempt, now=now)
         return ThankOutcome(note_id, recipient, attempt.status, attempt.reason)

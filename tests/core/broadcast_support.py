@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import DeliveryError, StorageUnavailable
 from bot.members import ensure_members
-from bot.outbound import DEFAULT_PACE, ChannelTarget, Pace, PostedMessage
+from bot.outbound import DEFAULT_PACE, ChannelTarget, DeliveryKey, Pace, PostedMessage
 from bot.replies import Message
 from bot.requests import Request, UserRef
 from bot.storage import Database
@@ -54,6 +54,8 @@ class CountingSender:
         flaky: user id -> how many transient failures before a send succeeds.
         delay: seconds each send takes (lets tests stop a dispatcher mid-broadcast).
         on_sent: called after each message the "platform" accepted.
+        sent_keys: delivery keys of accepted messages; a ``maybe_sent`` key found
+            here is answered with the earlier message, as the platforms' checks do.
     """
 
     platform: str = PLATFORM
@@ -66,22 +68,34 @@ class CountingSender:
     dm_counts: Counter[str] = field(default_factory=Counter)
     posts: list[tuple[str, Message]] = field(default_factory=list)
     dms: list[tuple[UserRef, Message]] = field(default_factory=list)
+    sent_keys: dict[str, PostedMessage] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         if self.delay:
             await asyncio.sleep(self.delay)
+        if key is not None and key.maybe_sent and key.value in self.sent_keys:
+            return self.sent_keys[key.value]
         channel = target.channel_id or (target.purpose.value if target.purpose else None)
         if channel is None:
-            raise DeliveryError("no channel", permanent=True, reason="no channel configured")
+            raise DeliveryError("no channel", permanent=True, reason="no_channel")
         self.posts.append((channel, message))
+        posted = PostedMessage(self.platform, channel, str(next(self._ids)))
+        if key is not None:
+            self.sent_keys[key.value] = posted
         if self.on_sent:
             self.on_sent()
-        return PostedMessage(self.platform, channel, str(next(self._ids)))
+        return posted
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         if self.delay:
             await asyncio.sleep(self.delay)
+        if key is not None and key.maybe_sent and key.value in self.sent_keys:
+            return self.sent_keys[key.value]
         if user.user_id in self.closed:
             raise DeliveryError("DMs closed", permanent=True, reason="dms_closed")
         if self.flaky.get(user.user_id, 0) > 0:
@@ -89,9 +103,12 @@ class CountingSender:
             raise DeliveryError("server error 500", permanent=False, reason="http_500")
         self.dm_counts[user.user_id] += 1
         self.dms.append((user, message))
+        posted = PostedMessage(self.platform, f"dm:{user.user_id}", str(next(self._ids)))
+        if key is not None:
+            self.sent_keys[key.value] = posted
         if self.on_sent:
             self.on_sent()
-        return PostedMessage(self.platform, f"dm:{user.user_id}", str(next(self._ids)))
+        return posted
 
     async def delete(self, *, posted: PostedMessage) -> None:
         return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from bot.errors import DeliveryError
-from bot.outbound import PostedMessage
+from bot.outbound import DeliveryKey, PostedMessage
 from bot.replies import Message
 from bot.requests import Mention, MentionKind, Request, UserRef, mention_token
 from bot.storage import Database
@@ -93,7 +93,9 @@ class FlakyDmSender(RecordingSender):
     unreachable: set[str] = field(default_factory=set)
     failed_dms: int = 0
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         if user.user_id in self.unreachable:
             self.failed_dms += 1
             raise DeliveryError("Slack could not be reached", permanent=False, reason="unreachable")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,7 +23,8 @@ from bot.config import Settings, load_settings
 from bot.core import BotCore
 from bot.errors import ConfigError, StorageUnavailable
 from bot.knowledge_store import KnowledgeStore
-from bot.outbound import DEFAULT_PACE, Pace
+from bot.outbound import DEFAULT_PACE, DeliveryKey, Pace, PostedMessage
+from bot.replies import Message
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import AuditLog, Broadcast, BroadcastDelivery
@@ -338,7 +340,7 @@ async def test_a_database_hiccup_after_sending_does_not_send_twice(
     assert sender.dm_counts == {"sam": 1}
 
 
-async def test_a_database_outage_longer_than_the_lease_is_the_at_least_once_window(
+async def test_a_database_outage_longer_than_the_lease_does_not_send_twice(
     database: Database, clock: FixedClock
 ) -> None:
     outage = OutageDatabase(database)
@@ -353,9 +355,105 @@ async def test_a_database_outage_longer_than_the_lease_is_the_at_least_once_wind
     clock.advance(timedelta(seconds=2))
     sender.on_sent = None
     await make_dispatcher(database, sender, clock, "w2", lease=lease).drain()
-    # As documented: the row is reclaimed after the lease and sent again.
-    assert sender.dm_counts == {"sam": 2}
-    assert (await only_row(database)).status == "sent"
+    # Reclaimed after the lease as "maybe sent": the platform is asked, not sent again.
+    assert sender.dm_counts == {"sam": 1}
+    row = await only_row(database)
+    assert (row.status, row.maybe_sent) == ("sent", False)
+
+
+class GatedSender(CountingSender):
+    """Sends wait at a gate; with ``accept_first`` the platform has the message by then
+    (a process frozen or killed right after the platform accepted it)."""
+
+    def __init__(self, *, accept_first: bool = False, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.gate = asyncio.Event()
+        self.accept_first = accept_first
+        self.waiting = 0
+
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
+        if self.accept_first:
+            posted = await super().send_dm(user=user, message=message, key=key)
+        self.waiting += 1
+        await self.gate.wait()
+        if self.accept_first:
+            return posted
+        return await super().send_dm(user=user, message=message, key=key)
+
+
+async def statuses_when(database: Database, sender: GatedSender, waiting: int) -> Counter[str]:
+    while sender.waiting < waiting:
+        await asyncio.sleep(0.005)
+    return await delivery_statuses(database)
+
+
+async def test_a_dispatcher_claims_no_more_rows_than_it_is_sending(
+    database: Database, clock: FixedClock
+) -> None:
+    sender = GatedSender(members=users(59))
+    await schedule_dm(database, sender, clock)
+    dispatcher = make_dispatcher(database, sender, clock, batch_size=100, concurrency=4)
+    task = asyncio.create_task(dispatcher.drain())
+    try:
+        assert await statuses_when(database, sender, 4) == {"sending": 4, "pending": 56}
+    finally:
+        sender.gate.set()
+        await task
+    assert await delivery_statuses(database) == {"sent": 60}
+
+
+async def test_staff_can_cancel_the_rows_still_waiting_while_a_broadcast_goes_out(
+    database: Database, clock: FixedClock
+) -> None:
+    sender = GatedSender(members=users(49))
+    broadcast_id = await schedule_dm(database, sender, clock)
+    task = asyncio.create_task(make_dispatcher(database, sender, clock, concurrency=4).drain())
+    try:
+        await statuses_when(database, sender, 4)
+        service = BroadcastService(database=database, outbound=sender, zone=CHICAGO)
+        cancelled = await service.cancel(
+            request=staff_request(f"cancel {broadcast_id}"),
+            broadcast_id=broadcast_id,
+            now=clock.now(),
+        )
+    finally:
+        sender.gate.set()
+        await task
+    assert (cancelled.cancelled, cancelled.already_sent) == (46, 4)
+    assert await delivery_statuses(database) == {"sent": 4, "cancelled": 46}
+    assert sum(sender.dm_counts.values()) == 4
+
+
+async def test_a_killed_worker_leaves_its_unstarted_rows_to_others_and_its_sends_are_checked(
+    database: Database, clock: FixedClock
+) -> None:
+    platform = CountingSender(members=users(99))
+    # The first worker: the platform accepts each of its four sends in flight, then the
+    # process is gone (frozen here; never recording anything again), as with kill -9.
+    doomed = GatedSender(accept_first=True, dm_counts=platform.dm_counts)
+    doomed.sent_keys = platform.sent_keys
+    await schedule_dm(database, platform, clock)
+    killed = make_dispatcher(database, doomed, clock, "killed", concurrency=4)
+    task = asyncio.create_task(killed.drain())
+    try:
+        assert await statuses_when(database, doomed, 4) == {"sending": 4, "pending": 96}
+        restarted = make_dispatcher(database, platform, clock, "restarted", concurrency=4)
+        # At once, not after the lease: the rows the dead worker never started.
+        await restarted.drain()
+        assert await delivery_statuses(database) == {"sent": 96, "sending": 4}
+        # After the lease, its four in-flight rows are checked with the platform.
+        clock.advance(DispatchPolicy().lease + timedelta(seconds=1))
+        await restarted.drain()
+    finally:
+        task.cancel()
+        doomed.gate.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert len(platform.dm_counts) == 100
+    assert set(platform.dm_counts.values()) == {1}  # no duplicates, no losses
+    assert await delivery_statuses(database) == {"sent": 100}
 
 
 async def test_auto_pace_is_the_senders_own_default(

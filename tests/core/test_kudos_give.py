@@ -18,7 +18,7 @@ from bot.core import BotCore
 from bot.errors import DeliveryError, StorageUnavailable
 from bot.knowledge_store import KnowledgeStore
 from bot.kudos.store import posts_saved
-from bot.outbound import ChannelTarget, PostedMessage
+from bot.outbound import ChannelTarget, DeliveryKey, PostedMessage
 from bot.replies import MentionSpan, Message, Visibility
 from bot.requests import MentionKind, UserRef
 from bot.storage import Database
@@ -200,7 +200,9 @@ async def test_quota_holds_under_concurrent_kudos_from_one_giver(
 
 
 class FailingSender(RecordingSender):
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         raise DeliveryError("channel_not_found", permanent=True)
 
     async def delete(self, *, posted: PostedMessage) -> None:
@@ -344,13 +346,17 @@ class OutageAfterPost(RecordingSender):
 
     database: FlakyDatabase | None = None
 
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         posted = await super().post(target=target, message=message)
         assert self.database is not None
         self.database.down = True
         return posted
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         posted = await super().send_dm(user=user, message=message)
         assert self.database is not None
         self.database.down = True

@@ -28,7 +28,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
-from bot.outbound import ChannelTarget, PostedMessage
+from bot.outbound import ChannelTarget, DeliveryKey, PostedMessage
 from bot.replies import Message
 from bot.requests import UserRef
 from bot.storage import Database
@@ -147,13 +147,17 @@ class NotificationRecordingConsole(ConsoleSender):
         self.kudos_pings: list[tuple[str, ...]] = []
         self.dm_recipients: list[str] = []
 
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         posted = await super().post(target=target, message=message)
         if posted.channel_id == "#kudos":
             self.kudos_pings.append(tuple(sorted(u.user_id for u in message.mentioned_users())))
         return posted
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         posted = await super().send_dm(user=user, message=message)
         self.dm_recipients.append(user.user_id)
         return posted

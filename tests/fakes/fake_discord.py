@@ -16,6 +16,13 @@ Knobs make it misbehave the way Discord does:
 * ``fail_next(fragment, times=..., status=500, after=0)``: the next matching
   requests (after letting ``after`` of them through) fail.
 * ``closed_dms``: user ids whose DMs are closed (``403``, code ``50007``).
+* ``reset_next(fragment, times=...)`` and ``reset_rate`` (with ``seed``): the
+  request is carried out (a message is created), then the connection is dropped
+  without an answer, as when the network fails after Discord accepted it.
+* A message created with a ``nonce`` and ``enforce_nonce: true`` is created once:
+  a repeat of the nonce within ``nonce_memory`` seconds gets the first message
+  back (Discord keeps nonces "a few minutes"). ``created_in(channel)`` lists the
+  messages that really exist.
 * ``gateway.close_code``: answer IDENTIFY by closing the gateway with this code
   (``4014``: privileged intents not enabled; ``4004``: bad token).
 
@@ -30,6 +37,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,6 +93,10 @@ class RecordedRequest:
     files: dict[str, bytes]
     status: int
     response_id: str | None = None  # the id of the message the fake created, if any
+    #: A repeated nonce: answered with the message created before, nothing new posted.
+    deduplicated: bool = False
+    #: Carried out, then the connection dropped without an answer.
+    connection_reset: bool = False
 
 
 @dataclass
@@ -105,10 +118,18 @@ class FakeDiscord:
     dm_channels: dict[int, int] = field(default_factory=dict)  # channel id -> user id
     gateway_bot_url: str | None = None
     port: int = 0
+    reset_rate: float = 0.0
+    seed: int = 1234
+    nonce_memory: float = 180.0
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(FIRST_SNOWFLAKE)
         self._failures: list[_Failure] = []
+        self._resets: list[_Failure] = []
+        self._random = random.Random(self.seed)
+        #: (channel id, nonce) -> (when, the message created)
+        self._nonces: dict[tuple[int, str], tuple[float, dict[str, Any]]] = {}
+        self._created: dict[int, list[dict[str, Any]]] = {}
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Event()
         self.gateway = FakeGateway(
@@ -157,6 +178,10 @@ class FakeDiscord:
     ) -> None:
         self._failures.append(_Failure(fragment=fragment, times=times, status=status, after=after))
 
+    def reset_next(self, fragment: str, *, times: int = 1) -> None:
+        """Carry out the next ``times`` matching requests, then drop their connections."""
+        self._resets.append(_Failure(fragment=fragment, times=times, status=200))
+
     def next_id(self) -> int:
         return next(self._ids)
 
@@ -180,13 +205,22 @@ class FakeDiscord:
         ]
 
     def messages_in(self, channel_id: int) -> list[RecordedRequest]:
-        """Messages successfully posted in one channel (or DM channel)."""
-        return self.calls("POST", f"/channels/{channel_id}/messages", status=200)
+        """Requests that posted a new message in one channel (or DM channel)."""
+        posted = self.calls("POST", f"/channels/{channel_id}/messages", status=200)
+        return [r for r in posted if not r.deduplicated]
 
     def dms_to(self, user_id: int) -> list[RecordedRequest]:
         """Messages successfully delivered to a user's DM channel."""
         channels = [cid for cid, uid in self.dm_channels.items() if uid == user_id]
         return [r for cid in channels for r in self.messages_in(cid)]
+
+    def created_in(self, channel_id: int) -> list[dict[str, Any]]:
+        """Messages that exist in a channel (a deduplicated repeat is not a new one)."""
+        return list(self._created.get(channel_id, []))
+
+    def created_dms_to(self, user_id: int) -> list[dict[str, Any]]:
+        channels = [cid for cid, uid in self.dm_channels.items() if uid == user_id]
+        return [m for cid in channels for m in self.created_in(cid)]
 
     # -- server ----------------------------------------------------------------------
 
@@ -194,6 +228,7 @@ class FakeDiscord:
         body, files = await _read_body(request)
         path = request.path.removeprefix(API_PREFIX)
         response = self._injected_failure(request.method, path) or self._route(request, body)
+        reset = response.status == 200 and self._reset_now(request.method, path)
         self.requests.append(
             RecordedRequest(
                 method=request.method,
@@ -204,10 +239,22 @@ class FakeDiscord:
                 files=files,
                 status=response.status,
                 response_id=_created_id(response),
+                deduplicated=response.headers.get(_DEDUPLICATED) == "1",
+                connection_reset=reset,
             )
         )
         self._changed.set()
+        if reset and request.transport is not None:
+            request.transport.abort()  # carried out, never answered
         return response
+
+    def _reset_now(self, method: str, path: str) -> bool:
+        for planned in self._resets:
+            if planned.times > 0 and planned.fragment in f"{method} {path}":
+                planned.times -= 1
+                return True
+        is_message = method == "POST" and path.endswith("/messages")
+        return is_message and bool(self.reset_rate) and self._random.random() < self.reset_rate
 
     def _injected_failure(self, method: str, path: str) -> web.Response | None:
         for failure in self._failures:
@@ -307,7 +354,17 @@ class FakeDiscord:
             return _json(
                 {"message": "Cannot send messages to this user", "code": 50007}, status=403
             )
-        return _json(self._message(channel_id=channel_id, body=body))
+        nonce = (body or {}).get("nonce")
+        if nonce is not None and (body or {}).get("enforce_nonce"):
+            seen = self._nonces.get((channel_id, str(nonce)))
+            if seen is not None and time.monotonic() - seen[0] < self.nonce_memory:
+                return _json(seen[1], headers={_DEDUPLICATED: "1"})
+        created = self._message(channel_id=channel_id, body=body)
+        if nonce is not None:
+            created["nonce"] = nonce
+            self._nonces[(channel_id, str(nonce))] = (time.monotonic(), created)
+        self._created.setdefault(channel_id, []).append(created)
+        return _json(created)
 
     def _message(self, *, channel_id: int, body: Any, webhook: bool = False) -> dict[str, Any]:
         body = body or {}
@@ -371,6 +428,8 @@ class FakeDiscord:
 
 
 _SERVER_ERROR = {"message": "Internal Server Error", "code": 0}
+#: A header the fake marks its own deduplicated answers with (for the record only).
+_DEDUPLICATED = "X-Fake-Deduplicated"
 #: What Discord answers with these statuses (message and JSON error code).
 _ERROR_BODIES = {
     401: {"message": "401: Unauthorized", "code": 0},

@@ -14,6 +14,13 @@ recorded. Knobs make it misbehave the way Slack does:
   answer until the test releases them, like a slow Slack; ``arrivals(method)``
   shows which calls came in, answered or not.
 * ``response_delay``: every Web API answer waits this many seconds.
+* ``reset_next(method, times=...)`` and ``reset_rate`` (with ``seed``): the call
+  is carried out (a message is posted), then the connection is dropped without
+  an answer, as when a proxy or the network fails after Slack accepted it.
+* ``non_json_next(method, times=..., status=503)``: answer with
+  ``Content-Type: application/json`` and a body that is not JSON, as a proxy
+  in front of Slack does (``upstream connect error``).
+* ``history_error``: ``conversations.history`` answers this error code.
 
 Usage::
 
@@ -59,6 +66,8 @@ __all__ = [
 
 #: ``hold()``/``arrivals()`` name for posts to a slash command's response_url.
 RESPONSE_URL = "response_url"
+#: What a proxy in front of Slack answers when Slack is not reachable behind it.
+NON_JSON_BODY = "upstream connect error or disconnect/reset before headers. reset reason: overflow"
 
 
 @dataclass
@@ -102,12 +111,17 @@ class FakeSlack(SlackApiMethods):
     archived_channels: set[str] = field(default_factory=set)
     socket_mode_url: str | None = None
     response_delay: float = 0.0
+    reset_rate: float = 0.0
+    history_error: str | None = None
 
     def __post_init__(self) -> None:
         self._users: dict[str, FakeUser] = {user.id: user for user in self.users}
         self._lock = threading.Lock()
         self._calls: list[RecordedCall] = []
         self._failures: dict[str, list[_PlannedFailure]] = {}
+        self._resets: dict[str, int] = {}
+        self._non_json: dict[str, list[_PlannedFailure]] = {}
+        self._channel_messages: dict[str, list[dict[str, Any]]] = {}
         self._random = random.Random(self.seed)
         self._ts = itertools.count(1)
         self._file_ids = itertools.count(1)
@@ -203,6 +217,18 @@ class FakeSlack(SlackApiMethods):
                 _PlannedFailure(status=status, retry_after=retry_after, remaining=times)
             )
 
+    def reset_next(self, method: str, *, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method``, then drop the connection."""
+        with self._lock:
+            self._resets[method] = self._resets.get(method, 0) + times
+
+    def non_json_next(self, method: str, *, times: int = 1, status: int = 503) -> None:
+        """Answer the next ``times`` calls of ``method`` with a non-JSON ``application/json``."""
+        with self._lock:
+            self._non_json.setdefault(method, []).append(
+                _PlannedFailure(status=status, retry_after=0, remaining=times)
+            )
+
     def hold(self, method: str) -> Hold:
         """Keep calls of ``method`` (or ``RESPONSE_URL`` posts) unanswered until released."""
         event = asyncio.Event()
@@ -240,6 +266,16 @@ class FakeSlack(SlackApiMethods):
         """Web API calls except ``auth.test`` (which Bolt makes on its own)."""
         return [c for c in self.calls() if c.path.startswith("/api/") and c.method != "auth.test"]
 
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        """Messages that arrived in ``channel`` (connection dropped or not), oldest first."""
+        with self._lock:
+            return list(self._channel_messages.get(channel, []))
+
+    def all_messages(self) -> dict[str, list[dict[str, Any]]]:
+        """Every channel's messages, oldest first."""
+        with self._lock:
+            return {channel: list(found) for channel, found in self._channel_messages.items()}
+
     def clear(self) -> None:
         with self._lock:
             self._calls.clear()
@@ -267,9 +303,42 @@ class FakeSlack(SlackApiMethods):
         await self._arrive(method)
         if self.response_delay:
             await asyncio.sleep(self.response_delay)
+        non_json = self._planned_non_json(method)
+        if non_json is not None:
+            self._record(method, request, body, params, non_json, NON_JSON_BODY)
+            return web.Response(
+                text=NON_JSON_BODY,
+                status=non_json,
+                headers={"Content-Type": "application/json"},
+            )
         status, payload, headers = self._answer_api(method, request, params)
-        self._record(method, request, body, params, status, payload)
+        reset = status == 200 and self._reset_now(method)
+        self._record(method, request, body, params, status, payload, connection_reset=reset)
+        if reset and request.transport is not None:
+            request.transport.abort()  # carried out, never answered
         return web.json_response(payload, status=status, headers=headers)
+
+    def _planned_non_json(self, method: str) -> int | None:
+        with self._lock:
+            queue = self._non_json.get(method)
+            if not queue:
+                return None
+            planned = queue[0]
+            planned.remaining -= 1
+            if planned.remaining <= 0:
+                queue.pop(0)
+            return planned.status
+
+    def _reset_now(self, method: str) -> bool:
+        with self._lock:
+            if self._resets.get(method, 0) > 0:
+                self._resets[method] -= 1
+                return True
+            return (
+                method in MESSAGE_METHODS
+                and bool(self.reset_rate)
+                and self._random.random() < self.reset_rate
+            )
 
     def _answer_api(
         self, method: str, request: web.Request, params: dict[str, Any]
@@ -348,6 +417,8 @@ class FakeSlack(SlackApiMethods):
         params: dict[str, Any],
         status: int,
         payload: dict[str, Any] | str,
+        *,
+        connection_reset: bool = False,
     ) -> None:
         call = RecordedCall(
             method=method,
@@ -359,6 +430,7 @@ class FakeSlack(SlackApiMethods):
             status=status,
             response=payload,
             at=time.monotonic(),
+            connection_reset=connection_reset,
         )
         with self._lock:
             self._calls.append(call)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -62,6 +63,8 @@ class RecordedCall:
     status: int
     response: dict[str, Any] | str
     at: float
+    #: The fake did what was asked, then dropped the connection without answering.
+    connection_reset: bool = False
 
     @property
     def ok(self) -> bool:
@@ -83,6 +86,9 @@ class SlackApiMethods:
     missing_channels: set[str]
     archived_channels: set[str]
     socket_mode_url: str | None
+    history_error: str | None
+    #: Messages posted per channel, oldest first, as conversations.history returns them.
+    _channel_messages: dict[str, list[dict[str, Any]]]
 
     @property
     def url(self) -> str:
@@ -111,9 +117,51 @@ class SlackApiMethods:
             return {"ok": False, "error": problem}
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
+        metadata = params.get("metadata")
+        if isinstance(metadata, str):
+            try:
+                metadata = json.loads(metadata)
+            except ValueError:
+                return {"ok": False, "error": "invalid_metadata_format"}
         ts = self._next_ts()
-        message = {"type": "message", "text": params.get("text", ""), "ts": ts, "user": BOT_USER_ID}
+        message: dict[str, Any] = {
+            "type": "message",
+            "text": params.get("text", ""),
+            "ts": ts,
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+        }
+        if metadata:
+            message["metadata"] = metadata
+        self._channel_messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _api_conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, ``limit`` per page, ``metadata`` only with ``include_all_metadata``."""
+        if self.history_error:
+            return {"ok": False, "error": self.history_error}
+        channel = str(params.get("channel", ""))
+        problem = self._channel_problem(channel)
+        if problem:
+            return {"ok": False, "error": problem}
+        oldest = float(params.get("oldest") or 0)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in {"1", "true"}
+        messages = [
+            m for m in reversed(self._channel_messages.get(channel, [])) if float(m["ts"]) > oldest
+        ]
+        limit = int(params.get("limit") or 100)
+        start = int(params.get("cursor") or 0)
+        page = messages[start : start + limit]
+        more = start + limit < len(messages)
+        return {
+            "ok": True,
+            "messages": [
+                m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                for m in page
+            ],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _api_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
@@ -210,7 +258,8 @@ class SlackApiMethods:
         return None
 
     def _next_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
+        # Real-looking timestamps (now), so a lookup with ``oldest`` finds them.
+        return f"{int(time.time())}.{next(self._ts):06d}"
 
 
 def failure_response(status: int, retry_after: int) -> tuple[int, dict[str, Any], dict[str, str]]:

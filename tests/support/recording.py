@@ -7,7 +7,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from bot.errors import DeliveryError
-from bot.outbound import DEFAULT_PACE, ChannelTarget, Pace, PostedMessage
+from bot.outbound import DEFAULT_PACE, ChannelTarget, DeliveryKey, Pace, PostedMessage
 from bot.replies import Message
 from bot.requests import UserRef
 
@@ -24,7 +24,9 @@ class RecordingSender:
     members: list[UserRef] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         channel = (
             target.channel_id
             or (self.channels.get(target.purpose.value) if target.purpose else None)
@@ -35,7 +37,9 @@ class RecordingSender:
         self.posts.append((channel, message))
         return PostedMessage(self.platform, channel, str(next(self._ids)))
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         if user.user_id in self.closed_dms:
             raise DeliveryError("DMs closed", permanent=True, reason="dms_closed")
         self.dms.append((user, message))

@@ -6,6 +6,7 @@ from bot.storage.models.base import Base, UtcDateTime
 from bot.storage.models.broadcasts import AuditLog, Broadcast, BroadcastDelivery
 from bot.storage.models.deliveries import ProcessedDelivery
 from bot.storage.models.kudos import Kudos, KudosRecipient, ThankYouNote
+from bot.storage.models.kudos_posts import KudosPostRetry
 from bot.storage.models.members import Member
 from bot.storage.models.questions import UnansweredQuestion
 
@@ -15,6 +16,7 @@ __all__ = [
     "Broadcast",
     "BroadcastDelivery",
     "Kudos",
+    "KudosPostRetry",
     "KudosRecipient",
     "Member",
     "ProcessedDelivery",

@@ -43,7 +43,7 @@ class BodyFormat(StrEnum):
 
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
-    SENDING = "sending"  # claimed by a dispatcher (claimed_by, claimed_at)
+    SENDING = "sending"  # being sent by a dispatcher (claimed_by, claimed_at renewed)
     SENT = "sent"
     FAILED = "failed"  # permanent failure, reason recorded
     MISSED = "missed"  # fell due while the bot was down, beyond the grace period
@@ -113,6 +113,9 @@ class BroadcastDelivery(Base):
     sent_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(String(120))
     failure_reason: Mapped[str | None] = mapped_column(String(500))
+    #: An earlier attempt may have reached the platform (its worker stopped mid-send,
+    #: or the platform's answer was lost): the next attempt checks before sending.
+    maybe_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class AuditLog(Base):

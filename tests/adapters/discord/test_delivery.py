@@ -1,4 +1,4 @@
-"""Rate limits, DMs, attachments, split messages and the sender, against the fake API."""
+"""Rate limits, DMs, attachments, split messages, nonces and the sender, against the fake API."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import pytest
 
 from adapters.discord import sender as sender_module
 from adapters.discord.app import MemberBotClient
-from adapters.discord.sender import DiscordSender
+from adapters.discord.sender import DiscordSender, nonce_for
 from bot.core import BotCore
-from bot.errors import DeliveryError
-from bot.outbound import ChannelPurpose, ChannelTarget
+from bot.errors import DeliveryError, DeliveryReason
+from bot.outbound import ChannelPurpose, ChannelTarget, DeliveryKey
 from bot.replies import MentionSpan, MessageBuilder, NameSpan, text_message
 from bot.requests import UserRef
 from tests.adapters.discord.conftest import ANA, BEN, CARA, discord_settings, run_interaction
@@ -152,3 +152,52 @@ async def test_a_failed_member_listing_is_reported_not_silently_partial(
     with pytest.raises(DeliveryError) as raised:
         await sender.list_members()
     assert raised.value.permanent and raised.value.reason == "forbidden"
+
+
+async def test_a_post_accepted_before_the_connection_dropped_is_sent_again_and_not_doubled(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    fake_discord.reset_next(f"POST /channels/{KUDOS_CHANNEL_ID}/messages")
+    posted = await _sender(client, core).post(
+        target=ChannelTarget(purpose=ChannelPurpose.KUDOS),
+        message=text_message("hello"),
+        key=DeliveryKey("k7"),
+    )
+    first, again = fake_discord.calls("POST", f"/channels/{KUDOS_CHANNEL_ID}/messages")
+    assert first.connection_reset and again.deduplicated
+    assert first.json["nonce"] == again.json["nonce"] == "mbk7.0"
+    assert first.json["enforce_nonce"] is True
+    [message] = fake_discord.created_in(KUDOS_CHANNEL_ID)
+    assert posted.message_id == message["id"]
+
+
+async def test_a_dm_whose_answer_was_lost_arrives_once(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    fake_discord.reset_next("/messages", times=2)
+    await _sender(client, core).send_dm(
+        user=_ref(BEN.id), message=text_message("thanks"), key=DeliveryKey("n3", maybe_sent=True)
+    )
+    assert len(fake_discord.created_dms_to(BEN.id)) == 1
+    assert len(fake_discord.calls("POST", "/messages")) == 3
+
+
+async def test_without_a_key_a_lost_answer_is_reported_unconfirmed_not_resent(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    fake_discord.reset_next(f"POST /channels/{CHANNEL_ID}/messages")
+    with pytest.raises(DeliveryError) as raised:
+        await _sender(client, core).post(
+            target=ChannelTarget(channel_id=str(CHANNEL_ID)), message=text_message("x")
+        )
+    assert (raised.value.reason, raised.value.permanent) == (DeliveryReason.UNCONFIRMED, False)
+    assert len(fake_discord.created_in(CHANNEL_ID)) == 1
+    assert len(fake_discord.calls("POST", "/messages")) == 1
+
+
+def test_nonces_are_stable_per_part_and_never_longer_than_discord_allows() -> None:
+    key = DeliveryKey("b" + "9" * 40)
+    assert nonce_for(key, 0) == nonce_for(DeliveryKey(key.value, maybe_sent=True), 0)
+    assert nonce_for(key, 0) != nonce_for(key, 1)
+    assert all(len(nonce_for(key, part)) <= 25 for part in range(3))
+    assert nonce_for(DeliveryKey("b12"), 1) == "mbb12.1"

@@ -1,4 +1,4 @@
-"""SlackSender against the fake Web API: retries, error mapping, paging."""
+"""SlackSender against the fake Web API: retries, error mapping, paging, exactly once."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from adapters.slack.sender import SlackSender
 from bot.broadcasts.background import dispatch_policy
 from bot.broadcasts.settings import BroadcastSettings
 from bot.config import Settings
-from bot.errors import DeliveryError
-from bot.outbound import ChannelPurpose, ChannelTarget, Pace, PostedMessage
+from bot.errors import DeliveryError, DeliveryReason
+from bot.outbound import ChannelPurpose, ChannelTarget, DeliveryKey, Pace, PostedMessage
 from bot.replies import text_message
 from bot.requests import UserRef
 from tests.fakes.fake_slack import FakeSlack, FakeUser
 
 HELLO = text_message("Hello from the association")
+KEY = DeliveryKey("b1")
+C1 = ChannelTarget(channel_id="C1")
 
 
 def _sender(fake: FakeSlack, **channels: str) -> SlackSender:
@@ -35,19 +37,102 @@ async def test_rate_limit_is_waited_out_and_delivered_once(fake_slack: FakeSlack
     assert posted == PostedMessage("slack", "C1", fake_slack.delivered()[0].response["ts"])
 
 
-async def test_server_error_is_retried(fake_slack: FakeSlack) -> None:
+async def test_server_error_is_checked_then_retried(fake_slack: FakeSlack) -> None:
     fake_slack.fail_next("chat.postMessage", times=1, status=500)
-    await _sender(fake_slack).post(target=ChannelTarget(channel_id="C1"), message=HELLO)
+    await _sender(fake_slack).post(target=C1, message=HELLO, key=KEY)
     assert [c.status for c in fake_slack.calls("chat.postMessage")] == [500, 200]
+    # A 500 may follow an accepted post: the history was read before sending again.
+    assert len(fake_slack.calls("conversations.history")) == 1
+    assert len(fake_slack.messages_in("C1")) == 1
 
 
 async def test_persistent_server_error_is_reported_as_temporary(fake_slack: FakeSlack) -> None:
     fake_slack.fail_next("chat.postMessage", times=10, status=500)
     with pytest.raises(DeliveryError) as raised:
-        await _sender(fake_slack).post(target=ChannelTarget(channel_id="C1"), message=HELLO)
+        await _sender(fake_slack).post(target=C1, message=HELLO, key=KEY)
     assert raised.value.permanent is False
-    assert raised.value.reason == "internal_error"
+    assert raised.value.reason is DeliveryReason.PLATFORM_ERROR
+    assert raised.value.detail == "internal_error"
     assert fake_slack.delivered() == []
+
+
+@pytest.mark.parametrize("method", ["chat.postMessage", "conversations.open"])
+async def test_a_non_json_error_body_is_a_temporary_delivery_error(
+    fake_slack: FakeSlack, method: str
+) -> None:
+    # A proxy's 503 labelled application/json: slack_sdk hands over the raw response.
+    fake_slack.non_json_next(method, times=10)
+    with pytest.raises(DeliveryError) as raised:
+        await _sender(fake_slack).send_dm(user=_user("U2"), message=HELLO)
+    assert (raised.value.reason, raised.value.permanent) == (DeliveryReason.PLATFORM_ERROR, False)
+    assert raised.value.detail == "http_503"
+    assert fake_slack.messages_in("DU2") == []
+
+
+async def test_a_non_json_503_is_checked_and_the_message_sent_once(fake_slack: FakeSlack) -> None:
+    fake_slack.non_json_next("chat.postMessage")
+    posted = await _sender(fake_slack).post(target=C1, message=HELLO, key=KEY)
+    [message] = fake_slack.messages_in("C1")
+    assert posted.message_id == message["ts"]
+
+
+async def test_a_post_accepted_before_the_connection_dropped_is_not_sent_again(
+    fake_slack: FakeSlack,
+) -> None:
+    fake_slack.reset_next("chat.postMessage")
+    posted = await _sender(fake_slack).send_dm(user=_user("U2"), message=HELLO, key=KEY)
+    [message] = fake_slack.messages_in("DU2")
+    assert posted == PostedMessage("slack", "DU2", message["ts"])
+    assert message["metadata"]["event_type"] == "memberbot_delivery"
+    assert message["metadata"]["event_payload"]["key"] == "b1"
+    [call] = fake_slack.calls("chat.postMessage")  # the client did not resend it blindly
+    assert call.connection_reset
+
+
+async def test_without_a_key_a_dropped_post_is_reported_unconfirmed_not_resent(
+    fake_slack: FakeSlack,
+) -> None:
+    fake_slack.reset_next("chat.postMessage")
+    with pytest.raises(DeliveryError) as raised:
+        await _sender(fake_slack).post(target=C1, message=HELLO)
+    assert (raised.value.reason, raised.value.permanent) == (DeliveryReason.UNCONFIRMED, False)
+    assert len(fake_slack.messages_in("C1")) == 1
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
+async def test_maybe_sent_finds_the_earlier_message_and_sends_nothing(
+    fake_slack: FakeSlack,
+) -> None:
+    sender = _sender(fake_slack)
+    first = await sender.post(target=C1, message=HELLO, key=KEY)
+    await sender.post(target=C1, message=text_message("something else"), key=DeliveryKey("b2"))
+    again = await sender.post(target=C1, message=HELLO, key=DeliveryKey("b1", maybe_sent=True))
+    assert again == first
+    assert len(fake_slack.messages_in("C1")) == 2
+    # The same key on a different text (another installation) is not taken for it.
+    other = await sender.post(
+        target=C1, message=text_message("other"), key=DeliveryKey("b1", maybe_sent=True)
+    )
+    assert other != first and len(fake_slack.messages_in("C1")) == 3
+
+
+async def test_an_unreadable_history_leaves_the_row_unconfirmed(fake_slack: FakeSlack) -> None:
+    fake_slack.reset_next("chat.postMessage")
+    fake_slack.non_json_next("conversations.history", times=10)
+    with pytest.raises(DeliveryError) as raised:
+        await _sender(fake_slack).post(target=C1, message=HELLO, key=KEY)
+    assert raised.value.reason is DeliveryReason.UNCONFIRMED and not raised.value.permanent
+    assert len(fake_slack.messages_in("C1")) == 1  # it had arrived; nothing was resent
+
+
+async def test_without_the_history_scope_it_sends_rather_than_lose_the_message(
+    fake_slack: FakeSlack,
+) -> None:
+    fake_slack.history_error = "missing_scope"
+    posted = await _sender(fake_slack).post(
+        target=C1, message=HELLO, key=DeliveryKey("b1", maybe_sent=True)
+    )
+    assert [m["ts"] for m in fake_slack.messages_in("C1")] == [posted.message_id]
 
 
 async def test_dm_opens_the_conversation_once_then_posts(fake_slack: FakeSlack) -> None:
@@ -61,7 +146,11 @@ async def test_dm_opens_the_conversation_once_then_posts(fake_slack: FakeSlack) 
 
 @pytest.mark.parametrize(
     ("user_id", "reason"),
-    [("UHELPER", "cannot_dm_bot"), ("UGONE", "user_disabled"), ("U404", "user_not_found")],
+    [
+        ("UHELPER", DeliveryReason.BOT_RECIPIENT),
+        ("UGONE", DeliveryReason.RECIPIENT_INACTIVE),
+        ("U404", DeliveryReason.RECIPIENT_GONE),
+    ],
 )
 async def test_undeliverable_dms_are_permanent(
     fake_slack: FakeSlack, user_id: str, reason: str
@@ -84,10 +173,11 @@ async def test_missing_or_archived_channel_is_permanent(fake_slack: FakeSlack) -
     fake_slack.missing_channels.add("CGONE")
     fake_slack.archived_channels.add("COLD")
     sender = _sender(fake_slack)
-    for channel, reason in (("CGONE", "channel_not_found"), ("COLD", "is_archived")):
+    for channel, code in (("CGONE", "channel_not_found"), ("COLD", "is_archived")):
         with pytest.raises(DeliveryError) as raised:
             await sender.post(target=ChannelTarget(channel_id=channel), message=HELLO)
-        assert (raised.value.permanent, raised.value.reason) == (True, reason)
+        assert (raised.value.permanent, raised.value.reason) == (True, DeliveryReason.CHANNEL_GONE)
+        assert raised.value.detail == code
 
 
 async def test_post_uses_the_configured_channel_then_the_fallback(fake_slack: FakeSlack) -> None:
