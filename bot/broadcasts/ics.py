@@ -10,6 +10,10 @@ import icalendar
 from bot.knowledge import Deadline, Knowledge
 
 PRODUCT_ID = "-//memberbot//Deadlines//EN"
+#: How long a timed deadline or event lasts in the calendar file: the knowledge file
+#: gives a start time only, and a zero-length event (DTEND = DTSTART) shows up as a
+#: sliver or not at all in calendar apps.
+TIMED_DURATION = timedelta(hours=1)
 CONTENT_TYPE = "text/calendar"
 FILENAME = "deadlines.ics"
 
@@ -64,7 +68,7 @@ def _event(item: Deadline, *, knowledge: Knowledge, domain: str, now: datetime) 
     else:
         start = item.starts_at(knowledge.organisation.zone)
         event.add("dtstart", start)
-        event.add("dtend", start)
+        event.add("dtend", start + TIMED_DURATION)
     event.add("description", _description(item, knowledge))
     event.add("categories", [item.kind.capitalize()])
     event.add("transp", "TRANSPARENT")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import icalendar
 
-from bot.broadcasts.ics import calendar_bytes
+from bot.broadcasts.ics import TIMED_DURATION, calendar_bytes
 from bot.core import BotCore
 from bot.knowledge import Deadline
 from bot.knowledge_store import KnowledgeStore
@@ -75,6 +75,9 @@ def test_all_day_and_timed_items(shipped_knowledge: KnowledgeStore) -> None:
     assert all_day.decoded("DTEND") == date(2027, 2, 1)
     start = timed.decoded("DTSTART")
     assert start.astimezone(UTC) == datetime(2027, 3, 16, 17, 30, tzinfo=UTC)
+    # A timed item lasts the documented default hour, never zero minutes.
+    assert timed.decoded("DTEND") - start == TIMED_DURATION == timedelta(hours=1)
+    assert b"DTEND;TZID=America/New_York:20270316T143000" in data
     zones = [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
     assert zones == ["America/New_York"]
     assert calendar.get_missing_tzids() == set()
