@@ -1,15 +1,34 @@
-"""Holds the knowledge in use and reloads it, keeping the last good file on errors."""
+"""Holds the knowledge in use and reloads it, keeping the last good file on errors.
+
+Reloads never hold up the event loop: reading, validating and indexing a new
+version run in a worker thread (with the cyclic garbage collector paused, whose
+full passes over a freshly built index would otherwise stop every thread for
+tens of milliseconds at a time), and the old version's memory is handed back
+afterwards. A changed file is loaded only once it has stopped changing
+(``KNOWLEDGE_SETTLE_SECONDS``), and a version that lost most of the file is held
+until staff confirm it (see :mod:`bot.knowledge_hold`).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import gc
 import logging
-from collections.abc import Awaitable, Callable
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.answers import AnswerEngine
 from bot.config import Settings
 from bot.errors import KnowledgeFileError
-from bot.knowledge import Knowledge, load_knowledge
+from bot.knowledge import Knowledge
+from bot.knowledge.loader import DEFAULT_MAX_BYTES, parse_knowledge, read_knowledge_text
+from bot.knowledge_hold import HeldVersion, HoldRecords, digest_of, shrink_reason
 
 log = logging.getLogger(__name__)
 
@@ -27,49 +46,221 @@ def file_version(path: Path) -> FileVersion:
     return (stat.st_mtime_ns, stat.st_size)
 
 
+@dataclass(frozen=True)
+class LoadedVersion:
+    """One version of the file, validated and indexed."""
+
+    knowledge: Knowledge
+    engine: AnswerEngine
+    digest: str
+
+
+def load_version(path: Path, *, max_bytes: int) -> LoadedVersion:
+    """Read, validate and index the file (blocking: run it in a worker thread).
+
+    Raises:
+        KnowledgeFileError: as :func:`~bot.knowledge.load_knowledge`.
+    """
+    with _collector_paused():
+        text = read_knowledge_text(path, max_bytes=max_bytes)
+        knowledge = parse_knowledge(text, path=str(path))
+        return LoadedVersion(knowledge, AnswerEngine(knowledge=knowledge), digest_of(text))
+
+
 class KnowledgeStore:
     """The current knowledge and its answer engine, swapped atomically on reload."""
 
-    def __init__(self, *, path: Path) -> None:
+    def __init__(
+        self,
+        *,
+        path: Path,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        settle_seconds: float = 0.0,
+        state_dir: Path | None = None,
+    ) -> None:
+        """Load the file (at start, before anything is served).
+
+        Args:
+            path: The knowledge file.
+            max_bytes: Larger files are refused.
+            settle_seconds: A changed file is loaded once its size and modification
+                time have not changed for this long.
+            state_dir: Where held versions and staff confirmations are recorded
+                (``DATA_DIR``); without it nothing held can be confirmed from the CLI.
+        """
         self.path = Path(path)
+        self.max_bytes = max_bytes
+        self.settle_seconds = settle_seconds
+        self.records = HoldRecords(state_dir) if state_dir is not None else None
         self._version = file_version(self.path)
-        self.knowledge: Knowledge = load_knowledge(self.path)
-        self.engine = AnswerEngine(knowledge=self.knowledge)
+        current = load_version(self.path, max_bytes=max_bytes)
+        self.knowledge: Knowledge = current.knowledge
+        self.engine: AnswerEngine = current.engine
+        self.digest = current.digest
         self.last_error: KnowledgeFileError | None = None
+        self.held: HeldVersion | None = None
         self._listeners: list[ReloadListener] = []
+        self._candidate: FileVersion = None
+        self._candidate_since = 0.0
+        self._lock = asyncio.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KnowledgeStore:
         """The store for ``KNOWLEDGE_FILE`` and its related settings."""
-        return cls(path=settings.knowledge_file)
+        return cls(
+            path=settings.knowledge_file,
+            max_bytes=settings.knowledge_max_bytes,
+            settle_seconds=settings.knowledge_settle_seconds,
+            state_dir=settings.data_dir,
+        )
 
     def on_reload(self, listener: ReloadListener) -> None:
         """Call ``listener(knowledge)`` after every successful reload."""
         self._listeners.append(listener)
 
+    @property
+    def settling(self) -> bool:
+        """True while a changed file waits to stop changing (poll again soon)."""
+        return self._candidate is not None
+
     async def reload_if_changed(self) -> KnowledgeFileError | None:
-        """Reload when the file on disk is a new version; each version is tried once."""
+        """Reload a new version once it has settled; each version is tried once.
+
+        Also loads a held version as soon as staff have confirmed it.
+        """
+        if self.held is not None and self._confirmed(self.held.digest):
+            return await self.reload(confirmed_digest=self.held.digest)
         version = file_version(self.path)
         if version is None or version == self._version:
+            self._candidate = None
             return None
+        now = time.monotonic()
+        if version != self._candidate:
+            self._candidate, self._candidate_since = version, now  # changed (again): wait
+        if now - self._candidate_since < self.settle_seconds:
+            return None
+        self._candidate = None
         return await self.reload()
 
-    async def reload(self) -> KnowledgeFileError | None:
-        """Load the file again; on error keep serving the last good one and return the error."""
-        self._version = file_version(self.path)
-        try:
-            knowledge = load_knowledge(self.path)
-        except KnowledgeFileError as error:
-            self.last_error = error
-            log.error("knowledge reload failed, still serving the last good file: %s", error)
-            return error
-        self.knowledge = knowledge
-        self.engine = AnswerEngine(knowledge=knowledge)
+    async def reload(self, *, confirmed_digest: str | None = None) -> KnowledgeFileError | None:
+        """Load the file again; on error keep serving the last good one and return the error.
+
+        Args:
+            confirmed_digest: Staff confirmed the version with this digest: load it
+                even if it lost most of the file.
+        """
+        async with self._lock:
+            version = file_version(self.path)
+            self._version = version
+            try:
+                loaded = await asyncio.to_thread(load_version, self.path, max_bytes=self.max_bytes)
+            except KnowledgeFileError as error:
+                self.last_error = error
+                log.error("knowledge reload failed, still serving the last good file: %s", error)
+                return error
+            if file_version(self.path) != version:
+                # Saved again while being read: the next check starts the settling over.
+                log.info("knowledge file changed while loading; trying again once it settles")
+                return None
+            reason = shrink_reason(self.knowledge, loaded.knowledge, today=self._today())
+            confirmed = loaded.digest in (confirmed_digest, self._confirmed_digest())
+            if reason and not confirmed:
+                return self._hold(loaded.digest, reason)
+            await self._swap(loaded)
+            return None
+
+    def _hold(self, digest: str, reason: str) -> KnowledgeFileError:
+        self.held = HeldVersion(path=str(self.path), digest=digest, reason=reason)
+        error = KnowledgeFileError(
+            path=str(self.path),
+            line=None,
+            problem=(
+                f"NOT LOADED: {reason}. Still serving the previous version and keeping its "
+                "reminders. If this is a save cut short, save the whole file again; if the "
+                "cut is intended, run: memberbot knowledge reload --confirm"
+            ),
+        )
+        self.last_error = error
+        log.error("knowledge reload held: %s", error, extra={"digest": digest})
+        if self.records is not None:
+            self.records.record_held(self.held)
+        return error
+
+    async def _swap(self, loaded: LoadedVersion) -> None:
+        self.knowledge, self.engine, self.digest = loaded.knowledge, loaded.engine, loaded.digest
         self.last_error = None
+        if self.held is not None and self.records is not None:
+            self.records.record_held(None)
+        self.held = None
         log.info(
             "knowledge reloaded",
-            extra={"entries": len(knowledge.entries), "deadlines": len(knowledge.deadlines)},
+            extra={
+                "entries": len(self.knowledge.entries),
+                "deadlines": len(self.knowledge.deadlines),
+            },
         )
         for listener in self._listeners:
-            await listener(knowledge)
+            await listener(self.knowledge)
+        # The previous version is unreferenced now; its index holds reference cycles.
+        await asyncio.to_thread(release_memory)
+
+    def _confirmed_digest(self) -> str | None:
+        return self.records.confirmed_digest() if self.records is not None else None
+
+    def _confirmed(self, digest: str) -> bool:
+        return self._confirmed_digest() == digest
+
+    def _today(self) -> date:
+        """The real date in the organisation's zone (deadlines still ahead are at stake)."""
+        return datetime.now(self.knowledge.organisation.zone).date()
+
+
+class _CollectorPause:
+    """Pauses the cyclic garbage collector while any version is being built.
+
+    Building an index allocates hundreds of thousands of objects, which triggers
+    full collections: each one walks every object in the process while holding
+    the interpreter lock, stopping the event loop thread. Reference counting
+    still frees everything acyclic meanwhile; :func:`release_memory` collects
+    the rest once, after the swap.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._builders = 0
+        self._was_enabled = True
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._builders == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._builders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._builders -= 1
+                if self._builders == 0 and self._was_enabled:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()
+
+
+def release_memory() -> None:
+    """Free the previous version (cycles included) and hand the memory back to the OS."""
+    gc.collect()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)  # glibc keeps freed heap pages for reuse; this returns them
+
+
+def _find_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc; musl and macOS have none
+    except (OSError, AttributeError):
         return None
+
+
+_MALLOC_TRIM = _find_malloc_trim()

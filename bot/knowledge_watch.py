@@ -2,7 +2,9 @@
 
 Listed in ``bot.core.BACKGROUND_MODULES``. Polling the file's modification
 time is enough here: the file changes a few times a month, and polling works
-the same on every filesystem (network shares and containers included).
+the same on every filesystem (network shares and containers included). A new
+version is loaded once its size and modification time have stayed the same for
+``KNOWLEDGE_SETTLE_SECONDS``, so a save still being written is never served.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ async def run(core: BotCore) -> None:
         log.info("knowledge file watching is off (KNOWLEDGE_RELOAD_SECONDS=0)")
         return
     log.info("watching the knowledge file", extra={"path": str(core.knowledge.path)})
+    store = core.knowledge
     while True:
-        await asyncio.sleep(interval)
+        # While a changed file settles, look again as soon as it may have settled.
+        settling = store.settling and store.settle_seconds < interval
+        await asyncio.sleep(store.settle_seconds if settling else interval)
         # A bad file is logged by the store, which keeps serving the last good one.
-        await core.knowledge.reload_if_changed()
+        await store.reload_if_changed()

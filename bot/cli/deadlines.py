@@ -1,32 +1,83 @@
-"""``memberbot deadlines ics [-o FILE]``: the deadlines calendar as an .ics file."""
+"""``memberbot deadlines [--today DATE] [--all]``: the deadlines and events ahead;
+``memberbot deadlines ics [-o FILE]``: all of them as an .ics calendar file."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
-from bot.cli.common import EXIT_USAGE, load_cli_settings
+from bot.cli.common import EXIT_USAGE, load_cli_settings, parse_date
 from bot.clock import SystemClock
 from bot.errors import KnowledgeFileError
-from bot.knowledge import load_knowledge
+from bot.knowledge import Deadline, Knowledge, load_knowledge
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("deadlines", help="deadline tools")
-    actions = parser.add_subparsers(dest="action", required=True)
+    parser = subparsers.add_parser(
+        "deadlines",
+        help="list upcoming deadlines and events (or: deadlines ics)",
+        description="List the deadlines and events ahead, oldest first.",
+    )
+    parser.add_argument("--all", action="store_true", help="list past ones too")
+    parser.add_argument("--today", type=parse_date, help="list as if today were YYYY-MM-DD")
+    parser.add_argument("--knowledge", type=Path, help="knowledge file (default: KNOWLEDGE_FILE)")
+    parser.set_defaults(func=run_list)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
     ics = actions.add_parser("ics", help="write every deadline and event as an iCalendar file")
     ics.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     ics.add_argument("--knowledge", type=Path, help="knowledge file (default: KNOWLEDGE_FILE)")
     ics.set_defaults(func=run_ics)
 
 
+def _knowledge(args: argparse.Namespace) -> Knowledge:
+    settings = load_cli_settings()
+    return load_knowledge(
+        args.knowledge or settings.knowledge_file, max_bytes=settings.knowledge_max_bytes
+    )
+
+
+def run_list(args: argparse.Namespace) -> int:
+    try:
+        knowledge = _knowledge(args)
+    except KnowledgeFileError as error:
+        print(f"{error}", file=sys.stderr)
+        return EXIT_USAGE
+    zone = knowledge.organisation.zone
+    today = args.today or datetime.now(zone).date()
+    items = sorted(knowledge.deadlines, key=lambda item: item.starts_at(zone))
+    shown = items if args.all else [item for item in items if not item.has_passed(today)]
+    if not shown:
+        print(_nothing_ahead(items, today))
+        return 0
+    which = "All" if args.all else "Upcoming"
+    print(f"{which} deadlines and events (today is {today:%Y-%m-%d}, {zone.key}):")
+    for item in shown:
+        print(_line(item, knowledge, today))
+    return 0
+
+
+def _line(item: Deadline, knowledge: Knowledge, today: date) -> str:
+    start = item.starts_at(knowledge.organisation.zone)
+    when = f"{start:%Y-%m-%d %a}" + (f" {start:%H:%M %Z}" if item.time else "")
+    passed = " (passed)" if item.has_passed(today) else ""
+    return f"  {when:<25} {item.kind:<8} {item.title}{passed}  [{item.id}]"
+
+
+def _nothing_ahead(items: list[Deadline], today: date) -> str:
+    text = f"No deadlines or events after {today:%Y-%m-%d} in the knowledge file."
+    if items:
+        latest = items[-1]
+        text += f" The most recent: {latest.title}, {latest.date:%Y-%m-%d}."
+    return text + " Use --all to list every one, or --today YYYY-MM-DD to look from another day."
+
+
 def run_ics(args: argparse.Namespace) -> int:
     from bot.broadcasts.ics import calendar_bytes  # icalendar: only this command needs it
 
-    path = args.knowledge or load_cli_settings().knowledge_file
     try:
-        knowledge = load_knowledge(path)
+        knowledge = _knowledge(args)
     except KnowledgeFileError as error:
         print(f"{error}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,4 +1,4 @@
-"""``memberbot check`` and ``memberbot knowledge export``."""
+"""``memberbot check``, ``memberbot knowledge export`` and ``memberbot knowledge reload``."""
 
 from __future__ import annotations
 
@@ -7,47 +7,99 @@ import json
 import sys
 from pathlib import Path
 
-from bot.answers import AnswerEngine
 from bot.cli.common import EXIT_USAGE, load_cli_settings
 from bot.errors import KnowledgeFileError
-from bot.knowledge import load_knowledge
-from bot.markup import parse_markup
+from bot.knowledge import Knowledge, load_knowledge
+from bot.knowledge.loader import check_knowledge_text, read_knowledge_text
+
+#: ``memberbot check`` found formatting members would see verbatim; the file loads.
+EXIT_FORMATTING = 1
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
-    check = subparsers.add_parser("check", help="validate a knowledge file")
+    check = subparsers.add_parser(
+        "check",
+        help="validate a knowledge file",
+        description=(
+            "Validate a knowledge file. Exit 0: fine. Exit 1: it loads, but has formatting "
+            "members would see verbatim. Exit 2: the bot would refuse it."
+        ),
+    )
     check.add_argument("file", nargs="?", type=Path, help="default: KNOWLEDGE_FILE")
+    check.add_argument("--all", action="store_true", help="list every problem, not only the first")
     check.set_defaults(func=run_check)
 
     knowledge = subparsers.add_parser("knowledge", help="knowledge file tools")
     actions = knowledge.add_subparsers(dest="action", required=True)
-    export = actions.add_parser("export", help="print every entry's answer text")
-    export.add_argument("--json", action="store_true", required=True, help="JSON lines")
+    export = actions.add_parser("export", help="print every entry's answer text as JSON lines")
+    export.add_argument("--json", action="store_true", help="JSON lines (the only format)")
     export.add_argument("file", nargs="?", type=Path, help="default: KNOWLEDGE_FILE")
     export.set_defaults(func=run_export)
 
+    from bot.cli.knowledge_reload import add_reload_parser  # the running bot's side
 
-def _load(args: argparse.Namespace):  # -> Knowledge
-    path = args.file or load_cli_settings().knowledge_file
-    return path, load_knowledge(path)
+    add_reload_parser(actions)
+
+
+def _path(args: argparse.Namespace) -> tuple[Path, int]:
+    settings = load_cli_settings()
+    return (args.file or settings.knowledge_file), settings.knowledge_max_bytes
 
 
 def run_check(args: argparse.Namespace) -> int:
+    path, max_bytes = _path(args)
     try:
-        path, knowledge = _load(args)
+        text = read_knowledge_text(path, max_bytes=max_bytes)
     except KnowledgeFileError as error:
         print(f"{error}", file=sys.stderr)
         return EXIT_USAGE
-    print(
-        f"{path}: OK ({len(knowledge.entries)} entries, {len(knowledge.deadlines)} "
-        f"deadlines and events, {len(knowledge.contacts)} contacts)"
-    )
+    report = check_knowledge_text(text, path=str(path))
+    if report.errors:
+        _print_problems(report.errors, show_all=args.all)
+        count = len(report.errors)
+        print(
+            f"{path}: {count} problem{'s' if count != 1 else ''}; the bot would not load this file",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    assert report.knowledge is not None
+    summary = _summary(report.knowledge)
+    if report.warnings:
+        _print_problems(report.warnings, show_all=args.all)
+        count = len(report.warnings)
+        print(
+            f"{path}: loads ({summary}), but {count} formatting problem"
+            f"{'s' if count != 1 else ''} would show to members as typed",
+            file=sys.stderr,
+        )
+        return EXIT_FORMATTING
+    print(f"{path}: OK ({summary})")
     return 0
 
 
+def _print_problems(problems: list[KnowledgeFileError], *, show_all: bool) -> None:
+    shown = problems if show_all else problems[:1]
+    for problem in shown:
+        print(f"{problem}", file=sys.stderr)
+    hidden = len(problems) - len(shown)
+    if hidden:
+        print(f"... and {hidden} more (memberbot check --all lists every problem)", file=sys.stderr)
+
+
+def _summary(knowledge: Knowledge) -> str:
+    return (
+        f"{len(knowledge.entries)} entries, {len(knowledge.deadlines)} deadlines and events, "
+        f"{len(knowledge.contacts)} contacts"
+    )
+
+
 def run_export(args: argparse.Namespace) -> int:
+    from bot.answers import AnswerEngine
+    from bot.markup import parse_markup
+
+    path, max_bytes = _path(args)
     try:
-        _, knowledge = _load(args)
+        knowledge = load_knowledge(path, max_bytes=max_bytes)
     except KnowledgeFileError as error:
         print(f"{error}", file=sys.stderr)
         return EXIT_USAGE

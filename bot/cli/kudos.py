@@ -1,4 +1,4 @@
-"""``memberbot kudos export --csv [--since DATE]``: every kudos as CSV, for award
+"""``memberbot kudos export [--csv] [--since DATE]``: every kudos as CSV, for award
 nominations and annual reports."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     export = actions.add_parser("export", help="write every kudos to stdout")
     export.add_argument(
-        "--csv", action="store_true", required=True, help="CSV with a header row (the format)"
+        "--csv", action="store_true", help="CSV with a header row (the only format; optional)"
     )
     export.add_argument(
         "--since",
@@ -49,6 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from bot.kudos.queries import export_rows
     from bot.kudos.rules import day_start_utc
+
     settings = load_cli_settings()
 
     async def main() -> int:

@@ -6,6 +6,7 @@ loader can turn it into a line number.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ def find_problems(knowledge: Knowledge) -> list[Problem]:
             Problem(
                 ("organisation", "default_contact"),
                 f"default_contact {knowledge.organisation.default_contact!r} is not a contact id"
-                f"{_known(contact_ids)}",
+                f"{_hint(knowledge.organisation.default_contact, contact_ids)}",
             )
         )
     for index, entry in enumerate(knowledge.entries):
@@ -45,7 +46,7 @@ def find_problems(knowledge: Knowledge) -> list[Problem]:
                 Problem(
                     ("entries", index, "contact"),
                     f"entry {entry.id!r}: contact {entry.contact!r} is not a contact id"
-                    f"{_known(contact_ids)}",
+                    f"{_hint(entry.contact, contact_ids)}",
                 )
             )
     for index, deadline in enumerate(knowledge.deadlines):
@@ -53,7 +54,8 @@ def find_problems(knowledge: Knowledge) -> list[Problem]:
             problems.append(
                 Problem(
                     ("deadlines", index, "entry"),
-                    f"deadline {deadline.id!r}: entry {deadline.entry!r} is not an entry id",
+                    f"deadline {deadline.id!r}: entry {deadline.entry!r} is not an entry id"
+                    f"{_hint(deadline.entry, entry_ids)}",
                 )
             )
     return problems
@@ -69,7 +71,11 @@ def _duplicates(section: str, noun: str, ids: Iterable[str]) -> list[Problem]:
     return problems
 
 
-def _known(ids: set[str]) -> str:
+def _hint(wrong: str, ids: set[str]) -> str:
+    """``(did you mean 'x'?)`` for a near miss, else the known ids when there are few."""
+    close = difflib.get_close_matches(wrong, sorted(ids), n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
     if not ids or len(ids) > 8:
         return ""
     return " (known: " + ", ".join(sorted(ids)) + ")"

@@ -2,13 +2,19 @@
 
 Every failure becomes a :class:`~bot.errors.KnowledgeFileError` whose text
 reads ``knowledge.yaml:42: entry 'mentoring-length': field 'answer' is
-required``: never a raw YAML or pydantic traceback.
+required``: never a raw YAML or pydantic traceback. :func:`check_knowledge_text`
+collects every problem (``memberbot check --all``), including formatting that
+members would see verbatim (warnings: the file still loads).
+
+Limits: files past ``KNOWLEDGE_MAX_BYTES`` (2 MB by default) and YAML aliases
+are refused before anything expensive happens, so a huge file or an alias bomb
+cannot take the bot's memory or time.
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,42 +25,56 @@ from yaml.nodes import Node
 
 from bot.errors import KnowledgeFileError
 from bot.knowledge.checks import find_problems
-from bot.knowledge.schema import Contact, Deadline, Entry, Knowledge, Link, Organisation
-from bot.knowledge.yaml_nodes import DuplicateKeyError, compose, find_line, to_python
+from bot.knowledge.markup_checks import find_markup_problems
+from bot.knowledge.schema import Knowledge
+from bot.knowledge.wording import describe
+from bot.knowledge.yaml_nodes import (
+    AliasError,
+    DuplicateKeyError,
+    compose,
+    find_line,
+    reject_aliases,
+    to_python,
+)
 
 logger = logging.getLogger(__name__)
 
-#: The model behind each list section, used to name items and suggest field names.
-_SECTIONS: dict[str, tuple[str, type]] = {
-    "entries": ("entry", Entry),
-    "deadlines": ("deadline", Deadline),
-    "contacts": ("contact", Contact),
-}
-_NESTED_MODELS: dict[str, type] = {"organisation": Organisation, "links": Link}
+#: Largest file loaded unless ``KNOWLEDGE_MAX_BYTES`` says otherwise (the sample is 50 kB).
+DEFAULT_MAX_BYTES = 2_000_000
+_ALL_HINT = "memberbot check --all lists them"
 
 
-def load_knowledge(path: str | Path) -> Knowledge:
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything found in one knowledge file.
+
+    Attributes:
+        knowledge: The validated knowledge, or None when there are errors.
+        errors: Problems that stop the file from loading, in file order.
+        warnings: Formatting members would see verbatim (the file still loads).
+    """
+
+    knowledge: Knowledge | None
+    errors: list[KnowledgeFileError] = field(default_factory=list)
+    warnings: list[KnowledgeFileError] = field(default_factory=list)
+
+
+def load_knowledge(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Knowledge:
     """Read, parse and validate a knowledge file.
 
     Args:
         path: Where the YAML file is.
+        max_bytes: Files larger than this are refused unread.
 
     Returns:
         The validated knowledge.
 
     Raises:
-        KnowledgeFileError: when the file is missing, unreadable, not valid
-            YAML, or does not follow the schema; the message names the line.
+        KnowledgeFileError: when the file is missing, unreadable, too large, not
+            valid YAML, or does not follow the schema; the message names the line.
     """
-    path = Path(path)
     shown = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise KnowledgeFileError(path=shown, line=None, problem="file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise KnowledgeFileError(path=shown, line=None, problem=f"cannot read: {error}") from None
-    knowledge = parse_knowledge(text, path=shown)
+    knowledge = parse_knowledge(read_knowledge_text(path, max_bytes=max_bytes), path=shown)
     logger.info(
         "loaded %s: %d entries, %d deadlines",
         shown,
@@ -64,27 +84,90 @@ def load_knowledge(path: str | Path) -> Knowledge:
     return knowledge
 
 
+def read_knowledge_text(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The file's text, refusing files over ``max_bytes`` before reading them.
+
+    Raises:
+        KnowledgeFileError: missing, unreadable, not UTF-8, or too large.
+    """
+    path = Path(path)
+    shown = str(path)
+    try:
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise KnowledgeFileError(path=shown, line=None, problem="file not found") from None
+    except OSError as error:
+        raise KnowledgeFileError(path=shown, line=None, problem=f"cannot read: {error}") from None
+    if len(data) > max_bytes:
+        raise KnowledgeFileError(
+            path=shown,
+            line=None,
+            problem=(
+                f"the file is larger than {max_bytes:,} bytes (KNOWLEDGE_MAX_BYTES); "
+                "split long answers into links, or raise the limit"
+            ),
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise KnowledgeFileError(
+            path=shown,
+            line=data[: error.start].count(b"\n") + 1,
+            problem="not UTF-8 text (save the file as UTF-8)",
+        ) from None
+
+
 def parse_knowledge(text: str, *, path: str = "knowledge.yaml") -> Knowledge:
     """Validate knowledge file text (``path`` is only used in error messages).
 
     Raises:
-        KnowledgeFileError: as :func:`load_knowledge`.
+        KnowledgeFileError: the first problem, saying how many more there are.
     """
-    root = _compose(text, path)
-    data = _to_data(root, path)
+    report = check_knowledge_text(text, path=path, formatting=False)
+    if report.errors:
+        first = report.errors[0]
+        raise KnowledgeFileError(
+            path=path, line=first.line, problem=first.problem + _more(len(report.errors) - 1)
+        )
+    assert report.knowledge is not None
+    return report.knowledge
+
+
+def check_knowledge_text(
+    text: str, *, path: str = "knowledge.yaml", formatting: bool = True
+) -> CheckReport:
+    """Every problem in knowledge file text, each with its line.
+
+    Args:
+        text: The file's content.
+        path: Shown in messages.
+        formatting: Also look for markup members would see verbatim (warnings).
+    """
+    try:
+        root = _compose(text, path)
+        data = _to_data(root, path)
+    except KnowledgeFileError as error:
+        return CheckReport(None, [error])  # YAML itself is broken: nothing more to see
     try:
         knowledge = Knowledge.model_validate(data)
     except ValidationError as error:
-        raise _translate(error, root, data, path) from None
-    problems = find_problems(knowledge)
-    if problems:
-        first = problems[0]
-        raise KnowledgeFileError(
-            path=path,
-            line=find_line(root, first.location),
-            problem=first.message + _more(len(problems) - 1),
+        return CheckReport(None, _schema_errors(error, root, data, path))
+    errors = [
+        KnowledgeFileError(
+            path=path, line=find_line(root, problem.location), problem=problem.message
         )
-    return knowledge
+        for problem in find_problems(knowledge)
+    ]
+    if errors:
+        return CheckReport(None, errors)
+    warnings = []
+    if formatting:
+        warnings = [
+            KnowledgeFileError(path=path, line=problem.line, problem=problem.message)
+            for problem in find_markup_problems(knowledge, root)
+        ]
+    return CheckReport(knowledge, [], warnings)
 
 
 def _compose(text: str, path: str) -> Node:
@@ -104,6 +187,10 @@ def _compose(text: str, path: str) -> Node:
         raise KnowledgeFileError(
             path=path, line=1, problem="the file is empty (expected organisation, contacts, ...)"
         )
+    try:
+        reject_aliases(root)
+    except AliasError as error:
+        raise KnowledgeFileError(path=path, line=error.line, problem=str(error)) from None
     return root
 
 
@@ -121,93 +208,26 @@ def _to_data(root: Node, path: str) -> dict[str, Any]:
     return data
 
 
-def _translate(error: ValidationError, root: Node, data: dict[str, Any], path: str) -> Exception:
+def _schema_errors(
+    error: ValidationError, root: Node, data: dict[str, Any], path: str
+) -> list[KnowledgeFileError]:
     details = error.errors(include_url=False)
     # a misspelt key also makes the real one "missing": report the typo first
     ordered = sorted(
         details,
         key=lambda detail: (detail["type"] != "extra_forbidden", _line(root, detail)),
     )
-    first = ordered[0]
-    return KnowledgeFileError(
-        path=path,
-        line=_line(root, first),
-        problem=describe(first, data) + _more(len(details) - 1),
-    )
+    return [
+        KnowledgeFileError(path=path, line=_line(root, detail), problem=describe(detail, data))
+        for detail in ordered
+    ]
 
 
 def _line(root: Node, detail: ErrorDetails) -> int:
     return find_line(root, detail["loc"], at_key=detail["type"] == "extra_forbidden")
 
 
-def describe(detail: ErrorDetails, data: dict[str, Any]) -> str:
-    """One readable sentence for a pydantic error, naming the item it is in."""
-    location = tuple(detail["loc"])
-    prefix = _item_label(location, data)
-    field = _field_name(location)
-    kind = detail["type"]
-    if kind == "missing":
-        problem = f"field '{field}' is required" if field else "a required field is missing"
-    elif kind == "extra_forbidden":
-        noun = "key" if len(location) == 1 else "field"
-        problem = f"unknown {noun} '{field}'{_suggestion(location)}"
-    elif kind.startswith(("date_", "time_")):
-        noun = "date (use YYYY-MM-DD)" if kind.startswith("date_") else "time (use HH:MM)"
-        problem = f"field '{field}': {detail.get('input')!r} is not a valid {noun}"
-    elif kind == "string_pattern_mismatch" and field in ("id", "contact", "entry"):
-        problem = f"field '{field}': use lower-case letters, digits and dashes only"
-    else:
-        message = detail["msg"].removeprefix("Value error, ")
-        problem = f"field '{field}': {message}" if field else message
-    return f"{prefix}{problem}"
-
-
-def _item_label(location: tuple[Any, ...], data: dict[str, Any]) -> str:
-    if len(location) >= 2 and location[0] in _SECTIONS and isinstance(location[1], int):
-        noun = _SECTIONS[location[0]][0]
-        items = data.get(location[0])
-        item = items[location[1]] if isinstance(items, list) and location[1] < len(items) else None
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            return f"{noun} {item['id']!r}: "
-        return f"{noun} #{location[1] + 1}: "
-    if location and location[0] == "organisation":
-        return "organisation: "
-    return ""
-
-
-def _field_name(location: tuple[Any, ...]) -> str:
-    names = [step for step in location if isinstance(step, str)]
-    if len(location) == 1:
-        return str(location[0])
-    return ".".join(names[1:]) if len(names) > 1 else (names[0] if names else "")
-
-
-def _suggestion(location: tuple[Any, ...]) -> str:
-    """Suggest the closest valid field name for a typo."""
-    wrong = str(location[-1])
-    model = _model_at(location[:-1])
-    candidates = list(model.model_fields) if model is not None else []
-    close = difflib.get_close_matches(wrong, candidates, n=1, cutoff=0.6)
-    where = " at the top level" if len(location) == 1 else ""
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"{where}{hint}"
-
-
-def _model_at(location: tuple[Any, ...]) -> type | None:
-    model: type | None = Knowledge
-    for step in location:
-        if isinstance(step, int):
-            continue
-        if step in _SECTIONS:
-            model = _SECTIONS[step][1]
-        elif step in _NESTED_MODELS:
-            model = _NESTED_MODELS[step]
-        else:
-            return None
-    return model
-
-
 def _more(count: int) -> str:
     if count <= 0:
         return ""
-    return f" (and {count} more problem{'s' if count > 1 else ''})"
+    return f" (and {count} more problem{'s' if count > 1 else ''}; {_ALL_HINT})"

@@ -42,6 +42,17 @@ class DuplicateKeyError(ValueError):
         self.line = line
 
 
+class AliasError(ValueError):
+    """The file reuses a value with a YAML anchor and alias (``&name`` / ``*name``)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(
+            "this value is reused with a YAML alias (*name); anchors (&name) and aliases are "
+            "not allowed in the knowledge file: write each value out in full"
+        )
+        self.line = line
+
+
 def compose(text: str) -> Node | None:
     """Parse YAML text into a node tree (None for an empty document).
 
@@ -49,6 +60,31 @@ def compose(text: str) -> Node | None:
         yaml.YAMLError: on a syntax error (it carries a ``problem_mark``).
     """
     return yaml.compose(text, Loader=_StringsLoader)
+
+
+def reject_aliases(root: Node) -> None:
+    """Refuse a tree in which any node is reached twice: that is what an alias is.
+
+    The composer makes an alias point at the anchored node itself, so checking
+    costs one visit per distinct node. Expanding aliases instead (as turning the
+    tree into Python does) can take exponential time and memory: a few hundred
+    bytes of nested aliases ("billion laughs") would expand into billions of values.
+
+    Raises:
+        AliasError: at the line of the first value used twice.
+    """
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            raise AliasError(line_of(node))
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key_node, value_node in reversed(node.value):
+                pending += (value_node, key_node)
+        elif isinstance(node, SequenceNode):
+            pending += reversed(node.value)
 
 
 def line_of(node: Node) -> int:
@@ -95,6 +131,26 @@ def find_line(root: Node, location: Sequence[str | int], *, at_key: bool = False
         node = child
         line = line_of(child)
     return line
+
+
+def node_at(root: Node, location: Sequence[str | int]) -> Node | None:
+    """The node at ``location`` exactly (``("entries", 3, "answer")``), or None."""
+    node: Node | None = root
+    for step in location:
+        if isinstance(node, MappingNode):
+            node = next(
+                (
+                    value
+                    for key, value in node.value
+                    if isinstance(key, ScalarNode) and key.value == str(step)
+                ),
+                None,
+            )
+        elif isinstance(node, SequenceNode) and isinstance(step, int):
+            node = node.value[step] if 0 <= step < len(node.value) else None
+        else:
+            return None
+    return node
 
 
 def _key(node: Node, step: str | int) -> Node | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.errors import KnowledgeFileError
 from bot.knowledge import Knowledge, load_knowledge, parse_knowledge
+from bot.knowledge.loader import check_knowledge_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "knowledge.yaml"
@@ -82,7 +84,9 @@ def test_deadline_pointing_to_unknown_entry() -> None:
     error = load_error("bad_unknown_entry.yaml")
 
     assert error.line == line_containing("bad_unknown_entry.yaml", "entry: picnik")
-    assert error.problem == "deadline 'picnic-2024': entry 'picnik' is not an entry id"
+    assert error.problem == (
+        "deadline 'picnic-2024': entry 'picnik' is not an entry id (did you mean 'picnic'?)"
+    )
 
 
 def test_unknown_contact_id() -> None:
@@ -147,8 +151,19 @@ def test_error_message_format_uses_the_path_given() -> None:
         ("timezone: America/Chicago", "timezone: Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
         ("default_contact: pat", "default_contact: nobody", "default_contact 'nobody'"),
         ('time: "17:30"', 'time: "25:99"', "is not a valid time"),
-        ("kind: event", "kind: party", "field 'kind'"),
-        ('url: "https://example.org/park"', 'url: "example.org"', "field 'links.url'"),
+        (
+            "kind: event",
+            "kind: party",
+            "field 'kind': 'party' is not allowed; use deadline or event",
+        ),
+        ("kind: event", "kind: evnt", "use deadline or event (did you mean 'event'?)"),
+        (
+            'url: "https://example.org/park"',
+            'url: "example.org"',
+            "field 'links.url': 'example.org' is not a web address (start it with https://)",
+        ),
+        ("    title: Summer picnic\n", "    title: ''\n", "field 'title' is empty"),
+        ("    keywords: [picnic, party]\n", "    keywords: picnic\n", "should be a list"),
         ("  - id: picnic\n", "  - id: Picnic Day\n", "lower-case letters, digits and dashes"),
     ],
 )
@@ -210,3 +225,119 @@ def test_deadline_own_timezone_overrides_the_organisation() -> None:
     moment = knowledge.deadline("picnic-2024").starts_at(ZoneInfo("America/Chicago"))
 
     assert moment.astimezone(dt.UTC) == dt.datetime(2024, 3, 1, 17, 30, tzinfo=dt.UTC)
+
+
+def test_pydantic_wording_never_reaches_staff() -> None:
+    text = (FIXTURES / "good.yaml").read_text()
+    broken = text.replace("kind: event", "kind: party").replace(
+        "    title: Summer picnic\n    questions:", "    title: [Summer, picnic]\n    questions:"
+    )
+    report = check_knowledge_text(broken)
+    problems = [error.problem for error in report.errors]
+    assert len(problems) == 2
+    assert not any("Input should" in problem or "String should" in problem for problem in problems)
+    assert "field 'title' should be text, not a list" in problems[0]
+
+
+def test_every_problem_is_listed_in_file_order() -> None:
+    text = (FIXTURES / "good.yaml").read_text()
+    broken = text.replace("entry: picnic\n", "entry: picnik\n").replace(
+        "    contact: pat\n", "    contact: pta\n"
+    )
+    report = check_knowledge_text(broken)
+    assert [str(error) for error in report.errors] == [
+        f"knowledge.yaml:{line_of(broken, 'contact: pta')}: entry 'award-deadline': "
+        "contact 'pta' is not a contact id (did you mean 'pat'?)",
+        f"knowledge.yaml:{line_of(broken, 'entry: picnik')}: deadline 'picnic-2024': "
+        "entry 'picnik' is not an entry id (did you mean 'picnic'?)",
+    ]
+    with pytest.raises(KnowledgeFileError, match=r"\(and 1 more problem; memberbot check --all"):
+        parse_knowledge(broken)
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+MARKUP_ANSWER = """    answer: |
+      Read the *ALSC Matters!* column.
+      **Deadline: soon.
+      <b>Bold</b> &amp; more, see [the form](notaurl) or [the site](https://example.org).
+      - a **fine** bullet
+      * another fine bullet
+"""
+
+
+def test_formatting_members_would_see_verbatim_is_reported_by_entry_field_and_line() -> None:
+    text = (FIXTURES / "good.yaml").read_text()
+    text = text.replace(
+        "    answer: |\n      Nominate a colleague by the deadline.\n", MARKUP_ANSWER
+    )
+    report = check_knowledge_text(text)
+    assert report.errors == [] and report.knowledge is not None  # it still loads
+    found = [(error.line, error.problem) for error in report.warnings]
+    prefix = "entry 'award-deadline': field 'answer': "
+    italic = line_of(text, "*ALSC Matters!*")
+    assert found == [
+        (
+            italic,
+            prefix + "*ALSC Matters!* is not supported (single * for italics); members "
+            "see the asterisks: use **bold** or plain text",
+        ),
+        (italic + 1, prefix + "unclosed ** (bold needs ** on both sides)"),
+        (
+            italic + 2,
+            prefix + "raw HTML <b> is shown as typed: use **bold**, "
+            "[label](https://...) or a blank line",
+        ),
+        (
+            italic + 2,
+            prefix + "raw HTML </b> is shown as typed: use **bold**, "
+            "[label](https://...) or a blank line",
+        ),
+        (italic + 2, prefix + "HTML entity &amp; is shown as typed: type the character"),
+        (
+            italic + 2,
+            prefix + "link [the form](notaurl) does not point to a web address "
+            "(start it with https://)",
+        ),
+    ]
+
+
+def test_the_shipped_file_has_no_formatting_members_would_see_verbatim() -> None:
+    report = check_knowledge_text(SHIPPED.read_text(encoding="utf-8"), path=str(SHIPPED))
+    assert report.errors == []
+    assert [str(warning) for warning in report.warnings] == []
+
+
+ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once_with_a_clear_message() -> None:
+    assert len(ALIAS_BOMB) < 400  # expands to 9**9 (387 million) strings
+    started = time.perf_counter()
+    with pytest.raises(KnowledgeFileError) as caught:
+        parse_knowledge(ALIAS_BOMB)
+    assert time.perf_counter() - started < 1.0
+    assert "YAML alias" in caught.value.problem
+    assert "not allowed in the knowledge file" in caught.value.problem
+
+
+def test_a_plain_alias_is_refused_too() -> None:
+    text = (FIXTURES / "good.yaml").read_text()
+    text = text.replace("    name: Pat Example\n", "    name: &who Pat Example\n    role: *who\n")
+    text = text.replace("    role: Member Services\n", "")
+    with pytest.raises(KnowledgeFileError, match="YAML alias"):
+        parse_knowledge(text)
+
+
+def test_a_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    big = tmp_path / "knowledge.yaml"
+    big.write_text((FIXTURES / "good.yaml").read_text() + "# padding\n" * 300)
+    with pytest.raises(KnowledgeFileError) as caught:
+        load_knowledge(big, max_bytes=2_000)
+    assert "larger than 2,000 bytes (KNOWLEDGE_MAX_BYTES)" in caught.value.problem
+    assert load_knowledge(big, max_bytes=10_000).entries

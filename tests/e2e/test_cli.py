@@ -173,3 +173,59 @@ def test_an_empty_question_or_name_is_a_usage_error(tmp_path: Path) -> None:
     empty_name = memberbot("console", "--as", "", tmp_path=tmp_path, stdin="")
     assert empty_name.returncode == 2
     assert "is not a name" in empty_name.stderr and "Traceback" not in empty_name.stderr
+
+
+FIXTURES = ROOT / "tests" / "core" / "fixtures"
+
+
+def test_check_all_lists_every_problem_and_formatting_is_its_own_exit_code(
+    tmp_path: Path,
+) -> None:
+    good = (FIXTURES / "good.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        good.replace('url: "https://example.org/park"', 'url: "example.org"').replace(
+            "kind: event", "kind: party"
+        )
+    )
+    first = memberbot("check", str(broken), tmp_path=tmp_path)
+    every = memberbot("check", "--all", str(broken), tmp_path=tmp_path)
+    assert first.returncode == every.returncode == 2
+    assert "... and 1 more (memberbot check --all lists every problem)" in first.stderr
+    problems = [line for line in every.stderr.splitlines() if line.startswith(f"{broken}:")]
+    assert len(problems) == 3  # two problems and the summary line
+    assert "'party' is not allowed; use deadline or event" in every.stderr
+    assert "Input should" not in every.stderr
+
+    styled = tmp_path / "styled.yaml"
+    styled.write_text(good.replace("The picnic is in the park.", "The *picnic* is <b>here</b>."))
+    result = memberbot("check", "--all", str(styled), tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert "entry 'picnic': field 'answer': *picnic* is not supported" in result.stderr
+    assert "raw HTML <b>" in result.stderr and "raw HTML </b>" in result.stderr
+    assert "but 3 formatting problems would show to members as typed" in result.stderr
+
+
+def test_single_format_exports_need_no_format_flag(tmp_path: Path) -> None:
+    export = memberbot("knowledge", "export", tmp_path=tmp_path)
+    assert export.returncode == 0, export.stderr
+    assert json.loads(export.stdout.splitlines()[0])["id"]
+    kudos = memberbot("kudos", "export", tmp_path=tmp_path)
+    assert kudos.returncode == 0, kudos.stderr
+    assert kudos.stdout.startswith("date,giver,giver_id,recipients")
+    assert memberbot("kudos", "export", "--csv", tmp_path=tmp_path).stdout == kudos.stdout
+
+
+def test_deadlines_alone_lists_what_is_ahead(tmp_path: Path) -> None:
+    result = memberbot("deadlines", "--today", "2021-10-01", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Upcoming deadlines and events (today is 2021-10-01, America/Chicago):"
+    assert "[mentoring-applications-2021]" in lines[1]
+    assert "2022-01-27 Thu 17:00 CST" in result.stdout
+    # The sample data is from 2020-2022: today nothing is ahead, and it says how to see more.
+    now = memberbot("deadlines", tmp_path=tmp_path)
+    assert now.returncode == 0, now.stderr
+    assert "Use --all to list every one" in now.stdout
+    every = memberbot("deadlines", "--all", tmp_path=tmp_path)
+    assert "(passed)" in every.stdout and "[mentoring-applications-2021]" in every.stdout
