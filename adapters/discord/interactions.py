@@ -8,6 +8,7 @@ normal message and the private "thinking" placeholder is removed.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import Sequence
@@ -34,6 +35,11 @@ SERVER_ONLY = "/{command} works in the server, not in direct messages. Nothing w
 
 _SEND_FAILURES = (discord.HTTPException, discord.RateLimited, OSError)
 
+#: Discord takes the first answer to an interaction this long after sending it.
+ACK_WINDOW_SECONDS = 3.0
+#: A retry must start this long before the window closes to arrive within it.
+ACK_RETRY_MARGIN_SECONDS = 0.25
+
 
 def as_files(attachments: Sequence[Attachment]) -> list[discord.File]:
     """Reply attachments (such as a calendar .ics) as uploads."""
@@ -57,11 +63,7 @@ class InteractionHandler:
             "guild": interaction.guild_id,
             "user": interaction.user.id,
         }
-        try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        except _SEND_FAILURES as error:
-            # Too late (over 3 s) or already answered: nothing can be shown to the member.
-            log.warning("could not acknowledge interaction: %s", error, extra=context)
+        if not await acknowledge(interaction, context=context):
             return
         try:
             reply = await self._ask_core(interaction, command=command, parts=parts)
@@ -154,6 +156,63 @@ class InteractionHandler:
             await self._send_private(interaction, chunks[posted:], reply.attachments)
             return
         await interaction.delete_original_response()
+
+
+async def acknowledge(interaction: discord.Interaction, *, context: dict[str, object]) -> bool:
+    """Defer privately within Discord's 3-second window, waiting out rate limits in it.
+
+    discord.py retries a rate-limited callback a few times and then gives up; a
+    member whose command is dropped then sees "The application did not respond".
+    Here a refused attempt is tried again after the ``Retry-After`` Discord asked
+    for, as long as the retry can still start within the window (counted from
+    when the interaction reached us). No attempt outlives the window: past it,
+    Discord takes no first answer anyway.
+
+    Returns:
+        Whether the interaction is acknowledged; when not, one line is logged.
+    """
+    loop = asyncio.get_running_loop()
+    closes = loop.time() + ACK_WINDOW_SECONDS
+    last_start = closes - ACK_RETRY_MARGIN_SECONDS
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            async with asyncio.timeout_at(closes):
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            return True
+        except TimeoutError:
+            problem = "still rate limited when Discord's 3-second window closed"
+        except discord.HTTPException as error:
+            wait = retry_after(error)
+            if wait is not None and loop.time() + wait <= last_start:
+                await asyncio.sleep(wait)
+                continue
+            problem = f"{error.status} {error.text or error.__class__.__name__}".strip()
+            if wait is not None:
+                problem = f"rate limited for {wait:.2f} s, past Discord's 3-second window"
+        except (discord.RateLimited, OSError) as error:
+            problem = repr(error)
+        # Nothing can be shown to the member now.
+        log.warning(
+            "could not acknowledge interaction: %s",
+            problem,
+            extra={**context, "attempts": attempts},
+        )
+        return False
+
+
+def retry_after(error: discord.HTTPException) -> float | None:
+    """Seconds Discord asked us to wait, for a 429; ``None`` for other errors."""
+    if error.status != 429:
+        return None
+    headers = getattr(error.response, "headers", None) or {}
+    for name in ("X-RateLimit-Reset-After", "Retry-After"):
+        try:
+            return max(0.0, float(headers[name]))
+        except (KeyError, ValueError):
+            continue
+    return 1.0  # Discord always sends Retry-After; a second is its usual answer
 
 
 def _needs_server(interaction: discord.Interaction) -> bool:
