@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/memberbot console
+	$(BIN)/memberbot console --today 2021-10-01  # the sample data is from 2020-2022
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

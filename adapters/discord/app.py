@@ -27,6 +27,12 @@ from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
+# The bot never joins a voice channel, so discord.py's warnings at start that the
+# voice libraries (PyNaCl, davey) are missing only worry admins: turn them off with
+# the switches discord.py itself uses to warn once.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 #: How long shutdown waits for background services to finish in-flight sends.
 BACKGROUND_STOP_SECONDS = 10.0
 

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import AsyncIterator, Coroutine, Iterator
+from datetime import date
 from typing import Any
 
 from bot.cli.common import build_core, clock_for, load_cli_settings, parse_date, run_async
@@ -76,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
             roster=roster,
             terminal=terminal,
             reader=LineReader(sys.stdin, terminal, history_file=history),
+            banner=banner_for(args.today),
         )
         # Broadcasts, reminders and knowledge reloads run as they do on Slack and Discord;
         # kudos and notes given to this member in another console are shown here.
@@ -88,6 +90,18 @@ def run(args: argparse.Namespace) -> int:
 
     with _terminal_restored():
         return run_async(main)
+
+
+def banner_for(today: date | None) -> str:
+    """The console's banner, saying which day it pretends it is (``--today``)."""
+    from adapters.console.app import BANNER
+
+    if today is None:
+        return BANNER
+    return (
+        f"{BANNER}\nPretending today is {today:%A, %B} {today.day}, {today.year} (--today), "
+        "for answers and listings only: what you do here is stored with the real time."
+    )
 
 
 @contextlib.asynccontextmanager
