@@ -126,7 +126,3 @@ def clean_member_text(text: str) -> str:
         # UTF-16 with surrogatepass keeps real pairs and turns lone halves into U+FFFD.
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return text.translate(_REMOVED)
-
-
-#: The former name, for callers not yet moved to :func:`clean_member_text`.
-strip_control_chars = clean_member_text
