@@ -24,7 +24,7 @@ from adapters.console.terminal import PROMPT, LineReader, Terminal
 from adapters.console.translate import PLATFORM, translate_line
 from bot.core import BotCore
 from bot.errors import DeliveryError
-from bot.outbound import DEFAULT_PACE, ChannelTarget, PostedMessage
+from bot.outbound import DEFAULT_PACE, ChannelTarget, DeliveryKey, PostedMessage
 from bot.replies import Attachment, Message
 from bot.requests import MentionKind, UserRef
 
@@ -63,7 +63,9 @@ class ConsoleSender:
         self._ids = itertools.count(1)
         self.deleted: list[PostedMessage] = []
 
-    async def post(self, *, target: ChannelTarget, message: Message) -> PostedMessage:
+    async def post(
+        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         channel = target.channel_id or (
             self._channels.get(target.purpose.value) if target.purpose else None
         )
@@ -76,7 +78,9 @@ class ConsoleSender:
         self._write(f"[posted in {channel}] {render_text(message)}")
         return posted
 
-    async def send_dm(self, *, user: UserRef, message: Message) -> PostedMessage:
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
         if user.is_bot:
             raise DeliveryError(
                 f"{user.name} is a bot and takes no DMs", permanent=True, reason="bot_recipient"
