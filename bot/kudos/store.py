@@ -109,8 +109,15 @@ def _log_unsaved(done: asyncio.Future[None], kudos_id: int) -> None:
         log.warning("kudos post reference not saved: shutting down", extra={"kudos_id": kudos_id})
     elif done.exception() is not None:
         # Posted and stored; only /kudos undo will not be able to delete the post.
+        # One line: a database error's text goes on with the SQL it ran, which
+        # belongs in no log line (and the console shows warnings).
+        error = done.exception()
+        first_line = str(error).strip().partition("\n")[0]
         log.warning(
-            "kudos post reference not saved: %s", done.exception(), extra={"kudos_id": kudos_id}
+            "kudos post reference not saved: %s: %s",
+            type(error).__name__,
+            first_line,
+            extra={"kudos_id": kudos_id},
         )
 
 

@@ -63,3 +63,34 @@ async def test_thanks_goes_by_direct_message(
     assert "book list" in dm.params["text"]
     assert fake_slack.responses()[-1].params["response_type"] == "ephemeral"
     assert "Cleo Park" in reply or "sent" in reply.lower()
+
+
+async def _command_as(
+    endpoint: SlackEndpoint, fake: FakeSlack, text: str, *, user_id: str, user_name: str
+) -> str:
+    before = len(fake.responses())
+    body = slash_command_body(
+        "/kudos", text, response_url=fake.response_url(), user_id=user_id, user_name=user_name
+    )
+    assert (await endpoint.command(body)).status == 200
+    await fake.wait_for(lambda f: len(f.responses()) > before)
+    return str(fake.responses()[-1].params["text"])
+
+
+async def test_staff_remove_a_kudos_and_slack_deletes_its_post(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    await _command(endpoint, fake_slack, "/kudos", "<@U2|ben> for the storytime")
+    [post] = fake_slack.delivered("chat.postMessage")
+    shown = await _command_as(endpoint, fake_slack, "<@U2|ben>", user_id="USTAFF", user_name="sam")
+    number = shown.split("#", 1)[1].split(" ", 1)[0]
+    assert number.isdigit(), shown  # staff see the kudos' number
+    refused = await _command(endpoint, fake_slack, "/kudos", f"remove {number}")
+    assert "staff only" in refused and fake_slack.delivered("chat.delete") == []
+    removed = await _command_as(
+        endpoint, fake_slack, f"remove {number}", user_id="USTAFF", user_name="sam"
+    )
+    assert f"Removed kudos #{number}" in removed and "post is deleted" in removed
+    [deleted] = fake_slack.delivered("chat.delete")
+    assert deleted.params["channel"] == "CKUDOS"
+    assert deleted.params["ts"] == post.response["ts"]
