@@ -9,6 +9,10 @@ in ``DATA_DIR/knowledge-held.json``. If the cut is intended, staff run
 ``memberbot knowledge reload --confirm``, which records that exact file (by its
 SHA-256) in ``DATA_DIR/knowledge-confirmed``; running bots load it at their next
 check. A later save that is not a big cut loads as usual.
+
+The same holds across a restart: a running bot keeps a copy of the version it
+serves (``DATA_DIR/knowledge-served.yaml``), and a bot that starts with a file
+that lost most of that copy serves the copy and holds the file.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -26,6 +31,9 @@ log = logging.getLogger(__name__)
 
 HELD_FILE = "knowledge-held.json"
 CONFIRMED_FILE = "knowledge-confirmed"
+#: A copy of the version a running bot last served: after a restart, a file that lost
+#: most of it is held against this copy just as it would be on a reload.
+SERVED_FILE = "knowledge-served.yaml"
 #: A cut smaller than this many items is an ordinary edit, whatever the share.
 MIN_LOST_ENTRIES = 3
 MIN_LOST_UPCOMING = 2
@@ -90,6 +98,24 @@ class HoldRecords:
         target = self.directory / CONFIRMED_FILE
         target.write_text(digest + "\n", encoding="utf-8")
         return target
+
+    def served_text(self) -> str | None:
+        """The text of the version last served, if a bot recorded one."""
+        try:
+            return (self.directory / SERVED_FILE).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def record_served(self, text: str) -> None:
+        """Keep a copy of the version now served (written whole, then renamed)."""
+        target = self.directory / SERVED_FILE
+        partial = target.with_name(f".{SERVED_FILE}.{os.getpid()}")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(target)
+        except OSError as error:
+            log.warning("cannot keep a copy of the served knowledge in %s: %s", target, error)
 
     def held(self) -> HeldVersion | None:
         try:

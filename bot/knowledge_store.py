@@ -52,7 +52,11 @@ class LoadedVersion:
 
     knowledge: Knowledge
     engine: AnswerEngine
-    digest: str
+    text: str
+
+    @property
+    def digest(self) -> str:
+        return digest_of(self.text)
 
 
 def load_version(path: Path, *, max_bytes: int) -> LoadedVersion:
@@ -61,10 +65,14 @@ def load_version(path: Path, *, max_bytes: int) -> LoadedVersion:
     Raises:
         KnowledgeFileError: as :func:`~bot.knowledge.load_knowledge`.
     """
+    return build_version(read_knowledge_text(path, max_bytes=max_bytes), path=str(path))
+
+
+def build_version(text: str, *, path: str) -> LoadedVersion:
+    """Validate and index knowledge file text (blocking)."""
     with _collector_paused():
-        text = read_knowledge_text(path, max_bytes=max_bytes)
-        knowledge = parse_knowledge(text, path=str(path))
-        return LoadedVersion(knowledge, AnswerEngine(knowledge=knowledge), digest_of(text))
+        knowledge = parse_knowledge(text, path=path)
+        return LoadedVersion(knowledge, AnswerEngine(knowledge=knowledge), text)
 
 
 class KnowledgeStore:
@@ -77,6 +85,7 @@ class KnowledgeStore:
         max_bytes: int = DEFAULT_MAX_BYTES,
         settle_seconds: float = 0.0,
         state_dir: Path | None = None,
+        keep_served_copy: bool = False,
     ) -> None:
         """Load the file (at start, before anything is served).
 
@@ -87,32 +96,65 @@ class KnowledgeStore:
                 time have not changed for this long.
             state_dir: Where held versions and staff confirmations are recorded
                 (``DATA_DIR``); without it nothing held can be confirmed from the CLI.
+            keep_served_copy: Keep a copy of the served version in ``state_dir``
+                and, at start, hold a file that lost most of it (running bots;
+                not one-off commands like ``memberbot ask``).
         """
         self.path = Path(path)
         self.max_bytes = max_bytes
         self.settle_seconds = settle_seconds
         self.records = HoldRecords(state_dir) if state_dir is not None else None
         self._version = file_version(self.path)
+        self.last_error: KnowledgeFileError | None = None
+        self.held: HeldVersion | None = None
+        self._keep_served_copy = keep_served_copy and self.records is not None
         current = load_version(self.path, max_bytes=max_bytes)
+        if self._keep_served_copy:
+            current = self._guard_start(current)
         self.knowledge: Knowledge = current.knowledge
         self.engine: AnswerEngine = current.engine
         self.digest = current.digest
-        self.last_error: KnowledgeFileError | None = None
-        self.held: HeldVersion | None = None
         self._listeners: list[ReloadListener] = []
         self._candidate: FileVersion = None
         self._candidate_since = 0.0
         self._lock = asyncio.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> KnowledgeStore:
-        """The store for ``KNOWLEDGE_FILE`` and its related settings."""
+    def from_settings(cls, settings: Settings, *, running_bot: bool = False) -> KnowledgeStore:
+        """The store for ``KNOWLEDGE_FILE`` and its related settings.
+
+        Args:
+            running_bot: A bot that serves members (keeps a copy of what it serves,
+                see ``keep_served_copy``), not a one-off command.
+        """
         return cls(
             path=settings.knowledge_file,
             max_bytes=settings.knowledge_max_bytes,
             settle_seconds=settings.knowledge_settle_seconds,
             state_dir=settings.data_dir,
+            keep_served_copy=running_bot,
         )
+
+    def _guard_start(self, current: LoadedVersion) -> LoadedVersion:
+        """The version to serve at start: the file, or (when the file lost most of
+        the copy served before the restart, unconfirmed) that copy."""
+        assert self.records is not None
+        served_text = self.records.served_text()
+        if served_text is None or digest_of(served_text) == current.digest:
+            self.records.record_served(current.text)
+            return current
+        try:
+            served = build_version(served_text, path=str(self.path))
+        except KnowledgeFileError:
+            self.records.record_served(current.text)
+            return current  # an unusable copy guards nothing
+        today = datetime.now(served.knowledge.organisation.zone).date()
+        reason = shrink_reason(served.knowledge, current.knowledge, today=today)
+        if reason and current.digest != self.records.confirmed_digest():
+            self._hold(current.digest, reason + " (compared with the version served before)")
+            return served
+        self.records.record_served(current.text)
+        return current
 
     def on_reload(self, listener: ReloadListener) -> None:
         """Call ``listener(knowledge)`` after every successful reload."""
@@ -188,6 +230,8 @@ class KnowledgeStore:
 
     async def _swap(self, loaded: LoadedVersion) -> None:
         self.knowledge, self.engine, self.digest = loaded.knowledge, loaded.engine, loaded.digest
+        if self._keep_served_copy and self.records is not None:
+            await asyncio.to_thread(self.records.record_served, loaded.text)
         self.last_error = None
         if self.held is not None and self.records is not None:
             self.records.record_held(None)

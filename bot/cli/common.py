@@ -57,7 +57,7 @@ def build_core(
     return BotCore(
         settings=settings,
         database=open_database(settings),
-        knowledge=KnowledgeStore.from_settings(settings),
+        knowledge=KnowledgeStore.from_settings(settings, running_bot=True),
         clock=clock,
         outbound=outbound,
     )

@@ -22,7 +22,7 @@ from bot.clock import FixedClock
 from bot.config import DEFAULT_KNOWLEDGE_FILE, Settings
 from bot.core import BotCore
 from bot.knowledge import Knowledge, parse_knowledge
-from bot.knowledge_hold import digest_of, shrink_reason
+from bot.knowledge_hold import HoldRecords, digest_of, shrink_reason
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from bot.storage.models import Broadcast, BroadcastDelivery
@@ -283,3 +283,35 @@ async def pending_keys(database: Database) -> set[str]:
             .where(BroadcastDelivery.status == "pending")
         )
         return {key for (key,) in rows}
+
+
+async def test_after_a_restart_a_file_that_lost_most_of_the_served_copy_is_held(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "knowledge.yaml"
+    path.write_text(FUTURE_FILE, encoding="utf-8")
+    data_dir = tmp_path / "var"
+    KnowledgeStore(path=path, state_dir=data_dir, keep_served_copy=True)
+    assert (data_dir / "knowledge-served.yaml").read_text(encoding="utf-8") == FUTURE_FILE
+
+    # The bot stops; the file is saved cut short; the bot starts again.
+    truncated = FUTURE_FILE[: FUTURE_FILE.index("\ndeadlines:")] + "\n"
+    save(path, truncated)
+    restarted = KnowledgeStore(path=path, state_dir=data_dir, keep_served_copy=True)
+
+    assert len(restarted.knowledge.deadlines) == 2  # serving the copy: reminders stay
+    assert restarted.held is not None
+    assert "compared with the version served before" in str(restarted.last_error)
+    assert (data_dir / "knowledge-held.json").exists()
+
+    HoldRecords(data_dir).confirm(digest_of(truncated))
+    assert await restarted.reload_if_changed() is None
+    assert restarted.knowledge.deadlines == []
+    assert (data_dir / "knowledge-served.yaml").read_text(encoding="utf-8") == truncated
+
+
+def test_one_off_commands_keep_no_copy(tmp_path: Path) -> None:
+    path = tmp_path / "knowledge.yaml"
+    path.write_text(FUTURE_FILE, encoding="utf-8")
+    KnowledgeStore(path=path, state_dir=tmp_path / "var")
+    assert not (tmp_path / "var").exists()
