@@ -26,7 +26,7 @@ from bot.core import BotCore
 from bot.errors import DeliveryError
 from bot.outbound import DEFAULT_PACE, ChannelTarget, DeliveryKey, PostedMessage
 from bot.replies import Attachment, Message
-from bot.requests import MentionKind, UserRef
+from bot.requests import MentionKind, UserRef, clean_member_text
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,9 @@ class ConsoleApp:
             return
         unknown = [m.raw for m in request.mentions if m.kind is MentionKind.UNKNOWN_USER]
         if unknown and request.command != "ask" and self.roster is not None:
-            self._write("bot> " + unknown_members_reply(unknown, self.roster, line))
+            # The line as cleaned for the request: raw bytes that are not UTF-8 cannot be shown.
+            typed = clean_member_text(line)
+            self._write("bot> " + unknown_members_reply(unknown, self.roster, typed))
             return
         reply = await self.core.handle(request)
         if reply is None:
