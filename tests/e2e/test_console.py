@@ -171,8 +171,9 @@ def test_inline_code_is_shown_in_quotes_not_backticks() -> None:
 
 
 async def test_a_broadcast_refusal_shows_no_backticks(core: BotCore) -> None:
-    output = await chat(core, "/broadcast at 2020-01-01 09:00 hello", staff=True)
+    output = await chat(core, "/broadcast announcements at 2020-01-01 09:00 hello", staff=True)
     reply = next(line for line in output.splitlines() if line.startswith("bot> "))
+    assert "is in the past" in reply and '"at ..."' in reply
     assert "`" not in reply
 
 
