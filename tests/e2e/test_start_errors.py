@@ -25,13 +25,14 @@ def one_line(stderr: str) -> str:
 def test_a_bad_broadcast_setting_stops_any_command_before_it_starts(tmp_path: Path) -> None:
     # Broadcast settings are read with every other setting, not later inside the
     # background service (where the console used to print a traceback and go on).
-    result = memberbot("unanswered", tmp_path=tmp_path, BROADCAST_CONCURRENCY="abc")
-    assert result.returncode == 2
-    assert one_line(result.stderr) == (
-        "configuration error: BROADCAST_CONCURRENCY: 'abc' is not 'auto' or a whole number "
-        "from 1 to 64"
-    )
-    assert result.stdout == ""
+    for command in (("console",), ("unanswered",)):
+        result = memberbot(*command, tmp_path=tmp_path, stdin="", BROADCAST_CONCURRENCY="abc")
+        assert result.returncode == 2, command
+        assert one_line(result.stderr) == (
+            "configuration error: BROADCAST_CONCURRENCY: 'abc' is not 'auto' or a whole number "
+            "from 1 to 64"
+        )
+        assert result.stdout == ""  # the chat never started
 
 
 def test_a_data_dir_that_is_a_file(tmp_path: Path) -> None:
