@@ -111,7 +111,15 @@ async def attempt_dm(
     try:
         if outbound is None:
             raise DeliveryError("no outbound sender", reason=DeliveryReason.NOT_CONFIGURED)
-        await outbound.send_dm(user=recipient, message=message, key=key)
+        try:
+            await outbound.send_dm(user=recipient, message=message, key=key)
+        except DeliveryError:
+            raise
+        except Exception as unexpected:  # an adapter bug must not lose the note
+            log.exception("unexpected error sending a thank-you note")
+            raise DeliveryError(
+                "unexpected error", reason=DeliveryReason.UNCONFIRMED, detail=repr(unexpected)
+            ) from unexpected
     except DeliveryError as error:
         reason = error.reason.value[:200]
         log.warning(

@@ -1,20 +1,22 @@
-"""Thank-you notes whose DM failed: retries, the quota, and reading them in /kudos mine."""
+"""Thank-you notes whose DM failed or was left unfinished: retries, the quota, /kudos mine."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
 from bot.kudos import background
-from bot.kudos.notes import MAX_ATTEMPTS, RETRY_DELAYS, retry_due_notes
-from bot.replies import MentionSpan
+from bot.kudos.notes import ATTEMPT_LEASE, MAX_ATTEMPTS, RETRY_DELAYS, retry_due_notes
+from bot.outbound import DeliveryKey, PostedMessage
+from bot.replies import MentionSpan, Message
 from bot.requests import Mention, MentionKind, UserRef
 from bot.storage import Database
 from bot.storage.models import ThankYouNote
@@ -221,3 +223,97 @@ async def test_the_background_service_retries_due_notes(
     finally:
         task.cancel()
     assert [user for user, _ in sender.dms] == [BOB]
+
+
+@dataclass
+class KeyedDmSender(FlakyDmSender):
+    """Remembers each DM by its delivery key and, like the platforms' checks, answers a
+    ``maybe_sent`` repeat with the earlier DM; ``broken`` sends fail with an adapter bug."""
+
+    broken: bool = False
+    by_key: dict[str, PostedMessage] = field(default_factory=dict)
+
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
+        if self.broken:
+            raise AttributeError("'ClientResponse' object has no attribute 'get'")
+        if key is not None and key.maybe_sent and key.value in self.by_key:
+            return self.by_key[key.value]
+        posted = await super().send_dm(user=user, message=message, key=key)
+        if key is not None:
+            self.by_key[key.value] = posted
+        return posted
+
+
+async def test_a_note_whose_send_failed_unexpectedly_is_kept_and_retried(
+    settings: Settings, database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+) -> None:
+    sender = KeyedDmSender(platform=PLATFORM, broken=True)
+    core = BotCore(
+        settings=settings,
+        database=database,
+        knowledge=shipped_knowledge,
+        clock=clock,
+        outbound=sender,
+    )
+    await core.start()
+    text = await thank(core, at(BOB), " thanks for the booth!")
+    assert "went wrong" not in text and "I couldn't reach @bob just now" in text
+    [note] = await notes(database)
+    assert note.status == "retry_later" and sender.dms == []
+    sender.broken = False
+    clock.advance(RETRY_DELAYS[0])
+    assert await retry(core) == 1
+    assert [user for user, _ in sender.dms] == [BOB]
+
+
+async def test_a_note_left_pending_by_a_crash_is_sent_later(
+    settings: Settings, database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+) -> None:
+    sender = KeyedDmSender(platform=PLATFORM)
+    core = BotCore(
+        settings=settings,
+        database=database,
+        knowledge=shipped_knowledge,
+        clock=clock,
+        outbound=sender,
+    )
+    await core.start()
+    await thank(core, at(BOB), " thanks for the booth!")
+    # The process died after storing the note and before its DM went out.
+    async with database.session() as session:
+        await session.execute(update(ThankYouNote).values(status="pending", delivered_at=None))
+    sender.dms.clear()
+    sender.by_key.clear()
+    assert await retry(core) == 0  # its attempt may still be under way
+    clock.advance(ATTEMPT_LEASE)
+    assert await retry(core) == 1
+    assert [user for user, _ in sender.dms] == [BOB]
+    [note] = await notes(database)
+    assert (note.status, note.attempts) == ("delivered", 2)
+    clock.advance(timedelta(hours=1))
+    assert await retry(core) == 0
+
+
+async def test_a_note_whose_outcome_was_lost_is_checked_not_sent_twice(
+    settings: Settings, database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+) -> None:
+    sender = KeyedDmSender(platform=PLATFORM)
+    core = BotCore(
+        settings=settings,
+        database=database,
+        knowledge=shipped_knowledge,
+        clock=clock,
+        outbound=sender,
+    )
+    await core.start()
+    await thank(core, at(BOB), " thanks!")
+    # The DM went out, then the process died before recording it.
+    async with database.session() as session:
+        await session.execute(update(ThankYouNote).values(status="pending", delivered_at=None))
+    clock.advance(ATTEMPT_LEASE)
+    assert await retry(core) == 1
+    assert len(sender.dms) == 1  # found by its key, not sent again
+    [note] = await notes(database)
+    assert note.status == "delivered"
