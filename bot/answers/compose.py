@@ -22,7 +22,7 @@ from bot.knowledge.schema import Deadline, Entry, Knowledge
 #: An answer this long or shorter is shown whole even to a question asking one fact.
 SHORT_ANSWER = 400
 #: Kinds of fact whose answer the "Key dates" block helps with.
-_DATED_KINDS = frozenset({"date", "time", "how_to"})
+_DATED_KINDS = frozenset({"date", "day", "time", "how_to"})
 _NEXT_YEAR = re.compile(r"\bnext year\b|\bnext (spring|summer|fall|autumn|winter)\b")
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _UNKNOWN = {
@@ -36,6 +36,7 @@ _UNKNOWN = {
     "cost": "what that costs",
     "count": "that number",
     "date": "that date",
+    "day": "the exact date",
     "place": "where that takes place",
     "how_to": "the steps for that",
     "person": "who that is",
@@ -88,7 +89,7 @@ def compose(
     text = with_deadlines(full_text, knowledge, today=today)
     passages = split_passages(text)
     wanted_year = _wanted_year(question.folded, today)
-    asks_date = question.fact is not None and question.fact.kind == "date"
+    asks_date = question.fact is not None and question.fact.kind in ("date", "day")
     if (
         asks_date
         and wanted_year is not None
@@ -141,7 +142,7 @@ def _about_topic(sentence: str, question: Question, about: frozenset[str]) -> bo
 
 
 def _dated_evidence(kind: str, dates: list[Deadline]) -> bool:
-    if kind == "date":
+    if kind in ("date", "day"):
         return bool(dates)
     if kind == "time":
         return any(item.time is not None for item in dates)

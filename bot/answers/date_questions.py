@@ -51,6 +51,8 @@ _TOO_LATE = re.compile(
 _PERIOD = re.compile(
     r"\b(today|tonight|tomorrow|this (coming )?week|next week|last week|past week|this month|"
     r"next month|last month|past month|this year|next year|last year|rest of the year|"
+    r"(before |by |until |till )?(the )?end of (the |this )?(year|month)|"
+    r"(before|until|till|by) (" + _MONTH_NAMES + r")|"
     r"(in |within )?the (next|coming|past|last) (\d+|" + "|".join(_NUMBER_WORDS) + r") "
     r"(days?|weeks?|months?)|(in|during|for|this|next|last) (" + _MONTH_NAMES + r"))\b(?! \d)"
 )
@@ -70,7 +72,9 @@ _DATE_WORDS = re.compile(
     r"deadlines?|events?|scheduled?|calendar|coming|up|upcoming|next|soon|how|many|much|days?|"
     r"weeks?|left|until|till|til|before|to|for|do|i|have|it|too|late|still|can|able|be|"
     r"missed|miss|did|already|closed|over|passed|open|of|a|an|in|at|this|that|today|tonight|"
-    r"tomorrow|month|remaining|go|time|more|what'?s|whats|key|dates?)\b"
+    r"tomorrow|month|remaining|go|time|more|what'?s|whats|key|dates?|right|correct|yeah|yes|"
+    r"\d{1,2}(:\d\d)? ?(am|pm)|eastern|central|pacific|mountain|est|cst|pst|mst|edt|cdt|"
+    r"et|ct|pt)\b"
 )
 
 #: The words the patterns above are made of (month names too): a misspelt one is
@@ -149,9 +153,6 @@ def _period_dates(
         "in",
         "during",
         "for",
-        "by",
-        "before",
-        "of",
         "this",
         "next",
         "last",
@@ -162,6 +163,13 @@ def _period_dates(
             past=past or phrase.startswith("last"),
             following=phrase.startswith("next"),
         )
+    if phrase.endswith(("end of the year", "end of this year", "end of year")):
+        return today, dt.date(today.year, 12, 31), f"before the end of {today.year}"
+    if phrase.endswith(("end of the month", "end of this month", "end of month")):
+        last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+        return today, last, f"in the rest of {today:%B %Y}"
+    if month_name in _MONTHS and phrase.split()[0] in ("before", "until", "till", "by"):
+        return _until_month(_MONTHS[month_name], today, inclusive=phrase.startswith("by"))
     if phrase in ("this year", "rest of the year"):
         return today, dt.date(today.year, 12, 31), f"in the rest of {today.year}"
     if phrase == "next year":
@@ -206,6 +214,16 @@ def _period_dates(
     number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
     days = number * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1)
     return today, today + dt.timedelta(days=days), f"in the next {days} days"
+
+
+def _until_month(month: int, today: dt.date, *, inclusive: bool) -> tuple[dt.date, dt.date, str]:
+    """From today until a month starts ("before February") or ends ("by February")."""
+    year = today.year if month >= today.month else today.year + 1
+    first = dt.date(year, month, 1)
+    if inclusive:
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        return today, last, f"from now to the end of {first:%B %Y}"
+    return today, first - dt.timedelta(days=1), f"before {first:%B %Y}"
 
 
 def _month_period(

@@ -66,6 +66,11 @@ logger = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.44
 #: Below the threshold but above this share of it, the abstention suggests the entry.
 SUGGESTION_SHARE = 0.7
+#: A close entry on the same subject may answer when the best one lacks the fact asked for.
+FACT_MARGIN = 0.25
+#: Facts precise enough to look for in a close entry (a number, a date, a length):
+#: "funded" in a nearby entry does not say what mentors are paid.
+_NUMERIC_FACTS = frozenset({"count", "date", "day", "time", "duration"})
 #: A topic word counts as the question's subject when its idf is this close to the rarest one's.
 TOPIC_IDF_SHARE = 0.75
 _WORD = re.compile(r"\b[a-z]+\b")
@@ -245,6 +250,8 @@ class AnswerEngine:
         question = self._question(respelled, stems)
         composed = [(hit, self._compose(hit.key, question, today)) for hit in chosen]
         answered = [(hit, result) for hit, result in composed if result.answered]
+        if not answered and question.fact is not None and question.fact.kind in _NUMERIC_FACTS:
+            answered = self._close_entry_with_the_fact(hits, chosen, question, today)
         if not answered:
             hit, result = composed[0]
             logger.info("fact missing (%s) in %s for %r", question.fact, hit.key, folded)
@@ -296,12 +303,40 @@ class AnswerEngine:
             fact=fact,
             premise=premise.recognise(folded),
             topic=topic,
-            counted=_counted(folded, self.analyze) if fact else (),
+            counted=self._counted(folded, stems, fact),
             relevance=relevance,
             stem=lambda word: (self.analyze(word) or [""])[0],
             stems_of=lambda text: set(self.analyze(text)),
             wants_detail=fact is not None and not _OPEN_QUESTION.search(folded),
         )
+
+    def _close_entry_with_the_fact(
+        self, hits: list[Hit], chosen: list[Hit], question: Question, today: dt.date
+    ) -> list[tuple[Hit, Composed]]:
+        """A close sibling that holds the fact asked for, when the best entry does not.
+
+        "How many people applied to be mentees?" matches the mentee rules best, but the
+        count is in the entry about mentors: on the same subject and nearly as good.
+        """
+        best = chosen[0]
+        for hit in hits:
+            close = hit.score >= best.score - FACT_MARGIN
+            if hit in chosen or not close or not self._tags[hit.key] & self._tags[best.key]:
+                continue
+            result = self._compose(hit.key, question, today)
+            if result.answered:
+                return [(hit, result)]
+        return []
+
+    def _counted(
+        self, folded: str, stems: list[str], fact: facts.FactQuestion | None
+    ) -> tuple[str, ...]:
+        """What a number must be next to: the thing counted, or for a length the topic."""
+        if fact is None:
+            return ()
+        if fact.kind == "duration":
+            return tuple(stems)  # "5-minute lightning sessions" answers "how long are the sessions"
+        return _counted(folded, self.analyze)
 
     def _compose(self, entry_id: str, question: Question, today: dt.date) -> Composed:
         entry = self._entries[entry_id]

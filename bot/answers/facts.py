@@ -28,6 +28,7 @@ FactKind = Literal[
     "winner",
     "cost",
     "count",
+    "day",
     "date",
     "place",
     "how_to",
@@ -49,7 +50,7 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "live",
         re.compile(
-            r"\b(so far|still (available|left|open)|right now|currently|at the moment|"
+            r"\b(still (available|left|open)|right now|currently|at the moment|"
             r"(spots?|seats?|places?|slots?) (left|remaining|available)|how many (are )?left|"
             r"remaining (spots?|seats?|places?|slots?|memberships?)|waitlist|wait list)\b"
         ),
@@ -71,8 +72,8 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "time",
         re.compile(
-            r"\b((what|which|wat) time\b(?! (commitment|frame))|time of day|what hour|"
-            r"start(ing)? time|end(ing)? time|at what time|how late|how early|"
+            r"\b((what|which|wat) time\b(?! (commitment|frame|period|span|range))|time of day|"
+            r"what hour|start(ing)? time|end(ing)? time|at what time|how late|how early|"
             r"(start|begin|end|finish)s? at)\b|^\W*(\w+ )?\w+ time\W*$"
         ),
     ),
@@ -91,15 +92,19 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         "cost",
         re.compile(
             r"\b(how much\b(?! (time|longer|more time))|costs?|price[sd]?|pricing|fees?|"
-            r"pay|paid|charge[sd]?|expensive|cheap|afford\w*|dues|free|\$)"
+            r"pay|paid|charge[sd]?|expensive|cheap|afford\w*|dues|free|money|stipend|cash|\$)"
         ),
     ),
     ("count", re.compile(r"\b(how many|number of|count of)\b")),
     (
+        "day",
+        re.compile(r"\b(what|which) (day|date)\b|\bdue date\b|\bon what day\b|\bwhat day of\b"),
+    ),
+    (
         "date",
         re.compile(
             r"^\W*(when|whens)\b|\b(when (is|are|was|were|do|does|did|will|can|should|must)|"
-            r"what (day|date|year)|which (day|date|year)|by when|due date)\b"
+            r"what year|which year|by when)\b"
         ),
     ),
     (
@@ -120,9 +125,9 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "person",
         re.compile(
-            r"^\W*(who|whom|whose)\b(?! (can|could|should|may|might|must|is eligible|are eligible|"
-            r"qualifies|is allowed|gets to|needs))|\bwho('?s| is| are| runs| hosts| does)\b"
-            r"(?! (eligible|allowed))"
+            r"(^|\b(so|and|but|then|also|ok|okay)\s|[,;]\s*)(who|whom|whose)\b(?! (can|could|"
+            r"should|may|might|must|is eligible|are eligible|qualifies|is allowed|gets to|needs|"
+            r"need to|has to|have to|is not|are not|isn't|aren't))"
         ),
     ),
 )
@@ -143,11 +148,15 @@ _EVIDENCE: dict[str, re.Pattern[str]] = {
     ),
     "winner": re.compile(r"\b(won|winners?|recipients?|received the|awarded to|honou?red)\b", re.I),
     "cost": re.compile(
-        r"\$\s?\d|\b(free|no cost|costs?|price|fees?|paid|pay|fund(s|ed|ing)?|scholarships?|"
-        r"donations?|dollars?)\b",
+        r"\$\s?\d|\b(free|no cost|costs?|price|fees?|paid|pay|fund(s|ed|ing)?|dollars?)\b",
         re.I,
     ),
     "count": re.compile(rf"\b(\d+|{_NUMBER_WORD})\b", re.I),
+    "day": re.compile(
+        rf"\b({_MONTH})\.? \d{{1,2}}\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|"
+        r"sunday)\b|\{deadline:",
+        re.I,
+    ),
     "date": re.compile(
         r"\b(january|february|march|april|june|july|august|september|october|november|"
         rf"december)\b|\b({_MONTH})\.? \d{{1,2}}\b|\b\d{{4}}\b|"
@@ -171,8 +180,9 @@ _EVIDENCE: dict[str, re.Pattern[str]] = {
     ),
 }
 #: A hyphenated "5-minute" describes the next word: it is the length of *that* thing.
-_HYPHENATED_DURATION = re.compile(rf"\b(\d+|{_NUMBER_WORD})-({_UNIT})\b (\w+)", re.I)
+_HYPHENATED_DURATION = re.compile(rf"\b(\d+|{_NUMBER_WORD})-({_UNIT})\b ((?:\w+ ?){{1,4}})", re.I)
 _COUNT_NEAR = 6
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -212,8 +222,9 @@ def holds(kind: FactKind, sentence: str, *, counted: tuple[str, ...] = (), stem=
         return True
     if kind == "duration" and counted and stem is not None:
         return any(
-            stem(match.group(3).lower()) in counted
+            stem(word.lower()) in counted
             for match in _HYPHENATED_DURATION.finditer(sentence)
+            for word in match.group(3).split()
         )
     return False
 
@@ -222,6 +233,8 @@ def _number_near(sentence: str, counted: tuple[str, ...], stem) -> bool:
     tokens = re.findall(r"[\w$,]+", sentence)
     numbers = _EVIDENCE["count"]
     for position, token in enumerate(tokens):
+        if _YEAR.fullmatch(token):
+            continue  # "the 2016 call for applications" counts nothing
         if numbers.fullmatch(token.replace(",", "")) or numbers.fullmatch(token):
             following = tokens[position + 1 : position + 1 + _COUNT_NEAR]
             if any(stem(word.lower()) in counted for word in following):

@@ -276,3 +276,48 @@ async def test_small_talk_is_never_stored_but_a_missing_fact_is(core: BotCore) -
         "how much does an ALSC membership cost?",
         "what is the capital of australia?",
     ]
+
+
+# ------------------------------------------------------ details of the rules
+def test_a_close_entry_on_the_same_subject_answers_a_count_the_best_lacks(
+    engine: AnswerEngine,
+) -> None:
+    answer = ask(engine, "how many ppl applied to be mentees this year")
+
+    assert answer.answered
+    assert "over 30 mentee applications" in answer.text
+
+
+def test_a_year_is_not_a_count(engine: AnswerEngine) -> None:
+    answer = ask(engine, "how many members does alsc have")
+
+    assert not answer.answered
+
+
+def test_what_date_needs_a_day_not_a_month(engine: AnswerEngine) -> None:
+    answer = ask(engine, "What date does ALA's Library Learning Experience start?")
+
+    assert not answer.answered
+    assert "the exact date" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "expected", "absent"),
+    [
+        ("anything still due before the end of the year?", "2020-12-08", "December 14", "2021"),
+        ("anything due before february?", "2022-01-28", "January 31", "February 22"),
+    ],
+)
+def test_calendar_until_a_point(
+    engine: AnswerEngine, question: str, today: str, expected: str, absent: str
+) -> None:
+    answer = ask(engine, question, dt.date.fromisoformat(today))
+
+    assert expected in answer.text and absent not in answer.text
+
+
+def test_a_premise_with_a_wrong_date_and_time_is_corrected(engine: AnswerEngine) -> None:
+    answer = ask(engine, "the membership mixer is jan 31 at 5pm eastern?")
+
+    assert answer.sources == ("membership-mixer-2022",)
+    assert "January 27, 2022 at 5:00 PM CST" in answer.text
