@@ -211,6 +211,11 @@ class MessageBuilder:
         return Message(tuple(self._blocks))
 
 
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 contact``, ``3 contacts``, ``2 deadlines and events`` (with ``plural`` given)."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def text_message(text: str) -> Message:
     """A message of plain text paragraphs (split on blank lines)."""
     paragraphs = [p for p in text.split("\n\n") if p.strip()]

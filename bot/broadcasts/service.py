@@ -20,6 +20,7 @@ from bot.broadcasts.scheduling import local_to_utc_strict
 from bot.errors import DeliveryError, UserError
 from bot.members import ensure_member, ensure_members
 from bot.outbound import ChannelPurpose, OutboundSender
+from bot.replies import counted
 from bot.requests import Request
 from bot.storage import Database
 from bot.storage.models import Broadcast, BroadcastDelivery
@@ -208,7 +209,8 @@ class BroadcastService:
                 broadcast=broadcast,
                 at=now,
                 actor=actor,
-                text=f"{cancelled.rowcount} unsent deliveries cancelled: {broadcast.body}",
+                text=f"{counted(cancelled.rowcount, 'unsent delivery', 'unsent deliveries')} "
+                f"cancelled: {broadcast.body}",
             )
         already_sent = counts.get(DeliveryStatus.SENT, 0) + counts.get(DeliveryStatus.SENDING, 0)
         return CancelResult(

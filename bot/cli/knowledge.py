@@ -11,6 +11,7 @@ from bot.cli.common import EXIT_USAGE, load_cli_settings
 from bot.errors import KnowledgeFileError
 from bot.knowledge import Knowledge, load_knowledge
 from bot.knowledge.loader import check_knowledge_text, read_knowledge_text
+from bot.replies import counted
 
 #: ``memberbot check`` found formatting members would see verbatim; the file loads.
 EXIT_FORMATTING = 1
@@ -87,9 +88,12 @@ def _print_problems(problems: list[KnowledgeFileError], *, show_all: bool) -> No
 
 
 def _summary(knowledge: Knowledge) -> str:
-    return (
-        f"{len(knowledge.entries)} entries, {len(knowledge.deadlines)} deadlines and events, "
-        f"{len(knowledge.contacts)} contacts"
+    return ", ".join(
+        (
+            counted(len(knowledge.entries), "entry", "entries"),
+            counted(len(knowledge.deadlines), "deadline or event", "deadlines and events"),
+            counted(len(knowledge.contacts), "contact"),
+        )
     )
 
 

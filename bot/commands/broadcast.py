@@ -11,7 +11,7 @@ from bot.broadcasts.scheduling import format_local
 from bot.broadcasts.service import BroadcastService
 from bot.commands.registry import Command, CommandContext, CommandRegistry
 from bot.errors import UserError
-from bot.replies import Bold, CommandSpan, Inline, MessageBuilder, Reply, Text
+from bot.replies import Bold, CommandSpan, Inline, MessageBuilder, Reply, Text, counted
 from bot.storage.models import Broadcast
 from bot.storage.models.broadcasts import Audience, BroadcastKind, BroadcastStatus, DeliveryStatus
 
@@ -150,7 +150,7 @@ async def _cancel(ctx: CommandContext, action: Action) -> Reply:
         )
     text = (
         f"Broadcast #{result.broadcast.id} is cancelled: "
-        f"{_count(result.cancelled, 'unsent message')} dropped"
+        f"{counted(result.cancelled, 'unsent message')} dropped"
     )
     if result.already_sent:
         text += f"; {result.already_sent} had already gone out and cannot be recalled"
@@ -193,14 +193,9 @@ def _summary_line(ctx: CommandContext, summary: BroadcastSummary) -> list[Text |
     return line
 
 
-def _count(number: int, noun: str) -> str:
-    """``1 unsent message``, ``3 unsent messages``."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _audience_text(broadcast: Broadcast, size: int) -> str:
     if broadcast.audience == Audience.DM:
-        return f"DM to {_count(size, 'member')}"
+        return f"DM to {counted(size, 'member')}"
     if broadcast.channel_id:
         return f"post in #{broadcast.channel_id}"
     return "post in the announcements channel"
