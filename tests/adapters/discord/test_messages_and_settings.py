@@ -224,3 +224,21 @@ def test_direct_messages_belong_to_the_single_configured_server() -> None:
 
 def discord_settings_for(*, guilds: str) -> DiscordSettings:
     return DiscordSettings(_env_file=None, discord_token="t", discord_guild_ids=guilds)  # type: ignore[call-arg]
+
+
+async def test_message_text_and_names_are_cleaned_as_the_request_is_built(
+    client: MemberBotClient,
+) -> None:
+    from adapters.discord.translate import translate_message
+
+    # A display name and a question with a right-to-left override and a lone surrogate.
+    author = FakeUser(990000000000000001, "eve", global_name="Eve\u202e \ud800")
+    payload = message_create(
+        f"<@{BOT_ID}> what is \u202eaiD\u202c? \ud800", author=author, mentions=(BOT_USER,)
+    )
+    channel = client.get_partial_messageable(CHANNEL_ID, guild_id=GUILD_ID)
+    message = discord.Message(state=client._connection, channel=channel, data=payload)
+    request = translate_message(message, bot_user=client.user, community=Community())
+    assert request is not None
+    assert request.text == "what is aiD? \ufffd"
+    assert request.sender.display_name == "Eve \ufffd"
