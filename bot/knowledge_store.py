@@ -4,7 +4,7 @@ Reloads never hold up the event loop: reading, validating and indexing a new
 version run in a worker thread (with the cyclic garbage collector paused, whose
 full passes over a freshly built index would otherwise stop every thread for
 tens of milliseconds at a time), and the old version's memory is handed back
-afterwards. A changed file is loaded only once it has stopped changing
+once nothing can still be using it. A changed file is loaded only once it has stopped changing
 (``KNOWLEDGE_SETTLE_SECONDS``), and a version that lost most of the file is held
 until staff confirm it (see :mod:`bot.knowledge_hold`).
 """
@@ -12,6 +12,7 @@ until staff confirm it (see :mod:`bot.knowledge_hold`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import gc
 import logging
@@ -33,6 +34,8 @@ from bot.knowledge_hold import HeldVersion, HoldRecords, digest_of, shrink_reaso
 log = logging.getLogger(__name__)
 
 ReloadListener = Callable[[Knowledge], Awaitable[None]]
+#: How long a replaced answer engine is left intact for code still holding it.
+RETIRE_AFTER_SECONDS = 30.0
 #: What identifies one version of the file on disk: (modification time in ns, size).
 FileVersion = tuple[int, int] | None
 
@@ -86,6 +89,7 @@ class KnowledgeStore:
         settle_seconds: float = 0.0,
         state_dir: Path | None = None,
         keep_served_copy: bool = False,
+        retire_after_seconds: float = RETIRE_AFTER_SECONDS,
     ) -> None:
         """Load the file (at start, before anything is served).
 
@@ -99,6 +103,8 @@ class KnowledgeStore:
             keep_served_copy: Keep a copy of the served version in ``state_dir``
                 and, at start, hold a file that lost most of it (running bots;
                 not one-off commands like ``memberbot ask``).
+            retire_after_seconds: A replaced engine is taken apart (its memory
+                freed) this long after the swap.
         """
         self.path = Path(path)
         self.max_bytes = max_bytes
@@ -108,6 +114,8 @@ class KnowledgeStore:
         self.last_error: KnowledgeFileError | None = None
         self.held: HeldVersion | None = None
         self._keep_served_copy = keep_served_copy and self.records is not None
+        self.retire_after_seconds = retire_after_seconds
+        self._retired: list[tuple[float, AnswerEngine]] = []
         current = load_version(self.path, max_bytes=max_bytes)
         if self._keep_served_copy:
             current = self._guard_start(current)
@@ -168,8 +176,10 @@ class KnowledgeStore:
     async def reload_if_changed(self) -> KnowledgeFileError | None:
         """Reload a new version once it has settled; each version is tried once.
 
-        Also loads a held version as soon as staff have confirmed it.
+        Also loads a held version as soon as staff have confirmed it, and frees
+        replaced versions once nothing can still be using them.
         """
+        await self._release_retired()
         if self.held is not None and self._confirmed(self.held.digest):
             return await self.reload(confirmed_digest=self.held.digest)
         version = file_version(self.path)
@@ -229,6 +239,7 @@ class KnowledgeStore:
         return error
 
     async def _swap(self, loaded: LoadedVersion) -> None:
+        self._retired.append((time.monotonic(), self.engine))
         self.knowledge, self.engine, self.digest = loaded.knowledge, loaded.engine, loaded.digest
         if self._keep_served_copy and self.records is not None:
             await asyncio.to_thread(self.records.record_served, loaded.text)
@@ -245,7 +256,25 @@ class KnowledgeStore:
         )
         for listener in self._listeners:
             await listener(self.knowledge)
-        # The previous version is unreferenced now; its index holds reference cycles.
+        await self._release_retired()
+
+    async def _release_retired(self) -> None:
+        """Take apart engines replaced long enough ago, and give their memory back.
+
+        An engine's index refers back to the engine (reference cycles), which only a
+        full garbage collection would find: a pass over every object in the process
+        that holds the interpreter lock, stalling the event loop. Dropping the
+        engine's own references instead lets reference counting free it all at once.
+        """
+        cutoff = time.monotonic() - self.retire_after_seconds
+        due = [engine for retired_at, engine in self._retired if retired_at <= cutoff]
+        if not due:
+            return
+        self._retired = [item for item in self._retired if item[0] > cutoff]
+        for engine in due:
+            with contextlib.suppress(TypeError):  # no __dict__: nothing to drop
+                vars(engine).clear()
+        due.clear()
         await asyncio.to_thread(release_memory)
 
     def _confirmed_digest(self) -> str | None:
@@ -294,8 +323,12 @@ _collector_paused = _CollectorPause()
 
 
 def release_memory() -> None:
-    """Free the previous version (cycles included) and hand the memory back to the OS."""
-    gc.collect()
+    """Collect young leftovers and hand freed memory back to the OS.
+
+    Only the young generations: a full collection would walk every object while
+    holding the interpreter lock. Older cycles are left to the automatic collector.
+    """
+    gc.collect(1)
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)  # glibc keeps freed heap pages for reuse; this returns them
 

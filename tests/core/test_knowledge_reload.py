@@ -127,7 +127,7 @@ def bigger_version(text: str, *, target_bytes: int) -> str:
 async def test_a_big_reload_never_stalls_the_event_loop_and_gives_memory_back(
     knowledge_file: Path,
 ) -> None:
-    store = KnowledgeStore(path=knowledge_file)
+    store = KnowledgeStore(path=knowledge_file, retire_after_seconds=0)
     small = knowledge_file.read_text(encoding="utf-8")
     save(knowledge_file, bigger_version(small, target_bytes=1_800_000))
     gaps: list[float] = []
