@@ -7,7 +7,9 @@ way the bot's background service does (``BROADCAST_*`` settings at their
 defaults, ``auto``: for Slack no fixed pace, the platform's 429 answers set it).
 
 The fake Slack answers ``chat.postMessage`` beyond ``--rate`` per second with 429
-and ``Retry-After``, and fails ``--failure-rate`` of the calls with 500. A few
+and ``Retry-After``, fails ``--failure-rate`` of the calls with 500, and accepts
+``--reset-rate`` of them and then drops the connection without an answer (the
+sender must find the message in the channel history, not send it again). A few
 members are deactivated after the audience was fixed, so their DMs fail
 permanently. The bound is what the rate limit allows: ``recipients / rate``.
 
@@ -21,7 +23,7 @@ Runs: SQLite with one dispatcher; PostgreSQL (``BENCH_DATABASE_URL`` or
 ``TEST_DATABASE_URL``) with one and with two dispatcher processes. Prints a
 table; exits 1 on any duplicate or miss (never on a time)::
 
-    .venv/bin/python bench/broadcast.py [--recipients 5000] [--rate 100]
+    .venv/bin/python bench/broadcast.py [--recipients 5000] [--rate 100] [--reset-rate 0.1]
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class Row:
     misses: int
     http_429: int
     http_500: int
+    resets: int
 
     @property
     def ratio(self) -> float:
@@ -198,7 +201,13 @@ async def check(database: Database, fake: FakeSlack, audience: int) -> tuple[int
 
 
 async def run_case(
-    backend: str, url: str, dispatchers: int, recipients: int, rate: float, failure_rate: float
+    backend: str,
+    url: str,
+    dispatchers: int,
+    recipients: int,
+    rate: float,
+    failure_rate: float,
+    reset_rate: float,
 ) -> Row:
     schema = None
     admin = None
@@ -209,7 +218,10 @@ async def run_case(
             await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     database = Database(url=url, schema=schema)
     fake = FakeSlack(
-        users=make_users(recipients), rate_limit_per_second=rate, failure_rate=failure_rate
+        users=make_users(recipients),
+        rate_limit_per_second=rate,
+        failure_rate=failure_rate,
+        reset_rate=reset_rate,
     ).start()
     try:
         await database.upgrade()
@@ -252,6 +264,7 @@ async def run_case(
             misses=misses,
             http_429=statuses[429],
             http_500=statuses[500],
+            resets=sum(call.connection_reset for call in fake.calls("chat.postMessage")),
         )
     finally:
         fake.stop()
@@ -276,6 +289,7 @@ def print_table(rows: list[Row]) -> None:
         "misses",
         "429s",
         "500s",
+        "resets",
     )
     lines = [header] + [
         (
@@ -291,6 +305,7 @@ def print_table(rows: list[Row]) -> None:
             str(r.misses),
             str(r.http_429),
             str(r.http_500),
+            str(r.resets),
         )
         for r in rows
     ]
@@ -324,7 +339,15 @@ async def main(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         rows.append(
-            await run_case("sqlite", sqlite_url, 1, args.recipients, args.rate, args.failure_rate)
+            await run_case(
+                "sqlite",
+                sqlite_url,
+                1,
+                args.recipients,
+                args.rate,
+                args.failure_rate,
+                args.reset_rate,
+            )
         )
         print_progress(rows[-1])
     pg_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
@@ -332,7 +355,13 @@ async def main(args: argparse.Namespace) -> int:
         for dispatchers in (1, 2):
             rows.append(
                 await run_case(
-                    "postgresql", pg_url, dispatchers, args.recipients, args.rate, args.failure_rate
+                    "postgresql",
+                    pg_url,
+                    dispatchers,
+                    args.recipients,
+                    args.rate,
+                    args.failure_rate,
+                    args.reset_rate,
                 )
             )
             print_progress(rows[-1])
@@ -340,7 +369,8 @@ async def main(args: argparse.Namespace) -> int:
         print("PostgreSQL skipped: set TEST_DATABASE_URL or BENCH_DATABASE_URL", file=sys.stderr)
     print(
         f"\nDM broadcast, fake Slack limit {args.rate:g} msg/s (429 + Retry-After beyond), "
-        f"{args.failure_rate:.0%} 500s, {DEACTIVATED} members deactivated mid-broadcast; "
+        f"{args.failure_rate:.0%} 500s, {args.reset_rate:.0%} accepted then reset, "
+        f"{DEACTIVATED} members deactivated mid-broadcast; "
         f"{describe_pace()}; bound = recipients / rate; target ratio <= 1.15x\n"
     )
     print_table(rows)
@@ -364,4 +394,10 @@ if __name__ == "__main__":
     parser.add_argument("--recipients", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=100.0, help="fake Slack messages per second")
     parser.add_argument("--failure-rate", type=float, default=0.01, help="fraction of 500s")
+    parser.add_argument(
+        "--reset-rate",
+        type=float,
+        default=0.1,
+        help="fraction of posts accepted, then answered by a dropped connection",
+    )
     sys.exit(asyncio.run(main(parser.parse_args())))
