@@ -26,6 +26,7 @@ from yaml.nodes import Node
 from bot.errors import KnowledgeFileError
 from bot.knowledge.checks import find_problems
 from bot.knowledge.markup_checks import find_markup_problems
+from bot.knowledge.partial import reference_problems
 from bot.knowledge.schema import Knowledge
 from bot.knowledge.wording import describe
 from bot.knowledge.yaml_nodes import (
@@ -152,7 +153,14 @@ def check_knowledge_text(
     try:
         knowledge = Knowledge.model_validate(data)
     except ValidationError as error:
-        return CheckReport(None, _schema_errors(error, root, data, path))
+        # References are checked too (among the valid items), so --all lists everything.
+        references = [
+            KnowledgeFileError(
+                path=path, line=find_line(root, problem.location), problem=problem.message
+            )
+            for problem in reference_problems(data)
+        ]
+        return CheckReport(None, _schema_errors(error, root, data, path) + references)
     errors = [
         KnowledgeFileError(
             path=path, line=find_line(root, problem.location), problem=problem.message

@@ -341,3 +341,15 @@ def test_a_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
         load_knowledge(big, max_bytes=2_000)
     assert "larger than 2,000 bytes (KNOWLEDGE_MAX_BYTES)" in caught.value.problem
     assert load_knowledge(big, max_bytes=10_000).entries
+
+
+def test_all_lists_reference_problems_alongside_field_errors() -> None:
+    text = (FIXTURES / "good.yaml").read_text()
+    broken = text.replace("kind: event", "kind: party").replace(
+        "    contact: pat\n", "    contact: pta\n"
+    )
+    problems = [error.problem for error in check_knowledge_text(broken).errors]
+    assert problems == [
+        "deadline 'picnic-2024': field 'kind': 'party' is not allowed; use deadline or event",
+        "entry 'award-deadline': contact 'pta' is not a contact id (did you mean 'pat'?)",
+    ]
