@@ -60,6 +60,7 @@ KNOWLEDGE = ROOT / "data" / "knowledge.yaml"
 DEV_SET = ROOT.parent / "shared" / "qa" / "dev.yaml"
 DEV2_SET = ROOT.parent / "shared" / "qa" / "dev2.yaml"
 BLIND = ROOT / "tests" / "core" / "blind.yaml"
+BLIND2 = ROOT / "tests" / "core" / "blind2.yaml"
 PARAPHRASES = ROOT / "tests" / "core" / "paraphrases.yaml"
 HELDOUT = ROOT / "tests" / "core" / "heldout.yaml"
 SYNTHETIC_SIZE = 2000
@@ -334,7 +335,11 @@ def print_classes(shipped: Knowledge, bm25_threshold: float, email: str) -> None
         ("memberbot engine", engine_answerer(shipped)),
         ("BM25 baseline", Bm25Baseline(shipped, bm25_threshold)),
     )
-    for label, path in (("dev2.yaml (tuned on)", DEV2_SET), ("blind.yaml (blind set)", BLIND)):
+    for label, path in (
+        ("dev2.yaml (tuned on)", DEV2_SET),
+        ("blind.yaml (blind set 1)", BLIND),
+        ("blind2.yaml (blind set 2)", BLIND2),
+    ):
         items = load_dev(path)
         classes = list(dict.fromkeys(item["class"] for item in items))
         print(f"\n### Accuracy per class: {label}\n")

@@ -25,6 +25,9 @@ SHORT_ANSWER = 400
 _DATED_KINDS = frozenset({"date", "day", "time", "how_to"})
 _NEXT_YEAR = re.compile(r"\bnext year\b|\bnext (spring|summer|fall|autumn|winter)\b")
 _YEAR = re.compile(r"\b(20\d\d)\b")
+_NON_MEMBER = re.compile(
+    r"\bnon[- ]?members?\b|\bnot (a )?members?\b|\bwho (is|are)n'?t members?\b"
+)
 _UNKNOWN = {
     "live": "current numbers: they change from day to day, so they are not in what I know",
     "phone": "a phone number for that",
@@ -34,6 +37,7 @@ _UNKNOWN = {
     "duration": "how long that lasts",
     "winner": "who won",
     "cost": "what that costs",
+    "paying": "who pays for that, or what it costs",
     "count": "that number",
     "date": "that date",
     "day": "the exact date",
@@ -136,6 +140,8 @@ def _answering_sentence(
 
 def _about_topic(sentence: str, question: Question, about: frozenset[str]) -> bool:
     """A fact counts only in a sentence (or an entry) about what the question names."""
+    if _NON_MEMBER.search(question.folded) and not _NON_MEMBER.search(sentence.lower()):
+        return False  # "free for members" says nothing about what non-members pay
     if not question.topic:
         return True
     return bool(question.topic & (question.stems_of(sentence) | about))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _QUESTION_START = (
-    r"(?:who|whos|what|whats|when|whens|where|wheres|why|how|hows|which|is|are|do|does|did|can|"
+    r"(?:who|whos|whose|whom|what|whats|when|whens|where|wheres|why|how|hows|which|is|are|do|does|did|can|"
     r"could|should|will|would|has|have|was|were|am|any|anything|tell me|i also)\b"
 )
 _BOUNDARY = re.compile(

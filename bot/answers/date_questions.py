@@ -41,6 +41,7 @@ _DAYS_UNTIL = re.compile(
     r"\b(how (many|much) (more )?(days?|weeks?|time)( do i have| are there| is there| left)?"
     r"( (until|till|til|before|left|to|for))?|how long (until|till|til|before)|"
     r"how soon is|days? (left|remaining|to go) (until|till|before|for))\b"
+    r"|^\W*(days?|weeks?) (till|til|until|to|before|left)\b"
 )
 _TOO_LATE = re.compile(
     r"\b(too late|still (be able to |able to )?(apply|nominate|register|submit|sign up|join|"
@@ -57,7 +58,7 @@ _PERIOD = re.compile(
     r"(days?|weeks?|months?)|(in|during|for|this|next|last) (" + _MONTH_NAMES + r"))\b(?! \d)"
 )
 #: Words saying the member asks about the past ("was anything due in October?").
-_PAST = re.compile(r"\b(was|were|did|had|happened|closed|passed|missed|last|past|ago)\b")
+_PAST = re.compile(r"\b(was|were|did|had|happened|closed|passed|missed|miss|last|past|ago)\b")
 _CALENDAR_WORD = re.compile(
     r"\b(due|deadlines?|events?|happen\w*|coming( up)?|upcoming|scheduled?|calendar|"
     r"going on|anything|what'?s on|what is on|closing|close|closes|dates?|expir\w*)\b"
@@ -124,9 +125,9 @@ def parse_date_question(folded: str, *, today: dt.date) -> DateQuestion | None:
     text = " ".join(re.sub(r"[?!,;:()\"]", " ", without_apostrophes).split())
     if _DAYS_UNTIL.search(text):
         return DateQuestion("days_until", _topic(_DAYS_UNTIL.sub(" ", text)))
-    if _TOO_LATE.search(text):
-        return DateQuestion("too_late", _topic(_TOO_LATE.sub(" ", text)))
     period = _PERIOD.search(text)
+    if _TOO_LATE.search(text) and not (period and _CALENDAR_WORD.search(text)):
+        return DateQuestion("too_late", _topic(_TOO_LATE.sub(" ", text)))
     if period and _CALENDAR_WORD.search(_PERIOD.sub(" ", text)):
         first, last, label = _period_dates(period.group(0), today, past=bool(_PAST.search(text)))
         return DateQuestion("window", _topic(_PERIOD.sub(" ", text)), first, last, label)
@@ -199,6 +200,8 @@ def _period_dates(
         tomorrow = today + dt.timedelta(days=1)
         return tomorrow, tomorrow, "tomorrow"
     if phrase.startswith("this") and phrase.endswith("week"):
+        if past:  # "did I miss anything this week?": Monday until today
+            return today - dt.timedelta(days=today.weekday()), today, "so far this week"
         return today, today + dt.timedelta(days=7), "in the next 7 days"
     if phrase == "next week":
         monday = today + dt.timedelta(days=7 - today.weekday())

@@ -191,6 +191,9 @@ class AnswerEngine:
             logger.debug("small talk (%s): %r", talk.kind, question)
             return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
         folded = small_talk.without_pleasantries(folded)
+        talk = small_talk.recognise(folded)  # "hey, how do I use this thing?"
+        if talk is not None:
+            return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
         parts = split_question(folded)
         if len(parts) == 1:
             return self._answer_one(folded, today)
@@ -205,9 +208,10 @@ class AnswerEngine:
         """Each part answered on its own; a part that needs the other's topic borrows it."""
         answers: list[tuple[str, Answer]] = []
         for number, part in enumerate(parts):
+            needs_context = number > 0 and _leans_on_context(part, self.analyze)
             result = self._answer_one(part, today)
-            if not result.answered and number > 0:
-                borrowed = self._answer_one(f"{part} {parts[number - 1]}", today)
+            if number > 0 and (needs_context or not result.answered):
+                borrowed = self._answer_one(f"{part} {parts[number - 1]}", today, asked=part)
                 if borrowed.answered:
                     result = borrowed
             answers.append((part, result))
@@ -224,7 +228,8 @@ class AnswerEngine:
         score = min(result.score for _, result in answered)
         return Answer(True, "\n\n".join(sections), sources, score, "compound", missing)
 
-    def _answer_one(self, folded: str, today: dt.date) -> Answer:
+    def _answer_one(self, folded: str, today: dt.date, asked: str | None = None) -> Answer:
+        """One question; ``asked`` is the part whose fact is wanted when context was borrowed."""
         respelled = self._respell(expand_shorthand(folded))
         date_question = parse_date_question(respelled, today=today)
         if date_question is not None:
@@ -247,7 +252,7 @@ class AnswerEngine:
         if not hits or hits[0].score < self.threshold:
             return self._abstain(hits[0] if hits else None, folded)
         chosen = siblings.choose(hits, self.title_words(folded), self._titles, self._tags)
-        question = self._question(respelled, stems)
+        question = self._question(respelled, stems, asked=asked)
         composed = [(hit, self._compose(hit.key, question, today)) for hit in chosen]
         answered = [(hit, result) for hit, result in composed if result.answered]
         if not answered and question.fact is not None and question.fact.kind in _NUMERIC_FACTS:
@@ -281,8 +286,8 @@ class AnswerEngine:
         )
         return Answer(False, reply, sources, 1.0, "missing_fact")
 
-    def _question(self, folded: str, stems: list[str]) -> Question:
-        fact = facts.fact_kind(folded)
+    def _question(self, folded: str, stems: list[str], asked: str | None = None) -> Question:
+        fact = facts.fact_kind(self._respell(expand_shorthand(asked)) if asked else folded)
         trigger = set(self.analyze(fact.trigger)) if fact else set()
         topic_stems = [
             item
@@ -393,6 +398,15 @@ def _counted(folded: str, analyze: Callable[[str], list[str]]) -> tuple[str, ...
             break  # "how many members *does* ALSC have": the noun phrase ends at the verb
         counted.extend(analyze(word))
     return tuple(counted)
+
+
+_PRONOUN = re.compile(r"\b(it|its|that|this|they|them|their|he|she|her|his|him|those|these)\b")
+
+
+def _leans_on_context(part: str, analyze: Callable[[str], list[str]]) -> bool:
+    """A second question that names no topic of its own ("and when is it due?")."""
+    topical = [item for item in analyze(part) if not is_light(item)]
+    return len(topical) <= 1 or bool(_PRONOUN.search(part))
 
 
 def _singular(word: str) -> str:

@@ -26,6 +26,7 @@ FactKind = Literal[
     "time",
     "duration",
     "winner",
+    "paying",
     "cost",
     "count",
     "day",
@@ -86,16 +87,23 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ),
     (
         "winner",
-        re.compile(r"\b(who (won|wins|received|got|was (given|awarded))|winners?|recipients?)\b"),
+        re.compile(
+            r"\bwho\b.{0,20}\b(won|wins|winning|received|got|was (given|awarded))\b|"
+            r"\b(winners?|recipients?)\b"
+        ),
+    ),
+    ("count", re.compile(r"\b(how many|number of|count of)\b")),
+    (
+        "paying",
+        re.compile(r"\b(pays? for|paying for|paid for|covers?|covering|sponsor\w*|free)\b"),
     ),
     (
         "cost",
         re.compile(
             r"\b(how much\b(?! (time|longer|more time))|costs?|price[sd]?|pricing|fees?|"
-            r"pay|paid|charge[sd]?|expensive|cheap|afford\w*|dues|free|money|stipend|cash|\$)"
+            r"pay|paid|charge[sd]?|expensive|cheap|afford\w*|dues|money|stipend|cash|\$)"
         ),
     ),
-    ("count", re.compile(r"\b(how many|number of|count of)\b")),
     (
         "day",
         re.compile(r"\b(what|which) (day|date)\b|\bdue date\b|\bon what day\b|\bwhat day of\b"),
@@ -111,7 +119,8 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         "place",
         re.compile(
             r"\b(where (is|are|will|was) (it|the \w+|they) (be )?(held|located|taking place|"
-            r"happening)|location|venue|address(?! (book|list))|what room|in person or|"
+            r"happening)|location|venue|(what|the|mailing|street|postal) address|address (of|for)|"
+            r"what room|in person or|"
             r"where is it)\b"
         ),
     ),
@@ -148,7 +157,12 @@ _EVIDENCE: dict[str, re.Pattern[str]] = {
     ),
     "winner": re.compile(r"\b(won|winners?|recipients?|received the|awarded to|honou?red)\b", re.I),
     "cost": re.compile(
-        r"\$\s?\d|\b(free|no cost|costs?|price|fees?|paid|pay|fund(s|ed|ing)?|dollars?)\b",
+        r"\$\s?\d|\b(free|no cost|costs?|price|fees?|dollars?)\b",
+        re.I,
+    ),
+    "paying": re.compile(
+        r"\$\s?\d|\b(free|no cost|costs?|price|fees?|dollars?|paid|pays?|fund(s|ed|ing)?|"
+        r"scholarships?|sponsor\w*)\b",
         re.I,
     ),
     "count": re.compile(rf"\b(\d+|{_NUMBER_WORD})\b", re.I),

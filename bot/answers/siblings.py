@@ -49,10 +49,16 @@ def choose(
     best_named = query_words & best_title
     if not group:
         return [best]
-    if not best_named:
-        # the question names a sibling of a word in the best entry's title ("mentor" for
-        # "mentee"): the entry whose title has the question's word is the one meant
-        rivals = [word for word in query_words if _sibling_word(word, best_title)]
+    # the question names a sibling of a word in the best entry's title ("mentee" for
+    # "mentoring"): the entry whose title has the question's word is the one meant
+    unnamed_title = best_title - query_words  # the question names "mentor", the title "mentee"
+    rivals = [
+        word
+        for word in query_words - best_title
+        if _sibling_word(word, unnamed_title)
+        and (not best_named or _strict_sibling(word, unnamed_title))
+    ]
+    if rivals:
         named = [hit for hit in group if any(word in titles.get(hit.key, ()) for word in rivals)]
         if named and len(rivals) == 1:  # "mentors and mentees" names no single sibling
             return [max(named, key=lambda hit: (_title_share(hit, query_words, titles), hit.score))]
@@ -73,6 +79,14 @@ def _sibling_word(word: str, others: frozenset[str]) -> bool:
     prefix = word[:SIBLING_PREFIX]
     return len(word) >= SIBLING_PREFIX and any(
         other.startswith(prefix) and not (other.startswith(word) or word.startswith(other))
+        for other in others
+    )
+
+
+def _strict_sibling(word: str, others: frozenset[str]) -> bool:
+    """A sibling that is no form of the other word either: "mentee" for "mentoring"."""
+    return any(
+        _sibling_word(word, frozenset([other])) and not other.startswith(word[:-1])
         for other in others
     )
 

@@ -33,7 +33,9 @@ _HELP = (
     r"help( me)?( please)?|menu|commands|options|what can (you|i) (do|ask)( you)?( here)?|"
     r"what do you do|what are you for|how do(es)? (you|this|this bot) work|"
     r"what (can|do) you (help|know)( me)?( with| about)?|how can you help( me)?|"
-    r"what can i (use|ask) (you|this) for|what questions can i ask"
+    r"what can i (use|ask) (you|this) for|what questions can i ask|"
+    r"how do i use (this|you|it|the bot|this bot|this thing|memberbot)( thing)?|"
+    r"how does (this|it|the bot|this bot|this thing) work"
 )
 _IDENTITY = re.compile(
     r"\b(are|r) (you|u) (a |an )?(real |actual )?(bot|robot|human|person|ai|machine|chatbot|"

@@ -32,7 +32,7 @@ _SHORTHAND = {
     "app": "application", "apps": "applications", "lib": "library", "libs": "libraries",
     "dept": "department", "org": "organization", "orgs": "organizations",
     "assoc": "association", "req": "requirement", "reqs": "requirements",
-    "q": "question", "qs": "questions", "mgr": "manager", "prob": "probably",
+    "q": "question", "qs": "questions", "b": "be", "mgr": "manager", "prob": "probably",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "hafta": "have to",
     "hasta": "has to", "kinda": "kind of", "sorta": "sort of", "lemme": "let me",
     "gimme": "give me", "wat": "what", "wut": "what", "wht": "what", "whn": "when",
@@ -119,6 +119,7 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
 #: Stems that should meet but do not by suffix rules alone.
 _IRREGULAR = {
     "applic": "apply",
+    "applicant": "apply",
     "nomine": "nomin",
     "donor": "don",
     "renewal": "renew",

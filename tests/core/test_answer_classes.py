@@ -64,7 +64,7 @@ def test_the_distinguishing_word_picks_the_deadline(engine: AnswerEngine) -> Non
     ("question", "kind", "phrase"),
     [
         ("how much does an ALSC membership cost?", "cost", "what that costs"),
-        ("is the mixer free?", "cost", "what that costs"),
+        ("is the mixer free?", "paying", "who pays for that, or what it costs"),
         ("how long does the membership mixer run?", "duration", "how long that lasts"),
         ("what's the zoom link for the membership mixer?", "link", "a link for that"),
         ("who won the Distinguished Service Award last year?", "winner", "who won"),
@@ -321,3 +321,23 @@ def test_a_premise_with_a_wrong_date_and_time_is_corrected(engine: AnswerEngine)
 
     assert answer.sources == ("membership-mixer-2022",)
     assert "January 27, 2022 at 5:00 PM CST" in answer.text
+
+
+def test_small_talk_after_a_greeting_is_still_small_talk(engine: AnswerEngine) -> None:
+    assert ask(engine, "hey, how do I use this thing?").kind == "small_talk"
+
+
+def test_a_part_that_borrows_context_keeps_its_own_question(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "How do I send in a gift membership; also what's the deadline?",
+        dt.date(2020, 12, 2),
+    )
+
+    assert "by email" in answer.text and "December 14" in answer.text
+
+
+def test_a_terse_question_naming_one_sibling(engine: AnswerEngine) -> None:
+    answer = ask(engine, "mentee membership?")
+
+    assert answer.sources == ("mentoring-mentee-eligibility",)
