@@ -41,6 +41,7 @@ _UNKNOWN = {
     "count": "that number",
     "date": "that date",
     "day": "the exact date",
+    "origin": "when that began",
     "place": "where that takes place",
     "how_to": "the steps for that",
     "person": "who that is",
@@ -102,6 +103,9 @@ def compose(
         return _missing(entry, passages, knowledge, f"the dates for {wanted_year} yet")
     kind = question.fact.kind if question.fact else None
     chosen = _answering_sentence(passages, question, dates, about)
+    if chosen is None and question.premise is not None:
+        # a stated fact to confirm: the closest sentence shows what is known
+        chosen = best_passage(passages, question.relevance, None) or (0, "")
     if chosen is None:
         assert kind is not None
         return _missing(entry, passages, knowledge, _UNKNOWN[kind])

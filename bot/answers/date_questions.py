@@ -61,7 +61,8 @@ _PERIOD = re.compile(
 _PAST = re.compile(r"\b(was|were|did|had|happened|closed|passed|missed|miss|last|past|ago)\b")
 _CALENDAR_WORD = re.compile(
     r"\b(due|deadlines?|events?|happen\w*|coming( up)?|upcoming|scheduled?|calendar|"
-    r"going on|anything|what'?s on|what is on|closing|close|closes|dates?|expir\w*)\b"
+    r"going on|anything|what'?s on|what is on|closing|close|closes|dates?|expir\w*|"
+    r"cut-?off|cut off)\b"
 )
 _UPCOMING = re.compile(
     r"\b(coming up|upcoming|next (deadline|event|date|thing)s?|what'?s next|what is next|"
@@ -74,6 +75,7 @@ _DATE_WORDS = re.compile(
     r"weeks?|left|until|till|til|before|to|for|do|i|have|it|too|late|still|can|able|be|"
     r"missed|miss|did|already|closed|over|passed|open|of|a|an|in|at|this|that|today|tonight|"
     r"tomorrow|month|remaining|go|time|more|what'?s|whats|key|dates?|right|correct|yeah|yes|"
+    r"cut-?off|cut off|or|for|either|which|one|it|that|"
     r"\d{1,2}(:\d\d)? ?(am|pm)|eastern|central|pacific|mountain|est|cst|pst|mst|edt|cdt|"
     r"et|ct|pt)\b"
 )

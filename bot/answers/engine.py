@@ -70,7 +70,7 @@ SUGGESTION_SHARE = 0.7
 FACT_MARGIN = 0.25
 #: Facts precise enough to look for in a close entry (a number, a date, a length):
 #: "funded" in a nearby entry does not say what mentors are paid.
-_NUMERIC_FACTS = frozenset({"count", "date", "day", "time", "duration"})
+_NUMERIC_FACTS = frozenset({"count", "date", "day", "origin", "time", "duration"})
 #: A topic word counts as the question's subject when its idf is this close to the rarest one's.
 TOPIC_IDF_SHARE = 0.75
 _WORD = re.compile(r"\b[a-z]+\b")
@@ -397,9 +397,12 @@ def _counted(folded: str, analyze: Callable[[str], list[str]]) -> tuple[str, ...
         if word in STOPWORDS and counted:
             break  # "how many members *does* ALSC have": the noun phrase ends at the verb
         counted.extend(analyze(word))
-    return tuple(counted)
+    # "how many spots": any number about the topic will do
+    return () if set(counted) <= _GENERIC_COUNTED else tuple(counted)
 
 
+_GENERIC_COUNTED_TEXT = "spot spots place places seat seats slot slots opening openings"
+_GENERIC_COUNTED = frozenset(stem(word) for word in _GENERIC_COUNTED_TEXT.split())
 _PRONOUN = re.compile(r"\b(it|its|that|this|they|them|their|he|she|her|his|him|those|these)\b")
 
 

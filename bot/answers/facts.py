@@ -29,6 +29,7 @@ FactKind = Literal[
     "paying",
     "cost",
     "count",
+    "origin",
     "day",
     "date",
     "place",
@@ -105,6 +106,13 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "origin",
+        re.compile(
+            r"\b(when|what year|which year)\b.{0,60}\b(start|begin|began|launch|found|creat|"
+            r"establish|first)\w*|\bhow long has\b.{0,60}\b(existed|been (around|going|running))"
+        ),
+    ),
+    (
         "day",
         re.compile(r"\b(what|which) (day|date)\b|\bdue date\b|\bon what day\b|\bwhat day of\b"),
     ),
@@ -166,6 +174,12 @@ _EVIDENCE: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "count": re.compile(rf"\b(\d+|{_NUMBER_WORD})\b", re.I),
+    "origin": re.compile(
+        r"\b(since|began|begun|started|founded|established|launched|created|recommended|"
+        r"first (held|offered|started)|(first|second|third|fourth|fifth|sixth|\d+(st|nd|rd|th)) "
+        r"(annual|year))\b",
+        re.I,
+    ),
     "day": re.compile(
         rf"\b({_MONTH})\.? \d{{1,2}}\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|"
         r"sunday)\b|\{deadline:",

@@ -7,6 +7,7 @@ loader can turn it into a line number.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -58,6 +59,28 @@ def find_problems(knowledge: Knowledge) -> list[Problem]:
                     f"{_hint(deadline.entry, entry_ids)}",
                 )
             )
+    problems += _deadline_references(knowledge)
+    return problems
+
+
+_DEADLINE_REFERENCE = re.compile(r"\{deadline:([^}]*)\}")
+
+
+def _deadline_references(knowledge: Knowledge) -> list[Problem]:
+    """Every ``{deadline:ID}`` in an answer names a deadline of the file."""
+    deadline_ids = {item.id for item in knowledge.deadlines}
+    problems = []
+    for index, entry in enumerate(knowledge.entries):
+        for wanted in _DEADLINE_REFERENCE.findall(entry.answer):
+            if wanted not in deadline_ids:
+                close = difflib.get_close_matches(wanted, sorted(deadline_ids), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(
+                    Problem(
+                        ("entries", index, "answer"),
+                        f"entry {entry.id!r}: {{deadline:{wanted}}} is not a deadline id{hint}",
+                    )
+                )
     return problems
 
 

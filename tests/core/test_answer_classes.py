@@ -341,3 +341,26 @@ def test_a_terse_question_naming_one_sibling(engine: AnswerEngine) -> None:
     answer = ask(engine, "mentee membership?")
 
     assert answer.sources == ("mentoring-mentee-eligibility",)
+
+
+def test_an_origin_question_needs_a_beginning(engine: AnswerEngine) -> None:
+    answer = ask(engine, "When did ALSC start matching mentors with mentees?")
+
+    assert answer.sources == ("mentoring-history",)
+    assert "since Fall 2013" in answer.text
+
+
+def test_a_deadline_reference_to_no_deadline_is_a_problem() -> None:
+    from bot.knowledge.checks import find_problems
+
+    knowledge = load_knowledge(ROOT / "data" / "knowledge.yaml")
+    entry = knowledge.entries[0].model_copy(update={"answer": "Closes {deadline:mentoring-2021}."})
+    broken = knowledge.model_copy(update={"entries": [entry, *knowledge.entries[1:]]})
+
+    problems = [problem.message for problem in find_problems(broken)]
+    assert any(
+        "{deadline:mentoring-2021} is not a deadline id" in message
+        and "did you mean 'mentoring-applications-2021'" in message
+        for message in problems
+    ), problems
+    assert not find_problems(knowledge)
