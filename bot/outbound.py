@@ -83,9 +83,9 @@ DEFAULT_PACE = Pace(max_per_second=None, concurrency=8)
 class OutboundSender(Protocol):
     """Implemented by every adapter; raises :class:`bot.errors.DeliveryError` on failure.
 
-    ``DeliveryError.permanent`` tells callers whether retrying can help (user gone,
-    DMs closed: no) or not (rate limit exhausted, server error: yes), and its
-    ``reason`` is one of :class:`bot.errors.DeliveryReason`.
+    ``DeliveryError.permanent`` tells callers whether retrying can help: not for a
+    member gone or DMs closed, yes for a rate limit outlasted or a server error.
+    Its ``reason`` is one of :class:`bot.errors.DeliveryReason`.
 
     ``key`` (see :class:`DeliveryKey`) makes a send idempotent: the adapter never
     resends blindly a message that may have arrived (a connection dropped after
