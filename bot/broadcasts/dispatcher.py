@@ -50,6 +50,8 @@ __all__ = ["ClaimedDelivery", "DispatchPolicy", "Dispatcher"]
 
 log = logging.getLogger(__name__)
 
+#: Failures after which the message may be on the platform although unconfirmed.
+_MAY_HAVE_ARRIVED = frozenset({DeliveryReason.UNCONFIRMED, DeliveryReason.PLATFORM_ERROR})
 #: Database errors worth retrying a write for (outages, lock timeouts, dropped connections).
 _DATABASE_ERRORS = (StorageUnavailable, SQLAlchemyError, OSError)
 
@@ -342,9 +344,9 @@ class Dispatcher:
             "attempts": attempts,
             "claimed_by": None,
             "claimed_at": None,
-            # A temporary failure may hide a message that arrived (a lost answer):
-            # the next attempt checks first. Checking costs one lookup per retry.
-            "maybe_sent": not error.permanent,
+            # A lost answer or a server error may hide a message that arrived: the
+            # next attempt checks first. A refusal (429, unreachable) sent nothing.
+            "maybe_sent": error.reason in _MAY_HAVE_ARRIVED,
         }
         if error.permanent or now >= give_up_at:
             reason = (

@@ -21,7 +21,7 @@ from bot.broadcasts.settings import BroadcastSettings
 from bot.clock import FixedClock
 from bot.config import Settings, load_settings
 from bot.core import BotCore
-from bot.errors import ConfigError, StorageUnavailable
+from bot.errors import ConfigError, DeliveryError, DeliveryReason, StorageUnavailable
 from bot.knowledge_store import KnowledgeStore
 from bot.outbound import DEFAULT_PACE, DeliveryKey, Pace, PostedMessage
 from bot.replies import Message
@@ -359,6 +359,41 @@ async def test_a_database_outage_longer_than_the_lease_does_not_send_twice(
     assert sender.dm_counts == {"sam": 1}
     row = await only_row(database)
     assert (row.status, row.maybe_sent) == ("sent", False)
+
+
+class LostAnswerSender(CountingSender):
+    """The platform accepts the DMs to ``lose``, but the answer never comes back."""
+
+    def __init__(self, *, lose: set[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.lose = lose
+
+    async def send_dm(
+        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+    ) -> PostedMessage:
+        posted = await super().send_dm(user=user, message=message, key=key)
+        if user.user_id in self.lose:
+            self.lose.discard(user.user_id)
+            raise DeliveryError("connection dropped", reason=DeliveryReason.UNCONFIRMED)
+        return posted
+
+
+async def test_a_send_whose_answer_was_lost_is_checked_on_its_retry_not_doubled(
+    database: Database, clock: FixedClock
+) -> None:
+    sender = LostAnswerSender(members=users(2), lose={"u0001"})
+    await schedule_dm(database, sender, clock)
+    dispatcher = make_dispatcher(database, sender, clock)
+    await dispatcher.drain()
+    async with database.session() as session:
+        row = await session.scalar(
+            select(BroadcastDelivery).where(BroadcastDelivery.status == "pending")
+        )
+    assert row is not None and row.maybe_sent and row.failure_reason is not None
+    clock.set(row.next_attempt_at)
+    await dispatcher.drain()
+    assert sender.dm_counts == {"sam": 1, "u0000": 1, "u0001": 1}
+    assert await delivery_statuses(database) == {"sent": 3}
 
 
 class GatedSender(CountingSender):
