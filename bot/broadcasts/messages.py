@@ -86,6 +86,8 @@ def _long_date(day: date) -> str:
 def reminder_body(deadline: Deadline, *, offset_days: int) -> str:
     """Knowledge-markup text of the reminder for ``deadline`` sent ``offset_days`` before it."""
     when = _long_date(deadline.date)
+    if deadline.closes == "before":
+        when = f"last day {_long_date(deadline.last_day)}, before {when}"
     if deadline.time is not None:
         when += f" at {deadline.time:%H:%M}"
         if deadline.timezone:

@@ -71,7 +71,8 @@ def plan_reminders(
             key=f"{deadline.id}:{offset}",
             deadline_id=deadline.id,
             offset_days=offset,
-            due_at=local_to_utc(deadline.date - timedelta(days=offset), at, zone),
+            # counted from the last day it can be done ("before January 31": the 30th)
+            due_at=local_to_utc(deadline.last_day - timedelta(days=offset), at, zone),
             body=reminder_body(deadline, offset_days=offset),
         )
         for deadline in knowledge.deadlines

@@ -364,3 +364,21 @@ def test_a_deadline_reference_to_no_deadline_is_a_problem() -> None:
         for message in problems
     ), problems
     assert not find_problems(knowledge)
+
+
+def test_reminders_for_a_deadline_that_closes_before_a_date_count_from_the_day_before() -> None:
+    import datetime as _dt
+
+    from bot.broadcasts.reminders import plan_reminders
+
+    knowledge = load_knowledge(ROOT / "data" / "knowledge.yaml")
+    planned = {
+        item.offset_days: item
+        for item in plan_reminders(knowledge, offsets=(0, 1), at=_dt.time(9, 0))
+        if item.deadline_id == "election-ballot-membership-2022"
+    }
+
+    zone = knowledge.organisation.zone
+    assert planned[0].due_at.astimezone(zone).date() == _dt.date(2022, 1, 30)
+    assert planned[1].due_at.astimezone(zone).date() == _dt.date(2022, 1, 29)
+    assert "last day Sunday, January 30, 2022, before Monday, January 31, 2022" in planned[0].body
