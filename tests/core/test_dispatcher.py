@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.broadcasts.background import build_dispatcher
 from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
+from bot.broadcasts.listing import format_counts, list_broadcasts
 from bot.broadcasts.parsing import DraftRequest
 from bot.broadcasts.service import BroadcastService
 from bot.broadcasts.settings import BroadcastSettings
@@ -433,6 +434,11 @@ async def test_a_dispatcher_claims_no_more_rows_than_it_is_sending(
     task = asyncio.create_task(dispatcher.drain())
     try:
         assert await statuses_when(database, sender, 4) == {"sending": 4, "pending": 56}
+        # /broadcast list counts what is really going out.
+        listing = await list_broadcasts(
+            database, platform="console", workspace_id="local", now=clock.now(), limit=5
+        )
+        assert format_counts(listing.staff[0].counts) == "sending 4, pending 56"
     finally:
         sender.gate.set()
         await task
