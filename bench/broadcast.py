@@ -19,9 +19,12 @@ Counted from the fake's log and the database:
 * misses: recipients with no message and no permanent failure (rows that gave
   up on transient errors, or were never delivered, count as misses).
 
-Runs: SQLite with one dispatcher; PostgreSQL (``BENCH_DATABASE_URL`` or
-``TEST_DATABASE_URL``) with one and with two dispatcher processes. Prints a
-table; exits 1 on any duplicate or miss (never on a time)::
+Runs: SQLite with one dispatcher; SQLite with one dispatcher process killed
+(``kill -9``) once Slack holds ``--kill-at`` messages and a fresh process
+started in its place (its lease shortened by ``--lease`` so the run stays
+short); PostgreSQL (``BENCH_DATABASE_URL`` or ``TEST_DATABASE_URL``) with one
+and with two dispatcher processes. Prints a table; exits 1 on any duplicate or
+miss (never on a time)::
 
     .venv/bin/python bench/broadcast.py [--recipients 5000] [--rate 100] [--reset-rate 0.1]
 """
@@ -33,12 +36,14 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from multiprocessing.synchronize import Event
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -73,7 +78,7 @@ DEACTIVATED = 5
 @dataclass
 class Row:
     backend: str
-    dispatchers: int
+    dispatchers: str
     recipients: int
     seconds: float
     bound: float
@@ -140,11 +145,20 @@ async def schedule(database: Database, api_url: str) -> int:
     return confirmed.audience_size
 
 
-async def dispatch(url: str, schema: str | None, api_url: str, ready: Event, go: Event) -> None:
+async def dispatch(
+    url: str,
+    schema: str | None,
+    api_url: str,
+    ready: Event,
+    go: Event,
+    lease_seconds: float | None = None,
+) -> None:
     """One bot process's dispatcher, built as the background service builds it.
 
     Sets ``ready`` once built and starts when ``go`` is set, so the time measured
-    is delivery, not Python start-up.
+    is delivery, not Python start-up. With ``lease_seconds`` (the restarted
+    process of the kill case) it keeps going until no row is left unfinished,
+    taking back the rows of the killed process after that (shortened) lease.
     """
     database = Database(url=url, schema=schema)
     try:
@@ -156,9 +170,15 @@ async def dispatch(url: str, schema: str | None, api_url: str, ready: Event, go:
                 outbound=build_sender(slack_settings(api_url), session=session),
             )
             dispatcher = build_dispatcher(core, tuning=shipped_tuning())
+            if lease_seconds is not None:
+                policy = replace(dispatcher.policy, lease=timedelta(seconds=lease_seconds))
+                dispatcher.policy = policy
             ready.set()
             await asyncio.to_thread(go.wait)
             await dispatcher.drain(wait_for_retries=True)
+            while lease_seconds is not None and await unfinished(database):
+                await asyncio.sleep(lease_seconds / 4)
+                await dispatcher.drain(wait_for_retries=True)
     finally:
         await database.dispose()
 
@@ -168,9 +188,60 @@ def quiet_logs() -> None:
     logging.basicConfig(level=logging.ERROR)
 
 
-def dispatch_process(url: str, schema: str | None, api_url: str, ready: Event, go: Event) -> None:
+def dispatch_process(
+    url: str,
+    schema: str | None,
+    api_url: str,
+    ready: Event,
+    go: Event,
+    lease_seconds: float | None = None,
+) -> None:
     quiet_logs()
-    asyncio.run(dispatch(url, schema, api_url, ready, go))
+    asyncio.run(dispatch(url, schema, api_url, ready, go, lease_seconds))
+
+
+async def unfinished(database: Database) -> int:
+    """Rows still pending or being sent."""
+    async with database.session() as session:
+        return len(
+            list(
+                await session.scalars(
+                    select(BroadcastDelivery.id).where(
+                        BroadcastDelivery.status.in_(["pending", "sending"])
+                    )
+                )
+            )
+        )
+
+
+async def kill_and_restart(
+    fake: FakeSlack, url: str, schema: str | None, kill_at: int, lease_seconds: float
+) -> None:
+    """Start a dispatcher process, ``kill -9`` it once Slack holds ``kill_at`` of the
+    messages, start a fresh one (as a supervisor would) and wait until it is done."""
+    context = multiprocessing.get_context("spawn")
+    first_ready, first_go = context.Event(), context.Event()
+    first = context.Process(
+        target=dispatch_process, args=(url, schema, fake.api_url, first_ready, first_go)
+    )
+    first.start()
+    await asyncio.to_thread(first_ready.wait, 120)
+    first_go.set()
+    while len(fake.delivered("chat.postMessage")) < kill_at and first.is_alive():
+        await asyncio.sleep(0.005)
+    os.kill(first.pid or 0, signal.SIGKILL)
+    await asyncio.to_thread(first.join)
+    second_ready, second_go = context.Event(), context.Event()
+    second = context.Process(
+        target=dispatch_process,
+        args=(url, schema, fake.api_url, second_ready, second_go, lease_seconds),
+    )
+    second.start()
+    await asyncio.to_thread(second_ready.wait, 120)
+    second_go.set()
+    await asyncio.to_thread(second.join)
+    if second.exitcode:
+        raise RuntimeError(f"the restarted dispatcher failed (exit code {second.exitcode})")
 
 
 async def check(database: Database, fake: FakeSlack, audience: int) -> tuple[int, int, int, int]:
@@ -208,6 +279,8 @@ async def run_case(
     rate: float,
     failure_rate: float,
     reset_rate: float,
+    kill_at: int = 0,
+    lease_seconds: float = 5.0,
 ) -> Row:
     schema = None
     admin = None
@@ -230,6 +303,12 @@ async def run_case(
             # Left the workspace after the audience was fixed: a permanent failure.
             fake.add_user(FakeUser(f"U{index:05d}", f"member{index}", deleted=True))
         fake.clear()
+        if kill_at:
+            start = time.perf_counter()
+            await kill_and_restart(fake, url, schema, kill_at, lease_seconds)
+            return await summarise(
+                backend, f"1, kill -9 at {kill_at}", fake, database, audience, rate, start
+            )
         context = multiprocessing.get_context("spawn")
         go = context.Event()
         ready = [context.Event() for _ in range(dispatchers)]
@@ -245,27 +324,11 @@ async def run_case(
         go.set()
         for process in processes:
             await asyncio.to_thread(process.join)
-        seconds = time.perf_counter() - start
         if any(process.exitcode for process in processes):
             raise RuntimeError(
                 f"a dispatcher process failed (exit codes {[p.exitcode for p in processes]})"
             )
-        sent, permanent, duplicates, misses = await check(database, fake, audience)
-        statuses = Counter(call.status for call in fake.calls("chat.postMessage"))
-        return Row(
-            backend=backend,
-            dispatchers=dispatchers,
-            recipients=audience,
-            seconds=seconds,
-            bound=audience / rate,
-            sent=sent,
-            permanent=permanent,
-            duplicates=duplicates,
-            misses=misses,
-            http_429=statuses[429],
-            http_500=statuses[500],
-            resets=sum(call.connection_reset for call in fake.calls("chat.postMessage")),
-        )
+        return await summarise(backend, str(dispatchers), fake, database, audience, rate, start)
     finally:
         fake.stop()
         await database.dispose()
@@ -273,6 +336,34 @@ async def run_case(
             async with admin.engine.begin() as conn:
                 await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             await admin.dispose()
+
+
+async def summarise(
+    backend: str,
+    dispatchers: str,
+    fake: FakeSlack,
+    database: Database,
+    audience: int,
+    rate: float,
+    start: float,
+) -> Row:
+    seconds = time.perf_counter() - start
+    sent, permanent, duplicates, misses = await check(database, fake, audience)
+    statuses = Counter(call.status for call in fake.calls("chat.postMessage"))
+    return Row(
+        backend=backend,
+        dispatchers=dispatchers,
+        recipients=audience,
+        seconds=seconds,
+        bound=audience / rate,
+        sent=sent,
+        permanent=permanent,
+        duplicates=duplicates,
+        misses=misses,
+        http_429=statuses[429],
+        http_500=statuses[500],
+        resets=sum(call.connection_reset for call in fake.calls("chat.postMessage")),
+    )
 
 
 def print_table(rows: list[Row]) -> None:
@@ -294,7 +385,7 @@ def print_table(rows: list[Row]) -> None:
     lines = [header] + [
         (
             r.backend,
-            str(r.dispatchers),
+            r.dispatchers,
             str(r.recipients),
             f"{r.seconds:.1f}",
             f"{r.bound:.1f}",
@@ -350,6 +441,24 @@ async def main(args: argparse.Namespace) -> int:
             )
         )
         print_progress(rows[-1])
+    kill_at = args.kill_at if args.kill_at is not None else args.recipients // 2
+    if kill_at:
+        with tempfile.TemporaryDirectory() as tmp:
+            sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            rows.append(
+                await run_case(
+                    "sqlite",
+                    sqlite_url,
+                    1,
+                    args.recipients,
+                    args.rate,
+                    args.failure_rate,
+                    args.reset_rate,
+                    kill_at=kill_at,
+                    lease_seconds=args.lease,
+                )
+            )
+            print_progress(rows[-1])
     pg_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if pg_url:
         for dispatchers in (1, 2):
@@ -399,5 +508,19 @@ if __name__ == "__main__":
         type=float,
         default=0.1,
         help="fraction of posts accepted, then answered by a dropped connection",
+    )
+    parser.add_argument(
+        "--kill-at",
+        type=int,
+        default=None,
+        help="kill -9 the dispatcher process once Slack has this many messages, then "
+        "restart it (default: half the recipients; 0 skips the case)",
+    )
+    parser.add_argument(
+        "--lease",
+        type=float,
+        default=5.0,
+        help="claim lease of the restarted process, seconds (shipped: 60; shorter here "
+        "so the run is short)",
     )
     sys.exit(asyncio.run(main(parser.parse_args())))
