@@ -243,7 +243,9 @@ class AnswerEngine:
                 if stated is not None:
                     text = premise.opening(premise.verdict(stated, text)) + text
                 return Answer(True, text, reply.sources, 1.0, "calendar")
-        stems = self.analyze(folded)
+        stated = premise.recognise(folded)
+        # "I heard mentors don't need to be members, true?": search the statement itself
+        stems = self.analyze(stated.statement if stated else folded) or self.analyze(folded)
         if not stems:
             return Answer(False, empty_question(self.knowledge), (), 0.0, "abstained")
         hits = self._index.search_terms(

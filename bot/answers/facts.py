@@ -128,8 +128,8 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(where (is|are|will|was) (it|the \w+|they) (be )?(held|located|taking place|"
             r"happening)|location|venue|(what|the|mailing|street|postal) address|address (of|for)|"
-            r"what room|in person or|"
-            r"where is it)\b"
+            r"what room|in person or|where is it)\b|^\W*(so |and )?where('?s| is| are| will| was)\b"
+            r"(?!.*\b(find|submit|send|get|sign|apply|register|read|post|put|share|learn|see)\b)"
         ),
     ),
     (

@@ -22,7 +22,8 @@ _TAG = re.compile(
     r"you|he|she|that)|innit|isn'?t (it|that so)|am i right|no\?)\s*\?+\s*$"
 )
 _LEADING = re.compile(
-    r"^\s*(so|i (think|heard|believe|thought|read)( that)?|isn'?t it true that)\b"
+    r"^\s*(so|i (think|heard|believe|thought|read|was told)( that)?|isn'?t it true that|"
+    r"(is it )?true that|am i right that|correct me if i'?m wrong,? (but )?)\b"
 )
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,

@@ -16,7 +16,8 @@ SmallTalkKind = Literal["greeting", "thanks", "acknowledgement", "farewell", "he
 
 _GREETING = (
     r"hi+|hello+|hey+|hiya|howdy|heya|yo|greetings|good (morning|afternoon|evening|day)|"
-    r"morning|evening|hi there|hello there|hey there"
+    r"morning|evening|hi there|hello there|hey there|(yo |hey |hi )?(what'?s|whats|wassup|sup) up|"
+    r"sup|how are you( doing)?( today)?|how'?s it going|hows it going|how are things"
 )
 _THANKS = (
     r"thanks?( you)?( so much| very much| a lot| a bunch| again)?|thank u|thx|ty|tysm|cheers|"
@@ -28,7 +29,10 @@ _ACKNOWLEDGEMENT = (
     r"got it|sounds good|will do|understood|good to know|makes sense|noted|alright|all right|"
     r"excellent|wonderful|lovely|sweet|ah ok|oh ok|i see|gotcha|fair enough|right"
 )
-_FAREWELL = r"bye|goodbye|good bye|see (you|ya)( later)?|later|have a (good|nice|great) (day|one)"
+_FAREWELL = (
+    r"bye|goodbye|good bye|bye bye|see (you|ya)( later)?|later|have a (good|nice|great) "
+    r"(day|one|night|evening|weekend)|good ?night|night night|take care|cya|ttyl"
+)
 _HELP = (
     r"help( me)?( please)?|menu|commands|options|what can (you|i) (do|ask)( you)?( here)?|"
     r"what do you do|what are you for|how do(es)? (you|this|this bot) work|"

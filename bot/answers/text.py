@@ -57,6 +57,7 @@ _STATED_AGE = re.compile(
 #: Contractions spelled out, so "can't" and "we'll" are not read as the words
 #: "cant" and "well". A trailing 's is left to :func:`words`: "is" and a
 #: possessive both carry no topic.
+_CLOCK_TIME = re.compile(r"\b(\d{1,2}(?::\d\d)?)(am|pm)\b")
 _NEGATIONS = {"can't": "can not", "won't": "will not", "shan't": "shall not", "ain't": "is not"}
 _NEGATION = re.compile(r"\b(can't|won't|shan't|ain't|[a-z]+(?=n't\b))(?:n't)?")
 _CONTRACTION = re.compile(r"(?<=[a-z])'(re|ve|ll|d|m)\b")
@@ -78,7 +79,7 @@ _STOPWORD_TEXT = """
     actually anybody basically usually exactly literally generally typically probably
     maybe perhaps stuff thing things anyway guys folks lol omg um uh hmm kind kinds sort
     type types information curious wondering wonder sure ever even already currently
-    right around bother quick quickly
+    right around bother quick quickly am pm
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
@@ -144,6 +145,7 @@ def expand_shorthand(folded: str) -> str:
     the knowledge's words about age limits.
     """
     folded = _SLASHED_SHORTHAND.sub(lambda match: _SLASHED_WORDS[match.group(1)], folded)
+    folded = _CLOCK_TIME.sub(r"\1 \2", folded)  # "5pm" -> "5 pm"
     folded = _STATED_AGE.sub(lambda match: f"age {next(g for g in match.groups() if g)}", folded)
     folded = _NEGATION.sub(_spell_out_negation, folded)
     folded = _CONTRACTION.sub(lambda match: _CONTRACTED[match.group(1)], folded)

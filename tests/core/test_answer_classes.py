@@ -382,3 +382,23 @@ def test_reminders_for_a_deadline_that_closes_before_a_date_count_from_the_day_b
     assert planned[0].due_at.astimezone(zone).date() == _dt.date(2022, 1, 30)
     assert planned[1].due_at.astimezone(zone).date() == _dt.date(2022, 1, 29)
     assert "last day Sunday, January 30, 2022, before Monday, January 31, 2022" in planned[0].body
+
+
+@pytest.mark.parametrize("message", ["yo whats up", "how are you", "good night", "take care"])
+def test_more_small_talk(engine: AnswerEngine, message: str) -> None:
+    assert ask(engine, message).kind == "small_talk"
+
+
+def test_where_an_event_takes_place_is_not_guessed(engine: AnswerEngine) -> None:
+    answer = ask(engine, "where is the mixer", dt.date(2022, 1, 20))
+
+    assert not answer.answered
+    assert "where that takes place" in answer.text
+
+
+def test_a_premise_introduced_by_i_heard_is_searched_as_a_statement(engine: AnswerEngine) -> None:
+    corrected = ask(engine, "i heard mentors dont need to be members, true?")
+    confirmed = ask(engine, "the mixer is at 5pm cst right?", dt.date(2022, 1, 20))
+
+    assert corrected.text.startswith("Not quite") and "must be ALSC members" in corrected.text
+    assert confirmed.text.startswith("Yes, that's right") and "5 pm CST" in confirmed.text
