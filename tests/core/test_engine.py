@@ -127,7 +127,7 @@ def test_most_near_misses_abstain(engine: AnswerEngine) -> None:
         ("im 17, can i b a mentee", "age 17, can i be a mentee"),
         ("my 16 year old wants a mentor", "my age 16 wants a mentor"),
         ("i'm 5 minutes late", "i am 5 minutes late"),
-        ("it's at 5pm", "it's at 5pm"),
+        ("it's at 5pm", "it's at 5 pm"),  # a clock time, never an age
         ("i can't find it and we won't go", "i can not find it and we will not go"),
         (
             "doesn't, wouldnt, they're, we'll, i'd",
