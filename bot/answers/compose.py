@@ -28,24 +28,28 @@ _YEAR = re.compile(r"\b(20\d\d)\b")
 _NON_MEMBER = re.compile(
     r"\bnon[- ]?members?\b|\bnot (a )?members?\b|\bwho (is|are)n'?t members?\b"
 )
+#: What the bot says it does not know, by kind of fact; {topic} is the question's own words.
 _UNKNOWN = {
     "live": "current numbers: they change from day to day, so they are not in what I know",
-    "phone": "a phone number for that",
-    "email": "an email address for that",
-    "link": "a link for that",
-    "time": "the time of day for that",
-    "duration": "how long that lasts",
-    "winner": "who won",
-    "cost": "what that costs",
-    "paying": "who pays for that, or what it costs",
-    "count": "that number",
-    "date": "that date",
-    "day": "the exact date",
-    "origin": "when that began",
-    "place": "where that takes place",
-    "how_to": "the steps for that",
+    "phone": "a phone number for {topic}",
+    "email": "an email address for {topic}",
+    "link": "a link for {topic}",
+    "time": "the time of day for {topic}",
+    "duration": "how long {topic} lasts",
+    "winner": "who won {topic}",
+    "cost": "what {topic} costs",
+    "paying": "who pays for {topic}, or what it costs",
+    "count": "that number for {topic}",
+    "date": "the date for {topic}",
+    "day": "the exact date for {topic}",
+    "origin": "when {topic} began",
+    "place": "where {topic} takes place",
+    "how_to": "the steps for {topic}",
     "person": "who that is",
 }
+_MAX_TOPIC_WORDS = 6
+_TRAILING_TEXT = "last next this year month week run runs lasts take takes"
+_TRAILING_WORDS = frozenset(_TRAILING_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Question:
     """What the composer needs to know about a question."""
 
     folded: str
+    asked: str
     fact: facts.FactQuestion | None
     premise: premise.Premise | None
     topic: frozenset[str]
@@ -101,6 +106,7 @@ def compose(
         and all(item.date.year != wanted_year for item in dates)
     ):
         return _missing(entry, passages, knowledge, f"the dates for {wanted_year} yet")
+
     kind = question.fact.kind if question.fact else None
     chosen = _answering_sentence(passages, question, dates, about)
     if chosen is None and question.premise is not None:
@@ -108,12 +114,15 @@ def compose(
         chosen = best_passage(passages, question.relevance, None) or (0, "")
     if chosen is None:
         assert kind is not None
-        return _missing(entry, passages, knowledge, _UNKNOWN[kind])
+        named = question.stems_of(entry.title) | question.topic
+        what = _UNKNOWN[kind].format(topic=_topic_words(question, named) or "that")
+        related = bool(question.topic & about) or not question.topic
+        return _missing(entry, passages if related else [], knowledge, what)
     number, sentence = chosen
     trim = question.wants_detail and len(passages) > 1 and len(text) > SHORT_ANSWER
     reply = passages[number].text if trim else text
     if reply != text:
-        reply += f'\n\nThere\'s more on this: ask me "tell me about {entry.title.rstrip(".")}".'
+        reply += f'\n\nThere\'s more on this: ask me "tell me about {_in_sentence(entry.title)}".'
     if question.premise is not None:
         reply = premise.opening(premise.verdict(question.premise, sentence)) + reply
     shown = set(DEADLINE_REFERENCE.findall(full_text))
@@ -166,6 +175,26 @@ def _wanted_year(folded: str, today: dt.date) -> int | None:
     return years[0] if years and years[0] > today.year else None
 
 
+def _topic_words(question: Question, named: set[str] | frozenset[str]) -> str:
+    """The question's own words for its topic: "the membership mixer" in "how long does ...".
+
+    The first run of words naming the entry's title or the question's topic, with its "the".
+    """
+    words = re.findall(r"[\w'-]+", question.asked)
+    run: list[int] = []
+    for number, word in enumerate(words):
+        if question.stems_of(word) & named:
+            run.append(number)
+        elif run:
+            break
+    while run and words[run[-1]] in _TRAILING_WORDS:
+        run.pop()  # "the award last (year)", "the mixer run"
+    if not run or len(run) > _MAX_TOPIC_WORDS:
+        return ""
+    first = run[0] - (1 if run[0] > 0 and words[run[0] - 1] == "the" else 0)
+    return " ".join(words[first : run[-1] + 1])
+
+
 def _missing(entry: Entry, passages: list[Passage], knowledge: Knowledge, what: str) -> Composed:
     contact = knowledge.contact(entry.contact) if entry.contact else None
     contact = contact or knowledge.default_contact()
@@ -178,6 +207,12 @@ def _missing(entry: Entry, passages: list[Passage], knowledge: Knowledge, what: 
     if contact.id != default.id:
         text += f" Or ask {contact_phrase(default)}."
     return Composed(False, text)
+
+
+def _in_sentence(title: str) -> str:
+    """A title as it reads inside a sentence: "How to apply ..." -> "how to apply ..."."""
+    title = title.rstrip(".")
+    return title[0].lower() + title[1:] if title[1:2].islower() else title
 
 
 def _relevant_dates(items: list[Deadline], today: dt.date, limit: int = 3) -> list[Deadline]:

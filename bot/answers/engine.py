@@ -261,7 +261,8 @@ class AnswerEngine:
             answered = self._close_entry_with_the_fact(hits, chosen, question, today)
         if not answered:
             hit, result = composed[0]
-            logger.info("fact missing (%s) in %s for %r", question.fact, hit.key, folded)
+            kind = question.fact.kind if question.fact else "-"
+            logger.info("fact missing kind=%s entry=%s question=%r", kind, hit.key, folded)
             return Answer(False, result.text, (hit.key,), hit.score, "missing_fact")
         if len(answered) == 1:
             hit, result = answered[0]
@@ -307,6 +308,7 @@ class AnswerEngine:
 
         return Question(
             folded=folded,
+            asked=asked or folded,
             fact=fact,
             premise=premise.recognise(folded),
             topic=topic,

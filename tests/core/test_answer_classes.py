@@ -63,12 +63,12 @@ def test_the_distinguishing_word_picks_the_deadline(engine: AnswerEngine) -> Non
 @pytest.mark.parametrize(
     ("question", "kind", "phrase"),
     [
-        ("how much does an ALSC membership cost?", "cost", "what that costs"),
-        ("is the mixer free?", "paying", "who pays for that, or what it costs"),
-        ("how long does the membership mixer run?", "duration", "how long that lasts"),
-        ("what's the zoom link for the membership mixer?", "link", "a link for that"),
-        ("who won the Distinguished Service Award last year?", "winner", "who won"),
-        ("how do i sign up for the mixer", "how_to", "the steps for that"),
+        ("how much does an ALSC membership cost?", "cost", "what alsc membership costs"),
+        ("is the mixer free?", "paying", "who pays for the mixer, or what it costs"),
+        ("how long does the membership mixer run?", "duration", "how long the membership mixer"),
+        ("what's the zoom link for the membership mixer?", "link", "a link for the membership"),
+        ("who won the Distinguished Service Award last year?", "winner", "who won the"),
+        ("how do i sign up for the mixer", "how_to", "the steps for the mixer"),
     ],
 )
 def test_a_fact_the_entry_does_not_hold_is_not_answered(
@@ -242,7 +242,7 @@ def test_a_specific_question_gets_the_paragraph_that_answers_it(engine: AnswerEn
     assert answer.answered and answer.sources == ("mentoring-history",)
     assert "since Fall 2013" in answer.text
     assert len(answer.text) < len(whole)
-    assert 'ask me "tell me about History of the mentoring program"' in answer.text
+    assert 'ask me "tell me about history of the mentoring program"' in answer.text
     full = ask(engine, "tell me about the history of the mentoring program")
     assert "National Mentoring Month" in full.text
 
@@ -393,7 +393,7 @@ def test_where_an_event_takes_place_is_not_guessed(engine: AnswerEngine) -> None
     answer = ask(engine, "where is the mixer", dt.date(2022, 1, 20))
 
     assert not answer.answered
-    assert "where that takes place" in answer.text
+    assert "where the mixer takes place" in answer.text
 
 
 def test_a_premise_introduced_by_i_heard_is_searched_as_a_statement(engine: AnswerEngine) -> None:
