@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot import date_wording
 from bot.answers.date_questions import DateQuestion
 from bot.answers.dates import (
     days_until,
@@ -194,7 +195,7 @@ class CalendarAnswers:
                 return CalendarReply(text, (item.id,))
         if wanted:
             return CalendarReply(self._bullets(wanted, today), tuple(item.id for item in wanted))
-        label = dt.date(2024, month, day).strftime("%B ") + str(day)
+        label = date_wording.month_and_day(dt.date(2024, month, day))  # 2024: February 29 exists
         if question.year:
             label += f", {question.year}"
         return CalendarReply(f"I have nothing on my calendar for {label}.", ())

@@ -5,8 +5,9 @@ Kinds of date question (checked in this order):
 - ``days_until``: "how many days until the mixer?"
 - ``too_late``: "is it too late to nominate someone?", "can I still apply?"
 - ``window``: a period plus a calendar word: "what's due this week?"
-  ("this week" is the next 7 days, not the calendar week: a member asking on
-  a Wednesday means the coming days, Monday included)
+  ("this week" is the calendar week, Monday to Sunday, as in ``/kudos top week``:
+  what is left of it when asking what is due, Monday until today when asking
+  what happened; "this coming week" is the next 7 days)
 - ``upcoming``: "what deadlines are coming up?", "next deadline?"
 - ``on_date``: "what happens on February 22?" ("Feb 22", "2/22", "22nd of February")
 
@@ -22,14 +23,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.date_wording import MONTH_NAMES, MONTHS, long_date, month_and_year, week_of
+
 Kind = Literal["days_until", "too_late", "window", "upcoming", "on_date"]
 
-_MONTHS = {
-    name.lower(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-}
-_MONTHS["sept"] = 9
+_MONTHS = MONTHS
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -88,9 +86,7 @@ _CALENDAR_TEXT = """
     many much until till before left remaining late still open closed passed missed already
     date dates key
 """
-CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split()) | frozenset(
-    name.lower() for name in calendar.month_name[1:]
-)
+CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split()) | frozenset(MONTH_NAMES)
 
 _MONTH_DAY = re.compile(
     rf"\b(?P<month>{_MONTH_NAMES})\.? (?P<day>\d{{1,2}})(st|nd|rd|th)?\b(,? (?P<year>\d{{4}}))?"
@@ -170,7 +166,7 @@ def _period_dates(
         return today, dt.date(today.year, 12, 31), f"before the end of {today.year}"
     if phrase.endswith(("end of the month", "end of this month", "end of month")):
         last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-        return today, last, f"in the rest of {today:%B %Y}"
+        return today, last, f"in the rest of {month_and_year(today)}"
     if month_name in _MONTHS and phrase.split()[0] in ("before", "until", "till", "by"):
         return _until_month(_MONTHS[month_name], today, inclusive=phrase.startswith("by"))
     if phrase in ("this year", "rest of the year"):
@@ -182,13 +178,13 @@ def _period_dates(
         year = today.year - 1
         return dt.date(year, 1, 1), dt.date(year, 12, 31), f"in {year}"
     if phrase in ("last week", "past week"):
-        monday = today - dt.timedelta(days=today.weekday() + 7)
+        monday = week_of(today)[0] - dt.timedelta(days=7)
         if phrase == "past week":
             return today - dt.timedelta(days=7), today, "in the past 7 days"
         return monday, monday + dt.timedelta(days=6), "last week"
     if phrase in ("last month", "past month"):
         last = today.replace(day=1) - dt.timedelta(days=1)
-        return last.replace(day=1), last, f"in {last:%B %Y}"
+        return last.replace(day=1), last, f"in {month_and_year(last)}"
     if phrase.startswith(
         ("the past", "the last", "in the past", "in the last", "within the past", "within the last")
     ):
@@ -201,20 +197,23 @@ def _period_dates(
     if phrase == "tomorrow":
         tomorrow = today + dt.timedelta(days=1)
         return tomorrow, tomorrow, "tomorrow"
-    if phrase.startswith("this") and phrase.endswith("week"):
-        if past:  # "did I miss anything this week?": Monday until today
-            return today - dt.timedelta(days=today.weekday()), today, "so far this week"
+    if phrase == "this coming week":
         return today, today + dt.timedelta(days=7), "in the next 7 days"
+    if phrase.startswith("this") and phrase.endswith("week"):
+        monday, sunday = week_of(today)  # the calendar week, as everywhere
+        if past:  # "did I miss anything this week?": Monday until today
+            return monday, today, "so far this week"
+        return today, sunday, f"this week (until {long_date(sunday)})"
     if phrase == "next week":
-        monday = today + dt.timedelta(days=7 - today.weekday())
+        monday = week_of(today)[0] + dt.timedelta(days=7)
         return monday, monday + dt.timedelta(days=6), "next week"
     if phrase == "this month":
         last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-        return today, last, f"in the rest of {today:%B %Y}"
+        return today, last, f"in the rest of {month_and_year(today)}"
     if phrase == "next month":
         first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-        return first, last, f"in {first:%B %Y}"
+        return first, last, f"in {month_and_year(first)}"
     count, unit = phrase.split()[-2:]
     number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
     days = number * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1)
@@ -227,8 +226,8 @@ def _until_month(month: int, today: dt.date, *, inclusive: bool) -> tuple[dt.dat
     first = dt.date(year, month, 1)
     if inclusive:
         last = dt.date(year, month, calendar.monthrange(year, month)[1])
-        return today, last, f"from now to the end of {first:%B %Y}"
-    return today, first - dt.timedelta(days=1), f"before {first:%B %Y}"
+        return today, last, f"from now to the end of {month_and_year(first)}"
+    return today, first - dt.timedelta(days=1), f"before {month_and_year(first)}"
 
 
 def _month_period(
@@ -242,7 +241,7 @@ def _month_period(
         year += 1
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
-    return first, last, f"in {first:%B %Y}"
+    return first, last, f"in {month_and_year(first)}"
 
 
 def _find_month_day(text: str) -> tuple[tuple[int, int, int | None], str] | None:

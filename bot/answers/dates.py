@@ -3,7 +3,7 @@
 ``today`` is always a date already in the organisation's time zone (the
 caller converts its clock once), so everything here is plain calendar
 arithmetic: "in 10 days" counts calendar days, and an item dated today has
-not passed yet.
+not passed yet. How a date or time is written is :mod:`bot.date_wording`'s.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
+from bot import date_wording
 from bot.knowledge.schema import UNTIMED_START, Deadline, Knowledge
 
 
@@ -45,39 +46,23 @@ def days_until(date: dt.date, today: dt.date) -> int:
 
 
 def format_date(date: dt.date) -> str:
-    """``Monday, October 11, 2021``."""
-    return f"{date:%A}, {date:%B} {date.day}, {date.year}"
+    """``Monday, October 11, 2021`` (see :func:`bot.date_wording.long_date`)."""
+    return date_wording.long_date(date)
 
 
 def format_time(deadline: Deadline, default_tz: ZoneInfo) -> str | None:
     """``5:00 PM CST`` for a timed item (zone abbreviation of that date), else None."""
-    if deadline.time is None:
-        return None
-    moment = deadline.starts_at(default_tz)
-    hour = moment.hour % 12 or 12
-    suffix = "AM" if moment.hour < 12 else "PM"
-    return f"{hour}:{moment.minute:02d} {suffix} {moment.tzname()}"
+    return date_wording.deadline_time(deadline, default_tz)
 
 
 def format_when(deadline: Deadline, default_tz: ZoneInfo) -> str:
     """Date, plus time when the item has one: ``Thursday, January 27, 2022 at 5:00 PM CST``."""
-    when = format_date(deadline.date)
-    clock = format_time(deadline, default_tz)
-    return f"{when} at {clock}" if clock else when
+    return date_wording.deadline_when(deadline, default_tz)
 
 
 def relative_day(date: dt.date, today: dt.date) -> str:
     """``today``, ``tomorrow``, ``in 10 days``, ``yesterday`` or ``3 days ago``."""
-    days = days_until(date, today)
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    if days > 1:
-        return f"in {days} days"
-    return f"{-days} days ago"
+    return date_wording.relative_day(date, today)
 
 
 def status_sentence(deadline: Deadline, *, today: dt.date, default_tz: ZoneInfo) -> str:

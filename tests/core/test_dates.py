@@ -82,11 +82,27 @@ def test_leap_day_arithmetic() -> None:
     assert relative_day(dt.date(2024, 2, 26), leap) == "3 days ago"
 
 
-def test_this_week_is_the_next_seven_days() -> None:
+def test_this_week_is_the_rest_of_the_calendar_week() -> None:
+    # Wednesday, December 2, 2020: this week ends on Sunday, as /kudos top week's starts on Monday.
     question = parse_date_question("is anything due this week?", today=dt.date(2020, 12, 2))
 
     assert question is not None and question.kind == "window"
-    assert (question.first, question.last) == (dt.date(2020, 12, 2), dt.date(2020, 12, 9))
+    assert (question.first, question.last) == (dt.date(2020, 12, 2), dt.date(2020, 12, 6))
+    assert question.period == "this week (until Sunday, December 6, 2020)"
+
+
+def test_this_week_in_the_past_starts_on_monday() -> None:
+    question = parse_date_question("did I miss anything this week?", today=dt.date(2020, 12, 2))
+
+    assert question is not None
+    assert (question.first, question.last) == (dt.date(2020, 11, 30), dt.date(2020, 12, 2))
+
+
+def test_this_coming_week_is_the_next_seven_days() -> None:
+    question = parse_date_question("anything due this coming week?", today=dt.date(2020, 12, 5))
+
+    assert question is not None
+    assert (question.first, question.last) == (dt.date(2020, 12, 5), dt.date(2020, 12, 12))
 
 
 def test_next_week_and_next_month_cross_the_year() -> None:
@@ -247,5 +263,5 @@ def test_nothing_due_long_after_every_date(engine: AnswerEngine) -> None:
     answer = engine.answer("is anything due this week", today=dt.date(2023, 3, 1))
 
     assert answer.answered
-    assert answer.text.startswith("Nothing is due in the next 7 days")
+    assert answer.text.startswith("Nothing is due this week (until Sunday, March 5, 2023)")
     assert "2022" not in answer.text  # no later date exists, so none is offered
