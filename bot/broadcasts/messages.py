@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from bot.date_wording import deadline_when, long_date, relative_day
 from bot.knowledge.schema import Deadline
 from bot.markup import parse_markup
 from bot.replies import Message, Paragraph, Text
@@ -71,29 +73,21 @@ def plain_text_message(text: str) -> Message:
     return Message(tuple(Paragraph((Text(chunk),)) for chunk in paragraphs))
 
 
-def _how_soon(offset_days: int) -> str:
-    if offset_days == 0:
-        return "today"
-    if offset_days == 1:
-        return "tomorrow"
-    return f"in {offset_days} days"
+def reminder_body(deadline: Deadline, *, offset_days: int, zone: ZoneInfo) -> str:
+    """Knowledge-markup text of the reminder for ``deadline`` sent ``offset_days`` before it.
 
-
-def _long_date(day: date) -> str:
-    return f"{day:%A, %B} {day.day}, {day.year}"
-
-
-def reminder_body(deadline: Deadline, *, offset_days: int) -> str:
-    """Knowledge-markup text of the reminder for ``deadline`` sent ``offset_days`` before it."""
-    when = _long_date(deadline.date)
+    Args:
+        deadline: The deadline or event.
+        offset_days: Days from the reminder's day to the deadline's (last) day.
+        zone: The organisation's time zone (for a timed deadline without its own).
+    """
+    when = deadline_when(deadline, zone)
     if deadline.closes == "before":
-        when = f"last day {_long_date(deadline.last_day)}, before {when}"
-    if deadline.time is not None:
-        when += f" at {deadline.time:%H:%M}"
-        if deadline.timezone:
-            when += f" ({deadline.timezone})"
+        when = f"last day {long_date(deadline.last_day)}, before {when}"
+    sent_on = deadline.last_day - timedelta(days=offset_days)
+    soon = relative_day(deadline.last_day, sent_on)
     label = "Reminder" if deadline.kind == "deadline" else "Coming up"
-    headline = f"**{label}:** {deadline.title}, {_how_soon(offset_days)} ({when})."
+    headline = f"**{label}:** {deadline.title}, {soon} ({when})."
     footer = "Type /deadlines to see everything coming up."
     # A long description is shortened so the reminder stays one platform message.
     room = MAX_MESSAGE_LENGTH - length_as_sent(headline) - length_as_sent(footer) - 4

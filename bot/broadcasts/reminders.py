@@ -73,7 +73,7 @@ def plan_reminders(
             offset_days=offset,
             # counted from the last day it can be done ("before January 31": the 30th)
             due_at=local_to_utc(deadline.last_day - timedelta(days=offset), at, zone),
-            body=reminder_body(deadline, offset_days=offset),
+            body=reminder_body(deadline, offset_days=offset, zone=zone),
         )
         for deadline in knowledge.deadlines
         for offset in offsets

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.date_wording import local_moment
 from bot.errors import UserError
 
 
@@ -58,6 +59,5 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 
 def format_local(moment: datetime, zone: ZoneInfo) -> str:
-    """``Friday, December 4, 2026 at 09:00 CST``: how members read a stored time."""
-    local = moment.astimezone(zone)
-    return f"{local:%A, %B} {local.day}, {local.year} at {local:%H:%M %Z}"
+    """``Friday, December 4, 2026 at 9:00 AM CST``: how members read a stored time."""
+    return local_moment(moment, zone)

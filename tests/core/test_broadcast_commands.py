@@ -171,7 +171,7 @@ async def test_scheduled_broadcast_waits_for_its_local_time(
     bot: BotCore, sender: CountingSender, clock: FixedClock
 ) -> None:
     preview = await say(bot, "dm at 2026-12-01 09:00 Gift memberships close December 14.")
-    assert "Tuesday, December 1, 2026 at 09:00 CST" in preview
+    assert "Tuesday, December 1, 2026 at 9:00 AM CST" in preview
     await say(bot, "confirm 1")
     async with bot.database.session() as session:
         due = await session.scalar(select(Broadcast.due_at))
@@ -190,11 +190,11 @@ async def test_times_across_dst_and_year_end(bot: BotCore) -> None:
     fall = await say(bot, "dm at 2027-11-07 01:30 hello")
     assert "happens twice" in fall
     year_end = await say(bot, "dm at 2026-12-31 23:30 Happy new year")
-    assert "Thursday, December 31, 2026 at 23:30 CST" in year_end
+    assert "Thursday, December 31, 2026 at 11:30 PM CST" in year_end
     new_year = await say(bot, "dm at 2027-01-01 00:15 Happy new year")
-    assert "Friday, January 1, 2027 at 00:15 CST" in new_year
+    assert "Friday, January 1, 2027 at 12:15 AM CST" in new_year
     summer = await say(bot, "dm at 2027-07-01 09:00 Summer")
-    assert "09:00 CDT" in summer
+    assert "9:00 AM CDT" in summer
     async with bot.database.session() as session:
         dues = list(await session.scalars(select(Broadcast.due_at).order_by(Broadcast.id)))
     assert dues == [

@@ -212,7 +212,7 @@ async def test_restart_within_grace_sends_and_beyond_grace_marks_missed_and_tell
         (
             "sam",
             "Your broadcast #1 was not sent to 3 members: memberbot was offline when it was "
-            "due (Monday, November 23, 2026 at 09:00 CST) and came back more than 6 hours "
+            "due (Monday, November 23, 2026 at 9:00 AM CST) and came back more than 6 hours "
             "later. Late broadcasts are not sent automatically; if it still matters, send it "
             "again with /broadcast. It said: “first”",
         )

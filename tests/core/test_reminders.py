@@ -13,6 +13,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
+from bot.answers.dates import format_when
 from bot.broadcasts import background
 from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, length_as_sent
@@ -67,6 +68,31 @@ def test_plan_is_at_local_time_across_dst(shipped_knowledge: KnowledgeStore) -> 
         "nominations-2026:1": datetime(2027, 3, 14, 14, 0, tzinfo=UTC),
     }
     assert "tomorrow" in plans[1].body and "Monday, March 15, 2027" in plans[1].body
+
+
+def test_a_timed_reminder_reads_like_the_answer(shipped_knowledge: KnowledgeStore) -> None:
+    # The reminder once said "at 17:00" (and "(Europe/Paris)" for a deadline with its own
+    # zone) where /ask says "at 5:00 PM CST": one deadline now reads one way everywhere.
+    mixer = Deadline(id="mixer", title="Mixer", date=date(2027, 1, 28), time=time(17), kind="event")
+    paris = Deadline(
+        id="paris",
+        title="Paris call",
+        date=date(2027, 1, 29),
+        time=time(17),
+        timezone="Europe/Paris",
+    )
+    knowledge = with_deadlines(shipped_knowledge.knowledge, mixer, paris)
+
+    bodies = {
+        plan.deadline_id: plan.body for plan in plan_reminders(knowledge, offsets=(3,), at=NINE)
+    }
+
+    assert bodies["mixer"].startswith(
+        "**Coming up:** Mixer, in 3 days (Thursday, January 28, 2027 at 5:00 PM CST)."
+    )
+    assert format_when(mixer, CHICAGO) in bodies["mixer"]
+    assert "(Friday, January 29, 2027 at 5:00 PM CET)" in bodies["paris"]
+    assert "17:00" not in bodies["mixer"] + bodies["paris"]
 
 
 def test_a_skipped_reminder_time_moves_after_the_jump(shipped_knowledge: KnowledgeStore) -> None:
@@ -291,7 +317,7 @@ async def test_a_reminder_missed_while_the_bot_was_down_is_reported_in_announcem
         (
             "announcements",
             "Missed reminder: memberbot was offline when it was due (Monday, November 30, "
-            "2026 at 09:00 CST) and came back more than 6 hours later, so this deadline "
+            "2026 at 9:00 AM CST) and came back more than 6 hours later, so this deadline "
             "reminder was not posted then. It read: “Reminder: Nominations close, in 7 days "
             "(Monday, December 7, 2026).” Type /deadlines to see what is coming up.",
         )

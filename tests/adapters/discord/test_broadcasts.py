@@ -121,7 +121,7 @@ async def test_announcements_is_the_default_channel_and_a_draft_can_be_cancelled
         ),
     )
     assert "post in the announcements channel" in preview
-    assert "Tuesday, December 1, 2026 at 09:00" in preview  # organisation time
+    assert "Tuesday, December 1, 2026 at 9:00 AM" in preview  # organisation time
     (cancelled,) = await _replies(client, fake_discord, _broadcast(_id(1), sub="cancel"))
     assert "Broadcast #1 is cancelled" in cancelled
     async with core.database.session() as session:
