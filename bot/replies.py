@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from bot.date_wording import long_date
 from bot.requests import UserRef
 
 
@@ -55,7 +56,7 @@ class DateSpan:
     value: date
 
     def formatted(self) -> str:
-        return f"{self.value:%A}, {self.value:%B} {self.value.day}, {self.value.year}"
+        return long_date(self.value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.date_wording import MONTHS, long_date, month_and_year, week_of
 from bot.errors import UserError
 from bot.kudos.rules import day_start_utc
 
@@ -22,27 +23,6 @@ _PERIOD_ALIASES = {
     "alltime": "all",
     "ever": "all",
 }
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +35,15 @@ class Period:
 
 
 def leaderboard_period(text: str, *, today: date, tz: ZoneInfo) -> Period:
-    """``week`` (since Monday), ``month`` (default), ``year`` or ``all``."""
+    """``week`` (the calendar week, since Monday), ``month`` (default), ``year`` or ``all``."""
     key = " ".join(text.lower().split())
     name = _PERIOD_ALIASES.get(key, key)
     if name == "week":
-        monday = today - timedelta(days=today.weekday())
-        return Period(
-            name, day_start_utc(monday, tz), f"this week (since {monday:%A, %B} {monday.day})"
-        )
+        monday, _ = week_of(today)
+        return Period(name, day_start_utc(monday, tz), f"this week (since {long_date(monday)})")
     if name == "month":
         first = today.replace(day=1)
-        return Period(name, day_start_utc(first, tz), f"{first:%B %Y}")
+        return Period(name, day_start_utc(first, tz), month_and_year(first))
     if name == "year":
         return Period(name, day_start_utc(date(today.year, 1, 1), tz), f"{today.year}")
     if name == "all":
@@ -87,7 +65,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"{self.first_day:%B %Y}"
+        return month_and_year(self.first_day)
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         return day_start_utc(self.first_day, tz), day_start_utc(self.next_first_day, tz)
@@ -102,8 +80,8 @@ def digest_month(text: str, *, today: date) -> Month:
         return Month(this_month)
     if key in {"last", "last month", "previous"}:
         return Month((this_month - timedelta(days=1)).replace(day=1))
-    if key in _MONTHS:
-        number = _MONTHS[key]
+    if key in MONTHS:
+        number = MONTHS[key]
         year = today.year if number <= today.month else today.year - 1
         return Month(date(year, number, 1))
     try:
