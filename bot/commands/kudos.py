@@ -88,7 +88,11 @@ async def give(ctx: CommandContext, parsed: RecipientsAndReason) -> Reply:
         now=ctx.now,
     )
     if outcome.posted is None:
-        return Reply(kudos_messages.kudos_saved_not_posted(outcome.recipients))
+        return Reply(
+            kudos_messages.kudos_saved_not_posted(
+                outcome.recipients, will_retry=outcome.post_retried
+            )
+        )
     return Reply(kudos_messages.kudos_confirmation(outcome.recipients))
 
 

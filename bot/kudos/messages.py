@@ -77,20 +77,22 @@ def kudos_confirmation(recipients: Sequence[UserRef]) -> Message:
     )
 
 
-def kudos_saved_not_posted(recipients: Sequence[UserRef]) -> Message:
+def kudos_saved_not_posted(recipients: Sequence[UserRef], *, will_retry: bool) -> Message:
+    """The giver's reply when the post failed; ``will_retry``: it is retried, and the
+    giver gets a DM once it is up (:mod:`bot.kudos.post_retries`)."""
     names = joined([NameSpan(user) for user in recipients])
-    return (
-        MessageBuilder()
-        .paragraph(
-            Text("Your kudos to "),
-            *names,
-            Text(
-                " is saved and counts on the leaderboard, but I could not post it in "
-                "the kudos channel just now. They can see it with /kudos mine."
-            ),
+    if will_retry:
+        tail = (
+            " is saved and counts on the leaderboard. I couldn't post it in the kudos "
+            "channel just now; I'll keep trying and DM you when it's up. Meanwhile they "
+            "can see it with /kudos mine."
         )
-        .build()
-    )
+    else:
+        tail = (
+            " is saved and counts on the leaderboard, but I could not post it in "
+            "the kudos channel. They can see it with /kudos mine."
+        )
+    return MessageBuilder().paragraph(Text("Your kudos to "), *names, Text(tail)).build()
 
 
 def undo_done(recipients: Sequence[UserRef], *, post_deleted: bool, failure: str | None) -> Message:

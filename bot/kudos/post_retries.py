@@ -1,13 +1,20 @@
-"""Kudos posts that failed for a moment: retried like thank-you notes, the giver told.
+"""Kudos posts that did not go out at once: retried like thank-you notes, the giver told.
 
-When the public post of a stored kudos fails with a temporary error (after the
-adapter's own retries), :func:`schedule_post_retry` records it in
-``kudos_post_retries``. The background worker (:mod:`bot.kudos.background`)
-posts it again on the notes' schedule (2 min, 10 min, 30 min, 2 h, 6 h), each
-attempt claimed by one worker and checked with the platform first (the post
-carries the kudos' :class:`~bot.outbound.DeliveryKey`), so it appears once.
-When it is finally posted, the giver gets a DM saying so. An undone kudos takes
-its retry with it (the row is deleted with the kudos).
+Every kudos is stored with a ``kudos_post_retries`` row (:func:`first_attempt_row`,
+in the same transaction) that its first post attempt holds: ``posting`` until
+:data:`~bot.kudos.notes.ATTEMPT_LEASE` after it was given. The first attempt then
+settles the row: a post deletes it (with the post reference, :mod:`bot.kudos.store`),
+a temporary failure (after the adapter's own retries) leaves it waiting for a
+retry, a permanent one marks it ``failed`` (:func:`first_attempt_failed`). A
+process that stopped between storing and posting (killed, crashed, database lost)
+leaves the row ``posting``, and once its lease is over the retries take it.
+
+The background worker (:mod:`bot.kudos.background`) posts the waiting ones again
+on the notes' schedule (2 min, 10 min, 30 min, 2 h, 6 h), each attempt claimed
+by one worker and checked with the platform first (the post carries the kudos'
+:class:`~bot.outbound.DeliveryKey`, marked maybe sent), so it appears once. When
+it is finally posted, the giver gets a DM saying so. An undone kudos takes its
+retry with it (the row is deleted with the kudos).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, insert, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import DeliveryError, StorageUnavailable
@@ -37,30 +44,45 @@ FAILED = "failed"
 RETRY_BATCH = 50
 
 
-async def schedule_post_retry(
-    database: Database, *, kudos_id: int, platform: str, reason: str, now: datetime
-) -> bool:
-    """Queue the post of ``kudos_id`` for another try; False if that could not be stored.
+#: Queues the first post attempt of each new kudos (rows from :func:`first_attempt_row`).
+QUEUE_FIRST_ATTEMPTS = insert(KudosPostRetry)
+#: The first attempt posted it (``kudos_id`` bound): nothing left to retry. Only
+#: while that attempt still holds the row; a retry that took it over settles it.
+FIRST_ATTEMPT_POSTED = delete(KudosPostRetry).where(
+    KudosPostRetry.kudos_id == bindparam("kudos_id"),
+    KudosPostRetry.status == POSTING,
+    KudosPostRetry.attempts == 1,
+)
+
+
+def first_attempt_row(*, kudos_id: int, platform: str, given_at: datetime) -> dict[str, object]:
+    """The retry row a new kudos is stored with, held by its first post attempt.
+
+    If that attempt never settles it (the process stopped), the retries take it
+    over once :data:`~bot.kudos.notes.ATTEMPT_LEASE` has passed.
+    """
+    return {
+        "kudos_id": kudos_id,
+        "platform": platform,
+        "status": POSTING,
+        "attempts": 1,
+        "next_attempt_at": given_at + ATTEMPT_LEASE,
+        "failure_reason": None,
+        "posted_at": None,
+    }
+
+
+async def first_attempt_failed(
+    database: Database, kudos_id: int, error: DeliveryError, *, now: datetime
+) -> None:
+    """Settle the first post attempt of ``kudos_id`` that failed: retried later unless
+    the failure is permanent.
 
     Never raises: the kudos is stored either way and its recipients see it in
-    ``/kudos mine``.
+    ``/kudos mine``; if this write is lost, the row's lease runs out and the post
+    is retried (checked with the platform first) all the same.
     """
-    try:
-        async with database.transaction() as connection:
-            await connection.execute(
-                insert(KudosPostRetry).values(
-                    kudos_id=kudos_id,
-                    platform=platform,
-                    status=RETRY_LATER,
-                    attempts=1,
-                    next_attempt_at=now + RETRY_DELAYS[0],
-                    failure_reason=reason[:200],
-                )
-            )
-    except StorageUnavailable:
-        log.warning("kudos post retry not queued", extra={"kudos_id": kudos_id})
-        return False
-    return True
+    await _record_failure(database, kudos_id, error, attempts=1, now=now)
 
 
 async def retry_due_posts(
@@ -120,7 +142,7 @@ async def _retry_one(
     except DeliveryError as error:
         await _record_failure(database, kudos_id, error, attempts=attempts, now=now)
         return
-    await _record_posted(database, kudos_id, posted, now=now)
+    await _record_posted(database, kudos_id, posted, attempts=attempts, now=now)
     log.info("kudos posted on a retry", extra={"kudos_id": kudos_id, "attempt": attempts})
     try:
         await outbound.send_dm(
@@ -153,8 +175,18 @@ async def _load(
     return kudos, giver.ref(), [member.ref() for member in recipients]
 
 
+def _held_by(kudos_id: int, attempts: int) -> ColumnElement[bool]:
+    """The row of ``kudos_id`` while attempt number ``attempts`` still holds it: an
+    attempt that outlived its lease must not overwrite the one that took over."""
+    return and_(
+        KudosPostRetry.kudos_id == kudos_id,
+        KudosPostRetry.status == POSTING,
+        KudosPostRetry.attempts == attempts,
+    )
+
+
 async def _record_posted(
-    database: Database, kudos_id: int, posted: PostedMessage, *, now: datetime
+    database: Database, kudos_id: int, posted: PostedMessage, *, attempts: int, now: datetime
 ) -> None:
     try:
         async with database.transaction() as connection:
@@ -165,7 +197,7 @@ async def _record_posted(
             )
             await connection.execute(
                 update(KudosPostRetry)
-                .where(KudosPostRetry.kudos_id == kudos_id, KudosPostRetry.status == POSTING)
+                .where(_held_by(kudos_id, attempts))
                 .values(status=POSTED, posted_at=now, next_attempt_at=None, failure_reason=None)
             )
     except StorageUnavailable:
@@ -196,9 +228,7 @@ async def _record_failure(
     try:
         async with database.transaction() as connection:
             await connection.execute(
-                update(KudosPostRetry)
-                .where(KudosPostRetry.kudos_id == kudos_id, KudosPostRetry.status == POSTING)
-                .values(**values)
+                update(KudosPostRetry).where(_held_by(kudos_id, attempts)).values(**values)
             )
     except StorageUnavailable:
         log.warning("kudos post retry outcome not saved", extra={"kudos_id": kudos_id})

@@ -21,7 +21,7 @@ from bot.errors import DeliveryError, UserError
 from bot.kudos import messages
 from bot.kudos.notes import NoteStatus, attempt_dm, quota_statuses, record_attempt
 from bot.kudos.parsing import ReasonPart
-from bot.kudos.post_retries import schedule_post_retry
+from bot.kudos.post_retries import first_attempt_failed
 from bot.kudos.rules import check_quota, day_start_utc
 from bot.kudos.store import NewKudos, posts_saved, save_post_soon, store_kudos
 from bot.members import SeenMembers, upsert_member_ids
@@ -60,6 +60,7 @@ class GiveOutcome:
     recipients: tuple[UserRef, ...]
     posted: PostedMessage | None
     post_failure: str | None = None
+    post_retried: bool = False  # not posted yet, but will be retried and the giver told
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,15 +152,15 @@ class KudosService:
                 "kudos saved but not posted",
                 extra={"kudos_id": kudos_id, "reason": error.reason, "permanent": error.permanent},
             )
-            if not error.permanent:  # posted later, and the giver told (bot.kudos.post_retries)
-                await schedule_post_retry(
-                    self.database,
-                    kudos_id=kudos_id,
-                    platform=request.platform,
-                    reason=error.reason,
-                    now=now,
-                )
-            return GiveOutcome(kudos_id, recipients, None, post_failure=error.reason)
+            # Unless permanent: posted later, and the giver told (bot.kudos.post_retries).
+            await first_attempt_failed(self.database, kudos_id, error, now=now)
+            return GiveOutcome(
+                kudos_id,
+                recipients,
+                None,
+                post_failure=error.reason,
+                post_retried=not error.permanent,
+            )
         save_post_soon(self.database, kudos_id, posted)
         return GiveOutcome(kudos_id, recipients, posted)
 

@@ -1,11 +1,12 @@
 """Storing kudos: the writes every ``/kudos`` makes, batched when they arrive together.
 
-A kudos is stored (quota checked, kudos and recipients inserted) in one
-transaction, and where its post landed is saved after posting. Kudos given at
-the same moment share those transactions (:mod:`bot.storage.batching`): one
-member upsert, one quota count, one insert of kudos and one of recipients for
-the whole batch, decided in arrival order, so the quota holds exactly as if
-they had been stored one by one.
+A kudos is stored (quota checked, kudos and recipients inserted, its post queued
+for the first attempt: :mod:`bot.kudos.post_retries`) in one transaction, and
+where its post landed is saved after posting, which also settles that queued
+attempt. Kudos given at the same moment share those transactions
+(:mod:`bot.storage.batching`): one member upsert, one quota count, one insert
+each of kudos, recipients and queued posts for the whole batch, decided in
+arrival order, so the quota holds exactly as if they had been stored one by one.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, insert, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import UserError
+from bot.kudos.post_retries import FIRST_ATTEMPT_POSTED, QUEUE_FIRST_ATTEMPTS, first_attempt_row
 from bot.kudos.queries import counted_kudos
 from bot.kudos.rules import check_quota
 from bot.members import upsert_member_ids
@@ -50,6 +53,10 @@ _SAVE_POST = (
         posted_channel_id=bindparam("post_channel"), posted_message_id=bindparam("post_message")
     )
 )
+# PostgreSQL settles the first attempt in the same statement (a data-modifying
+# CTE), so the post reference stays one autocommitted round trip; SQLite runs the
+# two statements in its transaction, where a statement costs no round trip.
+_SAVE_POST_SETTLED = _SAVE_POST.add_cte(FIRST_ATTEMPT_POSTED.cte("first_attempt_posted"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +93,13 @@ async def store_kudos(database: Database, kudos: NewKudos) -> int:
 
 
 def save_post_soon(database: Database, kudos_id: int, posted: PostedMessage) -> None:
-    """Remember where a kudos was posted, so ``/kudos undo`` can delete the post.
+    """Remember where a kudos was posted (so ``/kudos undo`` can delete the post) and
+    that its first attempt posted it (so it is not retried).
 
     The giver's confirmation does not wait for this write (it is the last of three
-    on every kudos); :func:`posts_saved` waits for it before anything reads it.
+    on every kudos); :func:`posts_saved` waits for it before anything reads it. If
+    it is lost, the post is retried when its lease is over, and the platform check
+    finds it posted.
     """
     written = _post_saves(database).submit_nowait(_PostRef(kudos_id, posted))
     written.add_done_callback(lambda done: _log_unsaved(done, kudos_id))
@@ -176,6 +186,15 @@ async def _insert(
         ],
     )
     new_ids = list(inserted.scalars())
+    # Queued with the kudos, not after it: a process stopped before posting leaves
+    # the post for the retries instead of never posting it.
+    await connection.execute(
+        QUEUE_FIRST_ATTEMPTS,
+        [
+            first_attempt_row(kudos_id=kudos_id, platform=kudos.platform, given_at=kudos.created_at)
+            for kudos, kudos_id in zip(accepted, new_ids, strict=True)
+        ],
+    )
     await connection.execute(
         _INSERT_RECIPIENTS,
         [
@@ -210,15 +229,19 @@ async def _given_today(
 
 
 async def _write_posts(connection: AsyncConnection, refs: list[_PostRef]) -> list[None]:
-    await connection.execute(
-        _SAVE_POST,
-        [
-            {
-                "kudos_id": ref.kudos_id,
-                "post_channel": ref.posted.channel_id,
-                "post_message": ref.posted.message_id,
-            }
-            for ref in refs
-        ],
-    )
+    rows = [
+        {
+            "kudos_id": ref.kudos_id,
+            "post_channel": ref.posted.channel_id,
+            "post_message": ref.posted.message_id,
+        }
+        for ref in refs
+    ]
+    if connection.dialect.name == postgresql.dialect.name:
+        await connection.execute(_SAVE_POST_SETTLED, rows)
+    else:
+        await connection.execute(_SAVE_POST, rows)
+        await connection.execute(
+            FIRST_ATTEMPT_POSTED, [{"kudos_id": row["kudos_id"]} for row in rows]
+        )
     return [None] * len(refs)

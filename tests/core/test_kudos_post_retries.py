@@ -1,4 +1,5 @@
-"""Kudos posts that failed for a moment are posted later, once, and the giver is told."""
+"""Kudos posts that failed for a moment, or whose process stopped before posting, are
+posted later, once, and the giver is told."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from bot.core import BotCore
 from bot.errors import DeliveryError, DeliveryReason
 from bot.knowledge_store import KnowledgeStore
 from bot.kudos import background
-from bot.kudos.notes import RETRY_DELAYS
+from bot.kudos.notes import ATTEMPT_LEASE, RETRY_DELAYS
 from bot.kudos.post_retries import retry_due_posts
+from bot.kudos.store import posts_saved
 from bot.outbound import ChannelTarget, DeliveryKey, PostedMessage
 from bot.replies import Message
 from bot.storage import Database
@@ -28,26 +30,42 @@ from tests.support.recording import RecordingSender
 class FlakyPostSender(RecordingSender):
     """Posts fail with the queued reasons first; ``lose_answer`` posts, then reports the
     answer lost. Like the platforms' checks, a ``maybe_sent`` repeat of a key that
-    arrived gets the earlier post back."""
+    arrived gets the earlier post back.
+
+    ``stop`` makes the next post never return, as if the bot process were killed
+    during it: ``"before_platform"`` (nothing reached the platform) or
+    ``"after_platform"`` (the platform took the post); ``stopped`` is set then.
+    """
 
     failures: list[DeliveryReason] = field(default_factory=list)
     lose_answer: bool = False
     by_key: dict[str, PostedMessage] = field(default_factory=dict)
+    stop: str | None = None
+    stopped: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def post(
         self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
     ) -> PostedMessage:
         if key is not None and key.maybe_sent and key.value in self.by_key:
             return self.by_key[key.value]
+        if self.stop == "before_platform":
+            await self._never_return()
         if self.failures:
             raise DeliveryError("post failed", reason=self.failures.pop(0))
         posted = await super().post(target=target, message=message, key=key)
         if key is not None:
             self.by_key[key.value] = posted
+        if self.stop == "after_platform":
+            await self._never_return()
         if self.lose_answer:
             self.lose_answer = False
             raise DeliveryError("connection dropped", reason=DeliveryReason.UNCONFIRMED)
         return posted
+
+    async def _never_return(self) -> None:
+        self.stop = None
+        self.stopped.set()
+        await asyncio.Event().wait()
 
 
 @pytest.fixture
@@ -63,12 +81,18 @@ async def kudos_core(
     sender: FlakyPostSender,
     shipped_knowledge: KnowledgeStore,
 ) -> BotCore:
+    return await started_core(settings, database, clock, sender, shipped_knowledge)
+
+
+async def started_core(
+    settings: Settings,
+    database: Database,
+    clock: FixedClock,
+    sender: FlakyPostSender,
+    knowledge: KnowledgeStore,
+) -> BotCore:
     core = BotCore(
-        settings=settings,
-        database=database,
-        knowledge=shipped_knowledge,
-        clock=clock,
-        outbound=sender,
+        settings=settings, database=database, knowledge=knowledge, clock=clock, outbound=sender
     )
     await core.start()
     return core
@@ -101,7 +125,11 @@ async def test_a_post_that_failed_for_a_moment_is_posted_later_and_the_giver_tol
 ) -> None:
     sender.failures = [DeliveryReason.PLATFORM_ERROR, DeliveryReason.UNREACHABLE]
     text = await give(kudos_core, at(BOB), " and ", at(CAROL), " for the booth")
-    assert "is saved" in text and "could not post" in text
+    assert text == (
+        "Your kudos to @bob and @carol is saved and counts on the leaderboard. I couldn't "
+        "post it in the kudos channel just now; I'll keep trying and DM you when it's up. "
+        "Meanwhile they can see it with /kudos mine."
+    )
     assert sender.posts == []
     assert await retry(kudos_core) == 0  # not due yet
     clock.advance(RETRY_DELAYS[0])
@@ -141,12 +169,69 @@ async def test_a_post_whose_answer_was_lost_is_checked_not_posted_twice(
     assert (await only_kudos(kudos_core.database)).posted_message_id == "1"
 
 
-async def test_a_permanently_refused_post_is_not_retried(
+async def test_a_permanently_refused_post_is_not_retried_nor_promised(
     kudos_core: BotCore, sender: FlakyPostSender, clock: FixedClock
 ) -> None:
     sender.failures = [DeliveryReason.CHANNEL_GONE]
+    text = await give(kudos_core, at(BOB), " for the booth")
+    assert "could not post it" in text and "DM you" not in text
+    [refused] = await retries(kudos_core.database)
+    assert (refused.status, refused.failure_reason) == ("failed", "channel_gone")
+    clock.advance(RETRY_DELAYS[-1])
+    assert await retry(kudos_core) == 0
+    assert sender.posts == [] and sender.dms == []
+
+
+async def test_a_post_at_the_first_attempt_leaves_nothing_to_retry(
+    kudos_core: BotCore, sender: FlakyPostSender, clock: FixedClock
+) -> None:
     await give(kudos_core, at(BOB), " for the booth")
+    await give(kudos_core, at(CAROL), " for the flyers")
+    await posts_saved(kudos_core.database)
     assert await retries(kudos_core.database) == []
+    clock.advance(ATTEMPT_LEASE + RETRY_DELAYS[-1])
+    assert await retry(kudos_core) == 0
+    assert len(sender.posts) == 2 and sender.dms == []
+
+
+@pytest.mark.parametrize("stop", ["before_platform", "after_platform"])
+async def test_a_kudos_whose_process_stopped_before_it_was_posted_is_posted_once(
+    settings: Settings,
+    database: Database,
+    clock: FixedClock,
+    sender: FlakyPostSender,
+    shipped_knowledge: KnowledgeStore,
+    stop: str,
+) -> None:
+    """The bot is killed between storing a kudos and the end of its first post; a
+    new bot process on the same database posts it (unless the platform has it) and
+    tells the giver."""
+    stopping = await started_core(settings, database, clock, sender, shipped_knowledge)
+    sender.stop = stop
+    giving = asyncio.create_task(give(stopping, at(BOB), " for the booth"))
+    await asyncio.wait_for(sender.stopped.wait(), timeout=10)
+    giving.cancel()  # the process is gone: nothing after the post attempt runs
+    with pytest.raises(asyncio.CancelledError):
+        await giving
+    assert len(sender.posts) == (1 if stop == "after_platform" else 0)
+    restarted = await started_core(settings, database, clock, sender, shipped_knowledge)
+    assert await retry(restarted) == 0  # the first attempt holds it for its lease
+    clock.advance(ATTEMPT_LEASE)
+    assert await retry(restarted) == 1
+    [(channel, post)] = sender.posts
+    assert channel == "#kudos"
+    assert post.plain_text() == "🎉 @bob got kudos from @alice: for the booth"
+    [(giver, notice)] = sender.dms
+    assert giver == ALICE
+    assert notice.plain_text() == (
+        "Your kudos to @bob is posted in the kudos channel now (it could not be posted at first)."
+    )
+    assert (await only_kudos(database)).posted_message_id == "1"
+    [done] = await retries(database)
+    assert (done.status, done.attempts) == ("posted", 2)
+    clock.advance(RETRY_DELAYS[-1])
+    assert await retry(restarted) == 0
+    assert len(sender.posts) == 1 and len(sender.dms) == 1
 
 
 async def test_an_undone_kudos_is_not_posted_later(
