@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 
+from bot.date_wording import MONTHS, WEEKDAYS
 from bot.errors import UserError
 from bot.requests import BLANKS, MENTION_MARK, Mention, MentionKind, Request
 
@@ -27,11 +28,16 @@ _TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK)
 _AT = re.compile(r"^at\s+(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2}:\d{2})(?=\s|$)", re.IGNORECASE)
 #: ``at now``: no send time, and what follows is the message even if it starts with "at".
 _AT_NOW = re.compile(r"^at\s+now(?:\s+|$)", re.IGNORECASE)
+#: Month and day names (``dec``, ``Monday``), longest first, from the shared tables.
+_DATE_NAMES = "|".join(sorted([*MONTHS, *WEEKDAYS], key=len, reverse=True))
 #: ``at`` then a word that can only be meant as a send time: one starting with a digit
-#: (``25:00``, ``9am``, ``12/07``) or a day word. A message that starts with "at" and
-#: a word such as "the" ("at the conference we...") is message text.
+#: (``25:00``, ``9am``, ``12/07``), a day word, or a month or day name and a number
+#: (``dec 7``, ``Monday 09:00``). A message that starts with "at" and a word such as
+#: "the" ("at the conference we...", "at Monday's meeting") is message text.
 _LOOKS_LIKE_AT = re.compile(
-    r"^at\s+(?:\d|(?:today|tomorrow|tonight|noon|midnight)(?![A-Za-z]))", re.IGNORECASE
+    r"^at\s+(?:\d|(?:today|tomorrow|tonight|noon|midnight)(?![A-Za-z])|"
+    rf"(?:{_DATE_NAMES})\.?,?\s+\d)",
+    re.IGNORECASE,
 )
 TIME_FORMAT_HELP = (
     "Write the send time as `at YYYY-MM-DD HH:MM` (the date, then a 24-hour time), "

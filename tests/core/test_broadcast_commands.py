@@ -252,6 +252,8 @@ async def test_a_year_ahead_is_the_furthest_send_day(bot: BotCore) -> None:
         "announcements at tomorrow 09:00 Coffee morning",
         "dm AT Noon lunch",
         "dm at 12/07/2026 09:00 hello",
+        "dm at monday 09:00 Team meeting",  # day and month names: once sent as text
+        "announcements at Dec 7 09:00 Gift memberships close",
     ],
 )
 async def test_a_send_time_that_cannot_be_read_is_refused_not_sent_as_text(
@@ -270,6 +272,8 @@ async def test_a_send_time_that_cannot_be_read_is_refused_not_sent_as_text(
         ("dm at the conference we met 40 new members", "at the conference we met 40 new members"),
         ("announcements At last, the new site is live", "At last, the new site is live"),
         ("dm at todays meeting we voted", "at todays meeting we voted"),
+        ("dm at Monday's meeting we voted", "at Monday's meeting we voted"),
+        ("dm at may day we dance", "at may day we dance"),
         ("dm at 2026-12-01 09:00 at 5pm the doors open", "at 5pm the doors open"),
         ("dm at now At 6pm tonight the mixer opens", "At 6pm tonight the mixer opens"),
     ],
