@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.date_wording import DAY_NAMES, MONTH_NAMES, MONTHS
+
 FactKind = Literal[
     "live",
     "phone",
@@ -42,10 +44,11 @@ _NUMBER_WORD = (
     r"forty|fifty|sixty|hundred|a few|several|dozen"
 )
 _UNIT = r"years?|months?|weeks?|days?|hours?|minutes?|mins?|hrs?"
-_MONTH = (
-    r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
-    r"oct(ober)?|nov(ember)?|dec(ember)?"
-)
+#: Month names and abbreviations (shared tables), longest first.
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+#: Full month names except "may", which is far more often the verb.
+_FULL_MONTH = "|".join(name for name in MONTH_NAMES if name != "may")
+_WEEKDAY = "|".join(DAY_NAMES)
 
 #: Question patterns, most specific first (run on folded text).
 _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
@@ -181,14 +184,12 @@ _EVIDENCE: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "day": re.compile(
-        rf"\b({_MONTH})\.? \d{{1,2}}\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|"
-        r"sunday)\b|\{deadline:",
+        rf"\b({_MONTH})\.? \d{{1,2}}\b|\b({_WEEKDAY})\b|\{{deadline:",
         re.I,
     ),
     "date": re.compile(
-        r"\b(january|february|march|april|june|july|august|september|october|november|"
-        rf"december)\b|\b({_MONTH})\.? \d{{1,2}}\b|\b\d{{4}}\b|"
-        r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\{deadline:",
+        rf"\b({_FULL_MONTH})\b|\b({_MONTH})\.? \d{{1,2}}\b|\b\d{{4}}\b|"
+        rf"\b({_WEEKDAY})\b|\{{deadline:",
         re.I,
     ),
     "place": re.compile(

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.date_wording import MONTHS
+
 Verdict = Literal["confirmed", "corrected", "unclear"]
 
 _TAG = re.compile(
@@ -29,10 +31,6 @@ _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-}  # fmt: skip
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 _NUMBER = r"\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _DURATION = re.compile(rf"\b({_NUMBER})[ -](year|month|week|day|hour|minute)s?\b")
@@ -99,7 +97,7 @@ def _values(text: str) -> set[Value]:
         values.add(("time", (hour, int(match.group(2) or 0))))
         used.append(match.span())
     for match in _DATE.finditer(text):
-        values.add(("date", (_MONTHS[match.group(1)], int(match.group(2)))))
+        values.add(("date", (MONTHS[match.group(1)], int(match.group(2)))))
         used.append(match.span())
     for match in _PLAIN_NUMBER.finditer(text):
         if not any(start <= match.start() < end for start, end in used):
