@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date, datetime
-from importlib import import_module
 
 from bot.background import run_services
 from bot.clock import Clock, SystemClock, local_today
-from bot.commands.registry import Command, CommandContext, CommandRegistry
+from bot.commands.arguments import arguments_for, read_values
+from bot.commands.catalogue import default_catalogue
+from bot.commands.registry import CommandContext
+from bot.commands.services import CommandServices, build_services
+from bot.commands.spec import Catalogue, CommandSpec
 from bot.config import Settings
 from bot.delivery_ids import claim_delivery, release_delivery
 from bot.errors import PermissionDenied, StorageUnavailable, UserError
@@ -21,17 +24,6 @@ from bot.requests import Request
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
-
-#: Modules that each expose ``register(registry)``; order is the order in /help.
-COMMAND_MODULES = (
-    "bot.commands.ask",
-    "bot.commands.deadlines",
-    "bot.commands.kudos",
-    "bot.commands.thanks",
-    "bot.commands.broadcast",
-    "bot.commands.reminders",
-    "bot.commands.help",
-)
 
 #: Modules that each expose ``async def run(core: BotCore) -> None``: long-running
 #: work (delivery dispatchers, reminder schedulers) started by ``run_background``.
@@ -74,9 +66,25 @@ class BotCore:
         # Set when deliveries fell due just now (a broadcast confirmed for "now"), so this
         # process's dispatcher sends them at once rather than at its next poll.
         self.deliveries_due = asyncio.Event()
-        self.commands = CommandRegistry()
-        for module_name in COMMAND_MODULES:
-            import_module(module_name).register(self.commands)
+        #: Every command, declared once (see :mod:`bot.commands.catalogue`).
+        self.commands: Catalogue = default_catalogue()
+        self._services: CommandServices | None = None
+
+    @property
+    def services(self) -> CommandServices:
+        """What command handlers are given; built once, again only if the sender changes."""
+        services = self._services
+        if services is None or services.kudos.outbound is not self.outbound:
+            services = self._services = build_services(
+                catalogue=self.commands,
+                settings=self.settings,
+                database=self.database,
+                knowledge=self.knowledge,
+                outbound=self.outbound,
+                seen=self.seen_members,
+                deliveries_due=self.deliveries_due,
+            )
+        return services
 
     async def start(self) -> None:
         """Apply migrations; call once before handling requests."""
@@ -133,32 +141,43 @@ class BotCore:
             log.exception("command failed", extra=log_context)
             return Reply(text_message(GENERIC_APOLOGY))
 
-    def _command_for(self, request: Request) -> Command:
+    def _command_for(self, request: Request) -> CommandSpec:
         """The command asked for; help for an unknown one."""
         command = self.commands.get(request.command) or self.commands.get("help")
         assert command is not None
         return command
 
     async def _dispatch(
-        self, request: Request, command: Command, *, remember_sender: bool = True
+        self, request: Request, command: CommandSpec, *, remember_sender: bool = True
     ) -> Reply:
         now = self.now()
-        context = CommandContext(
-            request=request,
-            core=self,
-            outbound=self.outbound,
-            now=now,
-            today=self.today(),
-        )
         if remember_sender:  # not when the database just failed: the answer comes first
             await self._remember_sender(request, command, now)
         if command.staff_only and not request.is_staff:
             raise PermissionDenied(
                 f"Sorry, /{command.name} is for association staff only. Nothing was sent."
             )
-        return await command.handler(context)
+        # Read only once the member may use the command: staff commands tell others
+        # so, whatever they typed. A sub-command's own staff check comes before its
+        # options are read for the same reason.
+        arguments = arguments_for(command, request)
+        subcommand = command.subcommand(arguments.subcommand)
+        if subcommand is not None and subcommand.staff_only and not request.is_staff:
+            raise PermissionDenied(
+                subcommand.staff_refusal
+                or f"Sorry, /{command.name} {subcommand.name} is for association staff only."
+            )
+        context = CommandContext(
+            request=request,
+            args=read_values(command.options_for(arguments.subcommand), arguments),
+            services=self.services,
+            now=now,
+            today=self.today(),
+        )
+        handler = subcommand.handler if subcommand is not None else command.handler
+        return await handler(context)
 
-    async def _remember_sender(self, request: Request, command: Command, now: datetime) -> None:
+    async def _remember_sender(self, request: Request, command: CommandSpec, now: datetime) -> None:
         """Record the member (platform ids, display name, last seen) before the command."""
         if self.seen_members.is_fresh(request.sender, now):
             return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 #: Marks the place of ``Request.mentions[N]`` inside ``Request.text``: ``\x1fN\x1f``.
@@ -69,6 +71,33 @@ class Mention:
     channel_id: str | None = None
 
 
+#: One typed option value: member text (mentions as tokens), a number, a yes/no, a
+#: member or channel (as a Mention), several members, a local send time (naive, in
+#: the organisation's time zone), or nothing (an option left empty).
+ArgumentValue = str | int | bool | datetime | Mention | tuple[Mention, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Arguments:
+    """A command's sub-command and typed option values, keyed by the declared names.
+
+    Platforms with structured commands (Discord's options; later buttons and forms)
+    send these already typed; for text platforms the core reads them from
+    ``Request.text`` (see :mod:`bot.commands.spec`).
+    """
+
+    subcommand: str | None = None
+    values: Mapping[str, ArgumentValue] = field(default_factory=dict)
+
+    def get(self, name: str) -> ArgumentValue:
+        return self.values.get(name)
+
+    def text(self, name: str) -> str:
+        """A text option, ``""`` when it was left empty."""
+        value = self.values.get(name)
+        return value if isinstance(value, str) else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """A member's command or question, independent of the platform it came from.
@@ -80,6 +109,8 @@ class Request:
             N indexes ``mentions``.
         delivery_id: The platform's id for this delivery, used so a retried
             delivery is acted on once. ``None`` when the platform has none.
+        arguments: The options already typed by the platform (Discord); ``None``
+            when the member typed text, which the core reads into options itself.
     """
 
     platform: str
@@ -92,6 +123,7 @@ class Request:
     delivery_id: str | None = None
     is_staff: bool = False
     is_direct: bool = False
+    arguments: Arguments | None = None
 
 
 def mention_token(index: int) -> str:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, datetime, time, timedelta
 
 from bot.broadcasts.listing import BroadcastSummary, format_counts
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, broadcast_message, snippet
-from bot.broadcasts.parsing import Action, DraftRequest, parse
+from bot.broadcasts.parsing import (
+    DEFAULT_LIST_COUNT,
+    USAGE,
+    Action,
+    DraftRequest,
+    parse,
+    resolve_mentions,
+)
 from bot.broadcasts.scheduling import format_local
 from bot.broadcasts.service import BroadcastService
-from bot.commands.registry import Command, CommandContext, CommandRegistry
+from bot.commands.registry import CommandContext
 from bot.errors import UserError
 from bot.replies import Bold, CommandSpan, Inline, MessageBuilder, Reply, Text, counted
+from bot.requests import BLANKS, Arguments, ArgumentValue, Mention, Request
 from bot.storage.models import Broadcast
 from bot.storage.models.broadcasts import Audience, BroadcastKind, BroadcastStatus, DeliveryStatus
 
@@ -19,6 +28,8 @@ SNIPPET_LENGTH = 60
 #: How far ahead a broadcast can be scheduled: a year and a day, so "same day next
 #: year" always works.
 MAX_DAYS_AHEAD = 366
+#: A send time typed in its own field (Discord's ``at`` option, a form's date and time).
+_SEND_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}")
 
 HELP_ROWS: tuple[tuple[Inline | str, ...], ...] = (
     (
@@ -57,19 +68,102 @@ REMINDER_CANCELLED = (
 )
 
 
+def parse_broadcast_text(request: Request) -> Arguments:
+    """``/broadcast #news at 2026-12-01 09:00 Hello`` and friends -> typed arguments."""
+    parsed = parse(request)
+    if isinstance(parsed, Action):
+        if parsed.name in {"confirm", "cancel"}:
+            return Arguments(parsed.name, {"id": parsed.broadcast_id})
+        if parsed.name == "list":
+            return Arguments("list", {"count": parsed.count})
+        return Arguments(parsed.name)
+    values: dict[str, ArgumentValue] = {"message": parsed.text}
+    if parsed.local_day is not None and parsed.local_time is not None:
+        values["at"] = datetime.combine(parsed.local_day, parsed.local_time)
+    if parsed.to_dm:
+        return Arguments("dm", values)
+    values["channel"] = parsed.channel_id
+    return Arguments("post", values)
+
+
+def read_send_time(value: str) -> datetime | None:
+    """A send time typed in its own field: ``YYYY-MM-DD HH:MM``; empty means now.
+
+    Raises:
+        UserError: Not shaped like a date and time, or not a real one.
+    """
+    value = " ".join(value.split())
+    if not value:
+        return None
+    if not _SEND_TIME.fullmatch(value):
+        raise UserError(
+            f"'{value[:40]}' is not a send time. Write it as YYYY-MM-DD HH:MM "
+            "(24-hour clock, organisation time), e.g. 2026-12-07 09:00. Nothing was scheduled."
+        )
+    day, at = value.split(" ")
+    year, month, day_of_month = day.split("-")
+    try:
+        return datetime.combine(
+            date.fromisoformat(f"{year}-{month.zfill(2)}-{day_of_month.zfill(2)}"),
+            time.fromisoformat(at.zfill(5)),
+        )
+    except ValueError:
+        raise UserError(
+            f"'{value}' is not a real date and time. "
+            "Write it as `at YYYY-MM-DD HH:MM` on a 24-hour clock, e.g. at 2026-12-07 09:00."
+        ) from None
+
+
 def _service(ctx: CommandContext) -> BroadcastService:
-    if ctx.outbound is None:
+    if ctx.services.broadcasts is None:
         raise UserError("Broadcasts need a chat platform to deliver them; nothing was scheduled.")
-    return BroadcastService(
-        database=ctx.core.database, outbound=ctx.outbound, zone=ctx.core.settings.timezone
+    return ctx.services.broadcasts
+
+
+def _draft_request(ctx: CommandContext) -> DraftRequest:
+    """The draft the typed arguments describe (the message's mentions shown as names)."""
+    message = resolve_mentions(ctx.args.text("message"), ctx.request.mentions).strip(BLANKS)
+    if not message:
+        raise UserError(f"The broadcast has no message. Usage: {USAGE}")
+    send_at = ctx.args.get("at")
+    channel = ctx.args.get("channel")
+    if isinstance(channel, Mention):
+        channel = channel.channel_id
+    return DraftRequest(
+        to_dm=ctx.args.subcommand == "dm",
+        channel_id=channel if isinstance(channel, str) else None,
+        local_day=send_at.date() if isinstance(send_at, datetime) else None,
+        local_time=send_at.time() if isinstance(send_at, datetime) else None,
+        text=message,
     )
 
 
-async def handle_broadcast(ctx: CommandContext) -> Reply:
-    parsed = parse(ctx.request)
-    if isinstance(parsed, DraftRequest):
-        return await _draft(ctx, parsed)
-    return await _ACTIONS[parsed.name](ctx, parsed)
+async def draft(ctx: CommandContext) -> Reply:
+    return await _draft(ctx, _draft_request(ctx))
+
+
+async def confirm(ctx: CommandContext) -> Reply:
+    return await _confirm(ctx, Action("confirm", _number(ctx, "id")))
+
+
+async def cancel(ctx: CommandContext) -> Reply:
+    return await _cancel(ctx, Action("cancel", _number(ctx, "id")))
+
+
+async def list_broadcasts(ctx: CommandContext) -> Reply:
+    count = ctx.args.get("count")
+    limit = count if isinstance(count, int) and not isinstance(count, bool) else DEFAULT_LIST_COUNT
+    return await _list(ctx, Action("list", count=limit))
+
+
+async def show_help(ctx: CommandContext) -> Reply:
+    return await _help(ctx, Action("help"))
+
+
+def _number(ctx: CommandContext, name: str) -> int:
+    value = ctx.args.get(name)
+    assert isinstance(value, int) and not isinstance(value, bool)  # read by the option's reader
+    return value
 
 
 async def _help(ctx: CommandContext, _: Action) -> Reply:
@@ -105,7 +199,7 @@ def _check_send_day(ctx: CommandContext, draft: DraftRequest) -> None:
     """
     if draft.local_day is None or draft.local_time is None:
         return
-    zone = ctx.core.settings.timezone
+    zone = ctx.services.zone
     today = ctx.now.astimezone(zone).date()
     typed = f"{draft.local_day.isoformat()} {draft.local_time:%H:%M}"
     last_day = today + timedelta(days=MAX_DAYS_AHEAD)
@@ -128,8 +222,8 @@ async def _confirm(ctx: CommandContext, action: Action) -> Reply:
     )
     broadcast = result.broadcast
     if broadcast.send_now:
-        ctx.core.deliveries_due.set()
-    zone = ctx.core.settings.timezone
+        ctx.services.deliveries_due.set()
+    zone = ctx.services.zone
     when = "now" if broadcast.send_now else format_local(broadcast.due_at, zone)
     audience = _audience_text(broadcast, result.audience_size)
     text = (
@@ -182,7 +276,7 @@ def _summary_line(ctx: CommandContext, summary: BroadcastSummary) -> list[Text |
     line: list[Text | Bold | str] = [
         Bold(f"#{broadcast.id}"),
         f" {summary.state(ctx.now)} · {_audience_text(broadcast, summary.recipients)} · ",
-        format_local(broadcast.due_at, ctx.core.settings.timezone),
+        format_local(broadcast.due_at, ctx.services.zone),
         f" · {counts or 'no deliveries (draft)'} · ",
         Text(snippet(broadcast_message(broadcast).plain_text(), SNIPPET_LENGTH)),
     ]
@@ -204,31 +298,4 @@ def _audience_text(broadcast: Broadcast, size: int) -> str:
 def _when_text(ctx: CommandContext, broadcast: Broadcast) -> str:
     if broadcast.send_now and broadcast.status == BroadcastStatus.DRAFT:
         return "as soon as you confirm"
-    return format_local(broadcast.due_at, ctx.core.settings.timezone)
-
-
-_ACTIONS = {"help": _help, "confirm": _confirm, "cancel": _cancel, "list": _list}
-
-
-def register(registry: CommandRegistry) -> None:
-    registry.register(
-        Command(
-            name="broadcast",
-            summary="Staff: send a message to a channel or DM every member, now or later.",
-            usage=CommandSpan("broadcast", "help", action="help"),
-            handler=handle_broadcast,
-            examples=(
-                CommandSpan(
-                    "broadcast",
-                    "announcements Mentoring applications close Monday!",
-                    action="announcements",
-                ),
-                CommandSpan(
-                    "broadcast",
-                    "dm at 2026-12-01 09:00 Gift memberships close December 14.",
-                    action="dm",
-                ),
-            ),
-            staff_only=True,
-        )
-    )
+    return format_local(broadcast.due_at, ctx.services.zone)

@@ -7,25 +7,29 @@ from datetime import date
 from bot.answers import format_deadlines, upcoming_deadlines
 from bot.answers.dates import sort_key, status_sentence
 from bot.broadcasts.ics import CONTENT_TYPE, FILENAME, calendar_bytes
-from bot.commands.registry import Command, CommandContext, CommandRegistry
+from bot.commands.registry import CommandContext
 from bot.errors import UserError
 from bot.knowledge import Knowledge
 from bot.markup import parse_markup
-from bot.replies import Attachment, CommandSpan, Reply, text_message
+from bot.replies import Attachment, Reply, text_message
 
 UPCOMING_LIMIT = 10
-ICS_WORDS = {"ics", "ical", "calendar"}
+ICS_WORDS = ("ics", "ical", "calendar")
+
+
+def read_calendar_word(text: str) -> bool:
+    """``/deadlines ics`` asks for the calendar file; any other word is refused."""
+    if text.strip().lower() in ICS_WORDS:
+        return True
+    raise UserError(
+        "Type /deadlines to see what is coming up, or /deadlines ics for a calendar file."
+    )
 
 
 async def handle_deadlines(ctx: CommandContext) -> Reply:
-    argument = ctx.request.text.strip().lower()
-    if argument in ICS_WORDS:
-        return _calendar_reply(ctx)
-    if argument:
-        raise UserError(
-            "Type /deadlines to see what is coming up, or /deadlines ics for a calendar file."
-        )
-    knowledge = ctx.core.knowledge.knowledge
+    knowledge = ctx.services.answers.current
+    if ctx.args.get("calendar") is True:
+        return _calendar_reply(knowledge, ctx)
     items = upcoming_deadlines(knowledge, today=ctx.today, limit=UPCOMING_LIMIT)
     if not items:
         return Reply(parse_markup(_nothing_upcoming(knowledge, today=ctx.today)))
@@ -42,8 +46,7 @@ def _nothing_upcoming(knowledge: Knowledge, *, today: date) -> str:
     return text
 
 
-def _calendar_reply(ctx: CommandContext) -> Reply:
-    knowledge = ctx.core.knowledge.knowledge
+def _calendar_reply(knowledge: Knowledge, ctx: CommandContext) -> Reply:
     count = len(knowledge.deadlines)
     text = (
         f"Here are all {count} deadlines and events as a calendar file ({FILENAME}). "
@@ -52,16 +55,3 @@ def _calendar_reply(ctx: CommandContext) -> Reply:
     )
     data = calendar_bytes(knowledge, now=ctx.now)
     return Reply(text_message(text), attachments=(Attachment(FILENAME, CONTENT_TYPE, data),))
-
-
-def register(registry: CommandRegistry) -> None:
-    registry.register(
-        Command(
-            name="deadlines",
-            summary="See upcoming deadlines and events, or get them all as a calendar file.",
-            usage=CommandSpan("deadlines"),
-            handler=handle_deadlines,
-            needs_database=False,
-            examples=(CommandSpan("deadlines", "ics", action="ics"),),
-        )
-    )

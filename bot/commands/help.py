@@ -1,10 +1,10 @@
-"""/help: what the bot can do, built from the registered commands."""
+"""/help: what the bot can do, built from the command catalogue."""
 
 from __future__ import annotations
 
 import difflib
 
-from bot.commands.registry import Command, CommandContext, CommandRegistry
+from bot.commands.registry import CommandContext
 from bot.kudos.parsing import readable_text
 from bot.replies import CommandSpan, MessageBuilder, Reply, Text
 from bot.requests import Request
@@ -40,7 +40,9 @@ async def handle_help(ctx: CommandContext) -> Reply:
     builder = MessageBuilder()
     requested = ctx.request.command
     visible = [
-        command for command in ctx.core.commands if ctx.request.is_staff or not command.staff_only
+        command
+        for command in ctx.services.catalogue
+        if ctx.request.is_staff or not command.staff_only
     ]
     if requested != "help":
         unknown_command_paragraphs(builder, ctx.request, [c.name for c in visible])
@@ -55,15 +57,3 @@ async def handle_help(ctx: CommandContext) -> Reply:
     builder.bullets(rows)
     builder.paragraph("You can also just type a question, like: When is the membership mixer?")
     return Reply(builder.build())
-
-
-def register(registry: CommandRegistry) -> None:
-    registry.register(
-        Command(
-            name="help",
-            summary="Show this help.",
-            usage=CommandSpan("help"),
-            handler=handle_help,
-            needs_database=False,
-        )
-    )

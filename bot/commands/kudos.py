@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.commands.registry import Command, CommandContext, CommandRegistry
-from bot.errors import PermissionDenied, UserError
-from bot.kudos import KudosService
+from bot.commands.registry import CommandContext
+from bot.errors import UserError
 from bot.kudos import messages as kudos_messages
-from bot.kudos.digest import digest_message, digest_stats
-from bot.kudos.messages import KUDOS_EXAMPLE
-from bot.kudos.notes import undelivered_notes_for
+from bot.kudos.digest import digest_message
 from bot.kudos.parsing import (
-    RecipientsAndReason,
     first_user_mentioned,
-    parse_recipients_and_reason,
     readable_text,
+    reason_from_text,
+    split_recipients,
     split_subcommand,
     unresolved_leading_mention,
 )
 from bot.kudos.periods import digest_month, leaderboard_period
-from bot.kudos.queries import kudos_given, kudos_received, leaderboard, thanks_received_count
-from bot.kudos.removal import parse_kudos_id, remove_kudos
 from bot.kudos.rules import (
     refuse_no_recipient,
     refuse_unresolved,
@@ -30,57 +25,59 @@ from bot.kudos.rules import (
     validate_text,
 )
 from bot.replies import Bold, CommandSpan, MessageBuilder, NameSpan, Reply, Text
+from bot.requests import Arguments, ArgumentValue, Mention, Request
 
 
-def service_for(ctx: CommandContext) -> KudosService:
-    return KudosService(
-        database=ctx.core.database,
-        settings=ctx.core.settings,
-        outbound=ctx.outbound,
-        seen=ctx.core.seen_members,
-    )
+def parse_kudos_text(request: Request) -> Arguments:
+    """``/kudos top month``, ``/kudos @ana @ben for x``, ``/kudos @ana`` -> typed arguments.
 
-
-async def handle_kudos(ctx: CommandContext) -> Reply:
-    subcommand, rest = split_subcommand(ctx.request.text)
+    Raises:
+        UserError: Words that name nobody (``/kudos bob for x``).
+    """
+    subcommand, rest = split_subcommand(request.text)
     if subcommand == "help" or (subcommand is None and not rest):
-        return show_help(ctx)
-    if subcommand == "top":
-        return await show_leaderboard(ctx, rest)
-    if subcommand == "mine":
-        return await show_mine(ctx)
-    if subcommand == "undo":
-        return await undo(ctx)
-    if subcommand == "digest":
-        return await show_digest(ctx, rest)
-    if subcommand == "remove":
-        return await remove(ctx, rest)
-    parsed = parse_recipients_and_reason(ctx.request)
-    if not parsed.recipients:
-        if raw := unresolved_leading_mention(ctx.request.text):
+        return Arguments("help")
+    if subcommand in {"top", "digest", "remove"}:
+        option = {"top": "period", "digest": "month", "remove": "id"}[subcommand]
+        return Arguments(subcommand, {option: rest})
+    if subcommand is not None:
+        return Arguments(subcommand)
+    recipients, reason = split_recipients(request)
+    if not recipients:
+        if raw := unresolved_leading_mention(request.text):
             refuse_unresolved(raw)
         refuse_no_recipient(
-            readable_text(ctx.request),
+            readable_text(request),
             command="kudos",
             placeholder="for running the sensory storytime",
-            mentioned_later=first_user_mentioned(ctx.request),
+            mentioned_later=first_user_mentioned(request),
         )
-    if len(parsed.recipients) == 1 and not parsed.reason_typed:
-        return await show_someone(ctx, parsed)
-    return await give(ctx, parsed)
+    if len(recipients) == 1 and not reason:
+        return Arguments("show", {"user": recipients[0]})
+    return Arguments("give", {"user": recipients, "reason": reason})
 
 
-async def give(ctx: CommandContext, parsed: RecipientsAndReason) -> Reply:
-    settings = ctx.core.settings
-    recipients = validate_recipients(parsed.recipients, giver=ctx.request.sender)
-    reason = validate_text(parsed.reason_text, max_length=settings.kudos_max_length, what="reason")
+def people(value: ArgumentValue) -> tuple[Mention, ...]:
+    """A MEMBER or MEMBERS value as a tuple of mentions."""
+    if isinstance(value, Mention):
+        return (value,)
+    if isinstance(value, tuple):
+        return value
+    return ()
+
+
+async def give(ctx: CommandContext) -> Reply:
+    rules = ctx.services.kudos_rules
+    parsed = reason_from_text(ctx.request, ctx.args.text("reason"))
+    recipients = validate_recipients(people(ctx.args.get("user")), giver=ctx.request.sender)
+    reason = validate_text(parsed.reason_text, max_length=rules.max_length, what="reason")
     if not reason:
         names = " ".join(f"@{user.name}" for user in recipients)
         raise UserError(
             "Please say why, so everyone knows what to celebrate: "
             f"/kudos {names} for running the sensory storytime. Nothing was sent."
         )
-    outcome = await service_for(ctx).give(
+    outcome = await ctx.services.kudos.give(
         request=ctx.request,
         recipients=recipients,
         reason=parsed.reason,
@@ -97,7 +94,7 @@ async def give(ctx: CommandContext, parsed: RecipientsAndReason) -> Reply:
 
 
 async def undo(ctx: CommandContext) -> Reply:
-    outcome = await service_for(ctx).undo_last(request=ctx.request, now=ctx.now)
+    outcome = await ctx.services.kudos.undo_last(request=ctx.request, now=ctx.now)
     return Reply(
         kudos_messages.undo_done(
             outcome.recipients, post_deleted=outcome.post_deleted, failure=outcome.delete_failure
@@ -105,19 +102,12 @@ async def undo(ctx: CommandContext) -> Reply:
     )
 
 
-async def remove(ctx: CommandContext, id_text: str) -> Reply:
+async def remove(ctx: CommandContext) -> Reply:
     """Staff only: take down a kudos (see :mod:`bot.kudos.removal`)."""
-    if not ctx.request.is_staff:
-        raise PermissionDenied(
-            "Sorry, /kudos remove is for association staff only, so nothing was removed. "
-            "If a kudos needs to come down, please ask a staff member."
-        )
-    outcome = await remove_kudos(
-        ctx.core.database,
-        ctx.outbound,
-        request=ctx.request,
-        kudos_id=parse_kudos_id(id_text),
-        now=ctx.now,
+    kudos_id = ctx.args.get("id")
+    assert isinstance(kudos_id, int)  # read by the option's reader
+    outcome = await ctx.services.kudos_history.remove(
+        request=ctx.request, kudos_id=kudos_id, now=ctx.now
     )
     return Reply(
         kudos_messages.removed(
@@ -130,10 +120,9 @@ async def remove(ctx: CommandContext, id_text: str) -> Reply:
     )
 
 
-async def show_leaderboard(ctx: CommandContext, period_text: str) -> Reply:
-    period = leaderboard_period(period_text, today=ctx.today, tz=ctx.core.settings.timezone)
-    standings = await leaderboard(
-        ctx.core.database,
+async def show_leaderboard(ctx: CommandContext) -> Reply:
+    period = leaderboard_period(ctx.args.text("period"), today=ctx.today, tz=ctx.services.zone)
+    standings = await ctx.services.kudos_history.leaderboard(
         platform=ctx.request.platform,
         workspace_id=ctx.request.workspace_id,
         since=period.start,
@@ -159,11 +148,11 @@ async def show_leaderboard(ctx: CommandContext, period_text: str) -> Reply:
 
 async def show_mine(ctx: CommandContext) -> Reply:
     me = ctx.request.sender
-    database = ctx.core.database
-    received_total, received = await kudos_received(database, me)
-    given_total, given = await kudos_given(database, me)
-    notes = await thanks_received_count(database, me)
-    waiting_total, waiting = await undelivered_notes_for(database, me, now=ctx.now)
+    history = ctx.services.kudos_history
+    received_total, received = await history.received(me)
+    given_total, given = await history.given(me)
+    notes = await history.thanks_received(me)
+    waiting_total, waiting = await history.undelivered_notes(me, now=ctx.now)
     builder = MessageBuilder()
     builder.paragraph(Bold(f"Kudos you received: {received_total}"))
     if received:
@@ -208,9 +197,10 @@ async def show_mine(ctx: CommandContext) -> Reply:
     return Reply(builder.build())
 
 
-async def show_someone(ctx: CommandContext, parsed: RecipientsAndReason) -> Reply:
-    user = require_person(parsed.recipients[0], member=ctx.request.sender)
-    total, received = await kudos_received(ctx.core.database, user)
+async def show_someone(ctx: CommandContext) -> Reply:
+    (mention,) = people(ctx.args.get("user"))
+    user = require_person(mention, member=ctx.request.sender)
+    total, received = await ctx.services.kudos_history.received(user)
     builder = MessageBuilder()
     builder.paragraph(Text("Kudos received by "), NameSpan(user), Text(f": {total}"))
     if received:
@@ -232,13 +222,10 @@ async def show_someone(ctx: CommandContext, parsed: RecipientsAndReason) -> Repl
     return Reply(builder.build())
 
 
-async def show_digest(ctx: CommandContext, month_text: str) -> Reply:
-    if not ctx.request.is_staff:
-        raise PermissionDenied("Sorry, /kudos digest is for association staff only.")
-    month = digest_month(month_text, today=ctx.today)
-    start, end = month.bounds(ctx.core.settings.timezone)
-    stats = await digest_stats(
-        ctx.core.database,
+async def show_digest(ctx: CommandContext) -> Reply:
+    month = digest_month(ctx.args.text("month"), today=ctx.today)
+    start, end = month.bounds(ctx.services.zone)
+    stats = await ctx.services.kudos_history.digest(
         platform=ctx.request.platform,
         workspace_id=ctx.request.workspace_id,
         start=start,
@@ -248,13 +235,13 @@ async def show_digest(ctx: CommandContext, month_text: str) -> Reply:
     return Reply(digest_message(stats, month=month, current=current))
 
 
-def show_help(ctx: CommandContext) -> Reply:
-    settings = ctx.core.settings
+async def show_help(ctx: CommandContext) -> Reply:
+    rules = ctx.services.kudos_rules
     return Reply(
         kudos_messages.help_message(
-            quota=settings.kudos_daily_quota,
-            max_length=settings.kudos_max_length,
-            undo_minutes=settings.kudos_undo_minutes,
+            quota=rules.daily_quota,
+            max_length=rules.max_length,
+            undo_minutes=rules.undo_minutes,
             is_staff=ctx.request.is_staff,
         )
     )
@@ -266,16 +253,4 @@ def _number_for_staff(ctx: CommandContext, kudos_id: int) -> int | None:
 
 
 def _local_date(ctx: CommandContext, when: datetime) -> date:
-    return when.astimezone(ctx.core.settings.timezone).date()
-
-
-def register(registry: CommandRegistry) -> None:
-    registry.register(
-        Command(
-            name="kudos",
-            summary="Thank a colleague in public; see the leaderboard (/kudos help).",
-            usage=CommandSpan("kudos", "@someone for WHY", action="give"),
-            examples=(KUDOS_EXAMPLE,),
-            handler=handle_kudos,
-        )
-    )
+    return when.astimezone(ctx.services.zone).date()

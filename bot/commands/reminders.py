@@ -8,16 +8,13 @@ the announcements channel, never by DM, so this choice does not change them.
 
 from __future__ import annotations
 
-from sqlalchemy import update
-
-from bot.commands.registry import Command, CommandContext, CommandRegistry
+from bot.commands.registry import CommandContext
 from bot.errors import UserError
-from bot.members import ensure_member
-from bot.replies import CommandSpan, Reply, text_message
-from bot.storage.models import Member
+from bot.replies import Reply, text_message
 
 #: The one description of /reminders: the Slack manifest and Discord command use it too.
 SUMMARY = "Turn broadcast DMs (staff announcements sent to you directly) off or on"
+CHOICES = ("off", "on", "status")
 WHAT_IT_COVERS = (
     "Broadcast DMs are the announcements staff send to every member by direct message; "
     "deadline reminders and announcements posted in channels are not affected."
@@ -34,34 +31,20 @@ USAGE = (
 )
 
 
+def read_choice(text: str) -> str:
+    """``off``, ``on`` or ``status`` as typed; anything else is refused with the usage."""
+    choice = text.strip().lower()
+    if choice not in CHOICES:
+        raise UserError(f"I did not understand '{text.strip()[:40]}'. {USAGE}")
+    return choice
+
+
 async def handle_reminders(ctx: CommandContext) -> Reply:
-    choice = ctx.request.text.strip().lower()
-    if choice in {"", "status"}:
-        return Reply(text_message(STATUS_OFF if await _opted_out(ctx) else STATUS_ON))
-    if choice not in {"on", "off"}:
-        raise UserError(f"I did not understand '{ctx.request.text.strip()[:40]}'. {USAGE}")
+    choice = ctx.args.text("choice") or "status"
+    member, dm_choice = ctx.request.sender, ctx.services.dm_choice
+    if choice == "status":
+        opted_out = await dm_choice.opted_out(member, now=ctx.now)
+        return Reply(text_message(STATUS_OFF if opted_out else STATUS_ON))
     opt_out = choice == "off"
-    async with ctx.core.database.session() as session:
-        member = await ensure_member(session, ctx.request.sender, now=ctx.now)
-        await session.execute(
-            update(Member).where(Member.id == member.id).values(reminders_opt_out=opt_out)
-        )
+    await dm_choice.choose(member, opt_out=opt_out, now=ctx.now)
     return Reply(text_message(OFF_TEXT if opt_out else ON_TEXT))
-
-
-async def _opted_out(ctx: CommandContext) -> bool:
-    async with ctx.core.database.session() as session:
-        member = await ensure_member(session, ctx.request.sender, now=ctx.now)
-        return member.reminders_opt_out
-
-
-def register(registry: CommandRegistry) -> None:
-    registry.register(
-        Command(
-            name="reminders",
-            summary=f"{SUMMARY}.",
-            usage=CommandSpan("reminders", "off|on|status"),
-            handler=handle_reminders,
-            examples=(CommandSpan("reminders", "off", action="off"),),
-        )
-    )

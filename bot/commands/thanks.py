@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from bot.commands.kudos import service_for
-from bot.commands.registry import Command, CommandContext, CommandRegistry
+from bot.commands.kudos import people
+from bot.commands.registry import CommandContext
 from bot.errors import UserError
 from bot.kudos import messages as kudos_messages
 from bot.kudos.parsing import (
     first_user_mentioned,
-    parse_recipients_and_reason,
     readable_text,
+    reason_from_text,
+    split_recipients,
     unresolved_leading_mention,
 )
 from bot.kudos.rules import (
@@ -19,23 +20,30 @@ from bot.kudos.rules import (
     validate_text,
 )
 from bot.replies import CommandSpan, Reply
+from bot.requests import Arguments, Request
 
 THANKS_EXAMPLE = CommandSpan("thanks", "@sam thank you for covering my desk shift!")
 
 
-async def handle_thanks(ctx: CommandContext) -> Reply:
-    parsed = parse_recipients_and_reason(ctx.request)
-    if not parsed.recipients:
-        if raw := unresolved_leading_mention(ctx.request.text):
+def parse_thanks_text(request: Request) -> Arguments:
+    """``/thanks @sam thank you ...`` -> the person (or people, refused later) and the note."""
+    recipients, note = split_recipients(request)
+    if not recipients:
+        if raw := unresolved_leading_mention(request.text):
             refuse_unresolved(raw, what="thank-you notes")
         refuse_no_recipient(
-            readable_text(ctx.request),
+            readable_text(request),
             command="thanks",
             placeholder="thank you for covering my desk shift!",
-            mentioned_later=first_user_mentioned(ctx.request),
+            mentioned_later=first_user_mentioned(request),
         )
+    return Arguments(None, {"user": recipients, "note": note})
+
+
+async def handle_thanks(ctx: CommandContext) -> Reply:
+    parsed = reason_from_text(ctx.request, ctx.args.text("note"))
     recipients = validate_recipients(
-        parsed.recipients, giver=ctx.request.sender, what="thank-you notes"
+        people(ctx.args.get("user")), giver=ctx.request.sender, what="thank-you notes"
     )
     if len(recipients) > 1:
         raise UserError(
@@ -43,15 +51,14 @@ async def handle_thanks(ctx: CommandContext) -> Reply:
             "Send one /thanks each, or use /kudos to thank several people in public. "
             "Nothing was sent."
         )
-    note = validate_text(
-        parsed.reason_text, max_length=ctx.core.settings.kudos_max_length, what="note"
-    )
+    rules = ctx.services.kudos_rules
+    note = validate_text(parsed.reason_text, max_length=rules.max_length, what="note")
     if not note:
         raise UserError(
             f"Please write your note after the name, like: /thanks @{recipients[0].name} "
             "thank you for covering my desk shift! Nothing was sent."
         )
-    outcome = await service_for(ctx).thank(
+    outcome = await ctx.services.kudos.thank(
         request=ctx.request,
         recipient=recipients[0],
         note=parsed.reason,
@@ -63,18 +70,6 @@ async def handle_thanks(ctx: CommandContext) -> Reply:
             outcome.recipient,
             status=outcome.status,
             reason=outcome.reason,
-            quota=ctx.core.settings.kudos_daily_quota,
-        )
-    )
-
-
-def register(registry: CommandRegistry) -> None:
-    registry.register(
-        Command(
-            name="thanks",
-            summary="Send a colleague a private thank-you note.",
-            usage=CommandSpan("thanks", "@someone NOTE"),
-            examples=(THANKS_EXAMPLE,),
-            handler=handle_thanks,
+            quota=rules.daily_quota,
         )
     )

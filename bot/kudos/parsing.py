@@ -71,6 +71,16 @@ def split_subcommand(text: str) -> tuple[str | None, str]:
 
 def parse_recipients_and_reason(request: Request) -> RecipientsAndReason:
     """Split the request text into leading mentions and the reason after them."""
+    recipients, remainder = split_recipients(request)
+    return RecipientsAndReason(
+        recipients=recipients,
+        reason=_reason_parts(request, clean_reason(remainder)),
+        reason_typed=bool(remainder),
+    )
+
+
+def split_recipients(request: Request) -> tuple[tuple[Mention, ...], str]:
+    """The leading mentions of the request text, and the text after them."""
     text = request.text
     recipients: list[Mention] = []
     position = 0
@@ -84,9 +94,15 @@ def parse_recipients_and_reason(request: Request) -> RecipientsAndReason:
         position = token.end()
     if not recipients:
         position = 0
-    remainder = _LEADING_JUNK.sub("", text[position:])
+    return tuple(recipients), _LEADING_JUNK.sub("", text[position:])
+
+
+def reason_from_text(request: Request, text: str) -> RecipientsAndReason:
+    """A reason typed on its own (a form field, Discord's ``reason`` option), read like
+    the words after the names: separators and filler words dropped, mentions as names."""
+    remainder = _LEADING_JUNK.sub("", text)
     return RecipientsAndReason(
-        recipients=tuple(recipients),
+        recipients=(),
         reason=_reason_parts(request, clean_reason(remainder)),
         reason_typed=bool(remainder),
     )

@@ -11,9 +11,10 @@ import discord
 import pytest
 
 from adapters.discord.app import MemberBotClient
-from bot.commands.registry import Command, CommandContext
+from bot.commands.registry import CommandContext
+from bot.commands.spec import CommandSpec
 from bot.core import BotCore
-from bot.replies import Reply, Visibility, text_message
+from bot.replies import CommandSpan, Reply, Visibility, text_message
 from tests.adapters.discord.conftest import ANA, run_interaction
 from tests.adapters.discord.payloads import CHANNEL_ID, command_interaction
 from tests.fakes.fake_discord import APPLICATION_ID, FakeDiscord
@@ -31,7 +32,9 @@ def shout(client: MemberBotClient, core: BotCore) -> None:
         return Reply(text_message(LONG_ANSWER), visibility=Visibility.CHANNEL)
 
     core.commands.register(
-        Command(name="shout", summary="Answer everyone.", usage="/shout", handler=handler)
+        CommandSpec(
+            name="shout", summary="Answer everyone.", usage=CommandSpan("shout"), handler=handler
+        )
     )
 
     @client.tree.command(name="shout", description="Answer everyone.")

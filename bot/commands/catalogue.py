@@ -1,0 +1,324 @@
+"""Every command the bot offers, declared once.
+
+Each declaration gives the command's name, sub-commands, typed options, who may
+use it, its help and its handler. From it come the router, ``/help``, the Slack
+app manifest (``memberbot-manifest``) and the Discord command tree. To add a
+command: write its handler module, then add one declaration here.
+"""
+
+from __future__ import annotations
+
+from bot.broadcasts.parsing import MAX_BROADCAST_ID, MAX_LIST_COUNT
+from bot.commands import ask, broadcast, deadlines, help, kudos, reminders, thanks
+from bot.commands.spec import ArgKind, Catalogue, CommandSpec, Option, SubCommand
+from bot.kudos.messages import KUDOS_EXAMPLE
+from bot.kudos.periods import PERIODS
+from bot.kudos.removal import parse_kudos_id
+from bot.replies import CommandSpan
+
+#: The longest text an option takes; the handlers refuse longer kudos or notes themselves.
+REASON_LIMIT = 3000
+#: Discord's own limit for a text option; the core refuses longer broadcasts itself.
+MESSAGE_LIMIT = 6000
+
+ASK = CommandSpec(
+    name="ask",
+    summary="Ask about committees, mentoring, awards, membership and deadlines.",
+    usage=CommandSpan("ask", "QUESTION"),
+    examples=(
+        CommandSpan("ask", "When do mentoring applications close?"),
+        CommandSpan("ask", "What is Día?"),
+    ),
+    usage_hint="When do mentoring applications close?",
+    options=(
+        Option(
+            "question",
+            ArgKind.TEXT,
+            "Your question, e.g. When do mentoring applications close?",
+            min_value=1,
+            max_value=1500,
+        ),
+    ),
+    handler=ask.handle_ask,
+    needs_database=False,
+)
+
+DEADLINES = CommandSpec(
+    name="deadlines",
+    summary="See upcoming deadlines and events, or get them all as a calendar file.",
+    usage=CommandSpan("deadlines"),
+    examples=(CommandSpan("deadlines", "ics", action="ics"),),
+    description='Upcoming deadlines (add "ics" for a calendar file)',
+    usage_hint="[ics]",
+    options=(
+        Option(
+            "calendar",
+            ArgKind.FLAG,
+            "Also get every deadline as a calendar file (.ics)",
+            required=False,
+            words=deadlines.ICS_WORDS,
+            read_text=deadlines.read_calendar_word,
+        ),
+    ),
+    handler=deadlines.handle_deadlines,
+    needs_database=False,
+)
+
+KUDOS = CommandSpec(
+    name="kudos",
+    summary="Thank a colleague in public; see the leaderboard (/kudos help).",
+    usage=CommandSpan("kudos", "@someone for WHY", action="give"),
+    examples=(KUDOS_EXAMPLE,),
+    description="Thank someone in public (also /kudos top, mine, undo, help)",
+    usage_hint="@someone for running the sensory storytime",
+    parse_text=kudos.parse_kudos_text,
+    server_only=True,
+    handler=kudos.show_help,
+    subcommands=(
+        SubCommand(
+            "give",
+            "Give kudos to up to three colleagues.",
+            kudos.give,
+            options=(
+                Option("user", ArgKind.MEMBERS, "Who gets the kudos", limit=3),
+                Option(
+                    "reason",
+                    ArgKind.TEXT,
+                    "What they did, e.g. for running storytime",
+                    min_value=1,
+                    max_value=REASON_LIMIT,
+                ),
+            ),
+        ),
+        SubCommand(
+            "show",
+            "See the kudos one colleague has received.",
+            kudos.show_someone,
+            options=(Option("user", ArgKind.MEMBER, "Whose kudos to show"),),
+        ),
+        SubCommand(
+            "top",
+            "Who received the most kudos.",
+            kudos.show_leaderboard,
+            options=(
+                Option(
+                    "period",
+                    ArgKind.CHOICE,
+                    "Time window (this month if not given)",
+                    required=False,
+                    choices=PERIODS,
+                ),
+            ),
+        ),
+        SubCommand("mine", "Kudos you have received and given.", kudos.show_mine),
+        SubCommand("undo", "Take back the kudos you just gave.", kudos.undo),
+        SubCommand("help", "How kudos work.", kudos.show_help),
+        SubCommand(
+            "digest",
+            "Staff: a summary of a month's recognition.",
+            kudos.show_digest,
+            options=(
+                Option(
+                    "month",
+                    ArgKind.TEXT,
+                    "Which month, e.g. 2026-10 (last month if not given)",
+                    required=False,
+                    min_value=1,
+                    max_value=40,
+                ),
+            ),
+            staff_only=True,
+            staff_refusal="Sorry, /kudos digest is for association staff only.",
+        ),
+        SubCommand(
+            "remove",
+            "Staff: take down a kudos (its post is deleted).",
+            kudos.remove,
+            options=(
+                Option(
+                    "id",
+                    ArgKind.NUMBER,
+                    "The kudos number staff see in /kudos show",
+                    min_value=1,
+                    read_text=parse_kudos_id,
+                ),
+            ),
+            staff_only=True,
+            staff_refusal=(
+                "Sorry, /kudos remove is for association staff only, so nothing was removed. "
+                "If a kudos needs to come down, please ask a staff member."
+            ),
+        ),
+    ),
+)
+
+THANKS = CommandSpec(
+    name="thanks",
+    summary="Send a colleague a private thank-you note.",
+    usage=CommandSpan("thanks", "@someone NOTE"),
+    examples=(thanks.THANKS_EXAMPLE,),
+    description="Send someone a private thank-you note",
+    usage_hint="@someone thank you for covering my desk shift!",
+    options=(
+        Option("user", ArgKind.MEMBER, "Who to thank"),
+        Option(
+            "note",
+            ArgKind.TEXT,
+            "Your note (they get it as a direct message)",
+            min_value=1,
+            max_value=REASON_LIMIT,
+        ),
+    ),
+    parse_text=thanks.parse_thanks_text,
+    server_only=True,
+    handler=thanks.handle_thanks,
+)
+
+_ID_OPTION = Option(
+    "id", ArgKind.NUMBER, "The broadcast's number", min_value=1, max_value=MAX_BROADCAST_ID
+)
+_MESSAGE_OPTION = Option(
+    "message",
+    ArgKind.TEXT,
+    "What to send (members see it exactly as written)",
+    min_value=1,
+    max_value=MESSAGE_LIMIT,
+)
+_AT_OPTION = Option(
+    "at",
+    ArgKind.SEND_TIME,
+    "Send later, organisation time: YYYY-MM-DD HH:MM, e.g. 2026-12-07 09:00",
+    required=False,
+    min_value=1,
+    max_value=40,
+    read_text=broadcast.read_send_time,
+)
+
+BROADCAST = CommandSpec(
+    name="broadcast",
+    summary="Staff: send a message to a channel or DM every member, now or later.",
+    usage=CommandSpan("broadcast", "help", action="help"),
+    examples=(
+        CommandSpan(
+            "broadcast",
+            "announcements Mentoring applications close Monday!",
+            action="announcements",
+        ),
+        CommandSpan(
+            "broadcast",
+            "dm at 2026-12-01 09:00 Gift memberships close December 14.",
+            action="dm",
+        ),
+    ),
+    description="Staff: post or DM an announcement, now or later",
+    usage_hint="#channel|announcements|dm [at YYYY-MM-DD HH:MM] message",
+    parse_text=broadcast.parse_broadcast_text,
+    staff_only=True,
+    server_only=True,
+    handler=broadcast.show_help,
+    subcommands=(
+        SubCommand(
+            "post",
+            "Staff: post in a channel (a preview first).",
+            broadcast.draft,
+            options=(
+                _MESSAGE_OPTION,
+                Option(
+                    "channel",
+                    ArgKind.CHANNEL,
+                    "Where to post (the announcements channel if not given)",
+                    required=False,
+                ),
+                _AT_OPTION,
+            ),
+            typed_as=("announcements",),
+        ),
+        SubCommand(
+            "dm",
+            "Staff: DM every member who has not turned reminders off.",
+            broadcast.draft,
+            options=(_MESSAGE_OPTION, _AT_OPTION),
+        ),
+        SubCommand(
+            "confirm",
+            "Staff: schedule a previewed broadcast.",
+            broadcast.confirm,
+            options=(
+                Option(
+                    "id",
+                    ArgKind.NUMBER,
+                    "The number shown in the preview",
+                    min_value=1,
+                    max_value=MAX_BROADCAST_ID,
+                ),
+            ),
+        ),
+        SubCommand(
+            "cancel",
+            "Staff: stop the unsent part of a broadcast.",
+            broadcast.cancel,
+            options=(
+                Option(
+                    "id",
+                    ArgKind.NUMBER,
+                    "The broadcast's number (see /broadcast list)",
+                    min_value=1,
+                    max_value=MAX_BROADCAST_ID,
+                ),
+            ),
+        ),
+        SubCommand(
+            "list",
+            "Staff: scheduled and sent broadcasts.",
+            broadcast.list_broadcasts,
+            options=(
+                Option(
+                    "count",
+                    ArgKind.NUMBER,
+                    f"How many of each kind to show (1 to {MAX_LIST_COUNT})",
+                    required=False,
+                    min_value=1,
+                    max_value=MAX_LIST_COUNT,
+                ),
+            ),
+        ),
+        SubCommand("help", "Staff: how broadcasts work.", broadcast.show_help),
+    ),
+)
+
+REMINDERS = CommandSpec(
+    name="reminders",
+    summary=f"{reminders.SUMMARY}.",
+    usage=CommandSpan("reminders", "off|on|status"),
+    examples=(CommandSpan("reminders", "off", action="off"),),
+    description=reminders.SUMMARY,
+    usage_hint="off|on|status",
+    options=(
+        Option(
+            "choice",
+            ArgKind.CHOICE,
+            "off: no more DMs; on: get them again; status: see your choice",
+            required=False,
+            choices=reminders.CHOICES,
+            read_text=reminders.read_choice,
+        ),
+    ),
+    server_only=True,
+    handler=reminders.handle_reminders,
+)
+
+HELP = CommandSpec(
+    name="help",
+    summary="Show this help.",
+    usage=CommandSpan("help"),
+    description="What memberbot can do",
+    handler=help.handle_help,
+    needs_database=False,
+    # Slack reserves /help, and many bots on a Discord server already take it.
+    platform_name="bothelp",
+)
+
+
+def default_catalogue() -> Catalogue:
+    """Every command, in the order ``/help`` lists them."""
+    return Catalogue((ASK, DEADLINES, KUDOS, THANKS, BROADCAST, REMINDERS, HELP))
