@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from bot.config import DEFAULT_KNOWLEDGE_FILE, Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
-from tests.support.databases import open_database
+from tests.support.databases import TEMPLATES, open_database
 from tests.support.recording import RecordingSender
 
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -31,9 +32,18 @@ def restore_root_logging() -> Iterator[None]:
     root.setLevel(level)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def migrated_templates() -> Iterator[None]:
+    """Each kind of database is migrated once per session (on first use); every test
+    gets a clean copy. The templates are removed when the session ends."""
+    yield
+    asyncio.run(TEMPLATES.close())
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """Each test using this runs on SQLite and, when configured, PostgreSQL."""
+    """A migrated, empty database: each test using this runs on SQLite and, when
+    configured, PostgreSQL."""
     async with open_database(request.param, tmp_path) as db:
         yield db
 
