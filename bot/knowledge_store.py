@@ -194,6 +194,15 @@ class KnowledgeStore:
         self._candidate = None
         return await self.reload()
 
+    async def reload_now(self) -> KnowledgeFileError | None:
+        """Load the file at once, without waiting for it to settle.
+
+        For a version memberbot saved itself (a teach from chat or the CLI): it was
+        written in one atomic rename, so there is no half-saved file to wait out.
+        """
+        self._candidate = None
+        return await self.reload()
+
     async def reload(self, *, confirmed_digest: str | None = None) -> KnowledgeFileError | None:
         """Load the file again; on error keep serving the last good one and return the error.
 
