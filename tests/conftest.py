@@ -17,6 +17,7 @@ from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from tests.support.databases import TEMPLATES, open_database
 from tests.support.recording import RecordingSender
+from tests.support.retries import remove_retry_waits
 
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -30,6 +31,12 @@ def restore_root_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def no_retry_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Client retries happen at once (tests count tries, not seconds)."""
+    remove_retry_waits(monkeypatch)
 
 
 @pytest.fixture(scope="session", autouse=True)
