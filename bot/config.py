@@ -2,28 +2,41 @@
 
 A missing or bad value becomes one :class:`~bot.errors.ConfigError` line that
 names the variable, never a traceback.
+
+The organisation's time zone is not a setting of its own: it is the knowledge
+file's ``organisation.timezone``, which staff edit with the deadlines written in
+it, so dates read, shown and scheduled can never use two zones.
+``BOT_TIMEZONE`` is optional; when set it must name the same zone, or the bot
+does not start (one line, exit 2).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import time
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.broadcasts.settings import BroadcastSettings
 from bot.errors import ConfigError
 
+if TYPE_CHECKING:
+    from bot.knowledge import Knowledge
+    from bot.knowledge_store import KnowledgeStore
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_FILE = PROJECT_ROOT / "data" / "knowledge.yaml"
+#: The zone offered as an example when a time zone name is not known.
 DEFAULT_TIMEZONE = "America/Chicago"
 #: Largest knowledge file loaded (bytes); the sample file is about 50 kB.
 DEFAULT_KNOWLEDGE_MAX_BYTES = 2_000_000
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+log = logging.getLogger(__name__)
 
 
 class EnvSettings(BaseSettings):
@@ -58,7 +71,13 @@ class Settings(EnvSettings, BroadcastSettings):
         le=100_000_000,
         description="Knowledge files larger than this are refused.",
     )
-    bot_timezone: str = DEFAULT_TIMEZONE
+    bot_timezone: str | None = Field(
+        default=None,
+        description=(
+            "Optional: the organisation's time zone, which must equal the knowledge file's "
+            "organisation.timezone (the zone in use); the bot refuses to start otherwise."
+        ),
+    )
     log_level: str = "INFO"
     kudos_daily_quota: int = Field(default=5, ge=1, le=1000)
     kudos_max_length: int = Field(default=500, ge=20, le=3000)
@@ -66,6 +85,7 @@ class Settings(EnvSettings, BroadcastSettings):
     reminder_offsets_days: str = "7,1"
     reminder_time: str = "09:00"
     delivery_grace_hours: float = Field(default=6.0, ge=0)
+    _organisation_zone: ZoneInfo | None = PrivateAttr(default=None)
 
     @field_validator("data_dir")
     @classmethod
@@ -78,7 +98,9 @@ class Settings(EnvSettings, BroadcastSettings):
 
     @field_validator("bot_timezone")
     @classmethod
-    def _known_timezone(cls, value: str) -> str:
+    def _known_timezone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -112,7 +134,38 @@ class Settings(EnvSettings, BroadcastSettings):
 
     @property
     def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.bot_timezone)
+        """The organisation's time zone: the knowledge file's ``organisation.timezone``.
+
+        The zone of the knowledge the bot serves (see :func:`follow_organisation_zone`);
+        for a one-off command that serves none, the file's as it is on disk.
+
+        Raises:
+            ConfigError: ``BOT_TIMEZONE`` names another zone.
+            KnowledgeFileError: the knowledge file cannot be loaded (one-off commands).
+        """
+        if self._organisation_zone is None:
+            from bot.knowledge.loader import parse_knowledge, read_knowledge_text
+
+            text = read_knowledge_text(self.knowledge_file, max_bytes=self.knowledge_max_bytes)
+            self.use_organisation_zone(parse_knowledge(text, path=str(self.knowledge_file)))
+        assert self._organisation_zone is not None
+        return self._organisation_zone
+
+    def use_organisation_zone(self, knowledge: Knowledge, *, check: bool = True) -> None:
+        """Use ``knowledge``'s time zone from now on.
+
+        Args:
+            knowledge: The knowledge being served.
+            check: Refuse a zone other than ``BOT_TIMEZONE`` (at start; a reload
+                follows the file, see :func:`follow_organisation_zone`).
+
+        Raises:
+            ConfigError: ``check`` and ``BOT_TIMEZONE`` is set to another zone.
+        """
+        zone = knowledge.organisation.timezone
+        if check and self.bot_timezone is not None and self.bot_timezone != zone:
+            raise ConfigError(zone_mismatch(self.bot_timezone, zone, self.knowledge_file))
+        self._organisation_zone = ZoneInfo(zone)
 
     @property
     def resolved_database_url(self) -> str:
@@ -127,6 +180,33 @@ class Settings(EnvSettings, BroadcastSettings):
     @property
     def reminder_local_time(self) -> time:
         return time.fromisoformat(self.reminder_time)
+
+
+def zone_mismatch(setting: str, knowledge_zone: str, path: Path) -> str:
+    """The one line saying ``BOT_TIMEZONE`` and the knowledge file disagree."""
+    return (
+        f"BOT_TIMEZONE: {setting} differs from organisation.timezone ({knowledge_zone}) in "
+        f"{path}; the knowledge file sets the organisation's time zone: remove BOT_TIMEZONE "
+        "or make the two equal"
+    )
+
+
+def follow_organisation_zone(settings: Settings, store: KnowledgeStore) -> None:
+    """Use the served knowledge's time zone, now and after every reload.
+
+    Raises:
+        ConfigError: at start, when ``BOT_TIMEZONE`` names another zone.
+    """
+    settings.use_organisation_zone(store.knowledge)
+
+    async def _follow(knowledge: Knowledge) -> None:
+        zone = knowledge.organisation.timezone
+        if settings.bot_timezone is not None and settings.bot_timezone != zone:
+            # The file staff edit wins while the bot runs; a restart refuses the mismatch.
+            log.error(zone_mismatch(settings.bot_timezone, zone, settings.knowledge_file))
+        settings.use_organisation_zone(knowledge, check=False)
+
+    store.on_reload(_follow)
 
 
 def parse_offsets(value: str) -> tuple[int, ...]:

@@ -13,7 +13,7 @@ from bot.commands.catalogue import default_catalogue
 from bot.commands.registry import CommandContext
 from bot.commands.services import CommandServices, build_services
 from bot.commands.spec import Catalogue, CommandSpec
-from bot.config import Settings
+from bot.config import Settings, follow_organisation_zone
 from bot.delivery_ids import claim_delivery, release_delivery
 from bot.errors import PermissionDenied, StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
@@ -56,6 +56,8 @@ class BotCore:
         clock: Clock | None = None,
         outbound: OutboundSender | None = None,
     ) -> None:
+        # One organisation time zone: the served knowledge file's (BOT_TIMEZONE must agree).
+        follow_organisation_zone(settings, knowledge)
         self.settings = settings
         self.database = database
         self.knowledge = knowledge

@@ -74,20 +74,6 @@ def reminder_scheduler(core: BotCore, *, platform: str) -> ReminderScheduler:
     )
 
 
-def warn_if_zones_differ(settings: Settings, knowledge: Knowledge) -> None:
-    """Reminders follow the knowledge file's zone; say so when BOT_TIMEZONE disagrees."""
-    if knowledge.organisation.timezone != settings.bot_timezone:
-        log.warning(
-            "BOT_TIMEZONE differs from the knowledge file's organisation.timezone; deadline "
-            "reminders and the calendar file use the knowledge file's zone, typed times "
-            "(/broadcast at ...) use BOT_TIMEZONE",
-            extra={
-                "bot_timezone": settings.bot_timezone,
-                "knowledge_timezone": knowledge.organisation.timezone,
-            },
-        )
-
-
 async def run(core: BotCore) -> None:
     """Schedule reminders now and on every knowledge reload, and deliver until cancelled."""
     if core.outbound is None:
@@ -96,7 +82,6 @@ async def run(core: BotCore) -> None:
     scheduler = reminder_scheduler(core, platform=core.outbound.platform)
 
     async def _reschedule(knowledge: Knowledge) -> None:
-        warn_if_zones_differ(core.settings, knowledge)
         try:
             await scheduler.reschedule(knowledge, now=core.now())
         except StorageUnavailable:

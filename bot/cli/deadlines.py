@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.cli.common import EXIT_USAGE, load_cli_settings, parse_date
 from bot.clock import SystemClock
+from bot.date_wording import clock_time, long_date, short_date
 from bot.errors import KnowledgeFileError
 from bot.knowledge import Deadline, Knowledge, load_knowledge
 
@@ -52,7 +53,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(_nothing_ahead(items, today))
         return 0
     which = "All" if args.all else "Upcoming"
-    print(f"{which} deadlines and events (today is {today:%Y-%m-%d}, {zone.key}):")
+    print(f"{which} deadlines and events (today is {long_date(today)}, {zone.key}):")
     for item in shown:
         print(_line(item, knowledge, today))
     return 0
@@ -60,16 +61,16 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _line(item: Deadline, knowledge: Knowledge, today: date) -> str:
     start = item.starts_at(knowledge.organisation.zone)
-    when = f"{start:%Y-%m-%d %a}" + (f" {start:%H:%M %Z}" if item.time else "")
+    when = short_date(item.date) + (f" {clock_time(start)}" if item.time else "")
     passed = " (passed)" if item.has_passed(today) else ""
-    return f"  {when:<25} {item.kind:<8} {item.title}{passed}  [{item.id}]"
+    return f"  {when:<30} {item.kind:<8} {item.title}{passed}  [{item.id}]"
 
 
 def _nothing_ahead(items: list[Deadline], today: date) -> str:
-    text = f"No deadlines or events after {today:%Y-%m-%d} in the knowledge file."
+    text = f"No deadlines or events after {long_date(today)} in the knowledge file."
     if items:
         latest = items[-1]
-        text += f" The most recent: {latest.title}, {latest.date:%Y-%m-%d}."
+        text += f" The most recent: {latest.title}, {long_date(latest.date)}."
     return text + " Use --all to list every one, or --today YYYY-MM-DD to look from another day."
 
 

@@ -220,9 +220,11 @@ def test_deadlines_alone_lists_what_is_ahead(tmp_path: Path) -> None:
     result = memberbot("deadlines", "--today", "2021-10-01", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Upcoming deadlines and events (today is 2021-10-01, America/Chicago):"
+    assert lines[0] == (
+        "Upcoming deadlines and events (today is Friday, October 1, 2021, America/Chicago):"
+    )
     assert "[mentoring-applications-2021]" in lines[1]
-    assert "2022-01-27 Thu 17:00 CST" in result.stdout
+    assert "Thu, Jan 27, 2022 5:00 PM CST" in result.stdout  # the time as members read it
     # The sample data is from 2020-2022: today nothing is ahead, and it says how to see more.
     now = memberbot("deadlines", tmp_path=tmp_path)
     assert now.returncode == 0, now.stderr
