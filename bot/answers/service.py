@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.answers.engine import Answer
@@ -52,7 +52,7 @@ async def answer_question(
     answer = knowledge.engine.answer(question, today=today)
     if database is not None:
         for missed in _to_store(question, answer):
-            await _store_unanswered(database, missed, answer.score, platform, now)
+            await _store_unanswered(database, missed, answer, platform, now)
     return answer
 
 
@@ -66,7 +66,7 @@ def _to_store(question: str, answer: Answer) -> tuple[str, ...]:
 
 
 async def _store_unanswered(
-    database: Database, question: str, score: float, platform: str, now: datetime
+    database: Database, question: str, answer: Answer, platform: str, now: datetime
 ) -> None:
     # The storage layer loads only for a miss: `memberbot ask` answers without it.
     from bot.storage.models import UnansweredQuestion
@@ -78,8 +78,9 @@ async def _store_unanswered(
                     question=question,
                     normalized=normalize_question(question),
                     platform=platform,
-                    score=float(score),
+                    score=float(answer.score),
                     asked_at=now,
+                    bot_answer=answer.text,  # staff see what the member was told
                 )
             )
     except StorageUnavailable:
@@ -89,27 +90,12 @@ async def _store_unanswered(
 async def most_frequent_unanswered(
     database: Database, *, limit: int = 100
 ) -> list[tuple[str, int, datetime]]:
-    """Unanswered questions grouped by normalised text: (a wording, count, last asked)."""
-    from sqlalchemy import func, select
+    """Questions waiting for staff, grouped by normalised text: (a wording, count, last asked).
 
-    from bot.storage.models import UnansweredQuestion
+    Answered ones and those marked "not for us" are left out (see
+    :func:`bot.answers.review.review_list` for their state).
+    """
+    from bot.answers.review import review_list
 
-    async with database.session() as session:
-        rows = await session.execute(
-            select(
-                UnansweredQuestion.normalized,
-                func.count().label("times"),
-                func.max(UnansweredQuestion.asked_at).label("last_asked"),
-                func.max(UnansweredQuestion.question).label("wording"),
-            )
-            .group_by(UnansweredQuestion.normalized)
-            .order_by(func.count().desc(), func.max(UnansweredQuestion.asked_at).desc())
-            .limit(limit)
-        )
-        return [(row.wording, int(row.times), _as_utc(row.last_asked)) for row in rows]
-
-
-def _as_utc(value: datetime | str) -> datetime:
-    if isinstance(value, str):  # SQLite's max() hands back the stored text
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    items = await review_list(database, limit=limit)
+    return [(item.question, item.count, item.last_asked) for item in items]

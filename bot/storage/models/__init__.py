@@ -9,9 +9,10 @@ from bot.storage.models.deliveries import ProcessedDelivery
 from bot.storage.models.kudos import Kudos, KudosRecipient, ThankYouNote
 from bot.storage.models.kudos_posts import KudosPostRetry
 from bot.storage.models.members import Member
-from bot.storage.models.questions import UnansweredQuestion
+from bot.storage.models.questions import AnswerFeedback, UnansweredQuestion
 
 __all__ = [
+    "AnswerFeedback",
     "AuditLog",
     "Base",
     "Broadcast",
