@@ -88,6 +88,12 @@ class SlackEndpoint:
 
     url: str
     session: aiohttp.ClientSession
+    work: PostAckWork
+
+    async def settled(self) -> None:
+        """Wait until the work behind every ack so far is finished (what a wrongly
+        started answer would do has then been done), instead of sleeping a while."""
+        assert await self.work.drain(5.0) == 0
 
     async def post(
         self, body: str, *, content_type: str, **signing: object
@@ -115,7 +121,9 @@ async def serve(bot: SlackBot) -> AsyncIterator[SlackEndpoint]:
     await site.start()
     port = runner.addresses[0][1]
     async with aiohttp.ClientSession() as session:
-        yield SlackEndpoint(url=f"http://127.0.0.1:{port}/slack/events", session=session)
+        yield SlackEndpoint(
+            url=f"http://127.0.0.1:{port}/slack/events", session=session, work=bot.work
+        )
     await runner.cleanup()
     # As on shutdown: finish (or, after a moment, abandon) work behind the acks.
     await bot.work.drain(5.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -83,7 +82,7 @@ async def test_event_retry_does_not_act_twice(
         )
         assert retry.status == 200
     await fake_slack.wait_for_calls("chat.postMessage")
-    await asyncio.sleep(0.2)  # give a wrongly repeated answer time to arrive
+    await shared_endpoint.settled()  # a wrongly repeated answer has arrived by now
     assert len(fake_slack.calls("chat.postMessage")) == 1
 
 
@@ -118,7 +117,7 @@ async def test_bot_messages_and_edits_are_ignored(
         ("EvChannel", _direct_message("hello", channel_type="channel", channel="C1")),
     ):
         assert (await endpoint.event(event_body(event, event_id=event_id))).status == 200
-    await asyncio.sleep(0.2)
+    await endpoint.settled()
     assert fake_slack.calls("chat.postMessage") == []
 
 

@@ -81,7 +81,7 @@ async def test_bad_signature_is_refused_and_makes_no_calls(
     assert response.status == 401
     unsigned = await endpoint.post_raw(body, headers={"Content-Type": FORM})
     assert unsigned.status == 401
-    await asyncio.sleep(0.1)  # anything wrongly started would have called by now
+    await endpoint.settled()  # anything wrongly started has called by now
     assert fake_slack.calls() == []
 
 
@@ -92,7 +92,7 @@ async def test_stale_timestamp_is_refused_and_makes_no_calls(
     six_minutes_ago = int(time.time()) - 6 * 60
     response = await endpoint.command(body, timestamp=six_minutes_ago)
     assert response.status == 401
-    await asyncio.sleep(0.1)
+    await endpoint.settled()
     assert fake_slack.calls() == []
 
 
@@ -103,7 +103,7 @@ async def test_same_trigger_id_acts_once(endpoint: SlackEndpoint, fake_slack: Fa
     assert (await endpoint.command(body)).status == 200
     assert (await endpoint.command(body)).status == 200
     await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
-    await asyncio.sleep(0.1)
+    await endpoint.settled()
     assert len(fake_slack.responses()) == 1
 
 

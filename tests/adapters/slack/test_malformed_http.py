@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import pytest
@@ -88,7 +87,7 @@ async def test_malformed_requests_get_a_clear_status_and_one_log_line(
     caplog.set_level(logging.INFO)
     async with endpoint.session.post(endpoint.url, data=body, headers=headers) as response:
         await response.read()
-    await asyncio.sleep(0.05)  # anything wrongly started would have logged or called by now
+    await endpoint.settled()  # anything wrongly started has logged or called by now
     assert response.status == status
     assert [r for r in caplog.records if r.exc_info] == []
     [line] = [r for r in caplog.records if r.levelno >= logging.WARNING]
