@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_timedelta
+from babel.units import format_unit
 
 if TYPE_CHECKING:
     from bot.knowledge.schema import Deadline
@@ -156,6 +157,27 @@ def relative_day(day: dt.date, today: dt.date) -> str:
         add_direction=True,
         locale=LOCALE,
     )
+
+
+def time_until(delta: dt.timedelta) -> str:
+    """``in 42 minutes``, ``in 1 hour and 20 minutes``, ``in 5 hours``, ``in about 11 hours``.
+
+    Under three hours the minutes matter; beyond that a rounded hour reads better,
+    said as "about" unless it is (to the minute) exact.
+    """
+    minutes = max(1, round(delta.total_seconds() / 60))
+    hours, rest = divmod(minutes, 60)
+    if hours == 0:
+        return f"in {_count(minutes, 'minute')}"
+    if rest == 0:
+        return f"in {_count(hours, 'hour')}"
+    if hours < 3:
+        return f"in {_count(hours, 'hour')} and {_count(rest, 'minute')}"
+    return f"in about {_count(round(minutes / 60), 'hour')}"
+
+
+def _count(number: int, unit: str) -> str:
+    return format_unit(number, f"duration-{unit}", length="long", locale=LOCALE)
 
 
 def week_of(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
+from bot.date_wording import time_until
 from bot.errors import UserError
 from bot.requests import Mention, MentionKind, UserRef
 
@@ -173,25 +174,8 @@ def next_reset(now: datetime, tz: ZoneInfo) -> datetime:
 
 
 def describe_wait(delta: timedelta) -> str:
-    """``timedelta`` -> "in 42 minutes", "in 1 hour and 20 minutes", "in 5 hours",
-    "in about 11 hours".
-
-    Under three hours the minutes matter; beyond that a rounded hour reads better,
-    said as "about" unless it is (to the minute) exact.
-    """
-    minutes = max(1, round(delta.total_seconds() / 60))
-    hours, rest = divmod(minutes, 60)
-    if hours == 0:
-        return f"in {_count(minutes, 'minute')}"
-    if rest == 0:
-        return f"in {_count(hours, 'hour')}"
-    if hours < 3:
-        return f"in {_count(hours, 'hour')} and {_count(rest, 'minute')}"
-    return f"in about {_count(round(minutes / 60), 'hour')}"
-
-
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'s' if number != 1 else ''}"
+    """``in 42 minutes``, ``in about 11 hours``: see :func:`bot.date_wording.time_until`."""
+    return time_until(delta)
 
 
 def check_quota(
@@ -207,7 +191,7 @@ def check_quota(
     if used_today + wanted <= quota:
         return
     reset = next_reset(now, tz)
-    when = f"Your quota resets at midnight ({tz.key}), {describe_wait(reset - now)}."
+    when = f"Your quota resets at midnight {reset.tzname()}, {describe_wait(reset - now)}."
     left = max(0, quota - used_today)
     if left == 0:
         raise UserError(

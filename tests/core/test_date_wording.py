@@ -114,3 +114,18 @@ def test_month_and_day_names_come_from_one_table() -> None:
         "saturday",
         "sunday",
     )
+
+
+@pytest.mark.parametrize(
+    ("minutes", "written"),
+    [
+        (0, "in 1 minute"),  # never "in 0 minutes"
+        (42, "in 42 minutes"),
+        (60, "in 1 hour"),
+        (80, "in 1 hour and 20 minutes"),
+        (300, "in 5 hours"),
+        (661, "in about 11 hours"),
+    ],
+)
+def test_time_until_a_moment_today(minutes: int, written: str) -> None:
+    assert date_wording.time_until(dt.timedelta(minutes=minutes)) == written
