@@ -1,0 +1,402 @@
+"""Storage of the mentoring program: queries and writes inside one session.
+
+Every function takes an open :class:`~sqlalchemy.ext.asyncio.AsyncSession` (one
+transaction, see :meth:`bot.storage.Database.session`), so a caller that writes
+several things commits all of them or none. Private answers are read only by
+:func:`private_answers` and :func:`cohort_input` (for matching), never by default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import UserError
+from bot.mentoring.import_csv import ApplicationInput
+from bot.mentoring.matching import MatchResult
+from bot.mentoring.models import (
+    Adult,
+    Applicant,
+    CohortInput,
+    CohortState,
+    Criteria,
+    PairRules,
+    PrivateAnswers,
+    Role,
+)
+from bot.storage.models.mentoring import (
+    MentoringApplication,
+    MentoringCohort,
+    MentoringMatch,
+    MentoringPairRule,
+    MentoringPastPair,
+    MentoringPrivateAnswers,
+)
+
+PIN = "pin"
+FORBID = "forbid"
+PROPOSED = "proposed"
+CONFIRMED = "confirmed"
+
+
+async def find_cohort(session: AsyncSession, name: str) -> MentoringCohort | None:
+    return await session.scalar(select(MentoringCohort).where(MentoringCohort.name == name))
+
+
+async def require_cohort(session: AsyncSession, name: str) -> MentoringCohort:
+    """The cohort called ``name``.
+
+    Raises:
+        UserError: there is none (naming how to open one).
+    """
+    cohort = await find_cohort(session, name)
+    if cohort is None:
+        raise UserError(
+            f"there is no cohort called '{name}'",
+            hint=f"open one with: memberbot mentoring cohort open '{name}'",
+        )
+    return cohort
+
+
+async def list_cohorts(session: AsyncSession) -> list[MentoringCohort]:
+    return list(await session.scalars(select(MentoringCohort).order_by(MentoringCohort.id)))
+
+
+async def create_cohort(
+    session: AsyncSession,
+    *,
+    name: str,
+    now: datetime,
+    opens_on: date | None = None,
+    closes_on: date | None = None,
+    criteria: Criteria | None = None,
+    allow_repeat_pairs: bool = False,
+) -> MentoringCohort:
+    cohort = MentoringCohort(
+        name=name,
+        state=CohortState.OPEN.value,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        criteria=(criteria or Criteria()).as_dict(),
+        allow_repeat_pairs=allow_repeat_pairs,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(cohort)
+    await session.flush()
+    return cohort
+
+
+async def find_application(
+    session: AsyncSession, cohort: MentoringCohort, email: str
+) -> MentoringApplication | None:
+    return await session.scalar(
+        select(MentoringApplication).where(
+            MentoringApplication.cohort_id == cohort.id, MentoringApplication.email == email
+        )
+    )
+
+
+async def save_application(
+    session: AsyncSession,
+    cohort: MentoringCohort,
+    application: ApplicationInput,
+    *,
+    now: datetime,
+    member_id: int | None = None,
+) -> bool:
+    """Add ``application`` to the cohort, or replace the one with its e-mail.
+
+    Its private answers are replaced too (removed when it has none).
+
+    Returns:
+        True when it was new.
+    """
+    row = await find_application(session, cohort, application.email)
+    created = row is None
+    if row is None:
+        row = MentoringApplication(cohort_id=cohort.id, email=application.email, created_at=now)
+        session.add(row)
+    row.name = application.name
+    row.role = application.role.value
+    row.is_member = application.is_member
+    row.adult = application.adult.value
+    row.region = application.region
+    row.interests = list(application.interests)
+    row.goals = application.goals
+    row.capacity = application.capacity
+    row.updated_at = now
+    if member_id is not None:
+        row.member_id = member_id
+    await session.flush()
+    await delete_private_answers(session, row)
+    if application.private is not None:
+        session.add(MentoringPrivateAnswers(application_id=row.id, **application.private.as_dict()))
+    return created
+
+
+async def delete_private_answers(session: AsyncSession, row: MentoringApplication) -> bool:
+    """Forget an applicant's private answers; True when there were some."""
+    result = await session.execute(
+        delete(MentoringPrivateAnswers).where(MentoringPrivateAnswers.application_id == row.id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def private_answers(
+    session: AsyncSession, row: MentoringApplication
+) -> PrivateAnswers | None:
+    found = await session.get(MentoringPrivateAnswers, row.id)
+    return None if found is None else _private(found)
+
+
+def _private(row: MentoringPrivateAnswers) -> PrivateAnswers:
+    return PrivateAnswers(
+        gender=row.gender,
+        race_ethnicity=row.race_ethnicity,
+        prefer_same_region=row.prefer_same_region,
+        prefer_same_gender=row.prefer_same_gender,
+        prefer_same_race_ethnicity=row.prefer_same_race_ethnicity,
+        bipoc_funding_interest=row.bipoc_funding_interest,
+    )
+
+
+async def applications(
+    session: AsyncSession, cohort: MentoringCohort
+) -> list[MentoringApplication]:
+    return list(
+        await session.scalars(
+            select(MentoringApplication)
+            .where(MentoringApplication.cohort_id == cohort.id)
+            .order_by(MentoringApplication.id)
+        )
+    )
+
+
+def to_applicant(row: MentoringApplication, private: PrivateAnswers | None) -> Applicant:
+    role = Role(row.role)
+    return Applicant(
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        role=role,
+        is_member=row.is_member,
+        adult=Adult(row.adult),
+        region=row.region,
+        interests=tuple(row.interests),
+        capacity=(row.capacity or 0) if role is not Role.MENTEE else 0,
+        private=private or PrivateAnswers(),
+    )
+
+
+async def pair_rules(session: AsyncSession, cohort: MentoringCohort) -> PairRules:
+    rules = (
+        await session.execute(
+            select(
+                MentoringPairRule.kind,
+                MentoringPairRule.mentor_email,
+                MentoringPairRule.mentee_email,
+            )
+            .where(MentoringPairRule.cohort_id == cohort.id)
+            .order_by(MentoringPairRule.id)
+        )
+    ).all()
+    past = (
+        await session.execute(
+            select(MentoringPastPair.mentor_email, MentoringPastPair.mentee_email).where(
+                MentoringPastPair.cohort_name != cohort.name
+            )
+        )
+    ).all()
+    return PairRules(
+        pinned=tuple((mentor, mentee) for kind, mentor, mentee in rules if kind == PIN),
+        forbidden=frozenset((mentor, mentee) for kind, mentor, mentee in rules if kind == FORBID),
+        past=frozenset((mentor, mentee) for mentor, mentee in past),
+        allow_repeat_pairs=cohort.allow_repeat_pairs,
+    )
+
+
+async def cohort_input(session: AsyncSession, cohort: MentoringCohort) -> CohortInput:
+    """Everything matching needs, private answers included (they never leave matching)."""
+    rows = await applications(session, cohort)
+    answers = {
+        row.application_id: _private(row)
+        for row in await session.scalars(
+            select(MentoringPrivateAnswers).where(
+                MentoringPrivateAnswers.application_id.in_(
+                    select(MentoringApplication.id).where(
+                        MentoringApplication.cohort_id == cohort.id
+                    )
+                )
+            )
+        )
+    }
+    return CohortInput(
+        applicants=tuple(to_applicant(row, answers.get(row.id)) for row in rows),
+        criteria=Criteria.from_mapping(cohort.criteria),
+        rules=await pair_rules(session, cohort),
+    )
+
+
+def fingerprint(cohort: CohortInput) -> str:
+    """A digest of the solver's whole input: equal digests, equal matches."""
+    canonical = {
+        "applicants": [
+            [
+                a.id,
+                a.email,
+                a.role,
+                a.is_member,
+                a.adult,
+                a.region,
+                a.interests,
+                a.capacity,
+                a.private.as_dict(),
+            ]
+            for a in sorted(cohort.applicants, key=lambda a: a.id)
+        ],
+        "criteria": cohort.criteria.as_dict(),
+        "pinned": sorted(cohort.rules.pinned),
+        "forbidden": sorted(cohort.rules.forbidden),
+        "past": sorted(cohort.rules.past),
+        "allow_repeat_pairs": cohort.rules.allow_repeat_pairs,
+    }
+    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=True).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+async def set_rule(
+    session: AsyncSession,
+    cohort: MentoringCohort,
+    *,
+    kind: str,
+    mentor_email: str,
+    mentee_email: str,
+    now: datetime,
+    remove: bool = False,
+) -> bool:
+    """Add (or with ``remove``, delete) a pin or do-not-match; True when it changed."""
+    where = (
+        MentoringPairRule.cohort_id == cohort.id,
+        MentoringPairRule.kind == kind,
+        MentoringPairRule.mentor_email == mentor_email,
+        MentoringPairRule.mentee_email == mentee_email,
+    )
+    if remove:
+        result = await session.execute(delete(MentoringPairRule).where(*where))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+    if await session.scalar(select(MentoringPairRule.id).where(*where)) is not None:
+        return False
+    session.add(
+        MentoringPairRule(
+            cohort_id=cohort.id,
+            kind=kind,
+            mentor_email=mentor_email,
+            mentee_email=mentee_email,
+            created_at=now,
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def store_proposal(
+    session: AsyncSession,
+    cohort: MentoringCohort,
+    result: MatchResult,
+    *,
+    digest: str,
+    now: datetime,
+) -> None:
+    """Replace the cohort's proposal with ``result`` (confirmed matches stay)."""
+    await session.execute(
+        delete(MentoringMatch).where(
+            MentoringMatch.cohort_id == cohort.id, MentoringMatch.status == PROPOSED
+        )
+    )
+    session.add_all(
+        MentoringMatch(
+            cohort_id=cohort.id,
+            mentor_application_id=match.mentor.id,
+            mentee_application_id=match.mentee.id,
+            status=PROPOSED,
+            score=match.score,
+            reasons=list(match.reasons),
+            pinned=match.pinned,
+            created_at=now,
+        )
+        for match in result.matches
+    )
+    cohort.proposal_fingerprint = digest
+    cohort.updated_at = now
+    await session.flush()
+
+
+async def confirm_proposal(session: AsyncSession, cohort: MentoringCohort, *, now: datetime) -> int:
+    """Turn the stored proposal into the cohort's matches; record them as past pairs."""
+    pairs = (
+        await session.execute(
+            select(MentoringMatch.id, MentoringApplication.email)
+            .join(
+                MentoringApplication,
+                MentoringApplication.id == MentoringMatch.mentor_application_id,
+            )
+            .where(MentoringMatch.cohort_id == cohort.id, MentoringMatch.status == PROPOSED)
+        )
+    ).all()
+    mentees = dict(
+        (
+            await session.execute(
+                select(MentoringMatch.id, MentoringApplication.email)
+                .join(
+                    MentoringApplication,
+                    MentoringApplication.id == MentoringMatch.mentee_application_id,
+                )
+                .where(MentoringMatch.cohort_id == cohort.id, MentoringMatch.status == PROPOSED)
+            )
+        ).all()
+    )
+    await session.execute(
+        update(MentoringMatch)
+        .where(MentoringMatch.cohort_id == cohort.id, MentoringMatch.status == PROPOSED)
+        .values(status=CONFIRMED, confirmed_at=now)
+    )
+    session.add_all(
+        MentoringPastPair(
+            mentor_email=mentor_email,
+            mentee_email=mentees[match_id],
+            cohort_name=cohort.name,
+            recorded_at=now,
+        )
+        for match_id, mentor_email in pairs
+    )
+    cohort.state = CohortState.MATCHED.value
+    cohort.updated_at = now
+    await session.flush()
+    return len(pairs)
+
+
+async def match_rows(
+    session: AsyncSession, cohort: MentoringCohort, *, status: str
+) -> Sequence[MentoringMatch]:
+    return list(
+        await session.scalars(
+            select(MentoringMatch)
+            .where(MentoringMatch.cohort_id == cohort.id, MentoringMatch.status == status)
+            .order_by(MentoringMatch.id)
+        )
+    )
+
+
+async def count_rules(session: AsyncSession, cohort: MentoringCohort) -> dict[str, int]:
+    rows = await session.execute(
+        select(MentoringPairRule.kind, func.count())
+        .where(MentoringPairRule.cohort_id == cohort.id)
+        .group_by(MentoringPairRule.kind)
+    )
+    return {kind: count for kind, count in rows.all()}

@@ -1,0 +1,470 @@
+"""The mentoring program's service API: what the CLI calls, and later ``/mentoring``.
+
+Every method is one transaction and raises :class:`~bot.errors.UserError` with a
+message safe to show (staff or the member concerned) for anything it refuses.
+A chat command and its forms can call the same methods: ``apply`` (a form's
+submission), ``status``, ``my_answers`` and ``forget_private_answers`` (the
+member's own view and deletion), ``withdraw``; staff: ``open_cohort``,
+``close_cohort``, ``summary``, ``preview``, ``pin``, ``forbid``, ``confirm``,
+``report``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.errors import UserError
+from bot.mentoring import repository as repo
+from bot.mentoring.eligibility import mentee_problem, mentor_problem, pair_block
+from bot.mentoring.import_csv import ApplicationInput, parse_applications, read_csv_file
+from bot.mentoring.matching import MatchResult, match_cohort
+from bot.mentoring.models import CohortState, Criteria, PrivateAnswers, normalise_email
+from bot.mentoring.reports import Report, build_report
+from bot.storage import Database
+from bot.storage.models.mentoring import MentoringApplication, MentoringCohort
+
+log = logging.getLogger(__name__)
+MAX_COHORT_NAME = 120
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """A cohort at a glance (for staff): no e-mail, no private answer."""
+
+    name: str
+    state: CohortState
+    opens_on: date | None
+    closes_on: date | None
+    criteria: Criteria
+    allow_repeat_pairs: bool
+    applicants: int
+    mentors: int
+    mentees: int
+    eligible_mentors: int
+    mentor_slots: int
+    eligible_mentees: int
+    pins: int
+    forbidden_pairs: int
+    proposed_matches: int
+    confirmed_matches: int
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    cohort: str
+    created_cohort: bool
+    added: int
+    updated: int
+
+
+@dataclass(frozen=True)
+class ApplicationStatus:
+    """What a member sees of their own application (private answers only as a flag)."""
+
+    cohort: str
+    cohort_state: CohortState
+    application: ApplicationInput
+    has_private_answers: bool
+    matched_with: tuple[str, ...]
+
+
+def _cohort_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise UserError("a cohort needs a name, like 'Spring 2027'")
+    if len(cleaned) > MAX_COHORT_NAME:
+        raise UserError(f"a cohort name is at most {MAX_COHORT_NAME} characters")
+    return cleaned
+
+
+def _email(email: str) -> str:
+    cleaned = normalise_email(email)
+    if "@" not in cleaned or any(c.isspace() for c in cleaned):
+        raise UserError(f"'{email}' is not an e-mail address")
+    return cleaned
+
+
+def _not_matched(cohort: MentoringCohort, doing: str) -> None:
+    if cohort.state == CohortState.MATCHED:
+        raise UserError(f"cohort '{cohort.name}' is already matched; {doing} no longer applies")
+
+
+class MentoringService:
+    """Cohorts, applications, matching and reports over one database."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self.database = database
+        self.clock = clock
+
+    # -- cohorts ---------------------------------------------------------------------
+
+    async def open_cohort(
+        self,
+        name: str,
+        *,
+        opens_on: date | None = None,
+        closes_on: date | None = None,
+        weights: Mapping[str, float] | None = None,
+        allow_repeat_pairs: bool | None = None,
+    ) -> tuple[CohortSummary, bool]:
+        """Open a new cohort, or reopen/update a closed or open one.
+
+        Returns:
+            The cohort, and True when it was created.
+        """
+        name = _cohort_name(name)
+        if opens_on and closes_on and closes_on < opens_on:
+            raise UserError("the application window closes before it opens")
+        now = self.clock.now()
+        async with self.database.session() as session:
+            cohort = await repo.find_cohort(session, name)
+            created = cohort is None
+            if cohort is None:
+                criteria = Criteria.from_mapping(weights)
+                cohort = await repo.create_cohort(
+                    session,
+                    name=name,
+                    now=now,
+                    opens_on=opens_on,
+                    closes_on=closes_on,
+                    criteria=criteria,
+                    allow_repeat_pairs=bool(allow_repeat_pairs),
+                )
+            else:
+                _not_matched(cohort, "reopening it")
+                merged = {**cohort.criteria, **(weights or {})}
+                cohort.criteria = Criteria.from_mapping(merged).as_dict()
+                cohort.opens_on = opens_on or cohort.opens_on
+                cohort.closes_on = closes_on or cohort.closes_on
+                if allow_repeat_pairs is not None:
+                    cohort.allow_repeat_pairs = allow_repeat_pairs
+                cohort.state = CohortState.OPEN.value
+                cohort.updated_at = now
+            log.info("mentoring cohort opened", extra={"cohort": name, "created": created})
+            return await self._summary(session, cohort), created
+
+    async def close_cohort(self, name: str) -> CohortSummary:
+        async with self.database.session() as session:
+            cohort = await repo.require_cohort(session, name)
+            _not_matched(cohort, "closing it")
+            cohort.state = CohortState.CLOSED.value
+            cohort.updated_at = self.clock.now()
+            log.info("mentoring cohort closed", extra={"cohort": name})
+            return await self._summary(session, cohort)
+
+    async def summary(self, name: str) -> CohortSummary:
+        async with self.database.session() as session:
+            return await self._summary(session, await repo.require_cohort(session, name))
+
+    async def cohorts(self) -> list[CohortSummary]:
+        async with self.database.session() as session:
+            return [await self._summary(session, c) for c in await repo.list_cohorts(session)]
+
+    async def _summary(self, session: AsyncSession, cohort: MentoringCohort) -> CohortSummary:
+        people = [repo.to_applicant(row, None) for row in await repo.applications(session, cohort)]
+        mentors = [p for p in people if mentor_problem(p) is None]
+        rules = await repo.count_rules(session, cohort)
+        proposed = await repo.match_rows(session, cohort, status=repo.PROPOSED)
+        confirmed = await repo.match_rows(session, cohort, status=repo.CONFIRMED)
+        return CohortSummary(
+            name=cohort.name,
+            state=CohortState(cohort.state),
+            opens_on=cohort.opens_on,
+            closes_on=cohort.closes_on,
+            criteria=Criteria.from_mapping(cohort.criteria),
+            allow_repeat_pairs=cohort.allow_repeat_pairs,
+            applicants=len(people),
+            mentors=sum(p.offers_mentoring for p in people),
+            mentees=sum(p.wants_mentor for p in people),
+            eligible_mentors=len(mentors),
+            mentor_slots=sum(m.capacity for m in mentors),
+            eligible_mentees=sum(mentee_problem(p) is None for p in people),
+            pins=rules.get(repo.PIN, 0),
+            forbidden_pairs=rules.get(repo.FORBID, 0),
+            proposed_matches=len(proposed),
+            confirmed_matches=len(confirmed),
+        )
+
+    # -- applications ----------------------------------------------------------------
+
+    async def apply(
+        self, cohort_name: str, application: ApplicationInput, *, member_id: int | None = None
+    ) -> bool:
+        """A member's application (new, or an edit); True when new.
+
+        Raises:
+            UserError: the cohort is not open, or its window has closed.
+        """
+        now = self.clock.now()
+        async with self.database.session() as session:
+            cohort = await repo.require_cohort(session, cohort_name)
+            if cohort.state != CohortState.OPEN:
+                raise UserError(f"cohort '{cohort.name}' is not taking applications")
+            if cohort.closes_on and now.date() > cohort.closes_on:
+                raise UserError(
+                    f"applications to '{cohort.name}' closed on {cohort.closes_on:%Y-%m-%d}"
+                )
+            created = await repo.save_application(
+                session, cohort, application, now=now, member_id=member_id
+            )
+            log.info("mentoring application saved", extra={"cohort": cohort.name, "new": created})
+            return created
+
+    async def import_csv(self, path: Path, cohort_name: str) -> ImportSummary:
+        """Import a CSV of applications, creating the cohort if needed: all or nothing.
+
+        Raises:
+            CsvImportError: bad rows (each with its line); nothing was stored.
+            UserError: unreadable file, or the cohort is already matched.
+        """
+        rows = parse_applications(read_csv_file(path))
+        return await self.import_applications([app for _line, app in rows], cohort_name)
+
+    async def import_applications(
+        self, applications: Sequence[ApplicationInput], cohort_name: str
+    ) -> ImportSummary:
+        name = _cohort_name(cohort_name)
+        now = self.clock.now()
+        async with self.database.session() as session:  # one transaction: all or nothing
+            cohort = await repo.find_cohort(session, name)
+            created_cohort = cohort is None
+            if cohort is None:
+                cohort = await repo.create_cohort(session, name=name, now=now)
+            _not_matched(cohort, "importing applications")
+            outcome: Counter[bool] = Counter()
+            for application in applications:
+                outcome[await repo.save_application(session, cohort, application, now=now)] += 1
+            log.info(
+                "mentoring applications imported",
+                extra={"cohort": name, "added": outcome[True], "updated": outcome[False]},
+            )
+            return ImportSummary(name, created_cohort, outcome[True], outcome[False])
+
+    async def status(self, cohort_name: str, email: str) -> ApplicationStatus:
+        """The member's own application (their private answers appear only as a flag)."""
+        async with self.database.session() as session:
+            cohort, row = await self._application(session, cohort_name, email)
+            private = await repo.private_answers(session, row)
+            confirmed = await repo.match_rows(session, cohort, status=repo.CONFIRMED)
+            emails = {r.id: r.email for r in await repo.applications(session, cohort)}
+            partners = tuple(
+                emails[m.mentee_application_id]
+                if m.mentor_application_id == row.id
+                else emails[m.mentor_application_id]
+                for m in confirmed
+                if row.id in (m.mentor_application_id, m.mentee_application_id)
+            )
+            return ApplicationStatus(
+                cohort=cohort.name,
+                cohort_state=CohortState(cohort.state),
+                application=_as_input(row, None),
+                has_private_answers=private is not None,
+                matched_with=partners,
+            )
+
+    async def my_answers(self, cohort_name: str, email: str) -> ApplicationInput:
+        """Everything the member told the program, private answers included: show it
+        to that member only (never in a channel)."""
+        async with self.database.session() as session:
+            _cohort, row = await self._application(session, cohort_name, email)
+            return _as_input(row, await repo.private_answers(session, row))
+
+    async def forget_private_answers(self, cohort_name: str, email: str) -> bool:
+        """Delete the member's private answers (any time); True when there were some."""
+        async with self.database.session() as session:
+            cohort, row = await self._application(session, cohort_name, email)
+            deleted = await repo.delete_private_answers(session, row)
+            log.info("mentoring private answers deleted", extra={"cohort": cohort.name})
+            return deleted
+
+    async def withdraw(self, cohort_name: str, email: str) -> None:
+        """Remove an application while its cohort is open."""
+        async with self.database.session() as session:
+            cohort, row = await self._application(session, cohort_name, email)
+            if cohort.state != CohortState.OPEN:
+                raise UserError(
+                    f"cohort '{cohort.name}' is closed; ask staff to take you out of it"
+                )
+            await session.execute(
+                delete(MentoringApplication).where(MentoringApplication.id == row.id)
+            )
+            log.info("mentoring application withdrawn", extra={"cohort": cohort.name})
+
+    async def _application(
+        self, session: AsyncSession, cohort_name: str, email: str
+    ) -> tuple[MentoringCohort, MentoringApplication]:
+        cohort = await repo.require_cohort(session, cohort_name)
+        row = await repo.find_application(session, cohort, _email(email))
+        if row is None:
+            raise UserError(f"{normalise_email(email)} has no application in '{cohort.name}'")
+        return cohort, row
+
+    # -- matching --------------------------------------------------------------------
+
+    async def preview(self, cohort_name: str) -> MatchResult:
+        """Match the whole cohort and store it as the proposal staff review."""
+        async with self.database.session() as session:
+            cohort = await repo.require_cohort(session, cohort_name)
+            _not_matched(cohort, "a new preview")
+            cohort_input = await repo.cohort_input(session, cohort)
+            result = match_cohort(cohort_input)
+            await repo.store_proposal(
+                session, cohort, result, digest=repo.fingerprint(cohort_input), now=self.clock.now()
+            )
+            return result
+
+    async def pin(
+        self, cohort_name: str, mentor: str, mentee: str, *, remove: bool = False
+    ) -> bool:
+        """Pin a pair (matched first, whatever the scores); ``remove`` unpins it.
+
+        Raises:
+            UserError: the pair breaks a hard rule, or the mentor's pins fill them up.
+        """
+        mentor, mentee = _email(mentor), _email(mentee)
+        async with self.database.session() as session:
+            cohort = await repo.require_cohort(session, cohort_name)
+            _not_matched(cohort, "pinning")
+            if not remove:
+                await self._check_pin(session, cohort, mentor, mentee)
+            return await repo.set_rule(
+                session,
+                cohort,
+                kind=repo.PIN,
+                mentor_email=mentor,
+                mentee_email=mentee,
+                now=self.clock.now(),
+                remove=remove,
+            )
+
+    async def _check_pin(
+        self, session: AsyncSession, cohort: MentoringCohort, mentor_email: str, mentee_email: str
+    ) -> None:
+        cohort_input = await repo.cohort_input(session, cohort)
+        people = {a.email: a for a in cohort_input.applicants}
+        mentor, mentee = people.get(mentor_email), people.get(mentee_email)
+        for email, person in ((mentor_email, mentor), (mentee_email, mentee)):
+            if person is None:
+                raise UserError(f"{email} has no application in '{cohort.name}'")
+        assert mentor is not None and mentee is not None
+        problem = mentor_problem(mentor) or mentee_problem(mentee)
+        if problem:
+            raise UserError(f"cannot pin {mentor_email} -> {mentee_email}: {problem}")
+        block = pair_block(mentor, mentee, cohort_input.rules, pinned=True)
+        if block is not None:
+            raise UserError(f"cannot pin {mentor_email} -> {mentee_email}: that pairs {block}")
+        pins = [p for p in cohort_input.rules.pinned if p != (mentor_email, mentee_email)]
+        other = next((m for m, e in pins if e == mentee_email), None)
+        if other is not None:
+            raise UserError(
+                f"{mentee_email} is already pinned to {other}; unpin that first (--remove)"
+            )
+        if sum(1 for m, _e in pins if m == mentor_email) >= mentor.capacity:
+            raise UserError(
+                f"{mentor_email} takes {mentor.capacity} mentee(s) and has that many pins"
+            )
+
+    async def forbid(
+        self, cohort_name: str, first: str, second: str, *, remove: bool = False
+    ) -> tuple[bool, bool]:
+        """Never match these two (either way round); ``remove`` lifts the rule.
+
+        Returns:
+            (the rule changed, a pin of the same pair was removed).
+        """
+        first, second = _email(first), _email(second)
+        if first == second:
+            raise UserError("a do-not-match needs two different people")
+        now = self.clock.now()
+        async with self.database.session() as session:
+            cohort = await repo.require_cohort(session, cohort_name)
+            _not_matched(cohort, "a do-not-match")
+            changed = await repo.set_rule(
+                session,
+                cohort,
+                kind=repo.FORBID,
+                mentor_email=first,
+                mentee_email=second,
+                now=now,
+                remove=remove,
+            )
+            unpinned = False
+            if not remove:
+                for mentor, mentee in ((first, second), (second, first)):
+                    unpinned |= await repo.set_rule(
+                        session,
+                        cohort,
+                        kind=repo.PIN,
+                        mentor_email=mentor,
+                        mentee_email=mentee,
+                        now=now,
+                        remove=True,
+                    )
+            return changed, unpinned
+
+    async def confirm(self, cohort_name: str) -> int:
+        """Record the reviewed proposal as the cohort's matches (nothing is sent here).
+
+        Raises:
+            UserError: the cohort is still open, has no preview, or changed since.
+        """
+        async with self.database.session() as session:
+            cohort = await repo.require_cohort(session, cohort_name)
+            _not_matched(cohort, "confirming again")
+            if cohort.state == CohortState.OPEN:
+                raise UserError(
+                    f"close cohort '{cohort.name}' before confirming, so no application "
+                    "changes under the matches"
+                )
+            if cohort.proposal_fingerprint is None:
+                raise UserError(f"preview the matches of '{cohort.name}' first (match)")
+            digest = repo.fingerprint(await repo.cohort_input(session, cohort))
+            if digest != cohort.proposal_fingerprint:
+                raise UserError(
+                    "applications, pins or do-not-match rules changed since the last preview; "
+                    "run match again and review it"
+                )
+            confirmed = await repo.confirm_proposal(session, cohort, now=self.clock.now())
+            log.info(
+                "mentoring matches confirmed", extra={"cohort": cohort.name, "matches": confirmed}
+            )
+            return confirmed
+
+    # -- reports ---------------------------------------------------------------------
+
+    async def report(self, cohort_name: str, *, include: Iterable[str] = ()) -> Report:
+        """Applicants and matches; private answers only for the fields named."""
+        async with self.database.session() as session:
+            cohort = await repo.require_cohort(session, cohort_name)
+            report = await build_report(session, cohort, include=tuple(include))
+            if report.demographic_fields:
+                log.info(
+                    "mentoring report with private answers",
+                    extra={"cohort": cohort.name, "fields": ",".join(report.demographic_fields)},
+                )
+            return report
+
+
+def _as_input(row: MentoringApplication, private: PrivateAnswers | None) -> ApplicationInput:
+    applicant = repo.to_applicant(row, None)
+    return ApplicationInput(
+        email=row.email,
+        name=row.name,
+        role=applicant.role,
+        is_member=row.is_member,
+        adult=applicant.adult,
+        region=row.region,
+        interests=tuple(row.interests),
+        goals=row.goals,
+        capacity=row.capacity,
+        private=private,
+    )
