@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot.cli.common import build_core, clock_for, load_cli_settings, parse_date, run_async
+from bot.date_wording import long_date
 
 #: Under ``DATA_DIR``: what was typed (Up/Down brings it back) and the console's log.
 HISTORY_FILE = "console_history"
@@ -99,7 +100,7 @@ def banner_for(today: date | None) -> str:
     if today is None:
         return BANNER
     return (
-        f"{BANNER}\nPretending today is {today:%A, %B} {today.day}, {today.year} (--today), "
+        f"{BANNER}\nPretending today is {long_date(today)} (--today), "
         "for answers and listings only: what you do here is stored with the real time."
     )
 
