@@ -287,7 +287,7 @@ HELP_ROWS: tuple[tuple[CommandSpan, str], ...] = (
     (CommandSpan("thanks", "@someone NOTE"), "send a private thank-you note; only they see it."),
     (
         CommandSpan("kudos", "top [week|month|year|all]", action="top"),
-        "who received the most kudos (this month by default).",
+        "who received the most kudos (this month by default; a week runs Monday to Sunday).",
     ),
     (CommandSpan("kudos", "mine", action="mine"), "the kudos you received and gave."),
     (CommandSpan("kudos", "@someone", action="show"), "someone's recent kudos."),

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.answers.date_questions import parse_date_question
+from bot.date_wording import WEEK_IN_WORDS
 from bot.errors import UserError
+from bot.kudos.messages import help_message
 from bot.kudos.periods import Month, digest_month, leaderboard_period
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -38,3 +40,9 @@ def test_digest_month_names_come_from_the_shared_table(typed: str) -> None:
 def test_a_future_month_is_refused_with_its_label() -> None:
     with pytest.raises(UserError, match="January 2021 hasn't started yet"):
         digest_month("2021-01", today=WEDNESDAY)
+
+
+def test_kudos_help_says_what_a_week_is() -> None:
+    shown = help_message(quota=5, max_length=500, undo_minutes=5, is_staff=False).plain_text()
+
+    assert f"a week runs {WEEK_IN_WORDS}" in shown
