@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.errors import KnowledgeFileError
 from bot.knowledge import Knowledge
 from bot.knowledge.loader import DEFAULT_MAX_BYTES, parse_knowledge, read_knowledge_text
+from bot.knowledge.saving import saved_by_memberbot
 from bot.knowledge_hold import HeldVersion, HoldRecords, digest_of, shrink_reason
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,8 @@ class KnowledgeStore:
         now = time.monotonic()
         if version != self._candidate:
             self._candidate, self._candidate_since = version, now  # changed (again): wait
-        if now - self._candidate_since < self.settle_seconds:
+        settled = now - self._candidate_since >= self.settle_seconds
+        if not settled and not await asyncio.to_thread(saved_by_memberbot, self.path):
             return None
         self._candidate = None
         return await self.reload()

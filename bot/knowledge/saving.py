@@ -13,7 +13,10 @@ The bot writes the file only through :func:`save_if_unchanged`:
   the swap, so even a save landing in the instant between the check and the
   rename is caught and put back; elsewhere a plain rename follows the check;
 - the version replaced is kept in ``DATA_DIR/knowledge-history/`` (the newest
-  :data:`HISTORY_KEPT`).
+  :data:`HISTORY_KEPT`);
+- the new version's SHA-256 is noted beside the file (``.knowledge.yaml.written``),
+  so running bots in other processes load it at their next check without waiting
+  for it to settle (a file saved in one rename is never half-written).
 """
 
 from __future__ import annotations
@@ -106,7 +109,33 @@ def save_if_unchanged(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
     _sync_directory(path.parent)
+    _record_written(path, new_text)
     return kept
+
+
+def written_marker(path: Path) -> Path:
+    """Where the digest of the last version memberbot saved of ``path`` is noted."""
+    return path.with_name(f".{path.name}.written")
+
+
+def saved_by_memberbot(path: Path) -> bool:
+    """True when ``path`` is exactly the version memberbot last saved (atomically, so a
+    running bot can load it without waiting for it to settle)."""
+    try:
+        noted = written_marker(path).read_text(encoding="utf-8").strip()
+        current = path.read_bytes()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return noted == digest_of(current.decode("utf-8", "replace"))
+
+
+def _record_written(path: Path, text: str) -> None:
+    marker = written_marker(path)
+    try:
+        temporary = _write_temporary(marker, digest_of(text))
+        os.replace(temporary, marker)
+    except OSError as error:  # only costs running bots the settle wait
+        log.warning("could not note the saved version: %s", error)
 
 
 def _changed(path: Path) -> ChangedOnDisk:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.config import DEFAULT_KNOWLEDGE_FILE
 from bot.knowledge import saving
 from bot.knowledge.loader import check_knowledge_text
 from bot.knowledge.saving import HISTORY_DIR, writer_lock
@@ -27,6 +26,7 @@ from bot.knowledge.teach import (
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from bot.storage.models import AuditLog
+from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE
 
 TODAY = dt.date(2021, 10, 1)
 NOW = dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC)
@@ -35,7 +35,7 @@ NOW = dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def knowledge_file(tmp_path: Path) -> Path:
     path = tmp_path / "knowledge.yaml"
-    path.write_bytes(DEFAULT_KNOWLEDGE_FILE.read_bytes())
+    path.write_bytes(FROZEN_KNOWLEDGE_FILE.read_bytes())
     return path
 
 
@@ -274,3 +274,19 @@ async def test_taught_questions_are_answered_at_once_and_audit_logged(
     assert "Who runs the Instagram account?" in rows[0].text
     assert rows[0].at == NOW
     assert len(list((tmp_path / HISTORY_DIR).glob("knowledge-*.yaml"))) == 2
+
+
+async def test_a_running_bot_loads_a_teach_from_another_process_without_settling(
+    knowledge_file: Path,
+) -> None:
+    store = KnowledgeStore(path=knowledge_file, settle_seconds=3600)
+    question = "Who runs the Instagram account?"
+    teach(knowledge_file, _question("social-media", question, knowledge_file), history_dir=None)
+    assert await store.reload_if_changed() is None  # the first check after the save
+    assert store.engine.answer(question, today=TODAY).answered
+
+    # a hand save is not memberbot's: it still waits to settle
+    text = knowledge_file.read_text(encoding="utf-8")
+    knowledge_file.write_text(text.replace("name: ALSC\n", "name: ALSC Staff\n", 1), "utf-8")
+    await store.reload_if_changed()
+    assert store.knowledge.organisation.name == "ALSC"

@@ -12,6 +12,8 @@ from typing import IO
 
 import pytest
 
+from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,7 +21,7 @@ def cli_environment(tmp_path: Path, **env: str) -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", ""),
         "DATA_DIR": str(tmp_path / "var"),
-        "KNOWLEDGE_FILE": str(ROOT / "data" / "knowledge.yaml"),
+        "KNOWLEDGE_FILE": str(FROZEN_KNOWLEDGE_FILE),
         **env,
     }
 
@@ -76,7 +78,7 @@ def test_check_good_and_broken_files(tmp_path: Path) -> None:
     assert memberbot("check", tmp_path=tmp_path).returncode == 0
     broken = tmp_path / "knowledge.yaml"
     broken.write_text(
-        (ROOT / "data" / "knowledge.yaml").read_text(encoding="utf-8") + "\n  - : [\n"
+        FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8") + "\n  - : [\n"
     )
     result = memberbot("check", str(broken), tmp_path=tmp_path)
     assert result.returncode == 2
@@ -231,3 +233,140 @@ def test_deadlines_alone_lists_what_is_ahead(tmp_path: Path) -> None:
     assert "Use --all to list every one" in now.stdout
     every = memberbot("deadlines", "--all", tmp_path=tmp_path)
     assert "(passed)" in every.stdout and "[mentoring-applications-2021]" in every.stdout
+
+
+def _ask_misses(tmp_path: Path, knowledge: Path, *questions: str) -> None:
+    stdin = "\n".join(questions) + "\n"
+    result = memberbot(
+        "ask", "--json", "-", tmp_path=tmp_path, stdin=stdin, KNOWLEDGE_FILE=str(knowledge)
+    )
+    assert result.returncode == 0, result.stderr
+    assert not any(json.loads(line)["answered"] for line in result.stdout.splitlines())
+
+
+def _waiting(tmp_path: Path, knowledge: Path) -> dict[str, dict]:
+    result = memberbot("unanswered", "--json", tmp_path=tmp_path, KNOWLEDGE_FILE=str(knowledge))
+    assert result.returncode == 0, result.stderr
+    return {row["question"]: row for row in map(json.loads, result.stdout.splitlines())}
+
+
+def test_unanswered_answer_teach_and_dismiss(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge.yaml"
+    knowledge.write_bytes((ROOT / "data" / "knowledge.yaml").read_bytes())
+    original = knowledge.read_text(encoding="utf-8")
+    env = {"KNOWLEDGE_FILE": str(knowledge)}
+    _ask_misses(
+        tmp_path,
+        knowledge,
+        "Who runs the Instagram account?",
+        "Where can I park at the conference?",
+        "What is the capital of Australia?",
+    )
+    waiting = _waiting(tmp_path, knowledge)
+    assert {row["status"] for row in waiting.values()} == {"open"}
+
+    instagram = waiting["Who runs the Instagram account?"]["id"]
+    claimed = memberbot(
+        "unanswered", "claim", str(instagram), "--as", "Ann", tmp_path=tmp_path, **env
+    )
+    assert claimed.returncode == 0, claimed.stderr
+    listing = memberbot("unanswered", tmp_path=tmp_path, **env)
+    assert "claimed by Ann" in listing.stdout
+    taken = memberbot(
+        "unanswered",
+        "answer",
+        str(instagram),
+        "--text",
+        "Elly.",
+        "--as",
+        "Bob",
+        tmp_path=tmp_path,
+        **env,
+    )
+    assert taken.returncode == 2
+    assert taken.stderr.strip() == f"Question {instagram} is taken by Ann."
+
+    taught = memberbot(
+        "unanswered",
+        "answer",
+        str(instagram),
+        "--text",
+        "Elly runs the **Instagram** account.",
+        "--teach-to",
+        "social-media",
+        "--as",
+        "Ann",
+        tmp_path=tmp_path,
+        **env,
+    )
+    assert taught.returncode == 0, taught.stderr
+    assert "added the question 'Who runs the Instagram account?'" in taught.stdout
+
+    parking = waiting["Where can I park at the conference?"]["id"]
+    refused = memberbot(
+        "unanswered",
+        "answer",
+        str(parking),
+        "--text",
+        "Lot B.",
+        "--new-entry",
+        "--title",
+        "Parking",
+        "--contact",
+        "nobody",
+        "--as",
+        "Ann",
+        tmp_path=tmp_path,
+        **env,
+    )
+    assert refused.returncode == 2
+    assert "contact 'nobody' is not a contact id" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    new_entry = memberbot(
+        "unanswered",
+        "answer",
+        str(parking),
+        "--text",
+        "Park in **lot B**.",
+        "--new-entry",
+        "--title",
+        "Parking at the conference",
+        "--question",
+        "Is there parking at the venue?",
+        "--link",
+        "Venue map=https://example.org/map",
+        "--as",
+        "Ann",
+        tmp_path=tmp_path,
+        **env,
+    )
+    assert new_entry.returncode == 0, new_entry.stderr
+
+    capital = waiting["What is the capital of Australia?"]["id"]
+    dismissed = memberbot(
+        "unanswered", "dismiss", str(capital), "--as", "Ann", tmp_path=tmp_path, **env
+    )
+    assert dismissed.returncode == 0, dismissed.stderr
+    assert _waiting(tmp_path, knowledge) == {}
+    assert (
+        "No unanswered questions waiting."
+        in memberbot("unanswered", tmp_path=tmp_path, **env).stdout
+    )
+
+    # the file gained lines only, passes memberbot check, and the bot now answers both
+    new_text = knowledge.read_text(encoding="utf-8")
+    assert all(line in new_text.splitlines() for line in original.splitlines())
+    assert memberbot("check", str(knowledge), tmp_path=tmp_path).returncode == 0
+    asked = memberbot(
+        "ask",
+        "--json",
+        "-",
+        tmp_path=tmp_path,
+        stdin="Who runs the Instagram account?\nconference parking?\n",
+        **env,
+    )
+    answers = [json.loads(line) for line in asked.stdout.splitlines()]
+    assert [row["answered"] for row in answers] == [True, True]
+    assert "lot B" in answers[1]["answer"]
+    history = list((tmp_path / "var" / "knowledge-history").glob("knowledge-*.yaml"))
+    assert len(history) == 2
