@@ -40,7 +40,7 @@ from adapters.slack.client import build_client
 from adapters.slack.serve import settle_heap
 from adapters.slack.settings import SlackSettings
 from adapters.slack.startup import verify_bot_token
-from bot.cli.common import build_core
+from bot.runner import build_core
 from bot.config import Settings
 from tests.adapters.slack.support import (
     FORM,

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from datetime import date, datetime
 
-from bot.background import run_services
 from bot.clock import Clock, SystemClock, local_today
 from bot.commands.arguments import arguments_for, read_values
 from bot.commands.catalogue import default_catalogue
@@ -24,15 +23,6 @@ from bot.requests import Request
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
-
-#: Modules that each expose ``async def run(core: BotCore) -> None``: long-running
-#: work (delivery dispatchers, reminder schedulers) started by ``run_background``.
-BACKGROUND_MODULES: tuple[str, ...] = (
-    "bot.broadcasts.background",
-    "bot.knowledge_watch",
-    "bot.kudos.background",
-    "bot.delivery_ids",
-)
 
 STORAGE_APOLOGY = (
     "Sorry, I can't reach my database right now, so I did not do that. "
@@ -89,15 +79,12 @@ class BotCore:
         return services
 
     async def start(self) -> None:
-        """Apply migrations; call once before handling requests."""
-        await self.database.upgrade()
+        """Apply migrations; call once before handling requests.
 
-    async def run_background(self) -> None:
-        """Run every background service until cancelled (adapters start this).
-
-        Returns only once every service has stopped, so the database can be closed.
+        The runner (:mod:`bot.runner`) calls it, then starts the background
+        services, and closes the database when the bot stops.
         """
-        await run_services(self, BACKGROUND_MODULES)
+        await self.database.upgrade()
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -6,14 +6,14 @@ times, a member may double-submit) is acted on once. Claiming is on the path of
 every command, so it is one statement, ``INSERT ... ON CONFLICT DO NOTHING``, shared
 by the claims that arrive together.
 
-Listed in ``bot.core.BACKGROUND_MODULES``: platforms retry within minutes (Slack
-within about an hour at most), so ids older than a day can never come back and
-are deleted, shortly after start and then every hour.
+:class:`PruneDeliveryIds` is a background service (started by :mod:`bot.runner`):
+platforms retry within minutes (Slack within about an hour at most), so ids
+older than a day can never come back and are deleted, shortly after start and
+then every hour.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.errors import StorageUnavailable
+from bot.background import every
+from bot.clock import Clock
 from bot.storage import Database
 from bot.storage.database import dialect_insert
 from bot.storage.models import ProcessedDelivery
@@ -31,16 +32,14 @@ from bot.storage.models import ProcessedDelivery
 if TYPE_CHECKING:
     from sqlalchemy.sql.dml import ReturningInsert
 
-    from bot.core import BotCore
-
 log = logging.getLogger(__name__)
 
 #: Delivery ids younger than this are kept; far beyond any platform's retry window.
 KEEP_DELIVERY_IDS = timedelta(days=1)
-PRUNE_INTERVAL_SECONDS = 3600
+PRUNE_INTERVAL_SECONDS = 3600.0
 #: The first pass waits a little: nothing is urgent at start, and a bot stopped
 #: right after starting (a console session, a failed deploy) has no query in flight.
-FIRST_PASS_DELAY_SECONDS = 20
+FIRST_PASS_DELAY_SECONDS = 20.0
 
 
 # Built once per dialect in use: a prebuilt statement with bound parameters skips
@@ -119,17 +118,32 @@ async def prune_processed_deliveries(database: Database, *, now: datetime) -> in
     return result.rowcount or 0
 
 
-async def run(core: BotCore) -> None:
-    """Prune shortly after start, then every ``PRUNE_INTERVAL_SECONDS``, until cancelled."""
-    await asyncio.sleep(FIRST_PASS_DELAY_SECONDS)
-    while True:
-        try:
-            pruned = await prune_processed_deliveries(core.database, now=core.now())
-            if pruned:
-                log.info("old delivery ids pruned", extra={"count": pruned})
-        except StorageUnavailable:
-            log.warning("delivery ids not pruned: database unavailable; trying again later")
-        except Exception:
-            # Pruning is housekeeping: a failure must never stop the bot's other work.
-            log.exception("delivery id pruning failed; trying again later")
-        await asyncio.sleep(PRUNE_INTERVAL_SECONDS)
+class PruneDeliveryIds:
+    """Deletes delivery ids older than ``KEEP_DELIVERY_IDS``, every ``interval`` seconds."""
+
+    name = "delivery id pruning"
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        clock: Clock,
+        first_delay: float = FIRST_PASS_DELAY_SECONDS,
+        interval: float = PRUNE_INTERVAL_SECONDS,
+    ) -> None:
+        self._database = database
+        self._clock = clock
+        self._first_delay = first_delay
+        self._interval = interval
+
+    async def run(self) -> None:
+        """Prune shortly after start, then every ``interval`` seconds, until cancelled."""
+        # Pruning is housekeeping: a failed pass is logged and never stops other work.
+        await every(
+            self._interval, self.prune, what="delivery id pruning", first_delay=self._first_delay
+        )
+
+    async def prune(self) -> None:
+        pruned = await prune_processed_deliveries(self._database, now=self._clock.now())
+        if pruned:
+            log.info("old delivery ids pruned", extra={"count": pruned})

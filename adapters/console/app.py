@@ -1,6 +1,8 @@
 """The console chat: a read-eval-print loop over injected text streams.
 
-In a terminal: line editing and history (readline), Ctrl-C leaves at once,
+:class:`ConsoleAdapter` is what :class:`bot.runner.Runner` drives for
+``memberbot console``. In a terminal: line editing and history (readline),
+Ctrl-C leaves at once (the runner's SIGINT handler stops the chat),
 messages that arrive meanwhile are printed above the prompt, and only known
 members can be mentioned (:mod:`adapters.console.roster`). With streams that are
 not a terminal (a pipe, the tests) it reads and answers line by line.
@@ -12,12 +14,11 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import signal
-import threading
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+from adapters.console.inbox import ConsoleInbox
 from adapters.console.render import render_text
 from adapters.console.roster import ConsoleRoster
 from adapters.console.terminal import PROMPT, LineReader, Terminal
@@ -30,7 +31,7 @@ from bot.requests import MentionKind, UserRef, clean_member_text
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PROMPT", "ConsoleApp", "ConsoleSender"]
+__all__ = ["PROMPT", "ConsoleAdapter", "ConsoleApp", "ConsoleSender"]
 
 BANNER = (
     "memberbot console: ask a question, or try /help, /deadlines, /kudos help. "
@@ -152,16 +153,15 @@ class ConsoleApp:
 
     async def run(self) -> None:
         self._write(self.banner)
-        with self._ctrl_c_leaves():
-            while True:
-                line = await self._until_stopped(self.reader.read())
-                if line is _STOPPED:
-                    self._write("")  # off the prompt line the member was typing on
-                    break
-                if line is None or str(line).strip() in {"/quit", "/exit"}:
-                    break
-                if await self._until_stopped(self.handle_line(str(line))) is _STOPPED:
-                    break
+        while True:
+            line = await self._until_stopped(self.reader.read())
+            if line is _STOPPED:
+                self._write("")  # off the prompt line the member was typing on
+                break
+            if line is None or str(line).strip() in {"/quit", "/exit"}:
+                break
+            if await self._until_stopped(self.handle_line(str(line))) is _STOPPED:
+                break
         self.reader.save_history()
         self._write(GOODBYE)
 
@@ -204,23 +204,6 @@ class ConsoleApp:
             await task
         return _STOPPED
 
-    @contextlib.contextmanager
-    def _ctrl_c_leaves(self) -> Iterator[None]:
-        """In a terminal, Ctrl-C ends the chat at once (not after the next Enter)."""
-        loop = asyncio.get_running_loop()
-        installed = False
-        if self.interactive and threading.current_thread() is threading.main_thread():
-            try:
-                loop.add_signal_handler(signal.SIGINT, self.leave)
-                installed = True
-            except (NotImplementedError, RuntimeError, ValueError):
-                installed = False  # no signal handlers here (Windows): KeyboardInterrupt
-        try:
-            yield
-        finally:
-            if installed:
-                loop.remove_signal_handler(signal.SIGINT)
-
     def _save(self, attachment: Attachment) -> Path:
         """A terminal cannot show a file: write it where the member can open it."""
         self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -241,3 +224,86 @@ def unknown_members_reply(unknown: list[str], roster: ConsoleRoster, line: str) 
         f"Check the spelling, or have them join first (memberbot console --as {first} on the "
         f"same database). Nothing was sent. You typed: {line.strip()}"
     )
+
+
+class ConsoleAdapter:
+    """The terminal chat for the runner: one member, answers and posts printed.
+
+    Args:
+        user: The member chatting (``--as``).
+        stdin: Where lines come from.
+        stdout: Where answers go.
+        terminal: Writes to ``stdout`` (above the prompt, in a terminal).
+        reader: Reads lines from ``stdin`` (with history, in a terminal).
+        is_staff: The member acts as staff (``--staff``).
+        interactive: ``stdin`` and ``stdout`` are a terminal.
+        files_dir: Where attachments are saved.
+        banner: The first lines shown.
+    """
+
+    def __init__(
+        self,
+        *,
+        user: UserRef,
+        stdin: TextIO,
+        stdout: TextIO,
+        terminal: Terminal,
+        reader: LineReader,
+        is_staff: bool = False,
+        interactive: bool = True,
+        files_dir: Path = Path("."),
+        banner: str = BANNER,
+    ) -> None:
+        self.user = user
+        self.stdin = stdin
+        self.stdout = stdout
+        self.terminal = terminal
+        self.reader = reader
+        self.is_staff = is_staff
+        self.interactive = interactive
+        self.files_dir = files_dir
+        self.banner = banner
+        self.sender = ConsoleSender(stdout=stdout, terminal=terminal)
+
+    async def open(self) -> ConsoleSender:
+        return self.sender
+
+    async def serve(
+        self, core: BotCore, *, stop: asyncio.Event, started: Callable[[], None]
+    ) -> None:
+        """Chat until the member leaves (Ctrl-D, /quit) or ``stop`` is set (Ctrl-C)."""
+        roster = ConsoleRoster(core.database, me=self.user)
+        await roster.join(core.now())
+        # Kudos and notes given to this member in another console are shown here.
+        inbox = ConsoleInbox(core.database, self.user, self.terminal.announce)
+        await inbox.start()
+        app = ConsoleApp(
+            core=core,
+            user=self.user,
+            stdin=self.stdin,
+            stdout=self.stdout,
+            is_staff=self.is_staff,
+            interactive=self.interactive,
+            files_dir=self.files_dir,
+            roster=roster,
+            terminal=self.terminal,
+            reader=self.reader,
+            banner=self.banner,
+        )
+        # Broadcasts, reminders and knowledge reloads run as they do on Slack and Discord.
+        started()
+        helpers = [asyncio.create_task(inbox.run()), asyncio.create_task(_leave_on(stop, app))]
+        try:
+            await app.run()
+        finally:
+            for task in helpers:
+                task.cancel()
+            await asyncio.wait(helpers)
+
+    async def close(self) -> None:
+        """Nothing to release: the terminal stays as it was."""
+
+
+async def _leave_on(stop: asyncio.Event, app: ConsoleApp) -> None:
+    await stop.wait()
+    app.leave()

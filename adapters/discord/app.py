@@ -1,13 +1,15 @@
-"""Wiring for ``memberbot run discord``: the client, its command tree and the core."""
+"""The Discord adapter: the client, its command tree, and :class:`DiscordAdapter` for the runner.
+
+The client is built first, with its outbound sender (:class:`DiscordSender`);
+the runner builds the core with that sender, and :meth:`MemberBotMixin.attach`
+gives the client the core before it logs in.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import aiohttp
 import discord
@@ -18,12 +20,10 @@ from adapters.discord.commands import register_commands
 from adapters.discord.interactions import InteractionHandler, send_chunks
 from adapters.discord.render import render_chunks
 from adapters.discord.sender import DiscordSender
-from adapters.discord.settings import DiscordSettings, load_discord_settings
+from adapters.discord.settings import DiscordSettings
 from adapters.discord.translate import translate_message
-from bot.cli.common import EXIT_UNAVAILABLE, EXIT_USAGE, build_core, load_cli_settings, run_async
-from bot.config import Settings
 from bot.core import BotCore
-from bot.errors import ConfigError
+from bot.exits import EXIT_UNAVAILABLE, EXIT_USAGE, StartupFailure
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,6 @@ log = logging.getLogger(__name__)
 # the switches discord.py itself uses to warn once.
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
-
-#: How long shutdown waits for background services to finish in-flight sends.
-BACKGROUND_STOP_SECONDS = 10.0
 
 
 def configure_endpoints(settings: DiscordSettings) -> None:
@@ -62,39 +59,46 @@ def intents_for(settings: DiscordSettings) -> discord.Intents:
 class MemberBotMixin:
     """Behaviour shared by the plain and the auto-sharded client."""
 
-    core: BotCore
     settings: DiscordSettings
+    sender: DiscordSender
     tree: app_commands.CommandTree
-    handler: InteractionHandler
-    _background: asyncio.Task[None] | None
+    core: BotCore | None
+    handler: InteractionHandler | None
+    _when_ready: Callable[[], None] | None
 
-    def _init_memberbot(
-        self, *, core: BotCore, settings: DiscordSettings, start_background: bool
-    ) -> None:
-        self.core = core
+    def _init_memberbot(self, *, settings: DiscordSettings) -> None:
         self.settings = settings
-        self.start_background = start_background
-        self.handler = InteractionHandler(core=core, community=settings.community)
+        self.sender = DiscordSender(client=self, settings=settings)  # type: ignore[arg-type]
         self.tree = app_commands.CommandTree(self)  # type: ignore[arg-type]
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+        self.core = None
+        self.handler = None
+        self._when_ready = None
+
+    def attach(self, core: BotCore, *, on_ready: Callable[[], None] | None = None) -> None:
+        """Answer commands, mentions and DMs with ``core`` (built with :attr:`sender`).
+
+        Args:
+            on_ready: Called once, when connected (every shard, when sharded).
+        """
+        self.core = core
+        self.handler = InteractionHandler(core=core, community=self.settings.community)
         register_commands(self.tree, self.handler)
-        self._background = None
+        self._when_ready = on_ready
 
     async def setup_hook(self) -> None:
         """After login, before connecting: sync the application commands."""
         await self.sync_commands()
 
     async def on_ready(self) -> None:
-        """Connected (every shard, when sharded): start the background services once.
+        """Connected: the runner starts the background services now.
 
         Not at login: a start-up that fails (intents, gateway) then leaves no
         reminder or broadcast half-way through a database write.
         """
-        if not self.start_background or self._background is not None:
-            return
-        self._background = asyncio.create_task(
-            self.core.run_background(), name="memberbot-background"
-        )
+        when_ready, self._when_ready = self._when_ready, None
+        if when_ready is not None:
+            when_ready()
 
     async def sync_commands(self) -> None:
         """Sync to each configured guild (instant), or globally when none is set.
@@ -136,7 +140,7 @@ class MemberBotMixin:
 
     async def on_message(self, message: discord.Message) -> None:
         """Answer DMs and mentions of the bot as questions."""
-        if self.user is None:  # type: ignore[attr-defined]
+        if self.user is None or self.core is None:  # type: ignore[attr-defined]
             return
         request = translate_message(
             message,
@@ -155,13 +159,6 @@ class MemberBotMixin:
         except (discord.HTTPException, discord.RateLimited) as error:
             log.error("could not answer message: %s", error, extra={"message": message.id})
 
-    async def close(self) -> None:
-        """Stop background services (letting in-flight sends finish), then disconnect."""
-        if self._background is not None and not self._background.done():
-            self._background.cancel()
-            await asyncio.wait([self._background], timeout=BACKGROUND_STOP_SECONDS)
-        await super().close()  # type: ignore[misc]
-
     async def _on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
@@ -170,32 +167,29 @@ class MemberBotMixin:
             exc_info=error,
             extra={"interaction": interaction.id, "user": interaction.user.id},
         )
-        await self.handler.apologise(interaction)
+        if self.handler is not None:
+            await self.handler.apologise(interaction)
 
 
 class MemberBotClient(MemberBotMixin, discord.Client):
     """One gateway connection: right for most associations."""
 
-    def __init__(
-        self, *, core: BotCore, settings: DiscordSettings, start_background: bool = True
-    ) -> None:
+    def __init__(self, *, settings: DiscordSettings) -> None:
         # Default to pinging nobody: every send names its intended users explicitly.
         discord.Client.__init__(
             self, intents=intents_for(settings), allowed_mentions=discord.AllowedMentions.none()
         )
-        self._init_memberbot(core=core, settings=settings, start_background=start_background)
+        self._init_memberbot(settings=settings)
 
 
 class ShardedMemberBotClient(MemberBotMixin, discord.AutoShardedClient):
     """Several gateway shards, as Discord requires for bots in very many servers."""
 
-    def __init__(
-        self, *, core: BotCore, settings: DiscordSettings, start_background: bool = True
-    ) -> None:
+    def __init__(self, *, settings: DiscordSettings) -> None:
         discord.AutoShardedClient.__init__(
             self, intents=intents_for(settings), allowed_mentions=discord.AllowedMentions.none()
         )
-        self._init_memberbot(core=core, settings=settings, start_background=start_background)
+        self._init_memberbot(settings=settings)
 
     async def connect(self, *, reconnect: bool = True) -> None:
         """Connect every shard, to DISCORD_GATEWAY_URL when it is set.
@@ -211,66 +205,66 @@ class ShardedMemberBotClient(MemberBotMixin, discord.AutoShardedClient):
 
 
 def build_client(
-    *, core: BotCore, settings: DiscordSettings, start_background: bool = True
+    *, settings: DiscordSettings, core: BotCore | None = None
 ) -> MemberBotClient | ShardedMemberBotClient:
-    """The client for the settings, with the core's outbound sender wired to it."""
+    """The client for the settings (its :attr:`~MemberBotMixin.sender` ready), given
+    ``core`` when there is one already (built with that sender or another)."""
     client_class = ShardedMemberBotClient if settings.discord_sharded else MemberBotClient
-    client = client_class(core=core, settings=settings, start_background=start_background)
-    core.outbound = DiscordSender(client=client, settings=settings)
+    client = client_class(settings=settings)
+    if core is not None:
+        client.attach(core)
     return client
 
 
-def run() -> int:
-    """Entry point of ``memberbot run discord``; returns the process exit code."""
-    try:
-        core_settings = load_cli_settings()
-        settings = load_discord_settings()
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    return run_async(lambda: serve(core_settings=core_settings, settings=settings))
+class DiscordAdapter:
+    """Discord for the runner: one gateway connection (or shards) until stopped."""
 
+    def __init__(self, settings: DiscordSettings) -> None:
+        self.settings = settings
+        self._client: MemberBotClient | ShardedMemberBotClient | None = None
+        self._connection: asyncio.Task[None] | None = None
 
-async def serve(
-    *,
-    core_settings: Settings,
-    settings: DiscordSettings,
-    stop: asyncio.Event | None = None,
-) -> int:
-    """Run the bot until ``stop`` is set (SIGINT/SIGTERM when not given) or Discord closes.
+    async def open(self) -> DiscordSender:
+        """The client and its sender; the token is checked when serving logs in."""
+        configure_endpoints(self.settings)
+        self._client = build_client(settings=self.settings)
+        return self._client.sender
 
-    Returns the exit code: 0 after a clean stop; a start-up problem (token
-    rejected, intents not enabled, gateway unreachable) is one line on stderr
-    and a non-zero code, never a traceback.
-    """
-    configure_endpoints(settings)
-    core = build_core(core_settings)
-    await core.start()
-    client = build_client(core=core, settings=settings)
-    with _stop_on_signals(stop) as stop_event:
+    async def serve(
+        self, core: BotCore, *, stop: asyncio.Event, started: Callable[[], None]
+    ) -> None:
+        """Log in, sync the commands, connect; serve until ``stop`` or Discord ends it.
+
+        On ``stop`` the client stays connected until :meth:`close`, so background
+        services still send while they stop.
+        """
+        client = self._client
+        assert client is not None, "open() first"
+        client.attach(core, on_ready=started)
+        connection = asyncio.create_task(
+            client.start(self.settings.discord_token), name="memberbot-discord"
+        )
+        self._connection = connection
+        stopping = asyncio.create_task(stop.wait(), name="memberbot-stop")
         try:
-            async with client:
-                await _run_until_stopped(client, settings.discord_token, stop_event)
-        except _STARTUP_FAILURES as error:
-            line, code = describe_startup_failure(error, settings)
-            print(line, file=sys.stderr)
-            return code
+            await asyncio.wait({connection, stopping}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            await core.database.dispose()
-    return 0
+            stopping.cancel()
+        if not connection.done():
+            log.info("stopping: closing the Discord connection")
+            return
+        error = connection.exception()
+        if isinstance(error, _STARTUP_FAILURES):
+            raise startup_failure(error, self.settings) from error
+        if error is not None:
+            raise error
 
-
-async def _run_until_stopped(client: discord.Client, token: str, stop: asyncio.Event) -> None:
-    runner = asyncio.create_task(client.start(token), name="memberbot-discord")
-    stopper = asyncio.create_task(stop.wait(), name="memberbot-stop")
-    try:
-        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stopper.cancel()
-    if not runner.done():
-        log.info("stopping: closing the Discord connection")
-        await client.close()
-    await runner  # re-raises a start-up failure
+    async def close(self) -> None:
+        """Disconnect (after the background services stopped)."""
+        if self._client is not None and not self._client.is_closed():
+            await self._client.close()
+        if self._connection is not None:
+            await asyncio.wait([self._connection])
 
 
 _STARTUP_FAILURES = (
@@ -291,10 +285,10 @@ _CLOSE_CODE_HINTS = {
 }
 
 
-def describe_startup_failure(error: BaseException, settings: DiscordSettings) -> tuple[str, int]:
+def startup_failure(error: BaseException, settings: DiscordSettings) -> StartupFailure:
     """One line for stderr and the exit code, for a failure to log in or connect."""
     if isinstance(error, discord.LoginFailure):
-        return "configuration error: DISCORD_TOKEN was rejected by Discord", EXIT_USAGE
+        return _fix("DISCORD_TOKEN was rejected by Discord")
     if isinstance(error, discord.PrivilegedIntentsRequired):
         asked = [
             f"{intent} ({variable}=true)"
@@ -304,52 +298,31 @@ def describe_startup_failure(error: BaseException, settings: DiscordSettings) ->
             )
             if on
         ]
-        return (
-            f"configuration error: Discord refused the privileged intents {', '.join(asked)}: "
-            "switch them on under Bot -> Privileged Gateway Intents in the Developer Portal, "
-            "or set those variables to false",
-            EXIT_USAGE,
+        return _fix(
+            f"Discord refused the privileged intents {', '.join(asked)}: switch them on under "
+            "Bot -> Privileged Gateway Intents in the Developer Portal, or set those variables "
+            "to false"
         )
     if isinstance(error, discord.GatewayNotFound):
-        return (
-            f"cannot start: no gateway address from {settings.discord_api_base}/gateway/bot "
-            "(Discord outage, or DISCORD_API_BASE points at a host without it)",
-            EXIT_UNAVAILABLE,
+        return _unavailable(
+            f"no gateway address from {settings.discord_api_base}/gateway/bot "
+            "(Discord outage, or DISCORD_API_BASE points at a host without it)"
         )
     if isinstance(error, discord.ConnectionClosed):
         hint = _CLOSE_CODE_HINTS.get(error.code or 0)
         if hint is not None:
-            return f"configuration error: {hint}", EXIT_USAGE
-        return (
-            f"cannot start: the Discord gateway closed the connection (code {error.code})",
-            EXIT_UNAVAILABLE,
-        )
+            return _fix(hint)
+        return _unavailable(f"the Discord gateway closed the connection (code {error.code})")
     if isinstance(error, discord.HTTPException):
-        return (
-            f"cannot start: Discord answered {error.status} while logging in ({error.text})",
-            EXIT_UNAVAILABLE,
-        )
-    return (
-        f"cannot start: cannot reach Discord at {settings.discord_api_base} ({error})",
-        EXIT_UNAVAILABLE,
-    )
+        return _unavailable(f"Discord answered {error.status} while logging in ({error.text})")
+    return _unavailable(f"cannot reach Discord at {settings.discord_api_base} ({error})")
 
 
-@contextlib.contextmanager
-def _stop_on_signals(stop: asyncio.Event | None) -> Iterator[asyncio.Event]:
-    """``stop`` as given, or an event set by SIGINT/SIGTERM while the bot runs."""
-    if stop is not None:
-        yield stop
-        return
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
-    try:
-        yield stop
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+def _fix(problem: str) -> StartupFailure:
+    """A setting to fix: exit 2."""
+    return StartupFailure(f"configuration error: {problem}", exit_code=EXIT_USAGE)
+
+
+def _unavailable(problem: str) -> StartupFailure:
+    """Discord cannot be reached or refused for now: exit 3, try again later."""
+    return StartupFailure(f"cannot start: {problem}", exit_code=EXIT_UNAVAILABLE)

@@ -10,7 +10,6 @@ balancer sharing one PostgreSQL.
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass
 
 import aiohttp
@@ -33,10 +32,7 @@ from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
 from adapters.slack.translate import SLASH_COMMANDS
 from adapters.slack.work import PostAckWork
-from bot.cli.common import EXIT_USAGE, load_cli_settings, run_async
-from bot.config import load_settings
 from bot.core import BotCore
-from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -165,17 +161,3 @@ def create_web_app(app: AsyncApp) -> web.Application:
 
 async def _health(request: web.Request) -> web.Response:
     return web.Response(text="ok")
-
-
-def run() -> int:
-    """``memberbot run slack``: returns the process exit code."""
-    # Imported here: serve imports this module for the pieces above.
-    from adapters.slack.serve import serve
-
-    try:
-        core_settings = load_cli_settings()
-        slack_settings = load_settings(SlackSettings)
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    return run_async(lambda: serve(core_settings, slack_settings))

@@ -1,9 +1,9 @@
 """Start-up checks: are the tokens good and is Slack reachable? One clear line if not.
 
-``memberbot run slack`` calls these before it serves anything, so a wrong token
-stops the bot at once (exit 2) instead of logging "ready" and then failing every
-member's command, and an unreachable Slack stops it with exit 3 so the process
-manager can try again later.
+The Slack adapter calls these when it opens, before it serves anything, so a
+wrong token stops the bot at once (exit 2) instead of logging "ready" and then
+failing every member's command, and an unreachable Slack stops it with exit 3
+so the process manager can try again later.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.cli.common import EXIT_UNAVAILABLE, EXIT_USAGE
+from bot.exits import EXIT_UNAVAILABLE, EXIT_USAGE, StartupFailure
 
 #: Slack's answers for a token that is wrong, revoked or belongs to a removed app.
 REJECTED_TOKEN_ERRORS = frozenset(
@@ -27,14 +27,6 @@ REJECTED_TOKEN_ERRORS = frozenset(
         "invalid_token",
     }
 )
-
-
-class StartupFailure(Exception):
-    """Why the bot cannot start, as one line for the admin, and the exit code."""
-
-    def __init__(self, message: str, *, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 async def verify_bot_token(client: AsyncWebClient) -> AuthorizeResult:

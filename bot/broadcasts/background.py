@@ -1,11 +1,12 @@
 """The background service: reminder scheduling plus the delivery dispatcher.
 
-Listed in ``bot.core.BACKGROUND_MODULES``; adapters start it with
-``core.run_background()`` once their outbound sender is ready.
+The runner (:mod:`bot.runner`) starts :class:`BroadcastDelivery` once the
+outbound sender is ready.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -17,10 +18,13 @@ from bot.broadcasts.dispatcher import Dispatcher
 from bot.broadcasts.policy import DispatchPolicy
 from bot.broadcasts.reminders import ReminderScheduler
 from bot.broadcasts.settings import BroadcastSettings
+from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import StorageUnavailable
 from bot.knowledge import Knowledge
-from bot.outbound import Pace
+from bot.knowledge_store import KnowledgeStore
+from bot.outbound import OutboundSender, Pace
+from bot.storage import Database
 
 if TYPE_CHECKING:
     from bot.core import BotCore
@@ -50,23 +54,45 @@ def build_dispatcher(core: BotCore, *, tuning: BroadcastSettings | None = None) 
     """The dispatcher of ``core``'s outbound sender, configured as a running bot has it."""
     if core.outbound is None:
         raise ValueError("a dispatcher needs an outbound sender")
-    tuning = tuning or core.settings  # validated at start, with every other setting
-    policy = dispatch_policy(core.settings, tuning, default_pace=core.outbound.default_pace)
-    return Dispatcher(
+    return _dispatcher(
         database=core.database,
         outbound=core.outbound,
         clock=core.clock,
-        worker_id=worker_id(),
-        policy=policy,
-        zone=core.settings.timezone,
+        settings=core.settings,
+        tuning=tuning,
         wake=core.deliveries_due,
     )
 
 
 def reminder_scheduler(core: BotCore, *, platform: str) -> ReminderScheduler:
-    settings = core.settings
+    """The reminder scheduler of ``core``'s database and settings, for ``platform``."""
+    return _scheduler(database=core.database, settings=core.settings, platform=platform)
+
+
+def _dispatcher(
+    *,
+    database: Database,
+    outbound: OutboundSender,
+    clock: Clock,
+    settings: Settings,
+    tuning: BroadcastSettings | None = None,
+    wake: asyncio.Event | None = None,
+) -> Dispatcher:
+    tuning = tuning or settings  # validated at start, with every other setting
+    return Dispatcher(
+        database=database,
+        outbound=outbound,
+        clock=clock,
+        worker_id=worker_id(),
+        policy=dispatch_policy(settings, tuning, default_pace=outbound.default_pace),
+        zone=settings.timezone,
+        wake=wake,
+    )
+
+
+def _scheduler(*, database: Database, settings: Settings, platform: str) -> ReminderScheduler:
     return ReminderScheduler(
-        database=core.database,
+        database=database,
         platform=platform,
         offsets=settings.reminder_offsets,
         at=settings.reminder_local_time,
@@ -74,29 +100,60 @@ def reminder_scheduler(core: BotCore, *, platform: str) -> ReminderScheduler:
     )
 
 
-async def run(core: BotCore) -> None:
-    """Schedule reminders now and on every knowledge reload, and deliver until cancelled."""
-    if core.outbound is None:
-        log.info("no outbound sender: broadcasts and reminders are not delivered")
-        return
-    scheduler = reminder_scheduler(core, platform=core.outbound.platform)
+class BroadcastDelivery:
+    """Schedules deadline reminders and delivers broadcasts and reminders until cancelled.
 
-    async def _reschedule(knowledge: Knowledge) -> None:
+    Args:
+        wake: Set when deliveries fell due just now (a broadcast confirmed for
+            "now"), so they go out at once rather than at the next poll.
+    """
+
+    name = "broadcasts and reminders"
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        outbound: OutboundSender,
+        knowledge: KnowledgeStore,
+        clock: Clock,
+        settings: Settings,
+        wake: asyncio.Event | None = None,
+    ) -> None:
+        self._database = database
+        self._outbound = outbound
+        self._knowledge = knowledge
+        self._clock = clock
+        self._settings = settings
+        self._wake = wake
+        self._scheduler = _scheduler(
+            database=database, settings=settings, platform=outbound.platform
+        )
+
+    async def run(self) -> None:
+        """Schedule reminders now and on every knowledge reload, and deliver until cancelled."""
+        self._knowledge.on_reload(self._reschedule)
+        await self._reschedule(self._knowledge.knowledge)
+        dispatcher = _dispatcher(
+            database=self._database,
+            outbound=self._outbound,
+            clock=self._clock,
+            settings=self._settings,
+            wake=self._wake,
+        )
+        log.info(
+            "broadcast dispatcher started",
+            extra={
+                "worker": dispatcher.worker_id,
+                "max_per_second": dispatcher.policy.max_per_second,
+                "concurrency": dispatcher.policy.concurrency,
+            },
+        )
+        await dispatcher.run_forever()
+
+    async def _reschedule(self, knowledge: Knowledge) -> None:
         try:
-            await scheduler.reschedule(knowledge, now=core.now())
+            await self._scheduler.reschedule(knowledge, now=self._clock.now())
         except StorageUnavailable:
             # The next reload or restart reschedules; the dispatcher keeps running.
             log.warning("could not reschedule reminders: database unavailable")
-
-    core.knowledge.on_reload(_reschedule)
-    await _reschedule(core.knowledge.knowledge)
-    dispatcher = build_dispatcher(core)
-    log.info(
-        "broadcast dispatcher started",
-        extra={
-            "worker": dispatcher.worker_id,
-            "max_per_second": dispatcher.policy.max_per_second,
-            "concurrency": dispatcher.policy.concurrency,
-        },
-    )
-    await dispatcher.run_forever()

@@ -10,22 +10,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from importlib import import_module
+from collections.abc import Callable, Sequence
 
-from bot.cli.common import EXIT_USAGE
+from bot.cli import ask, console, db, deadlines, knowledge, kudos, run, unanswered
 from bot.errors import ConfigError
+from bot.exits import failure_for
 
-#: Modules exposing ``add_parser(subparsers)`` (or ``add_parsers``), in help order.
-SUBCOMMAND_MODULES = (
-    "bot.cli.ask",
-    "bot.cli.knowledge",
-    "bot.cli.deadlines",
-    "bot.cli.unanswered",
-    "bot.cli.kudos",
-    "bot.cli.console",
-    "bot.cli.db",
-    "bot.cli.run",
+#: Each adds its sub-commands to the parser, in help order.
+SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    ask.add_parser,
+    knowledge.add_parsers,
+    deadlines.add_parser,
+    unanswered.add_parser,
+    kudos.add_parser,
+    console.add_parser,
+    db.add_parser,
+    run.add_parser,
 )
 
 
@@ -34,10 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="memberbot", description="Member-engagement chatbot for associations."
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in SUBCOMMAND_MODULES:
-        module = import_module(name)
-        adder = getattr(module, "add_parsers", None) or module.add_parser
-        adder(subparsers)
+    for add_subcommands in SUBCOMMANDS:
+        add_subcommands(subparsers)
     return parser
 
 
@@ -45,9 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    except ConfigError as error:  # a setting read before anything started
+        failure = failure_for(error)
+        print(failure, file=sys.stderr)
+        return failure.exit_code
     except BrokenPipeError:
         # The reader went away (`memberbot knowledge export | head`): stop quietly, and
         # point stdout at /dev/null so the interpreter's final flush does not fail again.

@@ -1,4 +1,4 @@
-"""Shared CLI plumbing: settings, logging and building the core."""
+"""Shared CLI plumbing: settings, logging, the database, and errors as one line."""
 
 from __future__ import annotations
 
@@ -11,16 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock, PretendToday, SystemClock
 from bot.config import Settings, load_settings
-from bot.errors import BotError, ConfigError, KnowledgeFileError, StorageUnavailable
+from bot.errors import BotError
+from bot.exits import EXIT_UNAVAILABLE, EXIT_USAGE, failure_for
 from bot.log_format import configure_logging
 
 if TYPE_CHECKING:
-    from bot.core import BotCore
-    from bot.outbound import OutboundSender
     from bot.storage import Database
 
-EXIT_USAGE = 2
-EXIT_UNAVAILABLE = 3
+__all__ = [
+    "EXIT_UNAVAILABLE",
+    "EXIT_USAGE",
+    "clock_for",
+    "load_cli_settings",
+    "open_database",
+    "parse_date",
+    "run_async",
+]
 
 
 def load_cli_settings(*, quiet: bool = False, **overrides: object) -> Settings:
@@ -42,25 +48,6 @@ def clock_for(today: date | None, settings: Settings) -> Clock:
     if today is None:
         return SystemClock()
     return PretendToday(today)
-
-
-def build_core(
-    settings: Settings,
-    *,
-    clock: Clock | None = None,
-    outbound: OutboundSender | None = None,
-) -> BotCore:
-    # The core loads storage and every command: only commands that need it pay for it.
-    from bot.core import BotCore
-    from bot.knowledge_store import KnowledgeStore
-
-    return BotCore(
-        settings=settings,
-        database=open_database(settings),
-        knowledge=KnowledgeStore.from_settings(settings, running_bot=True),
-        clock=clock,
-        outbound=outbound,
-    )
 
 
 def open_database(settings: Settings, *, wait_at_start: bool = True) -> Database:
@@ -97,18 +84,10 @@ def run_async(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
     """Run a CLI coroutine; known errors become one line on stderr and an exit code."""
     try:
         return asyncio.run(main())
-    except KnowledgeFileError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except StorageUnavailable as error:
-        print(f"database unavailable: {error}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
     except BotError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        failure = failure_for(error)
+        print(failure, file=sys.stderr)
+        return failure.exit_code
     except KeyboardInterrupt:
         return 130
 

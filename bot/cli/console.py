@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import sys
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
-from bot.cli.common import build_core, clock_for, load_cli_settings, parse_date, run_async
+from bot.cli.common import clock_for, load_cli_settings, parse_date, run_async
 from bot.date_wording import long_date
 
 #: Under ``DATA_DIR``: what was typed (Up/Down brings it back) and the console's log.
@@ -37,12 +35,11 @@ def chat_name(value: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from adapters.console.app import ConsoleApp, ConsoleSender
-    from adapters.console.inbox import ConsoleInbox
+    from adapters.console.app import ConsoleAdapter
     from adapters.console.logs import log_to_file
-    from adapters.console.roster import ConsoleRoster
     from adapters.console.terminal import LineReader, Terminal, load_readline
     from adapters.console.translate import console_user
+    from bot.runner import Runner
 
     settings = load_cli_settings(quiet=True)
     # Log lines belong in a file, not between the replies of the chat.
@@ -57,40 +54,20 @@ def run(args: argparse.Namespace) -> int:
         interactive=interactive,
         readline=load_readline(history) if interactive else None,
     )
-    user = console_user(args.user)
-
-    async def main() -> int:
-        sender = ConsoleSender(stdout=sys.stdout, terminal=terminal)
-        core = build_core(settings, clock=clock_for(args.today, settings), outbound=sender)
-        await core.start()
-        roster = ConsoleRoster(core.database, me=user)
-        await roster.join(core.now())
-        inbox = ConsoleInbox(core.database, user, terminal.announce)
-        await inbox.start()
-        app = ConsoleApp(
-            core=core,
-            user=user,
-            stdin=sys.stdin,
-            stdout=sys.stdout,
-            is_staff=args.staff,
-            interactive=interactive,
-            files_dir=settings.data_dir,
-            roster=roster,
-            terminal=terminal,
-            reader=LineReader(sys.stdin, terminal, history_file=history),
-            banner=banner_for(args.today),
-        )
-        # Broadcasts, reminders and knowledge reloads run as they do on Slack and Discord;
-        # kudos and notes given to this member in another console are shown here.
-        try:
-            async with _running(core.run_background(), inbox.run()):
-                await app.run()
-        finally:
-            await core.database.dispose()
-        return 0
-
+    adapter = ConsoleAdapter(
+        user=console_user(args.user),
+        stdin=sys.stdin,
+        stdout=sys.stdout,
+        terminal=terminal,
+        reader=LineReader(sys.stdin, terminal, history_file=history),
+        is_staff=args.staff,
+        interactive=interactive,
+        files_dir=settings.data_dir,
+        banner=banner_for(args.today),
+    )
+    runner = Runner(settings=settings, adapter=adapter, clock=clock_for(args.today, settings))
     with _terminal_restored():
-        return run_async(main)
+        return run_async(runner.run)
 
 
 def banner_for(today: date | None) -> str:
@@ -103,20 +80,6 @@ def banner_for(today: date | None) -> str:
         f"{BANNER}\nPretending today is {long_date(today)} (--today), "
         "for answers and listings only: what you do here is stored with the real time."
     )
-
-
-@contextlib.asynccontextmanager
-async def _running(*services: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
-    """Run ``services`` while the chat lasts; cancel them and wait until they stopped."""
-    tasks = [asyncio.create_task(service) for service in services]
-    try:
-        yield
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
 
 @contextlib.contextmanager

@@ -15,17 +15,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import knowledge_watch
 from bot.broadcasts.reminders import ReminderScheduler
 from bot.cli import main as cli_main
 from bot.clock import FixedClock
-from bot.config import DEFAULT_KNOWLEDGE_FILE, Settings
+from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge import Knowledge, parse_knowledge
 from bot.knowledge_hold import HoldRecords, digest_of, shrink_reason
 from bot.knowledge_store import KnowledgeStore
+from bot.knowledge_watch import KnowledgeWatch
 from bot.storage import Database
 from bot.storage.models import Broadcast, BroadcastDelivery
+from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -35,7 +36,7 @@ MENTORING_QUESTION = "What is the mentoring program?"
 @pytest.fixture
 def knowledge_file(tmp_path: Path) -> Path:
     path = tmp_path / "knowledge.yaml"
-    path.write_text(DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
@@ -94,7 +95,8 @@ async def test_the_background_watcher_reloads_a_saved_file(
         knowledge=KnowledgeStore(path=knowledge_file),
         clock=clock,
     )
-    task = asyncio.create_task(knowledge_watch.run(core))
+    watch = KnowledgeWatch(store=core.knowledge, interval=settings.knowledge_reload_seconds)
+    task = asyncio.create_task(watch.run())
     try:
         text = knowledge_file.read_text(encoding="utf-8")
         save(knowledge_file, text.replace("name: ALSC\n", "name: ALSC Watched\n", 1))
@@ -269,7 +271,7 @@ def test_only_big_cuts_are_held() -> None:
         shrink_reason(whole, whole.model_copy(update={"deadlines": []}), today=dt.date(2097, 1, 1))
         is None
     )
-    shipped = parse_knowledge(DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    shipped = parse_knowledge(FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8"))
     half = shipped.model_copy(update={"entries": shipped.entries[:21]})
     reason = shrink_reason(shipped, half, today=today)
     assert reason is not None and f"of {len(shipped.entries)} entries" in reason

@@ -13,7 +13,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
-from bot.kudos import background
+from bot.kudos.background import KudosRetries
 from bot.kudos.notes import ATTEMPT_LEASE, MAX_ATTEMPTS, RETRY_DELAYS, retry_due_notes
 from bot.outbound import DeliveryKey, PostedMessage
 from bot.replies import MentionSpan, Message
@@ -44,12 +44,12 @@ async def notes_core(
     database: Database,
     clock: FixedClock,
     sender: FlakyDmSender,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )
@@ -207,14 +207,20 @@ async def test_notes_of_another_platform_are_left_to_its_adapter(
 
 
 async def test_the_background_service_retries_due_notes(
-    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock
 ) -> None:
-    monkeypatch.setattr(background, "FIRST_PASS_DELAY_SECONDS", 0)
     sender.unreachable.add(BOB.user_id)
     await thank(notes_core, at(BOB), " thanks!")
     sender.unreachable.clear()
     clock.advance(RETRY_DELAYS[0])
-    task = asyncio.create_task(background.run(notes_core))
+    retries = KudosRetries(
+        database=notes_core.database,
+        outbound=sender,
+        clock=clock,
+        timezone=notes_core.settings.timezone,
+        first_delay=0,
+    )
+    task = asyncio.create_task(retries.run())
     try:
         for _ in range(500):  # wait for the first pass, not for a time
             if sender.dms:
@@ -247,13 +253,13 @@ class KeyedDmSender(FlakyDmSender):
 
 
 async def test_a_note_whose_send_failed_unexpectedly_is_kept_and_retried(
-    settings: Settings, database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    settings: Settings, database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
     sender = KeyedDmSender(platform=PLATFORM, broken=True)
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )
@@ -269,13 +275,13 @@ async def test_a_note_whose_send_failed_unexpectedly_is_kept_and_retried(
 
 
 async def test_a_note_left_pending_by_a_crash_is_sent_later(
-    settings: Settings, database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    settings: Settings, database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
     sender = KeyedDmSender(platform=PLATFORM)
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )
@@ -297,13 +303,13 @@ async def test_a_note_left_pending_by_a_crash_is_sent_later(
 
 
 async def test_a_note_whose_outcome_was_lost_is_checked_not_sent_twice(
-    settings: Settings, database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    settings: Settings, database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
     sender = KeyedDmSender(platform=PLATFORM)
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.core import BotCore
 from bot.errors import DeliveryError, DeliveryReason
 from bot.knowledge_store import KnowledgeStore
-from bot.kudos import background
+from bot.kudos.background import KudosRetries
 from bot.kudos.notes import ATTEMPT_LEASE, RETRY_DELAYS
 from bot.kudos.post_retries import retry_due_posts
 from bot.kudos.store import posts_saved
@@ -79,9 +79,9 @@ async def kudos_core(
     database: Database,
     clock: FixedClock,
     sender: FlakyPostSender,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
-    return await started_core(settings, database, clock, sender, shipped_knowledge)
+    return await started_core(settings, database, clock, sender, frozen_knowledge)
 
 
 async def started_core(
@@ -200,13 +200,13 @@ async def test_a_kudos_whose_process_stopped_before_it_was_posted_is_posted_once
     database: Database,
     clock: FixedClock,
     sender: FlakyPostSender,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
     stop: str,
 ) -> None:
     """The bot is killed between storing a kudos and the end of its first post; a
     new bot process on the same database posts it (unless the platform has it) and
     tells the giver."""
-    stopping = await started_core(settings, database, clock, sender, shipped_knowledge)
+    stopping = await started_core(settings, database, clock, sender, frozen_knowledge)
     sender.stop = stop
     giving = asyncio.create_task(give(stopping, at(BOB), " for the booth"))
     await asyncio.wait_for(sender.stopped.wait(), timeout=10)
@@ -214,7 +214,7 @@ async def test_a_kudos_whose_process_stopped_before_it_was_posted_is_posted_once
     with pytest.raises(asyncio.CancelledError):
         await giving
     assert len(sender.posts) == (1 if stop == "after_platform" else 0)
-    restarted = await started_core(settings, database, clock, sender, shipped_knowledge)
+    restarted = await started_core(settings, database, clock, sender, frozen_knowledge)
     assert await retry(restarted) == 0  # the first attempt holds it for its lease
     clock.advance(ATTEMPT_LEASE)
     assert await retry(restarted) == 1
@@ -246,16 +246,19 @@ async def test_an_undone_kudos_is_not_posted_later(
 
 
 async def test_the_background_service_posts_due_kudos(
-    kudos_core: BotCore,
-    sender: FlakyPostSender,
-    clock: FixedClock,
-    monkeypatch: pytest.MonkeyPatch,
+    kudos_core: BotCore, sender: FlakyPostSender, clock: FixedClock
 ) -> None:
-    monkeypatch.setattr(background, "FIRST_PASS_DELAY_SECONDS", 0)
     sender.failures = [DeliveryReason.RATE_LIMITED]
     await give(kudos_core, at(BOB), " for the booth")
     clock.advance(RETRY_DELAYS[0])
-    task = asyncio.create_task(background.run(kudos_core))
+    retries = KudosRetries(
+        database=kudos_core.database,
+        outbound=sender,
+        clock=clock,
+        timezone=kudos_core.settings.timezone,
+        first_delay=0,
+    )
+    task = asyncio.create_task(retries.run())
     try:
         for _ in range(500):  # wait for the first pass, not for a time
             if sender.posts:

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot import delivery_ids
 from bot.clock import FixedClock
-from bot.core import BACKGROUND_MODULES, BotCore
-from bot.delivery_ids import claim_delivery, prune_processed_deliveries
+from bot.core import BotCore
+from bot.delivery_ids import PruneDeliveryIds, claim_delivery, prune_processed_deliveries
 from bot.errors import ConfigError, StorageUnavailable, UserError
 from bot.members import ensure_member, ensure_members
 from bot.requests import UserRef
+from bot.runner import background_services
 from bot.storage import Database, async_url
 from bot.storage.models import Member, ProcessedDelivery
 from tests.support.databases import postgres_schema, require_postgres
@@ -162,10 +162,7 @@ async def test_old_delivery_ids_are_pruned(database: Database) -> None:
     assert kept == {"fresh", "day-old"}
 
 
-async def test_the_pruning_service_runs_at_start(
-    core: BotCore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(delivery_ids, "FIRST_PASS_DELAY_SECONDS", 0)
+async def test_the_pruning_service_runs_at_start(core: BotCore, clock: FixedClock) -> None:
     async with core.database.session() as session:
         session.add(
             ProcessedDelivery(
@@ -175,8 +172,9 @@ async def test_the_pruning_service_runs_at_start(
                 received_at=clock.now() - timedelta(days=3),
             )
         )
-    assert "bot.delivery_ids" in BACKGROUND_MODULES
-    task = asyncio.create_task(delivery_ids.run(core))
+    assert any(isinstance(service, PruneDeliveryIds) for service in background_services(core))
+    pruning = PruneDeliveryIds(database=core.database, clock=core.clock, first_delay=0)
+    task = asyncio.create_task(pruning.run())
     try:
         for _ in range(500):  # wait for the first pass, not for a time
             async with core.database.session() as session:

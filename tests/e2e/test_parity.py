@@ -264,7 +264,9 @@ async def run_discord(core: BotCore) -> Outcome:
     original_base = discord.http.Route.BASE
     async with fake_discord.FakeDiscord(users=list(users.values())) as fake:
         discord.http.Route.BASE = fake.api_base
-        client = build_client(core=core, settings=discord_settings(), start_background=False)
+        client = build_client(settings=discord_settings())
+        core.outbound = client.sender
+        client.attach(core)
         try:
             await client.login("test-token")
             for payload in (
@@ -326,14 +328,14 @@ async def test_same_conversation_same_outcome_on_every_platform(
     tmp_path: Path,
     settings: Settings,
     clock: FixedClock,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> None:
     outcomes: dict[str, Outcome] = {}
     for platform in ("console", "slack", "discord"):
         folder = tmp_path / platform
         folder.mkdir()
         async with open_database(kind, folder) as database:
-            core_parts = {"settings": settings, "clock": clock, "knowledge": shipped_knowledge}
+            core_parts = {"settings": settings, "clock": clock, "knowledge": frozen_knowledge}
             if platform == "slack":
                 outcomes[platform] = await run_slack(core_parts, database)
                 continue

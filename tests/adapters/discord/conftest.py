@@ -10,6 +10,7 @@ import discord
 import pytest
 
 from adapters.discord.app import MemberBotClient, build_client
+from adapters.discord.sender import DiscordSender
 from adapters.discord.settings import DiscordSettings
 from bot.core import BotCore
 from tests.adapters.discord.payloads import GUILD_ID, KUDOS_CHANNEL_ID, STAFF_ROLE_ID
@@ -47,11 +48,26 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def client(core: BotCore, fake_discord: FakeDiscord) -> AsyncIterator[MemberBotClient]:
+def unattached_client() -> MemberBotClient:
+    """The client before it has a core: the core is built with its sender, as the runner does."""
+    return build_client(settings=discord_settings())  # type: ignore[return-value]
+
+
+@pytest.fixture
+def outbound(unattached_client: MemberBotClient) -> DiscordSender:
+    """The core of these tests delivers through the client's sender, to the fake."""
+    return unattached_client.sender
+
+
+@pytest.fixture
+async def client(
+    core: BotCore, unattached_client: MemberBotClient, fake_discord: FakeDiscord
+) -> AsyncIterator[MemberBotClient]:
     """A logged-in client (commands synced to the fake) whose core delivers via the fake."""
-    # Background services (reminders, broadcasts) have their own tests; here they would
-    # post reminders into the fake and muddy what the commands under test sent.
-    bot = build_client(core=core, settings=discord_settings(), start_background=False)
+    # No background services (reminders, broadcasts) run: they have their own tests, and
+    # here they would post reminders into the fake and muddy what the commands sent.
+    bot = unattached_client
+    bot.attach(core)
     await bot.login("test-token")
     try:
         yield bot  # type: ignore[misc]

@@ -12,6 +12,7 @@ from adapters.discord import app as discord_app
 from adapters.discord.app import MemberBotClient
 from adapters.discord.settings import DiscordSettings
 from adapters.discord.translate import Community
+from bot.cli import main as cli_main
 from bot.config import load_settings
 from bot.core import BotCore
 from bot.errors import ConfigError
@@ -173,7 +174,7 @@ def test_run_without_a_token_prints_one_line_and_exits_2(
     root = logging.getLogger()
     monkeypatch.setattr(root, "handlers", list(root.handlers))
     monkeypatch.setattr(root, "level", root.level)
-    assert discord_app.run() == 2
+    assert cli_main(["run", "discord"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "DISCORD_TOKEN" in err[0]
 
@@ -199,14 +200,14 @@ def test_endpoints_come_from_settings() -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = original_gateway
 
 
-def test_sharded_setting_picks_the_auto_sharded_client(core: object) -> None:
+def test_sharded_setting_picks_the_auto_sharded_client() -> None:
     from adapters.discord.app import ShardedMemberBotClient, build_client
     from tests.adapters.discord.conftest import discord_settings
 
-    client = build_client(core=core, settings=discord_settings(discord_sharded=True))  # type: ignore[arg-type]
+    client = build_client(settings=discord_settings(discord_sharded=True))
     assert isinstance(client, ShardedMemberBotClient)
     assert not client.intents.members and not client.intents.message_content
-    asked = build_client(core=core, settings=discord_settings(discord_message_content=True))  # type: ignore[arg-type]
+    asked = build_client(settings=discord_settings(discord_message_content=True))
     assert asked.intents.message_content
 
 

@@ -1,20 +1,23 @@
-"""``serve()`` end to end against the fake REST API and gateway; start-up failures; sync."""
+"""The Discord adapter under the runner, end to end against the fake REST API and gateway;
+start-up failures; sync."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
 
-from adapters.discord.app import build_client, serve
+from adapters.discord.app import DiscordAdapter, build_client
+from adapters.discord.settings import DiscordSettings
 from bot.config import Settings
 from bot.core import BotCore
+from bot.runner import Runner
 from tests.adapters.discord.conftest import ANA, BEN, CARA, discord_settings
 from tests.adapters.discord.payloads import CHANNEL_ID, GUILD_ID, command_interaction, option
 from tests.adapters.discord.test_messages_and_settings import message_create
@@ -47,8 +50,16 @@ async def fake() -> AsyncIterator[FakeDiscord]:
         yield fake_discord
 
 
+def serve(
+    *, core_settings: Settings, settings: DiscordSettings, stop: asyncio.Event
+) -> Coroutine[Any, Any, int]:
+    """What ``memberbot run discord`` runs, stopped by ``stop``; returns the exit code."""
+    runner = Runner(settings=core_settings, adapter=DiscordAdapter(settings), handle_signals=False)
+    return runner.run(stop)
+
+
 class Running:
-    """serve() as a task, with the event that stops it."""
+    """The runner with the Discord adapter as a task, with the event that stops it."""
 
     def __init__(self, fake: FakeDiscord, tmp_path: Path, **overrides: Any) -> None:
         self.fake = fake
@@ -200,7 +211,7 @@ async def test_an_unreachable_api_is_one_clear_line(
 
 async def _login(core: BotCore, fake: FakeDiscord, **overrides: Any) -> None:
     discord.http.Route.BASE = fake.api_base
-    client = build_client(core=core, settings=discord_settings(**overrides), start_background=False)
+    client = build_client(core=core, settings=discord_settings(**overrides))
     try:
         await client.login("test-token")
     finally:

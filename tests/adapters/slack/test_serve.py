@@ -1,8 +1,9 @@
-"""``serve()`` end to end: start-up checks, the HTTP and Socket Mode paths, and SIGTERM.
+"""The Slack adapter under the runner, end to end: start-up checks, the HTTP and Socket
+Mode paths, and SIGTERM.
 
-Each test runs the real ``serve()`` against the fake Slack and stops it the way
-a process manager does, with a real SIGTERM to this process (``serve()``
-handles it on the event loop while it runs).
+Each test runs the real runner with the real adapter against the fake Slack and
+stops it the way a process manager does, with a real SIGTERM to this process (the
+runner handles it on the event loop while it runs).
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ import asyncio
 import os
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 import aiohttp
 import pytest
 
 from adapters.slack import serve as serve_module
-from adapters.slack.serve import serve
+from adapters.slack.serve import SHUTDOWN_GRACE_SECONDS, ReadyCallback, SlackAdapter
 from adapters.slack.settings import SlackSettings
+from bot.cli import main as cli_main
 from bot.config import Settings
+from bot.runner import Runner
 from tests.adapters.slack.support import signed_headers, slash_command_body
 from tests.fakes.fake_slack import RESPONSE_URL, FakeSlack
 from tests.fakes.fake_slack_socket import (
@@ -33,6 +38,18 @@ from tests.fakes.fake_slack_socket import (
 FORM = "application/x-www-form-urlencoded"
 #: Generous bound on anything that should happen promptly; only reached on a hang.
 PATIENCE = 30.0
+
+
+def serve(
+    core_settings: Settings,
+    slack_settings: SlackSettings,
+    *,
+    on_ready: ReadyCallback | None = None,
+    shutdown_grace: float = SHUTDOWN_GRACE_SECONDS,
+) -> Coroutine[Any, Any, int]:
+    """What ``memberbot run slack`` runs, with these settings; returns the exit code."""
+    adapter = SlackAdapter(slack_settings, on_ready=on_ready, shutdown_grace=shutdown_grace)
+    return Runner(settings=core_settings, adapter=adapter).run()
 
 
 @dataclass
@@ -54,7 +71,7 @@ class Serving:
         return self.ready[0]
 
     def sigterm(self) -> None:
-        # serve() must have replaced the default action, or this would end pytest.
+        # The runner must have replaced the default action, or this would end pytest.
         assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
         os.kill(os.getpid(), signal.SIGTERM)
 
@@ -310,3 +327,59 @@ async def test_socket_mode_that_never_connects_gives_up_with_one_line(
         code = await asyncio.wait_for(serve(settings, socket_settings), PATIENCE)
     assert code == 3
     assert "Socket Mode connection did not open" in _one_line(capsys.readouterr().err)
+
+
+# ------------------------------------------------------- settings and the port
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("BROADCAST_CONCURRENCY", "abc", "BROADCAST_CONCURRENCY: 'abc' is not 'auto'"),
+        (
+            "SLACK_APP_TOKEN",
+            "xoxb-wrong-kind",
+            "SLACK_APP_TOKEN: must be an app-level token",
+        ),
+    ],
+)
+def test_a_bad_setting_stops_run_slack_before_slack_is_asked_anything(
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    variable: str,
+    value: str,
+    named: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name, setting in {
+        "DATA_DIR": str(tmp_path),
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": fake_slack.api_url,
+        variable: value,
+    }.items():
+        monkeypatch.setenv(name, setting)
+    assert cli_main(["run", "slack"]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith("configuration error: ") and named in line
+    assert fake_slack.calls() == []  # every setting is read before the adapter starts
+    assert not (tmp_path / "memberbot.sqlite3").exists()  # nor the database
+
+
+async def test_a_port_in_use_is_one_line_and_exit_2_after_a_clean_stop(
+    settings: Settings,
+    slack_settings: SlackSettings,
+    fake_slack: FakeSlack,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = slack_settings.model_copy(update={"port": port})
+        code = await asyncio.wait_for(serve(settings, busy), PATIENCE)
+    assert code == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith(f"configuration error: cannot listen on PORT {port} (")

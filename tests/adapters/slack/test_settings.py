@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.slack import app
 from adapters.slack.settings import SlackSettings
+from bot.cli import main as cli_main
 from bot.config import load_settings
 from bot.errors import ConfigError
 
@@ -74,7 +74,7 @@ def test_bad_settings_give_one_line(
 
 
 def test_run_without_a_token_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert app.run() == 2
+    assert cli_main(["run", "slack"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1
     assert error.startswith("configuration error: SLACK_BOT_TOKEN")
