@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bot.cli import ask, console, db, deadlines, knowledge, kudos, run, unanswered
+from bot.cli import ask, console, db, deadlines, knowledge, kudos, mentoring, run, unanswered
 from bot.errors import ConfigError
 from bot.exits import failure_for
 
@@ -23,6 +23,7 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     deadlines.add_parser,
     unanswered.add_parser,
     kudos.add_parser,
+    mentoring.add_parser,
     console.add_parser,
     db.add_parser,
     run.add_parser,

@@ -95,8 +95,19 @@ def _flag(value: str) -> bool | None:
     return True if key in _YES else False if key in _NO else None
 
 
+#: Other spellings web forms use for a column.
+_HEADER_ALIASES = {
+    "e_mail": "email",
+    "email_address": "email",
+    "e_mail_address": "email",
+    "race/ethnicity": "race_ethnicity",
+    "race_or_ethnicity": "race_ethnicity",
+}
+
+
 def _header_key(name: str) -> str:
-    return "_".join(name.strip().lower().replace("-", " ").split())
+    key = "_".join(name.strip().lower().replace("-", " ").split())
+    return _HEADER_ALIASES.get(key, key)
 
 
 def _parse_row(row: dict[str, str]) -> tuple[ApplicationInput | None, list[str]]:
