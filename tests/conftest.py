@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FixedClock
-from bot.config import DEFAULT_KNOWLEDGE_FILE, Settings
+from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from tests.support.databases import TEMPLATES, open_database
+from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE, SHIPPED_KNOWLEDGE_FILE
 from tests.support.recording import RecordingSender
 from tests.support.retries import remove_retry_waits
 
@@ -68,8 +69,25 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture(scope="session")
+def frozen_knowledge() -> KnowledgeStore:
+    """The knowledge unit tests read: a frozen copy of the sample (staff edits to
+    data/knowledge.yaml do not change it)."""
+    return KnowledgeStore(path=FROZEN_KNOWLEDGE_FILE)
+
+
+@pytest.fixture(scope="session")
 def shipped_knowledge() -> KnowledgeStore:
-    return KnowledgeStore(path=DEFAULT_KNOWLEDGE_FILE)
+    """The sample data/knowledge.yaml as shipped (accuracy on the question sets)."""
+    return KnowledgeStore(path=SHIPPED_KNOWLEDGE_FILE)
+
+
+@pytest.fixture
+def core_knowledge(request: pytest.FixtureRequest) -> KnowledgeStore:
+    """What the ``core`` fixture serves: the frozen copy, or the shipped file for tests
+    marked ``shipped_knowledge``."""
+    if request.node.get_closest_marker("shipped_knowledge"):
+        return request.getfixturevalue("shipped_knowledge")
+    return request.getfixturevalue("frozen_knowledge")
 
 
 @pytest.fixture
@@ -88,12 +106,12 @@ async def core(
     sqlite_database: Database,
     clock: FixedClock,
     outbound: RecordingSender,
-    shipped_knowledge: KnowledgeStore,
+    core_knowledge: KnowledgeStore,
 ) -> BotCore:
     bot = BotCore(
         settings=settings,
         database=sqlite_database,
-        knowledge=shipped_knowledge,
+        knowledge=core_knowledge,
         clock=clock,
         outbound=outbound,
     )

@@ -17,6 +17,9 @@ import yaml
 from bot.cli.ask import ask
 from bot.core import BotCore
 
+# About the shipped sample: the core fixture serves data/knowledge.yaml here.
+pytestmark = pytest.mark.shipped_knowledge
+
 HERE = Path(__file__).parent
 SETS = {
     name: yaml.safe_load((HERE / name).read_text(encoding="utf-8"))

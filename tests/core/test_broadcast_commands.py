@@ -46,12 +46,12 @@ async def bot(
     database: Database,
     clock: FixedClock,
     sender: CountingSender,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )

@@ -18,6 +18,7 @@ from bot.config import (
 from bot.errors import ConfigError
 from bot.knowledge import load_knowledge
 from bot.knowledge_store import KnowledgeStore
+from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE
 
 CHICAGO_LINE = "timezone: America/Chicago\n"
 
@@ -69,7 +70,7 @@ def test_cli_reports_a_bad_setting_in_one_line(tmp_path) -> None:
 
 def knowledge_in(tmp_path: Path, zone: str) -> Path:
     """A copy of the sample knowledge file whose organisation is in ``zone``."""
-    text = DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8")
+    text = FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8")
     path = tmp_path / "knowledge.yaml"
     # The organisation block comes first; a deadline's own zone (later) stays.
     path.write_text(text.replace(CHICAGO_LINE, f"timezone: {zone}\n", 1), encoding="utf-8")

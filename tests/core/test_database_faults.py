@@ -115,12 +115,12 @@ async def test_a_database_that_does_not_exist_is_a_setting_error_at_start() -> N
 
 
 async def test_kudos_while_the_server_starts_up_gets_the_database_apology(
-    settings: Settings, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    settings: Settings, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
     async with fake_postgres() as fake:
         database = Database(url=fake.url)
         core = BotCore(
-            settings=settings, database=database, knowledge=shipped_knowledge, clock=clock
+            settings=settings, database=database, knowledge=frozen_knowledge, clock=clock
         )
         try:
             reply = await core.handle(

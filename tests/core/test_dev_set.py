@@ -13,6 +13,9 @@ import yaml
 from bot.cli.ask import ask
 from bot.core import BotCore
 
+# About the shipped sample: the core fixture serves data/knowledge.yaml here.
+pytestmark = pytest.mark.shipped_knowledge
+
 QA = Path(__file__).resolve().parents[3] / "shared" / "qa"
 DEV_SET = QA / "dev.yaml"
 DEV2_SET = QA / "dev2.yaml"

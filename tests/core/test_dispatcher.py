@@ -501,14 +501,14 @@ async def test_auto_pace_is_the_senders_own_default(
     settings: Settings,
     database: Database,
     clock: FixedClock,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> None:
     # The sender declares its pace; the core never looks the platform's name up.
     sender = CountingSender(platform="slack", default_pace=Pace(max_per_second=3.0, concurrency=2))
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )

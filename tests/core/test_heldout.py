@@ -17,6 +17,9 @@ import yaml
 from bot.cli.ask import ask
 from bot.core import BotCore
 
+# About the shipped sample: the core fixture serves data/knowledge.yaml here.
+pytestmark = pytest.mark.shipped_knowledge
+
 HELDOUT = Path(__file__).parent / "heldout.yaml"
 REQUIRED_ACCURACY = 0.90
 ITEMS: list[dict] = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))

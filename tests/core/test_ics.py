@@ -14,6 +14,7 @@ from bot.core import BotCore
 from bot.knowledge import Deadline
 from bot.knowledge_store import KnowledgeStore
 from bot.requests import Request, UserRef
+from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -24,8 +25,8 @@ def parse(data: bytes) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(data)
 
 
-def test_calendar_has_the_required_properties(shipped_knowledge: KnowledgeStore) -> None:
-    knowledge = shipped_knowledge.knowledge
+def test_calendar_has_the_required_properties(frozen_knowledge: KnowledgeStore) -> None:
+    knowledge = frozen_knowledge.knowledge
     data = calendar_bytes(knowledge, now=NOW)
     assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
     assert all(len(line) <= 75 for line in data.split(b"\r\n"))  # folded per RFC 5545
@@ -42,16 +43,16 @@ def test_calendar_has_the_required_properties(shipped_knowledge: KnowledgeStore)
     assert "mentoring-applications-2021@alsc.memberbot" in uids
 
 
-def test_uids_are_stable_between_exports(shipped_knowledge: KnowledgeStore) -> None:
-    knowledge = shipped_knowledge.knowledge
+def test_uids_are_stable_between_exports(frozen_knowledge: KnowledgeStore) -> None:
+    knowledge = frozen_knowledge.knowledge
     first = [str(e["UID"]) for e in parse(calendar_bytes(knowledge, now=NOW)).walk("VEVENT")]
     later = datetime(2027, 1, 1, tzinfo=UTC)
     second = [str(e["UID"]) for e in parse(calendar_bytes(knowledge, now=later)).walk("VEVENT")]
     assert first == second
 
 
-def test_all_day_and_timed_items(shipped_knowledge: KnowledgeStore) -> None:
-    knowledge = shipped_knowledge.knowledge.model_copy(
+def test_all_day_and_timed_items(frozen_knowledge: KnowledgeStore) -> None:
+    knowledge = frozen_knowledge.knowledge.model_copy(
         update={
             "deadlines": [
                 Deadline(id="ballots-2027", title="Join to vote", date=date(2027, 1, 31)),
@@ -119,7 +120,7 @@ def test_cli_writes_the_calendar(tmp_path: Path) -> None:
         [sys.executable, "-m", "bot", "deadlines", "ics", "-o", str(output)],
         capture_output=True,
         cwd=tmp_path,
-        env={"KNOWLEDGE_FILE": str(ROOT / "data" / "knowledge.yaml"), "DATA_DIR": str(tmp_path)},
+        env={"KNOWLEDGE_FILE": str(FROZEN_KNOWLEDGE_FILE), "DATA_DIR": str(tmp_path)},
         timeout=60,
         check=False,
     )
@@ -129,7 +130,7 @@ def test_cli_writes_the_calendar(tmp_path: Path) -> None:
 
 
 def test_cli_prints_to_stdout_and_reports_a_bad_file(tmp_path: Path) -> None:
-    env = {"KNOWLEDGE_FILE": str(ROOT / "data" / "knowledge.yaml"), "DATA_DIR": str(tmp_path)}
+    env = {"KNOWLEDGE_FILE": str(FROZEN_KNOWLEDGE_FILE), "DATA_DIR": str(tmp_path)}
     good = subprocess.run(
         [sys.executable, "-m", "bot", "deadlines", "ics"],
         capture_output=True,

@@ -44,12 +44,12 @@ async def kudos_core(
     database: Database,
     clock: FixedClock,
     outbound: RecordingSender,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=outbound,
     )
@@ -367,7 +367,7 @@ class OutageAfterPost(RecordingSender):
 async def test_an_outage_after_delivery_never_leads_to_a_second_delivery(
     settings: Settings,
     clock: FixedClock,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
     tmp_path: Path,
     command: str,
 ) -> None:
@@ -377,7 +377,7 @@ async def test_an_outage_after_delivery_never_leads_to_a_second_delivery(
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )

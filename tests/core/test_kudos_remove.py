@@ -27,12 +27,12 @@ async def kudos_core(
     database: Database,
     clock: FixedClock,
     outbound: RecordingSender,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=outbound,
     )

@@ -30,13 +30,13 @@ async def kudos_core(
     database: Database,
     clock: FixedClock,
     outbound: RecordingSender,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
     outbound.platform = PLATFORM
     core = BotCore(
         settings=settings,
         database=database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock,
         outbound=outbound,
     )

@@ -36,12 +36,12 @@ def recent(moment: datetime) -> bool:
 
 
 async def test_pretend_today_shows_that_day_and_stores_real_times(
-    settings: Settings, sqlite_database: Database, shipped_knowledge: KnowledgeStore
+    settings: Settings, sqlite_database: Database, frozen_knowledge: KnowledgeStore
 ) -> None:
     core = BotCore(
         settings=settings,
         database=sqlite_database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock_for(PRETEND, settings),
     )
     assert core.today() == PRETEND
@@ -60,16 +60,16 @@ async def test_pretend_today_shows_that_day_and_stores_real_times(
 
 
 async def test_pretend_today_schedules_no_reminders_for_that_day(
-    settings: Settings, sqlite_database: Database, shipped_knowledge: KnowledgeStore
+    settings: Settings, sqlite_database: Database, frozen_knowledge: KnowledgeStore
 ) -> None:
     core = BotCore(
         settings=settings,
         database=sqlite_database,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         clock=clock_for(PRETEND, settings),
     )
     scheduler = reminder_scheduler(core, platform="console")
-    result = await scheduler.reschedule(shipped_knowledge.knowledge, now=core.now())
+    result = await scheduler.reschedule(frozen_knowledge.knowledge, now=core.now())
     # The sample deadlines (2020-2022) are long past in real time: nothing to remind,
     # so nothing turns into "missed" notices at the next normal start.
     assert result.created == 0

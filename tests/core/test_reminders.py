@@ -19,13 +19,14 @@ from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, length_as_sent
 from bot.broadcasts.reminders import ReminderScheduler, plan_reminders
 from bot.clock import FixedClock
-from bot.config import DEFAULT_KNOWLEDGE_FILE, Settings
+from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge import Deadline, Knowledge
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from bot.storage.models import AuditLog, Broadcast, BroadcastDelivery
 from tests.core.broadcast_support import CountingSender
+from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE
 
 CHICAGO = ZoneInfo("America/Chicago")
 NINE = time(9, 0)
@@ -59,9 +60,9 @@ async def pending_dues(database: Database) -> dict[str, datetime]:
         return {key: due for key, due in rows}
 
 
-def test_plan_is_at_local_time_across_dst(shipped_knowledge: KnowledgeStore) -> None:
+def test_plan_is_at_local_time_across_dst(frozen_knowledge: KnowledgeStore) -> None:
     # 2027-03-14 is spring-forward day in Chicago: 7 days before is CST, 1 day before CDT.
-    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2027, 3, 15)))
+    knowledge = with_deadlines(frozen_knowledge.knowledge, deadline(date(2027, 3, 15)))
     plans = plan_reminders(knowledge, offsets=(7, 1), at=NINE)
     assert {p.key: p.due_at for p in plans} == {
         "nominations-2026:7": datetime(2027, 3, 8, 15, 0, tzinfo=UTC),
@@ -70,7 +71,7 @@ def test_plan_is_at_local_time_across_dst(shipped_knowledge: KnowledgeStore) -> 
     assert "tomorrow" in plans[1].body and "Monday, March 15, 2027" in plans[1].body
 
 
-def test_a_timed_reminder_reads_like_the_answer(shipped_knowledge: KnowledgeStore) -> None:
+def test_a_timed_reminder_reads_like_the_answer(frozen_knowledge: KnowledgeStore) -> None:
     # The reminder once said "at 17:00" (and "(Europe/Paris)" for a deadline with its own
     # zone) where /ask says "at 5:00 PM CST": one deadline now reads one way everywhere.
     mixer = Deadline(id="mixer", title="Mixer", date=date(2027, 1, 28), time=time(17), kind="event")
@@ -81,7 +82,7 @@ def test_a_timed_reminder_reads_like_the_answer(shipped_knowledge: KnowledgeStor
         time=time(17),
         timezone="Europe/Paris",
     )
-    knowledge = with_deadlines(shipped_knowledge.knowledge, mixer, paris)
+    knowledge = with_deadlines(frozen_knowledge.knowledge, mixer, paris)
 
     bodies = {
         plan.deadline_id: plan.body for plan in plan_reminders(knowledge, offsets=(3,), at=NINE)
@@ -95,30 +96,30 @@ def test_a_timed_reminder_reads_like_the_answer(shipped_knowledge: KnowledgeStor
     assert "17:00" not in bodies["mixer"] + bodies["paris"]
 
 
-def test_a_skipped_reminder_time_moves_after_the_jump(shipped_knowledge: KnowledgeStore) -> None:
-    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2027, 3, 15)))
+def test_a_skipped_reminder_time_moves_after_the_jump(frozen_knowledge: KnowledgeStore) -> None:
+    knowledge = with_deadlines(frozen_knowledge.knowledge, deadline(date(2027, 3, 15)))
     (plan,) = plan_reminders(knowledge, offsets=(1,), at=time(2, 30))
     assert plan.due_at.astimezone(CHICAGO).strftime("%H:%M %Z") == "03:30 CDT"
 
 
-def test_plan_across_the_year_boundary(shipped_knowledge: KnowledgeStore) -> None:
-    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2027, 1, 3)))
+def test_plan_across_the_year_boundary(frozen_knowledge: KnowledgeStore) -> None:
+    knowledge = with_deadlines(frozen_knowledge.knowledge, deadline(date(2027, 1, 3)))
     plans = plan_reminders(knowledge, offsets=(7,), at=NINE)
     assert plans[0].due_at == datetime(2026, 12, 27, 15, 0, tzinfo=UTC)
 
 
 async def test_shipped_old_deadlines_are_not_scheduled(
-    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
-    result = await scheduler(database).reschedule(shipped_knowledge.knowledge, now=clock.now())
+    result = await scheduler(database).reschedule(frozen_knowledge.knowledge, now=clock.now())
     assert result.created == 0
     assert await pending_dues(database) == {}
 
 
 async def test_reload_moves_cancels_and_never_resends(
-    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
-    base = shipped_knowledge.knowledge
+    base = frozen_knowledge.knowledge
     reminders = scheduler(database)
     gift = deadline(date(2026, 12, 14), ident="gift-2026")
     original = with_deadlines(base, deadline(date(2026, 12, 7)), gift)
@@ -160,9 +161,9 @@ async def test_reload_moves_cancels_and_never_resends(
 
 
 async def test_a_restored_deadline_is_scheduled_again(
-    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
-    base = shipped_knowledge.knowledge
+    base = frozen_knowledge.knowledge
     reminders = scheduler(database, offsets=(1,))
     await reminders.reschedule(with_deadlines(base, deadline(date(2026, 12, 7))), now=clock.now())
     await reminders.reschedule(with_deadlines(base), now=clock.now())
@@ -172,9 +173,9 @@ async def test_a_restored_deadline_is_scheduled_again(
 
 
 async def test_two_processes_rescheduling_at_once_create_each_reminder_once(
-    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
-    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2026, 12, 7)))
+    knowledge = with_deadlines(frozen_knowledge.knowledge, deadline(date(2026, 12, 7)))
     await asyncio.gather(
         scheduler(database).reschedule(knowledge, now=clock.now()),
         scheduler(database).reschedule(knowledge, now=clock.now()),
@@ -187,7 +188,7 @@ async def test_two_processes_rescheduling_at_once_create_each_reminder_once(
 
 @pytest.fixture
 def knowledge_file(tmp_path: Path) -> Path:
-    data = yaml.safe_load(DEFAULT_KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8"))
     data["deadlines"] = [
         {"id": "mixer-2026", "title": "Membership mixer", "date": "2026-12-03", "kind": "event"}
     ]
@@ -235,9 +236,9 @@ async def test_background_service_reschedules_on_knowledge_reload(
 
 
 async def test_moving_a_deadline_so_close_that_a_reminder_has_passed_cancels_it(
-    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
-    base = shipped_knowledge.knowledge
+    base = frozen_knowledge.knowledge
     reminders = scheduler(database)
     await reminders.reschedule(with_deadlines(base, deadline(date(2026, 12, 7))), now=clock.now())
     # Nominations move from December 7 to November 25 (today is November 23): the
@@ -266,9 +267,9 @@ async def test_moving_a_deadline_so_close_that_a_reminder_has_passed_cancels_it(
 
 
 async def test_reminders_use_the_knowledge_files_time_zone(
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> None:
-    base = shipped_knowledge.knowledge
+    base = frozen_knowledge.knowledge
     eastern = base.model_copy(
         update={
             "organisation": base.organisation.model_copy(update={"timezone": "America/New_York"})
@@ -280,7 +281,7 @@ async def test_reminders_use_the_knowledge_files_time_zone(
 
 
 def test_a_long_description_is_shortened_to_one_platform_message(
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> None:
     long = Deadline(
         id="gift-2026",
@@ -288,7 +289,7 @@ def test_a_long_description_is_shortened_to_one_platform_message(
         date=date(2026, 12, 14),
         description="Give a *colleague* a_year of membership. " * 200,
     )
-    knowledge = with_deadlines(shipped_knowledge.knowledge, long)
+    knowledge = with_deadlines(frozen_knowledge.knowledge, long)
     (plan,) = plan_reminders(knowledge, offsets=(7,), at=NINE)
     assert length_as_sent(plan.body) <= MAX_MESSAGE_LENGTH
     assert plan.body.endswith("…\n\nType /deadlines to see everything coming up.")
@@ -296,9 +297,9 @@ def test_a_long_description_is_shortened_to_one_platform_message(
 
 
 async def test_a_reminder_missed_while_the_bot_was_down_is_reported_in_announcements(
-    database: Database, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
-    knowledge = with_deadlines(shipped_knowledge.knowledge, deadline(date(2026, 12, 7)))
+    knowledge = with_deadlines(frozen_knowledge.knowledge, deadline(date(2026, 12, 7)))
     await scheduler(database, offsets=(7,)).reschedule(knowledge, now=clock.now())
     # Down from before November 30 09:00 until 16:00 the next day.
     clock.set(datetime(2026, 12, 1, 22, 0, tzinfo=UTC))

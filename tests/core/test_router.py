@@ -68,10 +68,10 @@ async def test_over_long_question_is_refused_politely(core: BotCore) -> None:
 
 
 async def test_database_down_still_answers_questions_and_refuses_writes_politely(
-    settings: Settings, clock: FixedClock, shipped_knowledge: KnowledgeStore
+    settings: Settings, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
     down = Database(url="postgresql://nobody@127.0.0.1:1/none")  # refuses every connection
-    core = BotCore(settings=settings, database=down, knowledge=shipped_knowledge, clock=clock)
+    core = BotCore(settings=settings, database=down, knowledge=frozen_knowledge, clock=clock)
     try:
         # Questions, help and deadlines come from the knowledge file alone.
         answer = await core.handle(request("ask", "What is NDORH?", delivery_id="evt-3"))

@@ -69,10 +69,10 @@ async def test_migration_matches_the_models(database: Database) -> None:
 
 
 async def test_a_miss_is_stored_open_with_what_the_bot_said(
-    database: Database, shipped_knowledge: KnowledgeStore
+    database: Database, frozen_knowledge: KnowledgeStore
 ) -> None:
-    await _ask(database, shipped_knowledge, PARKING)
-    await _ask(database, shipped_knowledge, "where can i park at the CONFERENCE", minutes=5)
+    await _ask(database, frozen_knowledge, PARKING)
+    await _ask(database, frozen_knowledge, "where can i park at the CONFERENCE", minutes=5)
     [item] = await review.review_list(database)
     assert (item.count, item.status, item.reason, item.claimed_by) == (2, "open", "abstained", None)
     assert item.bot_answer and "Elly" in item.bot_answer  # the contact the member was sent to
@@ -80,9 +80,9 @@ async def test_a_miss_is_stored_open_with_what_the_bot_said(
 
 
 async def test_only_one_of_two_staff_claiming_at_once_gets_it(
-    database: Database, shipped_knowledge: KnowledgeStore
+    database: Database, frozen_knowledge: KnowledgeStore
 ) -> None:
-    await _ask(database, shipped_knowledge, PARKING)
+    await _ask(database, frozen_knowledge, PARKING)
     [item] = await review.review_list(database)
     results = await asyncio.gather(
         *(review.claim(database, item.id, who=name, now=NOW) for name in ("Ann", "Bob", "Cy")),
@@ -105,11 +105,11 @@ async def test_only_one_of_two_staff_claiming_at_once_gets_it(
 
 
 async def test_answering_closes_every_repeat_and_keeps_the_answer(
-    database: Database, shipped_knowledge: KnowledgeStore
+    database: Database, frozen_knowledge: KnowledgeStore
 ) -> None:
-    await _ask(database, shipped_knowledge, PARKING)
-    await _ask(database, shipped_knowledge, "Where can I park at the conference", minutes=1)
-    await _ask(database, shipped_knowledge, "What is the dress code for the mixer?", minutes=2)
+    await _ask(database, frozen_knowledge, PARKING)
+    await _ask(database, frozen_knowledge, "Where can I park at the conference", minutes=1)
+    await _ask(database, frozen_knowledge, "What is the dress code for the mixer?", minutes=2)
     parking = next(item for item in await review.review_list(database) if item.count == 2)
     done = await review.answer(
         database, parking.id, who="Dana", text="Lot B.", now=NOW, taught_entry="parking"
@@ -132,16 +132,16 @@ async def test_answering_closes_every_repeat_and_keeps_the_answer(
 
 
 async def test_not_for_us_leaves_the_list_and_the_old_listing(
-    database: Database, shipped_knowledge: KnowledgeStore
+    database: Database, frozen_knowledge: KnowledgeStore
 ) -> None:
-    await _ask(database, shipped_knowledge, "What is the dress code for the mixer?")
-    await _ask(database, shipped_knowledge, PARKING, minutes=1)
+    await _ask(database, frozen_knowledge, "What is the dress code for the mixer?")
+    await _ask(database, frozen_knowledge, PARKING, minutes=1)
     mixer = next(item for item in await review.review_list(database) if "mixer" in item.question)
     await review.dismiss(database, mixer.id, who="Dana", now=NOW)
     assert [row[0] for row in await most_frequent_unanswered(database)] == [PARKING]
     assert "mixer" not in str(await review.review_list(database, include_closed=True))
     # asked again later: a new question for staff
-    await _ask(database, shipped_knowledge, "What is the dress code for the mixer?", minutes=9)
+    await _ask(database, frozen_knowledge, "What is the dress code for the mixer?", minutes=9)
     assert len(await review.review_list(database)) == 2
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE
+
 pty = pytest.importorskip("pty")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +61,7 @@ def console(tmp_path: Path) -> Iterator[Console]:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "DATA_DIR": str(tmp_path / "var"),
-        "KNOWLEDGE_FILE": str(ROOT / "data" / "knowledge.yaml"),
+        "KNOWLEDGE_FILE": str(FROZEN_KNOWLEDGE_FILE),
         "TERM": "xterm",
         "PYTHONPATH": str(ROOT),
     }

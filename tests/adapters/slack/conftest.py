@@ -71,14 +71,14 @@ async def slack_bot(
     slack_settings: SlackSettings,
     sqlite_database: Database,
     clock: FixedClock,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> SlackBot:
     return await make_bot(
         settings=settings,
         slack_settings=slack_settings,
         database=sqlite_database,
         clock=clock,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
     )
 
 

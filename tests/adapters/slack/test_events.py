@@ -45,7 +45,7 @@ async def shared_endpoint(
     slack_settings: SlackSettings,
     database: Database,
     clock: FixedClock,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> AsyncIterator[SlackEndpoint]:
     """The endpoint on SQLite and on PostgreSQL (the store several workers share)."""
     bot = await make_bot(
@@ -53,7 +53,7 @@ async def shared_endpoint(
         slack_settings=slack_settings,
         database=database,
         clock=clock,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
     )
     async for served in serve(bot):
         yield served

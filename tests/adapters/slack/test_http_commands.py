@@ -150,7 +150,7 @@ async def test_replies_waiting_out_a_429_do_not_delay_other_answers(
     slack_settings: SlackSettings,
     sqlite_database: Database,
     clock: FixedClock,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
     fake_slack: FakeSlack,
 ) -> None:
     bot = await make_bot(
@@ -158,7 +158,7 @@ async def test_replies_waiting_out_a_429_do_not_delay_other_answers(
         slack_settings=slack_settings,
         database=sqlite_database,
         clock=clock,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
         work=PostAckWork(slots=2),
     )
     # Both kudos posts are told to come back in a minute; as many as there are slots.

@@ -34,7 +34,7 @@ async def test_slash_command_envelope_is_acked_and_answered(
     slack_settings: SlackSettings,
     sqlite_database: Database,
     clock: FixedClock,
-    shipped_knowledge: KnowledgeStore,
+    frozen_knowledge: KnowledgeStore,
 ) -> None:
     socket_settings = slack_settings.model_copy(update={"slack_app_token": "xapp-1-test"})
     bot = await make_bot(
@@ -42,7 +42,7 @@ async def test_slash_command_envelope_is_acked_and_answered(
         slack_settings=socket_settings,
         database=sqlite_database,
         clock=clock,
-        knowledge=shipped_knowledge,
+        knowledge=frozen_knowledge,
     )
     handler = AsyncSocketModeHandler(bot.app, socket_settings.slack_app_token)
     await handler.connect_async()
