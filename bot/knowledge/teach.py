@@ -36,7 +36,15 @@ from bot.knowledge.loader import (
     read_knowledge_text,
 )
 from bot.knowledge.saving import HISTORY_DIR, ChangedOnDisk, save_if_unchanged, writer_lock
-from bot.knowledge.yaml_edit import EditError, EntryDraft, add_entry, add_question, added_lines
+from bot.knowledge.schema import Knowledge
+from bot.knowledge.yaml_edit import (
+    EditError,
+    EntryDraft,
+    add_entry,
+    add_question,
+    added_lines,
+    only_added,
+)
 from bot.knowledge_hold import digest_of
 
 if TYPE_CHECKING:
@@ -51,6 +59,12 @@ MAX_ANSWER_LENGTH = 4000
 #: ``action`` values written to the audit log.
 AUDIT_ADD_QUESTION = "knowledge.add_question"
 AUDIT_ADD_ENTRY = "knowledge.add_entry"
+
+
+_NOT_WHERE_EXPECTED = (
+    "Not saved: the file's layout is unusual here, and the addition would not read back "
+    "as intended; add it by hand (memberbot check helps)."
+)
 
 
 class TeachRefused(UserError):
@@ -129,7 +143,10 @@ def draft_question(text: str, entry_id: str, question: str, *, path: str) -> Dra
         new_text = add_question(text, entry_id, question)
     except EditError as error:
         raise TeachRefused(f"Not saved: {error}.") from None
-    _check_result(before, new_text, path)
+    after = _check_result(before, new_text, path)
+    taught = after.entry(entry_id)
+    if taught is None or taught.questions != [*entry.questions, question]:
+        raise TeachRefused(_NOT_WHERE_EXPECTED)
     summary = f"added the question {question!r} to entry '{entry_id}'"
     return _draft(text, new_text, "add_question", entry_id, summary)
 
@@ -196,7 +213,10 @@ def draft_entry(
         new_text = add_entry(text, draft)
     except EditError as error:
         raise TeachRefused(f"Not saved: {error}.") from None
-    _check_result(before, new_text, path)
+    after = _check_result(before, new_text, path)
+    created = after.entry(new_id)
+    if created is None or created.questions != wordings or len(after.entries) != len(taken) + 1:
+        raise TeachRefused(_NOT_WHERE_EXPECTED)
     summary = f"added the entry '{new_id}' ({title}) with {len(wordings)} question(s)"
     return _draft(text, new_text, "add_entry", new_id, summary)
 
@@ -321,8 +341,9 @@ def _valid_now(text: str, path: str) -> CheckReport:
     return report
 
 
-def _check_result(before: CheckReport, new_text: str, path: str) -> None:
-    """Refuse a result ``memberbot check`` would reject, or that adds formatting problems."""
+def _check_result(before: CheckReport, new_text: str, path: str) -> Knowledge:
+    """The result's knowledge; refused when ``memberbot check`` would reject it, or when
+    it adds formatting problems members would see."""
     report = check_knowledge_text(new_text, path=path)
     if report.errors:
         more = len(report.errors) - 1
@@ -338,11 +359,15 @@ def _check_result(before: CheckReport, new_text: str, path: str) -> None:
             f"Not saved: members would see markup as typed: {new_problems[0]}. "
             "Check the **bold** and [label](https://link) parts of the text."
         )
+    assert report.knowledge is not None
+    return report.knowledge
 
 
 def _draft(
     old: str, new: str, action: Literal["add_question", "add_entry"], entry_id: str, summary: str
 ) -> Draft:
+    if not only_added(old, new):
+        raise TeachRefused(_NOT_WHERE_EXPECTED)
     result = TeachResult(
         action=action,
         entry_id=entry_id,

@@ -290,3 +290,48 @@ async def test_a_running_bot_loads_a_teach_from_another_process_without_settling
     knowledge_file.write_text(text.replace("name: ALSC\n", "name: ALSC Staff\n", 1), "utf-8")
     await store.reload_if_changed()
     assert store.knowledge.organisation.name == "ALSC"
+
+
+def test_every_shipped_entry_takes_a_question_as_one_added_line() -> None:
+    text = FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8")
+    report = check_knowledge_text(text)
+    assert report.knowledge is not None
+    for entry in report.knowledge.entries:
+        draft = draft_question(text, entry.id, "Is it free: yes or #no?", path="k")
+        [(kind, removed, added)] = _changes(text, draft.new_text)
+        assert (kind, removed) == ("insert", []), entry.id
+        assert added[0].strip() == "- 'Is it free: yes or #no?'", entry.id
+
+
+def test_a_file_indented_its_own_way_keeps_its_indentation(tmp_path: Path) -> None:
+    path = tmp_path / "knowledge.yaml"
+    text = (
+        "organisation: {name: ALSC, timezone: America/Chicago, default_contact: elly}\n"
+        "contacts:\n"
+        "- id: elly   # the membership specialist\n"
+        "  name: Elly\n"
+        "entries:\n"
+        "- id: dues\n"
+        "  title: Dues\n"
+        "  questions:\n"
+        "  - How much are dues?   # the most asked\n"
+        '  - "What do members pay?"\n'
+        "  answer: >\n"
+        "    Dues are **$50** a year.\n"
+        "# end of the file\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    teach(path, _question("dues", "What does a membership cost?", path), history_dir=None)
+    make = partial(
+        draft_entry, title="Refunds", questions=["Can I get a refund?"], answer="No.", path="k"
+    )
+    teach(path, make, history_dir=None)
+    new = path.read_text(encoding="utf-8")
+    assert new == text.replace(
+        '  - "What do members pay?"\n',
+        '  - "What do members pay?"\n  - What does a membership cost?\n',
+    ).replace(
+        "# end of the file\n",
+        "\n- id: refunds\n  title: Refunds\n  questions:\n    - Can I get a refund?\n"
+        "  answer: |\n    No.\n\n# end of the file\n",
+    )
