@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
@@ -19,13 +19,14 @@ from adapters.discord.render import RenderedChunk, render_chunks
 from adapters.discord.sender import delivery_error
 from adapters.discord.translate import (
     Community,
-    OptionError,
-    Part,
+    OptionValue,
     build_request,
     interaction_lookup,
     interaction_origin,
     interaction_role_names,
 )
+from bot.commands.naming import structured_form, with_command_forms
+from bot.commands.spec import Catalogue, CommandNames
 from bot.core import GENERIC_APOLOGY, BotCore
 from bot.replies import Attachment, Reply, Visibility, text_message
 
@@ -52,11 +53,30 @@ class InteractionHandler:
     def __init__(self, *, core: BotCore, community: Community) -> None:
         self._core = core
         self._community = community
+        # Replies name commands as the servers' menus show them (/kudos give user:...).
+        self._command_form = structured_form(core.commands, community.command_names)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._core.commands
+
+    @property
+    def names(self) -> CommandNames:
+        return self._community.command_names
 
     async def handle(
-        self, interaction: discord.Interaction, *, command: str, parts: Sequence[Part]
+        self,
+        interaction: discord.Interaction,
+        *,
+        command: str,
+        subcommand: str | None = None,
+        options: Mapping[str, OptionValue] | None = None,
     ) -> None:
-        """Defer, translate, ask the core, and answer; never raises to discord.py."""
+        """Defer, translate, ask the core, and answer; never raises to discord.py.
+
+        An application command, a button or a form submission all arrive here:
+        the core command, its sub-command and the typed values.
+        """
         context = {
             "interaction": interaction.id,
             "command": command,
@@ -65,10 +85,11 @@ class InteractionHandler:
         }
         if not await acknowledge(interaction, context=context):
             return
-        try:
-            reply = await self._ask_core(interaction, command=command, parts=parts)
-        except OptionError as problem:
-            reply = Reply(text_message(str(problem)))
+        reply = await self._ask_core(
+            interaction, command=command, subcommand=subcommand, options=options or {}
+        )
+        if reply is not None:
+            reply = with_command_forms(reply, self._command_form)
         try:
             if reply is None:
                 log.info("duplicate interaction: already answered", extra=context)
@@ -83,7 +104,12 @@ class InteractionHandler:
             )
 
     async def _ask_core(
-        self, interaction: discord.Interaction, *, command: str, parts: Sequence[Part]
+        self,
+        interaction: discord.Interaction,
+        *,
+        command: str,
+        subcommand: str | None,
+        options: Mapping[str, OptionValue],
     ) -> Reply | None:
         if interaction.guild_id is None and _needs_server(interaction):
             # Discord hides server-only commands in DMs once synced, but an older
@@ -92,7 +118,8 @@ class InteractionHandler:
         request = build_request(
             origin=interaction_origin(interaction),
             command=command,
-            parts=parts,
+            subcommand=subcommand,
+            options=options,
             community=self._community,
             lookup=interaction_lookup(interaction),
             role_names=interaction_role_names(interaction),

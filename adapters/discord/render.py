@@ -27,17 +27,6 @@ from bot.replies import (
     Text,
 )
 
-#: Commands whose Discord form is not ``/command action``: /help is taken by many
-#: bots on a server, and the calendar file is a yes/no option of /deadlines.
-DISCORD_COMMAND_FORMS = {
-    ("help", None): "bothelp",
-    # /broadcast post without a channel posts in the announcements channel.
-    ("broadcast", "announcements"): "broadcast post",
-    ("deadlines", "ics"): "deadlines calendar:True",
-    ("reminders", "off"): "reminders choice:off",
-    ("reminders", "on"): "reminders choice:on",
-}
-
 #: Discord rejects message content longer than this.
 CONTENT_LIMIT = 2000
 
@@ -92,38 +81,10 @@ def render_span(span: Inline) -> str:
     raise TypeError(f"unknown span {span!r}")
 
 
-#: Commands that take several people as separate user options, then their text option.
-_PEOPLE_OPTIONS = {("kudos", "give"): (("user", "user2", "user3"), "reason")}
-_LEADING_PEOPLE = re.compile(r"((?:@[^\s,]+(?:,?\s+and\s+|,\s*|\s+))+)(.*)", re.DOTALL)
-
-
 def command_form(span: CommandSpan) -> str:
-    """How a member types ``span`` on Discord: the slash command, then its arguments."""
-    name = DISCORD_COMMAND_FORMS.get((span.command, span.action))
-    if name is None:
-        name = f"{span.command} {span.action}" if span.action else span.command
-    return f"/{name} {_several_people_as_options(span)}".rstrip()
-
-
-def _several_people_as_options(span: CommandSpan) -> str:
-    """``@ana, @ben and @chris for x`` -> ``user:@ana user2:@ben user3:@chris reason:for x``.
-
-    One user option holds one person, so a form naming several people is written
-    with Discord's option names; a form with one person stays as members read it.
-    """
-    arguments = span.arguments_after_action()
-    options = _PEOPLE_OPTIONS.get((span.command, span.action))
-    match = _LEADING_PEOPLE.match(arguments) if options else None
-    if options is None or match is None:
-        return arguments
-    people = re.findall(r"@[^\s,]+", match.group(1))
-    user_options, text_option = options
-    if not 1 < len(people) <= len(user_options):
-        return arguments
-    named = " ".join(
-        f"{option}:{person}" for option, person in zip(user_options, people, strict=False)
-    )
-    return f"{named} {text_option}:{match.group(2)}".rstrip()
+    """``/command arguments``; the words come from the catalogue, via
+    :func:`bot.commands.naming.structured_form`, before rendering."""
+    return f"/{span.command} {span.arguments_after_action()}".rstrip()
 
 
 def render_block(block: Block) -> str:

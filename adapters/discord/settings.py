@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from adapters.discord.translate import Community
+from bot.commands.catalogue import default_catalogue
+from bot.commands.spec import CommandNames, parse_command_names
 from bot.config import EnvSettings, load_settings, parse_id_list
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
@@ -50,6 +52,10 @@ class DiscordSettings(EnvSettings):
     discord_kudos_channel_id: str = ""
     discord_announcements_channel_id: str = ""
     discord_staff_role_ids: str = ""
+    discord_command_names: str = Field(
+        default="",
+        description="Renamed commands, e.g. kudos:props (help is /bothelp unless renamed).",
+    )
     discord_sharded: bool = False
     discord_message_content: bool = False
     discord_members_intent: bool = False
@@ -65,6 +71,12 @@ class DiscordSettings(EnvSettings):
     @classmethod
     def _guild_ids(cls, value: str) -> str:
         return _check_snowflakes(value, what="server")
+
+    @field_validator("discord_command_names")
+    @classmethod
+    def _command_names(cls, value: str) -> str:
+        parse_command_names(value, default_catalogue())  # refused at start, not on first use
+        return value
 
     @field_validator("discord_staff_role_ids")
     @classmethod
@@ -111,7 +123,16 @@ class DiscordSettings(EnvSettings):
     @property
     def community(self) -> Community:
         """What translating interactions and messages needs from the settings."""
-        return Community(staff_role_ids=self.staff_role_ids, home_guild_id=self.home_guild_id)
+        return Community(
+            staff_role_ids=self.staff_role_ids,
+            home_guild_id=self.home_guild_id,
+            command_names=self.command_names,
+        )
+
+    @property
+    def command_names(self) -> CommandNames:
+        """What the servers call each command."""
+        return parse_command_names(self.discord_command_names, default_catalogue())
 
     @property
     def gateway_overridden(self) -> bool:

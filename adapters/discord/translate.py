@@ -7,14 +7,17 @@ whether they are staff. What the command means is the core's business.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import discord
 from discord import app_commands
 
+from bot.commands.spec import CommandNames
 from bot.requests import (
     BLANKS,
+    Arguments,
+    ArgumentValue,
     Mention,
     MentionKind,
     Request,
@@ -32,21 +35,14 @@ _MENTION = re.compile(
     r"<@!?(?P<user>\d+)>|<@&(?P<role>\d+)>|<#(?P<channel>\d+)>|@(?P<crowd>everyone|here)\b"
 )
 
-#: A send time typed as an option: ``YYYY-MM-DD HH:MM`` (the core checks it is a real time).
-_SEND_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
-
 ChannelOption = app_commands.AppCommandChannel | app_commands.AppCommandThread
 
 
-@dataclass(frozen=True, slots=True)
-class SendTime:
-    """An optional ``at`` option of /broadcast, passed to the core as ``at YYYY-MM-DD HH:MM``."""
-
-    value: str | None
-
-
-#: A command argument: member text, or an object Discord resolved from a typed option.
-Part = str | discord.abc.User | discord.Role | ChannelOption | SendTime | None
+#: One option value as discord.py gives it: text, a number, a yes/no, a user, a
+#: channel, several users (one member picker each), or ``None`` when left empty.
+OptionValue = (
+    str | int | bool | discord.abc.User | ChannelOption | Sequence[discord.abc.User] | None
+)
 UserLookup = Callable[[int], discord.abc.User | None]
 #: The name of a server role, by id (``None`` when unknown).
 RoleNames = Callable[[int], str | None]
@@ -54,10 +50,6 @@ RoleNames = Callable[[int], str | None]
 
 def _no_role_names(role_id: int) -> str | None:
     return None
-
-
-class OptionError(ValueError):
-    """A typed option the core could not read as meant; the message is safe to show."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +61,12 @@ class Community:
         home_guild_id: The server direct messages belong to (the single configured
             one), so a member is the same member in DMs and in the server: one
             kudos history, one daily quota, one reminders choice.
+        command_names: What the servers call each command (``DISCORD_COMMAND_NAMES``).
     """
 
     staff_role_ids: frozenset[str] = frozenset()
     home_guild_id: int | None = None
+    command_names: CommandNames = field(default_factory=CommandNames)
 
     def workspace_for(self, guild_id: int | None) -> str:
         """The neutral workspace: the server; for DMs the home server, else ``"dm"``."""
@@ -131,15 +125,27 @@ class _MentionCollector:
         return mention_token(len(self.mentions) - 1)
 
     def add_object(self, value: discord.abc.User | discord.Role | ChannelOption) -> str:
+        return self.add(self.mention_of(value))
+
+    def mention_of(self, value: discord.abc.User | discord.Role | ChannelOption) -> Mention:
+        """A member, role or channel Discord resolved, as a neutral mention."""
         if isinstance(value, discord.Role):
-            return self.add(Mention(kind=MentionKind.GROUP, raw=f"@{value.name}"))
+            return Mention(kind=MentionKind.GROUP, raw=f"@{value.name}")
         if isinstance(value, ChannelOption):
             # The same form as a channel typed in text: Discord shows <#id> as its name.
-            return self.add(
-                Mention(kind=MentionKind.CHANNEL, raw=f"<#{value.id}>", channel_id=str(value.id))
-            )
+            return Mention(kind=MentionKind.CHANNEL, raw=f"<#{value.id}>", channel_id=str(value.id))
         user = user_ref(value, workspace_id=self.workspace_id)
-        return self.add(Mention(kind=MentionKind.USER, raw=f"@{user.name}", user=user))
+        return Mention(kind=MentionKind.USER, raw=f"@{user.name}", user=user)
+
+    def value_of(self, value: OptionValue) -> ArgumentValue:
+        """A typed option as the core takes it: text with mention tokens, mentions, as is."""
+        if value is None or isinstance(value, bool | int):
+            return value
+        if isinstance(value, str):
+            return self.decode_text(value).strip(BLANKS) or None
+        if isinstance(value, Sequence):  # one member picker per person
+            return tuple(self.mention_of(user) for user in value if user is not None)
+        return self.mention_of(value)
 
     def decode_text(self, text: str) -> str:
         """Replace every mention syntax in member text with a mention token."""
@@ -163,72 +169,48 @@ class _MentionCollector:
         return self.add(Mention(kind=MentionKind.EVERYONE, raw=raw))
 
 
-def send_time_text(option: SendTime) -> str:
-    """``at YYYY-MM-DD HH:MM`` for the core, or ``at now`` when left empty (so a message
-    that itself starts with "At 6pm ..." is never read as a send time).
-
-    Raises:
-        OptionError: The value is not shaped like a date and time. Checked here because
-            the core would otherwise read unrecognised words as the start of the message.
-    """
-    if option.value is None or not option.value.strip():
-        return "at now"
-    value = " ".join(option.value.split())
-    if not _SEND_TIME.fullmatch(value):
-        raise OptionError(
-            f"'{value[:40]}' is not a send time. Write it as YYYY-MM-DD HH:MM "
-            "(24-hour clock, organisation time), e.g. 2026-12-07 09:00. Nothing was scheduled."
-        )
-    return f"at {value}"
-
-
 def build_request(
     *,
     origin: Origin,
     command: str,
-    parts: Sequence[Part],
     community: Community,
     lookup: UserLookup,
     role_names: RoleNames = _no_role_names,
+    text: str = "",
+    subcommand: str | None = None,
+    options: Mapping[str, OptionValue] | None = None,
 ) -> Request:
-    """Assemble a Request from command parts, in the order the member gave them.
+    """Assemble a Request from a message's text or an application command's options.
 
     Args:
         origin: Delivery id, guild, channel and author of the interaction or message.
         command: The core command name (``ask``, ``kudos``, ``thanks``...).
-        parts: Typed option values; ``None`` (an optional option left empty) is skipped.
         community: Staff roles and the server direct messages belong to.
         lookup: Finds users named as ``<@id>`` inside member text.
         role_names: Names roles written as ``<@&id>`` inside member text.
-
-    Raises:
-        OptionError: A typed option cannot be passed on as the member meant it.
+        text: Member text (a message to the bot), read by the core like typed text.
+        subcommand: The sub-command of an application command.
+        options: The application command's options, keyed by the catalogue's names;
+            passed to the core typed, as :class:`~bot.requests.Arguments`.
     """
     workspace_id = community.workspace_for(origin.guild_id)
     collector = _MentionCollector(workspace_id=workspace_id, lookup=lookup, role_names=role_names)
-    pieces: list[str] = []
-    for part in parts:
-        if part is None:
-            continue
-        if isinstance(part, SendTime):
-            pieces.append(send_time_text(part))
-        elif isinstance(part, str):
-            decoded = collector.decode_text(part).strip(BLANKS)
-            if decoded:
-                pieces.append(decoded)
-        else:
-            pieces.append(collector.add_object(part))
+    arguments = None
+    if options is not None:
+        values = {name: collector.value_of(value) for name, value in options.items()}
+        arguments = Arguments(subcommand, {k: v for k, v in values.items() if v is not None})
     return Request(
         platform=PLATFORM,
         workspace_id=workspace_id,
         channel_id=str(origin.channel_id) if origin.channel_id is not None else None,
         sender=user_ref(origin.author, workspace_id=workspace_id),
         command=command,
-        text=" ".join(pieces),
+        text=collector.decode_text(text).strip(BLANKS),
         mentions=tuple(collector.mentions),
         delivery_id=origin.delivery_id,
         is_staff=is_staff(origin.author, community.staff_role_ids),
         is_direct=origin.guild_id is None,
+        arguments=arguments,
     )
 
 
@@ -292,7 +274,7 @@ def translate_message(
             author=message.author,
         ),
         command="ask",
-        parts=[question],
+        text=question,
         community=community,
         lookup=known.get,
     )

@@ -30,7 +30,6 @@ from adapters.slack.handlers import SlackHandlers
 from adapters.slack.http_guard import guard_path
 from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
-from adapters.slack.translate import SLASH_COMMANDS
 from adapters.slack.work import PostAckWork
 from bot.core import BotCore
 
@@ -128,6 +127,7 @@ def build_slack_bot(
             staff_usergroup_id=settings.slack_staff_usergroup_id,
         ),
         work=work,
+        names=settings.command_names,
     )
     authorize = None
     if identity is not None:
@@ -143,7 +143,7 @@ def build_slack_bot(
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=request_verification_enabled and not settings.socket_mode,
     )
-    for slash_command in SLASH_COMMANDS:
+    for slash_command in handlers.slash_commands:
         app.command(slash_command)(handlers.on_command)
     app.event("app_mention")(handlers.on_app_mention)
     app.event("message")(handlers.on_message)

@@ -18,11 +18,14 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from adapters.slack.client import post_to_response_url
+from adapters.slack.commands import slash_commands
 from adapters.slack.directory import StaffDirectory, UserDirectory
 from adapters.slack.render import SlackMessage, render
 from adapters.slack.sender import SlackSender
 from adapters.slack.translate import translate_command, translate_event
 from adapters.slack.work import PostAckWork
+from bot.commands.naming import typed_form, with_command_forms
+from bot.commands.spec import CommandNames
 from bot.core import GENERIC_APOLOGY, BotCore
 from bot.errors import DeliveryError
 from bot.replies import Message, Reply, Visibility, text_message
@@ -45,12 +48,18 @@ class SlackHandlers:
         users: UserDirectory,
         staff: StaffDirectory,
         work: PostAckWork | None = None,
+        names: CommandNames | None = None,
     ) -> None:
         self.core = core
         self.sender = sender
         self.users = users
         self.staff = staff
         self.work = work or PostAckWork()
+        names = names or CommandNames()
+        #: ``/name`` as this workspace types it -> core command; one listener each.
+        self.slash_commands = slash_commands(core.commands, names)
+        # Replies name commands as members type them here (``/bothelp``, a renamed one).
+        self._command_form = typed_form(core.commands, names)
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """Any of our slash commands: queue the work, then ack (Slack's 3-second rule)."""
@@ -61,7 +70,9 @@ class SlackHandlers:
 
     async def _answer_command(self, body: dict[str, Any], context: dict[str, Any]) -> None:
         try:
-            request = await translate_command(body, users=self.users, staff=self.staff)
+            request = await translate_command(
+                body, users=self.users, staff=self.staff, commands=self.slash_commands
+            )
             reply = await self.core.handle(request)
         except Exception:
             # The core turns command failures into replies; this catches the
@@ -127,6 +138,7 @@ class SlackHandlers:
             reply = Reply(text_message(GENERIC_APOLOGY))
         if reply is None or not event.get("channel"):
             return
+        reply = with_command_forms(reply, self._command_form)
         await self._post_in_conversation(
             str(event["channel"]), reply.message, thread_ts=thread_ts, context=log_context
         )
@@ -159,7 +171,7 @@ class SlackHandlers:
 
     async def _respond(self, body: dict[str, Any], reply: Reply, context: dict[str, Any]) -> None:
         """Answer through the response_url; fall back to the Web API if that fails."""
-        rendered = render(reply.message)
+        rendered = render(with_command_forms(reply, self._command_form).message)
         response_type = "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
         response_url = str(body.get("response_url") or "")
         if response_url:

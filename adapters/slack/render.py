@@ -48,8 +48,6 @@ _WORDS = re.compile(r"\s+|\S+")
 _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>|]+$")
 _MAX_LINK_LENGTH = 1000
 _FALLBACK_SLICE = 100
-#: Core command names that Slack reserves, and the slash command members use instead.
-SLACK_COMMAND_NAMES = {"help": "bothelp"}
 #: mrkdwn formatting characters -> look-alikes, for the fallback text only.
 _FALLBACK_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
 
@@ -205,8 +203,8 @@ def _span_pieces(span: Inline) -> Iterator[_Piece]:
         case DateSpan():
             yield from _text_pieces(span.formatted())
         case CommandSpan():
-            typed = span.typed_form(SLACK_COMMAND_NAMES.get(span.command))
-            yield from _text_pieces(typed, bold=True)
+            # Named as members type it here by adapters.slack.handlers, before rendering.
+            yield from _text_pieces(span.typed_form(), bold=True)
         case _:
             raise TypeError(f"unknown span {span!r}")
 
@@ -294,7 +292,7 @@ def _fallback_span(span: Inline) -> Iterator[str]:
         case DateSpan():
             yield from _fallback_words(span.formatted())
         case CommandSpan():
-            yield from _fallback_words(span.typed_form(SLACK_COMMAND_NAMES.get(span.command)))
+            yield from _fallback_words(span.typed_form())
         case _:
             raise TypeError(f"unknown span {span!r}")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
+from bot.commands.catalogue import default_catalogue
+from bot.commands.spec import CommandNames, parse_command_names
 from bot.config import EnvSettings, parse_id_list
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -25,6 +27,10 @@ class SlackSettings(EnvSettings):
     slack_announcements_channel: str = ""
     slack_staff_user_ids: str = ""
     slack_staff_usergroup_id: str = ""
+    slack_command_names: str = Field(
+        default="",
+        description="Renamed slash commands, e.g. kudos:props (help is /bothelp unless renamed).",
+    )
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -52,6 +58,12 @@ class SlackSettings(EnvSettings):
             raise ValueError(f"'{value}' is not an http(s) URL")
         return value if value.endswith("/") else value + "/"
 
+    @field_validator("slack_command_names")
+    @classmethod
+    def _command_names(cls, value: str) -> str:
+        parse_command_names(value, default_catalogue())  # refused at start, not on first use
+        return value
+
     @model_validator(mode="after")
     def _secret_for_http(self) -> SlackSettings:
         if not self.slack_app_token and not self.slack_signing_secret.strip():
@@ -77,3 +89,8 @@ class SlackSettings(EnvSettings):
             "announcements": self.slack_announcements_channel.strip(),
         }
         return {purpose: channel for purpose, channel in configured.items() if channel}
+
+    @property
+    def command_names(self) -> CommandNames:
+        """What members type for each command in this workspace."""
+        return parse_command_names(self.slack_command_names, default_catalogue())

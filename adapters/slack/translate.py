@@ -25,18 +25,6 @@ from bot.requests import (
     mention_token,
 )
 
-#: Slack slash commands -> core command names. Slack reserves /remind, /help and
-#: other built-ins, so the help command is /bothelp.
-SLASH_COMMANDS: Mapping[str, str] = {
-    "/ask": "ask",
-    "/kudos": "kudos",
-    "/thanks": "thanks",
-    "/deadlines": "deadlines",
-    "/bothelp": "help",
-    "/broadcast": "broadcast",
-    "/reminders": "reminders",
-}
-
 #: Message subtypes that are still a member talking to the bot: a DM with a
 #: file attached, and a thread reply also sent to the channel.
 ANSWERED_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
@@ -137,13 +125,22 @@ async def _sender(
 
 
 async def translate_command(
-    body: Mapping[str, Any], *, users: UserDirectory, staff: StaffDirectory
+    body: Mapping[str, Any],
+    *,
+    users: UserDirectory,
+    staff: StaffDirectory,
+    commands: Mapping[str, str],
 ) -> Request:
-    """A slash-command payload -> Request (``trigger_id`` is the delivery id)."""
+    """A slash-command payload -> Request (``trigger_id`` is the delivery id).
+
+    Args:
+        commands: ``/name`` as this workspace types it -> the core command (see
+            :func:`adapters.slack.commands.slash_commands`).
+    """
     workspace_id = str(body.get("team_id", ""))
     user_id = str(body.get("user_id", ""))
     slash = str(body.get("command", "")).strip().lower()
-    command = SLASH_COMMANDS.get(slash, slash.lstrip("/") or "help")
+    command = commands.get(slash, slash.lstrip("/") or "help")
     text, mentions = await decode_text(
         str(body.get("text", "")), workspace_id=workspace_id, users=users
     )

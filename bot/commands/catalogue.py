@@ -69,7 +69,7 @@ KUDOS = CommandSpec(
     summary="Thank a colleague in public; see the leaderboard (/kudos help).",
     usage=CommandSpan("kudos", "@someone for WHY", action="give"),
     examples=(KUDOS_EXAMPLE,),
-    description="Thank someone in public (also /kudos top, mine, undo, help)",
+    description="Thank someone in public (also /{name} top, mine, undo, help)",
     usage_hint="@someone for running the sensory storytime",
     parse_text=kudos.parse_kudos_text,
     server_only=True,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.replies import CommandSpan, Reply
 from bot.requests import Arguments, ArgumentValue, Request
@@ -105,7 +105,8 @@ class CommandSpec:
         usage: How ``/help`` shows it.
         handler: Answers the command; for commands with sub-commands, the
             sub-command's handler answers instead.
-        description: The short line platform menus show (Slack manifest, Discord).
+        description: The short line Slack's command menu shows (``{name}`` stands for
+            the command's name there); the summary when empty.
         usage_hint: What Slack shows after the command name while typing.
         examples: Shown in ``/help`` (the first) and in the command's own help.
         options: Typed arguments, for commands without sub-commands.
@@ -206,13 +207,13 @@ class CommandNames:
         return {self.name_for(command): command.name for command in catalogue}
 
 
-def parse_command_names(text: str, catalogue: Catalogue, *, variable: str) -> CommandNames:
+def parse_command_names(text: str, catalogue: Catalogue) -> CommandNames:
     """``kudos:props, help:bothelp`` -> the renames, checked against the catalogue.
 
     Raises:
         ValueError: A pair is malformed, names no command, uses a name that is not a
-            valid command name, or two commands end up with one name. The message
-            names ``variable``.
+            valid command name, or two commands end up with one name (the settings
+            loader names the variable).
     """
     renamed: dict[str, str] = {}
     for pair in (piece.strip() for piece in text.split(",")):
@@ -222,14 +223,13 @@ def parse_command_names(text: str, catalogue: Catalogue, *, variable: str) -> Co
             part.strip().lower().lstrip("/") for part in pair.partition(":")
         )
         if not separator or not core_name or not shown:
-            raise ValueError(f"{variable}: '{pair}' should be command:new-name, e.g. kudos:props")
+            raise ValueError(f"'{pair}' should be command:new-name, e.g. kudos:props")
         if core_name not in catalogue:
             known = ", ".join(command.name for command in catalogue)
-            raise ValueError(f"{variable}: there is no command '{core_name}' (commands: {known})")
+            raise ValueError(f"there is no command '{core_name}' (commands: {known})")
         if not _valid_name(shown):
             raise ValueError(
-                f"{variable}: '{shown}' is not a usable command name "
-                "(1-32 lower-case letters, digits, - or _)"
+                f"'{shown}' is not a usable command name (1-32 lower-case letters, digits, - or _)"
             )
         renamed[core_name] = shown
     names = CommandNames(renamed)
@@ -237,9 +237,7 @@ def parse_command_names(text: str, catalogue: Catalogue, *, variable: str) -> Co
     for command in catalogue:
         shown = names.name_for(command)
         if shown in taken:
-            raise ValueError(
-                f"{variable}: /{taken[shown]} and /{command.name} would both be /{shown}"
-            )
+            raise ValueError(f"/{taken[shown]} and /{command.name} would both be /{shown}")
         taken[shown] = command.name
     return names
 
@@ -247,8 +245,3 @@ def parse_command_names(text: str, catalogue: Catalogue, *, variable: str) -> Co
 def _valid_name(name: str) -> bool:
     """Slack and Discord both take 1-32 lower-case letters, digits, ``-`` and ``_``."""
     return 1 <= len(name) <= 32 and all(c.isascii() and (c.isalnum() or c in "-_") for c in name)
-
-
-def describe_options(options: tuple[Option, ...]) -> dict[str, Any]:
-    """Option name -> description (for menus)."""
-    return {option.name: option.description for option in options}

@@ -14,6 +14,8 @@ from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, broadcast_message
 from bot.broadcasts.policy import DispatchPolicy
 from bot.broadcasts.reminders import ReminderScheduler
 from bot.clock import FixedClock
+from bot.commands.naming import structured_form, with_command_forms
+from bot.commands.spec import CommandNames
 from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge import Deadline, Knowledge
@@ -299,7 +301,8 @@ async def test_help_names_a_target_for_every_broadcast_as_the_parser_needs(bot: 
     assert "/broadcast #channel MESSAGE: post in that channel." in text
     assert "/broadcast announcements MESSAGE: post in the announcements channel." in text
     # On Discord the channel option may be left empty; help says so in Discord's form.
-    discord = "".join(chunk.content for chunk in render_chunks(reply.message))
+    on_discord = with_command_forms(reply, structured_form(bot.commands, CommandNames()))
+    discord = "".join(chunk.content for chunk in render_chunks(on_discord.message))
     assert "**/broadcast post MESSAGE**: post in the announcements channel." in discord
     # What help promises, the parser takes: a target first, or a clear refusal.
     assert "Preview of broadcast #1" in await say(bot, "announcements Book club Friday")

@@ -39,7 +39,7 @@ def shout(client: MemberBotClient, core: BotCore) -> None:
 
     @client.tree.command(name="shout", description="Answer everyone.")
     async def shout_command(interaction: discord.Interaction) -> None:
-        await client.handler.handle(interaction, command="shout", parts=[])
+        await client.handler.handle(interaction, command="shout")
 
 
 async def test_a_channel_reply_is_posted_in_the_channel_and_the_placeholder_removed(

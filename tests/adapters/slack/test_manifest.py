@@ -1,5 +1,9 @@
 """The app manifest declares exactly the commands, events and scopes the bot uses.
 
+The manifest is generated from the command catalogue; the committed file must be
+exactly what the generator writes, so a command added to the catalogue without
+regenerating it fails here, not in a workspace.
+
 Scopes are derived from the adapter's own source: every Web API method it calls
 must be listed below with the scopes it needs, so a new call without a manifest
 scope (or a scope nothing needs any more) fails here, not in a workspace.
@@ -11,11 +15,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.translate import SLASH_COMMANDS
+from adapters.slack.commands import main, manifest_text, slash_commands
+from bot.commands.catalogue import default_catalogue
 from bot.commands.reminders import SUMMARY as REMINDERS_SUMMARY
+from bot.commands.spec import CommandNames, parse_command_names
 from bot.core import BotCore
 
 ADAPTER = Path(__file__).resolve().parents[3] / "adapters" / "slack"
@@ -104,11 +111,21 @@ def test_events_are_exactly_the_ones_listened_to() -> None:
     assert events == {"app_mention", "message.im"}
 
 
+def test_the_committed_manifest_is_the_generated_one() -> None:
+    generated = manifest_text(default_catalogue(), CommandNames())
+    assert MANIFEST.read_text(encoding="utf-8") == generated, (
+        "adapters/slack/manifest.yaml is out of date: run "
+        "python -m adapters.slack.commands > adapters/slack/manifest.yaml"
+    )
+
+
 def test_every_core_command_has_a_slack_command_in_the_manifest(core: BotCore) -> None:
     commands = _manifest()["features"]["slash_commands"]
-    assert {c["command"] for c in commands} == set(SLASH_COMMANDS)
-    assert set(SLASH_COMMANDS.values()) == {command.name for command in core.commands}
-    assert {"broadcast", "reminders"} <= set(SLASH_COMMANDS.values())
+    slash = slash_commands(core.commands, CommandNames())
+    assert [c["command"] for c in commands] == list(slash)
+    assert set(slash.values()) == {command.name for command in core.commands}
+    assert slash["/bothelp"] == "help"  # Slack reserves /help
+    assert {"broadcast", "reminders"} <= set(slash.values())
     for command in commands:
         # Escaped text is what translate decodes: <@U123>, <#C123|name>, &amp;.
         assert command["should_escape"] is True, command["command"]
@@ -134,3 +151,29 @@ def test_reminders_is_described_the_same_way_everywhere(core: BotCore) -> None:
     assert core.commands.get("reminders").summary == f"{REMINDERS_SUMMARY}."  # type: ignore[union-attr]
     # what it says is what it does: staff DM broadcasts, not the channel's deadline reminders
     assert "broadcast DMs" in REMINDERS_SUMMARY and "deadline" not in REMINDERS_SUMMARY
+
+
+def test_a_renamed_command_is_declared_under_its_new_name(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--names", "kudos:props", "--url", "https://bot.example.org/", "--http-mode"]) == 0
+    manifest = yaml.safe_load(capsys.readouterr().out)
+    commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
+    assert "/kudos" not in commands
+    assert commands["/props"]["description"].endswith("(also /props top, mine, undo, help)")
+    assert {c["url"] for c in commands.values()} == {"https://bot.example.org/slack/events"}
+    assert manifest["settings"]["socket_mode_enabled"] is False
+
+
+@pytest.mark.parametrize(
+    ("names", "problem"),
+    [
+        ("kudos", "should be command:new-name"),
+        ("kudoz:props", "there is no command 'kudoz'"),
+        ("kudos:Pr ops", "is not a usable command name"),
+        ("kudos:thanks", "/kudos and /thanks would both be /thanks"),
+    ],
+)
+def test_bad_command_names_are_refused_with_the_reason(names: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        parse_command_names(names, default_catalogue())

@@ -16,6 +16,9 @@ from adapters.slack.render import (
     SlackMessage,
     render,
 )
+from bot.commands.catalogue import default_catalogue
+from bot.commands.naming import typed_form, with_command_forms
+from bot.commands.spec import CommandNames
 from bot.replies import (
     Bold,
     CommandSpan,
@@ -24,6 +27,7 @@ from bot.replies import (
     Message,
     MessageBuilder,
     NameSpan,
+    Reply,
     Text,
 )
 from bot.requests import UserRef
@@ -151,7 +155,10 @@ def test_commands_are_named_as_typed_on_slack_and_member_text_is_left_alone() ->
         CommandSpan("kudos", "@ana for WHY", action="give"),
         Text(" — member wrote: read the /help page"),
     )
-    assert _elements(_render(message.build()).blocks[0]) == [
+    named = with_command_forms(
+        Reply(message.build()), typed_form(default_catalogue(), CommandNames())
+    )
+    assert _elements(_render(named.message).blocks[0]) == [
         {"type": "text", "text": "/bothelp", "style": {"bold": True}},
         {"type": "text", "text": " or "},
         {"type": "text", "text": "/kudos @ana for WHY", "style": {"bold": True}},

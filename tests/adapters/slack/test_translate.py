@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from adapters.slack.client import build_client
+from adapters.slack.commands import slash_commands
 from adapters.slack.directory import StaffDirectory, UserDirectory
 from adapters.slack.translate import decode_text, translate_command, translate_event
+from bot.commands.catalogue import default_catalogue
+from bot.commands.spec import CommandNames, parse_command_names
 from bot.requests import MentionKind, mention_token
 from tests.fakes.fake_slack import FakeSlack
+
+COMMANDS = slash_commands(default_catalogue(), CommandNames())
 
 
 def _directories(fake: FakeSlack, *, ttl: float = 600.0) -> tuple[UserDirectory, StaffDirectory]:
@@ -99,7 +104,7 @@ async def test_slash_command_payload(fake_slack: FakeSlack) -> None:
         "user_name": "sam",
         "trigger_id": "trig-9",
     }
-    request = await translate_command(body, users=users, staff=staff)
+    request = await translate_command(body, users=users, staff=staff, commands=COMMANDS)
     assert request.command == "help"
     assert (request.platform, request.workspace_id, request.channel_id) == (
         "slack",
@@ -109,9 +114,15 @@ async def test_slash_command_payload(fake_slack: FakeSlack) -> None:
     assert request.delivery_id == "trig-9"
     assert request.is_staff and request.is_direct
     assert request.sender.display_name == "Sam (staff)"
-    assert (await translate_command(body | {"user_id": "U3"}, users=users, staff=staff)).is_staff
+    assert (
+        await translate_command(
+            body | {"user_id": "U3"}, users=users, staff=staff, commands=COMMANDS
+        )
+    ).is_staff
     assert not (
-        await translate_command(body | {"user_id": "U2"}, users=users, staff=staff)
+        await translate_command(
+            body | {"user_id": "U2"}, users=users, staff=staff, commands=COMMANDS
+        )
     ).is_staff
     assert len(fake_slack.calls("usergroups.users.list")) == 1  # cached
 
@@ -163,3 +174,14 @@ async def test_dm_with_a_file_and_thread_broadcast_are_questions(fake_slack: Fak
             )
             is None
         ), ignored
+
+
+async def test_a_renamed_slash_command_runs_its_core_command(fake_slack: FakeSlack) -> None:
+    users, staff = _directories(fake_slack)
+    renamed = slash_commands(
+        default_catalogue(), parse_command_names("kudos:props", default_catalogue())
+    )
+    body = {"command": "/props", "text": "top", "team_id": "T0001", "user_id": "U2"}
+    request = await translate_command(body, users=users, staff=staff, commands=renamed)
+    assert (request.command, request.text) == ("kudos", "top")
+    assert "/kudos" not in renamed  # the other app's /kudos is not ours any more
