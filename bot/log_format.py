@@ -30,3 +30,6 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level)
     # SQLAlchemy and Alembic are chatty at INFO
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    # aiosqlite's DEBUG lines repeat every statement with its parameters: member text and
+    # private answers (mentoring demographics) must not reach a log line, even at DEBUG
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))
