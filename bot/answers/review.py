@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, func, or_, select, update
 
-from bot.answers.service import normalize_question
+from bot.answers.text import normalize_question
 from bot.errors import UserError
 from bot.storage.models.questions import (
     AnswerFeedback,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.answers.engine import Answer
-from bot.answers.text import fold, words
+from bot.answers.text import normalize_question
 from bot.errors import StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
 
@@ -17,11 +17,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_LENGTH = 1000
-
-
-def normalize_question(question: str) -> str:
-    """Grouping key for repeats: case, accents, punctuation and spacing do not count."""
-    return " ".join(words(fold(question)))[:500]
 
 
 async def answer_question(

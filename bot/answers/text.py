@@ -182,6 +182,11 @@ def words(folded: str) -> list[str]:
     return _TOKEN.findall(folded)
 
 
+def normalize_question(question: str) -> str:
+    """Grouping key for repeats: case, accents, punctuation and spacing do not count."""
+    return " ".join(words(fold(question)))[:500]
+
+
 def content_stems(folded: str) -> list[str]:
     """Stems of the words that are not stopwords, in order (duplicates kept)."""
     return [stem(word) for word in words(folded) if word not in STOPWORDS]
