@@ -252,3 +252,26 @@ async def test_reminders_is_described_as_the_core_describes_it(
     (sync,) = fake_discord.calls("PUT", "/commands")
     (reminders,) = [command for command in sync.json if command["name"] == "reminders"]
     assert reminders["description"] == f"{REMINDERS_SUMMARY}."
+
+
+async def test_a_reason_that_starts_with_a_mention_does_not_add_a_recipient(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    # The reason option is text: a colleague named in it is shown by name, and only
+    # the member picker chooses who gets the kudos (it used to be read as a second one).
+    payload = command_interaction(
+        "kudos",
+        sub_command(
+            "give", user_option("user", BEN), option("reason", f"<@{CARA.id}> and I loved it")
+        ),
+        user=ANA,
+        mentioned=(BEN, CARA),
+    )
+    followup = await _run(client, fake_discord, payload)
+    assert "Done!" in followup.json["content"]
+    assert await _kudos_count(core) == 1
+    (post,) = fake_discord.messages_in(KUDOS_CHANNEL_ID)
+    assert f"<@{BEN.id}>" in post.json["content"]
+    assert f"<@{CARA.id}>" not in post.json["content"]
+    notified = post.json["allowed_mentions"]["users"]
+    assert BEN.id in notified and CARA.id not in notified
