@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String, Text
+from sqlalchemy import Float, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base
@@ -42,7 +42,7 @@ class UnansweredQuestion(Base):
     # folded words only (no case, accents or punctuation): groups repeats for "most frequent first"
     normalized: Mapped[str] = mapped_column(String(500), index=True)
     platform: Mapped[str] = mapped_column(String(32))
-    score: Mapped[float]
+    score: Mapped[float] = mapped_column(Float)  # FLOAT, as migration 0001 made it
     asked_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default=QuestionStatus.OPEN, index=True)
     reason: Mapped[str] = mapped_column(String(16), default=QuestionReason.ABSTAINED)
