@@ -22,7 +22,8 @@ of the datetime given to them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import lru_cache, wraps
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -33,6 +34,24 @@ from babel.units import format_unit
 
 if TYPE_CHECKING:
     from bot.knowledge.schema import Deadline
+
+DayWriter = Callable[[dt.date], str]
+
+
+def _remembered(write: DayWriter) -> DayWriter:
+    """Remember what ``write`` gave for each day: members see the same few days often.
+
+    A datetime is written as its own wall-clock day and remembered as that plain
+    date: two equal instants in different zones are equal keys but different days.
+    """
+    remembered = lru_cache(maxsize=4096)(write)
+
+    @wraps(write)
+    def by_day(day: dt.date) -> str:
+        return remembered(day.date() if isinstance(day, dt.datetime) else day)
+
+    return by_day
+
 
 #: The locale dates are written in (month and day names, plural rules).
 LOCALE = Locale.parse("en_US")
@@ -77,21 +96,25 @@ DAY_NAMES: tuple[str, ...] = tuple(
 )
 
 
+@_remembered
 def long_date(day: dt.date) -> str:
     """``Thursday, January 27, 2022``: how a member reads a day."""
     return format_date(day, _LONG_DATE, locale=LOCALE)
 
 
+@_remembered
 def short_date(day: dt.date) -> str:
     """``Thu, Jan 27, 2022``: a day in a listing's column."""
     return format_date(day, _SHORT_DATE, locale=LOCALE)
 
 
+@_remembered
 def month_and_day(day: dt.date) -> str:
     """``January 27``: a day of no particular year ("what happens on January 27?")."""
     return format_date(day, _MONTH_DAY, locale=LOCALE)
 
 
+@_remembered
 def month_and_year(day: dt.date) -> str:
     """``January 2022``: the month ``day`` falls in."""
     return format_date(day, _MONTH_YEAR, locale=LOCALE)
@@ -137,6 +160,7 @@ def deadline_when(deadline: Deadline, zone: ZoneInfo) -> str:
     return f"{when} at {clock}" if clock else when
 
 
+@lru_cache(maxsize=4096)
 def relative_day(day: dt.date, today: dt.date) -> str:
     """``today``, ``tomorrow``, ``in 10 days``, ``yesterday`` or ``3 days ago``.
 

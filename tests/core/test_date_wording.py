@@ -129,3 +129,20 @@ def test_month_and_day_names_come_from_one_table() -> None:
 )
 def test_time_until_a_moment_today(minutes: int, written: str) -> None:
     assert date_wording.time_until(dt.timedelta(minutes=minutes)) == written
+
+
+def test_one_instant_reads_in_each_zone_it_is_given_in() -> None:
+    # Equal instants in two zones are equal (and hash alike): each must keep its own zone.
+    chicago = dt.datetime(2022, 1, 27, 17, tzinfo=CHICAGO)
+    paris = chicago.astimezone(PARIS)
+
+    assert date_wording.clock_time(chicago) == "5:00 PM CST"
+    assert date_wording.clock_time(paris) == "12:00 AM CET"
+
+
+def test_an_instant_is_written_as_its_own_wall_clock_day() -> None:
+    late_in_chicago = dt.datetime(2022, 1, 27, 20, tzinfo=CHICAGO)
+    early_in_paris = late_in_chicago.astimezone(PARIS)  # the same instant, the next day
+
+    assert date_wording.long_date(late_in_chicago) == "Thursday, January 27, 2022"
+    assert date_wording.long_date(early_in_paris) == "Friday, January 28, 2022"
