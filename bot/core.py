@@ -64,9 +64,14 @@ class BotCore:
 
     @property
     def services(self) -> CommandServices:
-        """What command handlers are given; built once, again only if the sender changes."""
+        """What command handlers are given: built once, and again only when the sender
+        or the organisation's time zone (which follows the knowledge file) changes."""
         services = self._services
-        if services is None or services.kudos.outbound is not self.outbound:
+        if (
+            services is None
+            or services.kudos.outbound is not self.outbound
+            or services.zone.key != self.settings.timezone.key
+        ):
             services = self._services = build_services(
                 catalogue=self.commands,
                 settings=self.settings,

@@ -148,3 +148,32 @@ async def test_staff_commands_are_not_suggested_to_members(core: BotCore) -> Non
     assert reply is not None and "Did you mean: /broadcast" not in reply.text
     staff = await core.handle(request("broadcst", "dm hello", is_staff=True))
     assert staff is not None and "Did you mean: /broadcast dm hello" in staff.text
+
+
+async def test_commands_follow_the_organisation_zone_when_the_knowledge_file_moves_it(
+    core: BotCore,
+) -> None:
+    # Handlers' services are built once; a reload that moves the organisation to
+    # another time zone must still reach them (dates are read and shown in it).
+    def refusal() -> Request:
+        return Request(
+            "console",
+            "local",
+            "console",
+            ALICE,
+            "broadcast",
+            "dm at 2020-01-06 09:00 Hello",
+            is_staff=True,
+        )
+
+    before = await core.handle(refusal())
+    assert before is not None and "(America/Chicago) is in the past" in before.text
+    knowledge = core.knowledge.knowledge
+    moved = knowledge.model_copy(
+        update={
+            "organisation": knowledge.organisation.model_copy(update={"timezone": "Europe/Paris"})
+        }
+    )
+    core.settings.use_organisation_zone(moved, check=False)
+    after = await core.handle(refusal())
+    assert after is not None and "(Europe/Paris) is in the past" in after.text
