@@ -184,20 +184,38 @@ def relative_day(day: dt.date, today: dt.date) -> str:
 
 
 def time_until(delta: dt.timedelta) -> str:
-    """``in 42 minutes``, ``in 1 hour and 20 minutes``, ``in 5 hours``, ``in about 11 hours``.
+    """``in 42 minutes``, ``in 1 hour and 20 minutes``, ``in 5 hours``, ``in about 11 hours``."""
+    return f"in {_about(delta)}"
+
+
+def time_ago(delta: dt.timedelta) -> str:
+    """``1 minute ago``, ``42 minutes ago``, ``about 11 hours ago``."""
+    return f"{_about(delta)} ago"
+
+
+def duration(span: dt.timedelta) -> str:
+    """``6 hours``, ``90 minutes``, ``1 minute``: a set length of time, exactly."""
+    minutes = round(span.total_seconds() / 60)
+    if minutes and minutes % 60 == 0:
+        return _count(minutes // 60, "hour")
+    return _count(minutes, "minute")
+
+
+def _about(delta: dt.timedelta) -> str:
+    """How long ``delta`` is, as a member would say it.
 
     Under three hours the minutes matter; beyond that a rounded hour reads better,
-    said as "about" unless it is (to the minute) exact.
+    said as "about" unless it is (to the minute) exact. Never "0 minutes".
     """
     minutes = max(1, round(delta.total_seconds() / 60))
     hours, rest = divmod(minutes, 60)
     if hours == 0:
-        return f"in {_count(minutes, 'minute')}"
+        return _count(minutes, "minute")
     if rest == 0:
-        return f"in {_count(hours, 'hour')}"
+        return _count(hours, "hour")
     if hours < 3:
-        return f"in {_count(hours, 'hour')} and {_count(rest, 'minute')}"
-    return f"in about {_count(round(minutes / 60), 'hour')}"
+        return f"{_count(hours, 'hour')} and {_count(rest, 'minute')}"
+    return f"about {_count(round(minutes / 60), 'hour')}"
 
 
 def _count(number: int, unit: str) -> str:

@@ -23,6 +23,7 @@ from bot.broadcasts import audit
 from bot.broadcasts.audit import AuditAction
 from bot.broadcasts.messages import broadcast_message, snippet
 from bot.broadcasts.scheduling import format_local
+from bot.date_wording import duration
 from bot.outbound import ChannelPurpose
 from bot.storage.models import Broadcast, BroadcastDelivery
 from bot.storage.models.broadcasts import (
@@ -47,11 +48,7 @@ def notice_key(broadcast_id: int) -> str:
 
 def describe_duration(span: timedelta) -> str:
     """``6 hours``, ``90 minutes``, ``1 hour``: how long the grace period is, in words."""
-    minutes = round(span.total_seconds() / 60)
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return duration(span)
 
 
 def missed_notice_text(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from bot.date_wording import duration, time_ago
 from bot.kudos.parsing import MentionedUser, ReasonPart
 from bot.kudos.safety import safe_text
 from bot.replies import (
@@ -113,11 +114,9 @@ def undo_too_late(
     recipients: Sequence[UserRef], *, age: timedelta, window: timedelta, kudos_id: int
 ) -> str:
     names = ", ".join(f"@{user.name}" for user in recipients)
-    minutes = int(age.total_seconds() // 60)
-    limit = int(window.total_seconds() // 60)
     return (
-        f"Your last kudos (to {names}, {minutes} minutes ago) can only be undone within "
-        f"{limit} minutes of giving it. If it needs to come down, please ask a staff member "
+        f"Your last kudos (to {names}, {time_ago(age)}) can only be undone within "
+        f"{duration(window)} of giving it. If it needs to come down, please ask a staff member "
         f"to remove kudos #{kudos_id}."
     )
 
