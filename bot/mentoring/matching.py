@@ -14,6 +14,8 @@ gives the same matches.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -230,3 +232,30 @@ def match_cohort(cohort: CohortInput) -> MatchResult:
         },
     )
     return MatchResult(tuple(matches), tuple(unmatched), tuple(notes))
+
+
+def fingerprint(cohort: CohortInput) -> str:
+    """A digest of the solver's whole input: equal digests, equal matches."""
+    canonical = {
+        "applicants": [
+            [
+                a.id,
+                a.email,
+                a.role,
+                a.is_member,
+                a.adult,
+                a.region,
+                a.interests,
+                a.capacity,
+                a.private.as_dict(),
+            ]
+            for a in sorted(cohort.applicants, key=lambda a: a.id)
+        ],
+        "criteria": cohort.criteria.as_dict(),
+        "pinned": sorted(cohort.rules.pinned),
+        "forbidden": sorted(cohort.rules.forbidden),
+        "past": sorted(cohort.rules.past),
+        "allow_repeat_pairs": cohort.rules.allow_repeat_pairs,
+    }
+    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=True).encode()
+    return hashlib.sha256(encoded).hexdigest()

@@ -47,6 +47,7 @@ DEMOGRAPHIC_FIELDS = (
 MIN_CAPACITY = 1
 MAX_CAPACITY = 3
 MAX_WEIGHT = 10.0
+MAX_COHORT_NAME = 120
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,32 @@ def normalise_interests(interests: Iterable[str]) -> tuple[str, ...]:
         if cleaned:
             seen.setdefault(cleaned, None)
     return tuple(seen)
+
+
+def clean_cohort_name(name: str) -> str:
+    """A cohort name with spaces tidied.
+
+    Raises:
+        UserError: empty or too long.
+    """
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise UserError("a cohort needs a name, like 'Spring 2027'")
+    if len(cleaned) > MAX_COHORT_NAME:
+        raise UserError(f"a cohort name is at most {MAX_COHORT_NAME} characters")
+    return cleaned
+
+
+def clean_email(email: str) -> str:
+    """A typed e-mail address, lower-cased.
+
+    Raises:
+        UserError: not an address.
+    """
+    cleaned = normalise_email(email)
+    if "@" not in cleaned or any(c.isspace() for c in cleaned):
+        raise UserError(f"'{email}' is not an e-mail address")
+    return cleaned
 
 
 @dataclass(frozen=True)

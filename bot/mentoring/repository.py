@@ -8,8 +8,6 @@ several things commits all of them or none. Private answers are read only by
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -241,33 +239,6 @@ async def cohort_input(session: AsyncSession, cohort: MentoringCohort) -> Cohort
         criteria=Criteria.from_mapping(cohort.criteria),
         rules=await pair_rules(session, cohort),
     )
-
-
-def fingerprint(cohort: CohortInput) -> str:
-    """A digest of the solver's whole input: equal digests, equal matches."""
-    canonical = {
-        "applicants": [
-            [
-                a.id,
-                a.email,
-                a.role,
-                a.is_member,
-                a.adult,
-                a.region,
-                a.interests,
-                a.capacity,
-                a.private.as_dict(),
-            ]
-            for a in sorted(cohort.applicants, key=lambda a: a.id)
-        ],
-        "criteria": cohort.criteria.as_dict(),
-        "pinned": sorted(cohort.rules.pinned),
-        "forbidden": sorted(cohort.rules.forbidden),
-        "past": sorted(cohort.rules.past),
-        "allow_repeat_pairs": cohort.rules.allow_repeat_pairs,
-    }
-    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=True).encode()
-    return hashlib.sha256(encoded).hexdigest()
 
 
 async def set_rule(

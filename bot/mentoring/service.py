@@ -14,83 +14,38 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from bot.clock import Clock, local_today
 from bot.errors import UserError
 from bot.mentoring import repository as repo
-from bot.mentoring.eligibility import mentee_problem, mentor_problem, pair_block
 from bot.mentoring.import_csv import ApplicationInput, parse_applications, read_csv_file
-from bot.mentoring.matching import MatchResult, match_cohort
-from bot.mentoring.models import CohortState, Criteria, PrivateAnswers, normalise_email
+from bot.mentoring.matching import MatchResult, fingerprint, match_cohort
+from bot.mentoring.models import (
+    CohortState,
+    Criteria,
+    clean_cohort_name,
+    clean_email,
+    normalise_email,
+)
+from bot.mentoring.pins import check_pin
 from bot.mentoring.reports import Report, build_report
+from bot.mentoring.views import (
+    ApplicationStatus,
+    CohortSummary,
+    ImportSummary,
+    as_input,
+    summarise,
+)
 from bot.storage import Database
 from bot.storage.models.mentoring import MentoringApplication, MentoringCohort
 
 log = logging.getLogger(__name__)
-MAX_COHORT_NAME = 120
-
-
-@dataclass(frozen=True)
-class CohortSummary:
-    """A cohort at a glance (for staff): no e-mail, no private answer."""
-
-    name: str
-    state: CohortState
-    opens_on: date | None
-    closes_on: date | None
-    criteria: Criteria
-    allow_repeat_pairs: bool
-    applicants: int
-    mentors: int
-    mentees: int
-    eligible_mentors: int
-    mentor_slots: int
-    eligible_mentees: int
-    pins: int
-    forbidden_pairs: int
-    proposed_matches: int
-    confirmed_matches: int
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    cohort: str
-    created_cohort: bool
-    added: int
-    updated: int
-
-
-@dataclass(frozen=True)
-class ApplicationStatus:
-    """What a member sees of their own application (private answers only as a flag)."""
-
-    cohort: str
-    cohort_state: CohortState
-    application: ApplicationInput
-    has_private_answers: bool
-    matched_with: tuple[str, ...]
-
-
-def _cohort_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise UserError("a cohort needs a name, like 'Spring 2027'")
-    if len(cleaned) > MAX_COHORT_NAME:
-        raise UserError(f"a cohort name is at most {MAX_COHORT_NAME} characters")
-    return cleaned
-
-
-def _email(email: str) -> str:
-    cleaned = normalise_email(email)
-    if "@" not in cleaned or any(c.isspace() for c in cleaned):
-        raise UserError(f"'{email}' is not an e-mail address")
-    return cleaned
 
 
 def _not_matched(cohort: MentoringCohort, doing: str) -> None:
@@ -101,9 +56,16 @@ def _not_matched(cohort: MentoringCohort, doing: str) -> None:
 class MentoringService:
     """Cohorts, applications, matching and reports over one database."""
 
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(self, database: Database, clock: Clock, *, zone: ZoneInfo | None = None) -> None:
+        """Create the service.
+
+        Args:
+            zone: The organisation's time zone: an application window's last day
+                ends at midnight there (UTC when not given).
+        """
         self.database = database
         self.clock = clock
+        self.zone = zone or ZoneInfo("UTC")
 
     # -- cohorts ---------------------------------------------------------------------
 
@@ -121,7 +83,7 @@ class MentoringService:
         Returns:
             The cohort, and True when it was created.
         """
-        name = _cohort_name(name)
+        name = clean_cohort_name(name)
         if opens_on and closes_on and closes_on < opens_on:
             raise UserError("the application window closes before it opens")
         now = self.clock.now()
@@ -150,7 +112,7 @@ class MentoringService:
                 cohort.state = CohortState.OPEN.value
                 cohort.updated_at = now
             log.info("mentoring cohort opened", extra={"cohort": name, "created": created})
-            return await self._summary(session, cohort), created
+            return await summarise(session, cohort), created
 
     async def close_cohort(self, name: str) -> CohortSummary:
         async with self.database.session() as session:
@@ -159,40 +121,15 @@ class MentoringService:
             cohort.state = CohortState.CLOSED.value
             cohort.updated_at = self.clock.now()
             log.info("mentoring cohort closed", extra={"cohort": name})
-            return await self._summary(session, cohort)
+            return await summarise(session, cohort)
 
     async def summary(self, name: str) -> CohortSummary:
         async with self.database.session() as session:
-            return await self._summary(session, await repo.require_cohort(session, name))
+            return await summarise(session, await repo.require_cohort(session, name))
 
     async def cohorts(self) -> list[CohortSummary]:
         async with self.database.session() as session:
-            return [await self._summary(session, c) for c in await repo.list_cohorts(session)]
-
-    async def _summary(self, session: AsyncSession, cohort: MentoringCohort) -> CohortSummary:
-        people = [repo.to_applicant(row, None) for row in await repo.applications(session, cohort)]
-        mentors = [p for p in people if mentor_problem(p) is None]
-        rules = await repo.count_rules(session, cohort)
-        proposed = await repo.match_rows(session, cohort, status=repo.PROPOSED)
-        confirmed = await repo.match_rows(session, cohort, status=repo.CONFIRMED)
-        return CohortSummary(
-            name=cohort.name,
-            state=CohortState(cohort.state),
-            opens_on=cohort.opens_on,
-            closes_on=cohort.closes_on,
-            criteria=Criteria.from_mapping(cohort.criteria),
-            allow_repeat_pairs=cohort.allow_repeat_pairs,
-            applicants=len(people),
-            mentors=sum(p.offers_mentoring for p in people),
-            mentees=sum(p.wants_mentor for p in people),
-            eligible_mentors=len(mentors),
-            mentor_slots=sum(m.capacity for m in mentors),
-            eligible_mentees=sum(mentee_problem(p) is None for p in people),
-            pins=rules.get(repo.PIN, 0),
-            forbidden_pairs=rules.get(repo.FORBID, 0),
-            proposed_matches=len(proposed),
-            confirmed_matches=len(confirmed),
-        )
+            return [await summarise(session, c) for c in await repo.list_cohorts(session)]
 
     # -- applications ----------------------------------------------------------------
 
@@ -209,7 +146,7 @@ class MentoringService:
             cohort = await repo.require_cohort(session, cohort_name)
             if cohort.state != CohortState.OPEN:
                 raise UserError(f"cohort '{cohort.name}' is not taking applications")
-            if cohort.closes_on and now.date() > cohort.closes_on:
+            if cohort.closes_on and local_today(self.clock, self.zone) > cohort.closes_on:
                 raise UserError(
                     f"applications to '{cohort.name}' closed on {cohort.closes_on:%Y-%m-%d}"
                 )
@@ -232,7 +169,7 @@ class MentoringService:
     async def import_applications(
         self, applications: Sequence[ApplicationInput], cohort_name: str
     ) -> ImportSummary:
-        name = _cohort_name(cohort_name)
+        name = clean_cohort_name(cohort_name)
         now = self.clock.now()
         async with self.database.session() as session:  # one transaction: all or nothing
             cohort = await repo.find_cohort(session, name)
@@ -266,7 +203,7 @@ class MentoringService:
             return ApplicationStatus(
                 cohort=cohort.name,
                 cohort_state=CohortState(cohort.state),
-                application=_as_input(row, None),
+                application=as_input(row, None),
                 has_private_answers=private is not None,
                 matched_with=partners,
             )
@@ -276,7 +213,7 @@ class MentoringService:
         to that member only (never in a channel)."""
         async with self.database.session() as session:
             _cohort, row = await self._application(session, cohort_name, email)
-            return _as_input(row, await repo.private_answers(session, row))
+            return as_input(row, await repo.private_answers(session, row))
 
     async def forget_private_answers(self, cohort_name: str, email: str) -> bool:
         """Delete the member's private answers (any time); True when there were some."""
@@ -303,7 +240,7 @@ class MentoringService:
         self, session: AsyncSession, cohort_name: str, email: str
     ) -> tuple[MentoringCohort, MentoringApplication]:
         cohort = await repo.require_cohort(session, cohort_name)
-        row = await repo.find_application(session, cohort, _email(email))
+        row = await repo.find_application(session, cohort, clean_email(email))
         if row is None:
             raise UserError(f"{normalise_email(email)} has no application in '{cohort.name}'")
         return cohort, row
@@ -318,7 +255,7 @@ class MentoringService:
             cohort_input = await repo.cohort_input(session, cohort)
             result = match_cohort(cohort_input)
             await repo.store_proposal(
-                session, cohort, result, digest=repo.fingerprint(cohort_input), now=self.clock.now()
+                session, cohort, result, digest=fingerprint(cohort_input), now=self.clock.now()
             )
             return result
 
@@ -330,12 +267,12 @@ class MentoringService:
         Raises:
             UserError: the pair breaks a hard rule, or the mentor's pins fill them up.
         """
-        mentor, mentee = _email(mentor), _email(mentee)
+        mentor, mentee = clean_email(mentor), clean_email(mentee)
         async with self.database.session() as session:
             cohort = await repo.require_cohort(session, cohort_name)
             _not_matched(cohort, "pinning")
             if not remove:
-                await self._check_pin(session, cohort, mentor, mentee)
+                check_pin(await repo.cohort_input(session, cohort), cohort.name, mentor, mentee)
             return await repo.set_rule(
                 session,
                 cohort,
@@ -346,33 +283,6 @@ class MentoringService:
                 remove=remove,
             )
 
-    async def _check_pin(
-        self, session: AsyncSession, cohort: MentoringCohort, mentor_email: str, mentee_email: str
-    ) -> None:
-        cohort_input = await repo.cohort_input(session, cohort)
-        people = {a.email: a for a in cohort_input.applicants}
-        mentor, mentee = people.get(mentor_email), people.get(mentee_email)
-        for email, person in ((mentor_email, mentor), (mentee_email, mentee)):
-            if person is None:
-                raise UserError(f"{email} has no application in '{cohort.name}'")
-        assert mentor is not None and mentee is not None
-        problem = mentor_problem(mentor) or mentee_problem(mentee)
-        if problem:
-            raise UserError(f"cannot pin {mentor_email} -> {mentee_email}: {problem}")
-        block = pair_block(mentor, mentee, cohort_input.rules, pinned=True)
-        if block is not None:
-            raise UserError(f"cannot pin {mentor_email} -> {mentee_email}: that pairs {block}")
-        pins = [p for p in cohort_input.rules.pinned if p != (mentor_email, mentee_email)]
-        other = next((m for m, e in pins if e == mentee_email), None)
-        if other is not None:
-            raise UserError(
-                f"{mentee_email} is already pinned to {other}; unpin that first (--remove)"
-            )
-        if sum(1 for m, _e in pins if m == mentor_email) >= mentor.capacity:
-            raise UserError(
-                f"{mentor_email} takes {mentor.capacity} mentee(s) and has that many pins"
-            )
-
     async def forbid(
         self, cohort_name: str, first: str, second: str, *, remove: bool = False
     ) -> tuple[bool, bool]:
@@ -381,7 +291,7 @@ class MentoringService:
         Returns:
             (the rule changed, a pin of the same pair was removed).
         """
-        first, second = _email(first), _email(second)
+        first, second = clean_email(first), clean_email(second)
         if first == second:
             raise UserError("a do-not-match needs two different people")
         now = self.clock.now()
@@ -427,7 +337,7 @@ class MentoringService:
                 )
             if cohort.proposal_fingerprint is None:
                 raise UserError(f"preview the matches of '{cohort.name}' first (match)")
-            digest = repo.fingerprint(await repo.cohort_input(session, cohort))
+            digest = fingerprint(await repo.cohort_input(session, cohort))
             if digest != cohort.proposal_fingerprint:
                 raise UserError(
                     "applications, pins or do-not-match rules changed since the last preview; "
@@ -452,19 +362,3 @@ class MentoringService:
                     extra={"cohort": cohort.name, "fields": ",".join(report.demographic_fields)},
                 )
             return report
-
-
-def _as_input(row: MentoringApplication, private: PrivateAnswers | None) -> ApplicationInput:
-    applicant = repo.to_applicant(row, None)
-    return ApplicationInput(
-        email=row.email,
-        name=row.name,
-        role=applicant.role,
-        is_member=row.is_member,
-        adult=applicant.adult,
-        region=row.region,
-        interests=tuple(row.interests),
-        goals=row.goals,
-        capacity=row.capacity,
-        private=private,
-    )

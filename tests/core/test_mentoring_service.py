@@ -4,6 +4,7 @@ applications, preview, pins, confirm, and past pairs in the next cohort."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -60,6 +61,19 @@ async def test_applications_after_the_window_are_refused(service: MentoringServi
     await service.open_cohort("Winter", closes_on=date(2027, 1, 9))
     with pytest.raises(UserError, match="closed on 2027-01-09"):
         await service.apply("Winter", app("ann@x.org", Role.MENTEE))
+
+
+async def test_the_last_day_lasts_until_midnight_in_the_organisations_zone(
+    database: Database,
+) -> None:
+    # 03:00 UTC on the 10th is still the evening of the 9th in Chicago
+    clock = FixedClock(datetime(2027, 1, 10, 3, tzinfo=UTC))
+    service = MentoringService(database, clock, zone=ZoneInfo("America/Chicago"))
+    await service.open_cohort("Winter", closes_on=date(2027, 1, 9))
+    assert await service.apply("Winter", app("ann@x.org", Role.MENTEE))
+    utc_service = MentoringService(database, clock)
+    with pytest.raises(UserError, match="closed on 2027-01-09"):
+        await utc_service.apply("Winter", app("bo@x.org", Role.MENTEE))
 
 
 async def test_an_unknown_cohort_says_how_to_open_one(service: MentoringService) -> None:
