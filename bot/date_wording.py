@@ -1,8 +1,9 @@
 """Every date and time a member reads, written one way, and the names members type.
 
 One module says how the bot writes a day (``Thursday, January 27, 2022``), a
-time of day (``5:00 PM CST``), a month (``January 2022``) and how far a day is
-from today (``in 3 days``, ``tomorrow``, ``3 days ago``); answers, /deadlines,
+time of day (``5:00 PM CST``), a month (``January 2022``), how far a day is
+from today (``in 3 days``, ``tomorrow``, ``3 days ago``) and a length of time
+(``in 15 hours``, ``1 minute ago``, ``6 hours``); answers, /deadlines,
 reminders, broadcast previews and listings, kudos periods and the CLI all call
 it, so a deadline reads the same wherever it appears. Names and plural rules
 come from Babel (CLDR locale data), so the words are the locale's own rather
