@@ -29,7 +29,12 @@ if TYPE_CHECKING:
     from bot.knowledge_store import KnowledgeStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The sample shipped inside the package, for an installed bot without a checkout.
+PACKAGED_KNOWLEDGE_FILE = Path(__file__).resolve().parent / "knowledge" / "sample_knowledge.yaml"
+#: In a checkout, the staff-editable copy in data/; installed, the packaged sample.
 DEFAULT_KNOWLEDGE_FILE = PROJECT_ROOT / "data" / "knowledge.yaml"
+if not DEFAULT_KNOWLEDGE_FILE.is_file():
+    DEFAULT_KNOWLEDGE_FILE = PACKAGED_KNOWLEDGE_FILE
 #: The zone offered as an example when a time zone name is not known.
 DEFAULT_TIMEZONE = "America/Chicago"
 #: Largest knowledge file loaded (bytes); the sample file is about 50 kB.
