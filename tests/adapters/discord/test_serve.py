@@ -17,6 +17,8 @@ from adapters.discord.app import DiscordAdapter, build_client
 from adapters.discord.settings import DiscordSettings
 from bot.config import Settings
 from bot.core import BotCore
+from bot.outbound import ChannelTarget
+from bot.replies import text_message
 from bot.runner import Runner
 from tests.adapters.discord.conftest import ANA, BEN, CARA, discord_settings
 from tests.adapters.discord.payloads import CHANNEL_ID, GUILD_ID, command_interaction, option
@@ -238,3 +240,72 @@ async def test_a_refused_sync_is_reported_clearly_and_the_bot_carries_on(
     assert "cannot register slash commands" in record.getMessage()
     assert "applications.commands scope" in record.getMessage()
     assert len(fake.calls("PUT", "/commands", status=403)) == 1
+
+
+# -- background services under the runner ----------------------------------------------
+
+
+class PostsWhenStopped:
+    """A background service that, like a dispatcher, finishes a send while it stops."""
+
+    name = "posts when stopped"
+
+    def __init__(self, core: BotCore, started: list[str]) -> None:
+        self.core = core
+        self.started = started
+
+    async def run(self) -> None:
+        self.started.append("running")
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            assert self.core.outbound is not None
+            await self.core.outbound.post(
+                target=ChannelTarget(channel_id=str(CHANNEL_ID)),
+                message=text_message("in flight when the bot stopped"),
+            )
+            raise
+
+
+def runner_for(fake: FakeDiscord, tmp_path: Path, started: list[str], **overrides: Any) -> Runner:
+    """The runner with the Discord adapter and one recording background service."""
+    settings = discord_settings(
+        discord_api_base=fake.api_base, discord_gateway_url=fake.gateway_url, **overrides
+    )
+    return Runner(
+        settings=Settings(data_dir=tmp_path, _env_file=None),  # type: ignore[call-arg]
+        adapter=DiscordAdapter(settings),
+        services=lambda core: [PostsWhenStopped(core, started)],
+        handle_signals=False,
+    )
+
+
+async def test_background_services_start_once_connected_and_still_send_while_stopping(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    started: list[str] = []
+    stop = asyncio.Event()
+    runner = runner_for(fake, tmp_path, started)
+    task = asyncio.create_task(runner.run(stop))
+    async with asyncio.timeout(PATIENCE):  # on_ready comes from the client, not the fake
+        while started != ["running"]:
+            await asyncio.sleep(0.01)
+    assert fake.gateway.ready_connections == 1  # connected before they started
+    stop.set()
+    assert await asyncio.wait_for(task, PATIENCE) == 0
+    # The client stayed connected until the background services had stopped.
+    [post] = fake.messages_in(CHANNEL_ID)
+    assert post.json["content"] == "in flight when the bot stopped"
+    await fake.wait_for(lambda f: f.gateway.ready_connections == 0)  # then it hung up
+
+
+async def test_no_background_service_starts_when_connecting_fails(
+    fake: FakeDiscord, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started: list[str] = []
+    fake.gateway.close_code = 4014  # logged in and synced, then refused at the gateway
+    runner = runner_for(fake, tmp_path, started, discord_members_intent=True)
+    assert await asyncio.wait_for(runner.run(asyncio.Event()), PATIENCE) == 2
+    assert "DISCORD_MEMBERS_INTENT" in _stderr_line(capsys)
+    assert fake.calls("PUT", "/commands")  # login went through
+    assert started == []  # nothing half-way through a database write

@@ -26,7 +26,10 @@ from adapters.slack.serve import SHUTDOWN_GRACE_SECONDS, ReadyCallback, SlackAda
 from adapters.slack.settings import SlackSettings
 from bot.cli import main as cli_main
 from bot.config import Settings
-from bot.runner import Runner
+from bot.core import BotCore
+from bot.outbound import ChannelTarget
+from bot.replies import text_message
+from bot.runner import Runner, ServiceFactory, background_services
 from tests.adapters.slack.support import signed_headers, slash_command_body
 from tests.fakes.fake_slack import RESPONSE_URL, FakeSlack
 from tests.fakes.fake_slack_socket import (
@@ -46,10 +49,11 @@ def serve(
     *,
     on_ready: ReadyCallback | None = None,
     shutdown_grace: float = SHUTDOWN_GRACE_SECONDS,
+    services: ServiceFactory = background_services,
 ) -> Coroutine[Any, Any, int]:
     """What ``memberbot run slack`` runs, with these settings; returns the exit code."""
     adapter = SlackAdapter(slack_settings, on_ready=on_ready, shutdown_grace=shutdown_grace)
-    return Runner(settings=core_settings, adapter=adapter).run()
+    return Runner(settings=core_settings, adapter=adapter, services=services).run()
 
 
 @dataclass
@@ -383,3 +387,35 @@ async def test_a_port_in_use_is_one_line_and_exit_2_after_a_clean_stop(
     assert code == 2
     line = _one_line(capsys.readouterr().err)
     assert line.startswith(f"configuration error: cannot listen on PORT {port} (")
+
+
+class PostsWhenStopped:
+    """A background service that, like a dispatcher, finishes a send while it stops."""
+
+    name = "posts when stopped"
+
+    def __init__(self, core: BotCore) -> None:
+        self.core = core
+
+    async def run(self) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            assert self.core.outbound is not None
+            await self.core.outbound.post(
+                target=ChannelTarget(channel_id="CGENERAL"),
+                message=text_message("in flight when the bot stopped"),
+            )
+            raise
+
+
+async def test_sigterm_lets_background_services_finish_their_sends_before_closing(
+    settings: Settings, http_settings: SlackSettings, fake_slack: FakeSlack
+) -> None:
+    serving = start(settings, http_settings, services=lambda core: [PostsWhenStopped(core)])
+    await serving.address()
+    serving.sigterm()
+    assert await serving.exit_code() == 0
+    [post] = fake_slack.calls("chat.postMessage")
+    assert post.params["channel"] == "CGENERAL"
+    assert "in flight when the bot stopped" in post.params["text"]
