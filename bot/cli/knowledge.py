@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import EXIT_USAGE, load_cli_settings
+from bot.config import zone_mismatch
 from bot.errors import KnowledgeFileError
 from bot.knowledge import Knowledge, load_knowledge
 from bot.knowledge.loader import check_knowledge_text, read_knowledge_text
@@ -64,6 +65,12 @@ def run_check(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     assert report.knowledge is not None
+    # A file the bot would refuse to start with is not OK, even if it loads.
+    setting = load_cli_settings().bot_timezone
+    zone = report.knowledge.organisation.timezone
+    if setting is not None and setting != zone:
+        print(zone_mismatch(setting, zone, path), file=sys.stderr)
+        return EXIT_USAGE
     summary = _summary(report.knowledge)
     if report.warnings:
         _print_problems(report.warnings, show_all=args.all)

@@ -27,7 +27,7 @@ def test_defaults_are_the_associations(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BOT_TIMEZONE", raising=False)
     settings = load_settings(Settings, _env_file=None)
     assert settings.bot_timezone is None  # the knowledge file names the zone
-    assert settings.timezone == ZoneInfo("America/Chicago")
+    assert settings.timezone == load_knowledge(DEFAULT_KNOWLEDGE_FILE).organisation.zone
     assert settings.resolved_database_url.startswith("sqlite:///")
     assert settings.reminder_offsets == (7, 1)
 
@@ -69,7 +69,7 @@ def test_cli_reports_a_bad_setting_in_one_line(tmp_path) -> None:
 
 
 def knowledge_in(tmp_path: Path, zone: str) -> Path:
-    """A copy of the sample knowledge file whose organisation is in ``zone``."""
+    """A copy of the frozen knowledge file whose organisation is in ``zone``."""
     text = FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8")
     path = tmp_path / "knowledge.yaml"
     # The organisation block comes first; a deadline's own zone (later) stays.
@@ -143,7 +143,7 @@ def test_the_bot_will_not_start_with_two_zones(tmp_path: Path, command: list[str
         "BOT_TIMEZONE": "Europe/Paris",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DATA_DIR": str(tmp_path),
-        "KNOWLEDGE_FILE": str(DEFAULT_KNOWLEDGE_FILE),
+        "KNOWLEDGE_FILE": str(FROZEN_KNOWLEDGE_FILE),
     }
     result = subprocess.run(
         [sys.executable, "-m", "bot", *command],
@@ -158,6 +158,30 @@ def test_the_bot_will_not_start_with_two_zones(tmp_path: Path, command: list[str
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [
         "configuration error: BOT_TIMEZONE: Europe/Paris differs from organisation.timezone "
-        f"(America/Chicago) in {DEFAULT_KNOWLEDGE_FILE}; the knowledge file sets the "
+        f"(America/Chicago) in {FROZEN_KNOWLEDGE_FILE}; the knowledge file sets the "
         "organisation's time zone: remove BOT_TIMEZONE or make the two equal"
+    ]
+
+
+def test_memberbot_check_refuses_a_file_the_bot_would_not_start_with(tmp_path: Path) -> None:
+    paris = knowledge_in(tmp_path, "Europe/Paris")
+    env = {
+        "BOT_TIMEZONE": "America/Chicago",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check", str(paris)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "BOT_TIMEZONE: America/Chicago differs from organisation.timezone (Europe/Paris) in "
+        f"{paris}; the knowledge file sets the organisation's time zone: remove BOT_TIMEZONE "
+        "or make the two equal"
     ]
