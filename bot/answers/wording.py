@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.answers.dates import format_when, relative_day
+from bot.date_wording import deadline_when, relative_day
 from bot.knowledge.schema import Contact, Deadline, Entry, Knowledge
 
 
@@ -109,7 +109,7 @@ def without_deadlines(text: str, knowledge: Knowledge) -> str:
 
 
 def _when(item: Deadline, zone: ZoneInfo) -> str:
-    when = format_when(item, zone)
+    when = deadline_when(item, zone)
     return f"before {when}" if item.closes == "before" else when
 
 
@@ -128,7 +128,7 @@ def key_dates(items: Sequence[Deadline], *, today: dt.date, zone: ZoneInfo) -> s
 def passed_sentence(item: Deadline, *, today: dt.date, zone: ZoneInfo) -> str:
     """``that deadline closed on **Monday, October 11, 2021** (... ago)``."""
     verb = "deadline closed" if item.kind == "deadline" else "event took place"
-    when = format_when(item, zone)
+    when = deadline_when(item, zone)
     if item.closes == "before":
         verb, when = "deadline closed", f"before {when}"
     else:
