@@ -253,6 +253,7 @@ class DiscordAdapter:
         if not connection.done():
             log.info("stopping: closing the Discord connection")
             return
+        self._connection = None  # ended here: its outcome is reported here
         error = connection.exception()
         if isinstance(error, _STARTUP_FAILURES):
             raise startup_failure(error, self.settings) from error
@@ -263,8 +264,12 @@ class DiscordAdapter:
         """Disconnect (after the background services stopped)."""
         if self._client is not None and not self._client.is_closed():
             await self._client.close()
-        if self._connection is not None:
-            await asyncio.wait([self._connection])
+        connection = self._connection
+        if connection is not None:
+            await asyncio.wait([connection])
+            if not connection.cancelled() and connection.exception() is not None:
+                # Already stopping: how the connection ended changes nothing now.
+                log.info("Discord connection ended: %s", connection.exception())
 
 
 _STARTUP_FAILURES = (
