@@ -1,10 +1,10 @@
 """``memberbot mentoring ...``: run the mentoring program's cohorts from the terminal.
 
-``cohort open|close|show``, ``import FILE.csv --cohort NAME``, ``match --cohort NAME
-[--json]``, ``pin``/``forbid`` (with ``--remove`` to undo), ``confirm``, ``report
-[--csv] [--include-demographics FIELD]`` and ``forget`` (a member's private answers).
-Nothing here messages anyone: confirming records the matches; introductions belong
-to the chat side.
+``cohort open|close|show``, ``import FILE.csv --cohort NAME``, ``past-pairs
+FILE.csv``, ``match --cohort NAME [--json]``, ``pin``/``forbid`` (with ``--remove``
+to undo), ``confirm``, ``report [--csv] [--include-demographics FIELD]`` and
+``forget`` (a member's private answers). Nothing here messages anyone: confirming
+records the matches; introductions belong to the chat side.
 """
 
 from __future__ import annotations
@@ -92,6 +92,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     importing.add_argument("file", metavar="FILE.csv")
     importing.add_argument("--cohort", required=True, metavar="NAME")
     importing.set_defaults(func=_command(_import))
+
+    history = actions.add_parser(
+        "past-pairs", help="record pairs from earlier rounds (CSV: mentor,mentee,cohort)"
+    )
+    history.add_argument("file", metavar="FILE.csv")
+    history.set_defaults(func=_command(_past_pairs))
 
     match = actions.add_parser("match", help="match the whole cohort and show the proposal")
     match.add_argument("--cohort", required=True, metavar="NAME")
@@ -266,6 +272,14 @@ async def _import(service: MentoringService, args: argparse.Namespace, _s: Setti
         f"Imported into '{result.cohort}'{created}: {result.added} new, "
         f"{result.updated} updated application(s)."
     )
+    return 0
+
+
+async def _past_pairs(service: MentoringService, args: argparse.Namespace, _s: Settings) -> int:
+    from pathlib import Path
+
+    added, known = await service.import_past_pairs(Path(args.file))
+    print(f"Recorded {added} past pair(s); {known} already known. Matching will not repeat them.")
     return 0
 
 

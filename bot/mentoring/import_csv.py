@@ -210,11 +210,14 @@ def read_csv_file(path: Path) -> str:
         ) from None
 
 
-def parse_applications(text: str) -> list[tuple[int, ApplicationInput]]:
-    """Every row of a CSV text as (line, application), or every problem at once.
+def _read_rows(
+    text: str, required: tuple[str, ...]
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """The non-blank rows of a CSV text as (first line, {column: cell}), and the rows
+    that could not be read.
 
     Raises:
-        CsvImportError: any problem; nothing is returned then.
+        CsvImportError: an empty file, or a header without a required column.
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -224,15 +227,14 @@ def parse_applications(text: str) -> list[tuple[int, ApplicationInput]]:
     except csv.Error as error:
         raise CsvImportError([RowError(1, f"not a CSV header ({error})")]) from None
     columns = [_header_key(name) for name in header]
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    missing = [name for name in required if name not in columns]
     if missing:
         raise CsvImportError([RowError(1, f"the header lacks the column(s) {', '.join(missing)}")])
+    rows: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
-    parsed: list[tuple[int, ApplicationInput]] = []
-    first_line: dict[str, int] = {}
     line = reader.line_num
     while True:
-        start = line + 1
+        start = line + 1  # a quoted cell may span lines: a row starts after the last one
         try:
             cells = next(reader)
         except StopIteration:
@@ -246,7 +248,23 @@ def parse_applications(text: str) -> list[tuple[int, ApplicationInput]]:
         if len(cells) > len(columns):
             errors.append(RowError(start, f"{len(cells)} cells but the header has {len(columns)}"))
             continue
-        row = dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
+        padded = cells + [""] * (len(columns) - len(cells))
+        rows.append((start, dict(zip(columns, padded, strict=True))))
+    if not rows and not errors:
+        errors.append(RowError(line, "no rows below the header"))
+    return rows, errors
+
+
+def parse_applications(text: str) -> list[tuple[int, ApplicationInput]]:
+    """Every row of a CSV text as (line, application), or every problem at once.
+
+    Raises:
+        CsvImportError: any problem; nothing is returned then.
+    """
+    rows, errors = _read_rows(text, REQUIRED_COLUMNS)
+    parsed: list[tuple[int, ApplicationInput]] = []
+    first_line: dict[str, int] = {}
+    for start, row in rows:
         application, problems = _parse_row(row)
         if application is not None and application.email in first_line:
             problems = [f"{application.email} is also on line {first_line[application.email]}"]
@@ -257,7 +275,47 @@ def parse_applications(text: str) -> list[tuple[int, ApplicationInput]]:
         first_line[application.email] = start
         parsed.append((start, application))
     if errors:
-        raise CsvImportError(errors)
-    if not parsed:
-        raise CsvImportError([RowError(line, "no application rows below the header")])
+        raise CsvImportError(sorted(errors, key=lambda error: error.line))
+    return parsed
+
+
+@dataclass(frozen=True)
+class PastPair:
+    """A mentor and mentee matched before the bot ran the program (or elsewhere)."""
+
+    mentor: str
+    mentee: str
+    cohort: str
+
+
+PAST_PAIR_COLUMNS = ("mentor", "mentee", "cohort")
+
+
+def parse_past_pairs(text: str) -> list[tuple[int, PastPair]]:
+    """Every row (``mentor,mentee,cohort``: two e-mails and the round they met in).
+
+    Raises:
+        CsvImportError: any problem; nothing is returned then.
+    """
+    rows, errors = _read_rows(text, PAST_PAIR_COLUMNS)
+    parsed: list[tuple[int, PastPair]] = []
+    for start, row in rows:
+        problems = []
+        emails = {}
+        for role in ("mentor", "mentee"):
+            email = normalise_email(row[role])
+            if not _EMAIL.match(email):
+                problems.append(f"{role} '{_shown(row[role].strip())}' is not an e-mail address")
+            emails[role] = email
+        cohort = " ".join(row["cohort"].split())
+        if not cohort or len(cohort) > 120:
+            problems.append("cohort should name the round they met in (at most 120 characters)")
+        if not problems and emails["mentor"] == emails["mentee"]:
+            problems.append("mentor and mentee are the same person")
+        if problems:
+            errors.append(RowError(start, "; ".join(problems)))
+            continue
+        parsed.append((start, PastPair(emails["mentor"], emails["mentee"], cohort)))
+    if errors:
+        raise CsvImportError(sorted(errors, key=lambda error: error.line))
     return parsed

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
-from bot.mentoring.import_csv import ApplicationInput
+from bot.mentoring.import_csv import ApplicationInput, PastPair
 from bot.mentoring.matching import MatchResult
 from bot.mentoring.models import (
     Adult,
@@ -371,3 +371,29 @@ async def count_rules(session: AsyncSession, cohort: MentoringCohort) -> dict[st
         .group_by(MentoringPairRule.kind)
     )
     return {kind: count for kind, count in rows.all()}
+
+
+async def add_past_pairs(session: AsyncSession, pairs: Sequence[PastPair], *, now: datetime) -> int:
+    """Record pairs from earlier rounds; ones already recorded are skipped.
+
+    Returns:
+        How many were new.
+    """
+    known = set(
+        (
+            await session.execute(
+                select(
+                    MentoringPastPair.mentor_email,
+                    MentoringPastPair.mentee_email,
+                    MentoringPastPair.cohort_name,
+                )
+            )
+        ).all()
+    )
+    new = {(p.mentor, p.mentee, p.cohort) for p in pairs} - known
+    session.add_all(
+        MentoringPastPair(mentor_email=m, mentee_email=e, cohort_name=c, recorded_at=now)
+        for m, e, c in sorted(new)
+    )
+    await session.flush()
+    return len(new)

@@ -24,7 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, local_today
 from bot.errors import UserError
 from bot.mentoring import repository as repo
-from bot.mentoring.import_csv import ApplicationInput, parse_applications, read_csv_file
+from bot.mentoring.import_csv import (
+    ApplicationInput,
+    parse_applications,
+    parse_past_pairs,
+    read_csv_file,
+)
 from bot.mentoring.matching import MatchResult, fingerprint, match_cohort
 from bot.mentoring.models import (
     CohortState,
@@ -185,6 +190,22 @@ class MentoringService:
                 extra={"cohort": name, "added": outcome[True], "updated": outcome[False]},
             )
             return ImportSummary(name, created_cohort, outcome[True], outcome[False])
+
+    async def import_past_pairs(self, path: Path) -> tuple[int, int]:
+        """Record pairs from rounds run before (CSV ``mentor,mentee,cohort``), so
+        matching does not repeat them: all or nothing.
+
+        Returns:
+            (pairs new, pairs already recorded).
+
+        Raises:
+            CsvImportError: bad rows (each with its line); nothing was stored.
+        """
+        pairs = [pair for _line, pair in parse_past_pairs(read_csv_file(path))]
+        async with self.database.session() as session:
+            added = await repo.add_past_pairs(session, pairs, now=self.clock.now())
+        log.info("mentoring past pairs imported", extra={"added": added})
+        return added, len(set(pairs)) - added
 
     async def status(self, cohort_name: str, email: str) -> ApplicationStatus:
         """The member's own application (their private answers appear only as a flag)."""

@@ -95,3 +95,10 @@ def test_a_cohort_closes_by_default_on_the_knowledge_files_mentoring_deadline(
     assert "criteria: interests 2, region 1, preferences 1" in out
     assert cli_main(["mentoring", "cohort", "open", "Fall", "--weight", "looks=1"]) == 1
     assert "'looks' is not a matching criterion" in capsys.readouterr().err
+
+
+def test_past_pairs_are_recorded_from_a_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["mentoring", "past-pairs", str(FIXTURES / "past_pairs.csv")]) == 0
+    assert "Recorded 2 past pair(s); 0 already known." in capsys.readouterr().out
+    assert cli_main(["mentoring", "past-pairs", str(FIXTURES / "bad.csv")]) == 2
+    assert "the header lacks the column(s) mentor, mentee, cohort" in capsys.readouterr().err

@@ -157,3 +157,30 @@ async def test_importing_into_a_matched_cohort_is_refused(
     with pytest.raises(UserError, match="already matched"):
         await service.import_csv(FIXTURES / "good.csv", "C")
     assert await _counts(database) == (1, 7, 2)
+
+
+def test_past_pairs_rows_are_checked_by_line() -> None:
+    from bot.mentoring.import_csv import parse_past_pairs
+
+    text = "Mentor,Mentee,Cohort\nada@x.org,dee@x.org,2019\nada@x.org,ada@x.org,2019\n"
+    text += "ada@x.org,not-an-email,\n"
+    with pytest.raises(CsvImportError) as raised:
+        parse_past_pairs(text)
+    assert [str(error) for error in raised.value.errors] == [
+        "line 3: mentor and mentee are the same person",
+        "line 4: mentee 'not-an-email' is not an e-mail address; "
+        "cohort should name the round they met in (at most 120 characters)",
+    ]
+
+
+async def test_imported_past_pairs_are_not_matched_again(service: MentoringService) -> None:
+    assert await service.import_past_pairs(FIXTURES / "past_pairs.csv") == (2, 0)
+    assert await service.import_past_pairs(FIXTURES / "past_pairs.csv") == (0, 2)
+    await service.import_csv(FIXTURES / "good.csv", "Spring 2027")
+    pairs = {
+        (m.mentor.email, m.mentee.email) for m in (await service.preview("Spring 2027")).matches
+    }
+    assert pairs.isdisjoint(
+        {("ada@example.org", "dee@example.org"), ("ben@example.org", "eve@example.org")}
+    )
+    assert len(pairs) == 3  # dee and eve still get a mentor: the other one
