@@ -100,6 +100,21 @@ async def find_application(
     )
 
 
+async def find_member_application(
+    session: AsyncSession, cohort: MentoringCohort, member_id: int
+) -> MentoringApplication | None:
+    """The application a chat member made to ``cohort`` (the newest, should there be two)."""
+    return await session.scalar(
+        select(MentoringApplication)
+        .where(
+            MentoringApplication.cohort_id == cohort.id,
+            MentoringApplication.member_id == member_id,
+        )
+        .order_by(MentoringApplication.id.desc())
+        .limit(1)
+    )
+
+
 async def save_application(
     session: AsyncSession,
     cohort: MentoringCohort,

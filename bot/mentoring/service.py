@@ -3,8 +3,9 @@
 Every method is one transaction and raises :class:`~bot.errors.UserError` with a
 message safe to show (staff or the member concerned) for anything it refuses.
 A chat command and its forms can call the same methods: ``apply`` (a form's
-submission), ``status``, ``my_answers`` and ``forget_private_answers`` (the
-member's own view and deletion), ``withdraw``; staff: ``open_cohort``,
+submission, with the member's id), ``status``, ``my_answers`` and
+``forget_private_answers`` (the member's own view and deletion), ``withdraw`` (each
+by e-mail or by member id); staff: ``open_cohort``,
 ``close_cohort``, ``summary``, ``preview``, ``pin``, ``forbid``, ``confirm``,
 ``report``.
 """
@@ -51,6 +52,10 @@ from bot.storage import Database
 from bot.storage.models.mentoring import MentoringApplication, MentoringCohort
 
 log = logging.getLogger(__name__)
+
+#: Whose application: an e-mail (staff, the CLI) or a member's id (``members.id``, from
+#: chat, where the member applied with ``apply(..., member_id=...)``).
+Who = str | int
 
 
 def _not_matched(cohort: MentoringCohort, doing: str) -> None:
@@ -207,10 +212,10 @@ class MentoringService:
         log.info("mentoring past pairs imported", extra={"added": added})
         return added, len(set(pairs)) - added
 
-    async def status(self, cohort_name: str, email: str) -> ApplicationStatus:
+    async def status(self, cohort_name: str, who: Who) -> ApplicationStatus:
         """The member's own application (their private answers appear only as a flag)."""
         async with self.database.session() as session:
-            cohort, row = await self._application(session, cohort_name, email)
+            cohort, row = await self._application(session, cohort_name, who)
             private = await repo.private_answers(session, row)
             confirmed = await repo.match_rows(session, cohort, status=repo.CONFIRMED)
             emails = {r.id: r.email for r in await repo.applications(session, cohort)}
@@ -229,25 +234,25 @@ class MentoringService:
                 matched_with=partners,
             )
 
-    async def my_answers(self, cohort_name: str, email: str) -> ApplicationInput:
+    async def my_answers(self, cohort_name: str, who: Who) -> ApplicationInput:
         """Everything the member told the program, private answers included: show it
         to that member only (never in a channel)."""
         async with self.database.session() as session:
-            _cohort, row = await self._application(session, cohort_name, email)
+            _cohort, row = await self._application(session, cohort_name, who)
             return as_input(row, await repo.private_answers(session, row))
 
-    async def forget_private_answers(self, cohort_name: str, email: str) -> bool:
+    async def forget_private_answers(self, cohort_name: str, who: Who) -> bool:
         """Delete the member's private answers (any time); True when there were some."""
         async with self.database.session() as session:
-            cohort, row = await self._application(session, cohort_name, email)
+            cohort, row = await self._application(session, cohort_name, who)
             deleted = await repo.delete_private_answers(session, row)
             log.info("mentoring private answers deleted", extra={"cohort": cohort.name})
             return deleted
 
-    async def withdraw(self, cohort_name: str, email: str) -> None:
+    async def withdraw(self, cohort_name: str, who: Who) -> None:
         """Remove an application while its cohort is open."""
         async with self.database.session() as session:
-            cohort, row = await self._application(session, cohort_name, email)
+            cohort, row = await self._application(session, cohort_name, who)
             if cohort.state != CohortState.OPEN:
                 raise UserError(
                     f"cohort '{cohort.name}' is closed; ask staff to take you out of it"
@@ -258,12 +263,17 @@ class MentoringService:
             log.info("mentoring application withdrawn", extra={"cohort": cohort.name})
 
     async def _application(
-        self, session: AsyncSession, cohort_name: str, email: str
+        self, session: AsyncSession, cohort_name: str, who: Who
     ) -> tuple[MentoringCohort, MentoringApplication]:
         cohort = await repo.require_cohort(session, cohort_name)
-        row = await repo.find_application(session, cohort, clean_email(email))
+        if isinstance(who, int):
+            row = await repo.find_member_application(session, cohort, who)
+            if row is None:
+                raise UserError(f"you have no application in '{cohort.name}'")
+            return cohort, row
+        row = await repo.find_application(session, cohort, clean_email(who))
         if row is None:
-            raise UserError(f"{normalise_email(email)} has no application in '{cohort.name}'")
+            raise UserError(f"{normalise_email(who)} has no application in '{cohort.name}'")
         return cohort, row
 
     # -- matching --------------------------------------------------------------------

@@ -196,3 +196,32 @@ async def test_the_default_report_has_no_private_column(service: MentoringServic
     assert named.rows[0][-2:] == ("yes", "woman")
     with pytest.raises(UserError, match="is not a private answer"):
         await service.report("C", include=["email_password"])
+
+
+async def test_a_chat_member_finds_their_application_by_member_id(
+    service: MentoringService, database: Database
+) -> None:
+    from bot.storage.models import Member
+
+    now = datetime(2027, 1, 10, tzinfo=UTC)
+    async with database.session() as session:
+        member = Member(
+            platform="slack",
+            workspace_id="T1",
+            user_id="U1",
+            display_name="Ann",
+            first_seen=now,
+            last_seen=now,
+        )
+        session.add(member)
+        await session.flush()
+        member_id = member.id
+    await service.open_cohort("C")
+    private = PrivateAnswers(prefer_same_region=True)
+    await service.apply("C", app("ann@x.org", Role.MENTEE, private=private), member_id=member_id)
+    assert (await service.status("C", member_id)).application.email == "ann@x.org"
+    assert (await service.my_answers("C", member_id)).private == private
+    with pytest.raises(UserError, match="you have no application in 'C'"):
+        await service.status("C", member_id + 1)
+    await service.withdraw("C", member_id)
+    assert (await service.summary("C")).applicants == 0
