@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import func, select
 
-from bot.errors import DeliveryError
-from bot.outbound import DeliveryKey, PostedMessage
-from bot.replies import Message
 from bot.requests import Mention, MentionKind, Request, UserRef, mention_token
 from bot.storage import Database
 from bot.storage.models import Kudos, KudosRecipient, ThankYouNote
-from tests.support.recording import RecordingSender
 
 PLATFORM = "slack"
 WORKSPACE = "T1"
@@ -83,20 +77,3 @@ async def stored_counts(database: Database) -> tuple[int, int, int]:
         await count_rows(database, KudosRecipient),
         await count_rows(database, ThankYouNote),
     )
-
-
-@dataclass
-class FlakyDmSender(RecordingSender):
-    """Direct messages to ``unreachable`` users fail for a moment, as during a platform
-    outage (the DM could succeed later); everything else is recorded."""
-
-    unreachable: set[str] = field(default_factory=set)
-    failed_dms: int = 0
-
-    async def send_dm(
-        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
-    ) -> PostedMessage:
-        if user.user_id in self.unreachable:
-            self.failed_dms += 1
-            raise DeliveryError("Slack could not be reached", permanent=False, reason="unreachable")
-        return await super().send_dm(user=user, message=message)

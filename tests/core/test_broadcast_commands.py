@@ -350,7 +350,7 @@ async def test_cancel_stops_unsent_deliveries(
 async def test_list_shows_counts_and_permanent_failures(
     bot: BotCore, sender: CountingSender
 ) -> None:
-    sender.closed.add("bob")
+    sender.closed_dms.add("bob")
     await say(bot, "dm Nominations close December 7.")
     await say(bot, "confirm 1")
     await say(bot, "announcements Draft only")

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 from bot.core import GENERIC_APOLOGY, BotCore
-from bot.outbound import ChannelTarget, DeliveryKey, PostedMessage
-from bot.replies import Message
 from bot.storage.models import Kudos
 from tests.core.kudos_support import BOB, at, count_rows, request
 from tests.support.recording import RecordingSender
 
 
-class BuggySender(RecordingSender):
-    """An adapter with a bug: posting raises something that is not a DeliveryError."""
-
-    async def post(
-        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
-    ) -> PostedMessage:
-        raise AttributeError("'ClientResponse' object has no attribute 'get'")
-
-
 async def test_a_retry_of_a_delivery_that_failed_after_storing_does_not_store_again(
     core: BotCore,
 ) -> None:
-    core.outbound = BuggySender(platform="slack")
+    core.outbound = RecordingSender(platform="slack", broken_posts=True)  # an adapter bug
     delivery = request(at(BOB), " for the storytime", delivery_id="trigger-1")
     first = await core.handle(delivery)
     assert first is not None and first.text == GENERIC_APOLOGY

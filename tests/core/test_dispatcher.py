@@ -181,7 +181,7 @@ async def test_rows_still_failing_when_the_bot_comes_back_late_are_given_up_not_
 async def test_permanent_failures_are_recorded_per_recipient(
     database: Database, clock: FixedClock
 ) -> None:
-    sender = CountingSender(members=users(4), closed={"u0002"})
+    sender = CountingSender(members=users(4), closed_dms={"u0002"})
     await schedule_dm(database, sender, clock)
     await make_dispatcher(database, sender, clock).drain()
     assert await delivery_statuses(database) == {"sent": 4, "failed": 1}

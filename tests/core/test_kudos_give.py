@@ -18,8 +18,8 @@ from bot.core import BotCore
 from bot.errors import DeliveryError, StorageUnavailable
 from bot.knowledge_store import KnowledgeStore
 from bot.kudos.store import posts_saved
-from bot.outbound import ChannelTarget, DeliveryKey, PostedMessage
-from bot.replies import MentionSpan, Message, Visibility
+from bot.outbound import PostedMessage
+from bot.replies import MentionSpan, Visibility
 from bot.requests import MentionKind, UserRef
 from bot.storage import Database
 from bot.storage.models import Kudos, Member, ThankYouNote
@@ -199,18 +199,11 @@ async def test_quota_holds_under_concurrent_kudos_from_one_giver(
     assert await stored_counts(kudos_core.database) == (5, 5, 0)
 
 
-class FailingSender(RecordingSender):
-    async def post(
-        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
-    ) -> PostedMessage:
-        raise DeliveryError("channel_not_found", permanent=True)
-
-    async def delete(self, *, posted: PostedMessage) -> None:
-        raise DeliveryError("message_not_found", permanent=True)
-
-
 async def test_kudos_is_kept_when_the_post_fails(kudos_core: BotCore) -> None:
-    kudos_core.outbound = FailingSender()
+    kudos_core.outbound = RecordingSender(
+        posts_fail_with=DeliveryError("channel_not_found", permanent=True),
+        deletes_fail_with=DeliveryError("message_not_found", permanent=True),
+    )
     reply = await kudos_core.handle(request(at(BOB), " for x"))
     assert reply is not None
     assert "is saved" in reply.text and "could not post" in reply.text
@@ -257,7 +250,10 @@ async def test_failed_post_delete_is_reported(
     kudos_core: BotCore, outbound: RecordingSender
 ) -> None:
     await kudos_core.handle(request(at(BOB), " for x"))
-    kudos_core.outbound = FailingSender()
+    kudos_core.outbound = RecordingSender(
+        posts_fail_with=DeliveryError("channel_not_found", permanent=True),
+        deletes_fail_with=DeliveryError("message_not_found", permanent=True),
+    )
     reply = await kudos_core.handle(request("undo"))
     assert reply is not None and "could not delete its post" in reply.text
     assert await stored_counts(kudos_core.database) == (0, 0, 0)
@@ -341,28 +337,6 @@ class FlakyDatabase(Database):
             yield connection
 
 
-class OutageAfterPost(RecordingSender):
-    """Posts fine, then the database goes down (before the post reference is saved)."""
-
-    database: FlakyDatabase | None = None
-
-    async def post(
-        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
-    ) -> PostedMessage:
-        posted = await super().post(target=target, message=message)
-        assert self.database is not None
-        self.database.down = True
-        return posted
-
-    async def send_dm(
-        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
-    ) -> PostedMessage:
-        posted = await super().send_dm(user=user, message=message)
-        assert self.database is not None
-        self.database.down = True
-        return posted
-
-
 @pytest.mark.parametrize("command", ["kudos", "thanks"])
 async def test_an_outage_after_delivery_never_leads_to_a_second_delivery(
     settings: Settings,
@@ -372,8 +346,8 @@ async def test_an_outage_after_delivery_never_leads_to_a_second_delivery(
     command: str,
 ) -> None:
     database = FlakyDatabase(url=f"sqlite:///{tmp_path / 'flaky.sqlite3'}")
-    sender = OutageAfterPost(platform=PLATFORM)
-    sender.database = database
+    # Delivers fine, then the database goes down (before the post reference is saved).
+    sender = RecordingSender(platform=PLATFORM, on_sent=lambda: setattr(database, "down", True))
     core = BotCore(
         settings=settings,
         database=database,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -15,8 +14,7 @@ from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
 from bot.kudos.background import KudosRetries
 from bot.kudos.notes import ATTEMPT_LEASE, MAX_ATTEMPTS, RETRY_DELAYS, retry_due_notes
-from bot.outbound import DeliveryKey, PostedMessage
-from bot.replies import MentionSpan, Message
+from bot.replies import MentionSpan
 from bot.requests import Mention, MentionKind, UserRef
 from bot.storage import Database
 from bot.storage.models import ThankYouNote
@@ -26,16 +24,16 @@ from tests.core.kudos_support import (
     CAROL,
     DAN,
     PLATFORM,
-    FlakyDmSender,
     at,
     other,
     request,
 )
+from tests.support.recording import RecordingSender
 
 
 @pytest.fixture
-def sender() -> FlakyDmSender:
-    return FlakyDmSender(platform=PLATFORM)
+def sender() -> RecordingSender:
+    return RecordingSender(platform=PLATFORM)
 
 
 @pytest.fixture
@@ -43,7 +41,7 @@ async def notes_core(
     settings: Settings,
     database: Database,
     clock: FixedClock,
-    sender: FlakyDmSender,
+    sender: RecordingSender,
     frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
     core = BotCore(
@@ -76,7 +74,7 @@ async def notes(database: Database) -> list[ThankYouNote]:
 
 
 async def test_a_note_that_failed_for_a_moment_is_retried_later(
-    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock
+    notes_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
     sender.unreachable.add(BOB.user_id)
     text = await thank(notes_core, at(BOB), " thank you for the booth <!channel>")
@@ -107,7 +105,7 @@ async def test_a_note_that_failed_for_a_moment_is_retried_later(
 
 
 async def test_retries_stop_at_the_cap(
-    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock
+    notes_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
     sender.unreachable.add(BOB.user_id)
     await thank(notes_core, at(BOB), " thanks!")
@@ -124,7 +122,7 @@ async def test_retries_stop_at_the_cap(
 
 
 async def test_a_permanently_failed_note_does_not_use_the_quota(
-    notes_core: BotCore, sender: FlakyDmSender
+    notes_core: BotCore, sender: RecordingSender
 ) -> None:
     sender.closed_dms.add(BOB.user_id)
     for _ in range(5):
@@ -140,7 +138,7 @@ async def test_a_permanently_failed_note_does_not_use_the_quota(
 
 
 async def test_undelivered_notes_are_shown_to_their_recipient_and_not_sent_again(
-    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock
+    notes_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
     sender.closed_dms.add(BOB.user_id)
     await thank(notes_core, at(BOB), " for the grant ", other(MentionKind.EVERYONE, "@here"))
@@ -171,7 +169,7 @@ async def test_undelivered_notes_are_shown_to_their_recipient_and_not_sent_again
 
 
 async def test_a_delivered_note_is_not_listed_as_undelivered(
-    notes_core: BotCore, sender: FlakyDmSender
+    notes_core: BotCore, sender: RecordingSender
 ) -> None:
     await thank(notes_core, at(BOB), " thanks!")
     reply = await notes_core.handle(request("mine", sender=BOB))
@@ -181,7 +179,7 @@ async def test_a_delivered_note_is_not_listed_as_undelivered(
 
 
 async def test_concurrent_retry_workers_send_each_note_once(
-    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock
+    notes_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
     sender.unreachable.update({BOB.user_id, CAROL.user_id, DAN.user_id})
     for person in (BOB, CAROL, DAN):
@@ -195,7 +193,7 @@ async def test_concurrent_retry_workers_send_each_note_once(
 
 
 async def test_notes_of_another_platform_are_left_to_its_adapter(
-    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock
+    notes_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
     sender.unreachable.add(BOB.user_id)
     await thank(notes_core, at(BOB), " thanks!")
@@ -207,7 +205,7 @@ async def test_notes_of_another_platform_are_left_to_its_adapter(
 
 
 async def test_the_background_service_retries_due_notes(
-    notes_core: BotCore, sender: FlakyDmSender, clock: FixedClock
+    notes_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
     sender.unreachable.add(BOB.user_id)
     await thank(notes_core, at(BOB), " thanks!")
@@ -231,31 +229,10 @@ async def test_the_background_service_retries_due_notes(
     assert [user for user, _ in sender.dms] == [BOB]
 
 
-@dataclass
-class KeyedDmSender(FlakyDmSender):
-    """Remembers each DM by its delivery key and, like the platforms' checks, answers a
-    ``maybe_sent`` repeat with the earlier DM; ``broken`` sends fail with an adapter bug."""
-
-    broken: bool = False
-    by_key: dict[str, PostedMessage] = field(default_factory=dict)
-
-    async def send_dm(
-        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
-    ) -> PostedMessage:
-        if self.broken:
-            raise AttributeError("'ClientResponse' object has no attribute 'get'")
-        if key is not None and key.maybe_sent and key.value in self.by_key:
-            return self.by_key[key.value]
-        posted = await super().send_dm(user=user, message=message, key=key)
-        if key is not None:
-            self.by_key[key.value] = posted
-        return posted
-
-
 async def test_a_note_whose_send_failed_unexpectedly_is_kept_and_retried(
     settings: Settings, database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
-    sender = KeyedDmSender(platform=PLATFORM, broken=True)
+    sender = RecordingSender(platform=PLATFORM, broken_dms=True)
     core = BotCore(
         settings=settings,
         database=database,
@@ -268,7 +245,7 @@ async def test_a_note_whose_send_failed_unexpectedly_is_kept_and_retried(
     assert "went wrong" not in text and "I couldn't reach @bob just now" in text
     [note] = await notes(database)
     assert note.status == "retry_later" and sender.dms == []
-    sender.broken = False
+    sender.broken_dms = False
     clock.advance(RETRY_DELAYS[0])
     assert await retry(core) == 1
     assert [user for user, _ in sender.dms] == [BOB]
@@ -277,7 +254,7 @@ async def test_a_note_whose_send_failed_unexpectedly_is_kept_and_retried(
 async def test_a_note_left_pending_by_a_crash_is_sent_later(
     settings: Settings, database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
-    sender = KeyedDmSender(platform=PLATFORM)
+    sender = RecordingSender(platform=PLATFORM)
     core = BotCore(
         settings=settings,
         database=database,
@@ -291,7 +268,7 @@ async def test_a_note_left_pending_by_a_crash_is_sent_later(
     async with database.session() as session:
         await session.execute(update(ThankYouNote).values(status="pending", delivered_at=None))
     sender.dms.clear()
-    sender.by_key.clear()
+    sender.sent_keys.clear()
     assert await retry(core) == 0  # its attempt may still be under way
     clock.advance(ATTEMPT_LEASE)
     assert await retry(core) == 1
@@ -305,7 +282,7 @@ async def test_a_note_left_pending_by_a_crash_is_sent_later(
 async def test_a_note_whose_outcome_was_lost_is_checked_not_sent_twice(
     settings: Settings, database: Database, clock: FixedClock, frozen_knowledge: KnowledgeStore
 ) -> None:
-    sender = KeyedDmSender(platform=PLATFORM)
+    sender = RecordingSender(platform=PLATFORM)
     core = BotCore(
         settings=settings,
         database=database,

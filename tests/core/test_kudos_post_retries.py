@@ -4,7 +4,6 @@ posted later, once, and the giver is told."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import select
@@ -12,65 +11,21 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
-from bot.errors import DeliveryError, DeliveryReason
+from bot.errors import DeliveryReason
 from bot.knowledge_store import KnowledgeStore
 from bot.kudos.background import KudosRetries
 from bot.kudos.notes import ATTEMPT_LEASE, RETRY_DELAYS
 from bot.kudos.post_retries import retry_due_posts
 from bot.kudos.store import posts_saved
-from bot.outbound import ChannelTarget, DeliveryKey, PostedMessage
-from bot.replies import Message
 from bot.storage import Database
 from bot.storage.models import Kudos, KudosPostRetry
 from tests.core.kudos_support import ALICE, BOB, CAROL, PLATFORM, at, request
 from tests.support.recording import RecordingSender
 
 
-@dataclass
-class FlakyPostSender(RecordingSender):
-    """Posts fail with the queued reasons first; ``lose_answer`` posts, then reports the
-    answer lost. Like the platforms' checks, a ``maybe_sent`` repeat of a key that
-    arrived gets the earlier post back.
-
-    ``stop`` makes the next post never return, as if the bot process were killed
-    during it: ``"before_platform"`` (nothing reached the platform) or
-    ``"after_platform"`` (the platform took the post); ``stopped`` is set then.
-    """
-
-    failures: list[DeliveryReason] = field(default_factory=list)
-    lose_answer: bool = False
-    by_key: dict[str, PostedMessage] = field(default_factory=dict)
-    stop: str | None = None
-    stopped: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def post(
-        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
-    ) -> PostedMessage:
-        if key is not None and key.maybe_sent and key.value in self.by_key:
-            return self.by_key[key.value]
-        if self.stop == "before_platform":
-            await self._never_return()
-        if self.failures:
-            raise DeliveryError("post failed", reason=self.failures.pop(0))
-        posted = await super().post(target=target, message=message, key=key)
-        if key is not None:
-            self.by_key[key.value] = posted
-        if self.stop == "after_platform":
-            await self._never_return()
-        if self.lose_answer:
-            self.lose_answer = False
-            raise DeliveryError("connection dropped", reason=DeliveryReason.UNCONFIRMED)
-        return posted
-
-    async def _never_return(self) -> None:
-        self.stop = None
-        self.stopped.set()
-        await asyncio.Event().wait()
-
-
 @pytest.fixture
-def sender() -> FlakyPostSender:
-    return FlakyPostSender(platform=PLATFORM)
+def sender() -> RecordingSender:
+    return RecordingSender(platform=PLATFORM)
 
 
 @pytest.fixture
@@ -78,7 +33,7 @@ async def kudos_core(
     settings: Settings,
     database: Database,
     clock: FixedClock,
-    sender: FlakyPostSender,
+    sender: RecordingSender,
     frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
     return await started_core(settings, database, clock, sender, frozen_knowledge)
@@ -88,7 +43,7 @@ async def started_core(
     settings: Settings,
     database: Database,
     clock: FixedClock,
-    sender: FlakyPostSender,
+    sender: RecordingSender,
     knowledge: KnowledgeStore,
 ) -> BotCore:
     core = BotCore(
@@ -121,9 +76,9 @@ async def only_kudos(database: Database) -> Kudos:
 
 
 async def test_a_post_that_failed_for_a_moment_is_posted_later_and_the_giver_told(
-    kudos_core: BotCore, sender: FlakyPostSender, clock: FixedClock
+    kudos_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
-    sender.failures = [DeliveryReason.PLATFORM_ERROR, DeliveryReason.UNREACHABLE]
+    sender.post_failures = [DeliveryReason.PLATFORM_ERROR, DeliveryReason.UNREACHABLE]
     text = await give(kudos_core, at(BOB), " and ", at(CAROL), " for the booth")
     assert text == (
         "Your kudos to @bob and @carol is saved and counts on the leaderboard. I couldn't "
@@ -157,7 +112,7 @@ async def test_a_post_that_failed_for_a_moment_is_posted_later_and_the_giver_tol
 
 
 async def test_a_post_whose_answer_was_lost_is_checked_not_posted_twice(
-    kudos_core: BotCore, sender: FlakyPostSender, clock: FixedClock
+    kudos_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
     sender.lose_answer = True
     await give(kudos_core, at(BOB), " for the booth")
@@ -170,9 +125,9 @@ async def test_a_post_whose_answer_was_lost_is_checked_not_posted_twice(
 
 
 async def test_a_permanently_refused_post_is_not_retried_nor_promised(
-    kudos_core: BotCore, sender: FlakyPostSender, clock: FixedClock
+    kudos_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
-    sender.failures = [DeliveryReason.CHANNEL_GONE]
+    sender.post_failures = [DeliveryReason.CHANNEL_GONE]
     text = await give(kudos_core, at(BOB), " for the booth")
     assert "could not post it" in text and "DM you" not in text
     [refused] = await retries(kudos_core.database)
@@ -183,7 +138,7 @@ async def test_a_permanently_refused_post_is_not_retried_nor_promised(
 
 
 async def test_a_post_at_the_first_attempt_leaves_nothing_to_retry(
-    kudos_core: BotCore, sender: FlakyPostSender, clock: FixedClock
+    kudos_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
     await give(kudos_core, at(BOB), " for the booth")
     await give(kudos_core, at(CAROL), " for the flyers")
@@ -199,7 +154,7 @@ async def test_a_kudos_whose_process_stopped_before_it_was_posted_is_posted_once
     settings: Settings,
     database: Database,
     clock: FixedClock,
-    sender: FlakyPostSender,
+    sender: RecordingSender,
     frozen_knowledge: KnowledgeStore,
     stop: str,
 ) -> None:
@@ -235,9 +190,9 @@ async def test_a_kudos_whose_process_stopped_before_it_was_posted_is_posted_once
 
 
 async def test_an_undone_kudos_is_not_posted_later(
-    kudos_core: BotCore, sender: FlakyPostSender, clock: FixedClock
+    kudos_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
-    sender.failures = [DeliveryReason.UNREACHABLE]
+    sender.post_failures = [DeliveryReason.UNREACHABLE]
     await give(kudos_core, at(BOB), " for the booth")
     assert "removed" in await give(kudos_core, "undo")
     clock.advance(RETRY_DELAYS[0])
@@ -246,9 +201,9 @@ async def test_an_undone_kudos_is_not_posted_later(
 
 
 async def test_the_background_service_posts_due_kudos(
-    kudos_core: BotCore, sender: FlakyPostSender, clock: FixedClock
+    kudos_core: BotCore, sender: RecordingSender, clock: FixedClock
 ) -> None:
-    sender.failures = [DeliveryReason.RATE_LIMITED]
+    sender.post_failures = [DeliveryReason.RATE_LIMITED]
     await give(kudos_core, at(BOB), " for the booth")
     clock.advance(RETRY_DELAYS[0])
     retries = KudosRetries(
