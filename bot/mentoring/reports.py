@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
+from bot.mentoring import proposals
 from bot.mentoring import repository as repo
 from bot.mentoring.eligibility import mentee_problem, mentor_problem
 from bot.mentoring.models import DEMOGRAPHIC_FIELDS, Applicant
@@ -99,11 +100,11 @@ async def build_report(
     fields = check_fields(include)
     rows = await repo.applications(session, cohort)
     people = {row.id: repo.to_applicant(row, None) for row in rows}
-    status = repo.CONFIRMED
-    matches = await repo.match_rows(session, cohort, status=repo.CONFIRMED)
+    status = proposals.CONFIRMED
+    matches = await proposals.match_rows(session, cohort, status=proposals.CONFIRMED)
     if not matches:
-        matches = await repo.match_rows(session, cohort, status=repo.PROPOSED)
-        status = repo.PROPOSED if matches else "none"
+        matches = await proposals.match_rows(session, cohort, status=proposals.PROPOSED)
+        status = proposals.PROPOSED if matches else "none"
     partners: dict[int, list[str]] = {row.id: [] for row in rows}
     for match in matches:
         mentor, mentee = match.mentor_application_id, match.mentee_application_id

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, local_today
 from bot.errors import UserError
+from bot.mentoring import proposals
 from bot.mentoring import repository as repo
 from bot.mentoring.import_csv import (
     ApplicationInput,
@@ -217,7 +218,7 @@ class MentoringService:
         async with self.database.session() as session:
             cohort, row = await self._application(session, cohort_name, who)
             private = await repo.private_answers(session, row)
-            confirmed = await repo.match_rows(session, cohort, status=repo.CONFIRMED)
+            confirmed = await proposals.match_rows(session, cohort, status=proposals.CONFIRMED)
             emails = {r.id: r.email for r in await repo.applications(session, cohort)}
             partners = tuple(
                 emails[m.mentee_application_id]
@@ -285,7 +286,7 @@ class MentoringService:
             _not_matched(cohort, "a new preview")
             cohort_input = await repo.cohort_input(session, cohort)
             result = match_cohort(cohort_input)
-            await repo.store_proposal(
+            await proposals.store_proposal(
                 session, cohort, result, digest=fingerprint(cohort_input), now=self.clock.now()
             )
             return result
@@ -374,7 +375,7 @@ class MentoringService:
                     "applications, pins or do-not-match rules changed since the last preview; "
                     "run match again and review it"
                 )
-            confirmed = await repo.confirm_proposal(session, cohort, now=self.clock.now())
+            confirmed = await proposals.confirm_proposal(session, cohort, now=self.clock.now())
             log.info(
                 "mentoring matches confirmed", extra={"cohort": cohort.name, "matches": confirmed}
             )

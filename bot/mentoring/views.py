@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.mentoring import proposals
 from bot.mentoring import repository as repo
 from bot.mentoring.eligibility import mentee_problem, mentor_problem
 from bot.mentoring.import_csv import ApplicationInput
@@ -64,8 +65,8 @@ async def summarise(session: AsyncSession, cohort: MentoringCohort) -> CohortSum
     people = [repo.to_applicant(row, None) for row in await repo.applications(session, cohort)]
     mentors = [p for p in people if mentor_problem(p) is None]
     rules = await repo.count_rules(session, cohort)
-    proposed = await repo.match_rows(session, cohort, status=repo.PROPOSED)
-    confirmed = await repo.match_rows(session, cohort, status=repo.CONFIRMED)
+    proposed = await proposals.match_rows(session, cohort, status=proposals.PROPOSED)
+    confirmed = await proposals.match_rows(session, cohort, status=proposals.CONFIRMED)
     return CohortSummary(
         name=cohort.name,
         state=CohortState(cohort.state),
