@@ -126,10 +126,12 @@ def _parse_row(row: dict[str, str]) -> tuple[ApplicationInput | None, list[str]]
     role = value["role"].lower()
     if role not in {r.value for r in Role}:
         problems.append(f"role '{_shown(value['role'])}' should be mentor, mentee or both")
-    member = _flag(value["member"]) if value["member"] else None
+    # Forms ask mentors about membership and mentees about age: the other may be blank.
+    blank_member = False if role == Role.MENTEE else None
+    member = _flag(value["member"]) if value["member"] else blank_member
     if member is None:
         problems.append(f"member '{_shown(value['member'])}' should be yes or no")
-    adult = value["adult"].lower()
+    adult = value["adult"].lower() or (Adult.YES.value if role == Role.MENTOR else "")
     if adult not in {a.value for a in Adult}:
         problems.append(f"adult '{_shown(value['adult'])}' should be yes, no or guardian")
     capacity: int | None = None

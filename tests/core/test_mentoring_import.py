@@ -184,3 +184,17 @@ async def test_imported_past_pairs_are_not_matched_again(service: MentoringServi
         {("ada@example.org", "dee@example.org"), ("ben@example.org", "eve@example.org")}
     )
     assert len(pairs) == 3  # dee and eve still get a mentor: the other one
+
+
+def test_mentors_may_leave_adult_blank_and_mentees_member() -> None:
+    text = HEADER + "Mo,mo@x.org,mentor,yes,,West,storytime,2\nAnn,ann@x.org,mentee,,yes,,,\n"
+    text += "Cy,cy@x.org,both,yes,,West,storytime,1\nDi,di@x.org,mentor,,yes,West,storytime,1\n"
+    assert _errors(text) == [
+        "line 4: adult '' should be yes, no or guardian",
+        "line 5: member '' should be yes or no",
+    ]
+    parsed = parse_applications(text.rsplit("Cy,", 1)[0])
+    assert [(a.is_member, a.adult) for _line, a in parsed] == [
+        (True, Adult.YES),
+        (False, Adult.YES),
+    ]
