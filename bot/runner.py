@@ -34,7 +34,7 @@ from typing import TypeVar
 
 from bot.adapter import Adapter
 from bot.background import BackgroundService, run_services
-from bot.broadcasts.background import BroadcastDelivery
+from bot.broadcasts.background import BroadcastsAndReminders
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core import BotCore
@@ -78,7 +78,7 @@ def background_services(core: BotCore) -> list[BackgroundService]:
     settings = core.settings
     assert core.outbound is not None  # the runner builds the core with its sender
     return [
-        BroadcastDelivery(
+        BroadcastsAndReminders(
             database=core.database,
             outbound=core.outbound,
             knowledge=core.knowledge,

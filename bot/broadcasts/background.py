@@ -1,6 +1,6 @@
 """The background service: reminder scheduling plus the delivery dispatcher.
 
-The runner (:mod:`bot.runner`) starts :class:`BroadcastDelivery` once the
+The runner (:mod:`bot.runner`) starts :class:`BroadcastsAndReminders` once the
 outbound sender is ready.
 """
 
@@ -100,7 +100,7 @@ def _scheduler(*, database: Database, settings: Settings, platform: str) -> Remi
     )
 
 
-class BroadcastDelivery:
+class BroadcastsAndReminders:
     """Schedules deadline reminders and delivers broadcasts and reminders until cancelled.
 
     Args:

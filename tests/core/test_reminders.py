@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy import select
 
 from bot.answers.dates import format_when
-from bot.broadcasts import background
+from bot.broadcasts.background import BroadcastsAndReminders
 from bot.broadcasts.dispatcher import Dispatcher, DispatchPolicy
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, length_as_sent
 from bot.broadcasts.reminders import ReminderScheduler, plan_reminders
@@ -203,15 +203,23 @@ async def test_background_service_reschedules_on_knowledge_reload(
     settings: Settings, sqlite_database: Database, clock: FixedClock, knowledge_file: Path
 ) -> None:
     store = KnowledgeStore(path=knowledge_file)
+    sender = CountingSender()
     core = BotCore(
         settings=settings,
         database=sqlite_database,
         knowledge=store,
         clock=clock,
-        outbound=CountingSender(),
+        outbound=sender,
     )
     await core.start()
-    task = asyncio.create_task(background.run(core))
+    service = BroadcastsAndReminders(
+        database=core.database,
+        outbound=sender,
+        knowledge=store,
+        clock=clock,
+        settings=settings,
+    )
+    task = asyncio.create_task(service.run())
     try:
         for _ in range(200):
             if await pending_dues(sqlite_database):
