@@ -29,8 +29,8 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from bot.adapter import Adapter
 from bot.background import BackgroundService, run_services
@@ -51,7 +51,6 @@ log = logging.getLogger(__name__)
 
 #: How long stopping waits for background services to record their in-flight sends.
 BACKGROUND_STOP_SECONDS = 10.0
-_T = TypeVar("_T")
 ServiceFactory = Callable[[BotCore], list[BackgroundService]]
 
 
@@ -146,13 +145,13 @@ class Runner:
 
     async def _run(self, stop: asyncio.Event) -> None:
         try:
-            sender = await _unless_stopped(self.adapter.open(), stop)
-            if sender is None:
+            opening = asyncio.ensure_future(self.adapter.open())
+            if not await _done_before(stop, opening):
                 return
-            core = build_core(self.settings, outbound=sender, clock=self.clock)
+            core = build_core(self.settings, outbound=opening.result(), clock=self.clock)
             self.core = core
             try:
-                if await _unless_stopped(_started(core), stop) is None:
+                if not await _done_before(stop, asyncio.ensure_future(core.start())):
                     return
                 await self._serve(core, stop)
             finally:
@@ -202,11 +201,6 @@ class Runner:
                 loop.remove_signal_handler(sig)
 
 
-async def _started(core: BotCore) -> bool:
-    await core.start()
-    return True
-
-
 def _stopper(stop: asyncio.Event, sig: signal.Signals) -> Callable[[], None]:
     def on_signal() -> None:
         if not stop.is_set():
@@ -216,20 +210,21 @@ def _stopper(stop: asyncio.Event, sig: signal.Signals) -> Callable[[], None]:
     return on_signal
 
 
-async def _unless_stopped(work: Awaitable[_T], stop: asyncio.Event) -> _T | None:
-    """``work``'s result, or ``None`` when ``stop`` was set first (``work`` is cancelled)."""
-    task = asyncio.ensure_future(work)
+async def _done_before(stop: asyncio.Event, work: asyncio.Future[Any]) -> bool:
+    """Whether ``work`` ended (its error raised here) before ``stop`` was set; if not,
+    it is cancelled: a signal stops a start-up that waits on a platform or a database."""
     stopping = asyncio.ensure_future(stop.wait())
     try:
-        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({work, stopping}, return_when=asyncio.FIRST_COMPLETED)
     except asyncio.CancelledError:
-        task.cancel()
+        work.cancel()
         raise
     finally:
         stopping.cancel()
-    if task.done():
-        return task.result()
-    task.cancel()
+    if work.done():
+        work.result()
+        return True
+    work.cancel()
     with contextlib.suppress(asyncio.CancelledError):
-        await task
-    return None
+        await work
+    return False
