@@ -210,6 +210,20 @@ async def test_unreachable_slack_stops_with_exit_3(
     assert "Slack is unreachable" in _one_line(capsys.readouterr().err)
 
 
+async def test_sigterm_while_slack_has_not_answered_the_token_check_stops_cleanly(
+    settings: Settings, http_settings: SlackSettings, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    # The signal handlers used to be installed only after the tokens were checked: a
+    # SIGTERM while auth.test hung took the default action and killed the process.
+    with fake_slack.hold("auth.test"):
+        serving = start(settings, http_settings)
+        await fake_slack.wait_for(lambda fake: fake.arrivals("auth.test") == 1)
+        serving.sigterm()
+        assert await serving.exit_code() == 0
+    assert serving.ready == []
+    assert not (tmp_path / "memberbot.sqlite3").exists()  # nothing else was started
+
+
 async def test_sigterm_finishes_acknowledged_work_before_stopping(
     settings: Settings,
     http_settings: SlackSettings,
