@@ -70,7 +70,12 @@ def writer_lock(path: Path) -> Iterator[None]:
 
 
 def save_if_unchanged(
-    path: Path, new_text: str, *, expected_digest: str, history_dir: Path | None
+    path: Path,
+    new_text: str,
+    *,
+    expected_digest: str,
+    history_dir: Path | None,
+    note_as_memberbot: bool = True,
 ) -> Path | None:
     """Replace ``path`` with ``new_text`` if it is still the version with ``expected_digest``.
 
@@ -81,6 +86,8 @@ def save_if_unchanged(
         new_text: Its new content.
         expected_digest: SHA-256 of the text the change was made from.
         history_dir: Where to keep a copy of the replaced version (None: no copy).
+        note_as_memberbot: Note the new version as saved by memberbot (see
+            :func:`saved_by_memberbot`); tests standing in for a staff editor say False.
 
     Returns:
         The copy of the previous version, or None when none was kept.
@@ -109,7 +116,8 @@ def save_if_unchanged(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
     _sync_directory(path.parent)
-    _record_written(path, new_text)
+    if note_as_memberbot:
+        _record_written(path, new_text)
     return kept
 
 

@@ -3,11 +3,13 @@
 Platform-neutral: chat forms and ``memberbot unanswered answer --teach-to`` both
 call :func:`teach`. One teach is
 
-1. under the writer lock (:func:`bot.knowledge.saving.writer_lock`), read the file;
+1. read the file;
 2. make the edit as added lines only (:mod:`bot.knowledge.yaml_edit`);
 3. check the result exactly as ``memberbot check`` does, refusing any error and
    any formatting problem the edit itself brings in;
-4. save it atomically, only over the version read, keeping a copy of that version;
+4. under the writer lock (:func:`bot.knowledge.saving.writer_lock`), save it
+   atomically, only over the version read, keeping a copy of that version (a
+   version another teach saved meanwhile gets the change made again on it);
 5. (:func:`teach_and_reload`) have the running bot load it at once and write the
    audit log row (who, what, when).
 
@@ -35,7 +37,13 @@ from bot.knowledge.loader import (
     check_knowledge_text,
     read_knowledge_text,
 )
-from bot.knowledge.saving import HISTORY_DIR, ChangedOnDisk, save_if_unchanged, writer_lock
+from bot.knowledge.saving import (
+    HISTORY_DIR,
+    ChangedOnDisk,
+    save_if_unchanged,
+    saved_by_memberbot,
+    writer_lock,
+)
 from bot.knowledge.schema import Knowledge
 from bot.knowledge.yaml_edit import (
     EditError,
@@ -230,19 +238,32 @@ def teach(
 ) -> TeachResult:
     """Read the file, make ``make(text)``'s change and save it (blocking; run in a thread).
 
-    Teaches from every memberbot process queue up on the writer lock; a hand
-    edit saved meanwhile makes the save refuse (nothing written, the edit kept).
+    The change is made and checked without holding the writer lock, then saved
+    under it over the version read. If that version was replaced meanwhile by
+    another teach (memberbot noted it saved it), the change is made again on the
+    new version, this time entirely under the lock, so teaches from every process
+    all land. If it was replaced by anything else (a hand edit), nothing is written.
 
     Raises:
         TeachRefused: the change was refused; nothing was written.
     """
+    draft = make(_read(path, max_bytes))
     with writer_lock(path):
         try:
-            text = read_knowledge_text(path, max_bytes=max_bytes)
-        except KnowledgeFileError as error:
-            raise TeachRefused(f"Cannot read the knowledge file: {error}") from None
-        draft = make(text)
+            return save_draft(path, draft, history_dir=history_dir)
+        except TeachRefused:
+            if not saved_by_memberbot(path):
+                raise  # changed by hand: never saved over
+        log.info("knowledge file taught meanwhile; making the change again on it")
+        draft = make(_read(path, max_bytes))
         return save_draft(path, draft, history_dir=history_dir)
+
+
+def _read(path: Path, max_bytes: int) -> str:
+    try:
+        return read_knowledge_text(path, max_bytes=max_bytes)
+    except KnowledgeFileError as error:
+        raise TeachRefused(f"Cannot read the knowledge file: {error}") from None
 
 
 def save_draft(path: Path, draft: Draft, *, history_dir: Path | None) -> TeachResult:

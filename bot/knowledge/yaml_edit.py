@@ -13,7 +13,6 @@ the rest; splicing takes milliseconds and cannot touch another line.
 
 from __future__ import annotations
 
-import difflib
 import io
 from dataclasses import dataclass, field
 
@@ -91,19 +90,29 @@ def add_entry(text: str, draft: EntryDraft) -> str:
 
 def only_added(old: str, new: str) -> bool:
     """True when ``new`` is ``old`` with lines inserted and none changed or removed."""
-    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
-    return all(tag in ("equal", "insert") for tag, *_ in matcher.get_opcodes())
+    return _unmatched(old.splitlines(), new.splitlines()) is not None
 
 
 def added_lines(old: str, new: str) -> list[str]:
     """The lines ``new`` adds to ``old`` (for the audit log and the reply to staff)."""
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    added: list[str] = []
-    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("insert", "replace"):
-            added.extend(new_lines[j1:j2])
-    return added
+    return _unmatched(old.splitlines(), new.splitlines()) or []
+
+
+def _unmatched(old: list[str], new: list[str]) -> list[str] | None:
+    """The lines of ``new`` left over once every line of ``old`` is matched in order,
+    or None when ``old`` is not contained in ``new`` that way (a line changed or went).
+
+    Matching greedily is exact for this question and takes one pass (a general diff
+    takes quadratic time on a file of repeated lines such as blank ones).
+    """
+    extra: list[str] = []
+    position = 0
+    for line in new:
+        if position < len(old) and line == old[position]:
+            position += 1
+        else:
+            extra.append(line)
+    return extra if position == len(old) else None
 
 
 def _compose(text: str) -> Node:
