@@ -94,10 +94,11 @@ async def add_missed_notice(
 ) -> bool:
     """Schedule the notice about ``broadcast``'s missed rows; False if none is due.
 
-    No notice is made about a missed notice, nor twice about one broadcast.
+    No notice is made about a missed notice or a member's own reminder, nor twice
+    about one broadcast.
     """
-    if broadcast.kind == BroadcastKind.NOTICE:
-        return False
+    if broadcast.kind in {BroadcastKind.NOTICE, BroadcastKind.MEMBER_REMINDER}:
+        return False  # a member's own reminder is theirs: staff are not told about it
     if broadcast.kind == BroadcastKind.STAFF:
         author = broadcast.created_by_member_id
         if author is None:

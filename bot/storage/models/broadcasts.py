@@ -20,6 +20,7 @@ class BroadcastKind(StrEnum):
     STAFF = "staff"  # written by a staff member with /broadcast
     REMINDER = "reminder"  # generated from a knowledge-file deadline
     NOTICE = "notice"  # tells staff that a broadcast or reminder was missed
+    MEMBER_REMINDER = "member_reminder"  # one member asked for it (bot.reminders)
 
 
 class BroadcastStatus(StrEnum):
