@@ -6,7 +6,9 @@ import asyncio
 import logging
 from datetime import date, datetime
 
+from bot.actions import ActionRef, FieldErrors, MalformedAction, parse_action
 from bot.clock import Clock, SystemClock, local_today
+from bot.commands.action_values import action_arguments, action_target
 from bot.commands.arguments import arguments_for, read_values
 from bot.commands.catalogue import default_catalogue
 from bot.commands.registry import CommandContext
@@ -19,7 +21,7 @@ from bot.knowledge_store import KnowledgeStore
 from bot.members import SeenMembers, upsert_member_ids
 from bot.outbound import OutboundSender
 from bot.replies import Reply, text_message
-from bot.requests import Request
+from bot.requests import Arguments, Request, RequestKind
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
@@ -107,7 +109,18 @@ class BotCore:
             "command": request.command,
             "delivery_id": request.delivery_id,
         }
-        command = self._command_for(request)
+        ref: ActionRef | None = None
+        if request.kind is not RequestKind.COMMAND:
+            try:
+                ref = parse_action(request.action or "")
+            except MalformedAction as error:
+                log.warning("malformed action refused: %s", error.detail, extra=log_context)
+                return Reply(text_message(error.message))
+            if ref.command not in self.commands:
+                log.warning("action for an unknown command refused", extra=log_context)
+                return Reply(text_message(MalformedAction("unknown command").message))
+        command = self._command_for(request) if ref is None else self.commands.get(ref.command)
+        assert command is not None
         database_reachable = True
         try:
             if request.delivery_id and not await self._claim_delivery(request):
@@ -119,7 +132,16 @@ class BotCore:
             log.warning("database unavailable: answering without it", extra=log_context)
             database_reachable = False
         try:
-            return await self._dispatch(request, command, remember_sender=database_reachable)
+            return await self._dispatch(
+                request, command, ref=ref, remember_sender=database_reachable
+            )
+        except FieldErrors as error:
+            # The form can be submitted again, fixed: the same delivery id must act then.
+            await self._release_delivery(request)
+            return Reply(text_message(error.message), field_errors=error.errors)
+        except MalformedAction as error:
+            log.warning("action refused: %s", error.detail, extra=log_context)
+            return Reply(text_message(error.message))
         except UserError as error:
             if not isinstance(error, PermissionDenied):
                 await self._release_delivery(request)
@@ -142,7 +164,12 @@ class BotCore:
         return command
 
     async def _dispatch(
-        self, request: Request, command: CommandSpec, *, remember_sender: bool = True
+        self,
+        request: Request,
+        command: CommandSpec,
+        *,
+        ref: ActionRef | None = None,
+        remember_sender: bool = True,
     ) -> Reply:
         now = self.now()
         if remember_sender:  # not when the database just failed: the answer comes first
@@ -154,16 +181,24 @@ class BotCore:
         # Read only once the member may use the command: staff commands tell others
         # so, whatever they typed. A sub-command's own staff check comes before its
         # options are read for the same reason.
-        arguments = arguments_for(command, request)
-        subcommand = command.subcommand(arguments.subcommand)
+        if ref is None:
+            arguments = arguments_for(command, request)
+            subcommand = command.subcommand(arguments.subcommand)
+        else:  # a click or a form: the same checks, then its values read against the options
+            subcommand = action_target(command, ref)
         if subcommand is not None and subcommand.staff_only and not request.is_staff:
             raise PermissionDenied(
                 subcommand.staff_refusal
                 or f"Sorry, /{command.name} {subcommand.name} is for association staff only."
             )
+        args: Arguments
+        if ref is None:
+            args = read_values(command.options_for(arguments.subcommand), arguments)
+        else:
+            args = action_arguments(command, ref, request, zone=self.settings.timezone)
         context = CommandContext(
             request=request,
-            args=read_values(command.options_for(arguments.subcommand), arguments),
+            args=args,
             services=self.services,
             now=now,
             today=self.today(),

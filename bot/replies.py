@@ -8,13 +8,17 @@ notify, and they name exactly the intended member.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.date_wording import long_date
 from bot.requests import UserRef
+
+if TYPE_CHECKING:
+    from bot.actions import Action, Form
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +172,23 @@ class Attachment:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What the bot answers the sender with."""
+    """What the bot answers the sender with.
+
+    Attributes:
+        actions: Buttons and selects shown under the message, in order (see
+            :mod:`bot.actions`); the console numbers them.
+        form: A form to open (Slack and Discord modals; the console asks field by
+            field). ``message`` is the fallback where no form can be opened.
+        field_errors: A submitted form refused field by field (field name ->
+            message): Slack keeps the modal open with them, the console asks again.
+    """
 
     message: Message
     visibility: Visibility = Visibility.SENDER
     attachments: tuple[Attachment, ...] = ()
+    actions: tuple[Action, ...] = ()
+    form: Form | None = None
+    field_errors: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

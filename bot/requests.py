@@ -98,6 +98,14 @@ class Arguments:
         return value if isinstance(value, str) else ""
 
 
+class RequestKind(StrEnum):
+    """How a request reached the bot; all three are routed like a command."""
+
+    COMMAND = "command"  # a typed command or question (or a Discord slash command)
+    ACTION = "action"  # a click on a button or a select option (see bot.actions)
+    FORM = "form"  # a submitted form: the action plus the fields' values in ``arguments``
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """A member's command or question, independent of the platform it came from.
@@ -111,6 +119,10 @@ class Request:
             delivery is acted on once. ``None`` when the platform has none.
         arguments: The options already typed by the platform (Discord); ``None``
             when the member typed text, which the core reads into options itself.
+            For a form, the submitted fields' values.
+        kind: A command, a click or a form submission.
+        action: For a click or a form, the encoded action value exactly as the
+            platform sent it back (:mod:`bot.actions`); the core parses and checks it.
     """
 
     platform: str
@@ -124,6 +136,8 @@ class Request:
     is_staff: bool = False
     is_direct: bool = False
     arguments: Arguments | None = None
+    kind: RequestKind = RequestKind.COMMAND
+    action: str | None = None
 
 
 def mention_token(index: int) -> str:

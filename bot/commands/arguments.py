@@ -53,11 +53,12 @@ def read_values(options: tuple[Option, ...], arguments: Arguments) -> Arguments:
         if isinstance(value, str) and option.read_text is not None:
             values[option.name] = option.read_text(value)
         elif isinstance(value, int) and not isinstance(value, bool):
-            _check_range(option, value)
+            check_range(option, value)
     return Arguments(arguments.subcommand, values)
 
 
-def _check_range(option: Option, value: int) -> None:
+def check_range(option: Option, value: int) -> None:
+    """Refuse a number outside the option's declared range, naming the range."""
     low, high = option.min_value, option.max_value
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"from {low} to {high}" if high is not None else f"from {low}"

@@ -120,6 +120,10 @@ class CommandSpec:
             it in servers only.
         platform_name: The name platforms show by default, when the core's own
             is reserved there (Slack and many Discord bots take ``/help``).
+        actions: Sub-commands only buttons and forms reach (the Undo of one
+            kudos, a form's submission): never in help, menus or the Discord tree,
+            and never read from typed text. Their options are what the action's
+            values and the form's fields fill.
     """
 
     name: str
@@ -136,6 +140,7 @@ class CommandSpec:
     needs_database: bool = True
     server_only: bool = False
     platform_name: str | None = None
+    actions: tuple[SubCommand, ...] = ()
 
     def subcommand(self, name: str | None) -> SubCommand | None:
         """The sub-command called ``name`` (or typed as it), if any."""
@@ -149,6 +154,15 @@ class CommandSpec:
     def options_for(self, subcommand: str | None) -> tuple[Option, ...]:
         sub = self.subcommand(subcommand)
         return sub.options if sub is not None else self.options
+
+    def action_subcommand(self, name: str | None) -> SubCommand | None:
+        """What a click or a form names: an action-only sub-command, else a menu one."""
+        if name is None:
+            return None
+        for sub in self.actions:
+            if name == sub.name:
+                return sub
+        return self.subcommand(name)
 
     @property
     def menu_description(self) -> str:
