@@ -110,7 +110,10 @@ class DeliveryError(BotError):
 
 def _as_reason(reason: DeliveryReason | str | None, *, permanent: bool | None) -> DeliveryReason:
     """A reason from the closed set; an unknown code becomes the catch-all for its kind."""
+    catch_all = DeliveryReason.REFUSED if permanent else DeliveryReason.PLATFORM_ERROR
+    if reason is None:
+        return catch_all
     try:
         return DeliveryReason(reason)
     except ValueError:
-        return DeliveryReason.REFUSED if permanent else DeliveryReason.PLATFORM_ERROR
+        return catch_all

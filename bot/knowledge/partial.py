@@ -51,7 +51,8 @@ def reference_problems(data: dict[str, Any]) -> list[Problem]:
     )
     problems = []
     for problem in find_problems(knowledge):
-        section, *rest = problem.location
+        first, *rest = problem.location
+        section = str(first)  # a location starts with its section's name
         if section == "organisation" and organisation is None:
             continue  # its own fields are the problem, reported already
         if section in places and rest and isinstance(rest[0], int):

@@ -11,17 +11,18 @@ import difflib
 import re
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from bot.knowledge.schema import Contact, Deadline, Entry, Knowledge, Link, Organisation
 
 #: The model behind each list section, used to name items and suggest field names.
-SECTIONS: dict[str, tuple[str, type]] = {
+SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "entries": ("entry", Entry),
     "deadlines": ("deadline", Deadline),
     "contacts": ("contact", Contact),
 }
-_NESTED_MODELS: dict[str, type] = {"organisation": Organisation, "links": Link}
+_NESTED_MODELS: dict[str, type[BaseModel]] = {"organisation": Organisation, "links": Link}
 
 
 def describe(detail: ErrorDetails, data: dict[str, Any]) -> str:
@@ -122,8 +123,8 @@ def _suggestion(location: tuple[Any, ...]) -> str:
     return f"{where}{hint}"
 
 
-def _model_at(location: tuple[Any, ...]) -> type | None:
-    model: type | None = Knowledge
+def _model_at(location: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = Knowledge
     for step in location:
         if isinstance(step, int):
             continue

@@ -115,7 +115,7 @@ def _unmatched(old: list[str], new: list[str]) -> list[str] | None:
     return extra if position == len(old) else None
 
 
-def _compose(text: str) -> Node:
+def _compose(text: str) -> MappingNode:
     try:
         root = compose(text)
     except yaml.YAMLError as error:
