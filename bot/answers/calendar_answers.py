@@ -92,7 +92,9 @@ class CalendarAnswers:
         passed = sorted((item for item in same if item.has_passed(today)), key=sort_key)
         return upcoming + passed[::-1]
 
-    def _days_until(self, question: DateQuestion, folded: str, today: dt.date):
+    def _days_until(
+        self, question: DateQuestion, folded: str, today: dt.date
+    ) -> CalendarReply | None:
         matches = self.topic_deadlines(question.topic, today)
         if not matches:
             return None
@@ -109,7 +111,9 @@ class CalendarAnswers:
             text = f"That date has passed: {passed_sentence(item, today=today, zone=self._zone)}"
         return CalendarReply(text, (item.id,))
 
-    def _too_late(self, question: DateQuestion, folded: str, today: dt.date):
+    def _too_late(
+        self, question: DateQuestion, folded: str, today: dt.date
+    ) -> CalendarReply | None:
         matches = self.topic_deadlines(question.topic, today)
         if not matches:
             return None
@@ -128,7 +132,7 @@ class CalendarAnswers:
             text = f"No, there's still time: {item.title.rstrip('.')} {phrase}."
         return CalendarReply(text, (item.id,))
 
-    def _window(self, question: DateQuestion, folded: str, today: dt.date):
+    def _window(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
         assert question.first is not None and question.last is not None
         items = self._filter_by_topic(
             question.topic, deadlines_between(self._knowledge, question.first, question.last), today
@@ -148,7 +152,9 @@ class CalendarAnswers:
             return CalendarReply(text, (following.id,))
         return CalendarReply(text, ())
 
-    def _upcoming(self, question: DateQuestion, folded: str, today: dt.date):
+    def _upcoming(
+        self, question: DateQuestion, folded: str, today: dt.date
+    ) -> CalendarReply | None:
         every = upcoming_deadlines(self._knowledge, today=today, limit=len(self._by_id))
         items = self._filter_by_topic(question.topic, every, today)
         if items is None:
@@ -173,7 +179,7 @@ class CalendarAnswers:
             text += "\n\nThe most recent date was:\n" + self._bullets([past[-1]], today)
         return CalendarReply(text, ())
 
-    def _on_date(self, question: DateQuestion, folded: str, today: dt.date):
+    def _on_date(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
         assert question.month_day is not None
         month, day = question.month_day
         same_day = [

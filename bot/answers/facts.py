@@ -15,6 +15,7 @@ are *still* available", "so far") is ``live``: a knowledge file never holds it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -232,7 +233,13 @@ def fact_kind(folded: str) -> FactQuestion | None:
     return None
 
 
-def holds(kind: FactKind, sentence: str, *, counted: tuple[str, ...] = (), stem=None) -> bool:
+def holds(
+    kind: FactKind,
+    sentence: str,
+    *,
+    counted: tuple[str, ...] = (),
+    stem: Callable[[str], str] | None = None,
+) -> bool:
     """True when ``sentence`` (original case) states a fact of ``kind``.
 
     Args:
@@ -258,7 +265,7 @@ def holds(kind: FactKind, sentence: str, *, counted: tuple[str, ...] = (), stem=
     return False
 
 
-def _number_near(sentence: str, counted: tuple[str, ...], stem) -> bool:
+def _number_near(sentence: str, counted: tuple[str, ...], stem: Callable[[str], str]) -> bool:
     tokens = re.findall(r"[\w$,]+", sentence)
     numbers = _EVIDENCE["count"]
     for position, token in enumerate(tokens):

@@ -137,4 +137,4 @@ def passed_sentence(item: Deadline, *, today: dt.date, zone: ZoneInfo) -> str:
 
 
 def _already_named(contact: Contact, answer: str) -> bool:
-    return bool(contact.email) and contact.email.lower() in answer.lower()
+    return bool(contact.email and contact.email.lower() in answer.lower())
