@@ -9,7 +9,7 @@ from bot.storage.models import Broadcast, Member
 from bot.storage.models.broadcasts import Audience
 
 
-def dm_audience(platform: str, workspace_id: str) -> Select[tuple[int]]:
+def dm_audience(platform: str, workspace_id: str) -> Select[int]:
     """Ids of the members a DM broadcast goes to: humans who have not opted out."""
     return select(Member.id).where(
         Member.platform == platform,

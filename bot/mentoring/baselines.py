@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_flow
 
 from bot.mentoring.eligibility import compatible, mentee_problem, mentor_problem
@@ -76,7 +76,7 @@ def max_matchable(cohort: CohortInput) -> int:
                 edge(row, column, 1)
     for column, mentor in enumerate(mentors, start=1 + len(mentees)):
         edge(column, sink, mentor.capacity)
-    graph = csr_matrix(
+    graph = csr_array(
         (np.array(capacities, dtype=np.int32), (np.array(tails), np.array(heads))),
         shape=(sink + 1, sink + 1),
     )

@@ -105,9 +105,9 @@ def feasibility_mask(
     if not rules.allow_repeat_pairs:
         blocked |= rules.past
     for mentor_email, mentee_email in blocked:
-        row, column = mentee_at.get(mentee_email), mentor_at.get(mentor_email)
-        if row is not None and column is not None:
-            mask[row, column] = False
+        mentee_row, mentor_column = mentee_at.get(mentee_email), mentor_at.get(mentor_email)
+        if mentee_row is not None and mentor_column is not None:
+            mask[mentee_row, mentor_column] = False
     return mask
 
 
