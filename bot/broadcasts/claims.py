@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ScalarSelect, select, update
 
 from bot.broadcasts.messages import broadcast_message
 from bot.outbound import ChannelPurpose, ChannelTarget, PostedMessage
@@ -28,6 +28,7 @@ from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import Broadcast, BroadcastDelivery, Member
 from bot.storage.models.broadcasts import Audience, DeliveryStatus
+from bot.storage.results import changed_rows
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ async def claim_due(
     async with database.session() as session:
         if database.is_sqlite:
             # One write statement: SQLite takes the write lock before reading.
-            chosen: object = due.scalar_subquery()
+            chosen: ScalarSelect[int] | list[int] = due.scalar_subquery()
         else:
             # Lock first, update second: PostgreSQL may re-run a LIMIT subquery
             # inside UPDATE ... IN (...), so the rows are chosen in their own statement.
@@ -112,12 +113,12 @@ async def reclaim_expired(
             )
             .values(status=PENDING, claimed_by=None, claimed_at=None, maybe_sent=True)
         )
-    if result.rowcount:
+    reclaimed = changed_rows(result)
+    if reclaimed:
         log.warning(
-            "reclaimed deliveries after lease",
-            extra={"platform": platform, "rows": result.rowcount},
+            "reclaimed deliveries after lease", extra={"platform": platform, "rows": reclaimed}
         )
-    return result.rowcount
+    return reclaimed
 
 
 async def renew_claims(database: Database, ids: list[int], *, worker_id: str, now: datetime) -> int:
@@ -134,7 +135,7 @@ async def renew_claims(database: Database, ids: list[int], *, worker_id: str, no
             )
             .values(claimed_at=now)
         )
-    return result.rowcount
+    return changed_rows(result)
 
 
 async def record_sent(
@@ -175,7 +176,7 @@ async def update_claimed(
             )
             .values(**values)
         )
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 async def earliest_pending(database: Database, *, platform: str) -> datetime | None:

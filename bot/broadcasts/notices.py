@@ -119,7 +119,7 @@ async def add_missed_notice(
             None,
             ChannelPurpose.ANNOUNCEMENTS.value,
         )
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     created = await session.execute(
         insert(Broadcast)
         .values(

@@ -23,6 +23,7 @@ from bot.broadcasts.notices import add_missed_notice
 from bot.storage import Database
 from bot.storage.models import Broadcast, BroadcastDelivery
 from bot.storage.models.broadcasts import DeliveryStatus
+from bot.storage.results import changed_rows
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +111,10 @@ async def expire_overdue(
                 session, broadcast, missed=count, now=now, grace=grace, zone=zone
             ):
                 notices += 1
-    if gave_up.rowcount:
+    gave_up_rows = changed_rows(gave_up)
+    if gave_up_rows:
         log.warning(
             "deliveries still failing at the end of the grace period",
-            extra={"platform": platform, "rows": gave_up.rowcount},
+            extra={"platform": platform, "rows": gave_up_rows},
         )
-    return OverdueResult(
-        missed=sum(per_broadcast.values()), gave_up=gave_up.rowcount, notices=notices
-    )
+    return OverdueResult(missed=sum(per_broadcast.values()), gave_up=gave_up_rows, notices=notices)

@@ -32,6 +32,7 @@ from bot.storage.models.broadcasts import (
     BroadcastStatus,
     DeliveryStatus,
 )
+from bot.storage.results import changed_rows
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ class ReminderScheduler:
     async def _create(
         self, session: AsyncSession, plan: PlannedReminder, now: datetime, result: RescheduleResult
     ) -> None:
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         inserted = await session.execute(
             insert(Broadcast)
             .values(
@@ -219,7 +220,7 @@ class ReminderScheduler:
                 failure_reason=None,
             )
         )
-        if moved.rowcount != 1:
+        if changed_rows(moved) != 1:
             result.unchanged += 1  # a dispatcher claimed it meanwhile
             return
         await session.execute(
@@ -258,7 +259,7 @@ class ReminderScheduler:
                 failure_reason="deadline moved: the new reminder time had already passed",
             )
         )
-        if retired.rowcount != 1:
+        if changed_rows(retired) != 1:
             result.unchanged += 1  # not pending (already cancelled, missed or claimed)
             return
         await session.execute(
@@ -295,7 +296,7 @@ class ReminderScheduler:
                 failure_reason="deadline removed from the knowledge file",
             )
         )
-        if not cancelled.rowcount:
+        if not changed_rows(cancelled):
             return
         await session.execute(
             update(Broadcast)

@@ -33,6 +33,7 @@ from bot.storage.models.broadcasts import (
     DeliveryStatus,
     member_recipient,
 )
+from bot.storage.results import changed_rows
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ class BroadcastService:
                 .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT)
                 .values(status=BroadcastStatus.SCHEDULED.value, confirmed_at=now, due_at=due_at)
             )
-            if claimed.rowcount != 1:
+            if changed_rows(claimed) != 1:
                 raise UserError(f"Broadcast #{broadcast_id} was already confirmed.")
             broadcast.status, broadcast.confirmed_at, broadcast.due_at = (
                 BroadcastStatus.SCHEDULED.value,
@@ -189,7 +190,7 @@ class BroadcastService:
                     .group_by(BroadcastDelivery.status)
                 )
             }
-            if not cancelled.rowcount and broadcast.status != BroadcastStatus.DRAFT:
+            if not changed_rows(cancelled) and broadcast.status != BroadcastStatus.DRAFT:
                 # Raising rolls the transaction back: the broadcast keeps its status.
                 raise UserError(_nothing_left_message(name, counts))
             await session.execute(
@@ -209,12 +210,12 @@ class BroadcastService:
                 broadcast=broadcast,
                 at=now,
                 actor=actor,
-                text=f"{counted(cancelled.rowcount, 'unsent delivery', 'unsent deliveries')} "
+                text=f"{counted(changed_rows(cancelled), 'unsent delivery', 'unsent deliveries')} "
                 f"cancelled: {broadcast.body}",
             )
         already_sent = counts.get(DeliveryStatus.SENT, 0) + counts.get(DeliveryStatus.SENDING, 0)
         return CancelResult(
-            broadcast=broadcast, cancelled=cancelled.rowcount, already_sent=already_sent
+            broadcast=broadcast, cancelled=changed_rows(cancelled), already_sent=already_sent
         )
 
     async def listing(self, *, request: Request, now: datetime, limit: int) -> Listing:

@@ -392,12 +392,14 @@ def dialect_insert(dialect: str) -> Callable[..., Any]:
     clauses. Imported on first use, so a SQLite process never loads the PostgreSQL
     dialect."""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        raise ValueError(f"no INSERT ... ON CONFLICT for the {dialect!r} dialect")
-    return insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    raise ValueError(f"no INSERT ... ON CONFLICT for the {dialect!r} dialect")
 
 
 def _schema_is_current(connection: Connection) -> bool:
