@@ -59,6 +59,9 @@ from bot.knowledge_store import KnowledgeStore
 KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "data" / "knowledge.yaml"
 THREADS_PER_PROCESS = 2
 NEW_ENTRY_SHARE = 0.2
+#: Each teaching thread waits up to this long between teaches, so the file is sometimes
+#: idle and the simulated staff editor gets its saves in (far more often than real use).
+PAUSE_BETWEEN_TEACHES_S = 0.06
 SEED = 20261206
 
 
@@ -119,6 +122,7 @@ def _teach_many(path: str, worker: int, count: int, seed: int) -> list[Outcome]:
         except TeachRefused as refused:
             outcomes.append(Outcome(kind, False, entry_id, question, refused.message))
         outcomes[-1].seconds = time.perf_counter() - started
+        time.sleep(randomness.uniform(0, PAUSE_BETWEEN_TEACHES_S))  # not back to back
     return outcomes
 
 
@@ -161,6 +165,7 @@ def _hand_editor(path: Path, stop: threading.Event, report: Report, seed: int) -
             number += 1
         except ChangedOnDisk:
             report.hand_edit_conflicts += 1  # the editor says "changed on disk": reopen
+            continue  # and make the edit again at once
         time.sleep(randomness.uniform(0.02, 0.08))  # a save every 50 ms or so: far more than staff
 
 
