@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
@@ -232,7 +232,7 @@ def parse_id_list(value: str) -> frozenset[str]:
     return frozenset(part.strip() for part in value.split(",") if part.strip())
 
 
-def load_settings(cls: type[SettingsT] = Settings, **overrides: object) -> SettingsT:  # type: ignore[assignment]
+def load_settings(cls: type[SettingsT], **overrides: Any) -> SettingsT:
     """Build a settings object, turning validation errors into one clear line."""
     try:
         return cls(**overrides)
