@@ -45,7 +45,7 @@ FIRST_PASS_DELAY_SECONDS = 20.0
 # Built once per dialect in use: a prebuilt statement with bound parameters skips
 # most of SQLAlchemy's per-call work (its compiled form is cached).
 @cache
-def _claim_statement(dialect: str) -> ReturningInsert[tuple[str, str]]:
+def _claim_statement(dialect: str) -> ReturningInsert[str, str]:
     return (
         dialect_insert(dialect)(ProcessedDelivery)
         .on_conflict_do_nothing()

@@ -55,7 +55,7 @@ class SeenMembers:
 
 # Built once per dialect in use: statements are immutable and their compiled form is cached.
 @cache
-def _upsert_statement(dialect: str) -> ReturningInsert[tuple[str, str, str, int]]:
+def _upsert_statement(dialect: str) -> ReturningInsert[str, str, str, int]:
     stmt = dialect_insert(dialect)(Member)
     return stmt.on_conflict_do_update(
         index_elements=["platform", "workspace_id", "user_id"],

@@ -258,7 +258,7 @@ class KudosService:
                 tz=self.settings.timezone,
                 what="thank-you notes",
             )
-            note_id = await connection.scalar(
+            inserted = await connection.execute(
                 _INSERT_NOTE,
                 {
                     "platform": request.platform,
@@ -272,6 +272,7 @@ class KudosService:
                     "attempts": 1,
                 },
             )
+            note_id = inserted.scalar_one()  # RETURNING gives the new row's id
         self._remember([giver, recipient], now)
         attempt = await attempt_dm(
             self.outbound,

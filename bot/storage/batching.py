@@ -12,7 +12,7 @@ commands share one commit ("group commit", done by the application).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Generic, TypeVar
 
@@ -23,7 +23,7 @@ ResultT = TypeVar("ResultT")
 
 #: Writes one batch in an open transaction: one result (or exception to raise to
 #: that item's caller, such as a refusal) per item, in the items' order.
-BatchWrite = Callable[[AsyncConnection, list[ItemT]], Awaitable[list[ResultT | Exception]]]
+BatchWrite = Callable[[AsyncConnection, list[ItemT]], Awaitable[Sequence[ResultT | Exception]]]
 
 
 class WriteBatcher(Generic[ItemT, ResultT]):

@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.errors import ConfigError, StorageUnavailable
-from bot.storage.batching import BatchWrite, WriteBatcher
+from bot.storage.batching import BatchWrite, ItemT, ResultT, WriteBatcher
 from bot.storage.errors import Failure, classify, describe_failure
 from bot.storage.sqlite_files import check_sqlite_location
 
@@ -266,11 +266,11 @@ class Database:
     def batcher(
         self,
         name: str,
-        write: BatchWrite[Any, Any],
+        write: BatchWrite[ItemT, ResultT],
         *,
         single_statement: bool = False,
         max_batch: int = 100,
-    ) -> WriteBatcher[Any, Any]:
+    ) -> WriteBatcher[ItemT, ResultT]:
         """This database's :class:`WriteBatcher` called ``name`` (made on first use).
 
         Args:
