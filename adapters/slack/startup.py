@@ -13,6 +13,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.directory import slack_error
 from bot.exits import EXIT_UNAVAILABLE, EXIT_USAGE, StartupFailure
 
 #: Slack's answers for a token that is wrong, revoked or belongs to a removed app.
@@ -79,13 +80,13 @@ async def open_socket_mode_url(client: AsyncWebClient, app_token: str) -> str:
 
 
 def _error_code(error: SlackApiError) -> str:
-    response = error.response
-    data = response.data if isinstance(response.data, dict) else {}
-    return str(data.get("error") or "") or f"HTTP {response.status_code}"
+    # a proxy's non-JSON 503 arrives as a raw response: slack_error reads either kind
+    return slack_error(error)[0]
 
 
 def _is_transient(error: SlackApiError, code: str) -> bool:
-    return error.response.status_code >= 500 or code in {"ratelimited", "internal_error"}
+    status = slack_error(error)[1]
+    return (status or 0) >= 500 or code in {"ratelimited", "internal_error"}
 
 
 def _unavailable(client: AsyncWebClient, reason: str) -> StartupFailure:

@@ -197,6 +197,20 @@ async def test_rejected_bot_token_stops_http_mode_with_one_line(
     assert [c.method for c in fake_slack.calls()] == ["auth.test"]
 
 
+async def test_a_proxy_error_that_is_not_json_at_start_is_one_line_and_exit_3(
+    settings: Settings,
+    http_settings: SlackSettings,
+    fake_slack: FakeSlack,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake_slack.non_json_next("auth.test", times=10, status=503)
+    code = await asyncio.wait_for(serve(settings, http_settings), PATIENCE)
+    assert code == 3
+    line = _one_line(capsys.readouterr().err)
+    assert "auth.test" in line and "http_503" in line
+    assert "Traceback" not in line
+
+
 async def test_unreachable_slack_stops_with_exit_3(
     settings: Settings,
     http_settings: SlackSettings,
