@@ -12,7 +12,7 @@ from bot.errors import StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
 
 if TYPE_CHECKING:
-    from bot.storage import Database
+    from bot.storage import Database, SessionSource
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ MAX_QUESTION_LENGTH = 1000
 async def answer_question(
     *,
     knowledge: KnowledgeStore,
-    database: Database | None,
+    database: SessionSource | None,
     question: str,
     today: date,
     now: datetime,
@@ -61,7 +61,7 @@ def _to_store(question: str, answer: Answer) -> tuple[str, ...]:
 
 
 async def _store_unanswered(
-    database: Database, question: str, answer: Answer, platform: str, now: datetime
+    database: SessionSource, question: str, answer: Answer, platform: str, now: datetime
 ) -> None:
     # The storage layer loads only for a miss: `memberbot ask` answers without it.
     from bot.storage.models import UnansweredQuestion

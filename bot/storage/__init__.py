@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.storage.database import Database, async_url
+from bot.storage.database import Database, SessionSource, async_url
 
-__all__ = ["Database", "async_url"]
+__all__ = ["Database", "SessionSource", "async_url"]

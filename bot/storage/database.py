@@ -13,7 +13,7 @@ from contextlib import (
     nullcontext,
 )
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
@@ -162,6 +162,14 @@ def _ping_idle_connections(engine: AsyncEngine) -> None:
         except Exception as exc:
             # The pool discards this connection and checks out (or opens) another.
             raise DisconnectionError(f"stale pooled connection: {exc}") from exc
+
+
+class SessionSource(Protocol):
+    """Opens ORM sessions: a :class:`Database`, or a stand-in that opens one on first use."""
+
+    def session(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session whose transaction commits when the block ends without an error."""
+        ...
 
 
 class Database:
