@@ -123,7 +123,13 @@ async def post_to_response_url(
         url=response_url,
         timeout=REQUEST_TIMEOUT_SECONDS,
         session=client.session,
-        retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_ERROR_RETRIES)],
+        # only a connection never made is retried: a reply may have arrived before a drop
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(
+                max_retry_count=CONNECTION_ERROR_RETRIES,
+                error_types=[aiohttp.ClientConnectorError],
+            )
+        ],
     )
     async with outside_work_slot():
         response = await webhook.send_dict(payload)

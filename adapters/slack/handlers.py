@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from adapters.slack.client import post_to_response_url
@@ -188,6 +189,16 @@ class SlackHandlers:
                 if status == 200:
                     return
                 log.warning("response_url refused", extra={**context, "status": status})
+            except aiohttp.ClientConnectorError as error:
+                log.warning("response_url unreachable", extra={**context, "error": repr(error)})
+            except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError, TimeoutError) as error:
+                # the connection dropped after the reply was sent: it may be on the member's
+                # screen already, and a second copy is worse than a rare missing one
+                log.warning(
+                    "response_url dropped after sending; not sent again",
+                    extra={**context, "error": repr(error)},
+                )
+                return
             except Exception as error:
                 log.warning("response_url unreachable", extra={**context, "error": repr(error)})
         await self._respond_by_api(body, rendered, response_type, context)

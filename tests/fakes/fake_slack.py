@@ -398,7 +398,10 @@ class FakeSlack(SlackApiMethods):
         body = await request.read()
         params = parse_params(request, body)
         await self._arrive(RESPONSE_URL)
-        self._record(request.path, request, body, params, 200, "ok")
+        reset = self._reset_now(RESPONSE_URL)
+        self._record(request.path, request, body, params, 200, "ok", connection_reset=reset)
+        if reset and request.transport is not None:
+            request.transport.abort()  # shown to the member, never answered
         return web.Response(text="ok")
 
     async def _handle_upload(self, request: web.Request) -> web.Response:

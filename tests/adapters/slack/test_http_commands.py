@@ -13,7 +13,7 @@ from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from tests.adapters.slack.conftest import SlackEndpoint, make_bot, serve
 from tests.adapters.slack.support import FORM, slash_command_body
-from tests.fakes.fake_slack import FakeSlack
+from tests.fakes.fake_slack import RESPONSE_URL, FakeSlack
 
 
 async def test_ask_is_acked_then_answered_ephemerally(
@@ -105,6 +105,18 @@ async def test_same_trigger_id_acts_once(endpoint: SlackEndpoint, fake_slack: Fa
     await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
     await endpoint.settled()
     assert len(fake_slack.responses()) == 1
+
+
+async def test_a_reply_whose_connection_drops_after_sending_is_not_sent_twice(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    fake_slack.reset_next(RESPONSE_URL)
+    body = slash_command_body("/bothelp", "", response_url=fake_slack.response_url())
+    assert (await endpoint.command(body)).status == 200
+    await fake_slack.wait_for(lambda fake: len(fake.responses()) == 1)
+    await endpoint.settled()
+    assert len(fake_slack.responses()) == 1
+    assert fake_slack.delivered("chat.postEphemeral") == []
 
 
 async def test_unreachable_response_url_falls_back_to_the_web_api(
