@@ -12,6 +12,7 @@ retries ``chat.postMessage`` blindly (see :mod:`adapters.slack.client`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import time
@@ -143,7 +144,7 @@ class SlackSender:
         while True:
             page = await self._call(
                 "users.list",
-                lambda cursor=cursor: self._client.users_list(limit=USERS_PAGE_SIZE, cursor=cursor),
+                functools.partial(self._client.users_list, limit=USERS_PAGE_SIZE, cursor=cursor),
             )
             for member in page.get("members") or ():
                 if member.get("deleted") or member.get("is_bot") or member.get("id") == "USLACKBOT":
