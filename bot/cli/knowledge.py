@@ -1,4 +1,4 @@
-"""``memberbot check``, ``memberbot knowledge export`` and ``memberbot knowledge reload``."""
+"""``memberbot check`` and ``memberbot knowledge export|reload|add-question``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,15 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     from bot.cli.knowledge_reload import add_reload_parser  # the running bot's side
 
     add_reload_parser(actions)
+
+    add_question = actions.add_parser(
+        "add-question",
+        help="add a wording members use to an entry's questions (the file gains one line)",
+    )
+    add_question.add_argument("entry_id")
+    add_question.add_argument("question")
+    add_question.add_argument("--as", dest="who", required=True, metavar="NAME")
+    add_question.set_defaults(func=run_add_question)
 
 
 def _path(args: argparse.Namespace) -> tuple[Path, int]:
@@ -119,3 +128,39 @@ def run_export(args: argparse.Namespace) -> int:
         text = parse_markup(engine.entry_text(entry.id)).plain_text()
         print(json.dumps({"id": entry.id, "title": entry.title, "text": text}, ensure_ascii=False))
     return 0
+
+
+def run_add_question(args: argparse.Namespace) -> int:
+    """Teach a wording to an entry as ``memberbot unanswered answer --teach-to`` does."""
+    from datetime import UTC, datetime
+    from functools import partial
+
+    from bot.cli.common import open_database, run_async
+    from bot.knowledge.saving import HISTORY_DIR
+    from bot.knowledge.teach import TeachRefused, draft_question, record_teach, teach
+
+    settings = load_cli_settings()
+    path = settings.knowledge_file
+    make = partial(draft_question, entry_id=args.entry_id, question=args.question, path=str(path))
+    try:
+        result = teach(
+            path,
+            make,
+            history_dir=settings.data_dir / HISTORY_DIR,
+            max_bytes=settings.knowledge_max_bytes,
+        )
+    except TeachRefused as error:
+        print(error.message, file=sys.stderr)
+        return EXIT_USAGE
+
+    async def audit() -> int:
+        database = open_database(settings)
+        try:
+            await database.upgrade()
+            await record_teach(database, result, who=args.who, at=datetime.now(UTC))
+        finally:
+            await database.dispose()
+        return 0
+
+    print(f"Taught: {result.summary}. Running bots load it within seconds.")
+    return run_async(audit)

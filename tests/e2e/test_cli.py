@@ -77,9 +77,7 @@ def test_ask_reads_questions_from_stdin_in_order_and_stores_misses(tmp_path: Pat
 def test_check_good_and_broken_files(tmp_path: Path) -> None:
     assert memberbot("check", tmp_path=tmp_path).returncode == 0
     broken = tmp_path / "knowledge.yaml"
-    broken.write_text(
-        FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8") + "\n  - : [\n"
-    )
+    broken.write_text(FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8") + "\n  - : [\n")
     result = memberbot("check", str(broken), tmp_path=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith(f"{broken}:")
@@ -370,3 +368,20 @@ def test_unanswered_answer_teach_and_dismiss(tmp_path: Path) -> None:
     assert "lot B" in answers[1]["answer"]
     history = list((tmp_path / "var" / "knowledge-history").glob("knowledge-*.yaml"))
     assert len(history) == 2
+
+
+def test_knowledge_add_question_adds_one_line_and_refuses_a_repeat(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge.yaml"
+    knowledge.write_bytes((ROOT / "data" / "knowledge.yaml").read_bytes())
+    original = knowledge.read_text(encoding="utf-8")
+    env = {"KNOWLEDGE_FILE": str(knowledge)}
+    args = ("knowledge", "add-question", "social-media", "Who runs the Instagram account?")
+    added = memberbot(*args, "--as", "Dana", tmp_path=tmp_path, **env)
+    assert added.returncode == 0, added.stderr
+    new = knowledge.read_text(encoding="utf-8")
+    assert len(new.splitlines()) == len(original.splitlines()) + 1
+    assert "      - Who runs the Instagram account?\n" in new
+    again = memberbot(*args, "--as", "Dana", tmp_path=tmp_path, **env)
+    assert again.returncode == 2
+    assert "already lists the question" in again.stderr
+    assert knowledge.read_text(encoding="utf-8") == new
