@@ -15,9 +15,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import secrets
 
 import aiohttp
 import discord
+from discord.types.member import MemberWithUser
 
 from adapters.discord.render import render_chunks
 from adapters.discord.settings import DiscordSettings
@@ -226,7 +228,10 @@ class DiscordSender:
             for attempt in range(1, (SEND_TRIES if key else 1) + 1):
                 try:
                     sent = await channel.send(
-                        chunk.content, allowed_mentions=chunk.allowed_mentions, nonce=nonce
+                        chunk.content,
+                        allowed_mentions=chunk.allowed_mentions,
+                        # Keyless: a random nonce, as discord.py would pick (typed str | int).
+                        nonce=nonce if nonce is not None else secrets.randbits(64),
                     )
                     break
                 except _DELIVERY_FAILURES as error:
@@ -254,9 +259,9 @@ class DiscordSender:
         return [member for member in members if not member.is_bot]
 
 
-def _member_ref(payload: dict, *, guild_id: int) -> UserRef:
+def _member_ref(payload: MemberWithUser, *, guild_id: int) -> UserRef:
     user = payload["user"]
-    name = payload.get("nick") or user.get("global_name") or user.get("username") or user["id"]
+    name = payload.get("nick") or user.get("global_name") or user.get("username") or str(user["id"])
     return UserRef(
         platform=PLATFORM,
         workspace_id=str(guild_id),
