@@ -24,6 +24,7 @@ from bot.errors import StorageUnavailable
 from bot.knowledge import Knowledge
 from bot.knowledge_store import KnowledgeStore
 from bot.outbound import OutboundSender, Pace
+from bot.reminders.reconcile import MemberReminderScheduler
 from bot.storage import Database
 
 if TYPE_CHECKING:
@@ -129,6 +130,9 @@ class BroadcastsAndReminders:
         self._scheduler = _scheduler(
             database=database, settings=settings, platform=outbound.platform
         )
+        self._member_reminders = MemberReminderScheduler(
+            database=database, platform=outbound.platform, at=settings.reminder_local_time
+        )
 
     async def run(self) -> None:
         """Schedule reminders now and on every knowledge reload, and deliver until cancelled."""
@@ -154,6 +158,7 @@ class BroadcastsAndReminders:
     async def _reschedule(self, knowledge: Knowledge) -> None:
         try:
             await self._scheduler.reschedule(knowledge, now=self._clock.now())
+            await self._member_reminders.reconcile(knowledge, now=self._clock.now())
         except StorageUnavailable:
             # The next reload or restart reschedules; the dispatcher keeps running.
             log.warning("could not reschedule reminders: database unavailable")

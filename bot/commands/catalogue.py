@@ -8,12 +8,15 @@ command: write its handler module, then add one declaration here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.broadcasts.parsing import MAX_BROADCAST_ID, MAX_LIST_COUNT
 from bot.commands import ask, broadcast, deadlines, help, kudos, reminders, thanks
 from bot.commands.spec import ArgKind, Catalogue, CommandSpec, Option, SubCommand
 from bot.kudos.messages import KUDOS_EXAMPLE
 from bot.kudos.periods import PERIODS
 from bot.kudos.removal import parse_kudos_id
+from bot.reminders.lead_times import WHEN_CHOICES, read_when
 from bot.replies import CommandSpan
 
 #: The longest text an option takes; the handlers refuse longer kudos or notes themselves.
@@ -286,25 +289,69 @@ BROADCAST = CommandSpec(
     ),
 )
 
+_REMINDER_WHEN = Option(
+    "when",
+    ArgKind.CHOICE,
+    "1w: a week before; 1d: the day before; morning: that morning",
+    required=False,
+    choices=WHEN_CHOICES,
+    read_text=read_when,
+)
+_REMINDER_ID = Option(
+    "id",
+    ArgKind.NUMBER,
+    "The reminder's number (see /reminders list)",
+    min_value=1,
+    read_text=reminders.read_reminder_id,
+)
+
 REMINDERS = CommandSpec(
     name="reminders",
     summary=f"{reminders.SUMMARY}.",
-    usage=CommandSpan("reminders", "off|on|status"),
-    examples=(CommandSpan("reminders", "off", action="off"),),
-    description=reminders.SUMMARY,
-    usage_hint="off|on|status",
-    options=(
-        Option(
-            "choice",
-            ArgKind.CHOICE,
-            "off: no more DMs; on: get them again; status: see your choice",
-            required=False,
-            choices=reminders.CHOICES,
-            read_text=reminders.read_choice,
-        ),
+    usage=CommandSpan("reminders", "remind DEADLINE-ID 1w|1d|morning", action="remind"),
+    examples=(
+        CommandSpan("reminders", "remind mentoring-applications-2021 1w", action="remind"),
+        CommandSpan("reminders", "off", action="off"),
     ),
+    description=reminders.SUMMARY,
+    usage_hint="remind DEADLINE-ID 1w|1d|morning | list | cancel NUMBER | off|on|status",
+    parse_text=reminders.parse_reminders_text,
     server_only=True,
-    handler=reminders.handle_reminders,
+    handler=reminders.overview,
+    # "remind" and its options are what the Remind me buttons send: keep them stable.
+    subcommands=(
+        SubCommand(
+            "remind",
+            "Get a DM before a deadline: a week, a day or that morning.",
+            reminders.remind,
+            options=(
+                Option(
+                    "deadline",
+                    ArgKind.TEXT,
+                    "The deadline's id, as /deadlines shows it",
+                    min_value=1,
+                    max_value=120,
+                ),
+                _REMINDER_WHEN,
+            ),
+        ),
+        SubCommand("list", "Your deadline reminders still to come.", reminders.show_list),
+        SubCommand(
+            "cancel",
+            "Cancel one of your deadline reminders.",
+            reminders.cancel,
+            options=(_REMINDER_ID,),
+        ),
+        SubCommand(
+            "change",
+            "Change when one of your deadline reminders comes.",
+            reminders.change,
+            options=(_REMINDER_ID, replace(_REMINDER_WHEN, required=True)),
+        ),
+        SubCommand("off", "Stop broadcast DMs (staff announcements).", reminders.broadcast_dms_off),
+        SubCommand("on", "Get broadcast DMs again.", reminders.broadcast_dms_on),
+        SubCommand("status", "Whether you get broadcast DMs.", reminders.broadcast_dms_status),
+    ),
 )
 
 HELP = CommandSpec(

@@ -36,6 +36,7 @@ from bot.kudos.queries import (
 from bot.kudos.removal import RemoveOutcome, remove_kudos
 from bot.members import SeenMembers, ensure_member
 from bot.outbound import OutboundSender
+from bot.reminders.service import MemberReminders
 from bot.requests import Request, UserRef
 from bot.storage import Database
 from bot.storage.models import Member
@@ -150,6 +151,7 @@ class CommandServices:
     kudos_rules: KudosRules
     broadcasts: BroadcastService | None
     dm_choice: BroadcastDmChoice
+    member_reminders: MemberReminders
     zone: ZoneInfo
     deliveries_due: asyncio.Event
 
@@ -182,6 +184,9 @@ def build_services(
             else None
         ),
         dm_choice=BroadcastDmChoice(database=database),
+        member_reminders=MemberReminders(
+            database=database, knowledge=knowledge, at=settings.reminder_local_time
+        ),
         zone=zone,
         deliveries_due=deliveries_due,
     )

@@ -297,7 +297,7 @@ async def run_discord(core: BotCore) -> Outcome:
                     user=ana,
                     mentioned=(ana,),
                 ),
-                command_interaction("reminders", option("choice", "off"), user=ana),
+                command_interaction("reminders", sub_command("off"), user=ana),
             ):
                 await run_interaction(client, payload)
         finally:

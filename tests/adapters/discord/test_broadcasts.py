@@ -166,10 +166,12 @@ async def test_reminders_off_keeps_a_member_out_of_dm_broadcasts(
     (off,) = await _replies(
         client,
         fake_discord,
-        command_interaction("reminders", option("choice", "off"), user=BEN),
+        command_interaction("reminders", sub_command("off"), user=BEN),
     )
     assert "I will not send you broadcast DMs" in off
-    (status,) = await _replies(client, fake_discord, command_interaction("reminders", user=BEN))
+    (status,) = await _replies(
+        client, fake_discord, command_interaction("reminders", sub_command("status"), user=BEN)
+    )
     assert "Broadcast DMs are off for you" in status
 
     (preview,) = await _replies(
@@ -184,7 +186,7 @@ async def test_reminders_off_keeps_a_member_out_of_dm_broadcasts(
     assert await _count(core, BroadcastDelivery) == 2
 
     (on,) = await _replies(
-        client, fake_discord, command_interaction("reminders", option("choice", "on"), user=BEN)
+        client, fake_discord, command_interaction("reminders", sub_command("on"), user=BEN)
     )
     assert "you will get broadcast DMs" in on
     async with core.database.session() as session:

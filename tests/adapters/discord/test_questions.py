@@ -71,7 +71,7 @@ async def test_help_names_the_commands_as_typed_on_discord(
     text = answer.json["content"]
     assert "**/kudos give @someone for WHY**" in text
     assert "**/deadlines calendar:True**" in text
-    assert "**/reminders choice:off**" in text
+    assert "**/reminders remind mentoring-applications-2021 1w**" in text
     assert "**/bothelp**" in text and "/help" not in text
     kudos_payload = command_interaction("kudos", sub_command("help"), user=ANA)
     await run_interaction(client, kudos_payload)

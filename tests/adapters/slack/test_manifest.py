@@ -149,8 +149,10 @@ def test_reminders_is_described_the_same_way_everywhere(core: BotCore) -> None:
     (reminders,) = [c for c in commands if c["command"] == "/reminders"]
     assert reminders["description"] == REMINDERS_SUMMARY
     assert core.commands.get("reminders").summary == f"{REMINDERS_SUMMARY}."  # type: ignore[union-attr]
-    # what it says is what it does: staff DM broadcasts, not the channel's deadline reminders
-    assert "broadcast DMs" in REMINDERS_SUMMARY and "deadline" not in REMINDERS_SUMMARY
+    # what it says is what it does: off/on is about staff's broadcast DMs, and the deadline
+    # part is the member's own reminder, never the channel's deadline reminders
+    assert "broadcast DMs" in REMINDERS_SUMMARY and "a deadline you choose" in REMINDERS_SUMMARY
+    assert "deadline reminders" not in REMINDERS_SUMMARY
 
 
 def test_a_renamed_command_is_declared_under_its_new_name(

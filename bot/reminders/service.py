@@ -1,0 +1,312 @@
+"""Subscribing to, listing and cancelling a member's own deadline reminders.
+
+A member asks for one deadline at one lead time (:mod:`bot.reminders.lead_times`);
+asking again changes nothing (one subscription per member, deadline and lead time,
+held by a unique constraint, so two clicks at once still make one). A deadline
+already past, or a lead time already past, is refused with what is still possible.
+Only the member who asked sees or cancels a reminder: every lookup is by id *and*
+member, so another member's id reads as "no such reminder".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.date_wording import deadline_when, local_moment
+from bot.errors import UserError
+from bot.knowledge import Deadline, Knowledge
+from bot.knowledge_store import KnowledgeStore
+from bot.members import ensure_member
+from bot.reminders import deliveries
+from bot.reminders.deliveries import Planned
+from bot.reminders.lead_times import LEAD_TIMES, describe
+from bot.reminders.planning import find_deadline, reminder_due_at, reminder_text
+from bot.requests import UserRef
+from bot.storage import Database
+from bot.storage.models import BroadcastDelivery, Member
+from bot.storage.models.broadcasts import DeliveryStatus
+from bot.storage.models.member_reminders import MemberReminder, MemberReminderStatus
+
+log = logging.getLogger(__name__)
+
+#: Delivery states in which a reminder is still to come (listed, cancellable).
+_UPCOMING = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderView:
+    """One of a member's reminders, as /reminders shows it."""
+
+    id: int
+    deadline_id: str
+    title: str
+    offset_days: int
+    due_at: datetime
+    deadline_when: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed:
+    reminder: ReminderView
+    already: bool  # the member had asked for exactly this before
+
+
+@dataclass(frozen=True, slots=True)
+class MemberReminders:
+    """A member's own deadline reminders, read against the knowledge being served.
+
+    Attributes:
+        at: The local time of day reminders arrive (``REMINDER_LOCAL_TIME``).
+    """
+
+    database: Database
+    knowledge: KnowledgeStore
+    at: time
+
+    def plan(self, deadline: Deadline, offset_days: int, knowledge: Knowledge) -> Planned:
+        zone = knowledge.organisation.zone
+        return Planned(
+            due_at=reminder_due_at(deadline, offset_days, at=self.at, zone=zone),
+            body=reminder_text(deadline, offset_days, zone=zone),
+        )
+
+    async def remind(
+        self, member: UserRef, *, deadline: str, offset_days: int, now: datetime
+    ) -> Subscribed:
+        """Subscribe ``member`` to ``deadline`` (an id or title words), ``offset_days`` before.
+
+        Raises:
+            UserError: Unknown deadline, a past deadline, or a lead time already past.
+        """
+        knowledge = self.knowledge.knowledge
+        zone = knowledge.organisation.zone
+        today = now.astimezone(zone).date()
+        found = find_deadline(knowledge, deadline, today=today)
+        plan = self.plan(found, offset_days, knowledge)
+        self._refuse_if_too_late(found, offset_days, plan, knowledge, now=now)
+        async with self.database.session() as session:
+            row = await ensure_member(session, member, now=now)
+            reminder, created = await self._subscription(session, row, found.id, offset_days, now)
+            already = not created and await self._already_upcoming(session, reminder)
+            if not already:
+                await self._schedule(session, row, reminder, plan, now=now)
+        log.info(
+            "member reminder subscribed",
+            extra={"reminder_id": reminder.id, "deadline": found.id, "already": already},
+        )
+        return Subscribed(self._view(reminder, found, plan.due_at, knowledge), already=already)
+
+    async def mine(self, member: UserRef, *, now: datetime) -> list[ReminderView]:
+        """``member``'s reminders still to come, soonest first."""
+        knowledge = self.knowledge.knowledge
+        async with self.database.session() as session:
+            row = await ensure_member(session, member, now=now)
+            rows = await session.execute(
+                select(MemberReminder, BroadcastDelivery.due_at)
+                .join(
+                    BroadcastDelivery,
+                    BroadcastDelivery.broadcast_id == MemberReminder.broadcast_id,
+                )
+                .where(
+                    MemberReminder.member_id == row.id,
+                    MemberReminder.status == MemberReminderStatus.ACTIVE,
+                    BroadcastDelivery.status.in_(_UPCOMING),
+                )
+                .order_by(BroadcastDelivery.due_at, MemberReminder.id)
+            )
+            found = list(rows)
+        return [
+            self._view(reminder, knowledge.deadline(reminder.deadline_id), due_at, knowledge)
+            for reminder, due_at in found
+        ]
+
+    async def cancel(self, member: UserRef, *, reminder_id: int, now: datetime) -> ReminderView:
+        """Cancel ``member``'s reminder ``reminder_id``; returns what was cancelled.
+
+        Raises:
+            UserError: No such reminder of this member's, or it was already sent.
+        """
+        knowledge = self.knowledge.knowledge
+        async with self.database.session() as session:
+            row = await ensure_member(session, member, now=now)
+            reminder = await session.scalar(
+                select(MemberReminder).where(
+                    MemberReminder.id == reminder_id,
+                    MemberReminder.member_id == row.id,
+                    MemberReminder.status != MemberReminderStatus.CANCELLED,
+                )
+            )
+            delivery = await deliveries.delivery_of(session, reminder and reminder.broadcast_id)
+            if reminder is None or delivery is None:
+                raise UserError(
+                    f"You have no reminder #{reminder_id}, so nothing changed. "
+                    "Type /reminders list to see yours."
+                )
+            if delivery.status in {DeliveryStatus.SENDING, DeliveryStatus.SENT}:
+                raise UserError(f"Reminder #{reminder_id} has already been sent to you.")
+            await deliveries.cancel(session, delivery, reason="cancelled by its member", now=now)
+            await self._set_status(session, reminder, MemberReminderStatus.CANCELLED, now)
+            view = self._view(
+                reminder, knowledge.deadline(reminder.deadline_id), delivery.due_at, knowledge
+            )
+        log.info("member reminder cancelled", extra={"reminder_id": reminder_id})
+        return view
+
+    async def change(
+        self, member: UserRef, *, reminder_id: int, offset_days: int, now: datetime
+    ) -> Subscribed:
+        """Move ``member``'s reminder to another lead time (a new one, then the old cancelled)."""
+        async with self.database.session() as session:
+            row = await ensure_member(session, member, now=now)
+            reminder = await session.scalar(
+                select(MemberReminder).where(
+                    MemberReminder.id == reminder_id,
+                    MemberReminder.member_id == row.id,
+                    MemberReminder.status == MemberReminderStatus.ACTIVE,
+                )
+            )
+        if reminder is None:
+            raise UserError(
+                f"You have no reminder #{reminder_id}, so nothing changed. "
+                "Type /reminders list to see yours."
+            )
+        subscribed = await self.remind(
+            member, deadline=reminder.deadline_id, offset_days=offset_days, now=now
+        )
+        if subscribed.reminder.id != reminder_id:
+            await self.cancel(member, reminder_id=reminder_id, now=now)
+        return subscribed
+
+    # -- inside -------------------------------------------------------------------
+
+    def _refuse_if_too_late(
+        self,
+        deadline: Deadline,
+        offset_days: int,
+        plan: Planned,
+        knowledge: Knowledge,
+        *,
+        now: datetime,
+    ) -> None:
+        zone = knowledge.organisation.zone
+        today = now.astimezone(zone).date()
+        if deadline.has_passed(today):
+            raise UserError(
+                f"{deadline.title} has already passed ({deadline_when(deadline, zone)}), "
+                "so there is nothing to remind you of. Type /deadlines to see what is coming up."
+            )
+        if plan.due_at > now:
+            return
+        still = [
+            f"{choice} ({describe(days)})"
+            for choice, days in LEAD_TIMES.items()
+            if days < offset_days and self.plan(deadline, days, knowledge).due_at > now
+        ]
+        too_late = (
+            f"It is too late for a reminder {describe(offset_days)} {deadline.title} "
+            f"(that was {local_moment(plan.due_at, zone)})"
+        )
+        if still:
+            raise UserError(f"{too_late}. I can still remind you {' or '.join(still)}.")
+        raise UserError(
+            f"{too_late}, and it is {deadline_when(deadline, zone)}: "
+            "too soon for any reminder. Nothing was set."
+        )
+
+    async def _subscription(
+        self,
+        session: AsyncSession,
+        member: Member,
+        deadline_id: str,
+        offset_days: int,
+        now: datetime,
+    ) -> tuple[MemberReminder, bool]:
+        """The member's subscription for this deadline and lead time; True if made just now."""
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        made = await session.execute(
+            insert(MemberReminder)
+            .values(
+                platform=member.platform,
+                member_id=member.id,
+                deadline_id=deadline_id,
+                offset_days=offset_days,
+                status=MemberReminderStatus.ACTIVE.value,
+                created_at=now,
+                updated_at=now,
+            )
+            # Asked twice at once (a double click): the other request made it.
+            .on_conflict_do_nothing(index_elements=["member_id", "deadline_id", "offset_days"])
+            .returning(MemberReminder.id)
+        )
+        made_id = made.scalar()
+        reminder = await session.scalar(
+            select(MemberReminder)
+            .where(
+                MemberReminder.member_id == member.id,
+                MemberReminder.deadline_id == deadline_id,
+                MemberReminder.offset_days == offset_days,
+            )
+            .execution_options(populate_existing=True)
+        )
+        assert reminder is not None
+        return reminder, made_id is not None
+
+    async def _already_upcoming(self, session: AsyncSession, reminder: MemberReminder) -> bool:
+        if reminder.status != MemberReminderStatus.ACTIVE:
+            return False
+        delivery = await deliveries.delivery_of(session, reminder.broadcast_id)
+        return delivery is not None and delivery.status in _UPCOMING
+
+    async def _schedule(
+        self,
+        session: AsyncSession,
+        member: Member,
+        reminder: MemberReminder,
+        plan: Planned,
+        *,
+        now: datetime,
+    ) -> None:
+        """Give the subscription a pending DM: its stopped one revived, else a new one."""
+        delivery = await deliveries.delivery_of(session, reminder.broadcast_id)
+        if delivery is None or not await deliveries.move(session, delivery, plan, now=now):
+            broadcast_id = await deliveries.create(session, member, plan, now=now)
+            await session.execute(
+                update(MemberReminder)
+                .where(MemberReminder.id == reminder.id)
+                .values(broadcast_id=broadcast_id)
+            )
+        await self._set_status(session, reminder, MemberReminderStatus.ACTIVE, now)
+
+    @staticmethod
+    async def _set_status(
+        session: AsyncSession, reminder: MemberReminder, status: MemberReminderStatus, now: datetime
+    ) -> None:
+        await session.execute(
+            update(MemberReminder)
+            .where(MemberReminder.id == reminder.id)
+            .values(status=status.value, updated_at=now)
+        )
+
+    @staticmethod
+    def _view(
+        reminder: MemberReminder,
+        deadline: Deadline | None,
+        due_at: datetime,
+        knowledge: Knowledge,
+    ) -> ReminderView:
+        zone = knowledge.organisation.zone
+        return ReminderView(
+            id=reminder.id,
+            deadline_id=reminder.deadline_id,
+            title=deadline.title if deadline is not None else reminder.deadline_id,
+            offset_days=reminder.offset_days,
+            due_at=due_at,
+            deadline_when=deadline_when(deadline, zone) if deadline is not None else "",
+        )
