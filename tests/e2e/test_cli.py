@@ -250,7 +250,7 @@ def _waiting(tmp_path: Path, knowledge: Path) -> dict[str, dict]:
 
 def test_unanswered_answer_teach_and_dismiss(tmp_path: Path) -> None:
     knowledge = tmp_path / "knowledge.yaml"
-    knowledge.write_bytes((ROOT / "data" / "knowledge.yaml").read_bytes())
+    knowledge.write_bytes(FROZEN_KNOWLEDGE_FILE.read_bytes())  # facts the test relies on
     original = knowledge.read_text(encoding="utf-8")
     env = {"KNOWLEDGE_FILE": str(knowledge)}
     _ask_misses(
@@ -372,7 +372,7 @@ def test_unanswered_answer_teach_and_dismiss(tmp_path: Path) -> None:
 
 def test_knowledge_add_question_adds_one_line_and_refuses_a_repeat(tmp_path: Path) -> None:
     knowledge = tmp_path / "knowledge.yaml"
-    knowledge.write_bytes((ROOT / "data" / "knowledge.yaml").read_bytes())
+    knowledge.write_bytes(FROZEN_KNOWLEDGE_FILE.read_bytes())  # facts the test relies on
     original = knowledge.read_text(encoding="utf-8")
     env = {"KNOWLEDGE_FILE": str(knowledge)}
     args = ("knowledge", "add-question", "social-media", "Who runs the Instagram account?")
