@@ -9,7 +9,7 @@ answers send command ``reminders``, sub-command ``remind``):
     ``mentoring-applications-2021``); typed, words of its title that fit one
     deadline also work.
     ``when`` (choice, optional, default ``1d``): ``1w`` a week before, ``1d`` the
-    day before, ``morning`` that morning (at ``REMINDER_LOCAL_TIME``, in the
+    day before, ``morning`` that morning (at ``REMINDER_TIME``, in the
     organisation's time zone). Text platforms also take ``when:1w``, ``a week``,
     ``same morning``...
     Asking twice for the same deadline and ``when`` keeps one reminder (the reply

@@ -1,7 +1,7 @@
 """How long before a deadline a member's reminder comes: a week, a day, or that morning.
 
 The choice is stored as days before the deadline's last day (7, 1 or 0); the DM
-comes at the hour staff reminders use (``REMINDER_LOCAL_TIME``), in the
+comes at the hour staff reminders use (``REMINDER_TIME``), in the
 organisation's time zone, so "that morning" is the morning of the last day.
 """
 

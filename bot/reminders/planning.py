@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, length_as_sent, shorten_to_fit
@@ -13,6 +13,8 @@ from bot.knowledge import Deadline, Knowledge
 
 #: How many upcoming deadlines a refusal names, so the member can pick one.
 SUGGESTIONS = 6
+#: How long before an early event a "that morning" reminder comes.
+EARLY_START_LEAD = timedelta(hours=1)
 FOOTER = "You asked me for this reminder. Type /reminders list to see or change yours."
 
 
@@ -20,9 +22,14 @@ def reminder_due_at(deadline: Deadline, offset_days: int, *, at: time, zone: Zon
     """The UTC moment of the DM: ``at`` local time, ``offset_days`` before the last day.
 
     Counted from the last day it can be done, like staff reminders ("before
-    January 31" is done by the 30th, so "that morning" is the 30th's).
+    January 31" is done by the 30th, so "that morning" is the 30th's). An event
+    that starts before ``at`` on its day ("that morning" of a 7:30 AM breakfast)
+    is reminded of :data:`EARLY_START_LEAD` before it starts instead, never after.
     """
-    return local_to_utc(deadline.last_day - timedelta(days=offset_days), at, zone)
+    due = local_to_utc(deadline.last_day - timedelta(days=offset_days), at, zone)
+    if deadline.time is not None:
+        due = min(due, deadline.starts_at(zone).astimezone(UTC) - EARLY_START_LEAD)
+    return due
 
 
 def reminder_text(deadline: Deadline, offset_days: int, *, zone: ZoneInfo) -> str:

@@ -63,7 +63,7 @@ class MemberReminders:
     """A member's own deadline reminders, read against the knowledge being served.
 
     Attributes:
-        at: The local time of day reminders arrive (``REMINDER_LOCAL_TIME``).
+        at: The local time of day reminders arrive (``REMINDER_TIME``).
     """
 
     database: Database

@@ -338,3 +338,16 @@ async def test_a_reminder_missed_while_the_bot_was_down_is_not_announced_in_a_ch
     async with bot.database.session() as session:
         statuses = list(await session.scalars(select(BroadcastDelivery.status)))
     assert statuses == ["missed"]
+
+
+async def test_that_morning_of_an_early_event_comes_before_it_starts(
+    bot: BotCore, sender: RecordingSender, store: KnowledgeStore, knowledge_file: Path
+) -> None:
+    breakfast = {"id": "breakfast-2026", "title": "Board breakfast", "date": "2026-12-01"}
+    write_deadlines(knowledge_file, {**breakfast, "time": "07:30", "kind": "event"})
+    assert await store.reload() is None
+    await ask(bot, "remind breakfast-2026 morning")
+    # 06:30 CST, an hour before it starts (09:00 would be after it)
+    assert await pending_dues(bot.database) == [datetime(2026, 12, 1, 12, 30, tzinfo=UTC)]
+    await ask(bot, "remind breakfast-2026 1d")  # the day before keeps the usual 09:00
+    assert datetime(2026, 11, 30, 15, 0, tzinfo=UTC) in await pending_dues(bot.database)
