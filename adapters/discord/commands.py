@@ -157,7 +157,7 @@ def _annotation(option: Option) -> Any:
         case ArgKind.FLAG:
             return bool
         case ArgKind.CHOICE:
-            return Literal[option.choices]  # type: ignore[valid-type]
+            return Literal[option.choices]
         case ArgKind.CHANNEL:
             return app_commands.Transform[ChannelOption, PostableChannel]
     raise TypeError(f"no Discord option for {option.kind}")

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import discord
 
+from adapters.discord.components import actions_view, form_button_view
+from adapters.discord.modals import OpenForms
 from adapters.discord.render import RenderedChunk, render_chunks
 from adapters.discord.sender import delivery_error
 from adapters.discord.translate import (
@@ -47,12 +49,18 @@ def as_files(attachments: Sequence[Attachment]) -> list[discord.File]:
     return [discord.File(io.BytesIO(item.data), filename=item.filename) for item in attachments]
 
 
+#: Shown on the button that opens a form Discord could not open at once.
+OPEN_FORM_LABEL = "Open the form"
+
+
 class InteractionHandler:
     """Runs one application command through the core and delivers the reply."""
 
     def __init__(self, *, core: BotCore, community: Community) -> None:
         self._core = core
         self._community = community
+        #: Forms behind "Open the form" and "Fix the form" buttons (see modals.py).
+        self.open_forms = OpenForms()
         # Replies name commands as the servers' menus show them (/kudos give user:...).
         self._command_form = structured_form(core.commands, community.command_names)
 
@@ -63,6 +71,14 @@ class InteractionHandler:
     @property
     def names(self) -> CommandNames:
         return self._community.command_names
+
+    @property
+    def core(self) -> BotCore:
+        return self._core
+
+    @property
+    def community(self) -> Community:
+        return self._community
 
     async def handle(
         self,
@@ -88,6 +104,17 @@ class InteractionHandler:
         reply = await self._ask_core(
             interaction, command=command, subcommand=subcommand, options=options or {}
         )
+        await self.deliver(interaction, reply, context=context)
+
+    async def deliver(
+        self, interaction: discord.Interaction, reply: Reply | None, *, context: dict[str, object]
+    ) -> None:
+        """Answer an acknowledged (deferred) interaction with the core's reply.
+
+        Actions ride on the reply's last message as components. A form cannot be
+        opened once deferred (Discord opens one only as the first answer), so it is
+        offered as a button that opens it. ``None`` (a repeat) removes the placeholder.
+        """
         if reply is not None:
             reply = with_command_forms(reply, self._command_form)
         try:
@@ -102,6 +129,16 @@ class InteractionHandler:
             log.error(
                 "could not deliver reply: %s", delivery_error(error, what="reply"), extra=context
             )
+
+    def components_for(
+        self, interaction: discord.Interaction, reply: Reply
+    ) -> discord.ui.View | None:
+        """The reply's actions; for a form that could not be opened, its open button."""
+        if reply.form is not None and not reply.actions:
+            token = str(interaction.id)
+            self.open_forms.keep(token, reply.form, user_id=interaction.user.id)
+            return form_button_view(token, OPEN_FORM_LABEL)
+        return actions_view(reply.actions)
 
     async def _ask_core(
         self,
@@ -142,15 +179,21 @@ class InteractionHandler:
             log.warning("could not send apology: %s", error, extra={"interaction": interaction.id})
 
     async def _answer_privately(self, interaction: discord.Interaction, reply: Reply) -> None:
-        await self._send_private(interaction, render_chunks(reply.message), reply.attachments)
+        await self._send_private(
+            interaction,
+            render_chunks(reply.message),
+            reply.attachments,
+            self.components_for(interaction, reply),
+        )
 
     async def _send_private(
         self,
         interaction: discord.Interaction,
         chunks: Sequence[RenderedChunk],
         attachments: Sequence[Attachment],
+        view: discord.ui.View | None = None,
     ) -> None:
-        """Ephemeral follow-ups, one per chunk; files ride on the last."""
+        """Ephemeral follow-ups, one per chunk; files and components ride on the last."""
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await interaction.followup.send(
@@ -158,6 +201,7 @@ class InteractionHandler:
                 ephemeral=True,
                 allowed_mentions=chunk.allowed_mentions,
                 files=as_files(attachments) if last and attachments else discord.utils.MISSING,
+                view=view if last and view is not None else discord.utils.MISSING,
             )
 
     async def _answer_in_channel(self, interaction: discord.Interaction, reply: Reply) -> None:
@@ -166,11 +210,17 @@ class InteractionHandler:
             await self._answer_privately(interaction, reply)
             return
         channel = interaction.client.get_partial_messageable(interaction.channel_id)
+        view = self.components_for(interaction, reply)
         posted = 0
         try:
             for index, chunk in enumerate(chunks):
                 last = index == len(chunks) - 1
-                await send_chunks(channel, [chunk], reply.attachments if last else ())
+                await send_chunks(
+                    channel,
+                    [chunk],
+                    reply.attachments if last else (),
+                    view=view if last else None,
+                )
                 posted += 1
         except (discord.Forbidden, discord.NotFound) as error:
             # The bot may not write here: the member privately gets what did not
@@ -180,13 +230,23 @@ class InteractionHandler:
                 error,
                 extra={"interaction": interaction.id, "channel": interaction.channel_id},
             )
-            await self._send_private(interaction, chunks[posted:], reply.attachments)
+            await self._send_private(interaction, chunks[posted:], reply.attachments, view)
             return
         await interaction.delete_original_response()
 
 
-async def acknowledge(interaction: discord.Interaction, *, context: dict[str, object]) -> bool:
+async def acknowledge(
+    interaction: discord.Interaction,
+    *,
+    context: dict[str, object],
+    respond: Callable[[], Awaitable[object]] | None = None,
+    closes: float | None = None,
+) -> bool:
     """Defer privately within Discord's 3-second window, waiting out rate limits in it.
+
+    ``respond`` gives another first answer instead (a modal, a prompt), retried the
+    same way; ``closes`` is when the window closes (loop time), when part of it was
+    already spent.
 
     discord.py retries a rate-limited callback a few times and then gives up; a
     member whose command is dropped then sees "The application did not respond".
@@ -199,14 +259,20 @@ async def acknowledge(interaction: discord.Interaction, *, context: dict[str, ob
         Whether the interaction is acknowledged; when not, one line is logged.
     """
     loop = asyncio.get_running_loop()
-    closes = loop.time() + ACK_WINDOW_SECONDS
+    if closes is None:
+        closes = loop.time() + ACK_WINDOW_SECONDS
+    if respond is None:
+
+        def respond() -> Awaitable[object]:
+            return interaction.response.defer(ephemeral=True, thinking=True)
+
     last_start = closes - ACK_RETRY_MARGIN_SECONDS
     attempts = 0
     while True:
         attempts += 1
         try:
             async with asyncio.timeout_at(closes):
-                await interaction.response.defer(ephemeral=True, thinking=True)
+                await respond()
             return True
         except TimeoutError:
             problem = "still rate limited when Discord's 3-second window closed"
@@ -247,8 +313,9 @@ def _needs_server(interaction: discord.Interaction) -> bool:
     command = interaction.command
     if command is None:
         return False
-    root = command.root_parent or command
-    return bool(getattr(root, "guild_only", False))
+    # A group's sub-command inherits the group's registration; a context menu has no group.
+    root = command.root_parent if isinstance(command, discord.app_commands.Command) else None
+    return bool(getattr(root or command, "guild_only", False))
 
 
 def _typed_name(interaction: discord.Interaction) -> str:
@@ -269,7 +336,8 @@ async def send_chunks(
         await channel.send(
             chunk.content,
             allowed_mentions=chunk.allowed_mentions,
-            files=as_files(attachments) if last and attachments else None,
-            reference=reference if index == 0 else None,
+            # send() takes None for both (its default); its overloads do not say so.
+            files=as_files(attachments) if last and attachments else None,  # type: ignore[arg-type]
+            reference=reference if index == 0 else None,  # type: ignore[arg-type]
             mention_author=False,
         )

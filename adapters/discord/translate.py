@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -144,7 +145,9 @@ class _MentionCollector:
         if isinstance(value, str):
             return self.decode_text(value).strip(BLANKS) or None
         if isinstance(value, Sequence):  # one member picker per person
-            return tuple(self.mention_of(user) for user in value if user is not None)
+            return tuple(
+                self.mention_of(user) for user in value if isinstance(user, discord.abc.User)
+            )
         return self.mention_of(value)
 
     def decode_text(self, text: str) -> str:
@@ -289,3 +292,41 @@ def message_guild_id(message: discord.Message) -> int | None:
 
 def _mentioned(users: Iterable[discord.abc.User], *, exclude: int) -> list[discord.abc.User]:
     return [user for user in users if user.id != exclude]
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who clicked or submitted, where: what a click's or a form's request needs."""
+
+    workspace_id: str
+    channel_id: str | None
+    user: UserRef
+    is_staff: bool
+    is_direct: bool
+    delivery_id: str
+
+    def request_fields(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`bot.actions.click_request` and ``form_request``."""
+        return {
+            "platform": PLATFORM,
+            "workspace_id": self.workspace_id,
+            "channel_id": self.channel_id,
+            "sender": self.user,
+            "delivery_id": self.delivery_id,
+            "is_staff": self.is_staff,
+            "is_direct": self.is_direct,
+        }
+
+
+def interaction_sender(interaction: discord.Interaction, community: Community) -> Sender:
+    """The member behind a click or a form; the interaction id is the delivery id."""
+    origin = interaction_origin(interaction)
+    workspace_id = community.workspace_for(origin.guild_id)
+    return Sender(
+        workspace_id=workspace_id,
+        channel_id=str(origin.channel_id) if origin.channel_id is not None else None,
+        user=user_ref(origin.author, workspace_id=workspace_id),
+        is_staff=is_staff(origin.author, community.staff_role_ids),
+        is_direct=origin.guild_id is None,
+        delivery_id=origin.delivery_id,
+    )
