@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import assert_never
 
 import discord
 
@@ -78,7 +79,8 @@ def render_span(span: Inline) -> str:
             return span.formatted()
         case CommandSpan():
             return f"**{escape(command_form(span))}**"
-    raise TypeError(f"unknown span {span!r}")
+        case _:
+            assert_never(span)  # a new span type fails type checking until rendered here
 
 
 def command_form(span: CommandSpan) -> str:
