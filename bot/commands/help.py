@@ -6,7 +6,7 @@ import difflib
 
 from bot.commands.registry import CommandContext
 from bot.kudos.parsing import readable_text
-from bot.replies import CommandSpan, MessageBuilder, Reply, Text
+from bot.replies import CommandSpan, Inline, MessageBuilder, Reply, Text
 from bot.requests import Request
 
 #: How alike a typed command and a real one must be for "did you mean" (difflib ratio).
@@ -48,9 +48,9 @@ async def handle_help(ctx: CommandContext) -> Reply:
         unknown_command_paragraphs(builder, ctx.request, [c.name for c in visible])
     else:
         builder.paragraph("Here is what I can do:")
-    rows = []
+    rows: list[list[Inline]] = []
     for command in visible:
-        row = [command.usage, Text(f" — {command.summary}")]
+        row: list[Inline] = [command.usage, Text(f" — {command.summary}")]
         if command.examples:
             row.extend([Text(" Example: "), command.examples[0]])
         rows.append(row)
