@@ -149,9 +149,16 @@ class MemberReminders:
                     f"You have no reminder #{reminder_id}, so nothing changed. "
                     "Type /reminders list to see yours."
                 )
-            if delivery.status in {DeliveryStatus.SENDING, DeliveryStatus.SENT}:
+            if delivery.status == DeliveryStatus.SENT:
                 raise UserError(f"Reminder #{reminder_id} has already been sent to you.")
-            await deliveries.cancel(session, delivery, reason="cancelled by its member", now=now)
+            if delivery.status == DeliveryStatus.SENDING:
+                raise UserError(f"Reminder #{reminder_id} is being sent to you right now.")
+            stopped = await deliveries.cancel(
+                session, delivery, reason="cancelled by its member", now=now
+            )
+            if not stopped and delivery.status == DeliveryStatus.PENDING:
+                # A dispatcher claimed it between the read and the cancel.
+                raise UserError(f"Reminder #{reminder_id} is being sent to you right now.")
             await self._set_status(session, reminder, MemberReminderStatus.CANCELLED, now)
             view = self._view(
                 reminder, knowledge.deadline(reminder.deadline_id), delivery.due_at, knowledge

@@ -155,3 +155,16 @@ async def test_an_unknown_sub_command_gets_the_usage(bot: BotCore) -> None:
     reply = await ask(bot, "maybe")
     assert "I did not understand 'maybe'" in reply
     assert "/reminders remind DEADLINE-ID 1w|1d|morning" in reply and "/reminders off" in reply
+
+
+async def test_a_reminder_being_sent_cannot_be_cancelled_halfway(
+    bot: BotCore, sender: RecordingSender, now_clock: FixedClock
+) -> None:
+    await ask(bot, "remind awards-2026 1d")
+    now_clock.set(AWARDS_DUE["1d"])
+    sending = shared.dispatcher(bot, sender, "sending")
+    assert len(await sending.claim(now_clock.now(), limit=1)) == 1  # a dispatcher took it
+    assert "Reminder #1 is being sent to you right now" in await ask(bot, "cancel 1")
+    async with bot.database.session() as session:
+        status = await session.scalar(select(MemberReminder.status))
+    assert status == "active"
