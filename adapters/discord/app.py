@@ -16,7 +16,10 @@ import discord
 import yarl
 from discord import app_commands
 
+from adapters.discord.clicks import ComponentDispatcher
 from adapters.discord.commands import register_commands
+from adapters.discord.components import actions_view
+from adapters.discord.context_menus import build_context_menus
 from adapters.discord.interactions import InteractionHandler, send_chunks
 from adapters.discord.render import render_chunks
 from adapters.discord.sender import DiscordSender
@@ -64,6 +67,7 @@ class MemberBotMixin:
     tree: app_commands.CommandTree
     core: BotCore | None
     handler: InteractionHandler | None
+    dispatcher: ComponentDispatcher | None
     _when_ready: Callable[[], None] | None
 
     def _init_memberbot(self, *, settings: DiscordSettings) -> None:
@@ -73,6 +77,7 @@ class MemberBotMixin:
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         self.core = None
         self.handler = None
+        self.dispatcher = None
         self._when_ready = None
 
     def attach(self, core: BotCore, *, on_ready: Callable[[], None] | None = None) -> None:
@@ -83,7 +88,10 @@ class MemberBotMixin:
         """
         self.core = core
         self.handler = InteractionHandler(core=core, community=self.settings.community)
+        self.dispatcher = ComponentDispatcher(self.handler)
         register_commands(self.tree, self.handler)
+        for menu in build_context_menus(core.commands, self.dispatcher):
+            self.tree.add_command(menu)
         self._when_ready = on_ready
 
     async def setup_hook(self) -> None:
@@ -154,10 +162,19 @@ class MemberBotMixin:
             return
         try:
             await send_chunks(
-                message.channel, render_chunks(reply.message), reply.attachments, reference=message
+                message.channel,
+                render_chunks(reply.message),
+                reply.attachments,
+                reference=message,
+                view=actions_view(reply.actions),
             )
         except (discord.HTTPException, discord.RateLimited) as error:
             log.error("could not answer message: %s", error, extra={"message": message.id})
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Every button, select and form the bot sent, before or after a restart."""
+        if self.dispatcher is not None:
+            await self.dispatcher.on_interaction(interaction)
 
     async def _on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -329,15 +329,18 @@ async def send_chunks(
     attachments: Sequence[Attachment] = (),
     *,
     reference: discord.Message | None = None,
+    view: discord.ui.View | None = None,
 ) -> None:
-    """Send rendered chunks in order; files ride on the last, the reference on the first."""
+    """Send rendered chunks in order; files and components ride on the last, the
+    reference on the first."""
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
         await channel.send(
             chunk.content,
             allowed_mentions=chunk.allowed_mentions,
-            # send() takes None for both (its default); its overloads do not say so.
+            # send() takes None for these (its default); its overloads do not say so.
             files=as_files(attachments) if last and attachments else None,  # type: ignore[arg-type]
             reference=reference if index == 0 else None,  # type: ignore[arg-type]
             mention_author=False,
+            view=view if last else None,  # type: ignore[arg-type]
         )

@@ -381,6 +381,7 @@ class FakeDiscord:
             "mention_roles": [],
             "attachments": [],
             "embeds": body.get("embeds", []),
+            "components": body.get("components", []),
             "pinned": False,
             "type": 0,
             "flags": int(body.get("flags", 0)),
@@ -402,6 +403,7 @@ class FakeDiscord:
 
     def _command(self, command: dict[str, Any]) -> dict[str, Any]:
         return {
+            "description": "",  # context menus have none; Discord answers an empty one
             **command,
             "id": str(self.next_id()),
             "application_id": str(APPLICATION_ID),

@@ -26,6 +26,8 @@ async def test_login_syncs_commands_to_the_configured_guild(
         "kudos",
         "broadcast",
         "reminders",
+        "Give kudos",  # the right-click menus on a member and on a message
+        "Give kudos for this message",
     }
     kudos = commands["kudos"]
     subcommands = {option["name"] for option in kudos["options"]}
