@@ -10,6 +10,7 @@ balancer sharing one PostgreSQL.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 import aiohttp
@@ -24,10 +25,13 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.blocks import ACTION_PREFIX, FORM_CALLBACK
 from adapters.slack.client import build_client
+from adapters.slack.commands import shortcuts
 from adapters.slack.directory import StaffDirectory, UserDirectory
 from adapters.slack.handlers import SlackHandlers
 from adapters.slack.http_guard import guard_path
+from adapters.slack.interactive import SlackInteractions
 from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
 from adapters.slack.work import PostAckWork
@@ -147,6 +151,14 @@ def build_slack_bot(
         app.command(slash_command)(handlers.on_command)
     app.event("app_mention")(handlers.on_app_mention)
     app.event("message")(handlers.on_message)
+    interactions = SlackInteractions(handlers)
+    handlers.interactions = interactions
+    # Buttons and selects of ours only; inputs inside modals dispatch no actions.
+    app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(interactions.on_block_action)
+    app.view(FORM_CALLBACK)(interactions.on_view_submission)
+    for shortcut in shortcuts(core.commands):
+        app.shortcut(shortcut.callback_id)(interactions.on_shortcut)
+    app.event("app_home_opened")(interactions.on_app_home_opened)
     return SlackBot(app=app, core=core, sender=sender, handlers=handlers)
 
 

@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.commands.catalogue import default_catalogue
 from bot.commands.spec import Catalogue, CommandNames, parse_command_names
@@ -29,6 +30,31 @@ EVENTS_PATH = "/slack/events"
 def slash_commands(catalogue: Catalogue, names: CommandNames) -> dict[str, str]:
     """``/name`` members type -> the core command it runs."""
     return {f"/{shown}": core for shown, core in names.core_names(catalogue).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcut:
+    """A Slack shortcut: ``global`` (the lightning menu) or ``message`` (a message's menu)."""
+
+    callback_id: str
+    name: str
+    type: str
+    description: str
+
+
+#: Shortcuts that open the kudos form (the message one with the message's author picked).
+GIVE_KUDOS = Shortcut("give_kudos", "Give kudos", "global", "Thank a colleague in public")
+GIVE_KUDOS_FOR_MESSAGE = Shortcut(
+    "give_kudos_for_message", "Give kudos", "message", "Thank the author of this message"
+)
+
+
+def shortcuts(catalogue: Catalogue) -> tuple[Shortcut, ...]:
+    """The shortcuts the catalogue's commands offer: the kudos ones when kudos can be given."""
+    kudos = catalogue.get("kudos")
+    if kudos is None or kudos.subcommand("give") is None:
+        return ()
+    return (GIVE_KUDOS, GIVE_KUDOS_FOR_MESSAGE)
 
 
 def _quoted(text: str) -> str:
@@ -50,6 +76,18 @@ def _slash_command_lines(catalogue: Catalogue, names: CommandNames, url: str) ->
             lines.append(f"      usage_hint: {_quoted(command.usage_hint)}")
         lines.append("      should_escape: true")
     return lines
+
+
+def _shortcut_lines(catalogue: Catalogue) -> list[str]:
+    lines: list[str] = []
+    for shortcut in shortcuts(catalogue):
+        lines += [
+            f"    - name: {_quoted(shortcut.name)}",
+            f"      type: {shortcut.type}",
+            f"      callback_id: {shortcut.callback_id}",
+            f"      description: {_quoted(shortcut.description)}",
+        ]
+    return ["  shortcuts:", *lines] if lines else []
 
 
 def manifest_text(
@@ -76,9 +114,9 @@ def manifest_text(
             "# public URL is needed; create an app-level token with connections:write for",
             "# SLACK_APP_TOKEN. For HTTP mode, BEFORE pasting: replace every",
             f"# {PLACEHOLDER_URL} with your public HTTPS address ({count} slash",
-            "# commands + the event request_url; the path stays /slack/events) and set",
-            "# socket_mode_enabled: false, or generate it with --url. See the README's Slack",
-            "# section.",
+            "# commands + the event and interactivity request_url; the path stays",
+            "# /slack/events) and set socket_mode_enabled: false, or generate it with --url.",
+            "# See the README's Slack section.",
         ]
     body = [
         "display_information:",
@@ -87,12 +125,13 @@ def manifest_text(
         '  background_color: "#2c5f8a"',
         "features:",
         "  app_home:",
-        "    home_tab_enabled: false",
+        "    home_tab_enabled: true # kudos, deadlines (Remind me), reminders, staff's to-dos",
         "    messages_tab_enabled: true",
         "    messages_tab_read_only_enabled: false",
         "  bot_user:",
         "    display_name: memberbot",
         "    always_online: true",
+        *_shortcut_lines(catalogue),
         "  slash_commands:",
         *_slash_command_lines(catalogue, names, url),
         "oauth_config:",
@@ -113,10 +152,12 @@ def manifest_text(
         "  event_subscriptions:",
         f"    request_url: {url}{EVENTS_PATH}",
         "    bot_events:",
+        "      - app_home_opened # publish the member's home tab",
         "      - app_mention",
         "      - message.im",
-        "  interactivity:",
-        "    is_enabled: false",
+        "  interactivity: # buttons, forms (modals) and the shortcuts above",
+        "    is_enabled: true",
+        f"    request_url: {url}{EVENTS_PATH}",
         "  org_deploy_enabled: false",
         f"  socket_mode_enabled: {'true' if socket_mode else 'false'}"
         + (" # false for HTTP mode (after replacing the URLs above)" if socket_mode else ""),

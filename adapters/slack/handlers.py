@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
+from adapters.slack.blocks import action_blocks
 from adapters.slack.client import post_to_response_url
 from adapters.slack.commands import slash_commands
 from adapters.slack.directory import StaffDirectory, UserDirectory
@@ -29,8 +31,11 @@ from bot.commands.naming import typed_form, with_command_forms
 from bot.commands.spec import CommandNames
 from bot.core import GENERIC_APOLOGY, BotCore
 from bot.errors import DeliveryError
-from bot.replies import Message, Reply, Visibility, text_message
+from bot.replies import Reply, Visibility, text_message
 from bot.requests import Request
+
+if TYPE_CHECKING:
+    from adapters.slack.interactive import SlackInteractions
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +65,9 @@ class SlackHandlers:
         #: ``/name`` as this workspace types it -> core command; one listener each.
         self.slash_commands = slash_commands(core.commands, names)
         # Replies name commands as members type them here (``/bothelp``, a renamed one).
-        self._command_form = typed_form(core.commands, names)
+        self.command_form = typed_form(core.commands, names)
+        #: Opens the forms replies ask for (set by :func:`adapters.slack.app.build_slack_bot`).
+        self.interactions: SlackInteractions | None = None
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """Any of our slash commands: queue the work, then ack (Slack's 3-second rule)."""
@@ -82,6 +89,10 @@ class SlackHandlers:
             await self._respond(body, Reply(text_message(GENERIC_APOLOGY)), context)
             return
         if reply is None:
+            return
+        # A form is the answer where it opens; its message is for where none can.
+        forms = self.interactions
+        if reply.form is not None and forms and await forms.open_form(body, reply.form, context):
             return
         if reply.attachments:
             reply = await self._send_attachments(request, reply, context)
@@ -139,21 +150,21 @@ class SlackHandlers:
             reply = Reply(text_message(GENERIC_APOLOGY))
         if reply is None or not event.get("channel"):
             return
-        reply = with_command_forms(reply, self._command_form)
+        reply = with_command_forms(reply, self.command_form)
         await self._post_in_conversation(
-            str(event["channel"]), reply.message, thread_ts=thread_ts, context=log_context
+            str(event["channel"]), reply, thread_ts=thread_ts, context=log_context
         )
 
     async def _post_in_conversation(
-        self, channel: str, message: Message, *, thread_ts: str | None, context: dict[str, Any]
+        self, channel: str, reply: Reply, *, thread_ts: str | None, context: dict[str, Any]
     ) -> None:
-        rendered = render(message)
+        rendered = render(reply.message)
         try:
             await self.sender.client.chat_postMessage(
                 channel=channel,
                 thread_ts=thread_ts,
                 text=rendered.text,
-                blocks=rendered.blocks,
+                blocks=rendered.blocks + action_blocks(reply.actions),
                 unfurl_links=False,
             )
         except Exception:
@@ -168,11 +179,13 @@ class SlackHandlers:
         except DeliveryError as error:
             log.warning("file upload failed", extra={**context, "reason": error.reason})
             note = FILE_FAILED_NOTE.format(names=names)
-        return Reply(reply.message + text_message(note), visibility=reply.visibility)
+        return replace(reply, message=reply.message + text_message(note), attachments=())
 
     async def _respond(self, body: dict[str, Any], reply: Reply, context: dict[str, Any]) -> None:
         """Answer through the response_url; fall back to the Web API if that fails."""
-        rendered = render(with_command_forms(reply, self._command_form).message)
+        reply = with_command_forms(reply, self.command_form)
+        rendered = render(reply.message)
+        rendered = SlackMessage(rendered.blocks + action_blocks(reply.actions), rendered.text)
         response_type = "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
         response_url = str(body.get("response_url") or "")
         if response_url:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.commands.spec import ArgKind, Catalogue, CommandNames, CommandSpec, Option
 from bot.replies import BulletList, CommandSpan, Inline, Message, Paragraph, Reply
@@ -34,7 +35,8 @@ def with_command_forms(reply: Reply, form: SpanForm) -> Reply:
         else BulletList(tuple(tuple(span(s) for s in item) for item in block.items))
         for block in reply.message.blocks
     )
-    return Reply(Message(blocks), visibility=reply.visibility, attachments=reply.attachments)
+    # Everything else (actions, a form, field errors) is kept as the core gave it.
+    return replace(reply, message=Message(blocks))
 
 
 def typed_form(catalogue: Catalogue, names: CommandNames) -> SpanForm:

@@ -128,6 +128,10 @@ class FakeSlack(SlackApiMethods):
         self._window_start = 0.0
         self._window_count = 0
         self.uploads: dict[str, bytes] = {}
+        self.views: dict[str, dict[str, Any]] = {}
+        self.home_views: dict[str, dict[str, Any]] = {}
+        self.expired_triggers: set[str] = set()
+        self._used_triggers: set[str] = set()
         self._arrivals: list[str] = []
         self._holds: dict[str, asyncio.Event] = {}
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -89,6 +89,11 @@ class SlackApiMethods:
     history_error: str | None
     #: Messages posted per channel, oldest first, as conversations.history returns them.
     _channel_messages: dict[str, list[dict[str, Any]]]
+    #: Views opened, updated or published, by id; the latest home view per member.
+    views: dict[str, dict[str, Any]]
+    home_views: dict[str, dict[str, Any]]
+    expired_triggers: set[str]
+    _used_triggers: set[str]
 
     @property
     def url(self) -> str:
@@ -248,6 +253,48 @@ class SlackApiMethods:
             "files": [{"id": f["id"], "title": f.get("title", "")} for f in files],
         }
 
+    # ------------------------------------------------------------- views (modals, home)
+
+    def _api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A modal opened with a trigger; each trigger works once, as on Slack."""
+        trigger = str(params.get("trigger_id") or "")
+        if not trigger or trigger in self.expired_triggers:
+            return {"ok": False, "error": "expired_trigger_id"}
+        if trigger in self._used_triggers:
+            return {"ok": False, "error": "trigger_exchanged"}
+        view, problem = _checked_view(params, "modal")
+        if problem:
+            return {"ok": False, "error": problem}
+        self._used_triggers.add(trigger)
+        return {"ok": True, "view": self._store_view(view)}
+
+    def _api_views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        view_id = str(params.get("view_id") or "")
+        if view_id not in self.views:
+            return {"ok": False, "error": "not_found"}
+        view, problem = _checked_view(params, str(self.views[view_id].get("type")))
+        if problem:
+            return {"ok": False, "error": problem}
+        return {"ok": True, "view": self._store_view(view, view_id=view_id)}
+
+    def _api_views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The member's App Home tab; the latest one per member is in ``home_views``."""
+        user_id = str(params.get("user_id") or "")
+        if user_id not in self._users:
+            return {"ok": False, "error": "user_not_found"}
+        view, problem = _checked_view(params, "home")
+        if problem:
+            return {"ok": False, "error": problem}
+        stored = self._store_view(view)
+        self.home_views[user_id] = stored
+        return {"ok": True, "view": stored}
+
+    def _store_view(self, view: dict[str, Any], *, view_id: str | None = None) -> dict[str, Any]:
+        view_id = view_id or f"V{next(self._ts):08d}"
+        stored = {**view, "id": view_id}
+        self.views[view_id] = stored
+        return stored
+
     def _channel_problem(self, channel: str) -> str | None:
         if not channel:
             return "channel_not_found"
@@ -260,6 +307,33 @@ class SlackApiMethods:
     def _next_ts(self) -> str:
         # Real-looking timestamps (now), so a lookup with ``oldest`` finds them.
         return f"{int(time.time())}.{next(self._ts):06d}"
+
+
+#: Slack's limits for views, checked so a view Slack would refuse fails in tests too.
+_VIEW_TITLE_LIMIT = 24
+_VIEW_BLOCK_LIMIT = 100
+_METADATA_LIMIT = 3000
+
+
+def _checked_view(params: dict[str, Any], kind: str) -> tuple[dict[str, Any], str | None]:
+    view = params.get("view")
+    if isinstance(view, str):
+        try:
+            view = json.loads(view)
+        except ValueError:
+            return {}, "invalid_arguments"
+    if not isinstance(view, dict) or view.get("type") != kind:
+        return {}, "invalid_arguments"
+    blocks = view.get("blocks") or []
+    if len(blocks) > _VIEW_BLOCK_LIMIT:
+        return view, "invalid_arguments"
+    if kind == "modal":
+        titles = [view.get("title"), view.get("submit"), view.get("close")]
+        if any(t and len(t.get("text", "")) > _VIEW_TITLE_LIMIT for t in titles):
+            return view, "invalid_arguments"
+        if len(str(view.get("private_metadata") or "")) > _METADATA_LIMIT:
+            return view, "invalid_arguments"
+    return view, None
 
 
 def failure_response(status: int, retry_after: int) -> tuple[int, dict[str, Any], dict[str, str]]:

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.commands import main, manifest_text, slash_commands
+from adapters.slack.commands import main, manifest_text, shortcuts, slash_commands
 from bot.commands.catalogue import default_catalogue
 from bot.commands.reminders import SUMMARY as REMINDERS_SUMMARY
 from bot.commands.spec import CommandNames, parse_command_names
@@ -41,12 +41,16 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "files_upload_v2": frozenset({"files:write"}),
     "users_info": frozenset({"users:read"}),
     "users_list": frozenset({"users:read"}),
+    # modals and the App Home tab need no scope of their own
+    "views_open": frozenset(),
+    "views_publish": frozenset(),
     "usergroups_users_list": frozenset({"usergroups:read"}),
 }
 #: Manifest bot event for each Bolt event listener, and the scope that delivers it.
-EVENTS: dict[str, tuple[str, str]] = {
+EVENTS: dict[str, tuple[str, str | None]] = {
     "app_mention": ("app_mention", "app_mentions:read"),
     "message": ("message.im", "im:history"),  # the listener answers direct messages only
+    "app_home_opened": ("app_home_opened", None),  # no scope: the home tab is the app's own
 }
 #: Slash commands need ``commands``; kudos and announcements go to public channels
 #: the bot has not joined, which needs ``chat:write.public``.
@@ -100,7 +104,8 @@ def test_scopes_are_exactly_what_the_adapter_needs() -> None:
     for method in _called_web_api_methods():
         needed |= METHOD_SCOPES[method]
     for event in _listened_events():
-        needed.add(EVENTS[event][1])
+        if scope := EVENTS[event][1]:
+            needed.add(scope)
     scopes = set(_manifest()["oauth_config"]["scopes"]["bot"])
     assert scopes == needed == EXPECTED_SCOPES
 
@@ -108,7 +113,7 @@ def test_scopes_are_exactly_what_the_adapter_needs() -> None:
 def test_events_are_exactly_the_ones_listened_to() -> None:
     events = set(_manifest()["settings"]["event_subscriptions"]["bot_events"])
     assert events == {EVENTS[name][0] for name in _listened_events()}
-    assert events == {"app_mention", "message.im"}
+    assert events == {"app_home_opened", "app_mention", "message.im"}
 
 
 def test_the_committed_manifest_is_the_generated_one() -> None:
@@ -142,6 +147,17 @@ def test_urls_and_mode_agree() -> None:
     header = MANIFEST.read_text(encoding="utf-8").split("display_information:")[0]
     assert "socket_mode_enabled: true" in header
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # DMs reach the bot
+    # Buttons, modals and shortcuts arrive at the same endpoint as everything else.
+    assert manifest["settings"]["interactivity"] == {"is_enabled": True, "request_url": request_url}
+
+
+def test_shortcuts_and_the_home_tab_are_declared() -> None:
+    # The app listens to each shortcut: tests/adapters/slack/test_home.py sends them.
+    manifest = _manifest()
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    declared = {(s["callback_id"], s["type"]) for s in manifest["features"]["shortcuts"]}
+    assert declared == {(s.callback_id, s.type) for s in shortcuts(default_catalogue())}
+    assert declared == {("give_kudos", "global"), ("give_kudos_for_message", "message")}
 
 
 def test_reminders_is_described_the_same_way_everywhere(core: BotCore) -> None:
