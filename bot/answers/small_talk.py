@@ -49,7 +49,7 @@ _IDENTITY = re.compile(
     r"\b(who|what) (are|r) (you|u)\b|\bam i (talking|chatting|speaking) (to|with)\b|"
     r"\bis this (a )?(bot|automated|ai|real)\b"
 )
-_WHOLE = {
+_WHOLE: dict[SmallTalkKind, re.Pattern[str]] = {
     "greeting": re.compile(rf"^({_GREETING})( everyone| all| there| bot| memberbot)?$"),
     "thanks": re.compile(rf"^(({_ACKNOWLEDGEMENT}) )?({_THANKS})( .*)?$"),
     "acknowledgement": re.compile(rf"^({_ACKNOWLEDGEMENT})( ({_ACKNOWLEDGEMENT}))*$"),
@@ -80,7 +80,7 @@ def recognise(folded: str) -> SmallTalk | None:
         return SmallTalk("identity")
     for kind, pattern in _WHOLE.items():
         if pattern.match(text) and not (kind == "thanks" and _is_question(folded, _tail(text))):
-            return SmallTalk(kind)  # type: ignore[arg-type]
+            return SmallTalk(kind)
     greeting = _LEADING.match(text)
     if greeting and not _is_question(folded, text[greeting.end() :]):
         # "hello! I just joined ALSC": a greeting with news, not a question

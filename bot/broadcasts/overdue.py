@@ -42,7 +42,7 @@ def gave_up_reason(*, attempts: int, last_error: str) -> str:
 
 def is_transient_give_up(reason: str | None) -> bool:
     """True for a ``failed`` row that gave up on transient errors (not a permanent failure)."""
-    return bool(reason) and reason.startswith(GAVE_UP)  # type: ignore[union-attr]
+    return reason is not None and reason.startswith(GAVE_UP)
 
 
 @dataclass(frozen=True, slots=True)

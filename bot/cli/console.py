@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -45,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     # Log lines belong in a file, not between the replies of the chat.
     log_to_file(settings.data_dir / LOG_FILE)
     # Bytes that are not UTF-8 arrive as text with stand-ins, never as a traceback.
-    with contextlib.suppress(AttributeError, ValueError):
-        sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+    if isinstance(sys.stdin, io.TextIOWrapper):  # not a replaced stdin (tests, pipes in-process)
+        with contextlib.suppress(ValueError):
+            sys.stdin.reconfigure(errors="surrogateescape")
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     history = settings.data_dir / HISTORY_FILE
     terminal = Terminal(

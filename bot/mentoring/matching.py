@@ -136,7 +136,7 @@ def _apply_pins(
             )
         if problem is None and mentee_email in pinned_mentees:
             problem = "the mentee is pinned to another mentor"
-        if problem is None and capacity.get(mentor.id, 0) <= 0:  # type: ignore[union-attr]
+        if problem is None and mentor is not None and capacity.get(mentor.id, 0) <= 0:
             problem = "the mentor's capacity is used up by other pins"
         if problem is not None:
             notes.append(f"pin {mentor_email} -> {mentee_email} not applied: {problem}")

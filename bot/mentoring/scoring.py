@@ -25,7 +25,7 @@ SCORE_DECIMALS = 3
 
 
 def _same(left: str | None, right: str | None) -> bool:
-    return bool(left and right) and left.casefold() == right.casefold()  # type: ignore[union-attr]
+    return bool(left and right and left.casefold() == right.casefold())
 
 
 def shared_interests(mentor: Applicant, mentee: Applicant) -> tuple[str, ...]:
