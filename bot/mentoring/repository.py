@@ -33,6 +33,7 @@ from bot.storage.models.mentoring import (
     MentoringPastPair,
     MentoringPrivateAnswers,
 )
+from bot.storage.results import changed_rows
 
 PIN = "pin"
 FORBID = "forbid"
@@ -154,7 +155,7 @@ async def delete_private_answers(session: AsyncSession, row: MentoringApplicatio
     result = await session.execute(
         delete(MentoringPrivateAnswers).where(MentoringPrivateAnswers.application_id == row.id)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(changed_rows(result))
 
 
 async def private_answers(
@@ -271,7 +272,7 @@ async def set_rule(
     )
     if remove:
         result = await session.execute(delete(MentoringPairRule).where(*where))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(changed_rows(result))
     if await session.scalar(select(MentoringPairRule.id).where(*where)) is not None:
         return False
     session.add(
