@@ -26,7 +26,7 @@ from bot.knowledge.teach import (
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from bot.storage.models import AuditLog
-from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE
+from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE, SHIPPED_KNOWLEDGE_FILE
 
 TODAY = dt.date(2021, 10, 1)
 NOW = dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC)
@@ -292,8 +292,14 @@ async def test_a_running_bot_loads_a_teach_from_another_process_without_settling
     assert store.knowledge.organisation.name == "ALSC"
 
 
-def test_every_shipped_entry_takes_a_question_as_one_added_line() -> None:
-    text = FROZEN_KNOWLEDGE_FILE.read_text(encoding="utf-8")
+@pytest.mark.parametrize("source", [FROZEN_KNOWLEDGE_FILE, SHIPPED_KNOWLEDGE_FILE])
+def test_every_entry_takes_a_question_and_a_new_entry_as_added_lines_only(source: Path) -> None:
+    text = source.read_text(encoding="utf-8")
+    with_entry = draft_entry(
+        text, title="Parking", questions=["Where can I park?"], answer="Lot B.", path="k"
+    ).new_text
+    [(kind, removed, _added)] = _changes(text, with_entry)
+    assert (kind, removed) == ("insert", [])
     report = check_knowledge_text(text)
     assert report.knowledge is not None
     for entry in report.knowledge.entries:
