@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
+from adapters.console.render import render_text
 from adapters.discord.render import render_span
 from adapters.slack.render import fallback_text, render
-from bot.replies import Message, Paragraph
+from bot.replies import Message, Paragraph, span_plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,8 @@ def _message_with_unknown_span() -> Message:
         pytest.param(render, id="slack-blocks"),
         pytest.param(fallback_text, id="slack-fallback"),
         pytest.param(lambda message: render_span(message.blocks[0].spans[0]), id="discord"),
+        pytest.param(render_text, id="console"),
+        pytest.param(lambda message: span_plain(message.blocks[0].spans[0]), id="plain-text"),
     ],
 )
 def test_a_renderer_refuses_a_span_it_does_not_know(renderer: Callable[[Message], Any]) -> None:
