@@ -248,15 +248,21 @@ def teach(
         TeachRefused: the change was refused; nothing was written.
     """
     draft = make(_read(path, max_bytes))
-    with writer_lock(path):
-        try:
+    try:
+        with writer_lock(path):
+            try:
+                return save_draft(path, draft, history_dir=history_dir)
+            except TeachRefused:
+                if not saved_by_memberbot(path):
+                    raise  # changed by hand: never saved over
+            log.info("knowledge file taught meanwhile; making the change again on it")
+            draft = make(_read(path, max_bytes))
             return save_draft(path, draft, history_dir=history_dir)
-        except TeachRefused:
-            if not saved_by_memberbot(path):
-                raise  # changed by hand: never saved over
-        log.info("knowledge file taught meanwhile; making the change again on it")
-        draft = make(_read(path, max_bytes))
-        return save_draft(path, draft, history_dir=history_dir)
+    except OSError as error:  # the lock file cannot be made: a read-only directory, say
+        raise TeachRefused(
+            f"Cannot write beside the knowledge file ({error.strerror}: "
+            f"{error.filename}); nothing was written."
+        ) from None
 
 
 def _read(path: Path, max_bytes: int) -> str:

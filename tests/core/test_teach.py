@@ -341,3 +341,15 @@ def test_a_file_indented_its_own_way_keeps_its_indentation(tmp_path: Path) -> No
         "\n- id: refunds\n  title: Refunds\n  questions:\n    - Can I get a refund?\n"
         "  answer: |\n    No.\n\n# end of the file\n",
     )
+
+
+def test_a_lock_file_that_cannot_be_made_refuses_in_words(knowledge_file: Path) -> None:
+    (knowledge_file.parent / ".knowledge.yaml.lock").mkdir()  # as unusable as a read-only dir
+    before = knowledge_file.read_bytes()
+    with pytest.raises(TeachRefused, match="Cannot write beside the knowledge file"):
+        teach(
+            knowledge_file,
+            _question("social-media", "Instagram?", knowledge_file),
+            history_dir=None,
+        )
+    assert knowledge_file.read_bytes() == before
