@@ -130,7 +130,7 @@ async def _kudos_section(
 
 
 def _deadlines_section(services: CommandServices, *, today: date) -> HomeSection:
-    knowledge = services.answers.current()
+    knowledge = services.answers.current
     zone = services.zone
     can_remind = _has_subcommand(services.catalogue, "reminders", "remind")
     items: list[HomeItem] = []

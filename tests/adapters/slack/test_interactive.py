@@ -340,3 +340,23 @@ async def test_a_submission_with_forged_metadata_is_refused(
     await fake_slack.wait_for(lambda f: bool(f.delivered("chat.postMessage")))
     [dm] = fake_slack.delivered("chat.postMessage")
     assert dm.params["channel"] == "DU1" and dm.params["text"] == MALFORMED_TEXT
+
+
+async def test_edit_reopens_the_form_filled_in_with_the_clicks_trigger(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    buttons = await _draft(endpoint, fake_slack)
+    payload = block_actions(
+        buttons["Edit"], user_id=AUTHOR, response_url=fake_slack.response_url("edit")
+    )
+    assert (await send(endpoint.session, endpoint.url, payload)).status == 200
+    await fake_slack.wait_for_calls("views.open")
+    [opened] = fake_slack.delivered("views.open")
+    assert opened.params["trigger_id"] == payload["trigger_id"]
+    view = opened.response["view"]
+    assert view["private_metadata"] == "bc:compose:1"  # edits draft #1, checked on submit
+    elements = {b["block_id"]: b["element"] for b in view["blocks"]}
+    assert elements["message"]["initial_value"] == "Book sale on Saturday!"
+    assert elements["channel"]["initial_conversation"] == "C1"
+    assert elements["audience"]["initial_option"]["value"] == "channel"
+    assert [c for c in fake_slack.responses() if c.path == "/response/edit"] == []
