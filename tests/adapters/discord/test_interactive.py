@@ -7,8 +7,10 @@ the fake received.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from adapters.discord.app import MemberBotClient, build_client
@@ -425,3 +427,70 @@ async def test_concurrent_clicks_act_once(
     told = [f.json["content"] for p in presses for f in followups(fake_discord, p)]
     assert sum("is scheduled" in text for text in told) == 1, told
     assert await scheduled(core) == 1
+
+
+async def test_a_rate_limited_click_is_still_answered_within_the_window(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    body = await preview(client, fake_discord, "Book club picks are in.")
+    fake_discord.rate_limit_next("/callback", times=3)
+    payload = press(body, "Confirm")
+    confirmed = await answer(client, fake_discord, payload)
+    assert [c.status for c in callbacks(fake_discord, payload)] == [429, 429, 429, 200]
+    assert "Broadcast #1 is scheduled" in confirmed["content"]
+
+
+# -- on SQLite and PostgreSQL ----------------------------------------------------------
+
+
+@pytest.fixture
+async def client_on_any_database(
+    database: Database,
+    settings: Settings,
+    clock: FixedClock,
+    frozen_knowledge: KnowledgeStore,
+    fake_discord: FakeDiscord,
+) -> AsyncIterator[MemberBotClient]:
+    """A logged-in client whose core stores in ``database`` (SQLite, and PostgreSQL)."""
+    bot = build_client(settings=discord_settings())
+    core = BotCore(
+        settings=settings,
+        database=database,
+        knowledge=frozen_knowledge,
+        clock=clock,
+        outbound=bot.sender,
+    )
+    await core.start()
+    bot.attach(core)
+    await bot.login("test-token")
+    try:
+        yield bot  # type: ignore[misc]
+    finally:
+        await bot.close()
+
+
+async def test_replayed_and_concurrent_clicks_act_once_on_each_database(
+    client_on_any_database: MemberBotClient, fake_discord: FakeDiscord, database: Database
+) -> None:
+    client = client_on_any_database
+    body = await preview(client, fake_discord, "Holiday hours posted.")
+    first = press(body, "Confirm")
+    by_ana = [first, first, *(press(body, "Confirm") for _ in range(6))]  # a replay, and more
+    by_ben = [press(body, label, user=BEN) for label in ("Confirm", "Edit") * 3]
+    mixed = [click for pair in zip(by_ana, by_ben, strict=False) for click in pair]
+    mixed += by_ana[len(by_ben) :]
+    for payload in mixed[:-1]:
+        client._connection.parse_interaction_create(payload)
+    await run_interaction(client, mixed[-1])
+
+    told = [f.json["content"] for p in by_ana[1:] for f in followups(fake_discord, p)]
+    assert sum("is scheduled" in text for text in told) == 1, told
+    for payload in by_ben:  # the wrong member, however the clicks interleave: never acted
+        (refused,) = followups(fake_discord, payload)
+        assert "is scheduled" not in refused.json["content"]
+        if button_id(body, "Edit") == payload["data"]["custom_id"]:
+            assert "drafted by someone else" in refused.json["content"]
+            assert callbacks(fake_discord, payload)[0].json["type"] != MODAL
+    async with database.session() as session:
+        deliveries = await session.scalar(select(func.count()).select_from(BroadcastDelivery))
+    assert deliveries == 1
