@@ -20,6 +20,7 @@ from adapters.discord.clicks import ComponentDispatcher
 from adapters.discord.commands import register_commands
 from adapters.discord.components import actions_view
 from adapters.discord.context_menus import build_context_menus
+from adapters.discord.form_entries import add_form_entries
 from adapters.discord.interactions import InteractionHandler, send_chunks
 from adapters.discord.render import render_chunks
 from adapters.discord.sender import DiscordSender
@@ -90,6 +91,7 @@ class MemberBotMixin:
         self.handler = InteractionHandler(core=core, community=self.settings.community)
         self.dispatcher = ComponentDispatcher(self.handler)
         register_commands(self.tree, self.handler)
+        add_form_entries(self.tree, self.dispatcher)
         for menu in build_context_menus(core.commands, self.dispatcher):
             self.tree.add_command(menu)
         self._when_ready = on_ready

@@ -494,3 +494,37 @@ async def test_replayed_and_concurrent_clicks_act_once_on_each_database(
     async with database.session() as session:
         deliveries = await session.scalar(select(func.count()).select_from(BroadcastDelivery))
     assert deliveries == 1
+
+
+async def test_a_broadcast_is_written_previewed_and_confirmed_without_typing_an_argument(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    opened = command_interaction("broadcast", sub_command("form"), user=ANA, roles=STAFF)
+    await run_interaction(client, opened)
+    modal = modal_of(fake_discord, opened)
+    assert modal["custom_id"] == "bc:compose" and set(inputs_of(modal)) == {
+        "audience",
+        "channel",
+        "message",
+        "at",
+    }
+    submitted = modal_submit(
+        "bc:compose",
+        [string_select("audience", ["announcements"]), text_input("message", "Hello @here")],
+        user=ANA,
+        roles=STAFF,
+        guild_id=GUILD_ID,
+        channel_id=CHANNEL_ID,
+    )
+    previewed = await answer(client, fake_discord, submitted)
+    assert "Preview of broadcast #1" in previewed["content"]
+    assert "@here" not in previewed["content"]  # shown inert, never pinging
+    confirmed = await answer(client, fake_discord, press(previewed, "Confirm"))
+    assert "Broadcast #1 is scheduled" in confirmed["content"]
+    assert await scheduled(core) == 1
+
+    # A member who is not staff gets the refusal, not the form.
+    by_cara = command_interaction("broadcast", sub_command("form"), user=CARA)
+    refused = await answer(client, fake_discord, by_cara)
+    assert "staff only" in refused["content"]
+    assert callbacks(fake_discord, by_cara)[0].json["type"] != MODAL
