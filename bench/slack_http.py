@@ -1,4 +1,4 @@
-"""Benchmark the Slack HTTP endpoint: /ask and /kudos vs a bare Bolt app that only acks.
+"""Benchmark the Slack HTTP endpoint: /ask, /kudos and button clicks vs a bare Bolt app.
 
 Both apps are real ``AsyncApp`` instances served by the same aiohttp stack on
 127.0.0.1, verify the same HMAC signatures, and talk to the same fake Slack
@@ -9,7 +9,9 @@ which is process-wide and so helps the bare app too). It acks at once and does
 its work afterwards (answer, database writes, response_url / kudos post), so the
 ack figures show what Slack waits for; the "drained" column shows how long all
 the work behind those acks took to finish. Rounds alternate bare and real
-so machine noise hits both; medians over rounds are reported.
+so machine noise hits both; medians over rounds are reported. "click" rows are
+signed ``block_actions`` payloads (a button each member presses: their broadcast
+DM choice), acked at once and answered through their ``response_url``.
 
 Exits 1 if any command was lost or acted on twice (never on a time)::
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
 import sys
 import tempfile
@@ -40,8 +43,9 @@ from adapters.slack.client import build_client
 from adapters.slack.serve import settle_heap
 from adapters.slack.settings import SlackSettings
 from adapters.slack.startup import verify_bot_token
-from bot.runner import build_core
 from bot.config import Settings
+from bot.runner import build_core
+from tests.adapters.slack.interactive_support import block_actions, interactive_body
 from tests.adapters.slack.support import (
     FORM,
     SIGNING_SECRET,
@@ -51,6 +55,11 @@ from tests.adapters.slack.support import (
 from tests.fakes.fake_slack import FakeSlack, FakeUser
 
 GIVERS = 100
+#: What is measured: two slash commands and a button click (``block_actions``).
+CLICK = "click"
+KINDS = ("/ask", "/kudos", CLICK)
+#: The button every member presses in the click rounds: "are broadcast DMs on for me?"
+CLICK_VALUE = "rm:status"
 QUESTIONS = (
     "When do mentoring applications close?",
     "What is Día?",
@@ -86,13 +95,27 @@ def bare_app(fake: FakeSlack) -> AsyncApp:
 
     for command in ("/ask", "/kudos"):
         app.command(command)(only_ack)
+    app.action(re.compile(".*"))(only_ack)
     return app
+
+
+def _name(kind: str) -> str:
+    return kind.lstrip("/")
 
 
 def bodies(command: str, count: int, *, fake: FakeSlack, round_index: int) -> list[str]:
     result = []
     for n in range(count):
         giver = n % GIVERS
+        if command == CLICK:
+            payload = block_actions(
+                CLICK_VALUE,
+                user_id=f"U{giver:04d}",
+                response_url=fake.response_url(f"{CLICK}-{round_index}-{n}"),
+                trigger_id=f"bench-{CLICK}-{round_index}-{n}",
+            )
+            result.append(interactive_body(payload))
+            continue
         if command == "/ask":
             text = QUESTIONS[n % len(QUESTIONS)]
         else:
@@ -181,7 +204,7 @@ async def main(args: argparse.Namespace) -> int:
         settle_heap()
         results: dict[tuple[str, str], list[RunResult]] = {}
         try:
-            for command in ("/ask", "/kudos"):
+            for command in KINDS:
                 # Warm up both (auth.test, users.info caches, first queries).
                 await load(bare_url, bodies(command, 50, fake=fake, round_index=-1), 8)
                 await load(real_url, bodies(command, 50, fake=fake, round_index=-2), 8)
@@ -210,7 +233,7 @@ async def main(args: argparse.Namespace) -> int:
 
 
 def _counter(fake: FakeSlack, command: str) -> Callable[[], int]:
-    prefix = f"/response/{command[1:]}-"
+    prefix = f"/response/{_name(command)}-"
 
     def count() -> int:
         return sum(
@@ -223,7 +246,7 @@ def _counter(fake: FakeSlack, command: str) -> Callable[[], int]:
 
 
 def check_exactly_once_rounds(fake: FakeSlack, command: str, expected: int) -> None:
-    prefix = f"/response/{command[1:]}-"
+    prefix = f"/response/{_name(command)}-"
     measured = [
         c.path
         for c in fake.responses()
@@ -254,7 +277,7 @@ def print_table(results: dict[tuple[str, str], list[RunResult]], args: argparse.
     )
     print(header)
     print("-" * len(header))
-    for command in ("/ask", "/kudos"):
+    for command in KINDS:
         baseline = statistics.median(r.acks_per_second for r in results[(command, "bare Bolt ack")])
         for app_name in ("bare Bolt ack", "memberbot"):
             runs = results[(command, app_name)]
