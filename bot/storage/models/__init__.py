@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.storage.models import member_reminders as member_reminders  # registers its table
 from bot.storage.models import mentoring as mentoring  # registers the mentoring tables
+from bot.storage.models.asked import AskedQuestion
 from bot.storage.models.base import Base, UtcDateTime
 from bot.storage.models.broadcasts import AuditLog, Broadcast, BroadcastDelivery
 from bot.storage.models.deliveries import ProcessedDelivery
@@ -14,6 +15,7 @@ from bot.storage.models.questions import AnswerFeedback, UnansweredQuestion
 
 __all__ = [
     "AnswerFeedback",
+    "AskedQuestion",
     "AuditLog",
     "Base",
     "Broadcast",
