@@ -15,14 +15,22 @@ from sqlalchemy import func, select
 
 from adapters.discord.app import MemberBotClient, build_client
 from adapters.discord.clicks import FORM_EXPIRED, NOTHING_DONE
-from bot.actions import MALFORMED_TEXT
+from adapters.discord.components import actions_view
+from bot.actions import MALFORMED_TEXT, ActionRef, Button, ButtonStyle, Select, SelectOption
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from bot.storage.models import BroadcastDelivery, KudosRecipient
-from tests.adapters.discord.conftest import ANA, BEN, CARA, discord_settings, run_interaction
+from tests.adapters.discord.conftest import (
+    ANA,
+    BEN,
+    CARA,
+    discord_settings,
+    run_interaction,
+    settle,
+)
 from tests.adapters.discord.payloads import (
     CHANNEL_ID,
     GUILD_ID,
@@ -33,7 +41,15 @@ from tests.adapters.discord.payloads import (
     sub_command,
     user_option,
 )
-from tests.fakes.fake_discord import APPLICATION_ID, FakeDiscord, FakeUser, RecordedRequest
+from tests.adapters.discord.test_messages_and_settings import message_create
+from tests.fakes.fake_discord import (
+    APPLICATION_ID,
+    BOT_ID,
+    BOT_USER,
+    FakeDiscord,
+    FakeUser,
+    RecordedRequest,
+)
 from tests.fakes.fake_discord_interactions import (
     CHANNEL_SELECT,
     EPHEMERAL,
@@ -528,3 +544,51 @@ async def test_a_broadcast_is_written_previewed_and_confirmed_without_typing_an_
     refused = await answer(client, fake_discord, by_cara)
     assert "staff only" in refused["content"]
     assert callbacks(fake_discord, by_cara)[0].json["type"] != MODAL
+
+
+async def test_an_answer_to_a_mention_carries_its_button_and_a_select_choice_acts(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    question = message_create(
+        f"<@{BOT_ID}> what colour is the treasurer's bicycle?", author=BEN, mentions=(BOT_USER,)
+    )
+    client._connection.parse_message_create(question)
+    await settle()
+    (answered,) = fake_discord.messages_in(CHANNEL_ID)
+    ask = button_id(answered.json, "Ask someone")
+    assert ask.startswith("ask:forward:")
+    assert answered.json["allowed_mentions"]["parse"] == []
+
+    # A select's choice is a click on the action it stands for.
+    body = await preview(client, fake_discord, "Potluck sign-up is open.")
+    choice = click(
+        "!select:0",
+        message=on_message(body),
+        user=ANA,
+        roles=STAFF,
+        guild_id=GUILD_ID,
+        channel_id=CHANNEL_ID,
+        values=["bc:confirm:1"],
+    )
+    assert "Broadcast #1 is scheduled" in (await answer(client, fake_discord, choice))["content"]
+
+
+def test_a_select_renders_its_choices_as_actions() -> None:
+    view = actions_view(
+        (
+            Select(
+                "Remind me…",
+                (
+                    SelectOption("a week before", ActionRef("reminders", "set", ("7",))),
+                    SelectOption("the day before", ActionRef("reminders", "set", ("1",))),
+                ),
+            ),
+            Button("Off", ActionRef("reminders", None, ("off",)), ButtonStyle.DANGER),
+        )
+    )
+    assert view is not None
+    rows = view.to_components()
+    select, button = rows[0]["components"][0], rows[1]["components"][0]
+    assert select["custom_id"] == "!select:0"
+    assert [o["value"] for o in select["options"]] == ["rm:set:7", "rm:set:1"]
+    assert button["custom_id"] == "rm::off" and button["style"] == 4
