@@ -360,3 +360,24 @@ async def test_edit_reopens_the_form_filled_in_with_the_clicks_trigger(
     assert elements["channel"]["initial_conversation"] == "C1"
     assert elements["audience"]["initial_option"]["value"] == "channel"
     assert [c for c in fake_slack.responses() if c.path == "/response/edit"] == []
+
+
+async def test_a_slow_submission_is_acked_in_time_and_answered_by_dm(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    view = {
+        "id": "VSLOW",
+        "type": "modal",
+        "callback_id": "memberbot_form",
+        "private_metadata": "kd:give",
+        "blocks": [],
+    }
+    with fake_slack.hold("users.info"):  # Slack slow to say who submitted it
+        started = asyncio.get_running_loop().time()
+        answer = await send(endpoint.session, endpoint.url, view_submission(view, {}, user_id="U3"))
+        waited = asyncio.get_running_loop().time() - started
+    assert answer.status == 200 and answer.json() == {}  # closed, within Slack's 3 seconds
+    assert waited < 3.0
+    await fake_slack.wait_for(lambda f: bool(f.delivered("chat.postMessage")))
+    [dm] = fake_slack.delivered("chat.postMessage")
+    assert dm.params["channel"] == "DU3" and "Please fill this in." in dm.params["text"]
