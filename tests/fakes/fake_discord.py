@@ -97,6 +97,8 @@ class RecordedRequest:
     deduplicated: bool = False
     #: Carried out, then the connection dropped without an answer.
     connection_reset: bool = False
+    #: When it arrived (``time.monotonic()``), for timing interaction answers.
+    received_at: float = 0.0
 
 
 @dataclass
@@ -225,6 +227,7 @@ class FakeDiscord:
     # -- server ----------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
         body, files = await _read_body(request)
         path = request.path.removeprefix(API_PREFIX)
         response = self._injected_failure(request.method, path) or self._route(request, body)
@@ -241,6 +244,7 @@ class FakeDiscord:
                 response_id=_created_id(response),
                 deduplicated=response.headers.get(_DEDUPLICATED) == "1",
                 connection_reset=reset,
+                received_at=arrived,
             )
         )
         self._changed.set()
