@@ -130,8 +130,11 @@ class SlackInteractions:
         if reply is None:
             return  # the same delivery was acted on already
         reply = with_command_forms(reply, self.handlers.command_form)
-        if reply.form is not None and await self.open_form(body, reply.form, context):
-            return
+        if reply.form is not None:
+            if await self.open_form(body, reply.form, context):
+                return
+            # Too late for the click's trigger (or Slack refused): say so, keep the text.
+            reply = replace(reply, message=reply.message + text_message(FORM_FAILED_TEXT))
         if _on_home(body):
             user = body.get("user") or {}
             team = _team(body)

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.slack.app import SlackBot
+from adapters.slack.interactive import FORM_FAILED_TEXT
 from adapters.slack.settings import SlackSettings
 from bot.actions import MALFORMED_TEXT
 from bot.clock import FixedClock
@@ -381,3 +382,18 @@ async def test_a_slow_submission_is_acked_in_time_and_answered_by_dm(
     await fake_slack.wait_for(lambda f: bool(f.delivered("chat.postMessage")))
     [dm] = fake_slack.delivered("chat.postMessage")
     assert dm.params["channel"] == "DU3" and "Please fill this in." in dm.params["text"]
+
+
+async def test_a_form_that_cannot_open_any_more_is_explained_under_the_message(
+    endpoint: SlackEndpoint, fake_slack: FakeSlack
+) -> None:
+    buttons = await _draft(endpoint, fake_slack)
+    payload = block_actions(
+        buttons["Edit"], user_id=AUTHOR, response_url=fake_slack.response_url("late")
+    )
+    fake_slack.expired_triggers.add(payload["trigger_id"])  # the 3 seconds are over
+    assert (await send(endpoint.session, endpoint.url, payload)).status == 200
+    await fake_slack.wait_for(lambda f: any(c.path == "/response/late" for c in f.responses()))
+    [reply] = [c for c in fake_slack.responses() if c.path == "/response/late"]
+    assert FORM_FAILED_TEXT in reply.params["text"]
+    assert fake_slack.delivered("views.open") == []
