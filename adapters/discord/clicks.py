@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 import discord
 
@@ -41,7 +42,7 @@ from adapters.discord.sender import delivery_error
 from adapters.discord.translate import interaction_sender
 from bot.actions import Form, click_request, form_request
 from bot.core import GENERIC_APOLOGY
-from bot.replies import Bold, Message, MessageBuilder, Reply, text_message
+from bot.replies import Bold, Inline, Message, MessageBuilder, Reply, text_message
 from bot.requests import ArgumentValue, Request
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,9 @@ def field_errors_text(errors: Mapping[str, str], form: Form | None) -> Message:
     """What to fix, field by field, named as the form labels them."""
     labels = {field.name: field.label for field in form.fields} if form is not None else {}
     builder = MessageBuilder().paragraph("Nothing was saved yet. Please fix the form:")
-    rows = [[Bold(labels.get(name, name)), f": {message}"] for name, message in errors.items()]
+    rows: list[list[Inline | str]] = [
+        [Bold(labels.get(name, name)), f": {message}"] for name, message in errors.items()
+    ]
     return builder.bullets(rows).build()
 
 
@@ -93,7 +96,7 @@ class ComponentDispatcher:
             return
         context: dict[str, object] = {
             "interaction": interaction.id,
-            "custom_id": (interaction.data or {}).get("custom_id"),
+            "custom_id": _data(interaction).get("custom_id"),
             "guild": interaction.guild_id,
             "user": interaction.user.id,
         }
@@ -109,7 +112,7 @@ class ComponentDispatcher:
     # -- clicks -----------------------------------------------------------------------
 
     async def _click(self, interaction: discord.Interaction, context: dict[str, object]) -> None:
-        data = interaction.data or {}
+        data = _data(interaction)
         custom_id = str(data.get("custom_id", ""))
         if custom_id == DISMISS_ID:
             await acknowledge(
@@ -221,7 +224,7 @@ class ComponentDispatcher:
         """A submitted modal: deferred privately, given to the core, answered."""
         if not await acknowledge(interaction, context=context):
             return
-        data = interaction.data or {}
+        data = _data(interaction)
         value = str(data.get("custom_id", ""))
         sender = interaction_sender(interaction, self._handler.community)
         fields = submitted_values(
@@ -268,6 +271,11 @@ class ComponentDispatcher:
             log.error(
                 "could not deliver reply: %s", delivery_error(error, what="reply"), extra=context
             )
+
+
+def _data(interaction: discord.Interaction) -> Mapping[str, Any]:
+    """The interaction's ``data`` as read here: by key, whatever its kind."""
+    return cast(Mapping[str, Any], interaction.data or {})
 
 
 def _clicked_button(
