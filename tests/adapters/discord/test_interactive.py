@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from adapters.discord import clicks
 from adapters.discord.app import MemberBotClient, build_client
 from adapters.discord.clicks import FORM_EXPIRED, NOTHING_DONE
 from adapters.discord.components import actions_view
@@ -592,3 +593,21 @@ def test_a_select_renders_its_choices_as_actions() -> None:
     assert select["custom_id"] == "!select:0"
     assert [o["value"] for o in select["options"]] == ["rm:set:7", "rm:set:1"]
     assert button["custom_id"] == "rm::off" and button["style"] == 4
+
+
+async def test_a_form_the_core_answers_too_late_for_a_modal_is_offered_as_a_button(
+    client: MemberBotClient,
+    fake_discord: FakeDiscord,
+    core: BotCore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = await preview(client, fake_discord, "Craft fair stalls available.")
+    monkeypatch.setattr(clicks, "FORM_BUDGET_SECONDS", 0.0)  # the core is never in time
+    edit = press(body, "Edit")
+    offered = await answer(client, fake_discord, edit)
+    assert callbacks(fake_discord, edit)[0].json["type"] == 5  # deferred, not a modal
+    assert "Edit broadcast #1" in offered["content"]
+    opened = press(offered, "Open the form")
+    await run_interaction(client, opened)
+    fields = inputs_of(modal_of(fake_discord, opened))
+    assert fields["message"]["value"] == "Craft fair stalls available."
