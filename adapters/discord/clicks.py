@@ -31,8 +31,8 @@ from adapters.discord.components import (
     form_button_view,
 )
 from adapters.discord.interactions import (
-    _SEND_FAILURES,
     ACK_WINDOW_SECONDS,
+    SEND_FAILURES,
     InteractionHandler,
     acknowledge,
 )
@@ -267,7 +267,7 @@ class ComponentDispatcher:
                     allowed_mentions=chunk.allowed_mentions,
                     view=view if last and view is not None else discord.utils.MISSING,
                 )
-        except _SEND_FAILURES as error:
+        except SEND_FAILURES as error:
             log.error(
                 "could not deliver reply: %s", delivery_error(error, what="reply"), extra=context
             )

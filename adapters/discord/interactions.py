@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 SERVER_ONLY = "/{command} works in the server, not in direct messages. Nothing was done."
 
-_SEND_FAILURES = (discord.HTTPException, discord.RateLimited, OSError)
+#: What sending an answer can raise; logged, never shown to the member.
+SEND_FAILURES = (discord.HTTPException, discord.RateLimited, OSError)
 
 #: Discord takes the first answer to an interaction this long after sending it.
 ACK_WINDOW_SECONDS = 3.0
@@ -125,7 +126,7 @@ class InteractionHandler:
                 await self._answer_in_channel(interaction, reply)
             else:
                 await self._answer_privately(interaction, reply)
-        except _SEND_FAILURES as error:
+        except SEND_FAILURES as error:
             log.error(
                 "could not deliver reply: %s", delivery_error(error, what="reply"), extra=context
             )
@@ -175,7 +176,7 @@ class InteractionHandler:
                 await interaction.response.send_message(
                     chunk.content, ephemeral=True, allowed_mentions=chunk.allowed_mentions
                 )
-        except _SEND_FAILURES as error:
+        except SEND_FAILURES as error:
             log.warning("could not send apology: %s", error, extra={"interaction": interaction.id})
 
     async def _answer_privately(self, interaction: discord.Interaction, reply: Reply) -> None:
