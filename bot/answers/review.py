@@ -257,7 +257,7 @@ async def record_feedback(
     now: datetime,
     platform: str = "unknown",
     comment: str | None = None,
-) -> None:
+) -> int | None:
     """Count a 👍 or 👎 on an entry's answer; a 👎 also puts the question on the review list.
 
     Args:
@@ -269,6 +269,9 @@ async def record_feedback(
         now: When (UTC).
         platform: Where the member asked.
         comment: What the member said was wrong (optional).
+
+    Returns:
+        The review list's new question id for a 👎 (``None`` for a 👍).
     """
     comment = (comment or "").strip()[:MAX_COMMENT_LENGTH] or None
     async with database.session() as session:
@@ -282,21 +285,83 @@ async def record_feedback(
                 given_at=now,
             )
         )
-        if not helpful:
-            session.add(
-                UnansweredQuestion(
-                    question=question,
-                    normalized=normalize_question(question),
-                    platform=platform,
-                    score=0.0,
-                    asked_at=now,
-                    status=QuestionStatus.OPEN,
-                    reason=QuestionReason.UNHELPFUL,
-                    entry_id=entry_id,
-                    bot_answer=answer_text,
-                    comment=comment,
-                )
+        if helpful:
+            return None
+        row = UnansweredQuestion(
+            question=question,
+            normalized=normalize_question(question),
+            platform=platform,
+            score=0.0,
+            asked_at=now,
+            status=QuestionStatus.OPEN,
+            reason=QuestionReason.UNHELPFUL,
+            entry_id=entry_id,
+            bot_answer=answer_text,
+            comment=comment,
+        )
+        session.add(row)
+        await session.flush()
+        return row.id
+
+
+async def add_question(
+    database: Database, question: str, *, platform: str, now: datetime, bot_answer: str | None
+) -> int:
+    """Put a question on the list as a member asked it (``/ask-staff``); its id."""
+    async with database.session() as session:
+        row = UnansweredQuestion(
+            question=question,
+            normalized=normalize_question(question),
+            platform=platform,
+            score=0.0,
+            asked_at=now,
+            status=QuestionStatus.OPEN,
+            reason=QuestionReason.ABSTAINED,
+            bot_answer=bot_answer,
+        )
+        session.add(row)
+        await session.flush()
+        return row.id
+
+
+async def add_comment(database: Database, question_id: int, comment: str) -> None:
+    """Note what the member said was wrong on a 👎 already on the list."""
+    comment = comment.strip()[:MAX_COMMENT_LENGTH]
+    if not comment:
+        return
+    table = UnansweredQuestion
+    async with database.transaction() as connection:
+        await connection.execute(
+            update(table)
+            .where(table.id == question_id, table.reason == QuestionReason.UNHELPFUL)
+            .values(comment=comment)
+        )
+
+
+async def find_item(database: Database, question_id: int) -> ReviewItem | None:
+    """The list's item for question ``question_id`` (with its repeats in the same state)."""
+    async with database.session() as session:
+        if await session.get(UnansweredQuestion, question_id) is None:
+            return None
+    return await _reviewed(database, question_id)
+
+
+async def closed_together(database: Database, question_id: int) -> list[int]:
+    """The ids answered or dismissed in the same step as ``question_id`` (it included)."""
+    table = UnansweredQuestion
+    async with database.session() as session:
+        row = await session.get(table, question_id)
+        if row is None or row.closed_at is None:
+            return []
+        ids = await session.scalars(
+            select(table.id).where(
+                table.normalized == row.normalized,
+                table.status == row.status,
+                table.closed_by == row.closed_by,
+                table.closed_at == row.closed_at,
             )
+        )
+        return sorted(ids)
 
 
 async def feedback_report(database: Database) -> list[EntryFeedback]:
