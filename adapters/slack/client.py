@@ -82,7 +82,7 @@ class SafeConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
 class SlackWebClient(AsyncWebClient):
     """An AsyncWebClient whose calls (retries and 429 waits included) hold no work slot."""
 
-    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:  # type: ignore[override]
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         async with outside_work_slot():
             return await super().api_call(api_method, **kwargs)
 

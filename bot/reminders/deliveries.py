@@ -24,6 +24,7 @@ from bot.storage.models.broadcasts import (
     DeliveryStatus,
     member_recipient,
 )
+from bot.storage.results import changed_rows
 
 #: Delivery states a reminder may still be moved from (or revived from).
 MOVABLE = (DeliveryStatus.PENDING, DeliveryStatus.CANCELLED, DeliveryStatus.MISSED)
@@ -103,7 +104,7 @@ async def move(
             maybe_sent=False,
         )
     )
-    if moved.rowcount != 1:
+    if changed_rows(moved) != 1:
         return False
     await session.execute(
         update(Broadcast)
@@ -135,7 +136,7 @@ async def cancel(
         )
         .values(status=DeliveryStatus.CANCELLED.value, failure_reason=reason[:500])
     )
-    if cancelled.rowcount != 1:
+    if changed_rows(cancelled) != 1:
         return False
     await session.execute(
         update(Broadcast)

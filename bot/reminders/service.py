@@ -143,7 +143,8 @@ class MemberReminders:
                     MemberReminder.status != MemberReminderStatus.CANCELLED,
                 )
             )
-            delivery = await deliveries.delivery_of(session, reminder and reminder.broadcast_id)
+            broadcast_id = reminder.broadcast_id if reminder is not None else None
+            delivery = await deliveries.delivery_of(session, broadcast_id)
             if reminder is None or delivery is None:
                 raise UserError(
                     f"You have no reminder #{reminder_id}, so nothing changed. "
@@ -236,7 +237,7 @@ class MemberReminders:
         now: datetime,
     ) -> tuple[MemberReminder, bool]:
         """The member's subscription for this deadline and lead time; True if made just now."""
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         made = await session.execute(
             insert(MemberReminder)
             .values(
