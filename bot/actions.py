@@ -19,8 +19,8 @@ The encoding, in one place
   action-only ones (:attr:`~bot.commands.spec.CommandSpec.actions`); it may be
   empty for a command without sub-commands.
 * Values are positional, in the order the sub-command declares its options, and
-  use only ``A-Z a-z 0-9 . _ -`` (ids, months, choices). Free text never travels in
-  a value: a form's fields carry it.
+  use only ``A-Z a-z 0-9 . _ -``, at most 80 each (ids, months, choices, deadline
+  ids). Free text never travels in a value: a form's fields carry it.
 * The whole value is at most :data:`MAX_VALUE_LENGTH` (100) characters, Discord's
   ``custom_id`` limit; Slack takes 255 for an ``action_id`` and 2,000 for a value.
 
@@ -58,7 +58,7 @@ COMMAND_CODES: Mapping[str, str] = {
 }
 _CODE_OF = {command: code for code, command in COMMAND_CODES.items()}
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
-_VALUE = re.compile(r"[A-Za-z0-9._-]{0,40}")
+_VALUE = re.compile(r"[A-Za-z0-9._-]{0,80}")
 SEPARATOR = ":"
 
 #: What a member is told when a button or form is not one the bot made (or is from an
@@ -168,6 +168,19 @@ class ConfirmPrompt:
     deny: str = "No"
 
 
+#: The platforms' smallest limits (Slack, Discord), checked when a model is built so a
+#: platform never refuses what the core made.
+MAX_LABEL = 75  # button and select option text (Slack 75, Discord 80)
+MAX_FIELD_LABEL = 45  # a form field's label (Discord 45, Slack 2,000)
+MAX_TITLE = 24  # a form's title and submit label (Slack 24, Discord 45)
+MAX_FIELDS = 5  # fields in one form (Discord 5, Slack 100)
+
+
+def _check_length(what: str, text: str, limit: int) -> None:
+    if not 1 <= len(text) <= limit:
+        raise ValueError(f"{what} {text!r} must be 1 to {limit} characters")
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     """One button. A button that opens a form is a button whose command answers with
@@ -178,6 +191,9 @@ class Button:
     style: ButtonStyle = ButtonStyle.DEFAULT
     confirm: ConfirmPrompt | None = None
 
+    def __post_init__(self) -> None:
+        _check_length("button label", self.label, MAX_LABEL)
+
 
 @dataclass(frozen=True, slots=True)
 class SelectOption:
@@ -185,6 +201,9 @@ class SelectOption:
 
     label: str
     ref: ActionRef
+
+    def __post_init__(self) -> None:
+        _check_length("option label", self.label, MAX_LABEL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +262,9 @@ class FormField:
     limit: int = 1
     max_length: int | None = None
 
+    def __post_init__(self) -> None:
+        _check_length("field label", self.label, MAX_FIELD_LABEL)
+
 
 @dataclass(frozen=True, slots=True)
 class Form:
@@ -256,6 +278,12 @@ class Form:
     ref: ActionRef
     fields: tuple[FormField, ...]
     submit_label: str = "Submit"
+
+    def __post_init__(self) -> None:
+        _check_length("form title", self.title, MAX_TITLE)
+        _check_length("submit label", self.submit_label, MAX_TITLE)
+        if not 1 <= len(self.fields) <= MAX_FIELDS:
+            raise ValueError(f"a form has 1 to {MAX_FIELDS} fields")
 
     def field(self, name: str) -> FormField | None:
         return next((field for field in self.fields if field.name == name), None)

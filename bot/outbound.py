@@ -15,6 +15,7 @@ class ChannelPurpose(StrEnum):
 
     KUDOS = "kudos"
     ANNOUNCEMENTS = "announcements"
+    STAFF = "staff"  # questions members pass on (Ask someone); SLACK_STAFF_CHANNEL etc.
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from adapters.console.inbox import ConsoleInbox
+from adapters.console.interactive import ConsoleInteractions
 from adapters.console.render import render_text
 from adapters.console.roster import ConsoleRoster
 from adapters.console.terminal import PROMPT, LineReader, Terminal
@@ -26,7 +27,7 @@ from adapters.console.translate import PLATFORM, translate_line
 from bot.core import BotCore
 from bot.errors import DeliveryError
 from bot.outbound import DEFAULT_PACE, ChannelTarget, DeliveryKey, PostedMessage
-from bot.replies import Attachment, Message
+from bot.replies import Attachment, Message, Reply
 from bot.requests import MentionKind, UserRef, clean_member_text
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,11 @@ class ConsoleSender:
         # Posts and DMs may come from the background (broadcasts, reminders): in a
         # terminal they go above the prompt, which is drawn again.
         self.terminal = terminal
-        self._channels = channels or {"kudos": "#kudos", "announcements": "#announcements"}
+        self._channels = channels or {
+            "kudos": "#kudos",
+            "announcements": "#announcements",
+            "staff": "#staff",  # where Ask someone passes questions on
+        }
         self._ids = itertools.count(1)
         self.deleted: list[PostedMessage] = []
 
@@ -146,6 +151,15 @@ class ConsoleApp:
         self.reader = reader or LineReader(stdin, self.terminal)
         self.banner = banner
         self._leave = asyncio.Event()
+        self.interactions = ConsoleInteractions(
+            user=user,
+            is_staff=is_staff,
+            handle=core.handle,
+            read=self.reader.read,
+            write=self._write,
+            member=roster.member if roster is not None else None,
+            refresh=roster.refresh if roster is not None else None,
+        )
 
     def leave(self) -> None:
         """End the chat at once, even mid-line or mid-answer (Ctrl-C)."""
@@ -166,6 +180,14 @@ class ConsoleApp:
         self._write(GOODBYE)
 
     async def handle_line(self, line: str) -> None:
+        picked = self.interactions.picked(line)
+        if isinstance(picked, str):
+            self._write(picked)
+            return
+        if picked is not None:
+            await self._show(await self.interactions.press(picked))
+            return
+        self.interactions.pending = []  # any other line: the choices shown are gone
         if self.roster is not None and "@" in line:
             await self.roster.refresh()  # someone may have joined in another console
         request = translate_line(
@@ -182,12 +204,18 @@ class ConsoleApp:
             typed = clean_member_text(line)
             self._write("bot> " + unknown_members_reply(unknown, self.roster, typed))
             return
-        reply = await self.core.handle(request)
+        await self._show(await self.core.handle(request))
+
+    async def _show(self, reply: Reply | None) -> None:
+        """Print a reply and number its choices; a form is asked first, field by field."""
+        while reply is not None and reply.form is not None:
+            reply = await self.interactions.fill(reply.form)
         if reply is None:
             return
         self._write("bot> " + render_text(reply.message))
         for attachment in reply.attachments:
             self._write(f"[file saved: {self._save(attachment)}]")
+        self.interactions.offer(reply)
 
     async def _until_stopped(self, work: Awaitable[_T]) -> _T | object:
         """``work``'s result, or ``_STOPPED`` if the member left first (it is cancelled)."""

@@ -100,8 +100,12 @@ class LineReader:
         self._pending: asyncio.Future[str | None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._ended = False
 
     async def read(self) -> str | None:
+        if self._ended:
+            # Input ended inside a form or a prompt: every later read ends too.
+            return None
         if self._thread is None:
             self._loop = asyncio.get_running_loop()
             self._thread = threading.Thread(target=self._run, name="console-input", daemon=True)
@@ -111,9 +115,11 @@ class LineReader:
         self._terminal.prompt()
         self._wanted.release()
         try:
-            return await self._pending
+            line = await self._pending
         finally:
             self._terminal.prompting = False
+        self._ended = line is None
+        return line
 
     def save_history(self) -> None:
         readline = self._terminal.readline

@@ -63,6 +63,27 @@ def translate_line(
     if text.startswith("/"):
         head, _, rest = text[1:].partition(" ")
         command, arguments = head.lower() or "help", rest.strip()
+    text, mentions = read_mentions(arguments, member=member)
+    return Request(
+        platform=PLATFORM,
+        workspace_id=WORKSPACE,
+        channel_id=CHANNEL,
+        sender=sender,
+        command=command,
+        text=text,
+        mentions=mentions,
+        is_staff=is_staff,
+    )
+
+
+def read_mentions(
+    text: str, *, member: Callable[[UserRef], UserRef | None] | None = None
+) -> tuple[str, tuple[Mention, ...]]:
+    """``@name`` in ``text`` replaced by mention tokens, and the mentions they stand for.
+
+    Args:
+        member: As for :func:`translate_line`.
+    """
     mentions: list[Mention] = []
 
     def _replace(match: re.Match[str]) -> str:
@@ -80,13 +101,4 @@ def translate_line(
         mentions.append(mention)
         return mention_token(len(mentions) - 1) + trailing
 
-    return Request(
-        platform=PLATFORM,
-        workspace_id=WORKSPACE,
-        channel_id=CHANNEL,
-        sender=sender,
-        command=command,
-        text=_MENTION.sub(_replace, arguments),
-        mentions=tuple(mentions),
-        is_staff=is_staff,
-    )
+    return _MENTION.sub(_replace, text), tuple(mentions)

@@ -1,11 +1,18 @@
-"""/ask QUESTION: answer from the knowledge file."""
+"""/ask QUESTION: answer from the knowledge file; Ask someone passes a miss on to staff."""
 
 from __future__ import annotations
 
+from bot.actions import ActionRef, Button
 from bot.commands.registry import CommandContext
+from bot.errors import StorageUnavailable, UserError
 from bot.markup import parse_markup
-from bot.replies import Reply
+from bot.replies import Bold, MessageBuilder, NameSpan, Reply, Text, text_message
 from bot.requests import MENTION_MARK, Request
+
+#: Answers after which a member may want a person: the bot abstained, or knows the
+#: topic but not the fact asked for.
+PASS_ON_KINDS = frozenset({"abstained", "missing_fact"})
+ASK_SOMEONE = "Ask someone"
 
 
 async def handle_ask(ctx: CommandContext) -> Reply:
@@ -13,7 +20,60 @@ async def handle_ask(ctx: CommandContext) -> Reply:
     answer = await ctx.services.answers.answer(
         question, today=ctx.today, now=ctx.now, platform=ctx.request.platform
     )
-    return Reply(parse_markup(answer.text))
+    reply = Reply(parse_markup(answer.text))
+    if answer.kind not in PASS_ON_KINDS:
+        return reply
+    forwarding = ctx.services.interactions.forwarding
+    try:
+        question_id = await forwarding.recorded_id(
+            question, platform=ctx.request.platform, now=ctx.now
+        )
+    except StorageUnavailable:  # the answer matters more than the button
+        question_id = None
+    if question_id is None:  # not stored (database down): nothing to pass on later
+        return reply
+    button = Button(ASK_SOMEONE, ActionRef("ask", "forward", (str(question_id),)))
+    return Reply(reply.message, actions=(button,))
+
+
+async def forward(ctx: CommandContext) -> Reply:
+    """Ask someone pressed: the stored question goes to the staff channel, once, with
+    who asked; the member is told it was passed on."""
+    question_id = ctx.args.get("question")
+    assert isinstance(question_id, int)  # read by the option's reader
+    request = ctx.request
+    forwarding = ctx.services.interactions.forwarding
+    claims = ctx.services.interactions.once
+    question = await forwarding.load(question_id, platform=request.platform, now=ctx.now)
+    contact = forwarding.contact_line()
+    key = f"forward:{question_id}"
+    if not await claims.claim(platform=request.platform, key=key, command="ask", now=ctx.now):
+        return Reply(
+            text_message(
+                "That question was already passed on to the staff; someone will get back "
+                "to you. Nothing was sent again."
+            )
+        )
+    message = (
+        MessageBuilder()
+        .paragraph(Bold("A member asked something I could not answer"))
+        .paragraph(Text("From: "), NameSpan(request.sender))
+        .paragraph(Text("Question: "), Text(question))
+        .paragraph(f"Please get back to them directly. Default contact: {contact}.")
+        .build()
+    )
+    if not await forwarding.post(request=request, message=message, question_id=question_id):
+        await claims.release(platform=request.platform, key=key)
+        raise UserError(
+            f"Sorry, I could not pass your question on right now. Please contact {contact} "
+            "directly."
+        )
+    return Reply(
+        text_message(
+            "Thanks: I passed your question on to the staff, and someone will get back "
+            f"to you. You can also contact {contact}."
+        )
+    )
 
 
 def _without_mentions(request: Request, text: str) -> str:

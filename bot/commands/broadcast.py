@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime, time, timedelta
 
+from bot.actions import ActionRef, Button, ButtonStyle
 from bot.broadcasts.listing import BroadcastSummary, format_counts
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, broadcast_message, snippet
 from bot.broadcasts.parsing import (
@@ -70,6 +72,8 @@ REMINDER_CANCELLED = (
 
 def parse_broadcast_text(request: Request) -> Arguments:
     """``/broadcast #news at 2026-12-01 09:00 Hello`` and friends -> typed arguments."""
+    if not request.text.strip(BLANKS):
+        return Arguments(None)  # the command itself: help, and the form to write one
     parsed = parse(request)
     if isinstance(parsed, Action):
         if parsed.name in {"confirm", "cancel"}:
@@ -139,7 +143,7 @@ def _draft_request(ctx: CommandContext) -> DraftRequest:
 
 
 async def draft(ctx: CommandContext) -> Reply:
-    return await _draft(ctx, _draft_request(ctx))
+    return await preview_draft(ctx, _draft_request(ctx))
 
 
 async def confirm(ctx: CommandContext) -> Reply:
@@ -170,8 +174,9 @@ async def _help(ctx: CommandContext, _: Action) -> Reply:
     return Reply(MessageBuilder().paragraph(Bold("Broadcasts")).bullets(HELP_ROWS).build())
 
 
-async def _draft(ctx: CommandContext, draft: DraftRequest) -> Reply:
-    _check_send_day(ctx, draft)
+async def preview_draft(ctx: CommandContext, draft: DraftRequest) -> Reply:
+    """Store ``draft`` and show its preview with Confirm, Cancel and Edit."""
+    check_send_day(ctx, draft)
     result = await _service(ctx).create_draft(request=ctx.request, draft=draft, now=ctx.now)
     broadcast = result.broadcast
     intro = MessageBuilder().paragraph(
@@ -187,10 +192,31 @@ async def _draft(ctx: CommandContext, draft: DraftRequest) -> Reply:
         f"Type /broadcast confirm {broadcast.id} to schedule it, "
         f"or /broadcast cancel {broadcast.id} to drop it."
     )
-    return Reply(intro.build() + broadcast_message(broadcast) + details.build())
+    return Reply(
+        intro.build() + broadcast_message(broadcast) + details.build(),
+        actions=preview_actions(broadcast.id),
+    )
 
 
-def _check_send_day(ctx: CommandContext, draft: DraftRequest) -> None:
+def preview_actions(broadcast_id: int) -> tuple[Button, ...]:
+    """Confirm, Cancel and Edit under a preview; each names the draft, which the core
+    checks against whoever presses it (only its author confirms or edits it)."""
+    number = str(broadcast_id)
+    return (
+        Button("Confirm", ActionRef("broadcast", "confirm", (number,)), ButtonStyle.PRIMARY),
+        Button("Cancel", ActionRef("broadcast", "cancel", (number,)), ButtonStyle.DANGER),
+        Button("Edit", ActionRef("broadcast", "edit", (number,))),
+    )
+
+
+async def drop_draft(ctx: CommandContext, broadcast_id: int) -> None:
+    """Cancel a draft replaced by its edited version (already gone: nothing to do)."""
+    # Cancelled meanwhile from another message: the new draft stands alone.
+    with contextlib.suppress(UserError):
+        await _service(ctx).cancel(request=ctx.request, broadcast_id=broadcast_id, now=ctx.now)
+
+
+def check_send_day(ctx: CommandContext, draft: DraftRequest) -> None:
     """Refuse send days far in the past or future before any time arithmetic.
 
     Converting the year 9999 (or 0001) between time zones overflows what dates can

@@ -11,7 +11,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.broadcasts.parsing import MAX_BROADCAST_ID, MAX_LIST_COUNT
-from bot.commands import ask, broadcast, deadlines, help, kudos, reminders, thanks
+from bot.commands import (
+    ask,
+    broadcast,
+    broadcast_forms,
+    deadlines,
+    help,
+    kudos,
+    kudos_actions,
+    reminders,
+    thanks,
+)
 from bot.commands.spec import ArgKind, Catalogue, CommandSpec, Option, SubCommand
 from bot.kudos.messages import KUDOS_EXAMPLE
 from bot.kudos.periods import PERIODS
@@ -44,6 +54,16 @@ ASK = CommandSpec(
     ),
     handler=ask.handle_ask,
     needs_database=False,
+    actions=(
+        SubCommand(
+            "forward",
+            "Pass a question the bot could not answer on to staff (Ask someone).",
+            ask.forward,
+            options=(
+                Option("question", ArgKind.NUMBER, "The stored question's number", min_value=1),
+            ),
+        ),
+    ),
 )
 
 DEADLINES = CommandSpec(
@@ -76,7 +96,23 @@ KUDOS = CommandSpec(
     usage_hint="@someone for running the sensory storytime",
     parse_text=kudos.parse_kudos_text,
     server_only=True,
-    handler=kudos.show_help,
+    handler=kudos_actions.open_give_form,
+    actions=(
+        SubCommand(
+            "undo-one",
+            "Take back this kudos (Undo under a confirmation).",
+            kudos_actions.undo_one,
+            options=(Option("id", ArgKind.NUMBER, "The kudos' number", min_value=1),),
+        ),
+        SubCommand(
+            "post-digest",
+            "Staff: post a month's digest in the kudos channel.",
+            kudos_actions.post_digest,
+            options=(Option("month", ArgKind.TEXT, "Which month, YYYY-MM", max_value=7),),
+            staff_only=True,
+            staff_refusal="Sorry, only association staff can post the kudos digest.",
+        ),
+    ),
     subcommands=(
         SubCommand(
             "give",
@@ -218,7 +254,39 @@ BROADCAST = CommandSpec(
     parse_text=broadcast.parse_broadcast_text,
     staff_only=True,
     server_only=True,
-    handler=broadcast.show_help,
+    handler=broadcast_forms.open_form,
+    actions=(
+        SubCommand(
+            "edit",
+            "Staff: reopen a draft's form, filled in (Edit under a preview).",
+            broadcast_forms.edit,
+            options=(_ID_OPTION,),
+        ),
+        SubCommand(
+            "compose",
+            "Staff: the broadcast form submitted.",
+            broadcast_forms.compose,
+            options=(
+                Option(
+                    "replaces",
+                    ArgKind.NUMBER,
+                    "The draft this edits",
+                    required=False,
+                    min_value=1,
+                    max_value=MAX_BROADCAST_ID,
+                ),
+                Option(
+                    "audience",
+                    ArgKind.CHOICE,
+                    "Who gets it",
+                    choices=broadcast_forms.AUDIENCES,
+                ),
+                Option("channel", ArgKind.CHANNEL, "Where to post", required=False),
+                _MESSAGE_OPTION,
+                _AT_OPTION,
+            ),
+        ),
+    ),
     subcommands=(
         SubCommand(
             "post",

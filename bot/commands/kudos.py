@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.commands.kudos_actions import digest_actions, undo_actions
 from bot.commands.registry import CommandContext
 from bot.errors import UserError
 from bot.kudos import messages as kudos_messages
@@ -35,7 +36,9 @@ def parse_kudos_text(request: Request) -> Arguments:
         UserError: Words that name nobody (``/kudos bob for x``).
     """
     subcommand, rest = split_subcommand(request.text)
-    if subcommand == "help" or (subcommand is None and not rest):
+    if subcommand is None and not rest:
+        return Arguments(None)  # the command itself: how kudos work, and the form
+    if subcommand == "help":
         return Arguments("help")
     if subcommand in {"top", "digest", "remove"}:
         option = {"top": "period", "digest": "month", "remove": "id"}[subcommand]
@@ -88,9 +91,13 @@ async def give(ctx: CommandContext) -> Reply:
         return Reply(
             kudos_messages.kudos_saved_not_posted(
                 outcome.recipients, will_retry=outcome.post_retried
-            )
+            ),
+            actions=undo_actions(outcome.kudos_id, undo_minutes=rules.undo_minutes),
         )
-    return Reply(kudos_messages.kudos_confirmation(outcome.recipients))
+    return Reply(
+        kudos_messages.kudos_confirmation(outcome.recipients),
+        actions=undo_actions(outcome.kudos_id, undo_minutes=rules.undo_minutes),
+    )
 
 
 async def undo(ctx: CommandContext) -> Reply:
@@ -232,7 +239,7 @@ async def show_digest(ctx: CommandContext) -> Reply:
         end=end,
     )
     current = month.first_day == ctx.today.replace(day=1)
-    return Reply(digest_message(stats, month=month, current=current))
+    return Reply(digest_message(stats, month=month, current=current), actions=digest_actions(month))
 
 
 async def show_help(ctx: CommandContext) -> Reply:

@@ -18,6 +18,7 @@ from sqlalchemy import update
 from bot.answers.engine import Answer
 from bot.answers.service import answer_question
 from bot.broadcasts.service import BroadcastService
+from bot.commands.interaction_services import Interactions, build_interactions
 from bot.commands.spec import Catalogue
 from bot.config import Settings
 from bot.knowledge import Knowledge
@@ -151,6 +152,7 @@ class CommandServices:
     kudos_rules: KudosRules
     broadcasts: BroadcastService | None
     dm_choice: BroadcastDmChoice
+    interactions: Interactions
     member_reminders: MemberReminders
     zone: ZoneInfo
     deliveries_due: asyncio.Event
@@ -184,6 +186,7 @@ def build_services(
             else None
         ),
         dm_choice=BroadcastDmChoice(database=database),
+        interactions=build_interactions(database=database, knowledge=knowledge, outbound=outbound),
         member_reminders=MemberReminders(
             database=database, knowledge=knowledge, at=settings.reminder_local_time
         ),

@@ -67,7 +67,7 @@ def test_a_reference_encodes_compactly_and_reads_back(ref: ActionRef, encoded: s
         "bc:confirm:<@U1>",
         "BC:confirm:21",  # commands are lower case
         "bc:Confirm:21",
-        "bc:confirm:" + "1" * 41,  # a value longer than any id or month
+        "bc:confirm:" + "1" * 81,  # a value longer than any id, month or deadline id
         "kd:undo-one:" + ":".join(["1"] * 50),  # over Discord's 100 characters
         "bc:confirm:२१",  # digits of another script
         "bc:con\x00firm:21",
