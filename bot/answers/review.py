@@ -237,10 +237,17 @@ async def _reviewed(database: Database, question_id: int) -> ReviewItem:
     async with database.session() as session:
         row = await session.get(table, question_id)
         assert row is not None
+        # The row itself always counts: a colleague may change its state between the
+        # two reads, and the repeats in the state first read may then be none.
         repeats = (
             await session.scalars(
                 select(table)
-                .where(table.normalized == row.normalized, table.status == row.status)
+                .where(
+                    or_(
+                        table.id == question_id,
+                        and_(table.normalized == row.normalized, table.status == row.status),
+                    )
+                )
                 .order_by(table.id)
             )
         ).all()
