@@ -20,6 +20,7 @@ from bot.answers.service import answer_question
 from bot.broadcasts.service import BroadcastService
 from bot.commands.interaction_services import Interactions, build_interactions
 from bot.commands.spec import Catalogue
+from bot.commands.staff_services import StaffLoop
 from bot.config import Settings
 from bot.knowledge import Knowledge
 from bot.knowledge_store import KnowledgeStore
@@ -154,6 +155,7 @@ class CommandServices:
     dm_choice: BroadcastDmChoice
     interactions: Interactions
     member_reminders: MemberReminders
+    staff: StaffLoop
     zone: ZoneInfo
     deliveries_due: asyncio.Event
 
@@ -189,6 +191,9 @@ def build_services(
         interactions=build_interactions(database=database, knowledge=knowledge, outbound=outbound),
         member_reminders=MemberReminders(
             database=database, knowledge=knowledge, at=settings.reminder_local_time
+        ),
+        staff=StaffLoop(
+            database=database, knowledge=knowledge, outbound=outbound, data_dir=settings.data_dir
         ),
         zone=zone,
         deliveries_due=deliveries_due,
