@@ -10,12 +10,14 @@ and in the staff channel at once, then offers a small optional form: what was wr
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.actions import ActionRef, Button, FieldKind, Form, FormField
+from bot.answers.engine import Answer
 from bot.commands.registry import CommandContext
 from bot.commands.staff_messages import staff_post, where_asked
 from bot.commands.staff_services import Asked
-from bot.errors import UserError
+from bot.errors import StorageUnavailable, UserError
 from bot.replies import Reply, text_message
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,44 @@ def entry_of(kind: str, sources: tuple[str, ...]) -> str:
     if kind == "calendar":
         return "calendar"
     return sources[0] if sources else kind
+
+
+async def with_rating(ctx: CommandContext, question: str, answer: Answer, reply: Reply) -> Reply:
+    """``reply`` with 👍 / 👎 under it when the answer came from an entry or the calendar.
+
+    The question and answer are stored for the buttons; while the database is down
+    the answer goes without them (the answer matters more than the buttons).
+    """
+    if answer.kind not in RATED_KINDS:
+        return reply
+    try:
+        asked_id = await ctx.services.staff.record_asked(
+            ctx.request,
+            question=question,
+            answer_text=answer.text,
+            entry_id=entry_of(answer.kind, answer.sources),
+            now=ctx.now,
+        )
+    except StorageUnavailable:
+        return reply
+    return replace(reply, actions=(*reply.actions, *rating_buttons(asked_id)))
+
+
+async def remember_asker(
+    ctx: CommandContext, question: str, answer: Answer, question_id: int
+) -> None:
+    """Note who asked a question the bot could not answer, so a staff answer reaches them."""
+    try:
+        await ctx.services.staff.record_asked(
+            ctx.request,
+            question=question,
+            answer_text=answer.text,
+            entry_id=None,
+            now=ctx.now,
+            review_question_id=question_id,
+        )
+    except StorageUnavailable:
+        log.warning("asker not recorded", extra={"question_id": question_id})
 
 
 async def helpful(ctx: CommandContext) -> Reply:
