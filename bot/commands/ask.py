@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.actions import ActionRef, Button
+from bot.actions import Action, ActionRef, Button
+from bot.answers.dates import sort_key
+from bot.commands.deadline_actions import remind_me
 from bot.commands.registry import CommandContext
 from bot.errors import StorageUnavailable, UserError
 from bot.markup import parse_markup
@@ -13,6 +15,9 @@ from bot.requests import MENTION_MARK, Request
 #: topic but not the fact asked for.
 PASS_ON_KINDS = frozenset({"abstained", "missing_fact"})
 ASK_SOMEONE = "Ask someone"
+#: Answers that may name deadlines: a calendar answer's sources are deadline ids; an
+#: entry's deadlines are those the knowledge file links to it.
+REMIND_KINDS = frozenset({"calendar", "entry", "compound"})
 
 
 async def handle_ask(ctx: CommandContext) -> Reply:
@@ -21,6 +26,8 @@ async def handle_ask(ctx: CommandContext) -> Reply:
         question, today=ctx.today, now=ctx.now, platform=ctx.request.platform
     )
     reply = Reply(parse_markup(answer.text))
+    if answer.kind in REMIND_KINDS:
+        return Reply(reply.message, actions=_remind_me(ctx, answer.sources))
     if answer.kind not in PASS_ON_KINDS:
         return reply
     forwarding = ctx.services.interactions.forwarding
@@ -74,6 +81,16 @@ async def forward(ctx: CommandContext) -> Reply:
             f"to you. You can also contact {contact}."
         )
     )
+
+
+def _remind_me(ctx: CommandContext, sources: tuple[str, ...]) -> tuple[Action, ...]:
+    """Remind me under an answer, for the deadlines it names or its entries link to."""
+    named = [
+        item
+        for item in ctx.services.answers.current.deadlines
+        if item.id in sources or (item.entry is not None and item.entry in sources)
+    ]
+    return remind_me(sorted(named, key=sort_key), ctx.services.catalogue, today=ctx.today)
 
 
 def _without_mentions(request: Request, text: str) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 from bot.answers import format_deadlines, upcoming_deadlines
 from bot.answers.dates import sort_key, status_sentence
 from bot.broadcasts.ics import CONTENT_TYPE, FILENAME, calendar_bytes
+from bot.commands.deadline_actions import remind_me
 from bot.commands.registry import CommandContext
 from bot.errors import UserError
 from bot.knowledge import Knowledge
@@ -33,7 +34,10 @@ async def handle_deadlines(ctx: CommandContext) -> Reply:
     items = upcoming_deadlines(knowledge, today=ctx.today, limit=UPCOMING_LIMIT)
     if not items:
         return Reply(parse_markup(_nothing_upcoming(knowledge, today=ctx.today)))
-    return Reply(parse_markup(format_deadlines(knowledge, today=ctx.today, items=items)))
+    return Reply(
+        parse_markup(format_deadlines(knowledge, today=ctx.today, items=items)),
+        actions=remind_me(items, ctx.services.catalogue, today=ctx.today),
+    )
 
 
 def _nothing_upcoming(knowledge: Knowledge, *, today: date) -> str:

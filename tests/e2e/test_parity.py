@@ -43,6 +43,13 @@ from tests.adapters.discord.payloads import (
 )
 from tests.adapters.slack.conftest import make_bot, serve
 from tests.adapters.slack.support import SIGNING_SECRET, slash_command_body
+from tests.e2e.parity_interactive import (
+    FORM_REASON,
+    InteractiveOutcome,
+    console_form_and_click,
+    discord_form_and_click,
+    slack_form_and_click,
+)
 from tests.fakes import fake_discord, fake_slack
 from tests.support.databases import open_database
 
@@ -375,3 +382,46 @@ async def test_same_conversation_same_outcome_on_every_platform(
         assert "ben" in top.lower() and "cara" in top.lower()
         assert "yourself" in self_kudos
         assert "I will not send you broadcast DMs" in reminders
+
+
+# -- one form and one button on every platform --------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_one_form_and_one_button_same_outcome_on_every_platform(
+    kind: str,
+    tmp_path: Path,
+    settings: Settings,
+    clock: FixedClock,
+    frozen_knowledge: KnowledgeStore,
+) -> None:
+    """The kudos form (``/kudos`` alone) and the Undo under its confirmation.
+
+    Ana fills the form for Ben; Ben presses her Undo (refused, nothing changes); Ana
+    presses it (taken back, its post deleted). See :mod:`tests.e2e.parity_interactive`.
+    """
+    outcomes: dict[str, InteractiveOutcome] = {}
+    for platform in ("console", "slack", "discord"):
+        folder = tmp_path / platform
+        folder.mkdir()
+        async with open_database(kind, folder) as database:
+            core_parts = {"settings": settings, "clock": clock, "knowledge": frozen_knowledge}
+            if platform == "slack":
+                outcomes[platform] = await slack_form_and_click(core_parts, database, _rows)
+                continue
+            core = BotCore(database=database, **core_parts)
+            await core.start()
+            run = console_form_and_click if platform == "console" else discord_form_and_click
+            outcomes[platform] = await run(core, _rows)
+
+    for platform, outcome in outcomes.items():
+        assert outcome.form_fields == ["Who gets the kudos", "What they did"], platform
+        assert outcome.kudos_after_form == [("ana", ("ben",), FORM_REASON)], platform
+        assert outcome.undo_offered, platform
+        assert "not one you gave" in outcome.wrong_member_reply, (platform, outcome)
+        assert re.search(r"your kudos to \W*ben\W* is removed", outcome.undo_reply.lower()), (
+            platform,
+            outcome,
+        )
+        assert outcome.kudos_after_undo == 0, platform
+        assert outcome.posts_deleted == 1, platform
