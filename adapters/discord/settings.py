@@ -36,6 +36,8 @@ class DiscordSettings(EnvSettings):
         discord_gateway_url: Gateway websocket URL, used instead of Discord's.
         discord_kudos_channel_id: Where public kudos are posted (else where typed).
         discord_announcements_channel_id: Where broadcasts and reminders go.
+        discord_staff_channel_id: Where questions members pass on (Ask someone,
+            /ask-staff) are posted.
         discord_staff_role_ids: Members holding any of these roles are staff.
         discord_sharded: Use discord.py's AutoShardedClient (large communities).
         discord_message_content: Request the privileged Message Content intent.
@@ -51,6 +53,7 @@ class DiscordSettings(EnvSettings):
     discord_gateway_url: str = DEFAULT_GATEWAY_URL
     discord_kudos_channel_id: str = ""
     discord_announcements_channel_id: str = ""
+    discord_staff_channel_id: str = ""
     discord_staff_role_ids: str = ""
     discord_command_names: str = Field(
         default="",
@@ -83,7 +86,9 @@ class DiscordSettings(EnvSettings):
     def _role_ids(cls, value: str) -> str:
         return _check_snowflakes(value, what="role")
 
-    @field_validator("discord_kudos_channel_id", "discord_announcements_channel_id")
+    @field_validator(
+        "discord_kudos_channel_id", "discord_announcements_channel_id", "discord_staff_channel_id"
+    )
     @classmethod
     def _channel_id(cls, value: str) -> str:
         value = value.strip()
@@ -145,6 +150,7 @@ class DiscordSettings(EnvSettings):
         channels = {
             "kudos": self.discord_kudos_channel_id,
             "announcements": self.discord_announcements_channel_id,
+            "staff": self.discord_staff_channel_id,
         }
         return {purpose: channel for purpose, channel in channels.items() if channel}
 

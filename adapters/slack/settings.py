@@ -25,6 +25,8 @@ class SlackSettings(EnvSettings):
     port: int = Field(default=3000, ge=0, le=65535, description="HTTP port; 0 picks a free one.")
     slack_kudos_channel: str = ""
     slack_announcements_channel: str = ""
+    #: Where questions members pass on (Ask someone, /ask-staff) are posted.
+    slack_staff_channel: str = ""
     slack_staff_user_ids: str = ""
     slack_staff_usergroup_id: str = ""
     slack_command_names: str = Field(
@@ -87,6 +89,7 @@ class SlackSettings(EnvSettings):
         configured = {
             "kudos": self.slack_kudos_channel.strip(),
             "announcements": self.slack_announcements_channel.strip(),
+            "staff": self.slack_staff_channel.strip(),
         }
         return {purpose: channel for purpose, channel in configured.items() if channel}
 
