@@ -25,7 +25,7 @@ from bot.kudos.rules import (
     validate_recipients,
     validate_text,
 )
-from bot.replies import Bold, CommandSpan, MessageBuilder, NameSpan, Reply, Text
+from bot.replies import Bold, CommandSpan, Inline, MessageBuilder, NameSpan, Reply, Text
 from bot.requests import Arguments, ArgumentValue, Mention, Request
 
 
@@ -141,7 +141,7 @@ async def show_leaderboard(ctx: CommandContext) -> Reply:
             CommandSpan("kudos", "@someone for ...", action="give"),
         )
         return Reply(builder.build())
-    rows = []
+    rows: list[list[Inline]] = []
     rank = 0
     previous: int | None = None
     for position, standing in enumerate(standings, start=1):
