@@ -23,6 +23,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy  # bot and adapters, configured in pyproject.toml
 
 format: $(STAMP)
 	$(BIN)/ruff format .
