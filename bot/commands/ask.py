@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from bot.actions import Action, ActionRef, Button
 from bot.answers.dates import sort_key
+from bot.commands import feedback
 from bot.commands.deadline_actions import remind_me
 from bot.commands.registry import CommandContext
+from bot.commands.staff_messages import staff_post, where_asked
 from bot.errors import StorageUnavailable, UserError
 from bot.markup import parse_markup
-from bot.replies import Bold, MessageBuilder, NameSpan, Reply, Text, text_message
+from bot.replies import Reply, text_message
 from bot.requests import MENTION_MARK, Request
 
 #: Answers after which a member may want a person: the bot abstained, or knows the
@@ -27,7 +29,8 @@ async def handle_ask(ctx: CommandContext) -> Reply:
     )
     reply = Reply(parse_markup(answer.text))
     if answer.kind in REMIND_KINDS:
-        return Reply(reply.message, actions=_remind_me(ctx, answer.sources))
+        reply = Reply(reply.message, actions=_remind_me(ctx, answer.sources))
+        return await feedback.with_rating(ctx, question, answer, reply)
     if answer.kind not in PASS_ON_KINDS:
         return reply
     forwarding = ctx.services.interactions.forwarding
@@ -39,6 +42,8 @@ async def handle_ask(ctx: CommandContext) -> Reply:
         question_id = None
     if question_id is None:  # not stored (database down): nothing to pass on later
         return reply
+    # Who asked, so only they pass it on, and a staff answer reaches them.
+    await feedback.remember_asker(ctx, question, answer, question_id)
     button = Button(ASK_SOMEONE, ActionRef("ask", "forward", (str(question_id),)))
     return Reply(reply.message, actions=(button,))
 
@@ -52,6 +57,12 @@ async def forward(ctx: CommandContext) -> Reply:
     forwarding = ctx.services.interactions.forwarding
     claims = ctx.services.interactions.once
     question = await forwarding.load(question_id, platform=request.platform, now=ctx.now)
+    askers = await ctx.services.staff.askers([question_id])
+    if askers and not any(asked.asker.same_member(request.sender) for asked in askers):
+        raise UserError(
+            "That question was asked by someone else, so I did not pass it on. "
+            "Ask it yourself and press Ask someone under my answer."
+        )
     contact = forwarding.contact_line()
     key = f"forward:{question_id}"
     if not await claims.claim(platform=request.platform, key=key, command="ask", now=ctx.now):
@@ -61,13 +72,13 @@ async def forward(ctx: CommandContext) -> Reply:
                 "to you. Nothing was sent again."
             )
         )
-    message = (
-        MessageBuilder()
-        .paragraph(Bold("A member asked something I could not answer"))
-        .paragraph(Text("From: "), NameSpan(request.sender))
-        .paragraph(Text("Question: "), Text(question))
-        .paragraph(f"Please get back to them directly. Default contact: {contact}.")
-        .build()
+    message = staff_post(
+        question_id=question_id,
+        headline="A member asked something I could not answer",
+        asker=request.sender,
+        where=where_asked(request.channel_id, is_direct=request.is_direct),
+        question=question,
+        bot_answer=None,
     )
     if not await forwarding.post(request=request, message=message, question_id=question_id):
         await claims.release(platform=request.platform, key=key)
