@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -64,8 +65,8 @@ if not any(isinstance(f, _BoltTokenNotices) for f in _BOLT_APP_LOGGER.filters):
 class _AckFirstApp(AsyncApp):
     """An AsyncApp that tells the post-ack work while requests wait for their ack."""
 
-    def __init__(self, *, work: PostAckWork, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, work: PostAckWork, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._work = work
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
