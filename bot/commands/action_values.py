@@ -18,7 +18,7 @@ from bot.actions import ActionRef, FieldErrors, MalformedAction
 from bot.commands.arguments import check_range
 from bot.commands.spec import ArgKind, CommandSpec, Option, SubCommand
 from bot.errors import UserError
-from bot.requests import Arguments, ArgumentValue, Mention, MentionKind, Request
+from bot.requests import Arguments, ArgumentValue, Mention, MentionKind, Request, RequestKind
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def action_arguments(
     values: dict[str, ArgumentValue] = {}
     for option, raw in zip(options, ref.values, strict=False):
         values[option.name] = _reference_value(option, raw)
-    if request.arguments is not None:  # a form's fields
+    if request.kind is RequestKind.FORM and request.arguments is not None:  # its fields
         fields = {k: v for k, v in request.arguments.values.items() if k not in values}
         values.update(_form_values(options[len(ref.values) :], fields, zone=zone))
     return Arguments(sub.name if sub is not None else None, values)

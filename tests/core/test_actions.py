@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -29,7 +30,7 @@ from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
 from bot.replies import Reply
-from bot.requests import ArgumentValue, Mention, MentionKind, Request, RequestKind
+from bot.requests import Arguments, ArgumentValue, Mention, MentionKind, Request, RequestKind
 from bot.storage import Database
 from bot.storage.models import Broadcast, BroadcastDelivery
 from tests.core.broadcast_support import (
@@ -275,3 +276,16 @@ async def test_form_people_and_channels_must_be_picked(bot: BotCore) -> None:
     assert set(reply.field_errors) == {"channel"}
     good = await handled(bot, submit("bc:post", {"message": "Hi", "channel": channel}))
     assert "post in #news" in good.text
+
+
+async def test_a_click_carries_no_fields_only_its_reference(bot: BotCore) -> None:
+    """Only a form submission brings field values: values smuggled into a click are
+    ignored, so a click can never do more than its reference says."""
+    smuggled = replace(
+        click("bc:post"),
+        arguments=Arguments(None, {"message": "Sent without a preview?"}),
+    )
+    reply = await handled(bot, smuggled)
+    assert "Preview" not in reply.text
+    async with bot.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Broadcast)) == 0
