@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
@@ -60,7 +61,13 @@ def intents_for(settings: DiscordSettings) -> discord.Intents:
     return intents
 
 
-class MemberBotMixin:
+if TYPE_CHECKING:
+    _Client = discord.Client  # what the mixin is always mixed into
+else:
+    _Client = object
+
+
+class MemberBotMixin(_Client):
     """Behaviour shared by the plain and the auto-sharded client."""
 
     settings: DiscordSettings
@@ -73,8 +80,8 @@ class MemberBotMixin:
 
     def _init_memberbot(self, *, settings: DiscordSettings) -> None:
         self.settings = settings
-        self.sender = DiscordSender(client=self, settings=settings)  # type: ignore[arg-type]
-        self.tree = app_commands.CommandTree(self)  # type: ignore[arg-type]
+        self.sender = DiscordSender(client=self, settings=settings)
+        self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         self.core = None
         self.handler = None
@@ -150,11 +157,11 @@ class MemberBotMixin:
 
     async def on_message(self, message: discord.Message) -> None:
         """Answer DMs and mentions of the bot as questions."""
-        if self.user is None or self.core is None:  # type: ignore[attr-defined]
+        if self.user is None or self.core is None:
             return
         request = translate_message(
             message,
-            bot_user=self.user,  # type: ignore[attr-defined]
+            bot_user=self.user,
             community=self.settings.community,
         )
         if request is None:
