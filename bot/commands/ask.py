@@ -78,7 +78,7 @@ async def forward(ctx: CommandContext) -> Reply:
         asker=request.sender,
         where=where_asked(request.channel_id, is_direct=request.is_direct),
         question=question,
-        bot_answer=None,
+        bot_answer=await ctx.services.staff.bot_answer(question_id),
     )
     if not await forwarding.post(request=request, message=message, question_id=question_id):
         await claims.release(platform=request.platform, key=key)

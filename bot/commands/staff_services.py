@@ -171,6 +171,11 @@ class StaffLoop:
     async def item(self, question_id: int) -> ReviewItem | None:
         return await review.find_item(self.database, question_id)
 
+    async def bot_answer(self, question_id: int) -> str | None:
+        """What the bot told the member who asked question ``question_id``."""
+        item = await review.find_item(self.database, question_id)
+        return item.bot_answer if item is not None else None
+
     async def waiting(self, *, limit: int) -> list[ReviewItem]:
         return await review.review_list(self.database, limit=limit)
 

@@ -127,7 +127,8 @@ async def test_a_question_missed_at_ten_is_answered_and_taught_from_chat_alone(
     )
     assert "passed your question on" in passed.text
     staff_post = sender.posts[-1][1].plain_text()
-    assert question in staff_post and "@Ana" in staff_post
+    assert question in staff_post and "From: @Ana in channel" in staff_post
+    assert "The bot said: " in staff_post  # what the member was told
     clock.set(datetime(2026, 11, 23, 16, 1, tzinfo=UTC))
     listing = await handled(bot, typed("unanswered", "", user=DANA, staff=True))
     (item,) = await review_list(bot.database)
