@@ -16,7 +16,7 @@ from datetime import date
 from bot.actions import Action, ActionRef, Button, Select, SelectOption
 from bot.commands.registry import CommandContext
 from bot.commands.spec import Catalogue
-from bot.date_wording import long_date
+from bot.date_wording import long_date, month_and_day
 from bot.errors import UserError
 from bot.knowledge import Deadline
 from bot.reminders.lead_times import WHEN_CHOICES, describe, offset_days
@@ -79,7 +79,7 @@ async def ask_when(ctx: CommandContext) -> Reply:
 
 
 def _label(deadline: Deadline) -> str:
-    label = f"{deadline.date:%B} {deadline.date.day}: {deadline.title}"
+    label = f"{month_and_day(deadline.date)}: {deadline.title}"
     return label if len(label) <= _LABEL_LIMIT else label[: _LABEL_LIMIT - 1] + "…"
 
 
