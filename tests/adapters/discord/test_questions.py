@@ -20,12 +20,14 @@ async def test_login_syncs_commands_to_the_configured_guild(
     commands = {command["name"]: command for command in sync.json}
     assert set(commands) == {
         "ask",
+        "ask-staff",
         "deadlines",
         "bothelp",
         "thanks",
         "kudos",
         "broadcast",
         "reminders",
+        "unanswered",
         "Give kudos",  # the right-click menus on a member and on a message
         "Give kudos for this message",
     }
