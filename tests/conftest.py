@@ -41,9 +41,10 @@ def no_retry_waits(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def migrated_templates() -> Iterator[None]:
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Each kind of database is migrated once per session (on first use); every test
     gets a clean copy. The templates are removed when the session ends."""
+    TEMPLATES.folder = tmp_path_factory.getbasetemp()
     yield
     asyncio.run(TEMPLATES.close())
 

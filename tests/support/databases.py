@@ -115,6 +115,9 @@ class MigratedTemplates:
     """One migrated database per kind and test session, handed out as clean copies."""
 
     def __init__(self) -> None:
+        #: Where the SQLite template goes (the session sets pytest's temporary directory,
+        #: which pytest cleans up even after an interrupted run).
+        self.folder: Path | None = None
         self._sqlite_dir: Path | None = None
         self._postgres_schema: str | None = None
         self._postgres_emptying = ""
@@ -123,7 +126,7 @@ class MigratedTemplates:
     async def sqlite_copy(self, folder: Path) -> Path:
         """A copy of the migrated SQLite template in ``folder``."""
         if self._sqlite_dir is None:
-            template_dir = Path(tempfile.mkdtemp(prefix="memberbot-template-"))
+            template_dir = Path(tempfile.mkdtemp(prefix="memberbot-template-", dir=self.folder))
             template = Database(url=f"sqlite:///{template_dir / SQLITE_FILE}")
             try:
                 await template.upgrade()
