@@ -14,8 +14,11 @@ from datetime import UTC, datetime
 
 from bot.answers.review import feedback_report, review_list
 from bot.clock import FixedClock
-from bot.core import BotCore
+from bot.config import Settings
+from bot.core import STORAGE_APOLOGY, BotCore
+from bot.knowledge_store import KnowledgeStore
 from bot.replies import Reply
+from bot.storage import Database
 from tests.core.staff_loop_support import (  # noqa: F401  (the *_fixture names are fixtures)
     ANA,
     DANA,
@@ -150,3 +153,18 @@ async def test_a_question_missed_at_ten_is_answered_and_taught_from_chat_alone(
     again = await handled(bot, typed("ask", question, user=SAM))
     assert "lot B" in again.text
     assert HELPFUL in [getattr(a, "label", "") for a in again.actions]
+
+
+async def test_with_the_database_down_answers_come_without_ratings_and_ask_staff_apologises(
+    settings: Settings, clock: FixedClock, frozen_knowledge: KnowledgeStore
+) -> None:
+    down = Database(url="postgresql://nobody@127.0.0.1:1/none")  # refuses every connection
+    core = BotCore(settings=settings, database=down, knowledge=frozen_knowledge, clock=clock)
+    try:
+        answer = await handled(core, typed("ask", MENTORING))
+        assert "month" in answer.text.lower()
+        assert HELPFUL not in [getattr(a, "label", "") for a in answer.actions]
+        asked = await handled(core, typed("ask-staff", "Is there parking?"))
+        assert asked.text == STORAGE_APOLOGY
+    finally:
+        await down.dispose()
