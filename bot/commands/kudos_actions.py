@@ -92,15 +92,14 @@ async def undo_one(ctx: CommandContext) -> Reply:
     latest = given[0].kudos_id if given else None
     if latest != kudos_id:
         if any(entry.kudos_id == kudos_id for entry in given):
-            raise UserError(
-                "You have given kudos since that one, and Undo only takes back your latest "
-                "kudos. Nothing changed; if it must come down, please ask a staff member."
-            )
+            raise UserError(kudos_messages.undo_not_latest())
         raise UserError(
             "That kudos was already taken back, or it is not one you gave, so there is "
             "nothing to undo. Nothing changed."
         )
-    outcome = await ctx.services.kudos.undo_last(request=ctx.request, now=ctx.now)
+    outcome = await ctx.services.kudos.undo_last(
+        request=ctx.request, now=ctx.now, expected_kudos_id=kudos_id
+    )
     return Reply(
         kudos_messages.undo_done(
             outcome.recipients, post_deleted=outcome.post_deleted, failure=outcome.delete_failure

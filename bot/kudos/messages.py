@@ -96,6 +96,14 @@ def kudos_saved_not_posted(recipients: Sequence[UserRef], *, will_retry: bool) -
     return MessageBuilder().paragraph(Text("Your kudos to "), *names, Text(tail)).build()
 
 
+def undo_not_latest() -> str:
+    """Refusal for an Undo of a kudos that is no longer the giver's latest."""
+    return (
+        "You have given kudos since that one, and Undo only takes back your latest "
+        "kudos. Nothing changed; if it must come down, please ask a staff member."
+    )
+
+
 def undo_done(recipients: Sequence[UserRef], *, post_deleted: bool, failure: str | None) -> Message:
     names = joined([NameSpan(user) for user in recipients])
     if post_deleted:

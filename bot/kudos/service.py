@@ -164,7 +164,9 @@ class KudosService:
         save_post_soon(self.database, kudos_id, posted)
         return GiveOutcome(kudos_id, recipients, posted)
 
-    async def undo_last(self, *, request: Request, now: datetime) -> UndoOutcome:
+    async def undo_last(
+        self, *, request: Request, now: datetime, expected_kudos_id: int | None = None
+    ) -> UndoOutcome:
         """Delete the giver's most recent kudos if it is recent enough, then its post.
 
         The rule: undo takes back the giver's latest kudos (by time given, then id)
@@ -175,6 +177,10 @@ class KudosService:
         (typed again, or a double-submit) finds nothing left to undo rather than an
         older kudos, even one given in the same instant; a kudos given after the
         undo can be taken back in its turn.
+
+        ``expected_kudos_id`` (an Undo button's kudos) is checked inside the same
+        locked transaction: if the giver has given another kudos since, nothing is
+        taken back, even when that kudos arrived between the button's own check and now.
         """
         window = timedelta(minutes=self.settings.kudos_undo_minutes)
         sender = request.sender
@@ -204,6 +210,8 @@ class KudosService:
                 )
             if giver is None or kudos is None:
                 raise UserError("You haven't given any kudos yet, so there is nothing to undo.")
+            if expected_kudos_id is not None and kudos.id != expected_kudos_id:
+                raise UserError(messages.undo_not_latest())
             recipients = await self._recipient_refs(session, kudos.id)
             age = now - kudos.created_at
             if age > window:

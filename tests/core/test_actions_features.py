@@ -19,6 +19,7 @@ from bot.actions import Button, Form, click_request, form_request
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
+from bot.errors import UserError
 from bot.knowledge_store import KnowledgeStore
 from bot.replies import Reply
 from bot.requests import ArgumentValue, Mention, MentionKind, Request, UserRef
@@ -364,3 +365,19 @@ async def test_ask_someone_is_refused_after_a_day(bot: BotCore, clock: FixedCloc
     clock.advance(timedelta(days=2))
     late = await handled(bot, click(button(missed, "Ask someone").ref.encode()))
     assert "more than a day ago" in late.text
+
+
+async def test_an_undo_racing_a_new_kudos_takes_back_nothing(bot: BotCore) -> None:
+    """The button's check and the undo are one decision: a kudos given in between wins."""
+    first = await handled(bot, request(at(BOB), " for the storytime"))
+    (first_id,) = await kudos_ids(bot.database)
+    assert button(first, "Undo").ref.encode() == f"kd:undo-one:{first_id}"
+    # a newer kudos lands after the button was checked but before the undo runs
+    await handled(bot, request(at(CAROL), " for the book list"))
+    undo_request = click(f"kd:undo-one:{first_id}", user=ALICE)
+
+    with pytest.raises(UserError, match="You have given kudos since"):
+        await bot.services.kudos.undo_last(
+            request=undo_request, now=bot.now(), expected_kudos_id=first_id
+        )
+    assert len(await kudos_ids(bot.database)) == 2
