@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from bot.actions import Action
 from bot.replies import Message
 from bot.requests import UserRef
 
@@ -93,6 +94,12 @@ class OutboundSender(Protocol):
     the platform accepted it), and with ``key.maybe_sent`` checks first. Without a
     key a send is tried once.
 
+    ``actions`` (buttons, a select) go under the message exactly as under a reply:
+    Slack an ``actions`` block, Discord components whose clicks reach the adapter's
+    one dispatcher, the console numbered choices. A click on one comes back as any
+    click does, from whoever pressed it, so the core checks it as it checks a
+    reply's buttons. Empty (the default), the message goes as plain text.
+
     ``default_pace`` is how fast broadcasts go out through this sender when the
     settings leave the pace to ``auto``: each adapter knows its platform's limits.
     """
@@ -101,15 +108,25 @@ class OutboundSender(Protocol):
     default_pace: Pace
 
     async def post(
-        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        target: ChannelTarget,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
-        """Post a message in a channel."""
+        """Post a message (with ``actions`` under it) in a channel."""
         ...
 
     async def send_dm(
-        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        user: UserRef,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
-        """Send a direct message to one member."""
+        """Send a direct message (with ``actions`` under it) to one member."""
         ...
 
     async def delete(self, *, posted: PostedMessage) -> None:

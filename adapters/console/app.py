@@ -19,11 +19,17 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from adapters.console.inbox import ConsoleInbox
-from adapters.console.interactive import ConsoleInteractions
+from adapters.console.interactive import (
+    Choice,
+    ConsoleInteractions,
+    choices_from,
+    choices_line,
+)
 from adapters.console.render import render_text
 from adapters.console.roster import ConsoleRoster
 from adapters.console.terminal import PROMPT, LineReader, Terminal
 from adapters.console.translate import PLATFORM, translate_line
+from bot.actions import Action
 from bot.core import BotCore
 from bot.errors import DeliveryError
 from bot.outbound import DEFAULT_PACE, ChannelTarget, DeliveryKey, PostedMessage
@@ -45,7 +51,11 @@ _STOPPED = object()
 
 
 class ConsoleSender:
-    """Outbound sender that prints what would be posted or sent as a DM."""
+    """Outbound sender that prints what would be posted or sent as a DM.
+
+    A post's or DM's actions are printed as numbered choices under it, as a reply's
+    are; ``on_choices`` (set by the chat) makes them pressable by typing the number.
+    """
 
     platform = PLATFORM
     default_pace = DEFAULT_PACE  # printing has no rate limit
@@ -68,9 +78,15 @@ class ConsoleSender:
         }
         self._ids = itertools.count(1)
         self.deleted: list[PostedMessage] = []
+        self.on_choices: Callable[[list[Choice]], None] | None = None
 
     async def post(
-        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        target: ChannelTarget,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
         channel = target.channel_id or (
             self._channels.get(target.purpose.value) if target.purpose else None
@@ -82,10 +98,16 @@ class ConsoleSender:
             platform=PLATFORM, channel_id=channel, message_id=str(next(self._ids))
         )
         self._write(f"[posted in {channel}] {render_text(message)}")
+        self._offer(actions)
         return posted
 
     async def send_dm(
-        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        user: UserRef,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
         if user.is_bot:
             raise DeliveryError(
@@ -95,6 +117,7 @@ class ConsoleSender:
             platform=PLATFORM, channel_id=f"dm:{user.user_id}", message_id=str(next(self._ids))
         )
         self._write(f"[DM to @{user.name}] {render_text(message)}")
+        self._offer(actions)
         return posted
 
     async def delete(self, *, posted: PostedMessage) -> None:
@@ -104,6 +127,15 @@ class ConsoleSender:
     async def list_members(self) -> list[UserRef]:
         # The console has no directory: its members are whoever has used it (in the database).
         return []
+
+    def _offer(self, actions: tuple[Action, ...]) -> None:
+        """List the message's choices under it, and let the chat press them."""
+        choices = choices_from(actions)
+        if not choices:
+            return
+        self._write(choices_line(choices))
+        if self.on_choices is not None:
+            self.on_choices(choices)
 
     def _write(self, text: str) -> None:
         if self.terminal is not None:
@@ -160,6 +192,9 @@ class ConsoleApp:
             member=roster.member if roster is not None else None,
             refresh=roster.refresh if roster is not None else None,
         )
+        if isinstance(core.outbound, ConsoleSender):
+            # Buttons on what the bot posts or DMs here are pressed like a reply's.
+            core.outbound.on_choices = self.interactions.offer_posted
 
     def leave(self) -> None:
         """End the chat at once, even mid-line or mid-answer (Ctrl-C)."""
@@ -187,7 +222,7 @@ class ConsoleApp:
         if picked is not None:
             await self._show(await self.interactions.press(picked))
             return
-        self.interactions.pending = []  # any other line: the choices shown are gone
+        self.interactions.forget()  # any other line: the choices shown are gone
         if self.roster is not None and "@" in line:
             await self.roster.refresh()  # someone may have joined in another console
         request = translate_line(

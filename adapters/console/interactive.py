@@ -2,10 +2,14 @@
 
 A reply's buttons (and a select's options) are listed as ``[1] Confirm  [2] Cancel``;
 typing a number presses that one (a button with a confirm prompt asks first). Any
-other line is read as usual and the choices are gone. A form is asked one field
-at a time; an answer the console cannot read (a name it does not know) is asked
-again at once, and a submission the core refuses field by field asks only those
-fields again, saying why. An empty answer to a required field, or ``/cancel``,
+other line is read as usual and the choices are gone. A post or DM the bot prints
+(the staff channel's Answer / Not for us / Assign, a staff answer's 👍 Thanks) lists
+its choices the same way; the choices line printed last is the one a number picks,
+so a reply without choices leaves a post's choices pressable (listed again).
+
+A form is asked one field at a time; an answer the console cannot read (a name it
+does not know) is asked again at once, and a submission the core refuses field by
+field asks only those fields again, saying why. An empty answer to a required field, or ``/cancel``,
 cancels the form; so does leaving the chat (Ctrl-D, Ctrl-C).
 """
 
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 
 from adapters.console.translate import CHANNEL, PLATFORM, WORKSPACE, read_mentions
 from bot.actions import (
+    Action,
     ActionRef,
     Button,
     ConfirmPrompt,
@@ -62,8 +67,13 @@ class Choice:
 
 def choices_of(reply: Reply) -> list[Choice]:
     """The reply's buttons and select options, in order, as numbered choices."""
+    return choices_from(reply.actions)
+
+
+def choices_from(actions: tuple[Action, ...]) -> list[Choice]:
+    """Buttons and select options (of a reply or a post), in order, as numbered choices."""
     choices: list[Choice] = []
-    for action in reply.actions:
+    for action in actions:
         if isinstance(action, Button):
             choices.append(Choice(action.label, action.ref, action.confirm))
         elif isinstance(action, Select):
@@ -112,12 +122,27 @@ class ConsoleInteractions:
         self._member = member
         self._refresh = refresh
         self.pending: list[Choice] = []
+        #: The choices of the last post or DM printed since the member's last line.
+        self._posted: list[Choice] = []
 
     def offer(self, reply: Reply) -> None:
-        """Remember (and list) the reply's choices; a reply without any clears them."""
-        self.pending = choices_of(reply)
+        """Remember (and list) the reply's choices; without any, those of a post printed
+        while it was made stay pressable (listed again); else none are left."""
+        self.pending = choices_of(reply) or self._posted
+        self._posted = []
         if self.pending:
             self._write(choices_line(self.pending))
+
+    def offer_posted(self, choices: list[Choice]) -> None:
+        """A post or DM with choices was printed (its choices line too): they can be
+        pressed at once, and after the reply being made, unless it brings its own."""
+        self.pending = list(choices)
+        self._posted = list(choices)
+
+    def forget(self) -> None:
+        """The member typed something else: the choices shown are gone."""
+        self.pending = []
+        self._posted = []
 
     def picked(self, line: str) -> Choice | str | None:
         """The choice a typed number picks, a message for a number out of range, or

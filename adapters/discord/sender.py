@@ -8,6 +8,11 @@ again, so a send whose answer was lost (the connection dropped after Discord
 accepted it) is simply sent again, at once, with the same nonce. The core
 resumes unfinished sends within that window (a one-minute dispatcher lease, a
 two-minute note and kudos-post lease).
+
+A message's actions ride on its last part as components, rendered as under a reply
+(:func:`adapters.discord.components.actions_view`): their custom ids are the
+encoded references, so a click reaches the one dispatcher
+(:mod:`adapters.discord.clicks`) whenever it comes, before or after a restart.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ import aiohttp
 import discord
 from discord.types.member import MemberWithUser
 
+from adapters.discord.components import actions_view
 from adapters.discord.render import render_chunks
 from adapters.discord.settings import DiscordSettings
 from adapters.discord.translate import PLATFORM
+from bot.actions import Action
 from bot.errors import DeliveryError, DeliveryReason
 from bot.outbound import ChannelTarget, DeliveryKey, Pace, PostedMessage
 from bot.replies import Message
@@ -132,17 +139,28 @@ class DiscordSender:
         self._settings = settings
 
     async def post(
-        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        target: ChannelTarget,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
         channel_id = self._channel_for(target)
         channel = self._client.get_partial_messageable(int(channel_id))
-        ids = await self._send(channel, message, what=f"post to channel {channel_id}", key=key)
+        what = f"post to channel {channel_id}"
+        ids = await self._send(channel, message, what=what, key=key, actions=actions)
         return PostedMessage(
             platform=PLATFORM, channel_id=channel_id, message_id=ID_SEPARATOR.join(ids)
         )
 
     async def send_dm(
-        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        user: UserRef,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
         if user.platform != PLATFORM or not user.user_id.isdigit():
             raise DeliveryError(
@@ -157,7 +175,7 @@ class DiscordSender:
             channel = await self._client.create_dm(discord.Object(id=int(user.user_id)))
         except _DELIVERY_FAILURES as error:
             raise delivery_error(error, what=what) from error
-        ids = await self._send(channel, message, what=what, key=key)
+        ids = await self._send(channel, message, what=what, key=key, actions=actions)
         return PostedMessage(
             platform=PLATFORM, channel_id=str(channel.id), message_id=ID_SEPARATOR.join(ids)
         )
@@ -221,10 +239,14 @@ class DiscordSender:
         *,
         what: str,
         key: DeliveryKey | None,
+        actions: tuple[Action, ...] = (),
     ) -> list[str]:
         ids: list[str] = []
-        for part, chunk in enumerate(render_chunks(message)):
+        chunks = render_chunks(message)
+        view = actions_view(actions)
+        for part, chunk in enumerate(chunks):
             nonce = nonce_for(key, part) if key else None
+            last = part == len(chunks) - 1
             for attempt in range(1, (SEND_TRIES if key else 1) + 1):
                 try:
                     sent = await channel.send(
@@ -232,6 +254,8 @@ class DiscordSender:
                         allowed_mentions=chunk.allowed_mentions,
                         # Keyless: a random nonce, as discord.py would pick (typed str | int).
                         nonce=nonce if nonce is not None else secrets.randbits(64),
+                        # Components ride on the last part, as under a reply.
+                        view=view if last and view is not None else discord.utils.MISSING,
                     )
                     break
                 except _DELIVERY_FAILURES as error:

@@ -7,6 +7,10 @@ hearing so (the connection dropped, a 5xx, or ``key.maybe_sent``), the sender
 reads the channel's recent history with ``include_all_metadata`` and, if the
 message is there, returns it instead of posting it again. The client never
 retries ``chat.postMessage`` blindly (see :mod:`adapters.slack.client`).
+
+A message's actions go under it as an ``actions`` block, rendered as under a
+reply (:func:`adapters.slack.blocks.action_blocks`); the digest covers the text
+only, so a message is recognised whatever buttons it carries.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.slack.blocks import action_blocks
 from adapters.slack.client import sender_resolves_doubt
 from adapters.slack.directory import PLATFORM, slack_error, user_ref_from_member
 from adapters.slack.render import render
+from bot.actions import Action
 from bot.errors import DeliveryError, DeliveryReason
 from bot.outbound import ChannelTarget, DeliveryKey, Pace, PostedMessage
 from bot.replies import Attachment, Message
@@ -112,7 +118,12 @@ class SlackSender:
         return self._client
 
     async def post(
-        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        target: ChannelTarget,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
         channel = target.channel_id or (
             self._channels.get(target.purpose.value) if target.purpose else None
@@ -120,15 +131,20 @@ class SlackSender:
         channel = channel or target.fallback_channel_id
         if not channel:
             raise DeliveryError("no Slack channel to post to", reason=DeliveryReason.NO_CHANNEL)
-        return await self._post_message(channel, message, key)
+        return await self._post_message(channel, message, key, actions)
 
     async def send_dm(
-        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        user: UserRef,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
         if user.is_bot:
             raise DeliveryError(f"{user.name} is a bot", reason=DeliveryReason.BOT_RECIPIENT)
         channel = await self.open_dm(user)
-        return await self._post_message(channel, message, key)
+        return await self._post_message(channel, message, key, actions)
 
     async def delete(self, *, posted: PostedMessage) -> None:
         await self._call(
@@ -184,9 +200,14 @@ class SlackSender:
         return self._workspace_id
 
     async def _post_message(
-        self, channel: str, message: Message, key: DeliveryKey | None
+        self,
+        channel: str,
+        message: Message,
+        key: DeliveryKey | None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
         rendered = render(message)
+        blocks = rendered.blocks + action_blocks(actions)
         metadata = _metadata(key, rendered.text) if key else None
         if key and key.maybe_sent:
             found = await self._find_sent(channel, metadata)
@@ -200,7 +221,7 @@ class SlackSender:
                 response = await self._client.chat_postMessage(
                     channel=channel,
                     text=rendered.text,
-                    blocks=rendered.blocks,
+                    blocks=blocks,
                     unfurl_links=False,
                     metadata=metadata,
                 )

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.actions import Action
 from bot.errors import DeliveryError, DeliveryReason
 from bot.outbound import DEFAULT_PACE, ChannelTarget, DeliveryKey, Pace, PostedMessage
 from bot.replies import Message
@@ -42,6 +43,7 @@ class RecordingSender:
     Attributes:
         channels: purpose -> channel id; ``None``: a purpose names its own channel.
         posts, dms, deleted: what the "platform" accepted, in order.
+        post_actions, dm_actions: the buttons each accepted post / DM carried (same order).
         dm_counts: DMs accepted per user id.
         sent_keys: delivery key -> the message that carried it.
         failed_dms: DMs that failed for a moment (``unreachable`` or ``flaky``).
@@ -68,6 +70,8 @@ class RecordingSender:
     # -- what happened
     posts: list[tuple[str, Message]] = field(default_factory=list)
     dms: list[tuple[UserRef, Message]] = field(default_factory=list)
+    post_actions: list[tuple[Action, ...]] = field(default_factory=list)
+    dm_actions: list[tuple[Action, ...]] = field(default_factory=list)
     deleted: list[PostedMessage] = field(default_factory=list)
     dm_counts: Counter[str] = field(default_factory=Counter)
     sent_keys: dict[str, PostedMessage] = field(default_factory=dict)
@@ -76,7 +80,12 @@ class RecordingSender:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def post(
-        self, *, target: ChannelTarget, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        target: ChannelTarget,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -92,6 +101,7 @@ class RecordingSender:
             raise DeliveryError("post failed", reason=self.post_failures.pop(0))
         channel = self._channel(target)
         self.posts.append((channel, message))
+        self.post_actions.append(actions)
         posted = self._accepted(PostedMessage(self.platform, channel, self._next_id()), key)
         if self.stop == "after_platform":
             await self._never_return()  # the platform took the post
@@ -101,7 +111,12 @@ class RecordingSender:
         return posted
 
     async def send_dm(
-        self, *, user: UserRef, message: Message, key: DeliveryKey | None = None
+        self,
+        *,
+        user: UserRef,
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -121,6 +136,7 @@ class RecordingSender:
             raise DeliveryError("server error 500", permanent=False, reason="http_500")
         self.dm_counts[user_id] += 1
         self.dms.append((user, message))
+        self.dm_actions.append(actions)
         posted = PostedMessage(self.platform, f"dm:{user_id}", self._next_id())
         return self._accepted(posted, key)
 
