@@ -15,7 +15,7 @@ from dataclasses import replace
 from bot.actions import ActionRef, Button, FieldKind, Form, FormField
 from bot.answers.engine import Answer
 from bot.commands.registry import CommandContext
-from bot.commands.staff_messages import staff_post, where_asked
+from bot.commands.staff_messages import question_buttons, staff_post, where_asked
 from bot.commands.staff_services import Asked
 from bot.errors import StorageUnavailable, UserError
 from bot.replies import Reply, text_message
@@ -110,7 +110,9 @@ async def unhelpful(ctx: CommandContext) -> Reply:
             question=asked.question,
             bot_answer=asked.answer_text,
         )
-        await staff.post_to_staff(post, key=f"s{question_id}")
+        await staff.post_to_staff(
+            post, key=f"s{question_id}", actions=question_buttons(question_id)
+        )
     form = Form(
         title="What was wrong?",
         ref=ActionRef("ask", "wrong", (str(asked.id),)),

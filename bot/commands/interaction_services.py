@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.commands.staff_messages import question_buttons
 from bot.delivery_ids import claim_delivery, release_delivery
 from bot.errors import DeliveryError, UserError
 from bot.knowledge_store import KnowledgeStore
@@ -143,7 +144,8 @@ class QuestionForwarding:
         return contact.introduction() if contact is not None else "the staff"
 
     async def post(self, *, request: Request, message: Message, question_id: int) -> bool:
-        """Post ``message`` in the staff channel; False when it could not be posted."""
+        """Post ``message`` in the staff channel, with the staff list's buttons for the
+        question; False when it could not be posted."""
         if self.outbound is None:
             return False
         try:
@@ -151,6 +153,7 @@ class QuestionForwarding:
                 target=ChannelTarget(purpose=ChannelPurpose.STAFF),
                 message=message,
                 key=DeliveryKey(f"q{question_id}"),
+                actions=question_buttons(question_id),
             )
         except DeliveryError as error:
             log.warning(

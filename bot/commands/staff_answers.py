@@ -20,18 +20,20 @@ import logging
 from functools import partial
 from urllib.parse import urlsplit
 
-from bot.actions import ActionRef, Button, ButtonStyle, FieldErrors, FieldKind, Form, FormField
+from bot.actions import ActionRef, Button, FieldErrors, FieldKind, Form, FormField
 from bot.answers.review import ReviewItem
 from bot.commands.registry import CommandContext
 from bot.commands.staff_messages import (
     closed_note,
+    question_buttons,
     staff_answer_message,
     staff_post,
     taken_note,
+    thanks_button,
     where_asked,
 )
 from bot.commands.staff_services import Asked
-from bot.errors import UserError
+from bot.errors import StorageUnavailable, UserError
 from bot.knowledge.teach import Draft, TeachRefused, TeachResult, draft_entry, draft_question
 from bot.replies import Reply, text_message
 from bot.requests import Mention, MentionKind
@@ -75,7 +77,9 @@ async def ask_staff(ctx: CommandContext) -> Reply:
         question=question,
         bot_answer=None,
     )
-    posted = await staff.post_to_staff(post, key=f"s{question_id}")
+    posted = await staff.post_to_staff(
+        post, key=f"s{question_id}", actions=question_buttons(question_id)
+    )
     if not posted:
         log.warning("asked question not posted; it is on the list", extra={"id": question_id})
     return Reply(
@@ -100,7 +104,7 @@ async def show_list(ctx: CommandContext) -> Reply:
         lines.append("More are waiting: answer these first, or see memberbot unanswered.")
     actions: list[Button] = []
     for item in shown:
-        actions.extend(_item_buttons(item.id))
+        actions.extend(question_buttons(item.id))
     return Reply(
         text_message("\n\n".join(["Questions waiting for staff:", *lines])), actions=tuple(actions)
     )
@@ -112,17 +116,6 @@ def _line(item: ReviewItem) -> str:
     why = f" [unhelpful answer from {item.entry_id}]" if item.reason == "unhelpful" else ""
     return (
         f"{item.id}. {item.question}{why} (asked {asked}, last {item.last_asked:%Y-%m-%d}; {state})"
-    )
-
-
-def _item_buttons(question_id: int) -> tuple[Button, Button, Button]:
-    value = (str(question_id),)
-    return (
-        Button(
-            f"Answer {question_id}", ActionRef("unanswered", "answer", value), ButtonStyle.PRIMARY
-        ),
-        Button(f"Not for us {question_id}", ActionRef("unanswered", "dismiss", value)),
-        Button(f"Assign {question_id} to ...", ActionRef("unanswered", "assign", value)),
     )
 
 
@@ -268,7 +261,12 @@ async def _send_to_askers(
             continue
         seen.add(asked.asker.key)
         message = staff_answer_message(who=who, question=asked.question, answer_markup=markup)
-        problem = await staff.send_dm(asked.asker, message, key=f"sa{asked.id}")
+        try:  # 👍 Thanks: the member's own, once; the answer matters more than the button
+            answer_id = await staff.record_staff_answer(asked, answer_text=markup, now=ctx.now)
+            thanks: tuple[Button, ...] = (thanks_button(answer_id),)
+        except StorageUnavailable:
+            thanks = ()
+        problem = await staff.send_dm(asked.asker, message, key=f"sa{asked.id}", actions=thanks)
         if problem is None:
             sent.append(asked.asker.name)
         else:

@@ -1,20 +1,26 @@
 """What staff and members read in the staff answer loop: the staff channel post, the
-staff answer a member receives, and the follow-ups that say who has a question.
+staff answer a member receives, the buttons under them, and the follow-ups that say
+who has a question.
 
-The platform's outbound sender posts plain messages (it cannot carry buttons or
-edit a post), so a staff channel post names the commands that act on the
-question (``/unanswered answer 12``), which each platform shows in its own form,
-and a question being taken is said in a short follow-up post.
+A staff channel post carries **Answer**, **Not for us** and **Assign to ...**
+(:func:`question_buttons`, the same references ``/unanswered`` lists), and still
+names the commands that do the same (``/unanswered answer 12``) for whoever cannot
+press buttons. A staff answer carries **👍 Thanks** (:func:`thanks_button`): the
+member's 👍 on that answer. The outbound sender cannot edit a post, so a question
+being taken is said in a short follow-up post.
 """
 
 from __future__ import annotations
 
+from bot.actions import ActionRef, Button, ButtonStyle
 from bot.markup import parse_markup
 from bot.replies import Bold, CommandSpan, Message, MessageBuilder, NameSpan, Text
 from bot.requests import UserRef
 
 #: The longest part of the bot's answer quoted to staff (the rest is on the list).
 QUOTE_LIMIT = 500
+#: The button under a staff answer: the member's 👍 on it.
+THANKS_LABEL = "👍 Thanks"
 
 
 def where_asked(channel_id: str | None, *, is_direct: bool) -> str:
@@ -54,6 +60,25 @@ def staff_post(
         CommandSpan("unanswered", f"assign {number}", action="assign"),
     )
     return builder.build()
+
+
+def question_buttons(question_id: int) -> tuple[Button, Button, Button]:
+    """**Answer**, **Not for us** and **Assign to ...** for one question on the staff list
+    (under its staff channel post, and in ``/unanswered``)."""
+    value = (str(question_id),)
+    return (
+        Button(
+            f"Answer {question_id}", ActionRef("unanswered", "answer", value), ButtonStyle.PRIMARY
+        ),
+        Button(f"Not for us {question_id}", ActionRef("unanswered", "dismiss", value)),
+        Button(f"Assign {question_id} to ...", ActionRef("unanswered", "assign", value)),
+    )
+
+
+def thanks_button(asked_id: int) -> Button:
+    """**👍 Thanks** under a staff answer: a 👍 on the answer stored as ``asked_id``, which
+    only the member it was sent to can give, once (``ask:helpful``)."""
+    return Button(THANKS_LABEL, ActionRef("ask", "helpful", (str(asked_id),)))
 
 
 def taken_note(question_id: int, question: str, *, who: str, by: str | None = None) -> Message:

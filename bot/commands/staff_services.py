@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from bot.actions import Action
 from bot.answers import review
 from bot.answers.review import EntryFeedback, ReviewItem
 from bot.errors import DeliveryError
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 
 #: How many of the engine's best guesses the Answer form offers to teach to.
 GUESSES = 5
+#: What a staff answer's 👍 counts against in the helpful rates (``memberbot unanswered
+#: --feedback``), as ``calendar`` stands for calendar answers.
+STAFF_ANSWER_ENTRY = "staff-answer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,29 @@ class StaffLoop:
                 entry_id=entry_id,
                 asked_at=now,
                 review_question_id=review_question_id,
+            )
+            session.add(row)
+            await session.flush()
+            return row.id
+
+    async def record_staff_answer(self, asked: Asked, *, answer_text: str, now: datetime) -> int:
+        """Store the staff answer sent to ``asked``'s member as an answer of its own, so
+        its 👍 Thanks is theirs alone and counts once (:meth:`rate`); the id it carries.
+
+        It is not linked to the staff list's question, so it never counts as asking it.
+        """
+        async with self.database.session() as session:
+            row = AskedQuestion(
+                platform=asked.asker.platform,
+                workspace_id=asked.asker.workspace_id,
+                user_id=asked.asker.user_id,
+                user_name=asked.asker.name[:200],
+                channel_id=None,
+                is_direct=True,
+                question=asked.question,
+                answer_text=answer_text,
+                entry_id=STAFF_ANSWER_ENTRY,
+                asked_at=now,
             )
             session.add(row)
             await session.flush()
@@ -217,8 +244,11 @@ class StaffLoop:
 
     # -- delivery ---------------------------------------------------------------------
 
-    async def post_to_staff(self, message: Message, *, key: str) -> bool:
-        """Post in the staff channel; False when it could not be posted (logged)."""
+    async def post_to_staff(
+        self, message: Message, *, key: str, actions: tuple[Action, ...] = ()
+    ) -> bool:
+        """Post in the staff channel (with ``actions`` under it); False when it could not
+        be posted (logged)."""
         if self.outbound is None:
             return False
         try:
@@ -226,18 +256,24 @@ class StaffLoop:
                 target=ChannelTarget(purpose=ChannelPurpose.STAFF),
                 message=message,
                 key=DeliveryKey(key),
+                actions=actions,
             )
         except DeliveryError as error:
             log.warning("staff channel post failed", extra={"key": key, "reason": error.reason})
             return False
         return True
 
-    async def send_dm(self, user: UserRef, message: Message, *, key: str) -> str | None:
-        """DM ``user``; ``None`` when sent, else why not (for staff to read)."""
+    async def send_dm(
+        self, user: UserRef, message: Message, *, key: str, actions: tuple[Action, ...] = ()
+    ) -> str | None:
+        """DM ``user`` (with ``actions`` under it); ``None`` when sent, else why not (for
+        staff to read)."""
         if self.outbound is None:
             return "no platform to send through"
         try:
-            await self.outbound.send_dm(user=user, message=message, key=DeliveryKey(key))
+            await self.outbound.send_dm(
+                user=user, message=message, key=DeliveryKey(key), actions=actions
+            )
         except DeliveryError as error:
             log.warning(
                 "staff answer not delivered",
