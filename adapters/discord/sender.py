@@ -9,7 +9,9 @@ accepted it) is simply sent again, at once, with the same nonce. The core
 resumes unfinished sends within that window (a one-minute dispatcher lease, a
 two-minute note and kudos-post lease).
 
-A message's actions ride on its last part as components, rendered as under a reply
+Commands a message names (:class:`~bot.replies.CommandSpan`) are written as Discord's
+menus show them (``/unanswered answer id``), as in replies. A message's actions ride
+on its last part as components, rendered as under a reply
 (:func:`adapters.discord.components.actions_view`): their custom ids are the
 encoded references, so a click reaches the one dispatcher
 (:mod:`adapters.discord.clicks`) whenever it comes, before or after a restart.
@@ -31,9 +33,11 @@ from adapters.discord.render import render_chunks
 from adapters.discord.settings import DiscordSettings
 from adapters.discord.translate import PLATFORM
 from bot.actions import Action
+from bot.commands.catalogue import default_catalogue
+from bot.commands.naming import structured_form, with_command_forms
 from bot.errors import DeliveryError, DeliveryReason
 from bot.outbound import ChannelTarget, DeliveryKey, Pace, PostedMessage
-from bot.replies import Message
+from bot.replies import Message, Reply
 from bot.requests import UserRef
 
 log = logging.getLogger(__name__)
@@ -137,6 +141,7 @@ class DiscordSender:
     def __init__(self, *, client: discord.Client, settings: DiscordSettings) -> None:
         self._client = client
         self._settings = settings
+        self._command_form = structured_form(default_catalogue(), settings.command_names)
 
     async def post(
         self,
@@ -242,7 +247,7 @@ class DiscordSender:
         actions: tuple[Action, ...] = (),
     ) -> list[str]:
         ids: list[str] = []
-        chunks = render_chunks(message)
+        chunks = render_chunks(with_command_forms(Reply(message), self._command_form).message)
         view = actions_view(actions)
         for part, chunk in enumerate(chunks):
             nonce = nonce_for(key, part) if key else None
