@@ -101,7 +101,9 @@ def build_sender(
     client = client or build_client(
         token=settings.slack_bot_token, base_url=settings.slack_api_url, session=session
     )
-    return SlackSender(client=client, channels=settings.channels)
+    return SlackSender(
+        client=client, channels=settings.channels, command_names=settings.command_names
+    )
 
 
 def build_slack_bot(

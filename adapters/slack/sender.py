@@ -8,7 +8,9 @@ reads the channel's recent history with ``include_all_metadata`` and, if the
 message is there, returns it instead of posting it again. The client never
 retries ``chat.postMessage`` blindly (see :mod:`adapters.slack.client`).
 
-A message's actions go under it as an ``actions`` block, rendered as under a
+Commands a message names (:class:`~bot.replies.CommandSpan`) go under the
+installation's names (``SLACK_COMMAND_NAMES``), as in replies. A message's actions
+go under it as an ``actions`` block, rendered as under a
 reply (:func:`adapters.slack.blocks.action_blocks`); the digest covers the text
 only, so a message is recognised whatever buttons it carries.
 """
@@ -33,9 +35,12 @@ from adapters.slack.client import sender_resolves_doubt
 from adapters.slack.directory import PLATFORM, slack_error, user_ref_from_member
 from adapters.slack.render import render
 from bot.actions import Action
+from bot.commands.catalogue import default_catalogue
+from bot.commands.naming import typed_form, with_command_forms
+from bot.commands.spec import CommandNames
 from bot.errors import DeliveryError, DeliveryReason
 from bot.outbound import ChannelTarget, DeliveryKey, Pace, PostedMessage
-from bot.replies import Attachment, Message
+from bot.replies import Attachment, Message, Reply
 from bot.requests import UserRef
 
 log = logging.getLogger(__name__)
@@ -107,8 +112,10 @@ class SlackSender:
         client: AsyncWebClient,
         channels: dict[str, str] | None = None,
         workspace_id: str | None = None,
+        command_names: CommandNames | None = None,
     ) -> None:
         self._client = client
+        self._command_form = typed_form(default_catalogue(), command_names or CommandNames({}))
         self._channels = dict(channels or {})
         self._workspace_id = workspace_id
         self._dm_channels: dict[str, str] = {}
@@ -206,7 +213,7 @@ class SlackSender:
         key: DeliveryKey | None,
         actions: tuple[Action, ...] = (),
     ) -> PostedMessage:
-        rendered = render(message)
+        rendered = render(with_command_forms(Reply(message), self._command_form).message)
         blocks = rendered.blocks + action_blocks(actions)
         metadata = _metadata(key, rendered.text) if key else None
         if key and key.maybe_sent:

@@ -18,8 +18,10 @@ from adapters.slack.client import build_client
 from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
 from bot.actions import ActionRef, Button, ButtonStyle, Select, SelectOption
+from bot.commands.catalogue import default_catalogue
+from bot.commands.spec import parse_command_names
 from bot.outbound import ChannelTarget, DeliveryKey
-from bot.replies import text_message
+from bot.replies import CommandSpan, MessageBuilder, text_message
 from bot.requests import UserRef
 from tests.adapters.slack.conftest import SlackEndpoint
 from tests.adapters.slack.interactive_support import block_actions, button_values, send
@@ -103,6 +105,23 @@ async def test_a_keyed_post_with_actions_still_arrives_once(fake_slack: FakeSlac
     assert len(fake_slack.messages_in("C1")) == 1
     [call] = fake_slack.delivered()
     assert call.params["metadata"]["event_payload"]["key"] == "s12"
+
+
+async def test_a_post_names_commands_as_the_installation_renamed_them(
+    fake_slack: FakeSlack,
+) -> None:
+    client = build_client(token="xoxb-test", base_url=fake_slack.api_url)
+    names = parse_command_names("unanswered:staffq", default_catalogue())
+    sender = SlackSender(client=client, command_names=names)
+    message = (
+        MessageBuilder()
+        .paragraph("Answer it: ", CommandSpan("unanswered", "answer 12", action="answer"))
+        .build()
+    )
+    await sender.post(target=ChannelTarget(channel_id="C1"), message=message)
+    [call] = fake_slack.delivered()
+    assert "/staffq answer 12" in call.params["text"]
+    assert "/unanswered" not in json.dumps(_blocks(call.params))
 
 
 async def test_ask_staff_posts_buttons_and_answer_pressed_there_opens_the_form(
