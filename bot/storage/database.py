@@ -50,7 +50,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: is not handed to Alembic at all: importing it and reading every migration script
 #: takes longer than the rest of a CLI command. Add each new migration's revision
 #: here (tests/core/test_migration_check.py compares this with the scripts).
-SCHEMA_HEADS = frozenset({"0011"})
+SCHEMA_HEADS = frozenset({"0012"})
 #: Alembic's bookkeeping table (its default name).
 VERSION_TABLE = "alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 5000

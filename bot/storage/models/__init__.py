@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.storage.models import member_reminders as member_reminders  # registers its table
 from bot.storage.models import mentoring as mentoring  # registers the mentoring tables
+from bot.storage.models import mentoring_pairs as mentoring_pairs  # registers its tables
 from bot.storage.models.asked import AskedQuestion
 from bot.storage.models.base import Base, UtcDateTime
 from bot.storage.models.broadcasts import AuditLog, Broadcast, BroadcastDelivery
