@@ -82,6 +82,7 @@ class BotCore:
                 outbound=self.outbound,
                 seen=self.seen_members,
                 deliveries_due=self.deliveries_due,
+                clock=self.clock,
             )
         return services
 

@@ -25,6 +25,7 @@ from bot.commands import (
     staff_answers,
     thanks,
 )
+from bot.commands.mentoring_spec import MENTORING
 from bot.commands.spec import ArgKind, Catalogue, CommandSpec, Option, SubCommand
 from bot.kudos.messages import KUDOS_EXAMPLE
 from bot.kudos.periods import PERIODS
@@ -558,5 +559,16 @@ HELP = CommandSpec(
 def default_catalogue() -> Catalogue:
     """Every command, in the order ``/help`` lists them."""
     return Catalogue(
-        (ASK, ASK_STAFF, DEADLINES, KUDOS, THANKS, BROADCAST, REMINDERS, UNANSWERED, HELP)
+        (
+            ASK,
+            ASK_STAFF,
+            DEADLINES,
+            KUDOS,
+            THANKS,
+            BROADCAST,
+            REMINDERS,
+            UNANSWERED,
+            MENTORING,
+            HELP,
+        )
     )

@@ -18,6 +18,7 @@ from sqlalchemy import update
 from bot.answers.engine import Answer
 from bot.answers.service import answer_question
 from bot.broadcasts.service import BroadcastService
+from bot.clock import Clock, SystemClock
 from bot.commands.interaction_services import Interactions, build_interactions
 from bot.commands.spec import Catalogue
 from bot.commands.staff_services import StaffLoop
@@ -37,6 +38,7 @@ from bot.kudos.queries import (
 )
 from bot.kudos.removal import RemoveOutcome, remove_kudos
 from bot.members import SeenMembers, ensure_member
+from bot.mentoring.chat import MentoringChat, build_mentoring_chat
 from bot.outbound import OutboundSender
 from bot.reminders.service import MemberReminders
 from bot.requests import Request, UserRef
@@ -158,6 +160,7 @@ class CommandServices:
     staff: StaffLoop
     zone: ZoneInfo
     deliveries_due: asyncio.Event
+    mentoring: MentoringChat
 
 
 def build_services(
@@ -169,6 +172,7 @@ def build_services(
     outbound: OutboundSender | None,
     seen: SeenMembers,
     deliveries_due: asyncio.Event,
+    clock: Clock | None = None,
 ) -> CommandServices:
     """The services for one core, with their dependencies given here once."""
     zone = settings.timezone
@@ -197,4 +201,5 @@ def build_services(
         ),
         zone=zone,
         deliveries_due=deliveries_due,
+        mentoring=build_mentoring_chat(database, outbound, clock or SystemClock(), zone),
     )

@@ -122,7 +122,7 @@ class MentoringService:
                     cohort.allow_repeat_pairs = allow_repeat_pairs
                 cohort.state = CohortState.OPEN.value
                 cohort.updated_at = now
-            log.info("mentoring cohort opened", extra={"cohort": name, "created": created})
+            log.info("mentoring cohort opened", extra={"cohort": name, "new_cohort": created})
             return await summarise(session, cohort), created
 
     async def close_cohort(self, name: str) -> CohortSummary:

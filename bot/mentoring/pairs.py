@@ -1,0 +1,288 @@
+"""A confirmed pair's year: introductions, monthly check-ins, feedback, pauses, rematches.
+
+Every message to one person of a match is a :class:`MentoringPairMessage` row,
+claimed (inserted) before it is sent: a row already sent is never sent again, and
+one whose send was cut short goes again with ``maybe_sent`` so the platform drops a
+repeat. A claim that loses a race to another process is skipped.
+
+Nothing here puts a private answer into a message or a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.actions import Action
+from bot.clock import Clock
+from bot.errors import DeliveryError, UserError
+from bot.mentoring import people, proposals
+from bot.mentoring import repository as repo
+from bot.outbound import ChannelPurpose, ChannelTarget, DeliveryKey, OutboundSender
+from bot.replies import Message, text_message
+from bot.requests import UserRef
+from bot.storage import Database
+from bot.storage.models.mentoring import MentoringApplication, MentoringCohort, MentoringMatch
+from bot.storage.models.mentoring_pairs import MentoringPairMessage, MentoringParticipation
+
+log = logging.getLogger(__name__)
+
+INTRO = "intro"
+CHECKIN = "checkin"
+FEEDBACK = "feedback"
+#: A match staff replaced with a rematch (no longer checked in on).
+ENDED = "ended"
+PAUSED = "paused"
+LEFT = "left"
+
+
+@dataclass
+class SendOutcome:
+    """How many messages went out, and who could not be reached (names, for staff)."""
+
+    sent: int = 0
+    unreachable: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Claim:
+    message_id: int
+    maybe_sent: bool
+
+
+class PairMessages:
+    """Claims, sends and answers of the messages a pair gets."""
+
+    def __init__(
+        self, database: Database, outbound: OutboundSender | None, clock: Clock, zone: ZoneInfo
+    ) -> None:
+        self.database = database
+        self.outbound = outbound
+        self.clock = clock
+        self.zone = zone
+
+    # -- sending -----------------------------------------------------------------------
+
+    async def claim(
+        self, match_id: int, application_id: int, kind: str, period: str
+    ) -> Claim | None:
+        """The message's row, inserted now; None when it was sent already (or another
+        process holds it)."""
+        async with self.database.session() as session:
+            row = await session.scalar(
+                select(MentoringPairMessage).where(
+                    MentoringPairMessage.match_id == match_id,
+                    MentoringPairMessage.application_id == application_id,
+                    MentoringPairMessage.kind == kind,
+                    MentoringPairMessage.period == period,
+                )
+            )
+            if row is not None:
+                return None if row.sent_at is not None else Claim(row.id, True)
+        try:
+            async with self.database.session() as session:
+                row = MentoringPairMessage(
+                    match_id=match_id,
+                    application_id=application_id,
+                    kind=kind,
+                    period=period,
+                    claimed_at=self.clock.now(),
+                )
+                session.add(row)
+                await session.flush()
+                return Claim(row.id, False)
+        except IntegrityError:
+            return None  # another process claimed it a moment ago
+
+    async def deliver(
+        self,
+        claim: Claim,
+        user: UserRef,
+        message: Message,
+        *,
+        key: str,
+        actions: tuple[Action, ...] = (),
+    ) -> bool:
+        """Send a claimed message; True once the platform took it (recorded as sent)."""
+        if self.outbound is None:
+            return False
+        try:
+            await self.outbound.send_dm(
+                user=user,
+                message=message,
+                key=DeliveryKey(key, maybe_sent=claim.maybe_sent),
+                actions=actions,
+            )
+        except DeliveryError as error:
+            log.warning(
+                "mentoring message not delivered",
+                extra={"message_id": claim.message_id, "reason": error.reason},
+            )
+            return False
+        async with self.database.session() as session:
+            await session.execute(
+                update(MentoringPairMessage)
+                .where(MentoringPairMessage.id == claim.message_id)
+                .values(sent_at=self.clock.now())
+            )
+        return True
+
+    def reaches(self, user: UserRef) -> bool:
+        """Whether this process's sender delivers to ``user`` (one process per platform)."""
+        return self.outbound is not None and self.outbound.platform == user.platform
+
+    async def alert_staff(self, text: str, *, key: str) -> bool:
+        """A post in the staff channel (sent once per ``key``); False when it failed."""
+        if self.outbound is None:
+            return False
+        try:
+            await self.outbound.post(
+                target=ChannelTarget(purpose=ChannelPurpose.STAFF),
+                message=text_message(text),
+                key=DeliveryKey(key),
+            )
+        except DeliveryError as error:
+            log.warning("mentoring staff alert failed", extra={"key": key, "reason": error.reason})
+            return False
+        return True
+
+    # -- introductions -----------------------------------------------------------------
+
+    async def introduce(self, cohort_name: str) -> SendOutcome:
+        """Introduce every confirmed pair of the cohort to each other, once each."""
+        outcome = SendOutcome()
+        async with self.database.session() as session:
+            cohort = await repo.require_cohort(session, cohort_name)
+            matches = await proposals.match_rows(session, cohort, status=proposals.CONFIRMED)
+        for match in matches:
+            await self.introduce_match(cohort.name, match, outcome)
+        log.info(
+            "mentoring introductions sent",
+            extra={
+                "cohort": cohort.name,
+                "sent": outcome.sent,
+                "unreachable": len(outcome.unreachable),
+            },
+        )
+        return outcome
+
+    async def introduce_match(
+        self, cohort_name: str, match: MentoringMatch, outcome: SendOutcome
+    ) -> None:
+        async with self.database.session() as session:
+            rows = await people.applications_by_id(
+                session, [match.mentor_application_id, match.mentee_application_id]
+            )
+            mentor, mentee = rows[match.mentor_application_id], rows[match.mentee_application_id]
+            users = {row.id: await people.chat_user(session, row) for row in (mentor, mentee)}
+        shared = people.shared_interests(mentee.interests, mentor.interests)
+        for own, other, role in ((mentor, mentee, "mentor"), (mentee, mentor, "mentee")):
+            user = users[own.id]
+            if user is None or not self.reaches(user):
+                outcome.unreachable.append(own.name)
+                continue
+            claim = await self.claim(match.id, own.id, INTRO, "")
+            if claim is None:
+                continue
+            message = people.introduction(
+                cohort=cohort_name,
+                own_role=role,
+                other_name=other.name,
+                other_user=users[other.id],
+                shared=shared,
+            )
+            if await self.deliver(claim, user, message, key=f"mi{match.id}-{role}"):
+                outcome.sent += 1
+            else:
+                outcome.unreachable.append(own.name)
+
+    # -- answers -----------------------------------------------------------------------
+
+    async def own_message(
+        self, message_id: int, presser: UserRef, kind: str
+    ) -> tuple[MentoringPairMessage, MentoringApplication, MentoringCohort]:
+        """The message a button names, checked to be the presser's own.
+
+        Raises:
+            UserError: No such message, or it was sent to someone else.
+        """
+        async with self.database.session() as session:
+            row = await session.get(MentoringPairMessage, message_id)
+            application = (
+                await session.get(MentoringApplication, row.application_id) if row else None
+            )
+            user = await people.chat_user(session, application) if application else None
+            if row is None or row.kind != kind or application is None:
+                raise UserError(
+                    "I can't find that mentoring message any more, so nothing was recorded."
+                )
+            if user is None or not user.same_member(presser):
+                raise UserError(
+                    "That button belongs to someone else's mentoring message, so nothing was "
+                    "recorded. Your own check-ins come to you as direct messages."
+                )
+            cohort = await session.get(MentoringCohort, application.cohort_id)
+            assert cohort is not None
+            return row, application, cohort
+
+    async def record_answer(
+        self, message_id: int, *, answer: str, comment: str | None = None
+    ) -> bool:
+        """Store the first answer to a message; False when it had one already."""
+        async with self.database.session() as session:
+            result = await session.execute(
+                update(MentoringPairMessage)
+                .where(MentoringPairMessage.id == message_id, MentoringPairMessage.answer.is_(None))
+                .values(answer=answer, comment=comment, answered_at=self.clock.now())
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    async def other_name(self, message: MentoringPairMessage) -> str:
+        async with self.database.session() as session:
+            match = await session.get(MentoringMatch, message.match_id)
+            assert match is not None
+            other_id = (
+                match.mentee_application_id
+                if match.mentor_application_id == message.application_id
+                else match.mentor_application_id
+            )
+            other = await session.get(MentoringApplication, other_id)
+            return other.name if other else "your match"
+
+    # -- taking part -------------------------------------------------------------------
+
+    async def set_participation(self, member_id: int, state: str | None) -> list[str]:
+        """Pause, leave or resume (``state`` None) every confirmed match of a member's
+        applications; the cohorts' names."""
+        now = self.clock.now()
+        async with self.database.session() as session:
+            rows = list(
+                await session.scalars(
+                    select(MentoringApplication).where(MentoringApplication.member_id == member_id)
+                )
+            )
+            cohorts: list[str] = []
+            for row in rows:
+                cohort = await session.get(MentoringCohort, row.cohort_id)
+                if cohort is None or cohort.state != "matched":
+                    continue
+                current = await session.get(MentoringParticipation, row.id)
+                if state is None:
+                    if current is not None and current.state == PAUSED:
+                        await session.delete(current)
+                        cohorts.append(cohort.name)
+                    continue
+                if current is None:
+                    session.add(
+                        MentoringParticipation(application_id=row.id, state=state, changed_at=now)
+                    )
+                elif current.state != LEFT:
+                    current.state, current.changed_at = state, now
+                else:
+                    continue
+                cohorts.append(cohort.name)
+            return cohorts
