@@ -44,6 +44,8 @@ from bot.exits import failure_for
 from bot.knowledge_store import KnowledgeStore
 from bot.knowledge_watch import KnowledgeWatch
 from bot.kudos.background import KudosRetries
+from bot.mentoring.checkins import MentoringCheckins
+from bot.mentoring.pairs import PairMessages
 from bot.outbound import OutboundSender
 from bot.storage import Database
 
@@ -93,6 +95,9 @@ def background_services(core: BotCore) -> list[BackgroundService]:
             timezone=settings.timezone,
         ),
         PruneDeliveryIds(database=core.database, clock=core.clock),
+        MentoringCheckins(
+            PairMessages(core.database, core.outbound, core.clock, settings.timezone)
+        ),
     ]
 
 

@@ -6,13 +6,20 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
 from bot.actions import Button, Form, click_request, form_request
+from bot.clock import FixedClock
+from bot.config import Settings
 from bot.core import BotCore
+from bot.knowledge_store import KnowledgeStore
 from bot.log_format import KeyValueFormatter, configure_logging
 from bot.replies import Reply
 from bot.requests import ArgumentValue, Request, UserRef
+from bot.storage import Database
+from bot.storage.models.mentoring import MentoringMatch
 from tests.core.kudos_support import ALICE, BOB, CAROL, request
+from tests.support.recording import RecordingSender
 
 STAFF = UserRef("slack", "T1", "U9", "sam")
 PRIVATE_VALUES = ("Latina", "nonbinary", "Pacific Islander")
@@ -117,3 +124,59 @@ def debug_logging() -> Iterator[None]:
     yield
     for name, level in quiet.items():
         logging.getLogger(name).setLevel(level)
+
+
+PRIVATE = {
+    "gender": "nonbinary",
+    "race_ethnicity": "Latina; Pacific Islander",
+    "prefer_same": "gender, race/ethnicity",
+    "bipoc_funding": "yes",
+}
+
+
+@pytest.fixture
+def sender() -> RecordingSender:
+    return RecordingSender(platform="slack", channels={"kudos": "#kudos", "staff": "#staff"})
+
+
+@pytest.fixture
+async def bot(
+    settings: Settings,
+    database: Database,
+    clock: FixedClock,
+    sender: RecordingSender,
+    frozen_knowledge: KnowledgeStore,
+) -> BotCore:
+    core = BotCore(
+        settings=settings,
+        database=database,
+        knowledge=frozen_knowledge,
+        clock=clock,
+        outbound=sender,
+    )
+    await core.start()
+    return core
+
+
+async def only_match_id(bot: BotCore) -> int:
+    async with bot.database.session() as session:
+        (match_id,) = (await session.scalars(select(MentoringMatch.id))).all()
+        return match_id
+
+
+async def matched_pair(bot: BotCore) -> None:
+    """Alice mentors, Bob is mentored; the cohort is open, then closed."""
+    assert "opened" in (await staff_says(bot, "open Spring 2027")).text
+    await apply_by_form(bot, ALICE, role="mentor", email="alice@example.org", capacity="2")
+    await apply_by_form(
+        bot, BOB, role="mentee", email="bob@example.org", interests="storytime", private=PRIVATE
+    )
+    assert "closed" in (await staff_says(bot, "close Spring 2027")).text
+
+
+async def confirmed_pair(bot: BotCore) -> None:
+    """:func:`matched_pair`, previewed and confirmed by staff (introductions sent)."""
+    await matched_pair(bot)
+    preview = await staff_says(bot, "match Spring 2027")
+    confirmed = await press(bot, button(preview, "Confirm").ref.encode(), user=STAFF, staff=True)
+    assert "Confirmed 1 matches" in confirmed.text

@@ -7,78 +7,30 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import select
 
-from bot.clock import FixedClock
-from bot.config import Settings
 from bot.core import BotCore
-from bot.knowledge_store import KnowledgeStore
-from bot.storage import Database
-from bot.storage.models.mentoring import MentoringMatch
 from tests.core.mentoring_chat_support import (
     ALICE,
     BOB,
     CAROL,
+    PRIVATE,
     PRIVATE_VALUES,
     STAFF,
     apply_by_form,
+    bot,
     button,
     debug_logging,
     logged,
+    matched_pair,
+    only_match_id,
     press,
     say,
+    sender,
     staff_says,
 )
 from tests.support.recording import RecordingSender
 
-__all__ = ["debug_logging"]  # a fixture
-
-PRIVATE = {
-    "gender": "nonbinary",
-    "race_ethnicity": "Latina; Pacific Islander",
-    "prefer_same": "gender, race/ethnicity",
-    "bipoc_funding": "yes",
-}
-
-
-@pytest.fixture
-def sender() -> RecordingSender:
-    return RecordingSender(platform="slack", channels={"kudos": "#kudos", "staff": "#staff"})
-
-
-@pytest.fixture
-async def bot(
-    settings: Settings,
-    database: Database,
-    clock: FixedClock,
-    sender: RecordingSender,
-    frozen_knowledge: KnowledgeStore,
-) -> BotCore:
-    core = BotCore(
-        settings=settings,
-        database=database,
-        knowledge=frozen_knowledge,
-        clock=clock,
-        outbound=sender,
-    )
-    await core.start()
-    return core
-
-
-async def only_match_id(bot: BotCore) -> int:
-    async with bot.database.session() as session:
-        (match_id,) = (await session.scalars(select(MentoringMatch.id))).all()
-        return match_id
-
-
-async def matched_pair(bot: BotCore) -> None:
-    """Alice mentors, Bob is mentored; the cohort is open, then closed, then previewed."""
-    assert "opened" in (await staff_says(bot, "open Spring 2027")).text
-    await apply_by_form(bot, ALICE, role="mentor", email="alice@example.org", capacity="2")
-    await apply_by_form(
-        bot, BOB, role="mentee", email="bob@example.org", interests="storytime", private=PRIVATE
-    )
-    assert "closed" in (await staff_says(bot, "close Spring 2027")).text
+__all__ = ["bot", "debug_logging", "sender"]  # fixtures
 
 
 async def test_applying_by_form_saves_each_step_and_never_repeats_private_answers(

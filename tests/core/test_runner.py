@@ -303,4 +303,5 @@ def test_a_running_bot_has_every_background_service(core: BotCore) -> None:
         "knowledge reloads",
         "kudos retries",
         "delivery id pruning",
+        "mentoring check-ins",
     }
