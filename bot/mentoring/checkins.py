@@ -1,6 +1,8 @@
 """Monthly check-ins and the end-of-year feedback form, as a background service.
 
-Once a month (in the organisation's time zone) each person of every confirmed match
+Each pass first introduces pairs confirmed in the last week that were not
+introduced yet (a cohort confirmed with ``memberbot mentoring confirm``, or a DM that
+failed). Once a month (in the organisation's time zone) each person of every confirmed match
 is asked "Did you meet this month?" with Met / Not yet / Need help, from the month
 after the match was confirmed until its year is up; then each gets the feedback
 form instead. Each message is claimed before it is sent, so a month's check-in
@@ -13,7 +15,7 @@ row unanswered when the next one goes out.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 #: Months a pair is checked on; then the feedback form.
 YEAR_MONTHS = 12
 PASS_INTERVAL_SECONDS = 3600.0
+#: How long after confirming a pass still introduces a pair not introduced yet.
+INTRODUCTION_DAYS = timedelta(days=7)
 FIRST_PASS_DELAY_SECONDS = 60.0
 
 
@@ -74,8 +78,11 @@ class MentoringCheckins:
                     .order_by(MentoringMatch.id)
                 )
             )
+        now = messages.clock.now()
         for match in matches:
             assert match.confirmed_at is not None
+            if now - match.confirmed_at <= INTRODUCTION_DAYS:
+                await self._introduce(match, outcome)
             age = months_between(match.confirmed_at.astimezone(messages.zone).date(), today)
             if age < 1:
                 continue
@@ -84,6 +91,16 @@ class MentoringCheckins:
         if outcome.sent:
             log.info("mentoring check-ins sent", extra={"sent": outcome.sent})
         return outcome
+
+    async def _introduce(self, match: MentoringMatch, outcome: SendOutcome) -> None:
+        """Introductions not sent yet: a cohort confirmed from the command line, or a
+        send that failed (each is claimed, so none goes twice)."""
+        async with self.messages.database.session() as session:
+            cohort = await session.get(MentoringCohort, match.cohort_id)
+        assert cohort is not None
+        introduced = SendOutcome()
+        await self.messages.introduce_match(cohort.name, match, introduced)
+        outcome.sent += introduced.sent
 
     async def _ask_pair(
         self, match: MentoringMatch, kind: str, period: str, today: date, outcome: SendOutcome

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -38,6 +39,9 @@ FEEDBACK = "feedback"
 ENDED = "ended"
 PAUSED = "paused"
 LEFT = "left"
+#: A claimed message not recorded as sent after this long was cut short (a crash, a
+#: failed send): the next pass sends it again, checking it did not arrive.
+STALE_CLAIM = timedelta(minutes=10)
 
 
 @dataclass
@@ -70,8 +74,9 @@ class PairMessages:
     async def claim(
         self, match_id: int, application_id: int, kind: str, period: str
     ) -> Claim | None:
-        """The message's row, inserted now; None when it was sent already (or another
-        process holds it)."""
+        """The message's row, inserted now; None when it was sent already or another
+        process is sending it. A claim older than :data:`STALE_CLAIM` whose send never
+        finished is taken over, to be sent with ``maybe_sent``."""
         async with self.database.session() as session:
             row = await session.scalar(
                 select(MentoringPairMessage).where(
@@ -82,7 +87,19 @@ class PairMessages:
                 )
             )
             if row is not None:
-                return None if row.sent_at is not None else Claim(row.id, True)
+                now = self.clock.now()
+                taken_over = await session.execute(  # one process wins a stale claim
+                    update(MentoringPairMessage)
+                    .where(
+                        MentoringPairMessage.id == row.id,
+                        MentoringPairMessage.sent_at.is_(None),
+                        MentoringPairMessage.claimed_at <= now - STALE_CLAIM,
+                    )
+                    .values(claimed_at=now)
+                )
+                if not getattr(taken_over, "rowcount", 0):
+                    return None  # sent, or being sent right now by someone else
+                return Claim(row.id, True)
         try:
             async with self.database.session() as session:
                 row = MentoringPairMessage(

@@ -5,7 +5,7 @@ end-of-year feedback form, and staff's rematch of one person."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -17,9 +17,12 @@ from tests.core.mentoring_chat_support import (
     ALICE,
     BOB,
     CAROL,
+    STAFF,
     apply_by_form,
     bot,
+    button,
     confirmed_pair,
+    matched_pair,
     press,
     say,
     sender,
@@ -189,3 +192,39 @@ async def test_staff_rematch_one_person_with_a_mentor_who_has_room(
     month(clock, 2026, 12)
     assert (await checkins(bot).run_pass()).sent == 2
     assert asked(sender, "U1") == []  # Alice's ended match is not checked on
+
+
+def introductions(sender: RecordingSender, user_id: str) -> list[str]:
+    return [
+        m.plain_text()
+        for u, m in sender.dms
+        if u.user_id == user_id and "first meeting" in m.plain_text()
+    ]
+
+
+async def test_a_cohort_confirmed_from_the_command_line_is_introduced_by_the_next_pass(
+    bot: BotCore, sender: RecordingSender
+) -> None:
+    await matched_pair(bot)
+    service = bot.services.mentoring.service
+    await service.preview("Spring 2027")
+    await service.confirm("Spring 2027")  # what memberbot mentoring confirm does: no DMs
+    assert sender.dms == []
+    assert (await checkins(bot).run_pass()).sent == 2
+    assert (await checkins(bot).run_pass()).sent == 0
+    assert len(introductions(sender, "U1")) == len(introductions(sender, "U2")) == 1
+
+
+async def test_a_failed_introduction_is_sent_again_later_and_only_once(
+    bot: BotCore, clock: FixedClock, sender: RecordingSender
+) -> None:
+    sender.flaky["U2"] = 1
+    await matched_pair(bot)
+    preview = await staff_says(bot, "match Spring 2027")
+    confirmed = await press(bot, button(preview, "Confirm").ref.encode(), user=STAFF, staff=True)
+    assert "Introductions sent: 1" in confirmed.text and "Not reachable here" in confirmed.text
+    assert (await checkins(bot).run_pass()).sent == 0  # a claim this fresh may be in flight
+    clock.advance(timedelta(minutes=11))
+    assert (await checkins(bot).run_pass()).sent == 1
+    assert (await checkins(bot).run_pass()).sent == 0
+    assert len(introductions(sender, "U1")) == len(introductions(sender, "U2")) == 1
