@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from bot.core import BotCore
+from bot.requests import Arguments, Request
 from tests.core.mentoring_chat_support import (
     ALICE,
     BOB,
@@ -20,6 +21,7 @@ from tests.core.mentoring_chat_support import (
     bot,
     button,
     debug_logging,
+    handled,
     logged,
     matched_pair,
     only_match_id,
@@ -138,3 +140,26 @@ async def test_forbid_by_button_leaves_the_mentee_unmatched_with_a_reason(bot: B
     stale = await press(bot, button(preview, "Pin").ref.encode(), user=STAFF, staff=True)
     assert "replaced by a newer one" in stale.text
     assert "0 pins" in (await staff_says(bot, "show Spring 2027")).text
+
+
+async def test_mentoring_alone_explains_and_offers_apply_while_a_cohort_is_open(
+    bot: BotCore,
+) -> None:
+    closed = await say(bot, "")
+    assert "mentoring program" in closed.text and closed.actions == ()
+    await staff_says(bot, "open Spring 2027")
+    opened = await say(bot, "")
+    applying = await press(bot, button(opened, "Apply").ref.encode())
+    assert applying.form is not None and applying.form.title == "Mentoring: about you"
+    typed = await handled(
+        bot,
+        Request(
+            platform="slack",
+            workspace_id="T1",
+            channel_id="C-general",
+            sender=ALICE,
+            command="mentoring",
+            arguments=Arguments("apply", {}),
+        ),
+    )
+    assert typed.form is not None  # as Discord sends it: the sub-command already typed
