@@ -57,7 +57,7 @@ def about_form(cohort_id: int, cohort: str, current: ApplicationInput | None) ->
                 FieldKind.CHOICE,
                 choices=ROLES,
                 initial=current.role.value if current else None,
-                hint=f"Applying to the {cohort} cohort.",
+                hint=f"Applying to the {cohort} cohort",
             ),
             FormField(
                 "email",
@@ -117,7 +117,7 @@ def eligibility_form(cohort_id: int, current: ApplicationInput | None) -> Form:
                 required=False,
                 choices=YES_NO,
                 initial=("yes" if current.is_member else "no") if current else None,
-                hint="Mentors must be members.",
+                hint="Mentors must be members",
             ),
             FormField(
                 "adult",
@@ -126,7 +126,7 @@ def eligibility_form(cohort_id: int, current: ApplicationInput | None) -> Form:
                 required=False,
                 choices=ADULT_CHOICES,
                 initial=current.adult.value if current else None,
-                hint="Mentees under 18: guardian, with a parent's or guardian's permission.",
+                hint="Mentees under 18: guardian, with a parent's or guardian's permission",
             ),
         ),
     )
@@ -139,12 +139,10 @@ def private_form(cohort_id: int) -> Form:
         ref=ActionRef("mentoring", "apply-private", (str(cohort_id),)),
         submit_label="Save privately",
         fields=(
-            FormField(
-                "gender", "Gender (optional)", FieldKind.TEXT, required=False, max_length=100
-            ),
+            FormField("gender", "Gender", FieldKind.TEXT, required=False, max_length=100),
             FormField(
                 "race_ethnicity",
-                "Race/ethnicity (optional)",
+                "Race/ethnicity",
                 FieldKind.TEXT,
                 required=False,
                 max_length=200,
@@ -156,7 +154,7 @@ def private_form(cohort_id: int) -> Form:
                 required=False,
                 max_length=80,
                 placeholder="region, gender, race/ethnicity",
-                hint="Any of region, gender, race/ethnicity; empty for no preference.",
+                hint="Any of region, gender, race/ethnicity; empty for no preference",
             ),
             FormField(
                 "bipoc_funding",
@@ -236,7 +234,7 @@ async def submit_about(ctx: CommandContext) -> Reply:
     await _save(ctx, cohort.name, application)
     return Reply(
         MessageBuilder().paragraph("Saved. Next: eligibility (one more short form).").build(),
-        form=eligibility_form(cohort.id, application),
+        form=eligibility_form(cohort.id, current),  # prefilled only when editing
         actions=(step_button("Continue", cohort.id, "2"),),
     )
 
