@@ -22,12 +22,13 @@ from bot.mentoring import proposals
 from bot.mentoring import repository as repo
 from bot.mentoring.matching import match_cohort
 from bot.mentoring.models import CohortInput, CohortState, PairRules, Role
-from bot.mentoring.pairs import ENDED, PairMessages, SendOutcome
+from bot.mentoring.pairs import LEFT, PairMessages, SendOutcome, ended_status
 from bot.mentoring.service import MentoringService
 from bot.outbound import OutboundSender
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models.mentoring import MentoringApplication, MentoringCohort, MentoringMatch
+from bot.storage.models.mentoring_pairs import MentoringParticipation
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +150,9 @@ class MentoringChat:
                 raise UserError(f"{person.name} has no confirmed match in '{cohort.name}'.")
             ended = {(m.mentor_application_id, m.mentee_application_id) for m in current}
             for match in current:
-                match.status = ENDED
+                match.status = ended_status(match.id)
             await session.flush()
-            cohort_input = await self._rematch_input(session, cohort, ended)
+            cohort_input = await self._rematch_input(session, cohort, ended, person.id)
             mentees = {mentee for _mentor, mentee in ended}
             result = match_cohort(cohort_input)
             new: list[MentoringMatch] = []
@@ -213,11 +214,15 @@ class MentoringChat:
         return rows[0], rows[1]
 
     async def _rematch_input(
-        self, session: AsyncSession, cohort: MentoringCohort, ended: set[tuple[int, int]]
+        self,
+        session: AsyncSession,
+        cohort: MentoringCohort,
+        ended: set[tuple[int, int]],
+        person_id: int,
     ) -> CohortInput:
         """The cohort as the solver sees it for a rematch: the mentees to place, and the
-        mentors with room left (their capacity less their confirmed mentees); the
-        ended pairs may not be made again."""
+        mentors with room left (their capacity less their confirmed mentees), except
+        the person rematched and anyone who left; the ended pairs may not be made again."""
         full = await repo.cohort_input(session, cohort)
         taken = dict(
             (
@@ -232,11 +237,18 @@ class MentoringChat:
             ).all()
         )
         mentees = {mentee for _mentor, mentee in ended}
+        gone = set(
+            await session.scalars(
+                select(MentoringParticipation.application_id).where(
+                    MentoringParticipation.state == LEFT
+                )
+            )
+        )
         applicants = []
         for applicant in full.applicants:
             if applicant.id in mentees:
                 applicants.append(replace(applicant, role=Role.MENTEE, capacity=0))
-            elif applicant.offers_mentoring:
+            elif applicant.offers_mentoring and applicant.id not in gone | {person_id}:
                 room = applicant.capacity - taken.get(applicant.id, 0)
                 if room > 0:
                     applicants.append(replace(applicant, role=Role.MENTOR, capacity=room))

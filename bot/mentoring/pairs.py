@@ -35,13 +35,20 @@ log = logging.getLogger(__name__)
 INTRO = "intro"
 CHECKIN = "checkin"
 FEEDBACK = "feedback"
-#: A match staff replaced with a rematch (no longer checked in on).
-ENDED = "ended"
 PAUSED = "paused"
 LEFT = "left"
 #: A claimed message not recorded as sent after this long was cut short (a crash, a
 #: failed send): the next pass sends it again, checking it did not arrive.
 STALE_CLAIM = timedelta(minutes=10)
+
+
+def ended_status(match_id: int) -> str:
+    """The status of a match staff replaced with a rematch (no longer checked in on).
+
+    Unique per match: a mentee may be rematched more than once, and a cohort holds one
+    match per mentee per status.
+    """
+    return f"ended {match_id}"
 
 
 @dataclass

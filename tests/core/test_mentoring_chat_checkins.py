@@ -228,3 +228,30 @@ async def test_a_failed_introduction_is_sent_again_later_and_only_once(
     assert (await checkins(bot).run_pass()).sent == 1
     assert (await checkins(bot).run_pass()).sent == 0
     assert len(introductions(sender, "U1")) == len(introductions(sender, "U2")) == 1
+
+
+async def two_mentors_one_mentee(bot: BotCore) -> None:
+    await staff_says(bot, "open Spring 2027")
+    await apply_by_form(bot, ALICE, role="mentor", email="alice@example.org", capacity="1")
+    await apply_by_form(
+        bot, CAROL, role="mentor", email="carol@example.org", capacity="1", interests="outreach"
+    )
+    await apply_by_form(bot, BOB, role="mentee", email="bob@example.org", interests="storytime")
+    await staff_says(bot, "close Spring 2027")
+    assert "alice mentors bob" in (await staff_says(bot, "match Spring 2027")).text
+    await staff_says(bot, "confirm Spring 2027")
+
+
+async def test_rematching_a_mentor_who_left_moves_their_mentee_elsewhere(bot: BotCore) -> None:
+    await two_mentors_one_mentee(bot)
+    await say(bot, "leave", user=ALICE)
+    done = await staff_says(bot, "rematch alice@example.org")
+    assert "carol now mentors bob" in done.text
+    again = await staff_says(bot, "rematch bob@example.org")  # Alice left: not offered again
+    assert "no new mentor for bob@example.org" in again.text
+
+
+async def test_rematch_of_someone_without_a_match_is_refused_politely(bot: BotCore) -> None:
+    assert (
+        "No one by nobody@example.org" in (await staff_says(bot, "rematch nobody@example.org")).text
+    )
