@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.background import every
+from bot.date_wording import month_and_year
 from bot.mentoring import people
 from bot.mentoring.pairs import CHECKIN, FEEDBACK, LEFT, Claim, PairMessages, SendOutcome
 from bot.requests import UserRef
@@ -137,7 +138,7 @@ class MentoringCheckins:
                 sent = await messages.deliver(
                     claim,
                     user,
-                    people.checkin_message(f"{today:%B %Y}", other),
+                    people.checkin_message(month_and_year(today), other),
                     key=f"mc{claim.message_id}",
                     actions=people.checkin_buttons(claim.message_id),
                 )

@@ -28,6 +28,7 @@ async def test_login_syncs_commands_to_the_configured_guild(
         "broadcast",
         "reminders",
         "unanswered",
+        "mentoring",
         "Give kudos",  # the right-click menus on a member and on a message
         "Give kudos for this message",
     }
