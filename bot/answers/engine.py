@@ -28,13 +28,12 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
 
 from bot.answers import facts, premise, siblings, small_talk
+from bot.answers.answer import Answer
 from bot.answers.calendar_answers import CalendarAnswers
 from bot.answers.compose import Composed, Question, compose
-from bot.answers.compound import split_question
+from bot.answers.compound import answer_parts, split_question
 from bot.answers.date_questions import CALENDAR_WORDS, parse_date_question
 from bot.answers.index import CoverageIndex, Document, Hit
 from bot.answers.synonyms import SynonymRewriter
@@ -86,31 +85,6 @@ _YES_NO = re.compile(
 _OPEN_QUESTION = re.compile(
     r"\b(tell me (more )?about|more about|what is|what are|explain|describe)\b"
 )
-
-AnswerKind = Literal["entry", "calendar", "small_talk", "missing_fact", "abstained", "compound"]
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the engine says about one question.
-
-    Attributes:
-        answered: False when the engine abstained or lacks the fact asked for
-            (the text then names a contact).
-        text: Reply in neutral markup.
-        sources: Ids of the entries (or, for calendar answers, deadlines) used.
-        score: Confidence in [0, 1] of the best match (1.0 for calendar answers).
-        kind: How the answer was made; small talk is never stored as unanswered.
-        unanswered_parts: Parts of a message asking several things that could
-            not be answered (stored for staff like any unanswered question).
-    """
-
-    answered: bool
-    text: str
-    sources: tuple[str, ...]
-    score: float
-    kind: AnswerKind = "entry"
-    unanswered_parts: tuple[str, ...] = field(default=())
 
 
 class AnswerEngine:
@@ -197,36 +171,16 @@ class AnswerEngine:
         parts = split_question(folded)
         if len(parts) == 1:
             return self._answer_one(folded, today)
-        return self._answer_parts(parts, today)
+        return answer_parts(
+            parts,
+            lambda text, asked: self._answer_one(text, today, asked=asked),
+            self.analyze,
+        )
 
     def _small_talk(self, talk: small_talk.SmallTalk) -> str:
         contact = self.knowledge.default_contact()
         name = contact.name + (f", {contact.email}" if contact.email else "")
         return small_talk.reply(talk, organisation=self.knowledge.organisation.name, contact=name)
-
-    def _answer_parts(self, parts: list[str], today: dt.date) -> Answer:
-        """Each part answered on its own; a part that needs the other's topic borrows it."""
-        answers: list[tuple[str, Answer]] = []
-        for number, part in enumerate(parts):
-            needs_context = number > 0 and _leans_on_context(part, self.analyze)
-            result = self._answer_one(part, today)
-            if number > 0 and (needs_context or not result.answered):
-                borrowed = self._answer_one(f"{part} {parts[number - 1]}", today, asked=part)
-                if borrowed.answered:
-                    result = borrowed
-            answers.append((part, result))
-        answered = [(part, result) for part, result in answers if result.answered]
-        if not answered:
-            best = max((result for _, result in answers), key=lambda result: result.score)
-            return best
-        sources = tuple(dict.fromkeys(source for _, r in answered for source in r.sources))
-        distinct = {result.text for _, result in answers}
-        if len(distinct) == 1:
-            return answered[0][1]
-        sections = [f"**{_quoted(part)}**\n{result.text}" for part, result in answers]
-        missing = tuple(part for part, result in answers if not result.answered)
-        score = min(result.score for _, result in answered)
-        return Answer(True, "\n\n".join(sections), sources, score, "compound", missing)
 
     def _answer_one(self, folded: str, today: dt.date, asked: str | None = None) -> Answer:
         """One question; ``asked`` is the part whose fact is wanted when context was borrowed."""
@@ -407,23 +361,9 @@ def _counted(folded: str, analyze: Callable[[str], list[str]]) -> tuple[str, ...
 
 _GENERIC_COUNTED_TEXT = "spot spots place places seat seats slot slots opening openings"
 _GENERIC_COUNTED = frozenset(stem(word) for word in _GENERIC_COUNTED_TEXT.split())
-_PRONOUN = re.compile(r"\b(it|its|that|this|they|them|their|he|she|her|his|him|those|these)\b")
-
-
-def _leans_on_context(part: str, analyze: Callable[[str], list[str]]) -> bool:
-    """A second question that names no topic of its own ("and when is it due?")."""
-    topical = [item for item in analyze(part) if not is_light(item)]
-    return len(topical) <= 1 or bool(_PRONOUN.search(part))
 
 
 def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
-
-
-def _quoted(part: str) -> str:
-    """A member's part-question shown back as plain words (no markup can slip in)."""
-    cleaned = re.sub(r"[^\w\s'?,.-]", "", part).strip()
-    cleaned = cleaned[:1].upper() + cleaned[1:]
-    return cleaned if cleaned.endswith("?") else cleaned + "?"
