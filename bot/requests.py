@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 #: Marks the place of ``Request.mentions[N]`` inside ``Request.text``: ``\x1fN\x1f``.
 #: Adapters strip control characters from member text first, so a member cannot
-#: forge one.
+#: forge one. Only :func:`mention_token` writes tokens and only :func:`segments`
+#: reads them.
 MENTION_MARK = "\x1f"
+#: A token: the mark, an index in ASCII digits, the mark. Six digits are far more
+#: mentions than any message holds, and keep ``int()`` away from huge numbers.
+_TOKEN = re.compile(f"{MENTION_MARK}([0-9]{{1,6}}){MENTION_MARK}")
 #: What to strip around member text. Not ``str.strip()``: Python counts the mention
 #: mark as whitespace and would cut a mention at the end of the text in half.
 BLANKS = " \t\r\n\u00a0"
@@ -139,10 +144,84 @@ class Request:
     kind: RequestKind = RequestKind.COMMAND
     action: str | None = None
 
+    def segments(self, text: str | None = None) -> Iterator[str | Mention]:
+        """The member's words and mentions in order (see :func:`segments`).
+
+        Args:
+            text: Part of this request's text (an option's value); the whole
+                ``text`` when omitted.
+        """
+        return segments(self.text if text is None else text, self.mentions)
+
+    def text_as_typed(self, text: str | None = None) -> str:
+        """The text with each mention as the member typed it (``Mention.raw``)."""
+        return "".join(part if isinstance(part, str) else part.raw for part in self.segments(text))
+
+    def text_with_names(self, text: str | None = None) -> str:
+        """The text with each member mentioned as ``@name``, other mentions as typed.
+
+        The result is member text: it is always shown literally, so nothing in it notifies.
+        """
+        return "".join(
+            part if isinstance(part, str) else mention_name(part) for part in self.segments(text)
+        )
+
+    def mentions_in(self, text: str | None = None) -> tuple[Mention, ...]:
+        """The mentions in the text, in order (a part of the text may hold only some)."""
+        return tuple(part for part in self.segments(text) if isinstance(part, Mention))
+
+    def only_mention(self, text: str) -> Mention | None:
+        """The mention ``text`` consists of, or ``None`` when it holds anything else."""
+        parts = list(self.segments(text))
+        return parts[0] if len(parts) == 1 and isinstance(parts[0], Mention) else None
+
+    def text_of(self, parts: Iterable[str | Mention]) -> str:
+        """Parts from :meth:`segments` written back as text with tokens, to walk again.
+
+        A mention gets the index of the first equal one in ``mentions``: equal
+        mentions are the same member typed the same way, so they read the same.
+        """
+        return "".join(
+            part if isinstance(part, str) else mention_token(self.mentions.index(part))
+            for part in parts
+        )
+
 
 def mention_token(index: int) -> str:
     """The placeholder adapters put in ``Request.text`` for ``mentions[index]``."""
     return f"{MENTION_MARK}{index}{MENTION_MARK}"
+
+
+def segments(text: str, mentions: tuple[Mention, ...]) -> Iterator[str | Mention]:
+    """Walk text with mention tokens: the words between them, and the mentions.
+
+    The one reader of the token format. Words come as non-empty strings, never
+    two in a row; each token comes as ``mentions[N]``. A token whose index has
+    no mention, and a mark that is not part of a token, are dropped: adapters
+    remove the mark from member text, so neither was typed by the member.
+    """
+    words = ""
+    position = 0
+    for token in _TOKEN.finditer(text):
+        words += text[position : token.start()].replace(MENTION_MARK, "")
+        position = token.end()
+        index = int(token.group(1))
+        if index >= len(mentions):
+            continue
+        if words:
+            yield words
+            words = ""
+        yield mentions[index]
+    words += text[position:].replace(MENTION_MARK, "")
+    if words:
+        yield words
+
+
+def mention_name(mention: Mention) -> str:
+    """How a mention reads in member text: ``@name`` for a member, else as typed."""
+    if mention.kind is MentionKind.USER and mention.user is not None:
+        return f"@{mention.user.name}"
+    return mention.raw
 
 
 #: What :func:`clean_member_text` removes: control characters except newline and

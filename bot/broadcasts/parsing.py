@@ -8,7 +8,7 @@ from datetime import date, time
 
 from bot.date_wording import MONTHS, WEEKDAYS
 from bot.errors import UserError
-from bot.requests import BLANKS, MENTION_MARK, Mention, MentionKind, Request
+from bot.requests import BLANKS, Mention, MentionKind, Request
 
 USAGE = (
     "/broadcast #channel|announcements|dm [at YYYY-MM-DD HH:MM] <message>, "
@@ -24,7 +24,6 @@ MAX_BROADCAST_ID = 2**31 - 1
 #: Digits worth converting: a longer number (even with leading zeros) is out of range.
 _MAX_DIGITS = 100
 _TOO_LARGE = 10**_MAX_DIGITS
-_TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
 _AT = re.compile(r"^at\s+(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2}:\d{2})(?=\s|$)", re.IGNORECASE)
 #: ``at now``: no send time, and what follows is the message even if it starts with "at".
 _AT_NOW = re.compile(r"^at\s+now(?:\s+|$)", re.IGNORECASE)
@@ -130,7 +129,7 @@ def _parse_draft(request: Request, target: str, rest: str) -> DraftRequest:
     to_dm = target.lower() == DM_WORD
     channel_id = None if to_dm else _channel_id(request, target)
     local_day, local_time, message = _parse_when(rest)
-    message = resolve_mentions(message, request.mentions).strip(BLANKS)
+    message = request.text_with_names(message).strip(BLANKS)
     if not message:
         raise UserError(f"The broadcast has no message. Usage: {USAGE}")
     return DraftRequest(
@@ -145,14 +144,11 @@ def _parse_draft(request: Request, target: str, rest: str) -> DraftRequest:
 def _channel_id(request: Request, target: str) -> str | None:
     if target.lower() == ANNOUNCEMENTS_WORD:
         return None
-    token = _TOKEN.fullmatch(target)
-    if token is not None:
-        index = int(token.group(1))
-        if index < len(request.mentions):
-            mention = request.mentions[index]
-            channel = _mention_channel_id(mention)
-            if channel is not None:
-                return channel
+    mention = request.only_mention(target)
+    if mention is not None:
+        channel = _mention_channel_id(mention)
+        if channel is not None:
+            return channel
     plain = _PLAIN_CHANNEL.fullmatch(target)
     if plain is not None:
         return plain.group(1)
@@ -196,21 +192,3 @@ def _parse_when(rest: str) -> tuple[date | None, time | None, str]:
 def _pad_date(value: str) -> str:
     year, month, day = value.split("-")
     return f"{year}-{month.zfill(2)}-{day.zfill(2)}"
-
-
-def resolve_mentions(text: str, mentions: tuple[Mention, ...]) -> str:
-    """Replace mention tokens with readable text: ``@Name`` for users, else what was typed.
-
-    The result is member text: it is always shown literally, so nothing in it notifies.
-    """
-
-    def _replace(match: re.Match[str]) -> str:
-        index = int(match.group(1))
-        if index >= len(mentions):
-            return ""
-        mention = mentions[index]
-        if mention.kind == MentionKind.USER and mention.user is not None:
-            return f"@{mention.user.name}"
-        return mention.raw
-
-    return _TOKEN.sub(_replace, text)

@@ -11,7 +11,6 @@ from bot.commands.staff_messages import staff_post, where_asked
 from bot.errors import StorageUnavailable, UserError
 from bot.markup import parse_markup
 from bot.replies import Reply, text_message
-from bot.requests import MENTION_MARK, Request
 
 #: Answers after which a member may want a person: the bot abstained, or knows the
 #: topic but not the fact asked for.
@@ -23,7 +22,8 @@ REMIND_KINDS = frozenset({"calendar", "entry", "compound"})
 
 
 async def handle_ask(ctx: CommandContext) -> Reply:
-    question = _without_mentions(ctx.request, ctx.args.text("question"))
+    # Questions rarely need mentions; show them as typed so the engine sees words.
+    question = ctx.request.text_as_typed(ctx.args.text("question"))
     answer = await ctx.services.answers.answer(
         question, today=ctx.today, now=ctx.now, platform=ctx.request.platform
     )
@@ -102,15 +102,3 @@ def _remind_me(ctx: CommandContext, sources: tuple[str, ...]) -> tuple[Action, .
         if item.id in sources or (item.entry is not None and item.entry in sources)
     ]
     return remind_me(sorted(named, key=sort_key), ctx.services.catalogue, today=ctx.today)
-
-
-def _without_mentions(request: Request, text: str) -> str:
-    """Questions rarely need mentions; show them as names so the engine sees words."""
-    parts = text.split(MENTION_MARK)
-    words = []
-    for position, part in enumerate(parts):
-        if position % 2 == 1 and part.isdigit() and int(part) < len(request.mentions):
-            words.append(request.mentions[int(part)].raw)
-        else:
-            words.append(part)
-    return "".join(words)

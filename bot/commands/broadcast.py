@@ -15,7 +15,6 @@ from bot.broadcasts.parsing import (
     Action,
     DraftRequest,
     parse,
-    resolve_mentions,
 )
 from bot.broadcasts.scheduling import format_local
 from bot.broadcasts.service import BroadcastService
@@ -126,7 +125,7 @@ def _service(ctx: CommandContext) -> BroadcastService:
 
 def _draft_request(ctx: CommandContext) -> DraftRequest:
     """The draft the typed arguments describe (the message's mentions shown as names)."""
-    message = resolve_mentions(ctx.args.text("message"), ctx.request.mentions).strip(BLANKS)
+    message = ctx.request.text_with_names(ctx.args.text("message")).strip(BLANKS)
     if not message:
         raise UserError(f"The broadcast has no message. Usage: {USAGE}")
     send_at = ctx.args.get("at")

@@ -1,9 +1,10 @@
 """Parse ``/kudos`` and ``/thanks`` arguments: recipients first, then the reason.
 
-Adapters put ``\\x1fN\\x1f`` in ``Request.text`` for ``Request.mentions[N]``.
-Leading mentions (optionally separated by ``,``, ``&`` or ``and``) are the
-recipients; everything after them is the reason, kept as the member wrote it
-("for running storytime"), with mentions inside it turned into plain names.
+The text is walked with :meth:`~bot.requests.Request.segments` (words and
+mentions in order). Leading mentions (optionally separated by ``,``, ``&`` or
+``and``) are the recipients; everything after them is the reason, kept as the
+member wrote it ("for running storytime"), with mentions inside it turned into
+plain names.
 Separators left between the names and the reason ("@bob, for x", "@bob. x") and
 trailing ones are dropped, and a reason of filler words alone ("for", "and") is
 no reason, so the post always reads naturally.
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 
 from bot.requests import BLANKS, MENTION_MARK, Mention, MentionKind, Request, UserRef
 
-_TOKEN = re.compile(re.escape(MENTION_MARK) + r"(\d+)" + re.escape(MENTION_MARK))
 # Not \s: Python counts the mention mark (\x1f) as whitespace, and it must survive.
 _BLANK = f"[{re.escape(BLANKS)}]"
 _SEPARATOR = re.compile(rf"(?:{_BLANK}*(?:,|&|\+|\band\b))*{_BLANK}*", re.IGNORECASE)
@@ -81,20 +81,17 @@ def parse_recipients_and_reason(request: Request) -> RecipientsAndReason:
 
 def split_recipients(request: Request) -> tuple[tuple[Mention, ...], str]:
     """The leading mentions of the request text, and the text after them."""
-    text = request.text
     recipients: list[Mention] = []
-    position = 0
-    while True:
-        separator = _SEPARATOR.match(text, position)
-        start = separator.end() if separator else position
-        token = _TOKEN.match(text, start)
-        if token is None or not _mention_exists(request, token):
-            break
-        recipients.append(request.mentions[int(token.group(1))])
-        position = token.end()
-    if not recipients:
-        position = 0
-    return tuple(recipients), _LEADING_JUNK.sub("", text[position:])
+    parts = list(request.segments())
+    for position, part in enumerate(parts):
+        if isinstance(part, Mention):
+            recipients.append(part)
+        elif not _SEPARATOR.fullmatch(part) or position == len(parts) - 1:
+            break  # words: the reason starts here (a trailing separator is dropped below)
+    else:
+        position = len(parts)
+    rest = request.text_of(parts[position:])
+    return tuple(recipients), _LEADING_JUNK.sub("", rest)
 
 
 def reason_from_text(request: Request, text: str) -> RecipientsAndReason:
@@ -141,34 +138,21 @@ def first_user_mentioned(request: Request) -> UserRef | None:
     return None
 
 
-def _mention_exists(request: Request, token: re.Match[str]) -> bool:
-    return int(token.group(1)) < len(request.mentions)
-
-
 def _reason_parts(request: Request, text: str) -> tuple[ReasonPart, ...]:
     """Mentions inside the reason: users by name, anything else as the raw text typed."""
-    parts: list[ReasonPart] = []
-    position = 0
-    for token in _TOKEN.finditer(text):
-        if token.start() > position:
-            parts.append(text[position : token.start()])
-        parts.append(_reason_mention(request, token))
-        position = token.end()
-    if position < len(text):
-        parts.append(text[position:])
-    return tuple(_merge_strings(parts))
+    return tuple(_merge_strings([_reason_part(part) for part in request.segments(text)]))
 
 
-def _reason_mention(request: Request, token: re.Match[str]) -> ReasonPart:
-    if not _mention_exists(request, token):
-        return ""  # a stray marker: adapters strip control characters, so drop it
-    mention = request.mentions[int(token.group(1))]
-    if mention.kind is MentionKind.USER and mention.user is not None:
-        return MentionedUser(mention.user)
-    return mention.raw
+def _reason_part(part: str | Mention) -> ReasonPart:
+    if isinstance(part, str):
+        return part
+    if part.kind is MentionKind.USER and part.user is not None:
+        return MentionedUser(part.user)
+    return part.raw
 
 
 def _merge_strings(parts: list[ReasonPart]) -> list[ReasonPart]:
+    """Words and mentions shown as typed, joined: one string between two names."""
     merged: list[ReasonPart] = []
     for part in parts:
         if isinstance(part, str) and merged and isinstance(merged[-1], str):
