@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from bot.date_wording import duration, time_ago
+from bot.errors import DeliveryReason
 from bot.kudos.parsing import MentionedUser, ReasonPart
 from bot.kudos.safety import safe_text
 from bot.replies import (
@@ -181,19 +182,19 @@ def thanks_dm(
     return builder.paragraph(*reason_spans(note)).build()
 
 
-#: Platform reason codes (adapters' DeliveryError.reason) in words a member understands.
+_GONE = "I couldn't find their account (they may have left)"
+_NO_DMS = "they don't accept direct messages from me"
+#: Why a note was not delivered, in words a member understands. Adapters map their
+#: platform's codes to a DeliveryReason once; the core never sees those codes.
 _WHY_NOT_DELIVERED = {
-    "dms_closed": "they don't accept direct messages from me",
-    "cannot_dm_user": "they don't accept direct messages from me",
-    "forbidden": "they don't accept direct messages from me",
-    "not_found": "I couldn't find their account (they may have left)",
-    "user_not_found": "I couldn't find their account (they may have left)",
-    "account_inactive": "their account is no longer active",
-    "user_disabled": "their account is no longer active",
-    "member no longer exists": "I couldn't find their account (they may have left)",
-    "recipient_gone": "I couldn't find their account (they may have left)",
-    "recipient_inactive": "their account is no longer active",
+    DeliveryReason.DMS_CLOSED: _NO_DMS,
+    DeliveryReason.FORBIDDEN: _NO_DMS,
+    DeliveryReason.NOT_FOUND: _GONE,
+    DeliveryReason.RECIPIENT_GONE: _GONE,
+    DeliveryReason.RECIPIENT_INACTIVE: "their account is no longer active",
+    DeliveryReason.BOT_RECIPIENT: "their account is a bot, which takes no direct messages",
 }
+_REFUSED = "the chat platform refused the direct message"
 
 
 def thanks_outcome(
@@ -203,7 +204,9 @@ def thanks_outcome(
 
     Args:
         status: The note's :class:`~bot.kudos.notes.NoteStatus` after the first attempt.
-        reason: The platform's reason code when the DM did not go through.
+        reason: The :class:`~bot.errors.DeliveryReason` value stored with the note
+            when the DM did not go through (``gave up after N attempts: ...`` when
+            retries ran out).
         quota: The daily number of notes, mentioned when a failed note gives one back.
     """
     builder = MessageBuilder()
@@ -222,9 +225,7 @@ def thanks_outcome(
             NameSpan(recipient),
             Text(" can already read it with /kudos mine."),
         ).build()
-    why = _WHY_NOT_DELIVERED.get(reason or "", "the chat platform refused the direct message")
-    if reason and reason.startswith("gave up after"):
-        why = "the chat platform kept failing"
+    why = _why_not_delivered(reason)
     limit = f" of {quota}" if quota else ""
     return builder.paragraph(
         Text("I could not deliver your note to "),
@@ -346,3 +347,12 @@ def help_message(*, quota: int, max_length: int, undo_minutes: int, is_staff: bo
         f"reasons and notes up to {max_length} characters."
     )
     return builder.build()
+
+
+def _why_not_delivered(reason: str | None) -> str:
+    if reason and reason.startswith("gave up after"):
+        return "the chat platform kept failing"
+    try:
+        return _WHY_NOT_DELIVERED.get(DeliveryReason(reason or ""), _REFUSED)
+    except ValueError:
+        return _REFUSED
