@@ -2,9 +2,10 @@
 
 ``cohort open|close|show``, ``import FILE.csv --cohort NAME``, ``past-pairs
 FILE.csv``, ``match --cohort NAME [--json]``, ``pin``/``forbid`` (with ``--remove``
-to undo), ``confirm``, ``report [--csv] [--include-demographics FIELD]`` and
-``forget`` (a member's private answers). Nothing here messages anyone: confirming
-records the matches; introductions belong to the chat side.
+to undo), ``confirm``, ``report [--checkins | --feedback] [--csv]
+[--include-demographics FIELD]`` and ``forget`` (a member's private answers).
+Nothing here messages anyone: confirming records the matches; introductions belong
+to the chat side.
 """
 
 from __future__ import annotations
@@ -119,9 +120,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     confirm.add_argument("--cohort", required=True, metavar="NAME")
     confirm.set_defaults(func=_command(_confirm))
 
-    report = actions.add_parser("report", help="applicants and matches (no private answers)")
+    report = actions.add_parser(
+        "report", help="applicants and matches, check-ins or feedback (no private answers)"
+    )
     report.add_argument("--cohort", required=True, metavar="NAME")
-    report.add_argument("--csv", action="store_true", help="every applicant as CSV")
+    report.add_argument("--csv", action="store_true", help="the whole table as CSV")
+    which = report.add_mutually_exclusive_group()
+    which.add_argument(
+        "--checkins",
+        action="store_true",
+        help="each match's monthly check-ins: months asked, answers, meeting rate",
+    )
+    which.add_argument(
+        "--feedback", action="store_true", help="the end-of-year feedback, as each person gave it"
+    )
     report.add_argument(
         "--include-demographics",
         action="append",
@@ -342,6 +354,10 @@ async def _confirm(service: MentoringService, args: argparse.Namespace, _s: Sett
 
 
 async def _report(service: MentoringService, args: argparse.Namespace, _s: Settings) -> int:
+    if args.checkins or args.feedback:
+        from bot.cli.mentoring_year import print_year_report
+
+        return await print_year_report(service.database, args)
     report = await service.report(args.cohort, include=args.include_demographics)
     if args.csv:
         report.write_csv(sys.stdout)
