@@ -1,6 +1,7 @@
 """``/mentoring``: apply, status, withdraw, forget, pause/leave; staff run the cohort.
 
-Members: ``apply`` (the forms in :mod:`bot.commands.mentoring_forms`), ``status``,
+Members: ``apply`` (the forms in :mod:`bot.commands.mentoring_forms`), ``status`` and
+``my-answers`` (in :mod:`bot.commands.mentoring_reports`, with staff's ``report``),
 ``withdraw``, ``forget`` (delete private answers), ``pause`` / ``resume`` / ``leave``
 (check-ins stop; leaving tells staff). Staff: ``open``, ``close``, ``show``,
 ``match`` (the proposal with Pin / Forbid per pair, Match again and Confirm),
@@ -47,6 +48,10 @@ async def overview(ctx: CommandContext) -> Reply:
                 " apply (or edit your application)",
             ],
             [CommandSpan("mentoring", "status", action="status"), " your application and match"],
+            [
+                CommandSpan("mentoring", "my-answers", action="my-answers"),
+                " everything you told the program (privately)",
+            ],
             [CommandSpan("mentoring", "forget", action="forget"), " delete your private answers"],
             [CommandSpan("mentoring", "pause", action="pause"), " pause check-ins (resume later)"],
         ]
@@ -57,34 +62,6 @@ async def overview(ctx: CommandContext) -> Reply:
         return Reply(builder.build())
     button = Button("Apply", ActionRef("mentoring", "apply-form", (str(cohort.id), "1")))
     return Reply(builder.build(), actions=(button,))
-
-
-async def status(ctx: CommandContext) -> Reply:
-    chat = ctx.services.mentoring
-    member_id = await chat.member_id(ctx.request.sender)
-    cohort = await chat.members_cohort(member_id, ctx.args.text("cohort") or None)
-    mine = await chat.service.status(cohort, member_id)
-    app = mine.application
-    lines = [
-        f"Role: {app.role.value}",
-        f"E-mail: {app.email}",
-        f"Region: {app.region or '(none given)'}",
-        f"Areas to work on: {', '.join(app.interests) or '(none given)'}",
-    ]
-    if app.capacity:
-        lines.append(f"Mentees you can take: {app.capacity}")
-    lines.append(
-        "Private answers: given (only staff see them)"
-        if mine.has_private_answers
-        else "Private answers: none"
-    )
-    builder = MessageBuilder().paragraph(
-        f"Your application to the {mine.cohort} cohort ({mine.cohort_state.value}):"
-    )
-    builder.bullets([line] for line in lines)
-    if mine.matched_with:
-        builder.paragraph(f"Matched with: {', '.join(mine.matched_with)}.")
-    return Reply(builder.build())
 
 
 async def withdraw(ctx: CommandContext) -> Reply:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands import mentoring, mentoring_forms
+from bot.commands import mentoring, mentoring_forms, mentoring_reports
 from bot.commands.spec import ArgKind, CommandSpec, Handler, Option, SubCommand
 from bot.mentoring.people import CHECKIN_ANSWERS, FEEDBACK_RATINGS
 from bot.replies import CommandSpan
@@ -53,7 +53,7 @@ MENTORING = CommandSpec(
         CommandSpan("mentoring", "status", action="status"),
     ),
     description="The mentoring program: apply, status, pause or leave",
-    usage_hint="apply | status | withdraw | forget | pause | resume | leave",
+    usage_hint="apply | status | my-answers | withdraw | forget | pause | resume | leave",
     handler=mentoring.overview,
     actions=(
         SubCommand(
@@ -164,7 +164,15 @@ MENTORING = CommandSpec(
             mentoring_forms.apply,
             options=(replace(_MY_COHORT, description="Which cohort (the open one if not given)"),),
         ),
-        SubCommand("status", "Your application and your match.", mentoring.status, (_MY_COHORT,)),
+        SubCommand(
+            "status", "Your application and your match.", mentoring_reports.status, (_MY_COHORT,)
+        ),
+        SubCommand(
+            "my-answers",
+            "Everything you told the program, private answers included (shown only to you).",
+            mentoring_reports.my_answers,
+            (_MY_COHORT,),
+        ),
         SubCommand(
             "withdraw",
             "Withdraw your application while applications are open.",
@@ -195,6 +203,12 @@ MENTORING = CommandSpec(
             "confirm",
             "confirm the matches and introduce each pair.",
             mentoring.confirm,
+            _COHORT_NAME,
+        ),
+        _staff(
+            "report",
+            "a cohort's check-ins, meeting rates and feedback.",
+            mentoring_reports.report,
             _COHORT_NAME,
         ),
         _staff(

@@ -19,7 +19,6 @@ from bot.cli import main as cli_main
 from bot.cli.mentoring_year import print_year_report
 from bot.clock import FixedClock
 from bot.errors import UserError
-from bot.log_format import KeyValueFormatter
 from bot.mentoring.import_csv import ApplicationInput
 from bot.mentoring.models import DEMOGRAPHIC_FIELDS, Adult, PrivateAnswers, Role
 from bot.mentoring.pairs import CHECKIN, FEEDBACK, LEFT
@@ -33,8 +32,10 @@ from bot.mentoring.year_report import (
 from bot.storage import Database
 from bot.storage.models.mentoring import MentoringApplication, MentoringMatch
 from bot.storage.models.mentoring_pairs import MentoringPairMessage, MentoringParticipation
+from tests.core.mentoring_chat_support import debug_logging, logged
 
 COHORT = "Spring 2027"
+__all__ = ["debug_logging"]  # fixture
 KNOWLEDGE = Path(__file__).resolve().parent / "fixtures" / "good.yaml"
 SENT = datetime(2027, 1, 5, 15, tzinfo=UTC)
 CY_PRIVATE = PrivateAnswers(
@@ -243,15 +244,14 @@ async def test_a_field_that_is_not_a_private_answer_is_refused(history: Database
 
 
 async def test_no_private_answer_in_any_log_line(
-    history: Database, caplog: pytest.LogCaptureFixture
+    history: Database, caplog: pytest.LogCaptureFixture, debug_logging: None
 ) -> None:
     caplog.set_level(logging.DEBUG)
     every = tuple(DEMOGRAPHIC_FIELDS[:2])
     await checkin_report(history, COHORT, include=every)
     await feedback_report(history, COHORT, include=every)
     await _cli(history, "--checkins", include=every)
-    formatter = KeyValueFormatter("%(levelname)s %(name)s: %(message)s")
-    lines = "\n".join(formatter.format(record) for record in caplog.records)
+    lines = logged(caplog.records)
     assert "mentoring check-in report" in lines  # the reports do log, without values
     assert not any(value in lines for value in PRIVATE_VALUES), lines
 
