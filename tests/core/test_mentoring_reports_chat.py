@@ -34,6 +34,8 @@ from tests.core.mentoring_chat_support import (
     submit,
 )
 from tests.core.test_mentoring_chat_checkins import checkins, last_buttons, month
+from tests.e2e.test_console_actions import chat
+from tests.e2e.test_console_mentoring import APPLICATION
 from tests.support.recording import RecordingSender
 
 __all__ = ["bot", "debug_logging", "sender"]  # fixtures
@@ -150,3 +152,12 @@ async def test_no_private_answer_in_a_log_line(
     await staff_says(bot, "report Spring 2027")
     assert any("mentoring check-in report" in r.getMessage() for r in caplog.records)
     assert not shows_private(logged(caplog.records))
+
+
+async def test_in_the_console_my_answers_arrive_as_a_dm(core: BotCore) -> None:
+    await chat(core, "/mentoring open Spring 2027", staff=True)
+    await chat(core, *APPLICATION)
+    output = await chat(core, "/mentoring my-answers")
+    dm = output.split("[DM to @")[1]
+    assert "Gender: nonbinary" in dm and "Race/ethnicity: Latina" in dm
+    assert "bot> I sent your answers to you in a direct message." in output
