@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.actions import Action
 from bot.replies import Message
@@ -136,3 +136,38 @@ class OutboundSender(Protocol):
     async def list_members(self) -> list[UserRef]:
         """Every human member of the workspace/guild the adapter serves (broadcast audiences)."""
         ...
+
+
+@runtime_checkable
+class GroupMessenger(Protocol):
+    """An optional sender capability: one message to a few members together.
+
+    ``group_dm_shared`` says whether the members see one conversation together
+    (Slack: a multi-person DM from ``conversations.open``) or each get their own
+    copy (Discord, whose bots cannot open group DMs; the console). The core writes
+    one message naming everyone only when it is shared, and otherwise keeps to a
+    DM per person, worded for each.
+
+    ``key`` works as for :class:`OutboundSender`: a shared conversation gets the
+    message once; a copy per member carries a key derived from it per member.
+    """
+
+    group_dm_shared: bool
+
+    async def send_group_dm(
+        self,
+        *,
+        users: tuple[UserRef, ...],
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
+    ) -> tuple[PostedMessage, ...]:
+        """Send ``message`` to ``users`` together; the message(s) delivered."""
+        ...
+
+
+def member_key(key: DeliveryKey | None, user: UserRef) -> DeliveryKey | None:
+    """The key of one member's copy of a group message sent as a DM to each."""
+    if key is None:
+        return None
+    return DeliveryKey(f"{key.value}-{user.user_id}", key.maybe_sent)

@@ -23,7 +23,13 @@ from bot.clock import Clock
 from bot.errors import DeliveryError, UserError
 from bot.mentoring import people, proposals
 from bot.mentoring import repository as repo
-from bot.outbound import ChannelPurpose, ChannelTarget, DeliveryKey, OutboundSender
+from bot.outbound import (
+    ChannelPurpose,
+    ChannelTarget,
+    DeliveryKey,
+    GroupMessenger,
+    OutboundSender,
+)
 from bot.replies import Message, text_message
 from bot.requests import UserRef
 from bot.storage import Database
@@ -147,13 +153,16 @@ class PairMessages:
                 extra={"message_id": claim.message_id, "reason": error.reason},
             )
             return False
+        await self.mark_sent(claim)
+        return True
+
+    async def mark_sent(self, claim: Claim) -> None:
         async with self.database.session() as session:
             await session.execute(
                 update(MentoringPairMessage)
                 .where(MentoringPairMessage.id == claim.message_id)
                 .values(sent_at=self.clock.now())
             )
-        return True
 
     def reaches(self, user: UserRef) -> bool:
         """Whether this process's sender delivers to ``user`` (one process per platform)."""
@@ -204,6 +213,13 @@ class PairMessages:
             mentor, mentee = rows[match.mentor_application_id], rows[match.mentee_application_id]
             users = {row.id: await people.chat_user(session, row) for row in (mentor, mentee)}
         shared = people.shared_interests(mentee.interests, mentor.interests)
+        mentor_user, mentee_user = users[mentor.id], users[mentee.id]
+        if self.shares_group_dm(mentor_user, mentee_user):
+            assert mentor_user is not None and mentee_user is not None
+            await self.introduce_together(
+                cohort_name, match, (mentor, mentor_user), (mentee, mentee_user), shared, outcome
+            )
+            return
         for own, other, role in ((mentor, mentee, "mentor"), (mentee, mentor, "mentee")):
             user = users[own.id]
             if user is None or not self.reaches(user):
@@ -223,6 +239,51 @@ class PairMessages:
                 outcome.sent += 1
             else:
                 outcome.unreachable.append(own.name)
+
+    def shares_group_dm(self, *users: UserRef | None) -> bool:
+        """Whether the sender can put ``users`` in one conversation together (Slack)."""
+        return (
+            isinstance(self.outbound, GroupMessenger)
+            and self.outbound.group_dm_shared
+            and all(user is not None and self.reaches(user) for user in users)
+        )
+
+    async def introduce_together(
+        self,
+        cohort_name: str,
+        match: MentoringMatch,
+        mentor: tuple[MentoringApplication, UserRef],
+        mentee: tuple[MentoringApplication, UserRef],
+        shared: list[str],
+        outcome: SendOutcome,
+    ) -> None:
+        """One group DM naming both; claimed as the mentor's introduction row, so it
+        goes once per match (key ``mi{match}``)."""
+        assert isinstance(self.outbound, GroupMessenger)
+        claim = await self.claim(match.id, mentor[0].id, INTRO, "")
+        if claim is None:
+            return
+        message = people.group_introduction(
+            cohort=cohort_name,
+            mentor=(mentor[0].name, mentor[1]),
+            mentee=(mentee[0].name, mentee[1]),
+            shared=shared,
+        )
+        try:
+            await self.outbound.send_group_dm(
+                users=(mentor[1], mentee[1]),
+                message=message,
+                key=DeliveryKey(f"mi{match.id}", maybe_sent=claim.maybe_sent),
+            )
+        except DeliveryError as error:
+            log.warning(
+                "mentoring introduction not delivered",
+                extra={"message_id": claim.message_id, "reason": error.reason},
+            )
+            outcome.unreachable.extend([mentor[0].name, mentee[0].name])
+            return
+        await self.mark_sent(claim)
+        outcome.sent += 1
 
     # -- answers -----------------------------------------------------------------------
 

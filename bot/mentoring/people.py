@@ -72,6 +72,33 @@ def introduction(
     return builder.build()
 
 
+def group_introduction(
+    *,
+    cohort: str,
+    mentor: tuple[str, UserRef | None],
+    mentee: tuple[str, UserRef | None],
+    shared: Sequence[str],
+) -> Message:
+    """The one introduction a new pair gets together (name and chat user of each)."""
+    builder = MessageBuilder()
+    who = [_named(*mentor), " (mentor) and ", _named(*mentee), " (mentee)"]
+    builder.paragraph(f"Welcome to the {cohort} mentoring cohort, ", *who, "!")
+    if shared:
+        builder.paragraph(f"You share an interest in {', '.join(shared)}.")
+    builder.paragraph("A suggested agenda for your first meeting:")
+    builder.bullets([item] for item in AGENDA)
+    builder.paragraph(
+        "This conversation is yours: agree here when you will first meet. Once a month I "
+        "will ask each of you whether you met; if anything gets in the way, the staff are "
+        "here to help."
+    )
+    return builder.build()
+
+
+def _named(name: str, user: UserRef | None) -> MentionSpan | str:
+    return MentionSpan(user) if user else name
+
+
 def checkin_message(month_label: str, other_name: str) -> Message:
     return (
         MessageBuilder()

@@ -9,10 +9,12 @@ Configure it with fields, not subclasses::
     RecordingSender(flaky={"U2": 2})                # the first 2 DMs to U2 fail for a moment
     RecordingSender(post_failures=[RATE_LIMITED])   # the next post fails with that reason
     RecordingSender(posts_fail_with=DeliveryError(...))  # every post fails
-    RecordingSender(lose_answer=True)               # the next post arrives, its answer is lost
+    RecordingSender(lose_answer=True)               # the next post (or shared group DM)
+                                                    # arrives, its answer is lost
     RecordingSender(broken_dms=True)                # DMs hit an adapter bug (not a DeliveryError)
     RecordingSender(stop="after_platform")          # the next post never returns
     RecordingSender(delay=0.01, on_sent=callback)   # slow sends; a hook after each accepted one
+    RecordingSender(group_dm_shared=True)           # group DMs are one shared conversation
 
 Like the platforms' own checks, a ``maybe_sent`` repeat of a delivery key that arrived
 gets the earlier message back instead of a second one.
@@ -28,7 +30,14 @@ from dataclasses import dataclass, field
 
 from bot.actions import Action
 from bot.errors import DeliveryError, DeliveryReason
-from bot.outbound import DEFAULT_PACE, ChannelTarget, DeliveryKey, Pace, PostedMessage
+from bot.outbound import (
+    DEFAULT_PACE,
+    ChannelTarget,
+    DeliveryKey,
+    Pace,
+    PostedMessage,
+    member_key,
+)
 from bot.replies import Message
 from bot.requests import UserRef
 
@@ -47,6 +56,8 @@ class RecordingSender:
         dm_counts: DMs accepted per user id.
         sent_keys: delivery key -> the message that carried it.
         failed_dms: DMs that failed for a moment (``unreachable`` or ``flaky``).
+        group_dms: group DMs accepted as one shared conversation (``group_dm_shared``);
+            otherwise a group DM is recorded as a DM to each member.
         stopped: set once a ``stop``-ped post is hanging.
     """
 
@@ -67,7 +78,9 @@ class RecordingSender:
     stop: str | None = None  # "before_platform" or "after_platform"
     delay: float = 0.0
     on_sent: Callable[[], None] | None = None
+    group_dm_shared: bool = False
     # -- what happened
+    group_dms: list[tuple[tuple[UserRef, ...], Message]] = field(default_factory=list)
     posts: list[tuple[str, Message]] = field(default_factory=list)
     dms: list[tuple[UserRef, Message]] = field(default_factory=list)
     post_actions: list[tuple[Action, ...]] = field(default_factory=list)
@@ -139,6 +152,36 @@ class RecordingSender:
         self.dm_actions.append(actions)
         posted = PostedMessage(self.platform, f"dm:{user_id}", self._next_id())
         return self._accepted(posted, key)
+
+    async def send_group_dm(
+        self,
+        *,
+        users: tuple[UserRef, ...],
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
+    ) -> tuple[PostedMessage, ...]:
+        if not self.group_dm_shared:
+            return tuple(
+                [
+                    await self.send_dm(
+                        user=user, message=message, key=member_key(key, user), actions=actions
+                    )
+                    for user in users
+                ]
+            )
+        if (earlier := self._sent_before(key)) is not None:
+            return (earlier,)
+        for user in users:
+            if user.user_id in self.closed_dms:
+                raise DeliveryError("DMs closed", permanent=True, reason=DeliveryReason.DMS_CLOSED)
+        self.group_dms.append((users, message))
+        channel = "mpdm:" + ",".join(user.user_id for user in users)
+        posted = self._accepted(PostedMessage(self.platform, channel, self._next_id()), key)
+        if self.lose_answer:
+            self.lose_answer = False
+            raise DeliveryError("connection dropped", reason=DeliveryReason.UNCONFIRMED)
+        return (posted,)
 
     async def delete(self, *, posted: PostedMessage) -> None:
         if self.deletes_fail_with is not None:
