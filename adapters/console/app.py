@@ -59,6 +59,8 @@ class ConsoleSender:
 
     platform = PLATFORM
     default_pace = DEFAULT_PACE  # printing has no rate limit
+    # One terminal, no shared conversation: the core words a DM for each person.
+    group_dm_shared = False
 
     def __init__(
         self,
@@ -119,6 +121,29 @@ class ConsoleSender:
         self._write(f"[DM to @{user.name}] {render_text(message)}")
         self._offer(actions)
         return posted
+
+    async def send_group_dm(
+        self,
+        *,
+        users: tuple[UserRef, ...],
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
+    ) -> tuple[PostedMessage, ...]:
+        """Printed once, addressed to everyone in ``users``."""
+        for user in users:
+            if user.is_bot:
+                raise DeliveryError(
+                    f"{user.name} is a bot and takes no DMs", permanent=True, reason="bot_recipient"
+                )
+        channel = "dm:" + ",".join(user.user_id for user in users)
+        posted = PostedMessage(
+            platform=PLATFORM, channel_id=channel, message_id=str(next(self._ids))
+        )
+        names = ", ".join(f"@{user.name}" for user in users)
+        self._write(f"[group DM to {names}] {render_text(message)}")
+        self._offer(actions)
+        return (posted,)
 
     async def delete(self, *, posted: PostedMessage) -> None:
         self.deleted.append(posted)

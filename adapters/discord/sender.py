@@ -36,7 +36,7 @@ from bot.actions import Action
 from bot.commands.catalogue import default_catalogue
 from bot.commands.naming import structured_form, with_command_forms
 from bot.errors import DeliveryError, DeliveryReason
-from bot.outbound import ChannelTarget, DeliveryKey, Pace, PostedMessage
+from bot.outbound import ChannelTarget, DeliveryKey, Pace, PostedMessage, member_key
 from bot.replies import Message, Reply
 from bot.requests import UserRef
 
@@ -137,6 +137,7 @@ class DiscordSender:
 
     platform = PLATFORM
     default_pace = DISCORD_PACE
+    group_dm_shared = False  # bots cannot open group DMs: a DM to each member
 
     def __init__(self, *, client: discord.Client, settings: DiscordSettings) -> None:
         self._client = client
@@ -183,6 +184,24 @@ class DiscordSender:
         ids = await self._send(channel, message, what=what, key=key, actions=actions)
         return PostedMessage(
             platform=PLATFORM, channel_id=str(channel.id), message_id=ID_SEPARATOR.join(ids)
+        )
+
+    async def send_group_dm(
+        self,
+        *,
+        users: tuple[UserRef, ...],
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
+    ) -> tuple[PostedMessage, ...]:
+        """A DM to each of ``users``, each with its own nonce derived from ``key``."""
+        return tuple(
+            [
+                await self.send_dm(
+                    user=user, message=message, key=member_key(key, user), actions=actions
+                )
+                for user in users
+            ]
         )
 
     async def delete(self, *, posted: PostedMessage) -> None:

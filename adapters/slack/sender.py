@@ -105,6 +105,7 @@ class SlackSender:
 
     platform = PLATFORM
     default_pace = SLACK_PACE
+    group_dm_shared = True  # conversations.open with several users: one multi-person DM
 
     def __init__(
         self,
@@ -152,6 +153,25 @@ class SlackSender:
             raise DeliveryError(f"{user.name} is a bot", reason=DeliveryReason.BOT_RECIPIENT)
         channel = await self.open_dm(user)
         return await self._post_message(channel, message, key, actions)
+
+    async def send_group_dm(
+        self,
+        *,
+        users: tuple[UserRef, ...],
+        message: Message,
+        key: DeliveryKey | None = None,
+        actions: tuple[Action, ...] = (),
+    ) -> tuple[PostedMessage, ...]:
+        """One message in the multi-person DM of ``users`` (needs the ``mpim:write`` scope)."""
+        for user in users:
+            if user.is_bot:
+                raise DeliveryError(f"{user.name} is a bot", reason=DeliveryReason.BOT_RECIPIENT)
+        ids = ",".join(user.user_id for user in users)
+        response = await self._call(
+            "conversations.open", lambda: self._client.conversations_open(users=ids)
+        )
+        channel = str(response["channel"]["id"])
+        return (await self._post_message(channel, message, key, actions),)
 
     async def delete(self, *, posted: PostedMessage) -> None:
         await self._call(

@@ -21,6 +21,8 @@ TEAM_ID = "T0001"
 
 #: Methods that deliver a message; rate limits and random failures apply to them.
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral"})
+#: conversations.open takes at most 8 users for a multi-person DM.
+MPIM_MAX_USERS = 8
 
 
 @dataclass
@@ -195,16 +197,20 @@ class SlackApiMethods:
 
     def _api_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
         user_ids = [u for u in str(params.get("users", "")).split(",") if u]
-        if len(user_ids) != 1:
+        if not 1 <= len(user_ids) <= MPIM_MAX_USERS:
             return {"ok": False, "error": "users_list_not_supplied"}
-        user = self._users.get(user_ids[0])
-        if user is None:
-            return {"ok": False, "error": "user_not_found"}
-        if user.is_bot:
-            return {"ok": False, "error": "cannot_dm_bot"}
-        if user.deleted:
-            return {"ok": False, "error": "user_disabled"}
-        return {"ok": True, "channel": {"id": "D" + user.id}}
+        for user_id in user_ids:
+            user = self._users.get(user_id)
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            if user.is_bot:
+                return {"ok": False, "error": "cannot_dm_bot"}
+            if user.deleted:
+                return {"ok": False, "error": "user_disabled"}
+        if len(user_ids) == 1:
+            return {"ok": True, "channel": {"id": "D" + user_ids[0]}}
+        # A multi-person DM: the same channel for the same people, in any order.
+        return {"ok": True, "channel": {"id": "G" + "-".join(sorted(user_ids)), "is_mpim": True}}
 
     def _api_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self._users.get(str(params.get("user", "")))
