@@ -146,6 +146,8 @@ def manifest_text(
         "      - groups:history # the same check in private channels",
         "      - im:history # read DMs sent to the bot; check DMs whose answer was lost",
         "      - im:write # open DMs (thank-you notes, reminders, files)",
+        "      - mpim:history # the same check in group DMs (mentoring introductions)",
+        "      - mpim:write # open group DMs (mentoring introductions)",
         "      - usergroups:read # SLACK_STAFF_USERGROUP_ID membership",
         "      - users:read # display names, bots, member list for DM broadcasts",
         "settings:",

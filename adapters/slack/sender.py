@@ -91,7 +91,7 @@ HISTORY_LOOKBACK_SECONDS = 2 * 24 * 3600
 HISTORY_PAGE_SIZE = 200
 HISTORY_PAGES = 10
 #: Slack answers these when the app lacks the history scopes (im:history,
-#: channels:history, groups:history): the check is impossible, so the message is
+#: mpim:history, channels:history, groups:history): the check is impossible, so the message is
 #: sent (a possible repeat is better than a lost deadline reminder).
 HISTORY_UNREADABLE = frozenset({"missing_scope", "not_allowed_token_type", "not_in_channel"})
 
@@ -315,7 +315,8 @@ class SlackSender:
                 if code in HISTORY_UNREADABLE:
                     log.error(
                         "cannot check whether a message arrived: give the Slack app the "
-                        "im:history, channels:history and groups:history scopes; sending it",
+                        "im:history, mpim:history, channels:history and groups:history "
+                        "scopes; sending it",
                         extra={"channel": channel, "slack_error": code},
                     )
                     return None

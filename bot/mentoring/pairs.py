@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.actions import Action
 from bot.clock import Clock
-from bot.errors import DeliveryError, UserError
+from bot.errors import DeliveryError, DeliveryReason, UserError
 from bot.mentoring import people, proposals
 from bot.mentoring import repository as repo
 from bot.outbound import (
@@ -216,10 +216,11 @@ class PairMessages:
         mentor_user, mentee_user = users[mentor.id], users[mentee.id]
         if self.shares_group_dm(mentor_user, mentee_user):
             assert mentor_user is not None and mentee_user is not None
-            await self.introduce_together(
+            together = await self.introduce_together(
                 cohort_name, match, (mentor, mentor_user), (mentee, mentee_user), shared, outcome
             )
-            return
+            if together:
+                return
         for own, other, role in ((mentor, mentee, "mentor"), (mentee, mentor, "mentee")):
             user = users[own.id]
             if user is None or not self.reaches(user):
@@ -256,13 +257,15 @@ class PairMessages:
         mentee: tuple[MentoringApplication, UserRef],
         shared: list[str],
         outcome: SendOutcome,
-    ) -> None:
+    ) -> bool:
         """One group DM naming both; claimed as the mentor's introduction row, so it
-        goes once per match (key ``mi{match}``)."""
+        goes once per match (key ``mi{match}``). False when the platform refused the
+        group DM outright (Slack without the ``mpim:write`` scope): nothing was sent, the
+        claim is let go, and the caller introduces each person by DM instead."""
         assert isinstance(self.outbound, GroupMessenger)
         claim = await self.claim(match.id, mentor[0].id, INTRO, "")
         if claim is None:
-            return
+            return True
         message = people.group_introduction(
             cohort=cohort_name,
             mentor=(mentor[0].name, mentor[1]),
@@ -280,10 +283,21 @@ class PairMessages:
                 "mentoring introduction not delivered",
                 extra={"message_id": claim.message_id, "reason": error.reason},
             )
+            if error.reason == DeliveryReason.FORBIDDEN:
+                await self.release(claim)
+                return False
             outcome.unreachable.extend([mentor[0].name, mentee[0].name])
-            return
+            return True
         await self.mark_sent(claim)
         outcome.sent += 1
+        return True
+
+    async def release(self, claim: Claim) -> None:
+        """Forget a claim whose message certainly never left (the platform refused it)."""
+        async with self.database.session() as session:
+            await session.execute(
+                delete(MentoringPairMessage).where(MentoringPairMessage.id == claim.message_id)
+            )
 
     # -- answers -----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.core import BotCore
+from bot.errors import DeliveryError, DeliveryReason
 from bot.mentoring.checkins import MentoringCheckins
 from tests.core.mentoring_chat_support import (
     PRIVATE_VALUES,
@@ -81,3 +82,17 @@ async def test_a_group_introduction_whose_answer_was_lost_is_not_sent_twice(
     assert (await checkins(bot).run_pass()).sent == 1  # found, not sent again
     assert (await checkins(bot).run_pass()).sent == 0
     assert len(sender.group_dms) == 1 and sender.dms == []
+
+
+async def test_a_refused_group_dm_introduces_each_person_by_dm_instead(
+    bot: BotCore, sender: RecordingSender
+) -> None:
+    # Slack before the app is reinstalled with mpim:write: nothing was sent.
+    sender.group_dms_fail_with = DeliveryError("missing_scope", reason=DeliveryReason.FORBIDDEN)
+    confirmed = await confirm(bot)
+    assert "Introductions sent: 2" in confirmed and "Not reachable here" not in confirmed
+    assert (await checkins(bot).run_pass()).sent == 0
+    assert sender.group_dms == []
+    assert sorted(user.user_id for user, _ in sender.dms) == ["U1", "U2"]
+    match_id = await only_match_id(bot)
+    assert set(sender.sent_keys) == {f"mi{match_id}-mentor", f"mi{match_id}-mentee"}

@@ -15,6 +15,7 @@ Configure it with fields, not subclasses::
     RecordingSender(stop="after_platform")          # the next post never returns
     RecordingSender(delay=0.01, on_sent=callback)   # slow sends; a hook after each accepted one
     RecordingSender(group_dm_shared=True)           # group DMs are one shared conversation
+    RecordingSender(group_dm_shared=True, group_dms_fail_with=DeliveryError(...))
 
 Like the platforms' own checks, a ``maybe_sent`` repeat of a delivery key that arrived
 gets the earlier message back instead of a second one.
@@ -79,6 +80,7 @@ class RecordingSender:
     delay: float = 0.0
     on_sent: Callable[[], None] | None = None
     group_dm_shared: bool = False
+    group_dms_fail_with: DeliveryError | None = None
     # -- what happened
     group_dms: list[tuple[tuple[UserRef, ...], Message]] = field(default_factory=list)
     posts: list[tuple[str, Message]] = field(default_factory=list)
@@ -172,6 +174,8 @@ class RecordingSender:
             )
         if (earlier := self._sent_before(key)) is not None:
             return (earlier,)
+        if self.group_dms_fail_with is not None:
+            raise self.group_dms_fail_with
         for user in users:
             if user.user_id in self.closed_dms:
                 raise DeliveryError("DMs closed", permanent=True, reason=DeliveryReason.DMS_CLOSED)

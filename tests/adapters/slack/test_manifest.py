@@ -35,9 +35,11 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "chat_postMessage": frozenset({"chat:write"}),
     "chat_postEphemeral": frozenset({"chat:write"}),
     "chat_delete": frozenset({"chat:write"}),
-    "conversations_open": frozenset({"im:write"}),
-    # did a post whose answer was lost arrive? (public, private channels, DMs)
-    "conversations_history": frozenset({"channels:history", "groups:history", "im:history"}),
+    "conversations_open": frozenset({"im:write", "mpim:write"}),  # DMs and group DMs
+    # did a post whose answer was lost arrive? (public, private channels, DMs, group DMs)
+    "conversations_history": frozenset(
+        {"channels:history", "groups:history", "im:history", "mpim:history"}
+    ),
     "files_upload_v2": frozenset({"files:write"}),
     "users_info": frozenset({"users:read"}),
     "users_list": frozenset({"users:read"}),
@@ -66,6 +68,8 @@ EXPECTED_SCOPES = frozenset(
         "groups:history",
         "im:history",
         "im:write",
+        "mpim:history",
+        "mpim:write",
         "usergroups:read",
         "users:read",
     }
