@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
@@ -302,9 +303,13 @@ class SlackInteractions:
         if fields is None:
             # Each click has its own trigger; a repeated delivery of one click acts once.
             return click_request(value, delivery_id=_delivery(body, "trigger_id"), **common)
-        # One modal is one view id: submitted twice, it acts once.
+        # One modal step is one view id and form: submitted twice, it acts once. A
+        # step answered with response_action=update keeps its view id, so the form
+        # (a digest of its reference) tells the next step's submission apart.
         view_id = str((body.get("view") or {}).get("id") or "") or None
-        return form_request(value, fields, delivery_id=view_id and f"view:{view_id}", **common)
+        step = hashlib.sha256(value.encode()).hexdigest()[:16]
+        delivery_id = view_id and f"view:{view_id}:{step}"
+        return form_request(value, fields, delivery_id=delivery_id, **common)
 
 
 def _team(body: Mapping[str, Any]) -> str:
