@@ -15,17 +15,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.broadcasts.audit import describe_actor
 from bot.errors import DeliveryError, UserError
-from bot.kudos.store import posts_saved
+from bot.kudos.store import posted_message, posts_saved, recipient_refs
 from bot.members import ensure_member
-from bot.outbound import OutboundSender, PostedMessage
+from bot.outbound import OutboundSender
 from bot.requests import Request, UserRef
 from bot.storage import Database
-from bot.storage.models import AuditLog, Kudos, KudosRecipient, Member
+from bot.storage.models import AuditLog, Kudos, Member
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +81,7 @@ async def remove_kudos(
                 "Staff see each kudos' number in /kudos @someone. Nothing was removed."
             )
         giver = await session.get(Member, kudos.giver_id)
-        recipients = await _recipients(session, kudos.id)
+        recipients = await recipient_refs(session, kudos.id)
         actor = await ensure_member(session, request.sender, now=now)
         giver_ref = giver.ref() if giver else UserRef(request.platform, request.workspace_id, "?")
         session.add(
@@ -97,7 +95,7 @@ async def remove_kudos(
                 text=kudos.reason,
             )
         )
-        posted = _posted_of(kudos, request.platform)
+        posted = posted_message(kudos, request.platform)
         await session.execute(delete(Kudos).where(Kudos.id == kudos.id))
     log.info(
         "kudos removed by staff",
@@ -122,23 +120,4 @@ def _describe(kudos: Kudos, giver: UserRef, recipients: list[UserRef]) -> str:
     names = ", ".join(f"@{user.name}" for user in recipients)
     return (
         f"kudos #{kudos.id} from @{giver.name} to {names} ({kudos.platform}/{kudos.workspace_id})"
-    )
-
-
-async def _recipients(session: AsyncSession, kudos_id: int) -> list[UserRef]:
-    recipient = aliased(Member)
-    rows = await session.scalars(
-        select(recipient)
-        .join(KudosRecipient, KudosRecipient.recipient_id == recipient.id)
-        .where(KudosRecipient.kudos_id == kudos_id)
-        .order_by(recipient.display_name)
-    )
-    return [member.ref() for member in rows]
-
-
-def _posted_of(kudos: Kudos, platform: str) -> PostedMessage | None:
-    if kudos.posted_channel_id is None or kudos.posted_message_id is None:
-        return None
-    return PostedMessage(
-        platform=platform, channel_id=kudos.posted_channel_id, message_id=kudos.posted_message_id
     )

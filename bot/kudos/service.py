@@ -23,7 +23,14 @@ from bot.kudos.notes import NoteStatus, attempt_dm, quota_statuses, record_attem
 from bot.kudos.parsing import ReasonPart
 from bot.kudos.post_retries import first_attempt_failed
 from bot.kudos.rules import check_quota, day_start_utc
-from bot.kudos.store import NewKudos, posts_saved, save_post_soon, store_kudos
+from bot.kudos.store import (
+    NewKudos,
+    posted_message,
+    posts_saved,
+    recipient_refs,
+    save_post_soon,
+    store_kudos,
+)
 from bot.members import SeenMembers, upsert_member_ids
 from bot.outbound import (
     ChannelPurpose,
@@ -35,7 +42,7 @@ from bot.outbound import (
 from bot.replies import Message
 from bot.requests import Request, UserRef
 from bot.storage import Database
-from bot.storage.models import Kudos, KudosRecipient, Member, ThankYouNote
+from bot.storage.models import Kudos, Member, ThankYouNote
 
 log = logging.getLogger(__name__)
 
@@ -212,13 +219,13 @@ class KudosService:
                 raise UserError("You haven't given any kudos yet, so there is nothing to undo.")
             if expected_kudos_id is not None and kudos.id != expected_kudos_id:
                 raise UserError(messages.undo_not_latest())
-            recipients = await self._recipient_refs(session, kudos.id)
+            recipients = await recipient_refs(session, kudos.id)
             age = now - kudos.created_at
             if age > window:
                 raise UserError(
                     messages.undo_too_late(recipients, age=age, window=window, kudos_id=kudos.id)
                 )
-            posted = _posted_of(kudos, request.platform)
+            posted = posted_message(kudos, request.platform)
             await session.execute(delete(Kudos).where(Kudos.id == kudos.id))
             remaining = select(func.max(Kudos.id)).where(Kudos.giver_id == giver.id)
             await session.execute(
@@ -313,20 +320,3 @@ class KudosService:
             .order_by(Kudos.created_at.desc(), Kudos.id.desc())
             .limit(1)
         )
-
-    async def _recipient_refs(self, session: AsyncSession, kudos_id: int) -> list[UserRef]:
-        rows = await session.scalars(
-            select(Member)
-            .join(KudosRecipient, KudosRecipient.recipient_id == Member.id)
-            .where(KudosRecipient.kudos_id == kudos_id)
-            .order_by(Member.display_name)
-        )
-        return [member.ref() for member in rows]
-
-
-def _posted_of(kudos: Kudos, platform: str) -> PostedMessage | None:
-    if kudos.posted_channel_id is None or kudos.posted_message_id is None:
-        return None
-    return PostedMessage(
-        platform=platform, channel_id=kudos.posted_channel_id, message_id=kudos.posted_message_id
-    )

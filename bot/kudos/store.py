@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.errors import UserError
 from bot.kudos.post_retries import FIRST_ATTEMPT_POSTED, QUEUE_FIRST_ATTEMPTS, first_attempt_row
@@ -30,7 +30,7 @@ from bot.outbound import PostedMessage
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.batching import WriteBatcher
-from bot.storage.models import Kudos, KudosRecipient
+from bot.storage.models import Kudos, KudosRecipient, Member
 
 log = logging.getLogger(__name__)
 
@@ -245,3 +245,23 @@ async def _write_posts(connection: AsyncConnection, refs: list[_PostRef]) -> lis
             FIRST_ATTEMPT_POSTED, [{"kudos_id": row["kudos_id"]} for row in rows]
         )
     return [None] * len(refs)
+
+
+async def recipient_refs(session: AsyncSession, kudos_id: int) -> list[UserRef]:
+    """The members a stored kudos recognised, by display name."""
+    rows = await session.scalars(
+        select(Member)
+        .join(KudosRecipient, KudosRecipient.recipient_id == Member.id)
+        .where(KudosRecipient.kudos_id == kudos_id)
+        .order_by(Member.display_name)
+    )
+    return [member.ref() for member in rows]
+
+
+def posted_message(kudos: Kudos, platform: str) -> PostedMessage | None:
+    """Where a stored kudos was posted, or None when it has no saved post."""
+    if kudos.posted_channel_id is None or kudos.posted_message_id is None:
+        return None
+    return PostedMessage(
+        platform=platform, channel_id=kudos.posted_channel_id, message_id=kudos.posted_message_id
+    )
