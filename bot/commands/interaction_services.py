@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.commands.staff_messages import question_buttons
+from bot.commands.staff_services import post_to_staff_channel
 from bot.delivery_ids import claim_delivery, release_delivery
-from bot.errors import DeliveryError, UserError
+from bot.errors import UserError
 from bot.knowledge_store import KnowledgeStore
 from bot.members import ensure_member
-from bot.outbound import ChannelPurpose, ChannelTarget, DeliveryKey, OutboundSender
+from bot.outbound import OutboundSender
 from bot.replies import Message
 from bot.requests import Request, UserRef
 from bot.storage import Database
@@ -146,22 +147,9 @@ class QuestionForwarding:
     async def post(self, *, request: Request, message: Message, question_id: int) -> bool:
         """Post ``message`` in the staff channel, with the staff list's buttons for the
         question; False when it could not be posted."""
-        if self.outbound is None:
-            return False
-        try:
-            await self.outbound.post(
-                target=ChannelTarget(purpose=ChannelPurpose.STAFF),
-                message=message,
-                key=DeliveryKey(f"q{question_id}"),
-                actions=question_buttons(question_id),
-            )
-        except DeliveryError as error:
-            log.warning(
-                "question not passed on",
-                extra={"question_id": question_id, "reason": error.reason},
-            )
-            return False
-        return True
+        return await post_to_staff_channel(
+            self.outbound, message, key=f"q{question_id}", actions=question_buttons(question_id)
+        )
 
 
 @dataclass(frozen=True, slots=True)

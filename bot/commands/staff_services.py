@@ -249,19 +249,7 @@ class StaffLoop:
     ) -> bool:
         """Post in the staff channel (with ``actions`` under it); False when it could not
         be posted (logged)."""
-        if self.outbound is None:
-            return False
-        try:
-            await self.outbound.post(
-                target=ChannelTarget(purpose=ChannelPurpose.STAFF),
-                message=message,
-                key=DeliveryKey(key),
-                actions=actions,
-            )
-        except DeliveryError as error:
-            log.warning("staff channel post failed", extra={"key": key, "reason": error.reason})
-            return False
-        return True
+        return await post_to_staff_channel(self.outbound, message, key=key, actions=actions)
 
     async def send_dm(
         self, user: UserRef, message: Message, *, key: str, actions: tuple[Action, ...] = ()
@@ -311,3 +299,26 @@ class StaffLoop:
             data_dir=self.data_dir,
             now=now,
         )
+
+
+async def post_to_staff_channel(
+    outbound: OutboundSender | None,
+    message: Message,
+    *,
+    key: str,
+    actions: tuple[Action, ...] = (),
+) -> bool:
+    """Post in the staff channel, once per ``key``; False when it could not be (logged)."""
+    if outbound is None:
+        return False
+    try:
+        await outbound.post(
+            target=ChannelTarget(purpose=ChannelPurpose.STAFF),
+            message=message,
+            key=DeliveryKey(key),
+            actions=actions,
+        )
+    except DeliveryError as error:
+        log.warning("staff channel post failed", extra={"key": key, "reason": error.reason})
+        return False
+    return True
