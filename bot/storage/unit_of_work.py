@@ -10,6 +10,7 @@ from bot.storage.repositories.broadcasts import BroadcastRepository
 from bot.storage.repositories.kudos import KudosRepository
 from bot.storage.repositories.members import MemberRepository
 from bot.storage.repositories.mentoring import MentoringRepository
+from bot.storage.repositories.mentoring_pairs import MentoringPairRepository
 from bot.storage.repositories.notes import NoteRepository
 from bot.storage.repositories.questions import QuestionRepository
 from bot.storage.repositories.reminders import ReminderRepository
@@ -53,6 +54,10 @@ class UnitOfWork:
     @cached_property
     def mentoring(self) -> MentoringRepository:
         return MentoringRepository(self._session)
+
+    @cached_property
+    def mentoring_pairs(self) -> MentoringPairRepository:
+        return MentoringPairRepository(self._session)
 
     async def flush(self) -> None:
         """Send pending writes now (ids assigned, constraints checked) without committing."""
