@@ -1,11 +1,18 @@
-"""Engine, sessions and migrations for SQLite (default) and PostgreSQL."""
+"""The database: sessions, units of work and the start-up migration, on SQLite
+(default) or PostgreSQL.
+
+Features use :meth:`Database.unit_of_work` only. :meth:`Database.transaction`,
+:meth:`Database.single_statement` and :meth:`Database.batcher` serve the hot paths
+inside the repositories (``bot/storage/repositories``); :meth:`Database.session` is
+what a unit of work wraps (and what tests set rows up with).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import (
     AbstractAsyncContextManager,
     asynccontextmanager,
@@ -13,53 +20,27 @@ from contextlib import (
     nullcontext,
 )
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import (
-    ArgumentError,
-    DBAPIError,
-    DisconnectionError,
-    InvalidRequestError,
-    NoSuchModuleError,
-)
-from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.errors import ConfigError, StorageUnavailable
 from bot.storage.batching import BatchWrite, ItemT, ResultT, WriteBatcher
+from bot.storage.engine import (
+    POSTGRES_CONNECT_TIMEOUT_SECONDS,
+    SQLITE_BUSY_TIMEOUT_MS,
+    async_url,
+    configure_sqlite,
+    create_engine,
+    ping_idle_connections,
+)
 from bot.storage.errors import Failure, classify, describe_failure
+from bot.storage.migrate import run_alembic_upgrade, schema_is_current
 from bot.storage.sqlite_files import check_sqlite_location
-
-if TYPE_CHECKING:
-    from alembic.config import Config
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-#: Arbitrary constant naming the PostgreSQL advisory lock that serialises migrations.
-MIGRATION_LOCK_KEY = 7_415_020_301
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-#: The revision(s) the newest migration leaves a database at. A database already there
-#: is not handed to Alembic at all: importing it and reading every migration script
-#: takes longer than the rest of a CLI command. Add each new migration's revision
-#: here (tests/core/test_migration_check.py compares this with the scripts).
-SCHEMA_HEADS = frozenset({"0012"})
-#: Alembic's bookkeeping table (its default name).
-VERSION_TABLE = "alembic_version"
-SQLITE_BUSY_TIMEOUT_MS = 5000
-POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
-#: A pooled PostgreSQL connection idle longer than this is pinged before use (a server
-#: restart or a firewall may have dropped it). Busy connections are not pinged: that
-#: saves a round trip on every transaction under load, and a connection that breaks
-#: while busy makes SQLAlchemy renew the whole pool.
-IDLE_PING_SECONDS = 10.0
 
 #: Waits between attempts while the database comes up at start (doubling to the last).
 START_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
@@ -71,97 +52,6 @@ _DATABASE_ERRORS = (DBAPIError, OSError, DisconnectionError)
 #: How long closing the database waits for writes in flight, and how often it looks.
 CLOSE_TIMEOUT_SECONDS = 10.0
 IDLE_POLL_SECONDS = 0.02
-
-SUPPORTED_URLS = "sqlite:///path/to/memberbot.sqlite3 or postgresql://user:password@host/db"
-
-_ASYNC_DRIVERS = {
-    "sqlite": "sqlite+aiosqlite",
-    "sqlite+pysqlite": "sqlite+aiosqlite",
-    "postgresql": "postgresql+asyncpg",
-    "postgres": "postgresql+asyncpg",
-    "postgresql+psycopg2": "postgresql+asyncpg",
-}
-
-
-def async_url(url: str) -> URL:
-    """Map plain ``sqlite:///`` and ``postgresql://`` URLs to their async drivers.
-
-    A relative SQLite path is relative to the current directory (as everywhere in
-    SQLAlchemy) and ``~`` is the home directory; both are made absolute here, so the
-    file stays the same whatever the process does later and logs show where it is.
-    """
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError(
-            f"DATABASE_URL: '{url}' is not a database URL; use {SUPPORTED_URLS}"
-        ) from exc
-    driver = _ASYNC_DRIVERS.get(parsed.drivername)
-    if driver:
-        parsed = parsed.set(drivername=driver)
-    if parsed.get_backend_name() == "sqlite":
-        parsed = _absolute_sqlite_path(parsed)
-    return parsed
-
-
-def _absolute_sqlite_path(url: URL) -> URL:
-    database = url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return url  # in-memory, or a URI filename SQLite resolves itself
-    return url.set(database=str(Path(database).expanduser().absolute()))
-
-
-def _create_engine(url: URL, **kwargs: Any) -> AsyncEngine:
-    """The async engine, or one clear ConfigError line when the URL cannot work."""
-    scheme = url.drivername
-    try:
-        return create_async_engine(url, **kwargs)
-    except NoSuchModuleError:
-        raise ConfigError(
-            f"DATABASE_URL: '{scheme}://' is not a database type I know; use {SUPPORTED_URLS}"
-        ) from None
-    except ImportError as exc:
-        missing = getattr(exc, "name", None) or str(exc)
-        raise ConfigError(
-            f"DATABASE_URL: the driver for '{scheme}://' is not installed "
-            f"(missing Python module '{missing}'); install it, or use {SUPPORTED_URLS}"
-        ) from None
-    except InvalidRequestError as exc:
-        # e.g. mysql+pymysql: installed, but not an asyncio driver
-        raise ConfigError(
-            f"DATABASE_URL: '{scheme}://' needs an asyncio driver ({exc}); use {SUPPORTED_URLS}"
-        ) from None
-
-
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        # WAL lets readers work while one writer commits; busy_timeout waits out locks.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
-def _ping_idle_connections(engine: AsyncEngine) -> None:
-    sync_engine = engine.sync_engine
-
-    @event.listens_for(sync_engine, "checkin")
-    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(sync_engine, "checkout")
-    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        idle_since = record.info.pop("idle_since", None)
-        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
-            return
-        try:
-            sync_engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:
-            # The pool discards this connection and checks out (or opens) another.
-            raise DisconnectionError(f"stale pooled connection: {exc}") from exc
 
 
 class SessionSource(Protocol):
@@ -217,12 +107,12 @@ class Database:
             if schema:
                 connect_args["server_settings"] = {"search_path": schema}
             kwargs["connect_args"] = connect_args
-        self.engine = _create_engine(self.url, **kwargs)
+        self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            configure_sqlite(self.engine)
             log.debug("SQLite database", extra={"path": self.url.database or ":memory:"})
         else:
-            _ping_idle_connections(self.engine)
+            ping_idle_connections(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time: this process's hot-path writers queue here
         # (first come, first served) instead of polling the file lock with busy sleeps.
@@ -233,6 +123,17 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.url.get_backend_name()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        """One transaction for a feature's reads and writes, through its repositories.
+
+        Commits when the block ends without an error, rolls back otherwise; storage
+        outages become :class:`StorageUnavailable`. This is the one way into the
+        database outside ``bot/storage``.
+        """
+        async with self.session() as session:
+            yield UnitOfWork(session)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -359,15 +260,15 @@ class Database:
 
     async def _upgrade_once(self) -> None:
         async with self.engine.begin() as connection:
-            if await connection.run_sync(_schema_is_current):
+            if await connection.run_sync(schema_is_current):
                 return
-            await connection.run_sync(_run_alembic_upgrade)
+            await connection.run_sync(run_alembic_upgrade)
 
     async def schema_is_current(self) -> bool:
         """True when every migration is applied (the database is at :data:`SCHEMA_HEADS`)."""
         with self._storage_errors():
             async with self.engine.connect() as connection:
-                return await connection.run_sync(_schema_is_current)
+                return await connection.run_sync(schema_is_current)
 
     async def dispose(self, *, timeout: float = CLOSE_TIMEOUT_SECONDS) -> None:
         """Close every connection, once queued writes are written and sessions closed.
@@ -393,45 +294,3 @@ class Database:
     def _connections_in_use(self) -> int:
         checked_out = getattr(self.engine.pool, "checkedout", None)
         return checked_out() if checked_out is not None else 0
-
-
-def dialect_insert(dialect: str) -> Callable[..., Any]:
-    """``insert()`` of ``dialect`` (``postgresql`` or ``sqlite``), with its ON CONFLICT
-    clauses. Imported on first use, so a SQLite process never loads the PostgreSQL
-    dialect."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert
-    raise ValueError(f"no INSERT ... ON CONFLICT for the {dialect!r} dialect")
-
-
-def _schema_is_current(connection: Connection) -> bool:
-    if not inspect(connection).has_table(VERSION_TABLE):
-        return False
-    applied = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
-    return frozenset(applied) == SCHEMA_HEADS
-
-
-def alembic_config(connection: Connection | None = None) -> Config:
-    from alembic.config import Config  # Alembic loads only when a migration may be due
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def _run_alembic_upgrade(connection: Connection) -> None:
-    from alembic import command
-
-    if connection.dialect.name == "postgresql":
-        # Several workers may start at once: one migrates, the others wait, then find
-        # nothing left to do. The lock is released when this transaction ends.
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-    command.upgrade(alembic_config(connection), "heads")

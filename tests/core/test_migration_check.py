@@ -8,14 +8,14 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from bot.storage.database import SCHEMA_HEADS, alembic_config
+from bot.storage.migrate import SCHEMA_HEADS, alembic_config
 from tests.support.databases import unmigrated_database, upgrade_to
 
 
 def test_schema_heads_name_the_newest_migrations() -> None:
     heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     assert heads == SCHEMA_HEADS, (
-        f"bot/storage/database.py SCHEMA_HEADS is {sorted(SCHEMA_HEADS)} but the newest "
+        f"bot/storage/migrate.py SCHEMA_HEADS is {sorted(SCHEMA_HEADS)} but the newest "
         f"migrations are {sorted(heads)}: add the new migration's revision there"
     )
 

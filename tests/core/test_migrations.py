@@ -18,7 +18,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
-from bot.storage.database import VERSION_TABLE, alembic_config
+from bot.storage.migrate import VERSION_TABLE, alembic_config
 from bot.storage.models import Base
 from tests.support.databases import downgrade_to, unmigrated_database, upgrade_to
 

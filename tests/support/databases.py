@@ -25,7 +25,7 @@ from alembic import command
 from sqlalchemy import Connection, MetaData, text
 
 from bot.storage import Database
-from bot.storage.database import alembic_config
+from bot.storage.migrate import alembic_config
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
