@@ -15,14 +15,15 @@ from bot.commands.registry import CommandContext
 from bot.commands.services import CommandServices, build_services
 from bot.commands.spec import Catalogue, CommandSpec
 from bot.config import Settings, follow_organisation_zone
-from bot.delivery_ids import claim_delivery, release_delivery
 from bot.errors import PermissionDenied, StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
-from bot.members import SeenMembers, upsert_member_ids
+from bot.members import SeenMembers
 from bot.outbound import OutboundSender
 from bot.replies import Reply, text_message
 from bot.requests import Arguments, Request, RequestKind
 from bot.storage import Database
+from bot.storage.repositories.deliveries import claim_delivery, release_delivery
+from bot.storage.repositories.members import record_seen
 
 log = logging.getLogger(__name__)
 
@@ -212,10 +213,7 @@ class BotCore:
         if self.seen_members.is_fresh(request.sender, now):
             return
         try:
-            # A Core transaction, not an ORM session: on SQLite it queues behind this
-            # process's other writes instead of polling the file lock.
-            async with self.database.transaction() as connection:
-                await upsert_member_ids(connection, [request.sender], now=now)
+            await record_seen(self.database, [request.sender], now=now)
         except StorageUnavailable:
             if command.needs_database:
                 raise

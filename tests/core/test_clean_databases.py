@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.members import ensure_member
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import Member
+from bot.storage.repositories.members import MemberRepository
 from tests.support.databases import open_database
 
 WHEN = datetime(2026, 11, 23, 15, tzinfo=UTC)
@@ -20,7 +20,7 @@ WHEN = datetime(2026, 11, 23, 15, tzinfo=UTC)
 async def _add_member(database: Database, user_id: str) -> int:
     user = UserRef(platform="slack", workspace_id="T1", user_id=user_id, display_name=user_id)
     async with database.session() as session:
-        member = await ensure_member(session, user, now=WHEN)
+        member = await MemberRepository(session).ensure(user, now=WHEN)
         return member.id
 
 

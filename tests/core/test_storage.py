@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import FixedClock
 from bot.core import BotCore
-from bot.delivery_ids import PruneDeliveryIds, claim_delivery, prune_processed_deliveries
+from bot.delivery_ids import KEEP_DELIVERY_IDS, PruneDeliveryIds
 from bot.errors import ConfigError, StorageUnavailable, UserError
-from bot.members import ensure_member, ensure_members
 from bot.requests import UserRef
 from bot.runner import background_services
 from bot.storage import Database, async_url
 from bot.storage.models import Member, ProcessedDelivery
+from bot.storage.repositories.deliveries import claim_delivery, prune_processed_deliveries
+from bot.storage.repositories.members import MemberRepository
 from tests.support.databases import postgres_schema, require_postgres
 
 
@@ -34,12 +35,12 @@ async def test_members_keyed_by_platform_identity_and_names_refresh(database: Da
     now = datetime(2026, 1, 1, tzinfo=UTC)
     alice = UserRef("slack", "T1", "U1", "alice")
     async with database.session() as session:
-        first = await ensure_member(session, alice, now=now)
+        first = await MemberRepository(session).ensure(alice, now=now)
     renamed = UserRef("slack", "T1", "U1", "Alice Liddell")
     same_name_other_person = UserRef("slack", "T1", "U2", "alice")
     async with database.session() as session:
-        found = await ensure_members(
-            session, [renamed, same_name_other_person], now=now + timedelta(days=1)
+        found = await MemberRepository(session).ensure_many(
+            [renamed, same_name_other_person], now=now + timedelta(days=1)
         )
     assert found[renamed.key].id == first.id
     assert found[renamed.key].display_name == "Alice Liddell"
@@ -54,13 +55,13 @@ async def test_members_keyed_by_platform_identity_and_names_refresh(database: Da
 async def test_naive_datetimes_are_refused(sqlite_database: Database) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         async with sqlite_database.session() as session:
-            await ensure_member(session, UserRef("c", "w", "u"), now=datetime(2026, 1, 1))
+            await MemberRepository(session).ensure(UserRef("c", "w", "u"), now=datetime(2026, 1, 1))
 
 
 async def test_times_come_back_as_utc(database: Database) -> None:
     chicago_noon = datetime(2026, 3, 8, 12, 0, tzinfo=timezone(timedelta(hours=-5)))
     async with database.session() as session:
-        await ensure_member(session, UserRef("c", "w", "u"), now=chicago_noon)
+        await MemberRepository(session).ensure(UserRef("c", "w", "u"), now=chicago_noon)
     async with database.session() as session:
         member = await session.scalar(select(Member))
     assert member is not None
@@ -139,7 +140,7 @@ async def test_a_relative_sqlite_url_opens_a_file_in_the_current_directory(
         await database.upgrade()
         monkeypatch.chdir("/")  # the file stays where it was opened
         async with database.session() as session:
-            await ensure_member(session, UserRef("c", "w", "u"), now=datetime.now(UTC))
+            await MemberRepository(session).ensure(UserRef("c", "w", "u"), now=datetime.now(UTC))
     finally:
         await database.dispose()
     assert (tmp_path / "data" / "relative.db").is_file()
@@ -155,8 +156,8 @@ async def test_old_delivery_ids_are_pruned(database: Database) -> None:
             )
             for name, age in ages.items()
         )
-    assert await prune_processed_deliveries(database, now=now) == 1
-    assert await prune_processed_deliveries(database, now=now) == 0
+    assert await prune_processed_deliveries(database, now=now, keep=KEEP_DELIVERY_IDS) == 1
+    assert await prune_processed_deliveries(database, now=now, keep=KEEP_DELIVERY_IDS) == 0
     async with database.session() as session:
         kept = set(await session.scalars(select(ProcessedDelivery.delivery_id)))
     assert kept == {"fresh", "day-old"}

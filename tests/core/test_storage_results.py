@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, update
 
-from bot.members import ensure_member
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import Member
+from bot.storage.repositories.members import MemberRepository
 from bot.storage.results import changed_rows
 
 
@@ -20,7 +20,9 @@ async def test_an_update_through_a_session_counts_the_rows_it_changed(
     now = datetime(2026, 1, 1, tzinfo=UTC)
     async with database.session() as session:
         for user_id in ("U1", "U2"):
-            await ensure_member(session, UserRef("slack", "T1", user_id, user_id), now=now)
+            await MemberRepository(session).ensure(
+                UserRef("slack", "T1", user_id, user_id), now=now
+            )
         opted_out = await session.execute(
             update(Member).where(Member.workspace_id == "T1").values(reminders_opt_out=True)
         )
