@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from enum import StrEnum
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from bot.storage.models import AuditLog, Broadcast, Member
 from bot.storage.models.broadcasts import Audience
+from bot.storage.repositories.broadcasts import BroadcastRepository
+
+if TYPE_CHECKING:
+    from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ def describe_actor(member: Member | None) -> str:
 
 
 def record(
-    session: AsyncSession,
+    work: UnitOfWork,
     *,
     action: AuditAction,
     broadcast: Broadcast,
@@ -50,8 +53,8 @@ def record(
     audience: str | None = None,
     text: str | None = None,
 ) -> AuditLog:
-    """Add one audit row to ``session`` (committed with the action it records)."""
-    entry = AuditLog(
+    """Add one audit row to ``work`` (committed with the action it records)."""
+    entry = _repository(work).add_audit_entry(
         at=at,
         actor_member_id=actor.id if actor else None,
         actor=describe_actor(actor)[:300],
@@ -60,7 +63,6 @@ def record(
         audience=(audience or describe_audience(broadcast))[:200],
         text=broadcast.body if text is None else text,
     )
-    session.add(entry)
     log.info(
         "broadcast audit",
         extra={
@@ -71,3 +73,11 @@ def record(
         },
     )
     return entry
+
+
+def _repository(work: object) -> BroadcastRepository:
+    # Callers not yet moved to a unit of work still pass their session.
+    broadcasts = getattr(work, "broadcasts", None)
+    if isinstance(broadcasts, BroadcastRepository):
+        return broadcasts
+    return BroadcastRepository(work)  # type: ignore[arg-type]

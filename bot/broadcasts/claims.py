@@ -5,12 +5,8 @@ dispatcher claims a row just before sending it (never more rows than it has
 sends free), renews ``claimed_at`` while the send lasts, and a row whose
 claimer stopped renewing (the process died) goes back to ``pending`` with
 ``maybe_sent`` set, so its next attempt checks with the platform before
-sending. A claim is one guarded ``UPDATE ... WHERE status = 'pending'``: on PostgreSQL the
-candidate rows are first locked with ``FOR UPDATE SKIP LOCKED``, so several
-dispatchers (several bot processes) each get disjoint rows and never both send
-one; on SQLite the claim runs as one write statement (one dispatcher there).
-Every later change is guarded by ``status = 'sending' AND claimed_by = me``, so
-a dispatcher whose lease ran out can no longer touch a row someone reclaimed.
+sending. How a claim stays exclusive (guarded updates, ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL) is :mod:`bot.storage.repositories.broadcast_claims`.
 """
 
 from __future__ import annotations
@@ -19,8 +15,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ScalarSelect, select, update
-
 from bot.broadcasts.messages import broadcast_message
 from bot.outbound import ChannelPurpose, ChannelTarget, PostedMessage
 from bot.replies import Message
@@ -28,7 +22,7 @@ from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import Broadcast, BroadcastDelivery, Member
 from bot.storage.models.broadcasts import Audience, DeliveryStatus
-from bot.storage.results import changed_rows
+from bot.storage.repositories import broadcast_claims
 
 log = logging.getLogger(__name__)
 
@@ -55,44 +49,10 @@ async def claim_due(
     database: Database, *, platform: str, worker_id: str, now: datetime, limit: int
 ) -> list[ClaimedDelivery]:
     """Atomically take up to ``limit`` due pending rows of ``platform`` for ``worker_id``."""
-    due = (
-        select(BroadcastDelivery.id)
-        .where(
-            BroadcastDelivery.status == PENDING,
-            BroadcastDelivery.platform == platform,
-            BroadcastDelivery.next_attempt_at <= now,
-        )
-        .order_by(BroadcastDelivery.next_attempt_at, BroadcastDelivery.id)
-        .limit(limit)
+    rows = await broadcast_claims.claim_due(
+        database, platform=platform, worker_id=worker_id, now=now, limit=limit
     )
-    async with database.session() as session:
-        if database.is_sqlite:
-            # One write statement: SQLite takes the write lock before reading.
-            chosen: ScalarSelect[int] | list[int] = due.scalar_subquery()
-        else:
-            # Lock first, update second: PostgreSQL may re-run a LIMIT subquery
-            # inside UPDATE ... IN (...), so the rows are chosen in their own statement.
-            chosen = list(await session.scalars(due.with_for_update(skip_locked=True)))
-            if not chosen:
-                return []
-        result = await session.execute(
-            update(BroadcastDelivery)
-            .where(BroadcastDelivery.id.in_(chosen))
-            .where(BroadcastDelivery.status == PENDING)
-            .values(status=SENDING, claimed_by=worker_id, claimed_at=now)
-            .returning(BroadcastDelivery.id)
-        )
-        ids = [row[0] for row in result]
-        if not ids:
-            return []
-        details = await session.execute(
-            select(BroadcastDelivery, Broadcast, Member)
-            .join(Broadcast, Broadcast.id == BroadcastDelivery.broadcast_id)
-            .outerjoin(Member, Member.id == BroadcastDelivery.member_id)
-            .where(BroadcastDelivery.id.in_(ids))
-            .order_by(BroadcastDelivery.next_attempt_at, BroadcastDelivery.id)
-        )
-        return [_claimed(d, b, m, claimed_at=now) for d, b, m in details]
+    return [_claimed(row.delivery, row.broadcast, row.member, claimed_at=now) for row in rows]
 
 
 async def reclaim_expired(
@@ -103,17 +63,9 @@ async def reclaim_expired(
     Such a row was being sent when its claimer stopped: the message may have
     arrived, so the row is marked ``maybe_sent`` and its next attempt checks first.
     """
-    async with database.session() as session:
-        result = await session.execute(
-            update(BroadcastDelivery)
-            .where(
-                BroadcastDelivery.status == SENDING,
-                BroadcastDelivery.platform == platform,
-                BroadcastDelivery.claimed_at < now - lease,
-            )
-            .values(status=PENDING, claimed_by=None, claimed_at=None, maybe_sent=True)
-        )
-    reclaimed = changed_rows(result)
+    reclaimed = await broadcast_claims.reclaim_expired(
+        database, platform=platform, now=now, lease=lease
+    )
     if reclaimed:
         log.warning(
             "reclaimed deliveries after lease", extra={"platform": platform, "rows": reclaimed}
@@ -123,19 +75,7 @@ async def reclaim_expired(
 
 async def renew_claims(database: Database, ids: list[int], *, worker_id: str, now: datetime) -> int:
     """Keep the lease of rows this worker is still sending; how many it still holds."""
-    if not ids:
-        return 0
-    async with database.session() as session:
-        result = await session.execute(
-            update(BroadcastDelivery)
-            .where(
-                BroadcastDelivery.id.in_(ids),
-                BroadcastDelivery.status == SENDING,
-                BroadcastDelivery.claimed_by == worker_id,
-            )
-            .values(claimed_at=now)
-        )
-    return changed_rows(result)
+    return await broadcast_claims.renew_claims(database, ids, worker_id=worker_id, now=now)
 
 
 async def record_sent(
@@ -166,28 +106,14 @@ async def update_claimed(
     database: Database, row: ClaimedDelivery, *, worker_id: str, values: dict[str, object]
 ) -> bool:
     """Apply ``values`` to a row this worker still holds; False when it does not."""
-    async with database.session() as session:
-        result = await session.execute(
-            update(BroadcastDelivery)
-            .where(
-                BroadcastDelivery.id == row.id,
-                BroadcastDelivery.status == SENDING,
-                BroadcastDelivery.claimed_by == worker_id,
-            )
-            .values(**values)
-        )
-    return changed_rows(result) == 1
+    return await broadcast_claims.update_claimed(
+        database, row.id, worker_id=worker_id, values=values
+    )
 
 
 async def earliest_pending(database: Database, *, platform: str) -> datetime | None:
     """When the next pending row of ``platform`` may be tried; None when there is none."""
-    async with database.session() as session:
-        return await session.scalar(
-            select(BroadcastDelivery.next_attempt_at)
-            .where(BroadcastDelivery.status == PENDING, BroadcastDelivery.platform == platform)
-            .order_by(BroadcastDelivery.next_attempt_at)
-            .limit(1)
-        )
+    return await broadcast_claims.earliest_pending(database, platform=platform)
 
 
 def _claimed(

@@ -20,9 +20,9 @@ finish and be recorded.
 Failures: permanent ones (user gone, DMs closed) are recorded per recipient at
 once; transient ones (5xx, timeouts, network, unconfirmed) are retried with
 capped exponential backoff until the row's due time plus the grace period, and
-only then recorded as failed with the last error. Rows that fell due while no
-dispatcher ran are sent within the grace period, else marked missed and
-reported to staff (:mod:`bot.broadcasts.overdue`).
+only then recorded as failed with the last error (:mod:`bot.broadcasts.failures`).
+Rows that fell due while no dispatcher ran are sent within the grace period,
+else marked missed and reported to staff (:mod:`bot.broadcasts.overdue`).
 """
 
 from __future__ import annotations
@@ -34,26 +34,23 @@ from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.broadcasts import claims
 from bot.broadcasts.claims import PENDING, ClaimedDelivery
-from bot.broadcasts.overdue import OverdueResult, expire_overdue, gave_up_reason
+from bot.broadcasts.failures import after_failure
+from bot.broadcasts.overdue import OverdueResult, expire_overdue
 from bot.broadcasts.policy import DispatchPolicy, Pacer
 from bot.clock import Clock
 from bot.errors import DeliveryError, DeliveryReason, StorageUnavailable
 from bot.outbound import DeliveryKey, OutboundSender, PostedMessage
 from bot.storage import Database
-from bot.storage.models.broadcasts import DeliveryStatus
+from bot.storage.repositories.broadcast_claims import RETRYABLE_ERRORS
 
 __all__ = ["ClaimedDelivery", "DispatchPolicy", "Dispatcher"]
 
 log = logging.getLogger(__name__)
 
-#: Failures after which the message may be on the platform although unconfirmed.
-_MAY_HAVE_ARRIVED = frozenset({DeliveryReason.UNCONFIRMED, DeliveryReason.PLATFORM_ERROR})
 #: Database errors worth retrying a write for (outages, lock timeouts, dropped connections).
-_DATABASE_ERRORS = (StorageUnavailable, SQLAlchemyError, OSError)
+_DATABASE_ERRORS = RETRYABLE_ERRORS
 
 
 class Dispatcher:
@@ -337,30 +334,8 @@ class Dispatcher:
             log.error("delivery lease lost after sending", extra=self._log(delivery=row.id))
 
     async def _record_failure(self, row: ClaimedDelivery, error: DeliveryError) -> None:
-        attempts = row.attempts + 1
-        now = self.clock.now()
-        give_up_at = self.policy.give_up_at(row.due_at)
-        values: dict[str, object] = {
-            "attempts": attempts,
-            "claimed_by": None,
-            "claimed_at": None,
-            # A lost answer or a server error may hide a message that arrived: the
-            # next attempt checks first. A refusal (429, unreachable) sent nothing.
-            "maybe_sent": error.reason in _MAY_HAVE_ARRIVED,
-        }
-        if error.permanent or now >= give_up_at:
-            reason = (
-                _describe(error)
-                if error.permanent
-                else gave_up_reason(attempts=attempts, last_error=str(error))
-            )
-            values.update(status=DeliveryStatus.FAILED.value, failure_reason=reason[:500])
-            self.outcomes["failed"] += 1
-        else:
-            # The last try lands exactly at the end of the grace period.
-            next_try = min(now + self.policy.backoff(attempts), give_up_at)
-            values.update(status=PENDING, next_attempt_at=next_try, failure_reason=str(error)[:500])
-            self.outcomes["retried"] += 1
+        failed = after_failure(row, error, now=self.clock.now(), policy=self.policy)
+        self.outcomes["failed" if failed.final else "retried"] += 1
         log.info(
             "delivery failed",
             extra=self._log(
@@ -368,11 +343,13 @@ class Dispatcher:
                 permanent=error.permanent,
                 reason=error.reason.value,
                 detail=error.detail,
-                attempts=attempts,
-                final=values["status"] != PENDING,
+                attempts=failed.attempts,
+                final=failed.final,
             ),
         )
-        await claims.update_claimed(self.database, row, worker_id=self.worker_id, values=values)
+        await claims.update_claimed(
+            self.database, row, worker_id=self.worker_id, values=failed.values
+        )
 
     async def _release(self, row: ClaimedDelivery) -> None:
         await claims.update_claimed(
@@ -397,10 +374,3 @@ class Dispatcher:
 
     def _log(self, **extra: object) -> dict[str, object]:
         return {"worker": self.worker_id, "platform": self.platform, **extra}
-
-
-def _describe(error: DeliveryError) -> str:
-    """What staff read for a permanent failure: the reason, and the platform's code."""
-    if error.detail and error.detail != error.reason:
-        return f"{error.reason.value} ({error.detail})"
-    return error.reason.value

@@ -11,19 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.broadcasts.audience import dm_audience_size
 from bot.storage import Database
-from bot.storage.models import Broadcast, BroadcastDelivery, Member
-from bot.storage.models.broadcasts import (
-    Audience,
-    BroadcastKind,
-    BroadcastStatus,
-    DeliveryStatus,
-)
+from bot.storage.models import Broadcast
+from bot.storage.models.broadcasts import Audience, BroadcastStatus, DeliveryStatus
+
+if TYPE_CHECKING:
+    from bot.storage.unit_of_work import UnitOfWork
 
 #: Failed recipients named per broadcast (the rest are counted).
 FAILURES_SHOWN = 5
@@ -99,60 +94,29 @@ async def list_broadcasts(
     database: Database, *, platform: str, workspace_id: str, now: datetime, limit: int
 ) -> Listing:
     """Up to ``limit`` staff broadcasts (newest first) and ``limit`` reminders (soonest first)."""
-    async with database.session() as session:
-        staff = list(
-            await session.scalars(
-                select(Broadcast)
-                .where(
-                    Broadcast.kind == BroadcastKind.STAFF,
-                    Broadcast.platform == platform,
-                    Broadcast.workspace_id == workspace_id,
-                )
-                .order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
-                .limit(limit)
-            )
+    async with database.unit_of_work() as work:
+        staff = await work.broadcasts.latest_staff(
+            platform=platform, workspace_id=workspace_id, limit=limit
         )
-        reminders = list(
-            await session.scalars(
-                select(Broadcast)
-                .where(
-                    Broadcast.kind == BroadcastKind.REMINDER,
-                    Broadcast.platform == platform,
-                    Broadcast.due_at >= now - RECENT_REMINDERS,
-                    # Reminders of deadlines removed from the file are noise; staff
-                    # cancellations stay visible.
-                    or_(
-                        Broadcast.status != BroadcastStatus.CANCELLED,
-                        Broadcast.cancelled_by_staff.is_(True),
-                    ),
-                )
-                .order_by(Broadcast.due_at, Broadcast.id)
-                .limit(limit)
-            )
+        reminders = await work.broadcasts.reminders_due_since(
+            platform=platform, since=now - RECENT_REMINDERS, limit=limit
         )
         summaries = {b.id: BroadcastSummary(broadcast=b) for b in staff + reminders}
         if summaries:
-            await _attach_counts(session, summaries)
-            await _attach_failures(session, summaries)
-            await _attach_draft_audiences(session, summaries)
+            await _attach_counts(work, summaries)
+            await _attach_failures(work, summaries)
+            await _attach_draft_audiences(work, summaries)
     return Listing(
         staff=[summaries[b.id] for b in staff], reminders=[summaries[b.id] for b in reminders]
     )
 
 
-async def _attach_counts(session: AsyncSession, summaries: dict[int, BroadcastSummary]) -> None:
-    counts = await session.execute(
-        select(BroadcastDelivery.broadcast_id, BroadcastDelivery.status, func.count())
-        .where(BroadcastDelivery.broadcast_id.in_(summaries))
-        .group_by(BroadcastDelivery.broadcast_id, BroadcastDelivery.status)
-    )
-    for broadcast_id, status, count in counts:
-        summaries[broadcast_id].counts[status] = count
+async def _attach_counts(work: UnitOfWork, summaries: dict[int, BroadcastSummary]) -> None:
+    for broadcast_id, counts in (await work.broadcasts.delivery_counts_of(summaries)).items():
+        summaries[broadcast_id].counts.update(counts)
 
 
-async def _attach_draft_audiences(
-    session: AsyncSession, summaries: dict[int, BroadcastSummary]
-) -> None:
+async def _attach_draft_audiences(work: UnitOfWork, summaries: dict[int, BroadcastSummary]) -> None:
     """Count the audience of DM drafts (as their preview did); one count per workspace."""
     sizes: dict[tuple[str, str], int] = {}
     for summary in summaries.values():
@@ -161,37 +125,15 @@ async def _attach_draft_audiences(
             continue
         key = (broadcast.platform, broadcast.workspace_id)
         if key not in sizes:
-            sizes[key] = await dm_audience_size(session, *key)
+            sizes[key] = await work.broadcasts.dm_audience_size(
+                platform=broadcast.platform, workspace_id=broadcast.workspace_id
+            )
         summary.draft_audience = sizes[key]
 
 
-async def _attach_failures(session: AsyncSession, summaries: dict[int, BroadcastSummary]) -> None:
-    numbered = (
-        select(
-            BroadcastDelivery.broadcast_id,
-            Member.display_name,
-            BroadcastDelivery.recipient,
-            BroadcastDelivery.failure_reason,
-            func.row_number()
-            .over(partition_by=BroadcastDelivery.broadcast_id, order_by=BroadcastDelivery.id)
-            .label("place"),
+async def _attach_failures(work: UnitOfWork, summaries: dict[int, BroadcastSummary]) -> None:
+    failures = await work.broadcasts.first_failures(summaries, per_broadcast=FAILURES_SHOWN)
+    for failure in failures:
+        summaries[failure.broadcast_id].failures.append(
+            (failure.display_name or failure.recipient, failure.failure_reason or "unknown")
         )
-        .outerjoin(Member, Member.id == BroadcastDelivery.member_id)
-        .where(
-            BroadcastDelivery.broadcast_id.in_(summaries),
-            BroadcastDelivery.status == DeliveryStatus.FAILED,
-        )
-        .subquery()
-    )
-    rows = await session.execute(
-        select(
-            numbered.c.broadcast_id,
-            numbered.c.display_name,
-            numbered.c.recipient,
-            numbered.c.failure_reason,
-        )
-        .where(numbered.c.place <= FAILURES_SHOWN)
-        .order_by(numbered.c.broadcast_id, numbered.c.place)
-    )
-    for broadcast_id, name, recipient, reason in rows:
-        summaries[broadcast_id].failures.append((name or recipient, reason or "unknown"))

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts import audit
 from bot.broadcasts.audit import AuditAction
@@ -25,16 +22,17 @@ from bot.broadcasts.messages import broadcast_message, snippet
 from bot.broadcasts.scheduling import format_local
 from bot.date_wording import duration
 from bot.outbound import ChannelPurpose
-from bot.storage.models import Broadcast, BroadcastDelivery
+from bot.storage.models import Broadcast
 from bot.storage.models.broadcasts import (
     CHANNEL_RECIPIENT,
     Audience,
-    BodyFormat,
     BroadcastKind,
-    BroadcastStatus,
-    DeliveryStatus,
     member_recipient,
 )
+from bot.storage.repositories.broadcasts import NoticeDelivery
+
+if TYPE_CHECKING:
+    from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +82,7 @@ def missed_notice_text(
 
 
 async def add_missed_notice(
-    session: AsyncSession,
+    work: UnitOfWork,
     broadcast: Broadcast,
     *,
     missed: int,
@@ -106,56 +104,27 @@ async def add_missed_notice(
                 "missed broadcast has no author to tell", extra={"broadcast_id": broadcast.id}
             )
             return False
-        audience, recipient, member_id, purpose = (
-            Audience.DM,
-            member_recipient(author),
-            author,
-            None,
+        to = NoticeDelivery(
+            audience=Audience.DM,
+            recipient=member_recipient(author),
+            member_id=author,
+            channel_purpose=None,
         )
     else:
-        audience, recipient, member_id, purpose = (
-            Audience.CHANNEL,
-            CHANNEL_RECIPIENT,
-            None,
-            ChannelPurpose.ANNOUNCEMENTS.value,
+        to = NoticeDelivery(
+            audience=Audience.CHANNEL,
+            recipient=CHANNEL_RECIPIENT,
+            member_id=None,
+            channel_purpose=ChannelPurpose.ANNOUNCEMENTS.value,
         )
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    created = await session.execute(
-        insert(Broadcast)
-        .values(
-            kind=BroadcastKind.NOTICE.value,
-            status=BroadcastStatus.SCHEDULED.value,
-            platform=broadcast.platform,
-            workspace_id=broadcast.workspace_id,
-            audience=audience.value,
-            channel_purpose=purpose,
-            body=missed_notice_text(broadcast, missed=missed, grace=grace, zone=zone),
-            body_format=BodyFormat.TEXT.value,
-            due_at=now,
-            send_now=True,
-            created_at=now,
-            confirmed_at=now,
-            reminder_key=notice_key(broadcast.id),
-        )
-        .on_conflict_do_nothing(index_elements=["platform", "reminder_key"])
-        .returning(Broadcast.id)
+    notice = await work.broadcasts.add_notice_once(
+        about=broadcast,
+        key=notice_key(broadcast.id),
+        body=missed_notice_text(broadcast, missed=missed, grace=grace, zone=zone),
+        to=to,
+        now=now,
     )
-    notice_id = created.scalar()
-    if notice_id is None:
+    if notice is None:
         return False  # this broadcast's missed rows were reported already
-    await session.execute(
-        insert(BroadcastDelivery).values(
-            broadcast_id=notice_id,
-            platform=broadcast.platform,
-            recipient=recipient,
-            member_id=member_id,
-            status=DeliveryStatus.PENDING.value,
-            due_at=now,
-            next_attempt_at=now,
-            attempts=0,
-        )
-    )
-    notice = await session.get(Broadcast, notice_id)
-    assert notice is not None
-    audit.record(session, action=AuditAction.CREATE, broadcast=notice, at=now)
+    audit.record(work, action=AuditAction.CREATE, broadcast=notice, at=now)
     return True

@@ -10,20 +10,14 @@ error, prefixed :data:`GAVE_UP`, so it is told apart from permanent failures.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import String, func, literal, update
 
 from bot.broadcasts import audit
 from bot.broadcasts.audit import AuditAction
 from bot.broadcasts.notices import add_missed_notice
 from bot.storage import Database
-from bot.storage.models import Broadcast, BroadcastDelivery
-from bot.storage.models.broadcasts import DeliveryStatus
-from bot.storage.results import changed_rows
 
 log = logging.getLogger(__name__)
 
@@ -62,42 +56,23 @@ async def expire_overdue(
 ) -> OverdueResult:
     """Mark every overdue pending row of ``platform`` missed or failed; report missed ones."""
     cutoff = now - grace
-    overdue = (
-        BroadcastDelivery.status == DeliveryStatus.PENDING,
-        BroadcastDelivery.platform == platform,
-        BroadcastDelivery.due_at < cutoff,
-    )
-    async with database.session() as session:
-        gave_up = await session.execute(
-            update(BroadcastDelivery)
-            .where(*overdue, BroadcastDelivery.attempts > 0)
-            .values(
-                status=DeliveryStatus.FAILED.value,
-                failure_reason=func.substr(
-                    literal(
-                        f"{GAVE_UP}: still failing when the grace period ended; last error: ",
-                        String,
-                    )
-                    + func.coalesce(BroadcastDelivery.failure_reason, "unknown"),
-                    1,
-                    REASON_LENGTH,
-                ),
-            )
+    async with database.unit_of_work() as work:
+        gave_up_rows = await work.broadcasts.give_up_overdue(
+            platform=platform,
+            due_before=cutoff,
+            reason_prefix=f"{GAVE_UP}: still failing when the grace period ended; last error: ",
+            reason_length=REASON_LENGTH,
         )
-        missed_rows = await session.execute(
-            update(BroadcastDelivery)
-            .where(*overdue, BroadcastDelivery.attempts == 0)
-            .values(status=DeliveryStatus.MISSED.value, failure_reason=MISSED_REASON)
-            .returning(BroadcastDelivery.broadcast_id)
+        per_broadcast = await work.broadcasts.mark_overdue_missed(
+            platform=platform, due_before=cutoff, reason=MISSED_REASON
         )
-        per_broadcast = Counter(row[0] for row in missed_rows)
         notices = 0
         for broadcast_id, count in sorted(per_broadcast.items()):
-            broadcast = await session.get(Broadcast, broadcast_id)
+            broadcast = await work.broadcasts.get(broadcast_id)
             if broadcast is None:
                 continue
             audit.record(
-                session,
+                work,
                 action=AuditAction.MISSED,
                 broadcast=broadcast,
                 at=now,
@@ -108,10 +83,9 @@ async def expire_overdue(
                 extra={"platform": platform, "broadcast_id": broadcast_id, "rows": count},
             )
             if await add_missed_notice(
-                session, broadcast, missed=count, now=now, grace=grace, zone=zone
+                work, broadcast, missed=count, now=now, grace=grace, zone=zone
             ):
                 notices += 1
-    gave_up_rows = changed_rows(gave_up)
     if gave_up_rows:
         log.warning(
             "deliveries still failing at the end of the grace period",

@@ -5,25 +5,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.broadcasts import audit
-from bot.broadcasts.audience import audience_size, dm_audience
+from bot.broadcasts.audience import audience_size
 from bot.broadcasts.audit import AuditAction
 from bot.broadcasts.listing import Listing, format_counts, list_broadcasts
 from bot.broadcasts.messages import MAX_MESSAGE_LENGTH, length_as_sent
 from bot.broadcasts.parsing import DraftRequest
 from bot.broadcasts.scheduling import local_to_utc_strict
 from bot.errors import DeliveryError, UserError
-from bot.members import ensure_member, ensure_members
 from bot.outbound import ChannelPurpose, OutboundSender
 from bot.replies import counted
 from bot.requests import Request
 from bot.storage import Database
-from bot.storage.models import Broadcast, BroadcastDelivery
+from bot.storage.models import Broadcast
 from bot.storage.models.broadcasts import (
     CHANNEL_RECIPIENT,
     Audience,
@@ -33,12 +30,12 @@ from bot.storage.models.broadcasts import (
     DeliveryStatus,
     member_recipient,
 )
-from bot.storage.results import changed_rows
+from bot.storage.repositories.broadcasts import FAN_OUT_CHUNK
+
+if TYPE_CHECKING:
+    from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-#: Rows per INSERT when fanning out a DM broadcast (keeps statements small on both backends).
-FAN_OUT_CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +83,8 @@ class BroadcastService:
                 )
         if draft.to_dm:
             await self._sync_directory(request, now=now)
-        async with self.database.session() as session:
-            author = await ensure_member(session, request.sender, now=now)
+        async with self.database.unit_of_work() as work:
+            author = await work.members.ensure(request.sender, now=now)
             broadcast = Broadcast(
                 kind=BroadcastKind.STAFF.value,
                 status=BroadcastStatus.DRAFT.value,
@@ -105,11 +102,10 @@ class BroadcastService:
                 created_by_member_id=author.id,
                 created_at=now,
             )
-            session.add(broadcast)
-            await session.flush()
-            size = await audience_size(session, broadcast)
+            await work.broadcasts.add(broadcast)
+            size = await audience_size(work, broadcast)
             audit.record(
-                session,
+                work,
                 action=AuditAction.CREATE,
                 broadcast=broadcast,
                 at=now,
@@ -135,29 +131,24 @@ class BroadcastService:
             )
         if broadcast.audience == Audience.DM:
             await self._sync_directory(request, now=now)
-        async with self.database.session() as session:
-            actor = await ensure_member(session, request.sender, now=now)
+        async with self.database.unit_of_work() as work:
+            actor = await work.members.ensure(request.sender, now=now)
             if broadcast.created_by_member_id not in {None, actor.id}:
                 raise UserError(
                     f"Broadcast #{broadcast_id} was drafted by someone else; only they can "
                     "confirm it (any staff member can cancel it)."
                 )
             # Guarded status change: a double-submitted confirm schedules once.
-            claimed = await session.execute(
-                update(Broadcast)
-                .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.DRAFT)
-                .values(status=BroadcastStatus.SCHEDULED.value, confirmed_at=now, due_at=due_at)
-            )
-            if changed_rows(claimed) != 1:
+            if not await work.broadcasts.schedule_draft(broadcast_id, now=now, due_at=due_at):
                 raise UserError(f"Broadcast #{broadcast_id} was already confirmed.")
             broadcast.status, broadcast.confirmed_at, broadcast.due_at = (
                 BroadcastStatus.SCHEDULED.value,
                 now,
                 due_at,
             )
-            size = await self._fan_out(session, broadcast)
+            size = await self._fan_out(work, broadcast)
             audit.record(
-                session,
+                work,
                 action=AuditAction.CONFIRM,
                 broadcast=broadcast,
                 at=now,
@@ -172,51 +163,29 @@ class BroadcastService:
         name = describe(broadcast)
         if broadcast.status == BroadcastStatus.CANCELLED:
             raise UserError(f"{name} is already cancelled.")
-        async with self.database.session() as session:
-            actor = await ensure_member(session, request.sender, now=now)
-            cancelled = await session.execute(
-                update(BroadcastDelivery)
-                .where(
-                    BroadcastDelivery.broadcast_id == broadcast_id,
-                    BroadcastDelivery.status == DeliveryStatus.PENDING,
-                )
-                .values(status=DeliveryStatus.CANCELLED.value, failure_reason="cancelled by staff")
+        async with self.database.unit_of_work() as work:
+            actor = await work.members.ensure(request.sender, now=now)
+            cancelled = await work.broadcasts.cancel_pending_deliveries(
+                broadcast_id, reason="cancelled by staff"
             )
-            counts: dict[str, int] = {
-                status: count
-                for status, count in await session.execute(
-                    select(BroadcastDelivery.status, func.count())
-                    .where(BroadcastDelivery.broadcast_id == broadcast_id)
-                    .group_by(BroadcastDelivery.status)
-                )
-            }
-            if not changed_rows(cancelled) and broadcast.status != BroadcastStatus.DRAFT:
+            counts = await work.broadcasts.delivery_counts(broadcast_id)
+            if not cancelled and broadcast.status != BroadcastStatus.DRAFT:
                 # Raising rolls the transaction back: the broadcast keeps its status.
                 raise UserError(_nothing_left_message(name, counts))
-            await session.execute(
-                update(Broadcast)
-                .where(Broadcast.id == broadcast_id)
-                .values(
-                    status=BroadcastStatus.CANCELLED.value,
-                    cancelled_at=now,
-                    cancelled_by_staff=True,
-                )
-            )
+            await work.broadcasts.mark_cancelled_by_staff(broadcast_id, now=now)
             broadcast.status, broadcast.cancelled_at = BroadcastStatus.CANCELLED.value, now
             broadcast.cancelled_by_staff = True
             audit.record(
-                session,
+                work,
                 action=AuditAction.CANCEL,
                 broadcast=broadcast,
                 at=now,
                 actor=actor,
-                text=f"{counted(changed_rows(cancelled), 'unsent delivery', 'unsent deliveries')} "
+                text=f"{counted(cancelled, 'unsent delivery', 'unsent deliveries')} "
                 f"cancelled: {broadcast.body}",
             )
         already_sent = counts.get(DeliveryStatus.SENT, 0) + counts.get(DeliveryStatus.SENDING, 0)
-        return CancelResult(
-            broadcast=broadcast, cancelled=changed_rows(cancelled), already_sent=already_sent
-        )
+        return CancelResult(broadcast=broadcast, cancelled=cancelled, already_sent=already_sent)
 
     async def listing(self, *, request: Request, now: datetime, limit: int) -> Listing:
         """Staff broadcasts of this workspace (newest first) and reminders (soonest first)."""
@@ -232,8 +201,8 @@ class BroadcastService:
         self, request: Request, broadcast_id: int, *, reminders: bool = False
     ) -> Broadcast:
         """The staff broadcast (or, with ``reminders``, the reminder) ``broadcast_id`` here."""
-        async with self.database.session() as session:
-            broadcast = await session.get(Broadcast, broadcast_id)
+        async with self.database.unit_of_work() as work:
+            broadcast = await work.broadcasts.get(broadcast_id)
         if broadcast is None or broadcast.platform != request.platform:
             visible = False
         elif broadcast.kind == BroadcastKind.STAFF:
@@ -261,33 +230,21 @@ class BroadcastService:
             for u in users
             if u.platform == request.platform and u.workspace_id == request.workspace_id
         ]
-        async with self.database.session() as session:
+        async with self.database.unit_of_work() as work:
             for start in range(0, len(users), FAN_OUT_CHUNK):
-                await ensure_members(session, users[start : start + FAN_OUT_CHUNK], now=now)
+                await work.members.ensure_many(users[start : start + FAN_OUT_CHUNK], now=now)
 
-    async def _fan_out(self, session: AsyncSession, broadcast: Broadcast) -> int:
+    async def _fan_out(self, work: UnitOfWork, broadcast: Broadcast) -> int:
+        """One pending delivery row per recipient; how many."""
+        recipients: list[tuple[str, int | None]]
         if broadcast.audience == Audience.DM:
-            audience = dm_audience(broadcast.platform, broadcast.workspace_id)
-            member_ids = list(await session.scalars(audience))
-            rows = [self._row(broadcast, member_recipient(mid), mid) for mid in member_ids]
+            member_ids = await work.broadcasts.dm_audience_ids(
+                platform=broadcast.platform, workspace_id=broadcast.workspace_id
+            )
+            recipients = [(member_recipient(mid), mid) for mid in member_ids]
         else:
-            rows = [self._row(broadcast, CHANNEL_RECIPIENT, None)]
-        for start in range(0, len(rows), FAN_OUT_CHUNK):
-            await session.execute(insert(BroadcastDelivery), rows[start : start + FAN_OUT_CHUNK])
-        return len(rows)
-
-    @staticmethod
-    def _row(broadcast: Broadcast, recipient: str, member_id: int | None) -> dict[str, object]:
-        return {
-            "broadcast_id": broadcast.id,
-            "platform": broadcast.platform,
-            "recipient": recipient,
-            "member_id": member_id,
-            "status": DeliveryStatus.PENDING.value,
-            "due_at": broadcast.due_at,
-            "next_attempt_at": broadcast.due_at,
-            "attempts": 0,
-        }
+            recipients = [(CHANNEL_RECIPIENT, None)]
+        return await work.broadcasts.add_pending_deliveries(broadcast, recipients)
 
 
 def describe(broadcast: Broadcast) -> str:

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import StorageUnavailable
-from bot.members import ensure_members
 from bot.requests import Request, UserRef
 from bot.storage import Database
 from bot.storage.models import BroadcastDelivery
+from bot.storage.repositories.members import MemberRepository
+from bot.storage.unit_of_work import UnitOfWork
 from tests.support.recording import RecordingSender
 
 PLATFORM = "console"
@@ -55,7 +56,7 @@ class CountingSender(RecordingSender):
 async def seed_members(database: Database, users: list[UserRef], *, now: datetime) -> None:
     async with database.session() as session:
         for start in range(0, len(users), 1000):
-            await ensure_members(session, users[start : start + 1000], now=now)
+            await MemberRepository(session).ensure_many(users[start : start + 1000], now=now)
 
 
 async def delivery_statuses(database: Database) -> Counter[str]:
@@ -65,7 +66,8 @@ async def delivery_statuses(database: Database) -> Counter[str]:
 
 
 class OutageDatabase:
-    """A real database whose next ``failures`` sessions fail as if it were restarting."""
+    """A real database whose next ``failures`` sessions (or units of work) fail as if
+    it were restarting."""
 
     def __init__(self, real: Database) -> None:
         self.real = real
@@ -81,3 +83,8 @@ class OutageDatabase:
             raise StorageUnavailable("the database is restarting")
         async with self.real.session() as session:
             yield session
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        async with self.session() as session:
+            yield UnitOfWork(session)
