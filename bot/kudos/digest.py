@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import func, select
 
 from bot.kudos.messages import joined
 from bot.kudos.periods import Month
-from bot.kudos.queries import counted_kudos
 from bot.replies import Bold, CommandSpan, Message, MessageBuilder, NameSpan, Text
-from bot.requests import UserRef
 from bot.storage import Database
-from bot.storage.models import Kudos, KudosRecipient, Member
+from bot.storage.repositories.kudos_reports import DigestStats
+
+__all__ = ["MOST_THANKED", "DigestStats", "digest_message", "digest_stats"]
 
 #: Places in "most thanked"; members tied with the last place are shown too.
 MOST_THANKED = 3
-
-
-@dataclass(frozen=True, slots=True)
-class DigestStats:
-    kudos: int
-    people_recognised: int
-    givers: int
-    most_thanked: list[tuple[UserRef, int]]
-    first_time_givers: list[UserRef]
 
 
 async def digest_stats(
@@ -36,64 +24,14 @@ async def digest_stats(
     Kudos are counted by the one rule (:func:`~bot.kudos.queries.counted_kudos`: once
     per person recognised), as in ``/kudos mine``, the leaderboard and the quota.
     """
-    in_month = (
-        KudosRecipient.platform == platform,
-        KudosRecipient.workspace_id == workspace_id,
-        KudosRecipient.created_at >= start,
-        KudosRecipient.created_at < end,
-    )
-    received = (
-        counted_kudos(KudosRecipient.recipient_id)
-        .where(*in_month)
-        .group_by(KudosRecipient.recipient_id)
-        .subquery()
-    )
-    first_given = (
-        select(Kudos.giver_id, func.min(Kudos.created_at).label("first"))
-        .where(Kudos.platform == platform, Kudos.workspace_id == workspace_id)
-        .group_by(Kudos.giver_id)
-        .subquery()
-    )
-    async with database.session() as session:
-        totals = (
-            await session.execute(
-                counted_kudos(func.count(func.distinct(Kudos.giver_id)), by_giver=True).where(
-                    *in_month
-                )
-            )
-        ).one()
-        givers, kudos = totals
-        people = await session.scalar(select(func.count()).select_from(received))
-        # Everyone tied with the last of the top places is shown: no one is dropped
-        # for sorting after a colleague with the same count.
-        cutoff = await session.scalar(
-            select(received.c.kudos)
-            .order_by(received.c.kudos.desc())
-            .offset(MOST_THANKED - 1)
-            .limit(1)
+    async with database.unit_of_work() as work:
+        return await work.kudos.digest_stats(
+            platform=platform,
+            workspace_id=workspace_id,
+            start=start,
+            end=end,
+            most_thanked=MOST_THANKED,
         )
-        top = (
-            await session.execute(
-                select(Member, received.c.kudos)
-                .join(received, received.c.recipient_id == Member.id)
-                .where(received.c.kudos >= (cutoff or 0))
-                .order_by(received.c.kudos.desc(), Member.display_name)
-            )
-        ).all()
-        newcomers = await session.scalars(
-            select(Member)
-            .join(first_given, first_given.c.giver_id == Member.id)
-            .where(first_given.c.first >= start, first_given.c.first < end)
-            .order_by(Member.display_name)
-        )
-        first_time = [member.ref() for member in newcomers]
-    return DigestStats(
-        kudos=kudos or 0,
-        people_recognised=people or 0,
-        givers=givers or 0,
-        most_thanked=[(member.ref(), count) for member, count in top],
-        first_time_givers=first_time,
-    )
 
 
 def digest_message(stats: DigestStats, *, month: Month, current: bool) -> Message:

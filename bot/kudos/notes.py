@@ -15,14 +15,9 @@ them by DM in ``/kudos mine``, so nothing a member wrote is lost.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
-from sqlalchemy.orm import aliased
 
 from bot.errors import DeliveryError, DeliveryReason, StorageUnavailable
 from bot.kudos import messages
@@ -30,18 +25,31 @@ from bot.outbound import DeliveryKey, OutboundSender
 from bot.replies import Message
 from bot.requests import UserRef
 from bot.storage import Database
-from bot.storage.models import Member, ThankYouNote
+from bot.storage.repositories.notes import (
+    NoteStatus,
+    UndeliveredNote,
+    quota_statuses,
+    record_note_attempt,
+)
+
+__all__ = [
+    "ATTEMPT_LEASE",
+    "MAX_ATTEMPTS",
+    "RETRY_BATCH",
+    "RETRY_DELAYS",
+    "STALE_PENDING",
+    "UNDELIVERED_SHOWN",
+    "Attempt",
+    "NoteStatus",
+    "UndeliveredNote",
+    "attempt_dm",
+    "quota_statuses",
+    "record_attempt",
+    "retry_due_notes",
+    "undelivered_notes_for",
+]
 
 log = logging.getLogger(__name__)
-
-
-class NoteStatus(StrEnum):
-    PENDING = "pending"  # saved; the DM is being sent (attempt started at next_attempt_at,
-    # or at created_at for the first), or its outcome is unknown
-    DELIVERED = "delivered"
-    RETRY_LATER = "retry_later"  # the platform failed for a moment; see next_attempt_at
-    FAILED = "failed"  # DMs closed, member gone, or every retry used up
-    READ = "read"  # read in /kudos mine before a DM got through: no more DMs
 
 
 #: Waits before the 2nd, 3rd... attempt: the last try is about nine hours after the first.
@@ -64,18 +72,6 @@ RETRY_BATCH = 50
 UNDELIVERED_SHOWN = 10
 
 
-_RECORD_ATTEMPT = (
-    update(ThankYouNote)
-    .where(ThankYouNote.id == bindparam("note_id"), ThankYouNote.status == NoteStatus.PENDING)
-    .values(
-        status=bindparam("new_status"),
-        failure_reason=bindparam("reason"),
-        next_attempt_at=bindparam("next_at"),
-        delivered_at=bindparam("delivered"),
-    )
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Attempt:
     """How one DM attempt went and what the note becomes."""
@@ -83,13 +79,6 @@ class Attempt:
     status: NoteStatus
     reason: str | None = None  # the platform's reason code when not delivered
     next_attempt_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class UndeliveredNote:
-    created_at: datetime
-    giver: UserRef
-    note: str
 
 
 async def attempt_dm(
@@ -145,17 +134,14 @@ async def record_attempt(
     """Store how an attempt went. Only a ``pending`` note changes: one the recipient
     read meanwhile stays ``read`` (and is never sent again)."""
     try:
-        async with database.single_statement() as connection:
-            await connection.execute(
-                _RECORD_ATTEMPT,
-                {
-                    "note_id": note_id,
-                    "new_status": attempt.status,
-                    "reason": attempt.reason,
-                    "next_at": attempt.next_attempt_at,
-                    "delivered": now if attempt.status is NoteStatus.DELIVERED else None,
-                },
-            )
+        await record_note_attempt(
+            database,
+            note_id,
+            status=attempt.status,
+            reason=attempt.reason,
+            next_attempt_at=attempt.next_attempt_at,
+            delivered_at=now if attempt.status is NoteStatus.DELIVERED else None,
+        )
     except StorageUnavailable:
         # The DM may have gone out; raising could let someone send it again.
         log.warning("thank-you note status not saved", extra={"note_id": note_id})
@@ -177,50 +163,20 @@ async def retry_due_notes(
     run this at once: the claim is one conditional UPDATE, so each note is sent
     by exactly one of them.
     """
-    due = (
-        select(ThankYouNote.id)
-        .where(ThankYouNote.platform == outbound.platform, _due_for_retry(now))
-        .order_by(ThankYouNote.id)
-        .limit(limit)
-    )
-    giver = aliased(Member)
-    recipient = aliased(Member)
-    async with database.session() as session:
-        claimed = (
-            await session.execute(
-                update(ThankYouNote)
-                .where(
-                    ThankYouNote.id.in_(due.scalar_subquery()),
-                    _due_for_retry(now),  # re-checked under the lock
-                )
-                .values(
-                    status=NoteStatus.PENDING,
-                    attempts=ThankYouNote.attempts + 1,
-                    next_attempt_at=now,  # this attempt's start, for its lease
-                )
-                .returning(ThankYouNote.id)
-                .execution_options(synchronize_session=False)
-            )
-        ).scalars()
-        ids = list(claimed)
-        rows = (
-            await session.execute(
-                select(ThankYouNote, giver, recipient)
-                .join(giver, giver.id == ThankYouNote.giver_id)
-                .join(recipient, recipient.id == ThankYouNote.recipient_id)
-                .where(ThankYouNote.id.in_(ids))
-                .order_by(ThankYouNote.id)
-            )
-        ).all()
-    for note, giver_row, recipient_row in rows:
+    async with database.unit_of_work() as work:
+        claimed = await work.notes.claim_due(
+            platform=outbound.platform, now=now, lease_start=now - ATTEMPT_LEASE, limit=limit
+        )
+    for due in claimed:
+        note = due.note
         message = messages.thanks_dm(
-            giver=giver_row.ref(),
+            giver=due.giver,
             note=(note.note,),
             written_on=note.created_at.astimezone(tz).date(),
         )
         attempt = await attempt_dm(
             outbound,
-            recipient=recipient_row.ref(),
+            recipient=due.recipient,
             message=message,
             attempts=note.attempts,
             now=now,
@@ -233,39 +189,7 @@ async def retry_due_notes(
             "thank-you note retried",
             extra={"note_id": note.id, "status": attempt.status, "attempt": note.attempts},
         )
-    return len(rows)
-
-
-def _due_for_retry(now: datetime) -> ColumnElement[bool]:
-    """Unfinished notes whose next attempt may start now."""
-    lease_start = now - ATTEMPT_LEASE
-    return or_(
-        and_(
-            ThankYouNote.status == NoteStatus.RETRY_LATER,
-            ThankYouNote.next_attempt_at <= now,
-        ),
-        and_(
-            ThankYouNote.status == NoteStatus.PENDING,
-            or_(
-                ThankYouNote.next_attempt_at <= lease_start,
-                and_(
-                    ThankYouNote.next_attempt_at.is_(None),
-                    ThankYouNote.created_at <= lease_start,
-                ),
-            ),
-        ),
-    )
-
-
-def _not_delivered(now: datetime) -> ColumnElement[bool]:
-    """Notes that did not reach their recipient by DM (or may not have)."""
-    return or_(
-        ThankYouNote.status.in_([NoteStatus.RETRY_LATER, NoteStatus.FAILED, NoteStatus.READ]),
-        and_(
-            ThankYouNote.status == NoteStatus.PENDING,
-            ThankYouNote.created_at < now - STALE_PENDING,
-        ),
-    )
+    return len(claimed)
 
 
 async def undelivered_notes_for(
@@ -276,44 +200,7 @@ async def undelivered_notes_for(
     Showing them counts as delivering them: those still waiting for a retry become
     ``read``, so the recipient does not get the same note again later by DM.
     """
-    recipient = aliased(Member)
-    giver = aliased(Member)
-    mine = (
-        recipient.platform == user.platform,
-        recipient.workspace_id == user.workspace_id,
-        recipient.user_id == user.user_id,
-        _not_delivered(now),
-    )
-    async with database.session() as session:
-        total = await session.scalar(
-            select(func.count())
-            .select_from(ThankYouNote)
-            .join(recipient, recipient.id == ThankYouNote.recipient_id)
-            .where(*mine)
+    async with database.unit_of_work() as work:
+        return await work.notes.read_undelivered(
+            user, stale_before=now - STALE_PENDING, limit=limit
         )
-        rows = (
-            await session.execute(
-                select(ThankYouNote.id, ThankYouNote.created_at, ThankYouNote.note, giver)
-                .join(recipient, recipient.id == ThankYouNote.recipient_id)
-                .join(giver, giver.id == ThankYouNote.giver_id)
-                .where(*mine)
-                .order_by(ThankYouNote.created_at.desc(), ThankYouNote.id.desc())
-                .limit(limit)
-            )
-        ).all()
-        if rows:
-            await session.execute(
-                update(ThankYouNote)
-                .where(
-                    ThankYouNote.id.in_([row.id for row in rows]),
-                    ThankYouNote.status.in_([NoteStatus.RETRY_LATER, NoteStatus.PENDING]),
-                )
-                .values(status=NoteStatus.READ, next_attempt_at=None)
-                .execution_options(synchronize_session=False)
-            )
-    return total or 0, [UndeliveredNote(row.created_at, row[3].ref(), row.note) for row in rows]
-
-
-def quota_statuses() -> Sequence[NoteStatus]:
-    """Statuses that use the sender's daily quota: all but a note that cannot arrive."""
-    return [status for status in NoteStatus if status is not NoteStatus.FAILED]

@@ -1,6 +1,7 @@
 """Kudos posts that did not go out at once: retried like thank-you notes, the giver told.
 
-Every kudos is stored with a ``kudos_post_retries`` row (:func:`first_attempt_row`,
+Every kudos is stored with a ``kudos_post_retries`` row
+(:func:`~bot.storage.repositories.kudos_posts.first_attempt_row`,
 in the same transaction) that its first post attempt holds: ``posting`` until
 :data:`~bot.kudos.notes.ATTEMPT_LEASE` after it was given. The first attempt then
 settles the row: a post deletes it (with the post reference, :mod:`bot.kudos.store`),
@@ -21,9 +22,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-
-from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any
 
 from bot.errors import DeliveryError, StorageUnavailable
 from bot.kudos import messages
@@ -32,44 +31,31 @@ from bot.outbound import ChannelPurpose, ChannelTarget, DeliveryKey, OutboundSen
 from bot.replies import Message, MessageBuilder, NameSpan, Text
 from bot.requests import UserRef
 from bot.storage import Database
-from bot.storage.models import Kudos, KudosPostRetry, KudosRecipient, Member
+from bot.storage.models import Kudos
+from bot.storage.repositories.kudos_posts import (
+    FAILED,
+    POSTED,
+    POSTING,
+    RETRY_LATER,
+    record_retry_failed,
+    record_retry_posted,
+)
+
+__all__ = [
+    "FAILED",
+    "POSTED",
+    "POSTING",
+    "RETRY_BATCH",
+    "RETRY_LATER",
+    "first_attempt_failed",
+    "posted_notice",
+    "retry_due_posts",
+]
 
 log = logging.getLogger(__name__)
 
-RETRY_LATER = "retry_later"
-POSTING = "posting"  # an attempt started at next_attempt_at - ATTEMPT_LEASE
-POSTED = "posted"
-FAILED = "failed"
 #: Posts retried per pass of the background worker.
 RETRY_BATCH = 50
-
-
-#: Queues the first post attempt of each new kudos (rows from :func:`first_attempt_row`).
-QUEUE_FIRST_ATTEMPTS = insert(KudosPostRetry)
-#: The first attempt posted it (``kudos_id`` bound): nothing left to retry. Only
-#: while that attempt still holds the row; a retry that took it over settles it.
-FIRST_ATTEMPT_POSTED = delete(KudosPostRetry).where(
-    KudosPostRetry.kudos_id == bindparam("kudos_id"),
-    KudosPostRetry.status == POSTING,
-    KudosPostRetry.attempts == 1,
-)
-
-
-def first_attempt_row(*, kudos_id: int, platform: str, given_at: datetime) -> dict[str, object]:
-    """The retry row a new kudos is stored with, held by its first post attempt.
-
-    If that attempt never settles it (the process stopped), the retries take it
-    over once :data:`~bot.kudos.notes.ATTEMPT_LEASE` has passed.
-    """
-    return {
-        "kudos_id": kudos_id,
-        "platform": platform,
-        "status": POSTING,
-        "attempts": 1,
-        "next_attempt_at": given_at + ATTEMPT_LEASE,
-        "failure_reason": None,
-        "posted_at": None,
-    }
 
 
 async def first_attempt_failed(
@@ -98,39 +84,16 @@ async def retry_due_posts(
 async def _claim_due(
     database: Database, *, platform: str, now: datetime, limit: int
 ) -> list[tuple[int, int]]:
-    due = (
-        select(KudosPostRetry.kudos_id)
-        .where(KudosPostRetry.platform == platform, _due(now))
-        .order_by(KudosPostRetry.kudos_id)
-        .limit(limit)
-    )
-    async with database.session() as session:
-        rows = await session.execute(
-            update(KudosPostRetry)
-            .where(KudosPostRetry.kudos_id.in_(due.scalar_subquery()), _due(now))
-            .values(
-                status=POSTING,
-                attempts=KudosPostRetry.attempts + 1,
-                next_attempt_at=now + ATTEMPT_LEASE,  # if still posting then, it stopped
-            )
-            .returning(KudosPostRetry.kudos_id, KudosPostRetry.attempts)
-            .execution_options(synchronize_session=False)
+    async with database.unit_of_work() as work:
+        return await work.kudos.posts.claim_due(
+            platform=platform, now=now, lease_end=now + ATTEMPT_LEASE, limit=limit
         )
-        return [(kudos_id, attempts) for kudos_id, attempts in rows]
-
-
-def _due(now: datetime) -> ColumnElement[bool]:
-    """Waiting posts whose time has come, and attempts whose worker stopped (lease over)."""
-    return and_(
-        KudosPostRetry.status.in_([RETRY_LATER, POSTING]), KudosPostRetry.next_attempt_at <= now
-    )
 
 
 async def _retry_one(
     database: Database, outbound: OutboundSender, *, kudos_id: int, attempts: int, now: datetime
 ) -> None:
-    async with database.session() as session:
-        loaded = await _load(session, kudos_id)
+    loaded = await _load(database, kudos_id)
     if loaded is None:  # undone meanwhile
         return
     kudos, giver, recipients = loaded
@@ -157,49 +120,30 @@ async def _retry_one(
         )
 
 
-async def _load(
-    session: AsyncSession, kudos_id: int
-) -> tuple[Kudos, UserRef, list[UserRef]] | None:
-    kudos = await session.get(Kudos, kudos_id)
-    if kudos is None:
-        return None
-    giver = await session.get(Member, kudos.giver_id)
-    recipients = await session.scalars(
-        select(Member)
-        .join(KudosRecipient, KudosRecipient.recipient_id == Member.id)
-        .where(KudosRecipient.kudos_id == kudos_id)
-        .order_by(Member.display_name)
-    )
+async def _load(database: Database, kudos_id: int) -> tuple[Kudos, UserRef, list[UserRef]] | None:
+    async with database.unit_of_work() as work:
+        kudos = await work.kudos.get(kudos_id)
+        if kudos is None:
+            return None
+        giver = await work.kudos.giver(kudos)
+        recipients = await work.kudos.recipients(kudos_id)
     if giver is None:
         return None
-    return kudos, giver.ref(), [member.ref() for member in recipients]
-
-
-def _held_by(kudos_id: int, attempts: int) -> ColumnElement[bool]:
-    """The row of ``kudos_id`` while attempt number ``attempts`` still holds it: an
-    attempt that outlived its lease must not overwrite the one that took over."""
-    return and_(
-        KudosPostRetry.kudos_id == kudos_id,
-        KudosPostRetry.status == POSTING,
-        KudosPostRetry.attempts == attempts,
-    )
+    return kudos, giver.ref(), recipients
 
 
 async def _record_posted(
     database: Database, kudos_id: int, posted: PostedMessage, *, attempts: int, now: datetime
 ) -> None:
     try:
-        async with database.transaction() as connection:
-            await connection.execute(
-                update(Kudos)
-                .where(Kudos.id == kudos_id)
-                .values(posted_channel_id=posted.channel_id, posted_message_id=posted.message_id)
-            )
-            await connection.execute(
-                update(KudosPostRetry)
-                .where(_held_by(kudos_id, attempts))
-                .values(status=POSTED, posted_at=now, next_attempt_at=None, failure_reason=None)
-            )
+        await record_retry_posted(
+            database,
+            kudos_id,
+            channel_id=posted.channel_id,
+            message_id=posted.message_id,
+            attempts=attempts,
+            now=now,
+        )
     except StorageUnavailable:
         # Left "posting": after the lease it is tried again, and the check finds the post.
         log.warning("kudos post retry outcome not saved", extra={"kudos_id": kudos_id})
@@ -209,8 +153,9 @@ async def _record_failure(
     database: Database, kudos_id: int, error: DeliveryError, *, attempts: int, now: datetime
 ) -> None:
     reason = error.reason.value
+    values: dict[str, Any]
     if error.permanent or attempts >= MAX_ATTEMPTS:
-        values: dict[str, object] = {
+        values = {
             "status": FAILED,
             "next_attempt_at": None,
             "failure_reason": reason if error.permanent else f"gave up after {attempts}: {reason}",
@@ -226,10 +171,7 @@ async def _record_failure(
         extra={"kudos_id": kudos_id, "reason": reason, "attempt": attempts, **values},
     )
     try:
-        async with database.transaction() as connection:
-            await connection.execute(
-                update(KudosPostRetry).where(_held_by(kudos_id, attempts)).values(**values)
-            )
+        await record_retry_failed(database, kudos_id, attempts=attempts, **values)
     except StorageUnavailable:
         log.warning("kudos post retry outcome not saved", extra={"kudos_id": kudos_id})
 

@@ -14,16 +14,13 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import delete, select
-
 from bot.broadcasts.audit import describe_actor
 from bot.errors import DeliveryError, UserError
-from bot.kudos.store import posted_message, posts_saved, recipient_refs
-from bot.members import ensure_member
+from bot.kudos.store import posted_message, posts_saved
 from bot.outbound import OutboundSender
 from bot.requests import Request, UserRef
 from bot.storage import Database
-from bot.storage.models import AuditLog, Kudos, Member
+from bot.storage.models import Kudos
 
 log = logging.getLogger(__name__)
 
@@ -67,36 +64,29 @@ async def remove_kudos(
         UserError: No such kudos in this workspace (never given, or already removed).
     """
     await posts_saved(database)  # a kudos removed right after it was given has its post
-    async with database.session() as session:
-        kudos = await session.scalar(
-            select(Kudos).where(
-                Kudos.id == kudos_id,
-                Kudos.platform == request.platform,
-                Kudos.workspace_id == request.workspace_id,
-            )
+    async with database.unit_of_work() as work:
+        kudos = await work.kudos.in_workspace(
+            kudos_id, platform=request.platform, workspace_id=request.workspace_id
         )
         if kudos is None:
             raise UserError(
                 f"There is no kudos #{kudos_id} here: it may have been removed already. "
                 "Staff see each kudos' number in /kudos @someone. Nothing was removed."
             )
-        giver = await session.get(Member, kudos.giver_id)
-        recipients = await recipient_refs(session, kudos.id)
-        actor = await ensure_member(session, request.sender, now=now)
+        giver = await work.kudos.giver(kudos)
+        recipients = await work.kudos.recipients(kudos.id)
+        actor = await work.members.ensure(request.sender, now=now)
         giver_ref = giver.ref() if giver else UserRef(request.platform, request.workspace_id, "?")
-        session.add(
-            AuditLog(
-                at=now,
-                actor_member_id=actor.id,
-                actor=describe_actor(actor)[:300],
-                action=REMOVE_ACTION,
-                broadcast_id=None,
-                audience=_describe(kudos, giver_ref, recipients)[:200],
-                text=kudos.reason,
-            )
+        await work.kudos.record_audit(
+            at=now,
+            actor=actor,
+            actor_description=describe_actor(actor)[:300],
+            action=REMOVE_ACTION,
+            audience=_describe(kudos, giver_ref, recipients)[:200],
+            text=kudos.reason,
         )
         posted = posted_message(kudos, request.platform)
-        await session.execute(delete(Kudos).where(Kudos.id == kudos.id))
+        await work.kudos.delete(kudos.id)
     log.info(
         "kudos removed by staff",
         extra={"kudos_id": kudos_id, "actor": request.sender.user_id, "giver": giver_ref.user_id},

@@ -13,25 +13,15 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.config import Settings
 from bot.errors import DeliveryError, UserError
 from bot.kudos import messages
-from bot.kudos.notes import NoteStatus, attempt_dm, quota_statuses, record_attempt
+from bot.kudos.notes import NoteStatus, attempt_dm, record_attempt
 from bot.kudos.parsing import ReasonPart
 from bot.kudos.post_retries import first_attempt_failed
 from bot.kudos.rules import check_quota, day_start_utc
-from bot.kudos.store import (
-    NewKudos,
-    posted_message,
-    posts_saved,
-    recipient_refs,
-    save_post_soon,
-    store_kudos,
-)
-from bot.members import SeenMembers, upsert_member_ids
+from bot.kudos.store import NewKudos, posted_message, posts_saved, save_post_soon, store_kudos
+from bot.members import SeenMembers
 from bot.outbound import (
     ChannelPurpose,
     ChannelTarget,
@@ -42,23 +32,9 @@ from bot.outbound import (
 from bot.replies import Message
 from bot.requests import Request, UserRef
 from bot.storage import Database
-from bot.storage.models import Kudos, Member, ThankYouNote
+from bot.storage.repositories.notes import store_note
 
 log = logging.getLogger(__name__)
-
-# Built once: with bound parameters the compiled form is cached, which is most of the
-# cost of a small statement. Notes sent since ``since`` that use the quota (all but
-# those that cannot arrive):
-_NOTES_SENT_SINCE = (
-    select(func.count())
-    .select_from(ThankYouNote)
-    .where(
-        ThankYouNote.giver_id == bindparam("giver_id"),
-        ThankYouNote.created_at >= bindparam("since"),
-        ThankYouNote.status.in_(quota_statuses()),
-    )
-)
-_INSERT_NOTE = insert(ThankYouNote).returning(ThankYouNote.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,23 +168,11 @@ class KudosService:
         window = timedelta(minutes=self.settings.kudos_undo_minutes)
         sender = request.sender
         await posts_saved(self.database)  # an undo right after giving sees the post
-        async with self.database.session() as session:
+        async with self.database.unit_of_work() as work:
             # Lock the giver's row first (SQLite: the write lock), so two undos at
             # once run one after the other and the second sees what the first did.
-            giver = (
-                await session.execute(
-                    update(Member)
-                    .where(
-                        Member.platform == sender.platform,
-                        Member.workspace_id == sender.workspace_id,
-                        Member.user_id == sender.user_id,
-                    )
-                    .values(last_seen=Member.last_seen)
-                    .returning(Member.id, Member.undo_floor_kudos_id)
-                    .execution_options(synchronize_session=False)
-                )
-            ).first()
-            kudos = await self._last_kudos(session, giver.id) if giver else None
+            giver = await work.kudos.lock_giver(sender)
+            kudos = await work.kudos.latest_given_by(giver.id) if giver else None
             floor = giver.undo_floor_kudos_id if giver else None
             if floor is not None and (kudos is None or kudos.id <= floor):
                 raise UserError(
@@ -219,21 +183,15 @@ class KudosService:
                 raise UserError("You haven't given any kudos yet, so there is nothing to undo.")
             if expected_kudos_id is not None and kudos.id != expected_kudos_id:
                 raise UserError(messages.undo_not_latest())
-            recipients = await recipient_refs(session, kudos.id)
+            recipients = await work.kudos.recipients(kudos.id)
             age = now - kudos.created_at
             if age > window:
                 raise UserError(
                     messages.undo_too_late(recipients, age=age, window=window, kudos_id=kudos.id)
                 )
             posted = posted_message(kudos, request.platform)
-            await session.execute(delete(Kudos).where(Kudos.id == kudos.id))
-            remaining = select(func.max(Kudos.id)).where(Kudos.giver_id == giver.id)
-            await session.execute(
-                update(Member)
-                .where(Member.id == giver.id)
-                .values(undo_floor_kudos_id=func.coalesce(remaining.scalar_subquery(), 0))
-                .execution_options(synchronize_session=False)
-            )
+            await work.kudos.delete(kudos.id)
+            await work.kudos.raise_undo_floor(giver.id)
         log.info("kudos undone", extra={"kudos_id": kudos.id, "giver": sender.user_id})
         if posted is None:
             return UndoOutcome(tuple(recipients), post_deleted=False)
@@ -259,35 +217,25 @@ class KudosService:
         """
         giver = request.sender
         message = messages.thanks_dm(giver=giver, note=note)
-        async with self.database.transaction() as connection:
-            ids = await upsert_member_ids(connection, [giver, recipient], now=now)
-            giver_id = ids[giver.key]
-            used = await connection.scalar(
-                _NOTES_SENT_SINCE, {"giver_id": giver_id, "since": self._day_start(now)}
-            )
-            check_quota(
-                used_today=used or 0,
+        note_id = await store_note(
+            self.database,
+            platform=request.platform,
+            workspace_id=request.workspace_id,
+            giver=giver,
+            recipient=recipient,
+            note=note_text,
+            delivery_id=request.delivery_id,
+            now=now,
+            day_start=self._day_start(now),
+            check_quota=lambda used: check_quota(
+                used_today=used,
                 wanted=1,
                 quota=self.settings.kudos_daily_quota,
                 now=now,
                 tz=self.settings.timezone,
                 what="thank-you notes",
-            )
-            inserted = await connection.execute(
-                _INSERT_NOTE,
-                {
-                    "platform": request.platform,
-                    "workspace_id": request.workspace_id,
-                    "giver_id": giver_id,
-                    "recipient_id": ids[recipient.key],
-                    "note": note_text,
-                    "delivery_id": request.delivery_id,
-                    "created_at": now,
-                    "status": NoteStatus.PENDING,
-                    "attempts": 1,
-                },
-            )
-            note_id = inserted.scalar_one()  # RETURNING gives the new row's id
+            ),
+        )
         self._remember([giver, recipient], now)
         attempt = await attempt_dm(
             self.outbound,
@@ -312,11 +260,3 @@ class KudosService:
     def _day_start(self, now: datetime) -> datetime:
         tz = self.settings.timezone
         return day_start_utc(now.astimezone(tz).date(), tz)
-
-    async def _last_kudos(self, session: AsyncSession, giver_id: int) -> Kudos | None:
-        return await session.scalar(
-            select(Kudos)
-            .where(Kudos.giver_id == giver_id)
-            .order_by(Kudos.created_at.desc(), Kudos.id.desc())
-            .limit(1)
-        )
