@@ -13,10 +13,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
-
-from sqlalchemy import Select as Query
-from sqlalchemy import func, select
 
 from bot.actions import Action, ActionRef, Button, ButtonStyle, Select, SelectOption
 from bot.broadcasts.listing import list_broadcasts
@@ -25,16 +21,14 @@ from bot.commands.services import CommandServices
 from bot.commands.spec import Catalogue
 from bot.date_wording import deadline_when, local_moment
 from bot.errors import StorageUnavailable
-from bot.kudos.queries import counted_kudos
 from bot.kudos.rules import day_start_utc
-from bot.members import ensure_member
 from bot.reminders.lead_times import WHEN_CHOICES, describe, offset_days
 from bot.reminders.planning import upcoming
 from bot.replies import Message, MessageBuilder, counted, text_message
 from bot.requests import UserRef
-from bot.storage.models import Broadcast, Kudos, KudosRecipient, UnansweredQuestion
+from bot.storage.models import Broadcast
 from bot.storage.models.broadcasts import BroadcastKind, BroadcastStatus
-from bot.storage.models.questions import QuestionStatus
+from bot.storage.repositories.home import open_question_count
 
 log = logging.getLogger(__name__)
 
@@ -107,20 +101,16 @@ async def _kudos_section(
     zone = services.zone
     month_start = day_start_utc(today.replace(day=1), zone)
     day_start = day_start_utc(today, zone)
-    async with services.kudos_history.database.session() as session:
-        row = await ensure_member(session, member, now=now)
-        received = await session.scalar(
-            counted_kudos().where(
-                KudosRecipient.recipient_id == row.id, KudosRecipient.created_at >= month_start
-            )
-        )
-        given_month = await session.scalar(_given_since(row.id, month_start))
-        given_today = await session.scalar(_given_since(row.id, day_start))
+    async with services.kudos_history.database.unit_of_work() as work:
+        row = await work.members.ensure(member, now=now)
+        received = await work.kudos.received_since(row.id, month_start)
+        given_month = await work.kudos.given_since(row.id, month_start)
+        given_today = await work.kudos.given_since(row.id, day_start)
     quota = services.kudos_rules.daily_quota
-    left = max(0, quota - int(given_today or 0))
+    left = max(0, quota - given_today)
     line = MessageBuilder().paragraph(
-        f"This month you received {counted(int(received or 0), 'kudos', 'kudos')} and gave "
-        f"{counted(int(given_month or 0), 'kudos', 'kudos')}. "
+        f"This month you received {counted(received, 'kudos', 'kudos')} and gave "
+        f"{counted(given_month, 'kudos', 'kudos')}. "
         f"You can give {left} more today."
     )
     actions: tuple[Action, ...] = ()
@@ -191,16 +181,8 @@ async def _staff_section(
     services: CommandServices, member: UserRef, *, now: datetime
 ) -> HomeSection:
     database = services.kudos_history.database
-    async with database.session() as session:
-        unanswered = await session.scalar(
-            select(func.count())
-            .select_from(UnansweredQuestion)
-            .where(
-                UnansweredQuestion.status == QuestionStatus.OPEN,
-                UnansweredQuestion.platform == member.platform,
-            )
-        )
-    items = [HomeItem(text_message(f"Unanswered questions: {int(unanswered or 0)}."))]
+    unanswered = await open_question_count(database, platform=member.platform)
+    items = [HomeItem(text_message(f"Unanswered questions: {unanswered}."))]
     listing = await list_broadcasts(
         database,
         platform=member.platform,
@@ -225,10 +207,6 @@ async def _staff_section(
     if not drafts and not scheduled:
         items.append(HomeItem(text_message("No scheduled broadcasts and no drafts.")))
     return HomeSection("For staff", tuple(items))
-
-
-def _given_since(giver_id: int, since: datetime) -> Query[Any]:
-    return counted_kudos(by_giver=True).where(Kudos.giver_id == giver_id, Kudos.created_at >= since)
 
 
 def _about(broadcast: Broadcast) -> str:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
-
 from bot.answers.engine import Answer
 from bot.answers.service import answer_question
 from bot.broadcasts.service import BroadcastService
@@ -37,13 +35,12 @@ from bot.kudos.queries import (
     thanks_received_count,
 )
 from bot.kudos.removal import RemoveOutcome, remove_kudos
-from bot.members import SeenMembers, ensure_member
+from bot.members import SeenMembers
 from bot.mentoring.chat import MentoringChat, build_mentoring_chat
 from bot.outbound import OutboundSender
 from bot.reminders.service import MemberReminders
 from bot.requests import Request, UserRef
 from bot.storage import Database
-from bot.storage.models import Member
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,16 +123,14 @@ class BroadcastDmChoice:
     database: Database
 
     async def opted_out(self, member: UserRef, *, now: datetime) -> bool:
-        async with self.database.session() as session:
-            row = await ensure_member(session, member, now=now)
+        async with self.database.unit_of_work() as work:
+            row = await work.members.ensure(member, now=now)
             return row.reminders_opt_out
 
     async def choose(self, member: UserRef, *, opt_out: bool, now: datetime) -> None:
-        async with self.database.session() as session:
-            row = await ensure_member(session, member, now=now)
-            await session.execute(
-                update(Member).where(Member.id == row.id).values(reminders_opt_out=opt_out)
-            )
+        async with self.database.unit_of_work() as work:
+            row = await work.members.ensure(member, now=now)
+            await work.members.set_reminders_opt_out(row.id, opt_out=opt_out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,12 @@
-"""The DM behind a member's reminder: a one-recipient broadcast the dispatcher sends once.
+"""The delivery behind a reminder: created, moved and cancelled, each change audited.
 
-Creating, moving and cancelling it are guarded updates of its single delivery row,
-so a dispatcher that claimed the row meanwhile (it is being sent) always wins: a
-reminder in flight or sent is history and is never changed or sent again.
+A member's reminder is a one-recipient DM broadcast the dispatcher sends once; an
+automatic deadline reminder (:mod:`bot.broadcasts.reminders`) is a channel post.
+Moving and cancelling either are guarded updates of its single delivery row
+(:class:`~bot.storage.repositories.reminders.ReminderRepository`), so a dispatcher
+that claimed the row meanwhile (it is being sent) always wins: a reminder in flight
+or sent is history and is never changed or sent again. Both kinds move and cancel
+through the functions here, so they follow one rule.
 """
 
 from __future__ import annotations
@@ -10,24 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.broadcasts import audit
 from bot.broadcasts.audit import AuditAction
-from bot.storage.models import Broadcast, BroadcastDelivery, Member
-from bot.storage.models.broadcasts import (
-    Audience,
-    BodyFormat,
-    BroadcastKind,
-    BroadcastStatus,
-    DeliveryStatus,
-    member_recipient,
-)
-from bot.storage.results import changed_rows
+from bot.storage.models import BroadcastDelivery, Member
+from bot.storage.repositories.reminders import MOVABLE
+from bot.storage.unit_of_work import UnitOfWork
 
-#: Delivery states a reminder may still be moved from (or revived from).
-MOVABLE = (DeliveryStatus.PENDING, DeliveryStatus.CANCELLED, DeliveryStatus.MISSED)
+__all__ = ["MOVABLE", "Planned", "cancel", "create", "move"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,38 +31,11 @@ class Planned:
     body: str
 
 
-async def create(session: AsyncSession, member: Member, plan: Planned, *, now: datetime) -> int:
+async def create(work: UnitOfWork, member: Member, plan: Planned, *, now: datetime) -> int:
     """A new pending DM to ``member``; returns its broadcast's id."""
-    broadcast = Broadcast(
-        kind=BroadcastKind.MEMBER_REMINDER.value,
-        status=BroadcastStatus.SCHEDULED.value,
-        platform=member.platform,
-        workspace_id=member.workspace_id,
-        audience=Audience.DM.value,
-        body=plan.body,
-        body_format=BodyFormat.MARKUP.value,
-        due_at=plan.due_at,
-        send_now=False,
-        created_by_member_id=member.id,
-        created_at=now,
-        confirmed_at=now,
-    )
-    session.add(broadcast)
-    await session.flush()
-    session.add(
-        BroadcastDelivery(
-            broadcast_id=broadcast.id,
-            platform=member.platform,
-            recipient=member_recipient(member.id),
-            member_id=member.id,
-            status=DeliveryStatus.PENDING.value,
-            due_at=plan.due_at,
-            next_attempt_at=plan.due_at,
-            attempts=0,
-        )
-    )
+    broadcast = await work.reminders.create_dm(member, due_at=plan.due_at, body=plan.body, now=now)
     audit.record(
-        session,
+        work,
         action=AuditAction.CREATE,
         broadcast=broadcast,
         at=now,
@@ -79,71 +45,51 @@ async def create(session: AsyncSession, member: Member, plan: Planned, *, now: d
     return broadcast.id
 
 
-async def delivery_of(session: AsyncSession, broadcast_id: int | None) -> BroadcastDelivery | None:
-    """The single delivery row of a reminder's broadcast, if it still exists."""
-    if broadcast_id is None:
-        return None
-    return await session.scalar(
-        select(BroadcastDelivery).where(BroadcastDelivery.broadcast_id == broadcast_id)
-    )
-
-
 async def move(
-    session: AsyncSession, delivery: BroadcastDelivery, plan: Planned, *, now: datetime
+    work: UnitOfWork, delivery: BroadcastDelivery, plan: Planned, *, now: datetime
 ) -> bool:
-    """Make the DM pending at ``plan``'s time and text; False if it is sent or being sent."""
-    moved = await session.execute(
-        update(BroadcastDelivery)
-        .where(BroadcastDelivery.id == delivery.id, BroadcastDelivery.status.in_(MOVABLE))
-        .values(
-            status=DeliveryStatus.PENDING.value,
-            due_at=plan.due_at,
-            next_attempt_at=plan.due_at,
-            attempts=0,
-            failure_reason=None,
-            maybe_sent=False,
-        )
-    )
-    if changed_rows(moved) != 1:
+    """Make the reminder pending at ``plan``'s time and text; False if it is sent or being sent.
+
+    Its ``maybe_sent`` flag stays as it is: a reminder that may already have gone out
+    is checked against the platform's history before it is sent again.
+    """
+    broadcast = await work.reminders.reschedule(delivery, due_at=plan.due_at, body=plan.body)
+    if broadcast is None:
         return False
-    await session.execute(
-        update(Broadcast)
-        .where(Broadcast.id == delivery.broadcast_id)
-        .values(
-            due_at=plan.due_at,
-            body=plan.body,
-            status=BroadcastStatus.SCHEDULED.value,
-            cancelled_at=None,
-        )
-    )
-    broadcast = await session.get(Broadcast, delivery.broadcast_id)
-    if broadcast is not None:
-        audit.record(
-            session, action=AuditAction.RESCHEDULE, broadcast=broadcast, at=now, text=plan.body
-        )
+    audit.record(work, action=AuditAction.RESCHEDULE, broadcast=broadcast, at=now, text=plan.body)
     return True
 
 
 async def cancel(
-    session: AsyncSession, delivery: BroadcastDelivery, *, reason: str, now: datetime
+    work: UnitOfWork,
+    broadcast_id: int,
+    *,
+    reason: str,
+    now: datetime,
+    audit_text: str | None = None,
+    moved_to: Planned | None = None,
 ) -> bool:
-    """Stop a pending DM; False when it is not pending (sent, being sent, or stopped)."""
-    cancelled = await session.execute(
-        update(BroadcastDelivery)
-        .where(
-            BroadcastDelivery.id == delivery.id,
-            BroadcastDelivery.status == DeliveryStatus.PENDING,
-        )
-        .values(status=DeliveryStatus.CANCELLED.value, failure_reason=reason[:500])
+    """Stop a pending reminder; False when it is not pending (sent, being sent, or stopped).
+
+    Args:
+        reason: Why, kept on its delivery row (and, without ``audit_text``, audited).
+        audit_text: What the audit log says instead of ``reason``.
+        moved_to: The deadline's new time and text, kept on the reminder, when it moved
+            so close that the reminder's time has passed.
+    """
+    broadcast = await work.reminders.cancel_pending(
+        broadcast_id,
+        reason=reason,
+        now=now,
+        moved_to=None if moved_to is None else (moved_to.due_at, moved_to.body),
     )
-    if changed_rows(cancelled) != 1:
+    if broadcast is None:
         return False
-    await session.execute(
-        update(Broadcast)
-        .where(Broadcast.id == delivery.broadcast_id)
-        .values(status=BroadcastStatus.CANCELLED.value, cancelled_at=now)
+    audit.record(
+        work,
+        action=AuditAction.CANCEL,
+        broadcast=broadcast,
+        at=now,
+        text=reason if audit_text is None else audit_text,
     )
-    broadcast = await session.get(Broadcast, delivery.broadcast_id)
-    if broadcast is not None:
-        audit.record(session, action=AuditAction.CANCEL, broadcast=broadcast, at=now, text=reason)
     return True

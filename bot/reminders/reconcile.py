@@ -13,9 +13,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.knowledge import Knowledge
 from bot.reminders import deliveries
 from bot.reminders.deliveries import MOVABLE, Planned
@@ -23,7 +20,8 @@ from bot.reminders.planning import reminder_due_at, reminder_text
 from bot.storage import Database
 from bot.storage.models import BroadcastDelivery
 from bot.storage.models.broadcasts import DeliveryStatus
-from bot.storage.models.member_reminders import MemberReminder, MemberReminderStatus
+from bot.storage.models.member_reminders import MemberReminderStatus
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -50,24 +48,11 @@ class MemberReminderScheduler:
         """Move, cancel or revive every live member reminder; safe to run any number of times."""
         result = ReconcileResult()
         zone = knowledge.organisation.zone
-        async with self.database.session() as session:
-            rows = await session.execute(
-                select(MemberReminder, BroadcastDelivery)
-                .join(
-                    BroadcastDelivery,
-                    BroadcastDelivery.broadcast_id == MemberReminder.broadcast_id,
-                )
-                .where(
-                    MemberReminder.platform == self.platform,
-                    MemberReminder.status.in_(
-                        (MemberReminderStatus.ACTIVE, MemberReminderStatus.REMOVED)
-                    ),
-                )
-            )
-            for reminder, delivery in list(rows):
+        async with self.database.unit_of_work() as work:
+            for reminder, delivery in await work.reminders.to_reconcile(self.platform):
                 deadline = knowledge.deadline(reminder.deadline_id)
                 if deadline is None:
-                    status = await self._deadline_gone(session, delivery, now, result)
+                    status = await self._deadline_gone(work, delivery, now, result)
                 else:
                     plan = Planned(
                         due_at=reminder_due_at(
@@ -75,13 +60,9 @@ class MemberReminderScheduler:
                         ),
                         body=reminder_text(deadline, reminder.offset_days, zone=zone),
                     )
-                    status = await self._deadline_kept(session, delivery, plan, now, result)
+                    status = await self._deadline_kept(work, delivery, plan, now, result)
                 if status != reminder.status:
-                    await session.execute(
-                        update(MemberReminder)
-                        .where(MemberReminder.id == reminder.id)
-                        .values(status=status.value, updated_at=now)
-                    )
+                    await work.reminders.set_status(reminder.id, status, now=now)
         if result.moved or result.cancelled:
             log.info(
                 "member reminders reconciled",
@@ -95,14 +76,14 @@ class MemberReminderScheduler:
 
     @staticmethod
     async def _deadline_gone(
-        session: AsyncSession,
+        work: UnitOfWork,
         delivery: BroadcastDelivery,
         now: datetime,
         result: ReconcileResult,
     ) -> MemberReminderStatus:
         """Cancel the pending DM of a deadline no longer in the file."""
         if delivery.status == DeliveryStatus.PENDING and await deliveries.cancel(
-            session, delivery, reason=REMOVED_REASON, now=now
+            work, delivery.broadcast_id, reason=REMOVED_REASON, now=now
         ):
             result.cancelled += 1
             return MemberReminderStatus.REMOVED
@@ -113,7 +94,7 @@ class MemberReminderScheduler:
 
     @staticmethod
     async def _deadline_kept(
-        session: AsyncSession,
+        work: UnitOfWork,
         delivery: BroadcastDelivery,
         plan: Planned,
         now: datetime,
@@ -128,13 +109,13 @@ class MemberReminderScheduler:
             result.unchanged += 1  # due as planned (a new description waits for no one)
             return MemberReminderStatus.ACTIVE
         if plan.due_at > now:
-            if await deliveries.move(session, delivery, plan, now=now):
+            if await deliveries.move(work, delivery, plan, now=now):
                 result.moved += 1
             else:
                 result.unchanged += 1  # a dispatcher claimed it meanwhile
             return MemberReminderStatus.ACTIVE
         if delivery.status == DeliveryStatus.PENDING and await deliveries.cancel(
-            session, delivery, reason=PASSED_REASON, now=now
+            work, delivery.broadcast_id, reason=PASSED_REASON, now=now
         ):
             # Moved so close that its time has passed: the old DM (due after the
             # real deadline, with the wrong date) must not go out.

@@ -14,30 +14,23 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.date_wording import deadline_when, local_moment
 from bot.errors import UserError
 from bot.knowledge import Deadline, Knowledge
 from bot.knowledge_store import KnowledgeStore
-from bot.members import ensure_member
 from bot.reminders import deliveries
 from bot.reminders.deliveries import Planned
 from bot.reminders.lead_times import LEAD_TIMES, describe
 from bot.reminders.planning import find_deadline, reminder_due_at, reminder_text
 from bot.requests import UserRef
 from bot.storage import Database
-from bot.storage.models import BroadcastDelivery, Member
+from bot.storage.models import Member
 from bot.storage.models.broadcasts import DeliveryStatus
 from bot.storage.models.member_reminders import MemberReminder, MemberReminderStatus
+from bot.storage.repositories.reminders import UPCOMING
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-#: Delivery states in which a reminder is still to come (listed, cancellable).
-_UPCOMING = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +84,14 @@ class MemberReminders:
         found = find_deadline(knowledge, deadline, today=today)
         plan = self.plan(found, offset_days, knowledge)
         self._refuse_if_too_late(found, offset_days, plan, knowledge, now=now)
-        async with self.database.session() as session:
-            row = await ensure_member(session, member, now=now)
-            reminder, created = await self._subscription(session, row, found.id, offset_days, now)
-            already = not created and await self._already_upcoming(session, reminder)
+        async with self.database.unit_of_work() as work:
+            row = await work.members.ensure(member, now=now)
+            reminder, created = await work.reminders.subscribe(
+                row, deadline_id=found.id, offset_days=offset_days, now=now
+            )
+            already = not created and await self._already_upcoming(work, reminder)
             if not already:
-                await self._schedule(session, row, reminder, plan, now=now)
+                await self._schedule(work, row, reminder, plan, now=now)
         log.info(
             "member reminder subscribed",
             extra={"reminder_id": reminder.id, "deadline": found.id, "already": already},
@@ -106,22 +101,9 @@ class MemberReminders:
     async def mine(self, member: UserRef, *, now: datetime) -> list[ReminderView]:
         """``member``'s reminders still to come, soonest first."""
         knowledge = self.knowledge.knowledge
-        async with self.database.session() as session:
-            row = await ensure_member(session, member, now=now)
-            rows = await session.execute(
-                select(MemberReminder, BroadcastDelivery.due_at)
-                .join(
-                    BroadcastDelivery,
-                    BroadcastDelivery.broadcast_id == MemberReminder.broadcast_id,
-                )
-                .where(
-                    MemberReminder.member_id == row.id,
-                    MemberReminder.status == MemberReminderStatus.ACTIVE,
-                    BroadcastDelivery.status.in_(_UPCOMING),
-                )
-                .order_by(BroadcastDelivery.due_at, MemberReminder.id)
-            )
-            found = list(rows)
+        async with self.database.unit_of_work() as work:
+            row = await work.members.ensure(member, now=now)
+            found = await work.reminders.upcoming_of(row.id)
         return [
             self._view(reminder, knowledge.deadline(reminder.deadline_id), due_at, knowledge)
             for reminder, due_at in found
@@ -134,17 +116,11 @@ class MemberReminders:
             UserError: No such reminder of this member's, or it was already sent.
         """
         knowledge = self.knowledge.knowledge
-        async with self.database.session() as session:
-            row = await ensure_member(session, member, now=now)
-            reminder = await session.scalar(
-                select(MemberReminder).where(
-                    MemberReminder.id == reminder_id,
-                    MemberReminder.member_id == row.id,
-                    MemberReminder.status != MemberReminderStatus.CANCELLED,
-                )
-            )
+        async with self.database.unit_of_work() as work:
+            row = await work.members.ensure(member, now=now)
+            reminder = await work.reminders.not_cancelled_of(row.id, reminder_id)
             broadcast_id = reminder.broadcast_id if reminder is not None else None
-            delivery = await deliveries.delivery_of(session, broadcast_id)
+            delivery = await work.reminders.delivery_of(broadcast_id)
             if reminder is None or delivery is None:
                 raise UserError(
                     f"You have no reminder #{reminder_id}, so nothing changed. "
@@ -155,12 +131,12 @@ class MemberReminders:
             if delivery.status == DeliveryStatus.SENDING:
                 raise UserError(f"Reminder #{reminder_id} is being sent to you right now.")
             stopped = await deliveries.cancel(
-                session, delivery, reason="cancelled by its member", now=now
+                work, delivery.broadcast_id, reason="cancelled by its member", now=now
             )
             if not stopped and delivery.status == DeliveryStatus.PENDING:
                 # A dispatcher claimed it between the read and the cancel.
                 raise UserError(f"Reminder #{reminder_id} is being sent to you right now.")
-            await self._set_status(session, reminder, MemberReminderStatus.CANCELLED, now)
+            await work.reminders.set_status(reminder.id, MemberReminderStatus.CANCELLED, now=now)
             view = self._view(
                 reminder, knowledge.deadline(reminder.deadline_id), delivery.due_at, knowledge
             )
@@ -171,15 +147,9 @@ class MemberReminders:
         self, member: UserRef, *, reminder_id: int, offset_days: int, now: datetime
     ) -> Subscribed:
         """Move ``member``'s reminder to another lead time (a new one, then the old cancelled)."""
-        async with self.database.session() as session:
-            row = await ensure_member(session, member, now=now)
-            reminder = await session.scalar(
-                select(MemberReminder).where(
-                    MemberReminder.id == reminder_id,
-                    MemberReminder.member_id == row.id,
-                    MemberReminder.status == MemberReminderStatus.ACTIVE,
-                )
-            )
+        async with self.database.unit_of_work() as work:
+            row = await work.members.ensure(member, now=now)
+            reminder = await work.reminders.active_of(row.id, reminder_id)
         if reminder is None:
             raise UserError(
                 f"You have no reminder #{reminder_id}, so nothing changed. "
@@ -228,53 +198,16 @@ class MemberReminders:
             "too soon for any reminder. Nothing was set."
         )
 
-    async def _subscription(
-        self,
-        session: AsyncSession,
-        member: Member,
-        deadline_id: str,
-        offset_days: int,
-        now: datetime,
-    ) -> tuple[MemberReminder, bool]:
-        """The member's subscription for this deadline and lead time; True if made just now."""
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        made = await session.execute(
-            insert(MemberReminder)
-            .values(
-                platform=member.platform,
-                member_id=member.id,
-                deadline_id=deadline_id,
-                offset_days=offset_days,
-                status=MemberReminderStatus.ACTIVE.value,
-                created_at=now,
-                updated_at=now,
-            )
-            # Asked twice at once (a double click): the other request made it.
-            .on_conflict_do_nothing(index_elements=["member_id", "deadline_id", "offset_days"])
-            .returning(MemberReminder.id)
-        )
-        made_id = made.scalar()
-        reminder = await session.scalar(
-            select(MemberReminder)
-            .where(
-                MemberReminder.member_id == member.id,
-                MemberReminder.deadline_id == deadline_id,
-                MemberReminder.offset_days == offset_days,
-            )
-            .execution_options(populate_existing=True)
-        )
-        assert reminder is not None
-        return reminder, made_id is not None
-
-    async def _already_upcoming(self, session: AsyncSession, reminder: MemberReminder) -> bool:
+    @staticmethod
+    async def _already_upcoming(work: UnitOfWork, reminder: MemberReminder) -> bool:
         if reminder.status != MemberReminderStatus.ACTIVE:
             return False
-        delivery = await deliveries.delivery_of(session, reminder.broadcast_id)
-        return delivery is not None and delivery.status in _UPCOMING
+        delivery = await work.reminders.delivery_of(reminder.broadcast_id)
+        return delivery is not None and delivery.status in UPCOMING
 
+    @staticmethod
     async def _schedule(
-        self,
-        session: AsyncSession,
+        work: UnitOfWork,
         member: Member,
         reminder: MemberReminder,
         plan: Planned,
@@ -282,25 +215,11 @@ class MemberReminders:
         now: datetime,
     ) -> None:
         """Give the subscription a pending DM: its stopped one revived, else a new one."""
-        delivery = await deliveries.delivery_of(session, reminder.broadcast_id)
-        if delivery is None or not await deliveries.move(session, delivery, plan, now=now):
-            broadcast_id = await deliveries.create(session, member, plan, now=now)
-            await session.execute(
-                update(MemberReminder)
-                .where(MemberReminder.id == reminder.id)
-                .values(broadcast_id=broadcast_id)
-            )
-        await self._set_status(session, reminder, MemberReminderStatus.ACTIVE, now)
-
-    @staticmethod
-    async def _set_status(
-        session: AsyncSession, reminder: MemberReminder, status: MemberReminderStatus, now: datetime
-    ) -> None:
-        await session.execute(
-            update(MemberReminder)
-            .where(MemberReminder.id == reminder.id)
-            .values(status=status.value, updated_at=now)
-        )
+        delivery = await work.reminders.delivery_of(reminder.broadcast_id)
+        if delivery is None or not await deliveries.move(work, delivery, plan, now=now):
+            broadcast_id = await deliveries.create(work, member, plan, now=now)
+            await work.reminders.attach_dm(reminder.id, broadcast_id)
+        await work.reminders.set_status(reminder.id, MemberReminderStatus.ACTIVE, now=now)
 
     @staticmethod
     def _view(

@@ -26,10 +26,11 @@ from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
 from bot.outbound import DeliveryKey
 from bot.reminders.reconcile import MemberReminderScheduler
+from bot.replies import text_message
 from bot.storage import Database
 from bot.storage.models import Broadcast, BroadcastDelivery
 from bot.storage.models.member_reminders import MemberReminder
-from tests.core.broadcast_support import member_request
+from tests.core.broadcast_support import member, member_request
 from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE
 from tests.support.recording import RecordingSender
 
@@ -226,6 +227,37 @@ async def test_a_moved_deadline_moves_the_reminder_on_reload(
     await deliver_at(bot, sender, moved_due)
     (text,) = dm_texts(sender)
     assert "tomorrow (Thursday, December 17, 2026)" in text
+
+
+async def test_moving_a_reminder_that_may_have_been_sent_keeps_it_checked_before_sending(
+    bot: BotCore, sender: RecordingSender, store: KnowledgeStore, knowledge_file: Path
+) -> None:
+    await ask(bot, "remind awards-2026 1d")
+    async with bot.database.session() as session:
+        row = await session.scalar(select(BroadcastDelivery))
+        assert row is not None
+        # An earlier attempt reached the platform, but its outcome was never recorded:
+        # the row went back to pending, flagged "maybe sent".
+        row.maybe_sent = True
+        row_id = row.id
+    await sender.send_dm(
+        user=member("ann"),
+        message=text_message("Award nominations close, tomorrow"),
+        key=DeliveryKey.for_broadcast_delivery(row_id),
+    )
+
+    write_deadlines(knowledge_file, {**AWARDS, "date": "2026-12-17"}, RENEWALS)
+    assert await store.reload() is None
+    assert (await reconciler(bot).reconcile(store.knowledge, now=NOW)).moved == 1
+    moved_due = datetime(2026, 12, 16, 15, 0, tzinfo=UTC)
+    assert await pending_dues(bot.database) == [moved_due]
+    async with bot.database.session() as session:
+        moved = await session.get(BroadcastDelivery, row_id)
+        assert moved is not None
+        assert (moved.status, moved.due_at, moved.maybe_sent) == ("pending", moved_due, True)
+
+    await deliver_at(bot, sender, moved_due)
+    assert sender.dm_counts["ann"] == 1  # the platform already had it: never sent twice
 
 
 async def test_a_removed_deadline_cancels_the_reminder_and_nothing_is_sent(
