@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from adapters.console.translate import PLATFORM, WORKSPACE, console_user
-from bot.members import upsert_member_ids, workspace_members
 from bot.requests import UserRef
 from bot.storage import Database
+from bot.storage.repositories.members import record_seen
 
 #: The people in the bot's examples (/help, /kudos help): the console's demo team.
 DEMO_TEAM = ("maria", "sam", "ana", "ben", "chris")
@@ -36,13 +36,12 @@ class ConsoleRoster:
 
     async def join(self, now: datetime) -> None:
         """Record the console's own member at once, so other consoles can mention them."""
-        async with self._database.transaction() as connection:
-            await upsert_member_ids(connection, [self._me], now=now)
+        await record_seen(self._database, [self._me], now=now)
 
     async def refresh(self) -> None:
         """Learn who has chatted since (another console on the same database)."""
-        async with self._database.session() as session:
-            stored = await workspace_members(session, platform=PLATFORM, workspace_id=WORKSPACE)
+        async with self._database.unit_of_work() as work:
+            stored = await work.members.in_workspace(platform=PLATFORM, workspace_id=WORKSPACE)
         self._names.update(stored)
 
     def member(self, typed: UserRef) -> UserRef | None:

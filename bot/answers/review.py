@@ -19,16 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, case, func, or_, select, update
-
 from bot.answers.text import normalize_question
 from bot.errors import UserError
-from bot.storage.models.questions import (
-    AnswerFeedback,
-    QuestionReason,
-    QuestionStatus,
-    UnansweredQuestion,
-)
+from bot.storage.models.questions import QuestionReason, QuestionStatus, UnansweredQuestion
+from bot.storage.repositories.questions import EntryFeedback as EntryFeedback  # re-exported
+from bot.storage.repositories.questions import add_unhelpful_comment, change_waiting
 
 if TYPE_CHECKING:
     from bot.storage import Database
@@ -74,19 +69,6 @@ class ReviewItem:
     comment: str | None
 
 
-@dataclass(frozen=True)
-class EntryFeedback:
-    """👍 and 👎 counts for one entry."""
-
-    entry_id: str
-    helpful: int
-    unhelpful: int
-
-    @property
-    def helpful_rate(self) -> float:
-        return self.helpful / (self.helpful + self.unhelpful)
-
-
 async def review_list(
     database: Database, *, limit: int = 50, include_closed: bool = False
 ) -> list[ReviewItem]:
@@ -98,14 +80,8 @@ async def review_list(
         include_closed: Also list answered ones ("not for us" never comes back).
     """
     statuses = [*WAITING, QuestionStatus.ANSWERED] if include_closed else list(WAITING)
-    async with database.session() as session:
-        rows = (
-            await session.scalars(
-                select(UnansweredQuestion)
-                .where(UnansweredQuestion.status.in_(statuses))
-                .order_by(UnansweredQuestion.id)
-            )
-        ).all()
+    async with database.unit_of_work() as work:
+        rows = await work.questions.with_status(statuses)
     groups: dict[tuple[str, bool], list[UnansweredQuestion]] = defaultdict(list)
     for row in rows:
         groups[(row.normalized, row.status == QuestionStatus.ANSWERED)].append(row)
@@ -198,29 +174,14 @@ async def _change(
     values: dict[str, object],
     claiming: bool = False,
 ) -> None:
-    table = UnansweredQuestion
-    mine = or_(
-        table.status == QuestionStatus.OPEN,
-        and_(table.status == QuestionStatus.CLAIMED, table.claimed_by == who[:300]),
-    )
-    async with database.transaction() as connection:
-        won = await connection.execute(
-            update(table).where(table.id == question_id, mine).values(values)
+    outcome = await change_waiting(database, question_id, who=who, values=values)
+    if outcome.changed:
+        log.info(
+            "review question changed",
+            extra={"question_id": question_id, "who": who, "status": values["status"]},
         )
-        if won.rowcount == 1:
-            # the repeats still waiting go along (their own claims by others excepted)
-            normalized = select(table.normalized).where(table.id == question_id).scalar_subquery()
-            await connection.execute(
-                update(table)
-                .where(table.normalized == normalized, table.id != question_id, mine)
-                .values(values)
-            )
-            log.info(
-                "review question changed",
-                extra={"question_id": question_id, "who": who, "status": values["status"]},
-            )
-            return
-        row = (await connection.execute(select(table).where(table.id == question_id))).first()
+        return
+    row = outcome.holder
     if row is None:
         raise UserError(f"There is no question {question_id} (see memberbot unanswered).")
     if row.status == QuestionStatus.CLAIMED:
@@ -233,25 +194,11 @@ async def _change(
 
 
 async def _reviewed(database: Database, question_id: int) -> ReviewItem:
-    table = UnansweredQuestion
-    async with database.session() as session:
-        row = await session.get(table, question_id)
+    async with database.unit_of_work() as work:
+        row = await work.questions.get(question_id)
         assert row is not None
-        # The row itself always counts: a colleague may change its state between the
-        # two reads, and the repeats in the state first read may then be none.
-        repeats = (
-            await session.scalars(
-                select(table)
-                .where(
-                    or_(
-                        table.id == question_id,
-                        and_(table.normalized == row.normalized, table.status == row.status),
-                    )
-                )
-                .order_by(table.id)
-            )
-        ).all()
-    return _item(list(repeats))
+        repeats = await work.questions.repeats_in_state(row)
+    return _item(repeats)
 
 
 async def record_feedback(
@@ -281,54 +228,44 @@ async def record_feedback(
         The review list's new question id for a 👎 (``None`` for a 👍).
     """
     comment = (comment or "").strip()[:MAX_COMMENT_LENGTH] or None
-    async with database.session() as session:
-        session.add(
-            AnswerFeedback(
-                entry_id=entry_id,
-                helpful=helpful,
-                question=question,
-                answer_text=answer_text,
-                comment=comment,
-                given_at=now,
-            )
+    async with database.unit_of_work() as work:
+        await work.questions.add_feedback(
+            entry_id=entry_id,
+            helpful=helpful,
+            question=question,
+            answer_text=answer_text,
+            comment=comment,
+            given_at=now,
         )
         if helpful:
             return None
-        row = UnansweredQuestion(
-            question=question,
+        return await work.questions.add_unanswered(
+            question,
             normalized=normalize_question(question),
             platform=platform,
             score=0.0,
             asked_at=now,
-            status=QuestionStatus.OPEN,
             reason=QuestionReason.UNHELPFUL,
             entry_id=entry_id,
             bot_answer=answer_text,
             comment=comment,
         )
-        session.add(row)
-        await session.flush()
-        return row.id
 
 
 async def add_question(
     database: Database, question: str, *, platform: str, now: datetime, bot_answer: str | None
 ) -> int:
     """Put a question on the list as a member asked it (``/ask-staff``); its id."""
-    async with database.session() as session:
-        row = UnansweredQuestion(
-            question=question,
+    async with database.unit_of_work() as work:
+        return await work.questions.add_unanswered(
+            question,
             normalized=normalize_question(question),
             platform=platform,
             score=0.0,
             asked_at=now,
-            status=QuestionStatus.OPEN,
             reason=QuestionReason.ABSTAINED,
             bot_answer=bot_answer,
         )
-        session.add(row)
-        await session.flush()
-        return row.id
 
 
 async def add_comment(database: Database, question_id: int, comment: str) -> None:
@@ -336,53 +273,29 @@ async def add_comment(database: Database, question_id: int, comment: str) -> Non
     comment = comment.strip()[:MAX_COMMENT_LENGTH]
     if not comment:
         return
-    table = UnansweredQuestion
-    async with database.transaction() as connection:
-        await connection.execute(
-            update(table)
-            .where(table.id == question_id, table.reason == QuestionReason.UNHELPFUL)
-            .values(comment=comment)
-        )
+    await add_unhelpful_comment(database, question_id, comment)
 
 
 async def find_item(database: Database, question_id: int) -> ReviewItem | None:
     """The list's item for question ``question_id`` (with its repeats in the same state)."""
-    async with database.session() as session:
-        if await session.get(UnansweredQuestion, question_id) is None:
+    async with database.unit_of_work() as work:
+        if await work.questions.get(question_id) is None:
             return None
     return await _reviewed(database, question_id)
 
 
 async def closed_together(database: Database, question_id: int) -> list[int]:
     """The ids answered or dismissed in the same step as ``question_id`` (it included)."""
-    table = UnansweredQuestion
-    async with database.session() as session:
-        row = await session.get(table, question_id)
+    async with database.unit_of_work() as work:
+        row = await work.questions.get(question_id)
         if row is None or row.closed_at is None:
             return []
-        ids = await session.scalars(
-            select(table.id).where(
-                table.normalized == row.normalized,
-                table.status == row.status,
-                table.closed_by == row.closed_by,
-                table.closed_at == row.closed_at,
-            )
-        )
-        return sorted(ids)
+        return await work.questions.closed_together(row)
 
 
 async def feedback_report(database: Database) -> list[EntryFeedback]:
     """👍/👎 per entry, the least helpful first."""
-    helpful = func.sum(case((AnswerFeedback.helpful, 1), else_=0))
-    async with database.session() as session:
-        rows = await session.execute(
-            select(
-                AnswerFeedback.entry_id, func.count().label("total"), helpful.label("good")
-            ).group_by(AnswerFeedback.entry_id)
-        )
-        counts = [
-            EntryFeedback(row.entry_id, int(row.good or 0), int(row.total) - int(row.good or 0))
-            for row in rows
-        ]
+    async with database.unit_of_work() as work:
+        counts = await work.questions.feedback_counts()
     counts.sort(key=lambda item: (item.helpful_rate, -item.unhelpful, item.entry_id))
     return counts

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.answers.engine import Answer
 from bot.answers.text import normalize_question
@@ -12,17 +13,27 @@ from bot.errors import StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
 
 if TYPE_CHECKING:
-    from bot.storage import Database, SessionSource
+    from bot.storage import Database
+    from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_LENGTH = 1000
 
 
+class WorkSource(Protocol):
+    """Opens units of work: a :class:`~bot.storage.Database`, or a stand-in that opens
+    one on first use (``memberbot ask``)."""
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """One transaction, committed when the block ends without an error."""
+        ...
+
+
 async def answer_question(
     *,
     knowledge: KnowledgeStore,
-    database: SessionSource | None,
+    database: WorkSource | None,
     question: str,
     today: date,
     now: datetime,
@@ -61,22 +72,19 @@ def _to_store(question: str, answer: Answer) -> tuple[str, ...]:
 
 
 async def _store_unanswered(
-    database: SessionSource, question: str, answer: Answer, platform: str, now: datetime
+    database: WorkSource, question: str, answer: Answer, platform: str, now: datetime
 ) -> None:
-    # The storage layer loads only for a miss: `memberbot ask` answers without it.
-    from bot.storage.models import UnansweredQuestion
-
+    # The storage layer loads only for a miss: `memberbot ask` answers without it
+    # (nothing here imports it; the unit of work brings it).
     try:
-        async with database.session() as session:
-            session.add(
-                UnansweredQuestion(
-                    question=question,
-                    normalized=normalize_question(question),
-                    platform=platform,
-                    score=float(answer.score),
-                    asked_at=now,
-                    bot_answer=answer.text,  # staff see what the member was told
-                )
+        async with database.unit_of_work() as work:
+            await work.questions.add_unanswered(
+                question,
+                normalized=normalize_question(question),
+                platform=platform,
+                score=float(answer.score),
+                asked_at=now,
+                bot_answer=answer.text,  # staff see what the member was told
             )
     except StorageUnavailable:
         log.warning("could not store unanswered question", extra={"question": question})

@@ -33,9 +33,8 @@ from bot.knowledge_store import KnowledgeStore
 from bot.markup import parse_markup
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from bot.storage import Database
+    from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ async def ask(context: AskContext, question: str, *, today: date | None = None) 
 class OnDemandDatabase:
     """The database, opened and brought to the newest schema on first use.
 
-    Stands in for :class:`~bot.storage.Database` where only :meth:`session` is
+    Stands in for :class:`~bot.storage.Database` where only :meth:`unit_of_work` is
     used (storing unanswered questions). Opening errors surface there, as they
     would from the database itself: an outage is :class:`StorageUnavailable`.
     """
@@ -108,10 +107,10 @@ class OnDemandDatabase:
         self._unavailable: StorageUnavailable | None = None
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         database = await self._open()
-        async with database.session() as session:
-            yield session
+        async with database.unit_of_work() as work:
+            yield work
 
     async def _open(self) -> Database:
         if self._database is None:

@@ -12,20 +12,17 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
 from bot.commands.staff_messages import question_buttons
 from bot.commands.staff_services import post_to_staff_channel
-from bot.delivery_ids import claim_delivery, release_delivery
 from bot.errors import UserError
 from bot.knowledge_store import KnowledgeStore
-from bot.members import ensure_member
 from bot.outbound import OutboundSender
 from bot.replies import Message
 from bot.requests import Request, UserRef
 from bot.storage import Database
-from bot.storage.models import Broadcast, UnansweredQuestion
+from bot.storage.models import Broadcast
 from bot.storage.models.broadcasts import BroadcastKind, BroadcastStatus
+from bot.storage.repositories.deliveries import claim_delivery, release_delivery
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +62,9 @@ class BroadcastDrafts:
         Raises:
             UserError: No such broadcast here, someone else's, or no longer a draft.
         """
-        async with self.database.session() as session:
-            author = await ensure_member(session, member, now=now)
-            broadcast = await session.get(Broadcast, broadcast_id)
+        async with self.database.unit_of_work() as work:
+            author = await work.members.ensure(member, now=now)
+            broadcast = await work.broadcasts.get(broadcast_id)
             if (
                 broadcast is None
                 or broadcast.platform != member.platform
@@ -85,8 +82,7 @@ class BroadcastDrafts:
                     f"Broadcast #{broadcast_id} is already {broadcast.status}, so it can no "
                     "longer be edited. Nothing changed."
                 )
-            session.expunge(broadcast)
-            return broadcast
+            return broadcast  # detached when the unit of work ends, its fields loaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,15 +103,10 @@ class QuestionForwarding:
 
     async def recorded_id(self, question: str, *, platform: str, now: datetime) -> int | None:
         """The id of the unanswered question just stored for ``question`` (``None``: none)."""
-        async with self.database.session() as session:
-            found = await session.scalar(
-                select(func.max(UnansweredQuestion.id)).where(
-                    UnansweredQuestion.question == question.strip(),
-                    UnansweredQuestion.platform == platform,
-                    UnansweredQuestion.asked_at == now,
-                )
+        async with self.database.unit_of_work() as work:
+            return await work.questions.latest_id_asked(
+                question.strip(), platform=platform, asked_at=now
             )
-        return int(found) if found is not None else None
 
     async def load(self, question_id: int, *, platform: str, now: datetime) -> str:
         """The question's text, if it may still be passed on from ``platform``.
@@ -123,8 +114,8 @@ class QuestionForwarding:
         Raises:
             UserError: No such question here, or asked too long ago.
         """
-        async with self.database.session() as session:
-            row = await session.get(UnansweredQuestion, question_id)
+        async with self.database.unit_of_work() as work:
+            row = await work.questions.get(question_id)
         if row is None or row.platform != platform:
             raise UserError(
                 "I could not find that question any more, so nothing was passed on. "

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
-
 from bot.actions import Action
 from bot.answers import review
 from bot.answers.review import EntryFeedback, ReviewItem
@@ -26,8 +24,8 @@ from bot.outbound import ChannelPurpose, ChannelTarget, DeliveryKey, OutboundSen
 from bot.replies import Message
 from bot.requests import Request, UserRef
 from bot.storage import Database
-from bot.storage.models import Member
 from bot.storage.models.asked import AskedQuestion, Rating
+from bot.storage.repositories.questions import link_asked_to_review, rate_asked
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +88,8 @@ class StaffLoop:
     ) -> int:
         """Store who asked what and what the bot said; the id the buttons carry."""
         sender = request.sender
-        async with self.database.session() as session:
-            row = AskedQuestion(
+        async with self.database.unit_of_work() as work:
+            return await work.questions.add_asked(
                 platform=sender.platform,
                 workspace_id=sender.workspace_id,
                 user_id=sender.user_id,
@@ -104,9 +102,6 @@ class StaffLoop:
                 asked_at=now,
                 review_question_id=review_question_id,
             )
-            session.add(row)
-            await session.flush()
-            return row.id
 
     async def record_staff_answer(self, asked: Asked, *, answer_text: str, now: datetime) -> int:
         """Store the staff answer sent to ``asked``'s member as an answer of its own, so
@@ -114,8 +109,8 @@ class StaffLoop:
 
         It is not linked to the staff list's question, so it never counts as asking it.
         """
-        async with self.database.session() as session:
-            row = AskedQuestion(
+        async with self.database.unit_of_work() as work:
+            return await work.questions.add_asked(
                 platform=asked.asker.platform,
                 workspace_id=asked.asker.workspace_id,
                 user_id=asked.asker.user_id,
@@ -127,46 +122,27 @@ class StaffLoop:
                 entry_id=STAFF_ANSWER_ENTRY,
                 asked_at=now,
             )
-            session.add(row)
-            await session.flush()
-            return row.id
 
     async def asked(self, asked_id: int) -> Asked | None:
-        async with self.database.session() as session:
-            row = await session.get(AskedQuestion, asked_id)
+        async with self.database.unit_of_work() as work:
+            row = await work.questions.asked(asked_id)
             return _asked(row) if row is not None else None
 
     async def rate(self, asked_id: int, *, helpful: bool, now: datetime) -> bool:
         """Set the member's rating once: False when it was already rated (a double click)."""
         rating = Rating.HELPFUL if helpful else Rating.UNHELPFUL
-        table = AskedQuestion
-        async with self.database.transaction() as connection:
-            result = await connection.execute(
-                update(table)
-                .where(table.id == asked_id, table.rating.is_(None))
-                .values(rating=rating, rated_at=now)
-            )
-        return result.rowcount == 1
+        return await rate_asked(self.database, asked_id, rating=rating, now=now)
 
     async def link_review(self, asked_id: int, question_id: int) -> None:
         """Note the staff list's question for an asked one (so its answer reaches them)."""
-        async with self.database.transaction() as connection:
-            await connection.execute(
-                update(AskedQuestion)
-                .where(AskedQuestion.id == asked_id)
-                .values(review_question_id=question_id)
-            )
+        await link_asked_to_review(self.database, asked_id, question_id)
 
     async def askers(self, question_ids: Sequence[int]) -> list[Asked]:
         """Who asked the staff list's questions ``question_ids`` in chat, oldest first."""
         if not question_ids:
             return []
-        async with self.database.session() as session:
-            rows = await session.scalars(
-                select(AskedQuestion)
-                .where(AskedQuestion.review_question_id.in_(list(question_ids)))
-                .order_by(AskedQuestion.id)
-            )
+        async with self.database.unit_of_work() as work:
+            rows = await work.questions.asked_for_review(question_ids)
             return [_asked(row) for row in rows]
 
     # -- the staff list ---------------------------------------------------------------
@@ -232,14 +208,8 @@ class StaffLoop:
         """
         if user.display_name:
             return user.display_name
-        async with self.database.session() as session:
-            name = await session.scalar(
-                select(Member.display_name).where(
-                    Member.platform == user.platform,
-                    Member.workspace_id == user.workspace_id,
-                    Member.user_id == user.user_id,
-                )
-            )
+        async with self.database.unit_of_work() as work:
+            name = await work.members.stored_name(user)
         return name or user.user_id
 
     # -- delivery ---------------------------------------------------------------------
