@@ -12,14 +12,8 @@ import logging
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.clock import Clock
 from bot.errors import UserError
-from bot.members import ensure_member
-from bot.mentoring import proposals
-from bot.mentoring import repository as repo
 from bot.mentoring.matching import match_cohort
 from bot.mentoring.models import CohortInput, CohortState, PairRules, Role
 from bot.mentoring.pairs import LEFT, PairMessages, SendOutcome, ended_status
@@ -28,7 +22,7 @@ from bot.outbound import OutboundSender
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models.mentoring import MentoringApplication, MentoringCohort, MentoringMatch
-from bot.storage.models.mentoring_pairs import MentoringParticipation
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +45,8 @@ class MentoringChat:
     pairs: PairMessages
 
     async def member_id(self, user: UserRef) -> int:
-        async with self.service.database.session() as session:
-            return (await ensure_member(session, user, now=self.service.clock.now())).id
+        async with self.service.database.unit_of_work() as work:
+            return (await work.members.ensure(user, now=self.service.clock.now())).id
 
     async def open_cohort_for_applying(self, name: str | None) -> MentoringCohort:
         """The cohort a member applies to: the one named, else the only open one.
@@ -60,11 +54,11 @@ class MentoringChat:
         Raises:
             UserError: None open, or several (the member names one).
         """
-        async with self.service.database.session() as session:
+        async with self.service.database.unit_of_work() as work:
             if name:
-                return await repo.require_cohort(session, name)
+                return await work.mentoring.require_cohort(name)
             cohorts = [
-                c for c in await repo.list_cohorts(session) if c.state == CohortState.OPEN.value
+                c for c in await work.mentoring.list_cohorts() if c.state == CohortState.OPEN.value
             ]
         if not cohorts:
             raise UserError("No mentoring cohort is taking applications right now.")
@@ -74,8 +68,8 @@ class MentoringChat:
         return cohorts[0]
 
     async def cohort_by_id(self, cohort_id: int) -> MentoringCohort:
-        async with self.service.database.session() as session:
-            cohort = await session.get(MentoringCohort, cohort_id)
+        async with self.service.database.unit_of_work() as work:
+            cohort = await work.mentoring.cohort_by_id(cohort_id)
         if cohort is None:
             raise UserError("That mentoring cohort no longer exists, so nothing was saved.")
         return cohort
@@ -84,14 +78,8 @@ class MentoringChat:
         """The cohort of the member's newest application (or the one named)."""
         if name:
             return name
-        async with self.service.database.session() as session:
-            cohort_id = await session.scalar(
-                select(MentoringApplication.cohort_id)
-                .where(MentoringApplication.member_id == member_id)
-                .order_by(MentoringApplication.id.desc())
-                .limit(1)
-            )
-            cohort = await session.get(MentoringCohort, cohort_id) if cohort_id else None
+        async with self.service.database.unit_of_work() as work:
+            cohort = await work.mentoring.newest_application_cohort(member_id)
         if cohort is None:
             raise UserError("You have no mentoring application. /mentoring apply starts one.")
         return cohort.name
@@ -103,28 +91,22 @@ class MentoringChat:
         Raises:
             UserError: The latest proposal no longer has that pair.
         """
-        async with self.service.database.session() as session:
-            match = await session.scalar(
-                select(MentoringMatch).where(
-                    MentoringMatch.mentor_application_id == mentor_id,
-                    MentoringMatch.mentee_application_id == mentee_id,
-                    MentoringMatch.status == proposals.PROPOSED,
-                )
-            )
+        async with self.service.database.unit_of_work() as work:
+            match = await work.mentoring_pairs.proposed_match(mentor_id, mentee_id)
             if match is None:
                 raise UserError(
                     "That proposal was replaced by a newer one; look at the latest match "
                     "preview. Nothing changed."
                 )
-            cohort = await session.get(MentoringCohort, match.cohort_id)
-            mentor = await session.get(MentoringApplication, mentor_id)
-            mentee = await session.get(MentoringApplication, mentee_id)
+            cohort = await work.mentoring.cohort_by_id(match.cohort_id)
+            mentor = await work.mentoring.application(mentor_id)
+            mentee = await work.mentoring.application(mentee_id)
             assert cohort and mentor and mentee
             return cohort.name, mentor.email, mentee.email
 
     async def cohort_id(self, name: str) -> int:
-        async with self.service.database.session() as session:
-            return (await repo.require_cohort(session, name)).id
+        async with self.service.database.unit_of_work() as work:
+            return (await work.mentoring.require_cohort(name)).id
 
     async def rematch(self, who: str | int) -> tuple[str, Rematched]:
         """End the confirmed matches of one person (by e-mail or member id) in their
@@ -134,44 +116,26 @@ class MentoringChat:
             UserError: They have no confirmed match.
         """
         now = self.service.clock.now()
-        async with self.service.database.session() as session:
-            person, cohort = await self._matched_person(session, who)
-            current = list(
-                await session.scalars(
-                    select(MentoringMatch).where(
-                        MentoringMatch.cohort_id == cohort.id,
-                        MentoringMatch.status == proposals.CONFIRMED,
-                        (MentoringMatch.mentor_application_id == person.id)
-                        | (MentoringMatch.mentee_application_id == person.id),
-                    )
-                )
-            )
+        async with self.service.database.unit_of_work() as work:
+            person, cohort = await self._matched_person(work, who)
+            current = await work.mentoring_pairs.confirmed_matches_of(cohort, person.id)
             if not current:
                 raise UserError(f"{person.name} has no confirmed match in '{cohort.name}'.")
             ended = {(m.mentor_application_id, m.mentee_application_id) for m in current}
             for match in current:
                 match.status = ended_status(match.id)
-            await session.flush()
-            cohort_input = await self._rematch_input(session, cohort, ended, person.id)
+            await work.flush()
+            cohort_input = await self._rematch_input(work, cohort, ended, person.id)
             mentees = {mentee for _mentor, mentee in ended}
             result = match_cohort(cohort_input)
             new: list[MentoringMatch] = []
             for proposed in result.matches:
                 if proposed.mentee.id not in mentees:
                     continue
-                row = MentoringMatch(
-                    cohort_id=cohort.id,
-                    mentor_application_id=proposed.mentor.id,
-                    mentee_application_id=proposed.mentee.id,
-                    status=proposals.CONFIRMED,
-                    score=proposed.score,
-                    reasons=list(proposed.reasons),
-                    created_at=now,
-                    confirmed_at=now,
+                new.append(
+                    await work.mentoring_pairs.add_confirmed_match(cohort, proposed, now=now)
                 )
-                session.add(row)
-                new.append(row)
-            await session.flush()
+            await work.flush()
             names = {a.id: a.name for a in cohort_input.applicants}
             pairs = tuple(
                 (names[m.mentor_application_id], names[m.mentee_application_id]) for m in new
@@ -193,29 +157,16 @@ class MentoringChat:
         return cohort_name, Rematched(pairs, unmatched, outcome)
 
     async def _matched_person(
-        self, session: AsyncSession, who: str | int
+        self, work: UnitOfWork, who: str | int
     ) -> tuple[MentoringApplication, MentoringCohort]:
-        query = select(MentoringApplication, MentoringCohort).join(
-            MentoringCohort, MentoringCohort.id == MentoringApplication.cohort_id
-        )
-        if isinstance(who, int):
-            query = query.where(MentoringApplication.member_id == who)
-        else:
-            query = query.where(MentoringApplication.email == who.strip().lower())
-        rows = (
-            await session.execute(
-                query.where(MentoringCohort.state == CohortState.MATCHED.value).order_by(
-                    MentoringApplication.id.desc()
-                )
-            )
-        ).first()
-        if rows is None:
+        found = await work.mentoring.newest_in_matched_cohort(who)
+        if found is None:
             raise UserError(f"No one by {who} has an application in a matched cohort.")
-        return rows[0], rows[1]
+        return found
 
     async def _rematch_input(
         self,
-        session: AsyncSession,
+        work: UnitOfWork,
         cohort: MentoringCohort,
         ended: set[tuple[int, int]],
         person_id: int,
@@ -223,27 +174,10 @@ class MentoringChat:
         """The cohort as the solver sees it for a rematch: the mentees to place, and the
         mentors with room left (their capacity less their confirmed mentees), except
         the person rematched and anyone who left; the ended pairs may not be made again."""
-        full = await repo.cohort_input(session, cohort)
-        taken = dict(
-            (
-                await session.execute(
-                    select(MentoringMatch.mentor_application_id, func.count())
-                    .where(
-                        MentoringMatch.cohort_id == cohort.id,
-                        MentoringMatch.status == proposals.CONFIRMED,
-                    )
-                    .group_by(MentoringMatch.mentor_application_id)
-                )
-            ).all()
-        )
+        full = await work.mentoring.cohort_input(cohort)
+        taken = await work.mentoring_pairs.confirmed_mentees_per_mentor(cohort)
         mentees = {mentee for _mentor, mentee in ended}
-        gone = set(
-            await session.scalars(
-                select(MentoringParticipation.application_id).where(
-                    MentoringParticipation.state == LEFT
-                )
-            )
-        )
+        gone = await work.mentoring_pairs.applications_in_state(LEFT)
         applicants = []
         for applicant in full.applicants:
             if applicant.id in mentees:

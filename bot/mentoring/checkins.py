@@ -17,15 +17,12 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from bot.background import every
 from bot.date_wording import month_and_year
 from bot.mentoring import people
 from bot.mentoring.pairs import CHECKIN, FEEDBACK, LEFT, Claim, PairMessages, SendOutcome
 from bot.requests import UserRef
-from bot.storage.models.mentoring import MentoringApplication, MentoringCohort, MentoringMatch
-from bot.storage.models.mentoring_pairs import MentoringPairMessage, MentoringParticipation
+from bot.storage.models.mentoring import MentoringApplication, MentoringMatch
 
 log = logging.getLogger(__name__)
 
@@ -71,14 +68,8 @@ class MentoringCheckins:
         messages = self.messages
         today = messages.clock.now().astimezone(messages.zone).date()
         outcome = SendOutcome()
-        async with messages.database.session() as session:
-            matches = list(
-                await session.scalars(
-                    select(MentoringMatch)
-                    .where(MentoringMatch.status == "confirmed")
-                    .order_by(MentoringMatch.id)
-                )
-            )
+        async with messages.database.unit_of_work() as work:
+            matches = await work.mentoring_pairs.all_matches(status="confirmed")
         now = messages.clock.now()
         for match in matches:
             assert match.confirmed_at is not None
@@ -96,8 +87,8 @@ class MentoringCheckins:
     async def _introduce(self, match: MentoringMatch, outcome: SendOutcome) -> None:
         """Introductions not sent yet: a cohort confirmed from the command line, or a
         send that failed (each is claimed, so none goes twice)."""
-        async with self.messages.database.session() as session:
-            cohort = await session.get(MentoringCohort, match.cohort_id)
+        async with self.messages.database.unit_of_work() as work:
+            cohort = await work.mentoring.cohort_by_id(match.cohort_id)
         assert cohort is not None
         introduced = SendOutcome()
         await self.messages.introduce_match(cohort.name, match, introduced)
@@ -107,22 +98,15 @@ class MentoringCheckins:
         self, match: MentoringMatch, kind: str, period: str, today: date, outcome: SendOutcome
     ) -> None:
         messages = self.messages
-        async with messages.database.session() as session:
-            rows = await people.applications_by_id(
-                session, [match.mentor_application_id, match.mentee_application_id]
+        async with messages.database.unit_of_work() as work:
+            rows = await work.mentoring.applications_by_id(
+                [match.mentor_application_id, match.mentee_application_id]
             )
-            taking_part = {
-                p.application_id: p.state
-                for p in await session.scalars(
-                    select(MentoringParticipation).where(
-                        MentoringParticipation.application_id.in_(list(rows))
-                    )
-                )
-            }
+            taking_part = await work.mentoring_pairs.participation_states(rows)
             if LEFT in taking_part.values():
                 return  # the match is over; staff were told when they left
-            cohort = await session.get(MentoringCohort, match.cohort_id)
-            users = {id_: await people.chat_user(session, row) for id_, row in rows.items()}
+            cohort = await work.mentoring.cohort_by_id(match.cohort_id)
+            users = {id_: await work.mentoring.chat_user(row) for id_, row in rows.items()}
         assert cohort is not None
         pair = (match.mentor_application_id, match.mentee_application_id)
         for own_id, other_id in (pair, pair[::-1]):
@@ -160,20 +144,9 @@ class MentoringCheckins:
     ) -> None:
         """Staff hear when the two check-ins before this one went unanswered (once per
         run of misses: not when the one before those was missed too)."""
-        async with self.messages.database.session() as session:
-            earlier = list(
-                await session.scalars(
-                    select(MentoringPairMessage)
-                    .where(
-                        MentoringPairMessage.match_id == match.id,
-                        MentoringPairMessage.application_id == person.id,
-                        MentoringPairMessage.kind == CHECKIN,
-                        MentoringPairMessage.period < period,
-                        MentoringPairMessage.sent_at.is_not(None),
-                    )
-                    .order_by(MentoringPairMessage.period.desc())
-                    .limit(3)
-                )
+        async with self.messages.database.unit_of_work() as work:
+            earlier = await work.mentoring_pairs.sent_before(
+                match.id, person.id, kind=CHECKIN, period=period, limit=3
             )
         missed = [row.answer is None for row in earlier]
         if missed[:2] != [True, True] or missed[2:3] == [True]:

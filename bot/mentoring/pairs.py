@@ -15,14 +15,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
-
 from bot.actions import Action
 from bot.clock import Clock
 from bot.errors import DeliveryError, DeliveryReason, UserError
 from bot.mentoring import people, proposals
-from bot.mentoring import repository as repo
 from bot.outbound import (
     ChannelPurpose,
     ChannelTarget,
@@ -34,7 +30,8 @@ from bot.replies import Message, text_message
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models.mentoring import MentoringApplication, MentoringCohort, MentoringMatch
-from bot.storage.models.mentoring_pairs import MentoringPairMessage, MentoringParticipation
+from bot.storage.models.mentoring_pairs import MentoringPairMessage
+from bot.storage.repositories.mentoring_pairs import claim_new_message
 
 log = logging.getLogger(__name__)
 
@@ -90,43 +87,28 @@ class PairMessages:
         """The message's row, inserted now; None when it was sent already or another
         process is sending it. A claim older than :data:`STALE_CLAIM` whose send never
         finished is taken over, to be sent with ``maybe_sent``."""
-        async with self.database.session() as session:
-            row = await session.scalar(
-                select(MentoringPairMessage).where(
-                    MentoringPairMessage.match_id == match_id,
-                    MentoringPairMessage.application_id == application_id,
-                    MentoringPairMessage.kind == kind,
-                    MentoringPairMessage.period == period,
-                )
-            )
+        async with self.database.unit_of_work() as work:
+            row = await work.mentoring_pairs.find_message(match_id, application_id, kind, period)
             if row is not None:
                 now = self.clock.now()
-                taken_over = await session.execute(  # one process wins a stale claim
-                    update(MentoringPairMessage)
-                    .where(
-                        MentoringPairMessage.id == row.id,
-                        MentoringPairMessage.sent_at.is_(None),
-                        MentoringPairMessage.claimed_at <= now - STALE_CLAIM,
-                    )
-                    .values(claimed_at=now)
+                # one process wins a stale claim
+                taken_over = await work.mentoring_pairs.take_over_stale_claim(
+                    row.id, now=now, claimed_before=now - STALE_CLAIM
                 )
-                if not getattr(taken_over, "rowcount", 0):
+                if not taken_over:
                     return None  # sent, or being sent right now by someone else
                 return Claim(row.id, True)
-        try:
-            async with self.database.session() as session:
-                row = MentoringPairMessage(
-                    match_id=match_id,
-                    application_id=application_id,
-                    kind=kind,
-                    period=period,
-                    claimed_at=self.clock.now(),
-                )
-                session.add(row)
-                await session.flush()
-                return Claim(row.id, False)
-        except IntegrityError:
+        message_id = await claim_new_message(
+            self.database,
+            match_id=match_id,
+            application_id=application_id,
+            kind=kind,
+            period=period,
+            now=self.clock.now(),
+        )
+        if message_id is None:
             return None  # another process claimed it a moment ago
+        return Claim(message_id, False)
 
     async def deliver(
         self,
@@ -157,12 +139,8 @@ class PairMessages:
         return True
 
     async def mark_sent(self, claim: Claim) -> None:
-        async with self.database.session() as session:
-            await session.execute(
-                update(MentoringPairMessage)
-                .where(MentoringPairMessage.id == claim.message_id)
-                .values(sent_at=self.clock.now())
-            )
+        async with self.database.unit_of_work() as work:
+            await work.mentoring_pairs.mark_sent(claim.message_id, now=self.clock.now())
 
     def reaches(self, user: UserRef) -> bool:
         """Whether this process's sender delivers to ``user`` (one process per platform)."""
@@ -188,9 +166,9 @@ class PairMessages:
     async def introduce(self, cohort_name: str) -> SendOutcome:
         """Introduce every confirmed pair of the cohort to each other, once each."""
         outcome = SendOutcome()
-        async with self.database.session() as session:
-            cohort = await repo.require_cohort(session, cohort_name)
-            matches = await proposals.match_rows(session, cohort, status=proposals.CONFIRMED)
+        async with self.database.unit_of_work() as work:
+            cohort = await work.mentoring.require_cohort(cohort_name)
+            matches = await work.mentoring_pairs.matches(cohort, status=proposals.CONFIRMED)
         for match in matches:
             await self.introduce_match(cohort.name, match, outcome)
         log.info(
@@ -206,12 +184,12 @@ class PairMessages:
     async def introduce_match(
         self, cohort_name: str, match: MentoringMatch, outcome: SendOutcome
     ) -> None:
-        async with self.database.session() as session:
-            rows = await people.applications_by_id(
-                session, [match.mentor_application_id, match.mentee_application_id]
+        async with self.database.unit_of_work() as work:
+            rows = await work.mentoring.applications_by_id(
+                [match.mentor_application_id, match.mentee_application_id]
             )
             mentor, mentee = rows[match.mentor_application_id], rows[match.mentee_application_id]
-            users = {row.id: await people.chat_user(session, row) for row in (mentor, mentee)}
+            users = {row.id: await work.mentoring.chat_user(row) for row in (mentor, mentee)}
         shared = people.shared_interests(mentee.interests, mentor.interests)
         mentor_user, mentee_user = users[mentor.id], users[mentee.id]
         if self.shares_group_dm(mentor_user, mentee_user):
@@ -294,10 +272,8 @@ class PairMessages:
 
     async def release(self, claim: Claim) -> None:
         """Forget a claim whose message certainly never left (the platform refused it)."""
-        async with self.database.session() as session:
-            await session.execute(
-                delete(MentoringPairMessage).where(MentoringPairMessage.id == claim.message_id)
-            )
+        async with self.database.unit_of_work() as work:
+            await work.mentoring_pairs.release(claim.message_id)
 
     # -- answers -----------------------------------------------------------------------
 
@@ -309,12 +285,10 @@ class PairMessages:
         Raises:
             UserError: No such message, or it was sent to someone else.
         """
-        async with self.database.session() as session:
-            row = await session.get(MentoringPairMessage, message_id)
-            application = (
-                await session.get(MentoringApplication, row.application_id) if row else None
-            )
-            user = await people.chat_user(session, application) if application else None
+        async with self.database.unit_of_work() as work:
+            row = await work.mentoring_pairs.message(message_id)
+            application = await work.mentoring.application(row.application_id) if row else None
+            user = await work.mentoring.chat_user(application) if application else None
             if row is None or row.kind != kind or application is None:
                 raise UserError(
                     "I can't find that mentoring message any more, so nothing was recorded."
@@ -324,7 +298,7 @@ class PairMessages:
                     "That button belongs to someone else's mentoring message, so nothing was "
                     "recorded. Your own check-ins come to you as direct messages."
                 )
-            cohort = await session.get(MentoringCohort, application.cohort_id)
+            cohort = await work.mentoring.cohort_by_id(application.cohort_id)
             assert cohort is not None
             return row, application, cohort
 
@@ -332,24 +306,21 @@ class PairMessages:
         self, message_id: int, *, answer: str, comment: str | None = None
     ) -> bool:
         """Store the first answer to a message; False when it had one already."""
-        async with self.database.session() as session:
-            result = await session.execute(
-                update(MentoringPairMessage)
-                .where(MentoringPairMessage.id == message_id, MentoringPairMessage.answer.is_(None))
-                .values(answer=answer, comment=comment, answered_at=self.clock.now())
+        async with self.database.unit_of_work() as work:
+            return await work.mentoring_pairs.record_answer(
+                message_id, answer=answer, comment=comment, now=self.clock.now()
             )
-            return bool(getattr(result, "rowcount", 0))
 
     async def other_name(self, message: MentoringPairMessage) -> str:
-        async with self.database.session() as session:
-            match = await session.get(MentoringMatch, message.match_id)
+        async with self.database.unit_of_work() as work:
+            match = await work.mentoring_pairs.match(message.match_id)
             assert match is not None
             other_id = (
                 match.mentee_application_id
                 if match.mentor_application_id == message.application_id
                 else match.mentor_application_id
             )
-            other = await session.get(MentoringApplication, other_id)
+            other = await work.mentoring.application(other_id)
             return other.name if other else "your match"
 
     # -- taking part -------------------------------------------------------------------
@@ -358,27 +329,21 @@ class PairMessages:
         """Pause, leave or resume (``state`` None) every confirmed match of a member's
         applications; the cohorts' names."""
         now = self.clock.now()
-        async with self.database.session() as session:
-            rows = list(
-                await session.scalars(
-                    select(MentoringApplication).where(MentoringApplication.member_id == member_id)
-                )
-            )
+        async with self.database.unit_of_work() as work:
+            rows = await work.mentoring.member_applications(member_id)
             cohorts: list[str] = []
             for row in rows:
-                cohort = await session.get(MentoringCohort, row.cohort_id)
+                cohort = await work.mentoring.cohort_by_id(row.cohort_id)
                 if cohort is None or cohort.state != "matched":
                     continue
-                current = await session.get(MentoringParticipation, row.id)
+                current = await work.mentoring_pairs.participation(row.id)
                 if state is None:
                     if current is not None and current.state == PAUSED:
-                        await session.delete(current)
+                        await work.mentoring_pairs.remove_participation(current)
                         cohorts.append(cohort.name)
                     continue
                 if current is None:
-                    session.add(
-                        MentoringParticipation(application_id=row.id, state=state, changed_at=now)
-                    )
+                    await work.mentoring_pairs.add_participation(row.id, state=state, now=now)
                 elif current.state != LEFT:
                     current.state, current.changed_at = state, now
                 else:

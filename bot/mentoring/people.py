@@ -1,4 +1,5 @@
-"""Who an application is in chat, and the messages a pair's year is made of.
+"""The messages a pair's year is made of (who an application is in chat:
+``work.mentoring.chat_user``).
 
 Texts here name people and shared interests only: never a private answer (gender,
 race/ethnicity, the "same ..." preferences, interest in BIPOC funding).
@@ -8,14 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.actions import ActionRef, Button, ButtonStyle
 from bot.replies import MentionSpan, Message, MessageBuilder
 from bot.requests import UserRef
-from bot.storage.models import Member
-from bot.storage.models.mentoring import MentoringApplication
 
 #: Check-in answers: the button's value -> its label.
 CHECKIN_ANSWERS = {"met": "Met", "not_yet": "Not yet", "need_help": "Need help"}
@@ -26,16 +22,6 @@ AGENDA = (
     "Pick one thing to work on first, from the interests you share.",
     "Agree how and when you will meet each month (a standing date helps).",
 )
-
-
-async def chat_user(session: AsyncSession, row: MentoringApplication) -> UserRef | None:
-    """The chat member who made the application, or None (imported from a CSV)."""
-    if row.member_id is None:
-        return None
-    member = await session.get(Member, row.member_id)
-    if member is None:
-        return None
-    return UserRef(member.platform, member.workspace_id, member.user_id, member.display_name)
 
 
 def shared_interests(first: Sequence[str], second: Sequence[str]) -> list[str]:
@@ -140,12 +126,3 @@ def feedback_buttons(message_id: int) -> tuple[Button, ...]:
             ButtonStyle.PRIMARY,
         ),
     )
-
-
-async def applications_by_id(
-    session: AsyncSession, ids: Sequence[int]
-) -> dict[int, MentoringApplication]:
-    rows = await session.scalars(
-        select(MentoringApplication).where(MentoringApplication.id.in_(list(ids)))
-    )
-    return {row.id: row for row in rows}

@@ -10,15 +10,13 @@ import csv
 from dataclasses import dataclass
 from typing import TextIO
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.errors import UserError
 from bot.mentoring import proposals
-from bot.mentoring import repository as repo
 from bot.mentoring.eligibility import mentee_problem, mentor_problem
 from bot.mentoring.models import DEMOGRAPHIC_FIELDS, Applicant
 from bot.storage.models.mentoring import MentoringCohort, MentoringPrivateAnswers
+from bot.storage.repositories.mentoring import to_applicant
+from bot.storage.unit_of_work import UnitOfWork
 
 COLUMNS = (
     "name",
@@ -94,16 +92,16 @@ def check_fields(include: tuple[str, ...]) -> tuple[str, ...]:
 
 
 async def build_report(
-    session: AsyncSession, cohort: MentoringCohort, *, include: tuple[str, ...] = ()
+    work: UnitOfWork, cohort: MentoringCohort, *, include: tuple[str, ...] = ()
 ) -> Report:
     """Every applicant of ``cohort``, with confirmed matches (or else the preview)."""
     fields = check_fields(include)
-    rows = await repo.applications(session, cohort)
-    people = {row.id: repo.to_applicant(row, None) for row in rows}
+    rows = await work.mentoring.applications(cohort)
+    people = {row.id: to_applicant(row, None) for row in rows}
     status = proposals.CONFIRMED
-    matches = await proposals.match_rows(session, cohort, status=proposals.CONFIRMED)
+    matches = await work.mentoring_pairs.matches(cohort, status=proposals.CONFIRMED)
     if not matches:
-        matches = await proposals.match_rows(session, cohort, status=proposals.PROPOSED)
+        matches = await work.mentoring_pairs.matches(cohort, status=proposals.PROPOSED)
         status = proposals.PROPOSED if matches else "none"
     partners: dict[int, list[str]] = {row.id: [] for row in rows}
     for match in matches:
@@ -112,14 +110,7 @@ async def build_report(
         partners[mentee].append(f"mentor {people[mentor].email}")
     private: dict[int, MentoringPrivateAnswers] = {}
     if fields:  # read only when asked for, by name
-        private = {
-            answers.application_id: answers
-            for answers in await session.scalars(
-                select(MentoringPrivateAnswers).where(
-                    MentoringPrivateAnswers.application_id.in_(list(people))
-                )
-            )
-        }
+        private = await work.mentoring.named_private_answers(people)
     table = []
     for row in rows:
         person = people[row.id]

@@ -19,13 +19,9 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.clock import Clock, local_today
 from bot.errors import UserError
 from bot.mentoring import proposals
-from bot.mentoring import repository as repo
 from bot.mentoring.import_csv import (
     ApplicationInput,
     parse_applications,
@@ -51,6 +47,8 @@ from bot.mentoring.views import (
 )
 from bot.storage import Database
 from bot.storage.models.mentoring import MentoringApplication, MentoringCohort
+from bot.storage.repositories.mentoring import FORBID, PIN
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +96,12 @@ class MentoringService:
         if opens_on and closes_on and closes_on < opens_on:
             raise UserError("the application window closes before it opens")
         now = self.clock.now()
-        async with self.database.session() as session:
-            cohort = await repo.find_cohort(session, name)
+        async with self.database.unit_of_work() as work:
+            cohort = await work.mentoring.find_cohort(name)
             created = cohort is None
             if cohort is None:
                 criteria = Criteria.from_mapping(weights)
-                cohort = await repo.create_cohort(
-                    session,
+                cohort = await work.mentoring.create_cohort(
                     name=name,
                     now=now,
                     opens_on=opens_on,
@@ -123,24 +120,24 @@ class MentoringService:
                 cohort.state = CohortState.OPEN.value
                 cohort.updated_at = now
             log.info("mentoring cohort opened", extra={"cohort": name, "new_cohort": created})
-            return await summarise(session, cohort), created
+            return await summarise(work, cohort), created
 
     async def close_cohort(self, name: str) -> CohortSummary:
-        async with self.database.session() as session:
-            cohort = await repo.require_cohort(session, name)
+        async with self.database.unit_of_work() as work:
+            cohort = await work.mentoring.require_cohort(name)
             _not_matched(cohort, "closing it")
             cohort.state = CohortState.CLOSED.value
             cohort.updated_at = self.clock.now()
             log.info("mentoring cohort closed", extra={"cohort": name})
-            return await summarise(session, cohort)
+            return await summarise(work, cohort)
 
     async def summary(self, name: str) -> CohortSummary:
-        async with self.database.session() as session:
-            return await summarise(session, await repo.require_cohort(session, name))
+        async with self.database.unit_of_work() as work:
+            return await summarise(work, await work.mentoring.require_cohort(name))
 
     async def cohorts(self) -> list[CohortSummary]:
-        async with self.database.session() as session:
-            return [await summarise(session, c) for c in await repo.list_cohorts(session)]
+        async with self.database.unit_of_work() as work:
+            return [await summarise(work, c) for c in await work.mentoring.list_cohorts()]
 
     # -- applications ----------------------------------------------------------------
 
@@ -153,16 +150,16 @@ class MentoringService:
             UserError: the cohort is not open, or its window has closed.
         """
         now = self.clock.now()
-        async with self.database.session() as session:
-            cohort = await repo.require_cohort(session, cohort_name)
+        async with self.database.unit_of_work() as work:
+            cohort = await work.mentoring.require_cohort(cohort_name)
             if cohort.state != CohortState.OPEN:
                 raise UserError(f"cohort '{cohort.name}' is not taking applications")
             if cohort.closes_on and local_today(self.clock, self.zone) > cohort.closes_on:
                 raise UserError(
                     f"applications to '{cohort.name}' closed on {cohort.closes_on:%Y-%m-%d}"
                 )
-            created = await repo.save_application(
-                session, cohort, application, now=now, member_id=member_id
+            created = await work.mentoring.save_application(
+                cohort, application, now=now, member_id=member_id
             )
             log.info("mentoring application saved", extra={"cohort": cohort.name, "new": created})
             return created
@@ -182,15 +179,15 @@ class MentoringService:
     ) -> ImportSummary:
         name = clean_cohort_name(cohort_name)
         now = self.clock.now()
-        async with self.database.session() as session:  # one transaction: all or nothing
-            cohort = await repo.find_cohort(session, name)
+        async with self.database.unit_of_work() as work:  # one transaction: all or nothing
+            cohort = await work.mentoring.find_cohort(name)
             created_cohort = cohort is None
             if cohort is None:
-                cohort = await repo.create_cohort(session, name=name, now=now)
+                cohort = await work.mentoring.create_cohort(name=name, now=now)
             _not_matched(cohort, "importing applications")
             outcome: Counter[bool] = Counter()
             for application in applications:
-                outcome[await repo.save_application(session, cohort, application, now=now)] += 1
+                outcome[await work.mentoring.save_application(cohort, application, now=now)] += 1
             log.info(
                 "mentoring applications imported",
                 extra={"cohort": name, "added": outcome[True], "updated": outcome[False]},
@@ -208,18 +205,18 @@ class MentoringService:
             CsvImportError: bad rows (each with its line); nothing was stored.
         """
         pairs = [pair for _line, pair in parse_past_pairs(read_csv_file(path))]
-        async with self.database.session() as session:
-            added = await repo.add_past_pairs(session, pairs, now=self.clock.now())
+        async with self.database.unit_of_work() as work:
+            added = await work.mentoring.add_past_pairs(pairs, now=self.clock.now())
         log.info("mentoring past pairs imported", extra={"added": added})
         return added, len(set(pairs)) - added
 
     async def status(self, cohort_name: str, who: Who) -> ApplicationStatus:
         """The member's own application (their private answers appear only as a flag)."""
-        async with self.database.session() as session:
-            cohort, row = await self._application(session, cohort_name, who)
-            private = await repo.private_answers(session, row)
-            confirmed = await proposals.match_rows(session, cohort, status=proposals.CONFIRMED)
-            emails = {r.id: r.email for r in await repo.applications(session, cohort)}
+        async with self.database.unit_of_work() as work:
+            cohort, row = await self._application(work, cohort_name, who)
+            private = await work.mentoring.private_answers(row)
+            confirmed = await work.mentoring_pairs.matches(cohort, status=proposals.CONFIRMED)
+            emails = {r.id: r.email for r in await work.mentoring.applications(cohort)}
             partners = tuple(
                 emails[m.mentee_application_id]
                 if m.mentor_application_id == row.id
@@ -238,41 +235,39 @@ class MentoringService:
     async def my_answers(self, cohort_name: str, who: Who) -> ApplicationInput:
         """Everything the member told the program, private answers included: show it
         to that member only (never in a channel)."""
-        async with self.database.session() as session:
-            _cohort, row = await self._application(session, cohort_name, who)
-            return as_input(row, await repo.private_answers(session, row))
+        async with self.database.unit_of_work() as work:
+            _cohort, row = await self._application(work, cohort_name, who)
+            return as_input(row, await work.mentoring.private_answers(row))
 
     async def forget_private_answers(self, cohort_name: str, who: Who) -> bool:
         """Delete the member's private answers (any time); True when there were some."""
-        async with self.database.session() as session:
-            cohort, row = await self._application(session, cohort_name, who)
-            deleted = await repo.delete_private_answers(session, row)
+        async with self.database.unit_of_work() as work:
+            cohort, row = await self._application(work, cohort_name, who)
+            deleted = await work.mentoring.delete_private_answers(row)
             log.info("mentoring private answers deleted", extra={"cohort": cohort.name})
             return deleted
 
     async def withdraw(self, cohort_name: str, who: Who) -> None:
         """Remove an application while its cohort is open."""
-        async with self.database.session() as session:
-            cohort, row = await self._application(session, cohort_name, who)
+        async with self.database.unit_of_work() as work:
+            cohort, row = await self._application(work, cohort_name, who)
             if cohort.state != CohortState.OPEN:
                 raise UserError(
                     f"cohort '{cohort.name}' is closed; ask staff to take you out of it"
                 )
-            await session.execute(
-                delete(MentoringApplication).where(MentoringApplication.id == row.id)
-            )
+            await work.mentoring.delete_application(row)
             log.info("mentoring application withdrawn", extra={"cohort": cohort.name})
 
     async def _application(
-        self, session: AsyncSession, cohort_name: str, who: Who
+        self, work: UnitOfWork, cohort_name: str, who: Who
     ) -> tuple[MentoringCohort, MentoringApplication]:
-        cohort = await repo.require_cohort(session, cohort_name)
+        cohort = await work.mentoring.require_cohort(cohort_name)
         if isinstance(who, int):
-            row = await repo.find_member_application(session, cohort, who)
+            row = await work.mentoring.find_member_application(cohort, who)
             if row is None:
                 raise UserError(f"you have no application in '{cohort.name}'")
             return cohort, row
-        row = await repo.find_application(session, cohort, clean_email(who))
+        row = await work.mentoring.find_application(cohort, clean_email(who))
         if row is None:
             raise UserError(f"{normalise_email(who)} has no application in '{cohort.name}'")
         return cohort, row
@@ -281,13 +276,13 @@ class MentoringService:
 
     async def preview(self, cohort_name: str) -> MatchResult:
         """Match the whole cohort and store it as the proposal staff review."""
-        async with self.database.session() as session:
-            cohort = await repo.require_cohort(session, cohort_name)
+        async with self.database.unit_of_work() as work:
+            cohort = await work.mentoring.require_cohort(cohort_name)
             _not_matched(cohort, "a new preview")
-            cohort_input = await repo.cohort_input(session, cohort)
+            cohort_input = await work.mentoring.cohort_input(cohort)
             result = match_cohort(cohort_input)
-            await proposals.store_proposal(
-                session, cohort, result, digest=fingerprint(cohort_input), now=self.clock.now()
+            await work.mentoring_pairs.store_proposal(
+                cohort, result, digest=fingerprint(cohort_input), now=self.clock.now()
             )
             return result
 
@@ -300,15 +295,14 @@ class MentoringService:
             UserError: the pair breaks a hard rule, or the mentor's pins fill them up.
         """
         mentor, mentee = clean_email(mentor), clean_email(mentee)
-        async with self.database.session() as session:
-            cohort = await repo.require_cohort(session, cohort_name)
+        async with self.database.unit_of_work() as work:
+            cohort = await work.mentoring.require_cohort(cohort_name)
             _not_matched(cohort, "pinning")
             if not remove:
-                check_pin(await repo.cohort_input(session, cohort), cohort.name, mentor, mentee)
-            return await repo.set_rule(
-                session,
+                check_pin(await work.mentoring.cohort_input(cohort), cohort.name, mentor, mentee)
+            return await work.mentoring.set_rule(
                 cohort,
-                kind=repo.PIN,
+                kind=PIN,
                 mentor_email=mentor,
                 mentee_email=mentee,
                 now=self.clock.now(),
@@ -327,13 +321,12 @@ class MentoringService:
         if first == second:
             raise UserError("a do-not-match needs two different people")
         now = self.clock.now()
-        async with self.database.session() as session:
-            cohort = await repo.require_cohort(session, cohort_name)
+        async with self.database.unit_of_work() as work:
+            cohort = await work.mentoring.require_cohort(cohort_name)
             _not_matched(cohort, "a do-not-match")
-            changed = await repo.set_rule(
-                session,
+            changed = await work.mentoring.set_rule(
                 cohort,
-                kind=repo.FORBID,
+                kind=FORBID,
                 mentor_email=first,
                 mentee_email=second,
                 now=now,
@@ -342,10 +335,9 @@ class MentoringService:
             unpinned = False
             if not remove:
                 for mentor, mentee in ((first, second), (second, first)):
-                    unpinned |= await repo.set_rule(
-                        session,
+                    unpinned |= await work.mentoring.set_rule(
                         cohort,
-                        kind=repo.PIN,
+                        kind=PIN,
                         mentor_email=mentor,
                         mentee_email=mentee,
                         now=now,
@@ -359,8 +351,8 @@ class MentoringService:
         Raises:
             UserError: the cohort is still open, has no preview, or changed since.
         """
-        async with self.database.session() as session:
-            cohort = await repo.require_cohort(session, cohort_name)
+        async with self.database.unit_of_work() as work:
+            cohort = await work.mentoring.require_cohort(cohort_name)
             _not_matched(cohort, "confirming again")
             if cohort.state == CohortState.OPEN:
                 raise UserError(
@@ -369,13 +361,13 @@ class MentoringService:
                 )
             if cohort.proposal_fingerprint is None:
                 raise UserError(f"preview the matches of '{cohort.name}' first (match)")
-            digest = fingerprint(await repo.cohort_input(session, cohort))
+            digest = fingerprint(await work.mentoring.cohort_input(cohort))
             if digest != cohort.proposal_fingerprint:
                 raise UserError(
                     "applications, pins or do-not-match rules changed since the last preview; "
                     "run match again and review it"
                 )
-            confirmed = await proposals.confirm_proposal(session, cohort, now=self.clock.now())
+            confirmed = await work.mentoring_pairs.confirm_proposal(cohort, now=self.clock.now())
             log.info(
                 "mentoring matches confirmed", extra={"cohort": cohort.name, "matches": confirmed}
             )
@@ -385,9 +377,9 @@ class MentoringService:
 
     async def report(self, cohort_name: str, *, include: Iterable[str] = ()) -> Report:
         """Applicants and matches; private answers only for the fields named."""
-        async with self.database.session() as session:
-            cohort = await repo.require_cohort(session, cohort_name)
-            report = await build_report(session, cohort, include=tuple(include))
+        async with self.database.unit_of_work() as work:
+            cohort = await work.mentoring.require_cohort(cohort_name)
+            report = await build_report(work, cohort, include=tuple(include))
             if report.demographic_fields:
                 log.info(
                     "mentoring report with private answers",

@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.mentoring import proposals
-from bot.mentoring import repository as repo
 from bot.mentoring.eligibility import mentee_problem, mentor_problem
 from bot.mentoring.import_csv import ApplicationInput
 from bot.mentoring.models import CohortState, Criteria, PrivateAnswers
 from bot.storage.models.mentoring import MentoringApplication, MentoringCohort
+from bot.storage.repositories.mentoring import FORBID, PIN, to_applicant
+from bot.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -60,13 +59,13 @@ class ApplicationStatus:
     matched_with: tuple[str, ...]
 
 
-async def summarise(session: AsyncSession, cohort: MentoringCohort) -> CohortSummary:
+async def summarise(work: UnitOfWork, cohort: MentoringCohort) -> CohortSummary:
     """The cohort's counts (one read of its applications, rules and matches)."""
-    people = [repo.to_applicant(row, None) for row in await repo.applications(session, cohort)]
+    people = [to_applicant(row, None) for row in await work.mentoring.applications(cohort)]
     mentors = [p for p in people if mentor_problem(p) is None]
-    rules = await repo.count_rules(session, cohort)
-    proposed = await proposals.match_rows(session, cohort, status=proposals.PROPOSED)
-    confirmed = await proposals.match_rows(session, cohort, status=proposals.CONFIRMED)
+    rules = await work.mentoring.count_rules(cohort)
+    proposed = await work.mentoring_pairs.matches(cohort, status=proposals.PROPOSED)
+    confirmed = await work.mentoring_pairs.matches(cohort, status=proposals.CONFIRMED)
     return CohortSummary(
         name=cohort.name,
         state=CohortState(cohort.state),
@@ -80,15 +79,15 @@ async def summarise(session: AsyncSession, cohort: MentoringCohort) -> CohortSum
         eligible_mentors=len(mentors),
         mentor_slots=sum(m.capacity for m in mentors),
         eligible_mentees=sum(mentee_problem(p) is None for p in people),
-        pins=rules.get(repo.PIN, 0),
-        forbidden_pairs=rules.get(repo.FORBID, 0),
+        pins=rules.get(PIN, 0),
+        forbidden_pairs=rules.get(FORBID, 0),
         proposed_matches=len(proposed),
         confirmed_matches=len(confirmed),
     )
 
 
 def as_input(row: MentoringApplication, private: PrivateAnswers | None) -> ApplicationInput:
-    applicant = repo.to_applicant(row, None)
+    applicant = to_applicant(row, None)
     return ApplicationInput(
         email=row.email,
         name=row.name,

@@ -19,21 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.mentoring import proposals
-from bot.mentoring import repository as repo
 from bot.mentoring.pairs import CHECKIN, FEEDBACK, LEFT, PAUSED
 from bot.mentoring.reports import check_fields, spreadsheet_safe
 from bot.storage import Database
-from bot.storage.models.mentoring import (
-    MentoringApplication,
-    MentoringCohort,
-    MentoringMatch,
-    MentoringPrivateAnswers,
-)
-from bot.storage.models.mentoring_pairs import MentoringPairMessage, MentoringParticipation
+from bot.storage.models.mentoring import MentoringApplication, MentoringMatch
+from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -160,29 +151,13 @@ def _counts(answers: Iterable[str]) -> dict[str, int]:
     return {kind: tally[kind] for kind in (MET, NOT_YET, NEED_HELP, NO_ANSWER)}
 
 
-async def _matches(session: AsyncSession, cohort: MentoringCohort) -> list[MentoringMatch]:
-    """Confirmed matches and those a rematch ended (their months still count)."""
-    return list(
-        await session.scalars(
-            select(MentoringMatch)
-            .where(
-                MentoringMatch.cohort_id == cohort.id,
-                MentoringMatch.status != proposals.PROPOSED,
-            )
-            .order_by(MentoringMatch.id)
-        )
-    )
-
-
 async def _private_cells(
-    session: AsyncSession, ids: list[int], fields: tuple[str, ...]
+    work: UnitOfWork, ids: list[int], fields: tuple[str, ...]
 ) -> dict[int, tuple[str, ...]]:
     """The named private answers per application (read only when some are named)."""
     if not fields:
         return {}
-    rows = await session.scalars(
-        select(MentoringPrivateAnswers).where(MentoringPrivateAnswers.application_id.in_(ids))
-    )
+    rows = (await work.mentoring.named_private_answers(ids)).values()
     cells: dict[int, tuple[str, ...]] = {}
     for row in rows:
         values = [getattr(row, name) for name in fields]
@@ -194,21 +169,11 @@ async def _private_cells(
 
 
 async def _people(
-    session: AsyncSession, matches: list[MentoringMatch]
+    work: UnitOfWork, matches: list[MentoringMatch]
 ) -> tuple[dict[int, MentoringApplication], dict[int, str]]:
     ids = {i for m in matches for i in (m.mentor_application_id, m.mentee_application_id)}
-    people = {
-        row.id: row
-        for row in await session.scalars(
-            select(MentoringApplication).where(MentoringApplication.id.in_(ids))
-        )
-    }
-    states = {
-        row.application_id: row.state
-        for row in await session.scalars(
-            select(MentoringParticipation).where(MentoringParticipation.application_id.in_(ids))
-        )
-    }
+    people = await work.mentoring.applications_by_id(ids)
+    states = await work.mentoring_pairs.participation_states(ids)
     return people, states
 
 
@@ -221,20 +186,12 @@ async def checkin_report(
         UserError: No such cohort, or a field that is not a private answer.
     """
     fields = check_fields(include)
-    async with database.session() as session:
-        cohort = await repo.require_cohort(session, cohort_name)
-        matches = await _matches(session, cohort)
-        people, states = await _people(session, matches)
-        messages = list(
-            await session.scalars(
-                select(MentoringPairMessage).where(
-                    MentoringPairMessage.match_id.in_([m.id for m in matches]),
-                    MentoringPairMessage.kind == CHECKIN,
-                    MentoringPairMessage.sent_at.is_not(None),
-                )
-            )
-        )
-        private = await _private_cells(session, list(people), fields)
+    async with database.unit_of_work() as work:
+        cohort = await work.mentoring.require_cohort(cohort_name)
+        matches = await work.mentoring_pairs.matches_made(cohort)
+        people, states = await _people(work, matches)
+        messages = await work.mentoring_pairs.sent_messages([m.id for m in matches], kind=CHECKIN)
+        private = await _private_cells(work, list(people), fields)
     months: dict[int, dict[str, list[str | None]]] = {m.id: {} for m in matches}
     for message in messages:
         months[message.match_id].setdefault(message.period, []).append(message.answer)
@@ -294,23 +251,13 @@ async def feedback_report(
         UserError: No such cohort, or a field that is not a private answer.
     """
     fields = check_fields(include)
-    async with database.session() as session:
-        cohort = await repo.require_cohort(session, cohort_name)
-        matches = await _matches(session, cohort)
-        people, _states = await _people(session, matches)
+    async with database.unit_of_work() as work:
+        cohort = await work.mentoring.require_cohort(cohort_name)
+        matches = await work.mentoring_pairs.matches_made(cohort)
+        people, _states = await _people(work, matches)
         by_id = {m.id: m for m in matches}
-        messages = list(
-            await session.scalars(
-                select(MentoringPairMessage)
-                .where(
-                    MentoringPairMessage.match_id.in_(list(by_id)),
-                    MentoringPairMessage.kind == FEEDBACK,
-                    MentoringPairMessage.sent_at.is_not(None),
-                )
-                .order_by(MentoringPairMessage.id)
-            )
-        )
-        private = await _private_cells(session, list(people), fields)
+        messages = await work.mentoring_pairs.sent_messages(list(by_id), kind=FEEDBACK)
+        private = await _private_cells(work, list(people), fields)
     rows = []
     for message in messages:
         match = by_id[message.match_id]

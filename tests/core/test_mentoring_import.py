@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from bot.clock import FixedClock
 from bot.errors import StorageUnavailable, UserError
-from bot.mentoring import repository
 from bot.mentoring.import_csv import CsvImportError, parse_applications
 from bot.mentoring.models import Adult, Role
 from bot.mentoring.service import MentoringService
@@ -20,6 +19,7 @@ from bot.storage.models.mentoring import (
     MentoringCohort,
     MentoringPrivateAnswers,
 )
+from bot.storage.repositories.mentoring import MentoringRepository
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mentoring"
 HEADER = "name,email,role,member,adult,region,interests,capacity\n"
@@ -130,7 +130,7 @@ async def test_a_failure_half_way_leaves_nothing_behind(
     service: MentoringService, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The database goes away after the third row: the first three are not kept."""
-    real_save = repository.save_application
+    real_save = MentoringRepository.save_application
     saved = 0
 
     async def save_then_fail(*args: object, **kwargs: object) -> bool:
@@ -140,7 +140,7 @@ async def test_a_failure_half_way_leaves_nothing_behind(
         saved += 1
         return await real_save(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(repository, "save_application", save_then_fail)
+    monkeypatch.setattr(MentoringRepository, "save_application", save_then_fail)
     with pytest.raises(StorageUnavailable):
         await service.import_csv(FIXTURES / "good.csv", "Spring 2027")
     assert saved == 3

@@ -215,9 +215,7 @@ class MentoringPairRepository(Repository):
                         MentoringApplication,
                         MentoringApplication.id == MentoringMatch.mentee_application_id,
                     )
-                    .where(
-                        MentoringMatch.cohort_id == cohort.id, MentoringMatch.status == PROPOSED
-                    )
+                    .where(MentoringMatch.cohort_id == cohort.id, MentoringMatch.status == PROPOSED)
                 )
             ).all()
         )
