@@ -28,7 +28,6 @@ from bot.replies import Message, MessageBuilder, counted, text_message
 from bot.requests import UserRef
 from bot.storage.models import Broadcast
 from bot.storage.models.broadcasts import BroadcastKind, BroadcastStatus
-from bot.storage.repositories.home import open_question_count
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +180,8 @@ async def _staff_section(
     services: CommandServices, member: UserRef, *, now: datetime
 ) -> HomeSection:
     database = services.kudos_history.database
-    unanswered = await open_question_count(database, platform=member.platform)
+    async with database.unit_of_work() as work:
+        unanswered = await work.questions.open_count(member.platform)
     items = [HomeItem(text_message(f"Unanswered questions: {unanswered}."))]
     listing = await list_broadcasts(
         database,

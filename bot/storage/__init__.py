@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.storage.database import Database, SessionSource
+from bot.storage.database import Database
 from bot.storage.engine import async_url
 
-__all__ = ["Database", "SessionSource", "async_url"]
+__all__ = ["Database", "async_url"]

@@ -20,7 +20,7 @@ from contextlib import (
     nullcontext,
 )
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
@@ -52,14 +52,6 @@ _DATABASE_ERRORS = (DBAPIError, OSError, DisconnectionError)
 #: How long closing the database waits for writes in flight, and how often it looks.
 CLOSE_TIMEOUT_SECONDS = 10.0
 IDLE_POLL_SECONDS = 0.02
-
-
-class SessionSource(Protocol):
-    """Opens ORM sessions: a :class:`Database`, or a stand-in that opens one on first use."""
-
-    def session(self) -> AbstractAsyncContextManager[AsyncSession]:
-        """A session whose transaction commits when the block ends without an error."""
-        ...
 
 
 class Database:

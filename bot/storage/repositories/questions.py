@@ -149,6 +149,18 @@ class QuestionRepository(Repository):
 
     # -- 👍/👎 on answers ---------------------------------------------------------------
 
+    async def open_count(self, platform: str) -> int:
+        """Unanswered questions still open on ``platform`` (staff's to-do on the App Home)."""
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(UnansweredQuestion)
+            .where(
+                UnansweredQuestion.status == QuestionStatus.OPEN,
+                UnansweredQuestion.platform == platform,
+            )
+        )
+        return int(count or 0)
+
     async def add_feedback(
         self,
         *,
