@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from bot.storage.models import AuditLog, Broadcast, Member
 from bot.storage.models.broadcasts import Audience
-from bot.storage.repositories.broadcasts import BroadcastRepository
 
 if TYPE_CHECKING:
     from bot.storage.unit_of_work import UnitOfWork
@@ -54,7 +53,7 @@ def record(
     text: str | None = None,
 ) -> AuditLog:
     """Add one audit row to ``work`` (committed with the action it records)."""
-    entry = _repository(work).add_audit_entry(
+    entry = work.broadcasts.add_audit_entry(
         at=at,
         actor_member_id=actor.id if actor else None,
         actor=describe_actor(actor)[:300],
@@ -73,11 +72,3 @@ def record(
         },
     )
     return entry
-
-
-def _repository(work: object) -> BroadcastRepository:
-    # Callers not yet moved to a unit of work still pass their session.
-    broadcasts = getattr(work, "broadcasts", None)
-    if isinstance(broadcasts, BroadcastRepository):
-        return broadcasts
-    return BroadcastRepository(work)  # type: ignore[arg-type]
