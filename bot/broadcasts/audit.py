@@ -53,13 +53,13 @@ def record(
     text: str | None = None,
 ) -> AuditLog:
     """Add one audit row to ``work`` (committed with the action it records)."""
-    entry = work.broadcasts.add_audit_entry(
+    entry = work.audit.add(
         at=at,
         actor_member_id=actor.id if actor else None,
-        actor=describe_actor(actor)[:300],
+        actor=describe_actor(actor),
         action=action.value,
         broadcast_id=broadcast.id,
-        audience=(audience or describe_audience(broadcast))[:200],
+        audience=audience or describe_audience(broadcast),
         text=broadcast.body if text is None else text,
     )
     log.info(

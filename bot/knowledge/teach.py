@@ -193,20 +193,17 @@ async def teach_and_reload(
 async def record_teach(database: Database, result: TeachResult, *, who: str, at: datetime) -> None:
     """Write the audit log row for a teach (who, what, when)."""
     from bot.errors import StorageUnavailable
-    from bot.storage.models import AuditLog
 
     action = AUDIT_ADD_QUESTION if result.action == "add_question" else AUDIT_ADD_ENTRY
     copy = f" (previous version: {result.previous_copy.name})" if result.previous_copy else ""
     try:
-        async with database.session() as session:
-            session.add(
-                AuditLog(
-                    at=at,
-                    actor=who[:300],
-                    action=action,
-                    audience=f"knowledge entry {result.entry_id}"[:200],
-                    text=result.summary + copy,
-                )
+        async with database.unit_of_work() as work:
+            work.audit.add(
+                at=at,
+                actor=who,
+                action=action,
+                audience=f"knowledge entry {result.entry_id}",
+                text=result.summary + copy,
             )
     except StorageUnavailable:
         log.warning("could not audit-log a teach", extra={"summary": result.summary, "who": who})

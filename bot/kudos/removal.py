@@ -77,12 +77,12 @@ async def remove_kudos(
         recipients = await work.kudos.recipients(kudos.id)
         actor = await work.members.ensure(request.sender, now=now)
         giver_ref = giver.ref() if giver else UserRef(request.platform, request.workspace_id, "?")
-        await work.kudos.record_audit(
+        work.audit.add(
             at=now,
-            actor=actor,
-            actor_description=describe_actor(actor)[:300],
+            actor_member_id=actor.id,
+            actor=describe_actor(actor),
             action=REMOVE_ACTION,
-            audience=_describe(kudos, giver_ref, recipients)[:200],
+            audience=_describe(kudos, giver_ref, recipients),
             text=kudos.reason,
         )
         posted = posted_message(kudos, request.platform)

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.repositories.audit import AuditRepository
 from bot.storage.repositories.broadcasts import BroadcastRepository
 from bot.storage.repositories.kudos import KudosRepository
 from bot.storage.repositories.members import MemberRepository
@@ -30,6 +31,10 @@ class UnitOfWork:
     @cached_property
     def members(self) -> MemberRepository:
         return MemberRepository(self._session)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self._session)
 
     @cached_property
     def kudos(self) -> KudosRepository:

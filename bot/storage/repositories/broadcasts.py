@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, String, func, insert, literal, or_, select, update
 
-from bot.storage.models import AuditLog, Broadcast, BroadcastDelivery, Member
+from bot.storage.models import Broadcast, BroadcastDelivery, Member
 from bot.storage.models.broadcasts import (
     Audience,
     BodyFormat,
@@ -327,32 +327,6 @@ class BroadcastRepository(Repository):
             .returning(BroadcastDelivery.broadcast_id)
         )
         return Counter(row[0] for row in missed_rows)
-
-    # -- audit log -------------------------------------------------------------------
-
-    def add_audit_entry(
-        self,
-        *,
-        at: datetime,
-        actor_member_id: int | None,
-        actor: str,
-        action: str,
-        broadcast_id: int | None,
-        audience: str,
-        text: str,
-    ) -> AuditLog:
-        """Add one audit row (committed with the action it records)."""
-        entry = AuditLog(
-            at=at,
-            actor_member_id=actor_member_id,
-            actor=actor,
-            action=action,
-            broadcast_id=broadcast_id,
-            audience=audience,
-            text=text,
-        )
-        self._session.add(entry)
-        return entry
 
 
 def _overdue(platform: str, due_before: datetime) -> tuple[ColumnElement[bool], ...]:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import UserError
 from bot.requests import UserRef
-from bot.storage.models import AuditLog, Kudos, KudosRecipient, Member
+from bot.storage.models import Kudos, KudosRecipient, Member
 from bot.storage.repositories.kudos_posts import (
     QUEUE_FIRST_ATTEMPTS,
     KudosPostRepository,
@@ -259,27 +259,4 @@ class KudosRepository(KudosReports):
             .where(Member.id == giver_id)
             .values(undo_floor_kudos_id=func.coalesce(remaining.scalar_subquery(), 0))
             .execution_options(synchronize_session=False)
-        )
-
-    async def record_audit(
-        self,
-        *,
-        at: datetime,
-        actor: Member,
-        actor_description: str,
-        action: str,
-        audience: str,
-        text: str,
-    ) -> None:
-        """Add a row to the shared audit log (staff acts on kudos), in this transaction."""
-        self._session.add(
-            AuditLog(
-                at=at,
-                actor_member_id=actor.id,
-                actor=actor_description,
-                action=action,
-                broadcast_id=None,
-                audience=audience,
-                text=text,
-            )
         )
