@@ -49,6 +49,22 @@ class NoticeDelivery:
     channel_purpose: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class KeyedBroadcast:
+    """A broadcast made at most once per (platform, key), with its one delivery row:
+    a notice to staff or a sender, or an automatic deadline reminder."""
+
+    kind: BroadcastKind
+    platform: str
+    workspace_id: str
+    key: str
+    body: str
+    body_format: BodyFormat
+    due_at: datetime
+    send_now: bool
+    to: NoticeDelivery
+
+
 def _dm_audience(platform: str, workspace_id: str) -> Select[int]:
     """Ids of the members a DM broadcast goes to: humans who have not opted out."""
     return select(Member.id).where(
@@ -162,44 +178,66 @@ class BroadcastRepository(Repository):
 
         None when a notice with that key exists already (it was made once before).
         """
+        notice = KeyedBroadcast(
+            kind=BroadcastKind.NOTICE,
+            platform=about.platform,
+            workspace_id=about.workspace_id,
+            key=key,
+            body=body,
+            body_format=BodyFormat.TEXT,
+            due_at=now,
+            send_now=True,
+            to=to,
+        )
+        return await self.add_once(notice, now=now)
+
+    async def add_once(self, keyed: KeyedBroadcast, *, now: datetime) -> Broadcast | None:
+        """Store ``keyed`` and its one pending delivery; None if its key exists already.
+
+        Another bot process making the same one at the same moment (a notice, a
+        rescheduled deadline reminder) is absorbed by ``ON CONFLICT``.
+        """
+        insert_once = dialect_insert(self.dialect)
         created = await self._session.execute(
-            dialect_insert(self.dialect)(Broadcast)
+            insert_once(Broadcast)
             .values(
-                kind=BroadcastKind.NOTICE.value,
+                kind=keyed.kind.value,
                 status=BroadcastStatus.SCHEDULED.value,
-                platform=about.platform,
-                workspace_id=about.workspace_id,
-                audience=to.audience.value,
-                channel_purpose=to.channel_purpose,
-                body=body,
-                body_format=BodyFormat.TEXT.value,
-                due_at=now,
-                send_now=True,
+                platform=keyed.platform,
+                workspace_id=keyed.workspace_id,
+                audience=keyed.to.audience.value,
+                channel_purpose=keyed.to.channel_purpose,
+                body=keyed.body,
+                body_format=keyed.body_format.value,
+                due_at=keyed.due_at,
+                send_now=keyed.send_now,
                 created_at=now,
                 confirmed_at=now,
-                reminder_key=key,
+                reminder_key=keyed.key,
             )
             .on_conflict_do_nothing(index_elements=["platform", "reminder_key"])
             .returning(Broadcast.id)
         )
-        notice_id = created.scalar()
-        if notice_id is None:
+        broadcast_id = created.scalar()
+        if broadcast_id is None:
             return None
         await self._session.execute(
-            insert(BroadcastDelivery).values(
-                broadcast_id=notice_id,
-                platform=about.platform,
-                recipient=to.recipient,
-                member_id=to.member_id,
+            insert_once(BroadcastDelivery)
+            .values(
+                broadcast_id=broadcast_id,
+                platform=keyed.platform,
+                recipient=keyed.to.recipient,
+                member_id=keyed.to.member_id,
                 status=DeliveryStatus.PENDING.value,
-                due_at=now,
-                next_attempt_at=now,
+                due_at=keyed.due_at,
+                next_attempt_at=keyed.due_at,
                 attempts=0,
             )
+            .on_conflict_do_nothing(index_elements=["broadcast_id", "recipient"])
         )
-        notice = await self._session.get(Broadcast, notice_id)
-        assert notice is not None
-        return notice
+        broadcast = await self._session.get(Broadcast, broadcast_id)
+        assert broadcast is not None
+        return broadcast
 
     # -- audience --------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from bot.storage.models.broadcasts import (
 )
 from bot.storage.models.member_reminders import MemberReminder, MemberReminderStatus
 from bot.storage.repositories.base import Repository
+from bot.storage.repositories.broadcasts import BroadcastRepository, KeyedBroadcast, NoticeDelivery
 from bot.storage.results import changed_rows
 from bot.storage.statements import dialect_insert
 
@@ -198,45 +199,23 @@ class ReminderRepository(Repository):
         self, *, platform: str, key: str, due_at: datetime, body: str, now: datetime
     ) -> Broadcast | None:
         """A new pending announcements-channel reminder keyed ``key``; None if it exists."""
-        insert = dialect_insert(self.dialect)
-        inserted = await self._session.execute(
-            insert(Broadcast)
-            .values(
-                kind=BroadcastKind.REMINDER.value,
-                status=BroadcastStatus.SCHEDULED.value,
-                platform=platform,
-                workspace_id="",
-                audience=Audience.CHANNEL.value,
-                channel_purpose=ChannelPurpose.ANNOUNCEMENTS.value,
-                body=body,
-                body_format=BodyFormat.MARKUP.value,
-                due_at=due_at,
-                send_now=False,
-                created_at=now,
-                confirmed_at=now,
-                reminder_key=key,
-            )
-            # Another bot process rescheduling at the same moment already made it.
-            .on_conflict_do_nothing(index_elements=["platform", "reminder_key"])
-            .returning(Broadcast.id)
-        )
-        broadcast_id = inserted.scalar()
-        if broadcast_id is None:
-            return None
-        await self._session.execute(
-            insert(BroadcastDelivery)
-            .values(
-                broadcast_id=broadcast_id,
-                platform=platform,
+        reminder = KeyedBroadcast(
+            kind=BroadcastKind.REMINDER,
+            platform=platform,
+            workspace_id="",
+            key=key,
+            body=body,
+            body_format=BodyFormat.MARKUP,
+            due_at=due_at,
+            send_now=False,
+            to=NoticeDelivery(
+                audience=Audience.CHANNEL,
                 recipient=CHANNEL_RECIPIENT,
-                status=DeliveryStatus.PENDING.value,
-                due_at=due_at,
-                next_attempt_at=due_at,
-                attempts=0,
-            )
-            .on_conflict_do_nothing(index_elements=["broadcast_id", "recipient"])
+                member_id=None,
+                channel_purpose=ChannelPurpose.ANNOUNCEMENTS.value,
+            ),
         )
-        return await self._broadcast(broadcast_id)
+        return await BroadcastRepository(self._session).add_once(reminder, now=now)
 
     # -- either kind -----------------------------------------------------------------
 
