@@ -21,8 +21,8 @@ async def digest_stats(
 ) -> DigestStats:
     """Counts for kudos given in ``[start, end)`` in one workspace.
 
-    Kudos are counted by the one rule (:func:`~bot.kudos.queries.counted_kudos`: once
-    per person recognised), as in ``/kudos mine``, the leaderboard and the quota.
+    Kudos are counted by the one rule (``counted_kudos`` in the kudos reports
+    repository: once per person recognised), as in ``/kudos mine``, the leaderboard and the quota.
     """
     async with database.unit_of_work() as work:
         return await work.kudos.digest_stats(

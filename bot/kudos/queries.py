@@ -4,7 +4,7 @@ The queries themselves live in :mod:`bot.storage.repositories.kudos_reports`, wi
 the one counting rule: **a kudos counts once per person recognised**
 (``/kudos @ana @ben @chris`` is three kudos: one each for Ana, Ben and Chris, three
 given by the giver). Every count (``/kudos mine``, the leaderboard, someone's
-kudos, the digest and the daily quota) is built on ``counted_kudos``, which
+kudos, the digest and the daily quota) is built on ``counted_kudos`` there, which
 counts rows of ``kudos_recipients``.
 """
 
@@ -18,7 +18,6 @@ from bot.storage.repositories.kudos_reports import (
     ExportRow,
     KudosEntry,
     Standing,
-    counted_kudos,
 )
 
 __all__ = [
@@ -27,7 +26,6 @@ __all__ = [
     "ExportRow",
     "KudosEntry",
     "Standing",
-    "counted_kudos",
     "export_rows",
     "kudos_given",
     "kudos_received",
