@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from kudos_load import PLATFORM, RECIPIENT_POOL, SEED, WORKSPACE, LoadResult, person, stored_summary
 
 from bot.errors import StorageUnavailable
-from bot.members import ensure_members
 from bot.storage import Database
 from bot.storage.models import Kudos, KudosRecipient
+from bot.storage.repositories.members import MemberRepository
 
 
 async def run_baseline(database: Database, *, name: str, total: int, givers: int) -> LoadResult:
@@ -24,8 +24,8 @@ async def run_baseline(database: Database, *, name: str, total: int, givers: int
     now = datetime.now(UTC)
     givers_refs = [person(i, f"{name}-B") for i in range(givers)]
     async with database.session() as session:
-        members = await ensure_members(
-            session, givers_refs + [person(i) for i in range(RECIPIENT_POOL)], now=now
+        members = await MemberRepository(session).ensure_many(
+            givers_refs + [person(i) for i in range(RECIPIENT_POOL)], now=now
         )
     ids = {key[2]: member.id for key, member in members.items()}
     rng = random.Random(SEED + 1)

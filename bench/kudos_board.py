@@ -17,10 +17,10 @@ from kudos_load import PLATFORM, SEED
 from sqlalchemy import func, insert, select, text
 
 from bot.kudos.queries import leaderboard
-from bot.members import ensure_members
 from bot.requests import UserRef
 from bot.storage import Database
 from bot.storage.models import Kudos, KudosRecipient
+from bot.storage.repositories.members import MemberRepository
 
 
 @dataclass
@@ -39,7 +39,7 @@ async def fill_for_leaderboard(database: Database, *, rows: int) -> int:
     board_workspace = "BOARD"
     users = [UserRef(PLATFORM, board_workspace, f"M{i}", f"member {i}") for i in range(2000)]
     async with database.session() as session:
-        members = await ensure_members(session, users, now=now)
+        members = await MemberRepository(session).ensure_many(users, now=now)
         start_id = (await session.scalar(select(func.max(Kudos.id)))) or 0
     member_ids = [member.id for member in members.values()]
     rng = random.Random(SEED + 2)
