@@ -5,7 +5,8 @@ modal submissions (type 5) are answered here, from their ``custom_id`` alone, so
 click on a message sent before a restart works like any other. The core parses
 and checks the reference (is this their broadcast, their latest kudos?) against
 whoever clicked; the interaction id is the delivery id, so a click delivered twice
-acts once.
+acts once. A modal's submission is one delivery per opening of the modal (its token,
+see :mod:`adapters.discord.modals`), so the same opened form submitted twice acts once.
 
 Discord opens a modal only as the first answer to an interaction, so a click is
 given to the core first: a reply with a form that arrives within
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, cast
 
 import discord
@@ -36,7 +38,13 @@ from adapters.discord.interactions import (
     InteractionHandler,
     acknowledge,
 )
-from adapters.discord.modals import form_modal, prefilled, submitted_values
+from adapters.discord.modals import (
+    Submitted,
+    form_modal,
+    prefilled,
+    read_custom_id,
+    submitted_values,
+)
 from adapters.discord.render import render_chunks
 from adapters.discord.sender import delivery_error
 from adapters.discord.translate import interaction_sender
@@ -170,9 +178,12 @@ class ComponentDispatcher:
         *,
         closes: float | None = None,
     ) -> None:
-        """Open ``form`` as this interaction's first answer (kept for a Fix button)."""
+        """Open ``form`` as this interaction's first answer (kept for a Fix button).
+
+        Each opening is new: its token is this interaction's id, under which the form
+        is kept too."""
         try:
-            modal = form_modal(form)
+            modal = form_modal(form, opening=interaction.id)
         except ValueError as error:
             log.error("form cannot be a modal: %s", error, extra=context)
             if await acknowledge(interaction, context=context, closes=closes):
@@ -225,37 +236,48 @@ class ComponentDispatcher:
         if not await acknowledge(interaction, context=context):
             return
         data = _data(interaction)
-        value = str(data.get("custom_id", ""))
+        submitted = read_custom_id(str(data.get("custom_id", "")))
         sender = interaction_sender(interaction, self._handler.community)
+        # Two submissions of one opened modal are one delivery: the core acts once.
+        delivery_id = submitted.delivery_id(
+            interaction_id=interaction.id, user_id=interaction.user.id
+        )
+        sender = replace(sender, delivery_id=delivery_id)
         fields = submitted_values(
             data,
             state=interaction._state,  # discord.py builds users from it
             workspace_id=sender.workspace_id,
         )
         reply = await self._handler.core.handle(
-            form_request(value, fields, **sender.request_fields())
+            form_request(submitted.ref, fields, **sender.request_fields())
         )
         if reply is not None and reply.field_errors:
-            await self._refused(interaction, value, reply, fields, context)
+            await self._refused(interaction, submitted, reply, fields, context)
             return
         await self._handler.deliver(interaction, reply, context=context)
 
     async def _refused(
         self,
         interaction: discord.Interaction,
-        value: str,
+        submitted: Submitted,
         reply: Reply,
         fields: Mapping[str, ArgumentValue],
         context: dict[str, object],
     ) -> None:
         """Field errors: a modal cannot stay open, so say what to fix, with a button
-        that reopens the form filled with what was typed (while it is kept)."""
+        that reopens the form filled with what was typed (while it is kept); the
+        reopened form is a new opening, with its own token."""
         opened = self._handler.open_forms
-        form = opened.find(value, user_id=interaction.user.id)
+        user_id = interaction.user.id
+        form = None
+        if submitted.opening is not None:  # the form kept when this modal was opened
+            form = opened.get(str(submitted.opening), user_id=user_id)
+        if form is None or form.ref.encode() != submitted.ref:
+            form = opened.find(submitted.ref, user_id=user_id)
         view = None
         if form is not None:
             token = str(interaction.id)
-            opened.keep(token, prefilled(form, fields), user_id=interaction.user.id)
+            opened.keep(token, prefilled(form, fields), user_id=user_id)
             view = form_button_view(token, FIX_FORM_LABEL)
         chunks = render_chunks(field_errors_text(reply.field_errors, form))
         try:

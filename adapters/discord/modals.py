@@ -1,11 +1,20 @@
 """Forms as Discord modals, and a submitted modal's values for the core.
 
-A modal's ``custom_id`` is the form's encoded reference, and each input's
-``custom_id`` is its field's name, so a submission is read from the payload alone
-(no state): text inputs give text, member pickers users, channel pickers a
-channel, a choice its word. Member and channel pickers and choices are selects
-inside the modal (Discord's labelled components, discord.py 2.6+); a date and time
-is a text input with the format as its placeholder.
+A modal's ``custom_id`` is the form's encoded reference and a token of its
+opening (see :func:`modal_custom_id`), and each input's ``custom_id`` is its
+field's name, so a submission is read from the payload alone (no state): text
+inputs give text, member pickers users, channel pickers a channel, a choice its
+word.
+
+Each opening of a modal has its own token, the id of the interaction that opened
+it (in base 36), and its submission's delivery id is made from it: a modal
+submitted twice (a double tap on Submit, the client re-sending after a dropped
+connection) arrives as two interactions with two ids but one token, so the core
+acts once. Opening the form again is a new token, and acts again.
+
+Member and channel pickers and choices are selects inside the modal (Discord's
+labelled components, discord.py 2.6+); a date and time is a text input with the
+format as its placeholder.
 
 A modal cannot stay open with errors on Discord. A submission the core refuses
 field by field is answered privately with the errors and a button that reopens the
@@ -15,10 +24,11 @@ memory for 15 minutes. After a restart the button says the form has expired.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -43,21 +53,34 @@ STRING_SELECT = 3
 USER_SELECT = 5
 CHANNEL_SELECT = 8
 POSTABLE_CHANNELS = [discord.ChannelType.text, discord.ChannelType.news]
+#: Discord's limit on a modal's ``custom_id``.
+CUSTOM_ID_LIMIT = 100
+#: Between a form's reference and its opening token in a modal's ``custom_id``; never
+#: in an encoded reference (``bot/actions.py``), so an id without it is a reference.
+OPENING_SEPARATOR = "~"
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_TOKEN = re.compile(r"[0-9a-z]{1,13}")
 
 
 class FormModal(discord.ui.Modal):
     """A modal to send; its submission reaches the dispatcher, never a callback here."""
 
 
-def form_modal(form: Form) -> FormModal:
+def form_modal(form: Form, *, opening: int | None = None) -> FormModal:
     """The modal for ``form``, prefilled with each field's ``initial``.
+
+    Args:
+        form: The form to open.
+        opening: The id of the interaction opening it, carried as its token.
 
     Raises:
         ValueError: More fields than a modal holds (five).
     """
     if len(form.fields) > FIELDS_LIMIT:
         raise ValueError(f"a Discord modal holds {FIELDS_LIMIT} fields, not {len(form.fields)}")
-    modal = FormModal(title=shorten(form.title, TITLE_LIMIT), custom_id=form.ref.encode())
+    modal = FormModal(
+        title=shorten(form.title, TITLE_LIMIT), custom_id=modal_custom_id(form, opening=opening)
+    )
     for field in form.fields:
         label, description = _label_texts(field)
         modal.add_item(
@@ -65,6 +88,56 @@ def form_modal(form: Form) -> FormModal:
         )
     modal.stop()  # never kept by discord.py: the dispatcher reads every submission
     return modal
+
+
+def opening_token(interaction_id: int) -> str:
+    """The token of one opening of a modal: the opening interaction's id in base 36."""
+    digits = ""
+    number = interaction_id
+    while True:
+        number, digit = divmod(number, len(_DIGITS))
+        digits = _DIGITS[digit] + digits
+        if not number:
+            return digits
+
+
+def modal_custom_id(form: Form, *, opening: int | None) -> str:
+    """``<reference>~<token>``; the reference alone when they would not fit Discord's
+    100 characters (its submission is then told apart by its own interaction id)."""
+    ref = form.ref.encode()
+    if opening is None:
+        return ref
+    custom_id = f"{ref}{OPENING_SEPARATOR}{opening_token(opening)}"
+    return custom_id if len(custom_id) <= CUSTOM_ID_LIMIT else ref
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A submitted modal's ``custom_id`` read back: the form's reference, and the
+    token of the opening it was submitted from (``None`` for a modal without one)."""
+
+    ref: str
+    token: str | None = None
+
+    @property
+    def opening(self) -> int | None:
+        """The id of the interaction that opened the modal, if it carries one."""
+        return int(self.token, len(_DIGITS)) if self.token is not None else None
+
+    def delivery_id(self, *, interaction_id: int, user_id: int) -> str:
+        """The submission's delivery id: one per opening (and member), so the same
+        opened modal submitted twice acts once; without a token, the interaction's."""
+        if self.token is None:
+            return str(interaction_id)
+        return f"modal:{user_id}:{self.token}"
+
+
+def read_custom_id(custom_id: str) -> Submitted:
+    """A submitted modal's ``custom_id``: old ones (a reference alone) read as before."""
+    ref, separator, token = custom_id.rpartition(OPENING_SEPARATOR)
+    if not separator or not _TOKEN.fullmatch(token):
+        return Submitted(custom_id)
+    return Submitted(ref, token)
 
 
 def _label_texts(field: FormField) -> tuple[str, str | None]:

@@ -319,7 +319,8 @@ class Sender:
 
 
 def interaction_sender(interaction: discord.Interaction, community: Community) -> Sender:
-    """The member behind a click or a form; the interaction id is the delivery id."""
+    """The member behind a click or a form; the interaction id is the delivery id
+    (a modal's submission then takes its opening's, see :mod:`adapters.discord.modals`)."""
     origin = interaction_origin(interaction)
     workspace_id = community.workspace_for(origin.guild_id)
     return Sender(

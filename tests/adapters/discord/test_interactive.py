@@ -17,13 +17,24 @@ from adapters.discord import clicks
 from adapters.discord.app import MemberBotClient, build_client
 from adapters.discord.clicks import FORM_EXPIRED, NOTHING_DONE
 from adapters.discord.components import actions_view
-from bot.actions import MALFORMED_TEXT, ActionRef, Button, ButtonStyle, Select, SelectOption
+from adapters.discord.modals import Submitted, form_modal, opening_token, read_custom_id
+from bot.actions import (
+    MALFORMED_TEXT,
+    ActionRef,
+    Button,
+    ButtonStyle,
+    FieldKind,
+    Form,
+    FormField,
+    Select,
+    SelectOption,
+)
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
-from bot.storage.models import BroadcastDelivery, KudosRecipient
+from bot.storage.models import Broadcast, BroadcastDelivery, KudosRecipient
 from tests.adapters.discord.conftest import (
     ANA,
     BEN,
@@ -285,6 +296,11 @@ def modal_of(fake: FakeDiscord, payload: dict[str, Any]) -> dict[str, Any]:
     return opened.json["data"]
 
 
+def opened_as(payload: dict[str, Any], ref: str) -> Submitted:
+    """What a modal opened by ``payload`` carries: ``ref``, and that opening's token."""
+    return Submitted(ref, opening_token(int(payload["id"])))
+
+
 def inputs_of(modal: dict[str, Any]) -> dict[str, dict[str, Any]]:
     assert all(row["type"] == LABEL for row in modal["components"])
     return {row["component"]["custom_id"]: row["component"] for row in modal["components"]}
@@ -297,7 +313,7 @@ async def test_edit_opens_the_form_errors_reopen_it_filled_and_a_fix_previews(
     edit = press(body, "Edit")
     await run_interaction(client, edit)
     modal = modal_of(fake_discord, edit)
-    assert modal["custom_id"] == "bc:compose:1"
+    assert read_custom_id(modal["custom_id"]) == opened_as(edit, "bc:compose:1")
     fields = inputs_of(modal)
     assert fields["audience"]["type"] == STRING_SELECT
     assert fields["channel"]["type"] == CHANNEL_SELECT
@@ -307,7 +323,7 @@ async def test_edit_opens_the_form_errors_reopen_it_filled_and_a_fix_previews(
 
     # Submitted with a bad time and to a channel without picking one.
     bad = modal_submit(
-        "bc:compose:1",
+        modal["custom_id"],
         [
             string_select("audience", ["channel"]),
             text_input("message", "Trivia night moves to Saturday."),
@@ -323,7 +339,10 @@ async def test_edit_opens_the_form_errors_reopen_it_filled_and_a_fix_previews(
     assert "**Send time" in errors["content"] and "YYYY-MM-DD HH:MM" in errors["content"]
     reopen = press(errors, "Fix the form")
     await run_interaction(client, reopen)
-    refilled = inputs_of(modal_of(fake_discord, reopen))
+    reopened = modal_of(fake_discord, reopen)
+    # A new opening of the form, with its own token.
+    assert read_custom_id(reopened["custom_id"]) == opened_as(reopen, "bc:compose:1")
+    refilled = inputs_of(reopened)
     assert refilled["message"]["value"] == "Trivia night moves to Saturday."
     assert refilled["at"]["value"] == "next friday"
 
@@ -334,7 +353,7 @@ async def test_edit_opens_the_form_errors_reopen_it_filled_and_a_fix_previews(
     assert expired.json["type"] == 4 and FORM_EXPIRED[:30] in expired.json["data"]["content"]
 
     fixed = modal_submit(
-        "bc:compose:1",
+        reopened["custom_id"],
         [
             string_select("audience", ["announcements"]),
             text_input("message", "Trivia night moves to Saturday."),
@@ -379,13 +398,13 @@ async def test_give_kudos_on_a_member_opens_the_form_with_them_picked(
     menu = user_menu("Give kudos", BEN, user=ANA, guild_id=GUILD_ID, channel_id=CHANNEL_ID)
     await run_interaction(client, menu)
     modal = modal_of(fake_discord, menu)
-    assert modal["custom_id"] == "kd:give"
+    assert read_custom_id(modal["custom_id"]) == opened_as(menu, "kd:give")
     fields = inputs_of(modal)
     assert fields["user"]["type"] == USER_SELECT
     assert fields["user"]["default_values"] == [{"id": BEN.id, "type": "user"}]
 
     submitted = modal_submit(
-        "kd:give",
+        modal["custom_id"],
         [user_select("user", [BEN]), text_input("reason", "for the storytime @everyone")],
         user=ANA,
         guild_id=GUILD_ID,
@@ -513,20 +532,124 @@ async def test_replayed_and_concurrent_clicks_act_once_on_each_database(
     assert deliveries == 1
 
 
+# -- one opened form, submitted twice ---------------------------------------------------
+
+
+async def drafts(database: Database) -> int:
+    async with database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(Broadcast)) or 0)
+
+
+async def open_broadcast_form(client: MemberBotClient, fake: FakeDiscord) -> dict[str, Any]:
+    """Ana (staff) opens the broadcast form with ``/broadcast form``; the modal."""
+    opened = command_interaction("broadcast", sub_command("form"), user=ANA, roles=STAFF)
+    await run_interaction(client, opened)
+    return modal_of(fake, opened)
+
+
+def compose(custom_id: str, text: str) -> dict[str, Any]:
+    """Ana submits the broadcast form (each call its own interaction, its own id)."""
+    return modal_submit(
+        custom_id,
+        [string_select("audience", ["announcements"]), text_input("message", text)],
+        user=ANA,
+        roles=STAFF,
+        guild_id=GUILD_ID,
+        channel_id=CHANNEL_ID,
+    )
+
+
+async def test_the_same_opened_form_submitted_twice_makes_one_draft_on_each_database(
+    client_on_any_database: MemberBotClient, fake_discord: FakeDiscord, database: Database
+) -> None:
+    client = client_on_any_database
+    modal = await open_broadcast_form(client, fake_discord)
+    # A double tap on Submit: two interactions with two ids, from one opened modal.
+    first, second = (compose(modal["custom_id"], "Garden day on Sunday.") for _ in range(2))
+    assert first["id"] != second["id"]
+    previewed = await answer(client, fake_discord, first)
+    assert "Preview of broadcast #1" in previewed["content"]
+    await run_interaction(client, second)
+    # The repeat is answered as one: deferred, then its placeholder removed.
+    assert [c.json["type"] for c in callbacks(fake_discord, second)] == [5]
+    assert followups(fake_discord, second) == []
+    (removed,) = fake_discord.calls("DELETE", f"/webhooks/{APPLICATION_ID}/{second['token']}/")
+    assert removed.path.endswith("/messages/@original")
+    assert await drafts(database) == 1
+
+    # Sent again while the first is being handled (a dropped connection): one draft.
+    modal = await open_broadcast_form(client, fake_discord)
+    both = [compose(modal["custom_id"], "Seed swap on Monday.") for _ in range(2)]
+    client._connection.parse_interaction_create(both[0])
+    await run_interaction(client, both[1])
+    told = [f.json["content"] for p in both for f in followups(fake_discord, p)]
+    assert len(told) == 1 and "Preview of broadcast #2" in told[0], told
+    assert await drafts(database) == 2
+
+
+async def test_a_new_opening_of_the_same_form_is_not_a_repeat(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    first = await open_broadcast_form(client, fake_discord)
+    second = await open_broadcast_form(client, fake_discord)
+    assert first["custom_id"] != second["custom_id"]
+    assert read_custom_id(first["custom_id"]).ref == read_custom_id(second["custom_id"]).ref
+    for number, modal in enumerate((first, second), start=1):
+        submitted = compose(modal["custom_id"], f"Notice number {number}.")
+        previewed = await answer(client, fake_discord, submitted)
+        assert f"Preview of broadcast #{number}" in previewed["content"]
+    assert await drafts(core.database) == 2
+
+
+async def test_a_form_opened_before_tokens_is_still_read_and_acts_per_interaction(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    # A modal opened by an older version: its custom id is the reference alone.
+    old = compose("bc:compose", "Choir rehearsal at 6.")
+    assert "Preview of broadcast #1" in (await answer(client, fake_discord, old))["content"]
+    await run_interaction(client, old)  # the same interaction delivered again
+    assert len(followups(fake_discord, old)) == 1
+    assert await drafts(core.database) == 1
+
+
+def test_a_form_whose_reference_leaves_no_room_for_a_token_opens_without_one() -> None:
+    field = (FormField("message", "Message", FieldKind.LONG_TEXT),)
+    roomy = Form("Broadcast", ActionRef("broadcast", "compose", ("1",)), field)
+    assert read_custom_id(form_modal(roomy, opening=1).custom_id) == Submitted("bc:compose:1", "1")
+    # An 86-character reference still takes the longest token (13 characters and "~").
+    fits = Form("Broadcast", ActionRef("broadcast", "compose", ("a" * 75,)), field)
+    biggest = 2**64 - 1
+    carried = read_custom_id(form_modal(fits, opening=biggest).custom_id)
+    assert carried == Submitted(fits.ref.encode(), opening_token(biggest))
+    assert carried.opening == biggest and len(form_modal(fits, opening=biggest).custom_id) == 100
+    # A longer one is sent alone: its submission is told apart by its interaction id.
+    full = Form("Broadcast", ActionRef("broadcast", "compose", ("a" * 80, "b" * 8)), field)
+    modal = form_modal(full, opening=biggest)
+    assert modal.custom_id == full.ref.encode() and len(modal.custom_id) == 100
+    submitted = read_custom_id(modal.custom_id)
+    assert submitted == Submitted(full.ref.encode())
+    assert submitted.delivery_id(interaction_id=42, user_id=7) == "42"
+    # With a token, the delivery is the opening's (and the member's), not the interaction's.
+    tokened = read_custom_id(form_modal(roomy, opening=biggest).custom_id)
+    assert tokened.delivery_id(interaction_id=42, user_id=7) == f"modal:7:{tokened.token}"
+    assert tokened.delivery_id(interaction_id=43, user_id=7) == f"modal:7:{tokened.token}"
+
+
 async def test_a_broadcast_is_written_previewed_and_confirmed_without_typing_an_argument(
     client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
 ) -> None:
     opened = command_interaction("broadcast", sub_command("form"), user=ANA, roles=STAFF)
     await run_interaction(client, opened)
     modal = modal_of(fake_discord, opened)
-    assert modal["custom_id"] == "bc:compose" and set(inputs_of(modal)) == {
+    assert read_custom_id(modal["custom_id"]) == opened_as(opened, "bc:compose")
+    assert set(inputs_of(modal)) == {
         "audience",
         "channel",
         "message",
         "at",
     }
     submitted = modal_submit(
-        "bc:compose",
+        modal["custom_id"],
         [string_select("audience", ["announcements"]), text_input("message", "Hello @here")],
         user=ANA,
         roles=STAFF,
