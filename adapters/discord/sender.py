@@ -9,6 +9,10 @@ accepted it) is simply sent again, at once, with the same nonce. The core
 resumes unfinished sends within that window (a one-minute dispatcher lease, a
 two-minute note and kudos-post lease).
 
+A group message (a mentoring pair's introduction) goes to a private thread of its
+own when ``DISCORD_MENTORING_THREAD_CHANNEL_ID`` is set (:mod:`adapters.discord.threads`),
+else as a DM to each member.
+
 Commands a message names (:class:`~bot.replies.CommandSpan`) are written as Discord's
 menus show them (``/unanswered answer id``), as in replies. A message's actions ride
 on its last part as components, rendered as under a reply
@@ -31,6 +35,7 @@ from discord.types.member import MemberWithUser
 from adapters.discord.components import actions_view
 from adapters.discord.render import render_chunks
 from adapters.discord.settings import DiscordSettings
+from adapters.discord.threads import PairThreads, warn_threads_refused
 from adapters.discord.translate import PLATFORM
 from bot.actions import Action
 from bot.commands.catalogue import default_catalogue
@@ -137,12 +142,25 @@ class DiscordSender:
 
     platform = PLATFORM
     default_pace = DISCORD_PACE
-    group_dm_shared = False  # bots cannot open group DMs: a DM to each member
 
     def __init__(self, *, client: discord.Client, settings: DiscordSettings) -> None:
         self._client = client
         self._settings = settings
         self._command_form = structured_form(default_catalogue(), settings.command_names)
+        channel_id = settings.discord_mentoring_thread_channel_id
+        self._threads = (
+            PairThreads(
+                client=client,
+                channel_id=int(channel_id),
+                failure=lambda error, what: delivery_error(error, what=what),
+                failures=_DELIVERY_FAILURES,
+            )
+            if channel_id
+            else None
+        )
+        #: Bots cannot open group DMs: a private thread the members share when a channel
+        #: for them is configured (and Discord lets the bot make one), else a DM to each.
+        self.group_dm_shared = self._threads is not None
 
     async def post(
         self,
@@ -194,7 +212,16 @@ class DiscordSender:
         key: DeliveryKey | None = None,
         actions: tuple[Action, ...] = (),
     ) -> tuple[PostedMessage, ...]:
-        """A DM to each of ``users``, each with its own nonce derived from ``key``."""
+        """One message in a private thread of ``users`` when threads are shared, else a DM
+        to each of ``users``, each with its own nonce derived from ``key``.
+
+        Raises:
+            DeliveryError: FORBIDDEN when Discord will not let the bot make the thread
+                (nothing was sent; a warning names the channel and the permissions, and
+                threads are not offered again this run, so the caller DMs each person).
+        """
+        if self._threads is not None and self.group_dm_shared:
+            return (await self._send_in_thread(self._threads, users, message, key, actions),)
         return tuple(
             [
                 await self.send_dm(
@@ -202,6 +229,33 @@ class DiscordSender:
                 )
                 for user in users
             ]
+        )
+
+    async def _send_in_thread(
+        self,
+        threads: PairThreads,
+        users: tuple[UserRef, ...],
+        message: Message,
+        key: DeliveryKey | None,
+        actions: tuple[Action, ...],
+    ) -> PostedMessage:
+        try:
+            thread = await threads.open(users, key=key)
+        except DeliveryError as error:
+            if error.reason == DeliveryReason.FORBIDDEN:
+                self.group_dm_shared = False  # one warning; each person by DM from now on
+                warn_threads_refused(threads.channel_id, error)
+            raise
+        channel_id = str(thread.thread_id)
+        if thread.last_message_id:  # an earlier attempt posted it, its answer lost
+            return PostedMessage(
+                platform=PLATFORM, channel_id=channel_id, message_id=thread.last_message_id
+            )
+        channel = self._client.get_partial_messageable(thread.thread_id)
+        what = f"post in thread {channel_id}"
+        ids = await self._send(channel, message, what=what, key=key, actions=actions)
+        return PostedMessage(
+            platform=PLATFORM, channel_id=channel_id, message_id=ID_SEPARATOR.join(ids)
         )
 
     async def delete(self, *, posted: PostedMessage) -> None:

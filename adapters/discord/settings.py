@@ -38,6 +38,9 @@ class DiscordSettings(EnvSettings):
         discord_announcements_channel_id: Where broadcasts and reminders go.
         discord_staff_channel_id: Where questions members pass on (Ask someone,
             /ask-staff) are posted.
+        discord_mentoring_thread_channel_id: A text channel where each mentoring pair
+            is introduced in a private thread of its own (the bot needs Create Private
+            Threads and Send Messages in Threads there); empty: a DM to each person.
         discord_staff_role_ids: Members holding any of these roles are staff.
         discord_sharded: Use discord.py's AutoShardedClient (large communities).
         discord_message_content: Request the privileged Message Content intent.
@@ -54,6 +57,7 @@ class DiscordSettings(EnvSettings):
     discord_kudos_channel_id: str = ""
     discord_announcements_channel_id: str = ""
     discord_staff_channel_id: str = ""
+    discord_mentoring_thread_channel_id: str = ""
     discord_staff_role_ids: str = ""
     discord_command_names: str = Field(
         default="",
@@ -87,7 +91,10 @@ class DiscordSettings(EnvSettings):
         return _check_snowflakes(value, what="role")
 
     @field_validator(
-        "discord_kudos_channel_id", "discord_announcements_channel_id", "discord_staff_channel_id"
+        "discord_kudos_channel_id",
+        "discord_announcements_channel_id",
+        "discord_staff_channel_id",
+        "discord_mentoring_thread_channel_id",
     )
     @classmethod
     def _channel_id(cls, value: str) -> str:

@@ -23,6 +23,14 @@ Knobs make it misbehave the way Discord does:
   a repeat of the nonce within ``nonce_memory`` seconds gets the first message
   back (Discord keeps nonces "a few minutes"). ``created_in(channel)`` lists the
   messages that really exist.
+* Threads: ``POST /channels/{id}/threads`` makes a thread without a message (type
+  12 = private) in a channel of ``guild_channels``; ``PUT
+  /channels/{thread}/thread-members/{user}`` adds a member; ``GET
+  /guilds/{id}/threads/active`` lists the guild's threads (each with its
+  ``last_message_id``); ``GET /channels/{id}`` describes a channel or thread.
+  ``threads`` holds them, ``thread_members`` who is in each.
+  ``no_thread_permission``: channel ids where making a thread is refused (``403``,
+  code ``50013`` Missing Permissions).
 * ``gateway.close_code``: answer IDENTIFY by closing the gateway with this code
   (``4014``: privileged intents not enabled; ``4004``: bad token).
 
@@ -118,6 +126,10 @@ class FakeDiscord:
     closed_dms: set[int] = field(default_factory=set)
     requests: list[RecordedRequest] = field(default_factory=list)
     dm_channels: dict[int, int] = field(default_factory=dict)  # channel id -> user id
+    guild_channels: dict[int, int] = field(default_factory=dict)  # channel id -> guild id
+    threads: dict[int, dict[str, Any]] = field(default_factory=dict)  # thread id -> payload
+    thread_members: dict[int, set[int]] = field(default_factory=dict)  # thread id -> user ids
+    no_thread_permission: set[int] = field(default_factory=set)
     gateway_bot_url: str | None = None
     port: int = 0
     reset_rate: float = 0.0
@@ -224,6 +236,10 @@ class FakeDiscord:
         channels = [cid for cid, uid in self.dm_channels.items() if uid == user_id]
         return [m for cid in channels for m in self.created_in(cid)]
 
+    def threads_in(self, channel_id: int) -> list[dict[str, Any]]:
+        """Threads that exist under one channel."""
+        return [t for t in self.threads.values() if t["parent_id"] == str(channel_id)]
+
     # -- server ----------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -231,7 +247,7 @@ class FakeDiscord:
         body, files = await _read_body(request)
         path = request.path.removeprefix(API_PREFIX)
         response = self._injected_failure(request.method, path) or self._route(request, body)
-        reset = response.status == 200 and self._reset_now(request.method, path)
+        reset = 200 <= response.status < 300 and self._reset_now(request.method, path)
         self.requests.append(
             RecordedRequest(
                 method=request.method,
@@ -321,6 +337,15 @@ class FakeDiscord:
                 return _json([self._command(c) for c in body])
             case ("PUT", ["applications", _app, "commands"]):
                 return _json([self._command(c) for c in body])
+            case ("POST", ["channels", channel_id, "threads"]):
+                return self._new_thread(int(channel_id), body)
+            case ("PUT", ["channels", thread_id, "thread-members", user_id]):
+                return self._add_thread_member(int(thread_id), int(user_id))
+            case ("GET", ["guilds", guild_id, "threads", "active"]):
+                guild_threads = [t for t in self.threads.values() if t["guild_id"] == guild_id]
+                return _json({"threads": guild_threads, "members": []})
+            case ("GET", ["channels", channel_id]):
+                return self._channel(int(channel_id))
             case ("GET", ["guilds", guild_id, "members"]):
                 return _json(self._members(int(guild_id), request.query))
         return _json({"message": "404: Not Found", "code": 0}, status=404)
@@ -352,6 +377,63 @@ class FakeDiscord:
             "resource": {"type": body.get("type")},
         }
 
+    def _new_thread(self, channel_id: int, body: Any) -> web.Response:
+        guild_id = self.guild_channels.get(channel_id)
+        if guild_id is None:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        if channel_id in self.no_thread_permission:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        thread_id = self.next_id()
+        thread = {
+            "id": str(thread_id),
+            "type": int(body.get("type", 11)),
+            "guild_id": str(guild_id),
+            "parent_id": str(channel_id),
+            "owner_id": str(BOT_ID),
+            "name": body["name"],
+            "last_message_id": None,
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": int(body.get("auto_archive_duration", 4320)),
+                "archive_timestamp": "2026-11-23T15:00:00.000000+00:00",
+                "locked": False,
+                "invitable": bool(body.get("invitable", True)),
+            },
+        }
+        self.threads[thread_id] = thread
+        self.thread_members[thread_id] = {BOT_ID}
+        return _json(thread, status=201)
+
+    def _add_thread_member(self, thread_id: int, user_id: int) -> web.Response:
+        if thread_id not in self.threads:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        self.thread_members[thread_id].add(user_id)
+        self.threads[thread_id]["member_count"] = len(self.thread_members[thread_id])
+        return web.Response(status=204)
+
+    def _channel(self, channel_id: int) -> web.Response:
+        if channel_id in self.threads:
+            return _json(self.threads[channel_id])
+        guild_id = self.guild_channels.get(channel_id)
+        if guild_id is None:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        return _json(
+            {
+                "id": str(channel_id),
+                "type": 0,
+                "guild_id": str(guild_id),
+                "name": f"channel-{channel_id}",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            }
+        )
+
     def _channel_message(self, channel_id: int, body: Any) -> web.Response:
         user_id = self.dm_channels.get(channel_id)
         if user_id is not None and user_id in self.closed_dms:
@@ -368,6 +450,9 @@ class FakeDiscord:
             created["nonce"] = nonce
             self._nonces[(channel_id, str(nonce))] = (time.monotonic(), created)
         self._created.setdefault(channel_id, []).append(created)
+        if channel_id in self.threads:
+            self.threads[channel_id]["last_message_id"] = created["id"]
+            self.threads[channel_id]["message_count"] += 1
         return _json(created)
 
     def _message(self, *, channel_id: int, body: Any, webhook: bool = False) -> dict[str, Any]:
