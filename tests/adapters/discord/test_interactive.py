@@ -587,6 +587,31 @@ async def test_the_same_opened_form_submitted_twice_makes_one_draft_on_each_data
     assert await drafts(database) == 2
 
 
+async def test_a_kudos_form_submitted_twice_gives_kudos_once(
+    client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
+) -> None:
+    menu = user_menu("Give kudos", BEN, user=ANA, guild_id=GUILD_ID, channel_id=CHANNEL_ID)
+    await run_interaction(client, menu)
+    custom_id = modal_of(fake_discord, menu)["custom_id"]
+    twice = [
+        modal_submit(
+            custom_id,
+            [user_select("user", [BEN]), text_input("reason", "for running the bake sale")],
+            user=ANA,
+            guild_id=GUILD_ID,
+            channel_id=CHANNEL_ID,
+            picked=(BEN,),
+        )
+        for _ in range(2)
+    ]
+    assert "Done!" in (await answer(client, fake_discord, twice[0]))["content"]
+    await run_interaction(client, twice[1])
+    assert followups(fake_discord, twice[1]) == []  # the repeat: its placeholder removed
+    assert fake_discord.calls("DELETE", f"/webhooks/{APPLICATION_ID}/{twice[1]['token']}/")
+    assert len(fake_discord.messages_in(KUDOS_CHANNEL_ID)) == 1
+    assert await kudos_count(core) == 1
+
+
 async def test_a_new_opening_of_the_same_form_is_not_a_repeat(
     client: MemberBotClient, fake_discord: FakeDiscord, core: BotCore
 ) -> None:
