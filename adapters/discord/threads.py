@@ -23,7 +23,7 @@ the core introduces each person by DM instead, worded for each.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -141,10 +141,9 @@ class PairThreads:
         return dict(created)
 
     async def _existing(self, name: str, key: DeliveryKey | None) -> PairThread | None:
-        """The bot's active private thread of this name in the channel, if there is one."""
+        """The bot's active private thread for this key (made by this process) or of this
+        name in the channel (made by an earlier attempt anywhere), if there is one."""
         made = self._made.get(key.value) if key else None
-        if made is not None:
-            return PairThread(made)  # the message's nonce stops a repeat of it
         what = f"look for threads of channel {self.channel_id}"
         try:
             guild_id = await self._guild()
@@ -153,7 +152,7 @@ class PairThreads:
             raise self._failure(error, what) from error
         me = self._client.user.id if self._client.user else None
         for thread in active.get("threads", []):
-            if (
+            if str(thread.get("id")) == str(made) or (
                 str(thread.get("parent_id")) == str(self.channel_id)
                 and thread.get("type") == PRIVATE_THREAD
                 and thread.get("name") == name
@@ -163,25 +162,35 @@ class PairThreads:
                     "private thread made by an earlier attempt used again",
                     extra={"channel": self.channel_id, "thread": thread["id"]},
                 )
+                # A message there is the one this key sends (posted as soon as the
+                # members were added): an earlier attempt got that far.
                 last = thread.get("last_message_id")
                 return PairThread(int(thread["id"]), str(last) if last else None)
-        return None
+        # Archived since (a quiet week): posting reopens it; the nonce stops a repeat.
+        return PairThread(made) if made is not None else None
 
     async def _guild(self) -> int:
+        """The server of the channel (active threads are listed per server)."""
         if self._guild_id is None:
-            channel = await self._client.http.get_channel(self.channel_id)
-            self._guild_id = int(channel["guild_id"])  # type: ignore[typeddict-item]
+            channel: Mapping[str, Any] = await self._client.http.get_channel(self.channel_id)
+            if not str(channel.get("guild_id") or "").isdigit():
+                raise DeliveryError(
+                    f"channel {self.channel_id} is not a server channel",
+                    reason=DeliveryReason.NO_CHANNEL,
+                )
+            self._guild_id = int(channel["guild_id"])
         return self._guild_id
 
 
 def warn_threads_refused(channel_id: int, error: DeliveryError) -> None:
-    """The one warning when Discord will not let the bot make private threads."""
+    """The one warning when Discord will not let the bot introduce pairs in private threads."""
     log.warning(
-        "cannot create a private thread in channel %s: the bot needs %s there (Discord "
-        "answered %s: %s); mentoring introductions go as a DM to each person instead",
+        "cannot introduce mentoring pairs in a private thread in channel %s: Discord answered "
+        "%s (%s); the bot needs %s there, and the members must see the channel. Each person "
+        "gets the introduction by DM instead",
         channel_id,
-        THREAD_PERMISSIONS,
         error.detail or error.reason,
         error,
+        THREAD_PERMISSIONS,
         extra={"channel": channel_id, "missing_permission": THREAD_PERMISSIONS},
     )
