@@ -21,7 +21,7 @@ from bot.answers.dates import (
     sort_key,
     upcoming_deadlines,
 )
-from bot.answers.index import CoverageIndex, Document
+from bot.answers.index import UNKNOWN_TERM_WEIGHT, CoverageIndex, Document, Hit, QueryTerm
 from bot.answers.wording import contact_phrase, dated_bullet, deadline_phrase, passed_sentence
 from bot.knowledge.schema import Deadline, Knowledge
 
@@ -30,6 +30,17 @@ TOPIC_MATCH = 0.4
 #: Deadlines scoring within this of the best are the same topic (e.g. yearly rounds).
 SAME_TOPIC_MARGIN = 0.12
 UPCOMING_LIMIT = 5
+#: Without its unknown words, a topic must have this many known words...
+KNOWN_WORDS_MIN = 2
+#: ...and a deadline must explain this share of them.
+KNOWN_WORDS_COVERAGE = 0.8
+#: An unknown word weighing more than an ordinary one names something ("the Printz award").
+UNKNOWN_WEIGHT = UNKNOWN_TERM_WEIGHT
+#: The engine's confidence to answer from an entry (``engine.DEFAULT_THRESHOLD``).
+ENTRY_THRESHOLD = 0.44
+#: Who a calendar is for: "what's coming up for members?" asks about everything.
+_AUDIENCE = "member members everyone"
+_ASKS_IF_PASSED = re.compile(r"\b(too late|miss|missed|passed|over|closed|gone)\b")
 _SINGLE_NEXT = re.compile(r"\bnext (deadline|event|date|thing)\b|\bwhat('?s| is) next\b")
 
 
@@ -51,6 +62,7 @@ class CalendarAnswers:
         self._index = index
         self._entry_index = entry_index
         self._by_id = {item.id: item for item in knowledge.deadlines}
+        self._audience = frozenset(index.analyze(f"{knowledge.organisation.name} {_AUDIENCE}"))
 
     @staticmethod
     def documents(knowledge: Knowledge) -> list[Document]:
@@ -75,15 +87,30 @@ class CalendarAnswers:
         handler = {
             "days_until": self._days_until,
             "too_late": self._too_late,
+            "status": self._status,
             "window": self._window,
             "upcoming": self._upcoming,
             "on_date": self._on_date,
+            "time_of": self._time_of,
         }[question.kind]
         return handler(question, folded, today)
 
-    def topic_deadlines(self, topic: str, today: dt.date) -> list[Deadline]:
-        """Deadlines the topic is about, the most relevant (by date) first."""
-        hits = [hit for hit in self._index.search(topic, limit=8) if hit.score >= TOPIC_MATCH]
+    def topic_deadlines(self, topic: str, today: dt.date, *, said: str = "") -> list[Deadline]:
+        """Deadlines the topic is about, the most relevant (by date) first.
+
+        A member often says more than the topic ("I was hoping to nominate my former
+        supervisor for the award for service"): when the whole topic matches no deadline
+        well, a deadline that explains nearly all of its known words (at least two of them)
+        is the one meant; a question naming something unknown ("the Printz award") is not.
+        """
+        return self._stems_deadlines(self._analyse(topic), today, said=said)
+
+    def _stems_deadlines(self, stems: list[str], today: dt.date, *, said: str) -> list[Deadline]:
+        """``said`` is the member's whole question, read to tell names from other words."""
+        terms = self._index.query_terms(stems)
+        hits = [hit for hit in self._index.search_terms(terms, limit=8) if hit.score >= TOPIC_MATCH]
+        if not hits and said:
+            hits = self._known_words_match(terms, said)
         if not hits:
             return []
         best = hits[0].score
@@ -92,10 +119,31 @@ class CalendarAnswers:
         passed = sorted((item for item in same if item.has_passed(today)), key=sort_key)
         return upcoming + passed[::-1]
 
+    def _known_words_match(self, terms: list[QueryTerm], said: str) -> list[Hit]:
+        known = [term for term in terms if self._index.knows(term.stem)]
+        unknown = [term for term in terms if not self._index.knows(term.stem)]
+        content = [term for term in known if term.weight >= 1.0]
+        names = [term for term in unknown if self._names_something(term, said)]
+        if len(content) < KNOWN_WORDS_MIN or names:
+            return []  # an unknown name ("the Printz award") is what the question is about
+        hits = self._index.search_terms(known, limit=8)
+        return [hit for hit in hits if hit.coverage >= KNOWN_WORDS_COVERAGE]
+
+    def _names_something(self, term: QueryTerm, said: str) -> bool:
+        """An unknown word the index weighs as a name, directly before a word ("Printz award").
+
+        The index sees stems without function words: "my supervisor for the award" is
+        not the "Supervisor award".
+        """
+        if term.weight <= UNKNOWN_WEIGHT:
+            return False
+        following = re.search(rf"\b{re.escape(term.stem)}\w*\s+(\w+)", said)
+        return following is None or bool(self._analyse(following.group(1)))
+
     def _days_until(
         self, question: DateQuestion, folded: str, today: dt.date
     ) -> CalendarReply | None:
-        matches = self.topic_deadlines(question.topic, today)
+        matches = self.topic_deadlines(question.topic, today, said=folded)
         if not matches:
             return None
         item = matches[0]
@@ -105,25 +153,24 @@ class CalendarAnswers:
         if days > 0:
             unit = "day" if days == 1 else "days"
             text = f"**{days} {unit}** to go: {title} is on **{when}**."
-        elif days == 0:
-            text = f"It's **today**: {title}, **{when}**."
         else:
+            text = f"It's **today**: {title}, **{when}**."
+        if item.has_passed(today):
             text = f"That date has passed: {passed_sentence(item, today=today, zone=self._zone)}"
         return CalendarReply(text, (item.id,))
 
     def _too_late(
         self, question: DateQuestion, folded: str, today: dt.date
     ) -> CalendarReply | None:
-        matches = self.topic_deadlines(question.topic, today)
+        matches = self.topic_deadlines(question.topic, today, said=folded)
         if not matches:
             return None
         item = matches[0]
         if item.has_passed(today):
-            contact = self._knowledge.default_contact()
-            text = (
-                f"I'm afraid so: {passed_sentence(item, today=today, zone=self._zone)}"
-                f"\n\nFor what comes next, ask {contact_phrase(contact)}."
-            )
+            # "is it too late?" -> "I'm afraid so"; "can I still send it in?" -> "I'm afraid not"
+            answer = "I'm afraid so" if _ASKS_IF_PASSED.search(folded) else "I'm afraid not"
+            text = f"{answer}: {passed_sentence(item, today=today, zone=self._zone)}"
+            return CalendarReply(text + self._after(item, today), (item.id,))
         elif item.last_day == today:
             phrase = deadline_phrase(item, today=today, zone=self._zone)
             text = f"Not yet, but **today** is the last day: {item.title.rstrip('.')} {phrase}."
@@ -132,11 +179,48 @@ class CalendarAnswers:
             text = f"No, there's still time: {item.title.rstrip('.')} {phrase}."
         return CalendarReply(text, (item.id,))
 
+    def _status(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
+        """ "Is the mixer still on?": when it was or is, and how long is left."""
+        matches = self.topic_deadlines(question.topic, today, said=folded)
+        if not matches:
+            return None
+        item = matches[0]
+        if item.has_passed(today):
+            text = f"No, it has passed: {passed_sentence(item, today=today, zone=self._zone)}"
+            return CalendarReply(text + self._after(item, today), (item.id,))
+        phrase = deadline_phrase(item, today=today, zone=self._zone)
+        return CalendarReply(f"Yes: {item.title.rstrip('.')} {phrase}.", (item.id,))
+
+    def _time_of(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
+        """A question naming a clock time or zone ("the mixer is at 5pm eastern?"): the real one."""
+        matches = [
+            item
+            for item in self.topic_deadlines(question.topic, today, said=folded)
+            if item.time is not None
+        ]
+        if not matches:
+            return None
+        item = matches[0]
+        best = self._entry_index.search(folded, limit=1)
+        if best and best[0].key == item.entry and best[0].score >= ENTRY_THRESHOLD:
+            return None  # the item's own entry answers, and states the time
+        phrase = deadline_phrase(item, today=today, zone=self._zone)
+        return CalendarReply(f"{item.title.rstrip('.')} {phrase}.", (item.id,))
+
+    def _after(self, item: Deadline, today: dt.date) -> str:
+        """What follows a passed item: the next date on the calendar, and who to ask."""
+        contact = self._knowledge.default_contact()
+        text = f"\n\nFor what comes next, ask {contact_phrase(contact)}."
+        following = upcoming_deadlines(self._knowledge, today=today, limit=1)
+        if following:
+            text += "\n\nThe next date on my calendar:\n" + self._bullets(following, today)
+        return text
+
     def _window(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
         assert question.first is not None and question.last is not None
-        items = self._filter_by_topic(
-            question.topic, deadlines_between(self._knowledge, question.first, question.last), today
-        )
+        # a deadline counts on its last day ("renew before Monday" is due on Sunday)
+        in_window = deadlines_between(self._knowledge, question.first, question.last, last_day=True)
+        items = self._filter_by_topic(question.topic, in_window, today, said=folded)
         if items is None:
             return None
         if items:
@@ -145,7 +229,7 @@ class CalendarAnswers:
             )
             return CalendarReply(text, tuple(item.id for item in items))
         text = f"Nothing is due {question.period}."
-        later = [item for item in self._knowledge.deadlines if item.date > question.last]
+        later = [item for item in self._knowledge.deadlines if item.last_day > question.last]
         if later:
             following = min(later, key=sort_key)
             text += "\n\nThe next date after that:\n" + self._bullets([following], today)
@@ -156,9 +240,11 @@ class CalendarAnswers:
         self, question: DateQuestion, folded: str, today: dt.date
     ) -> CalendarReply | None:
         every = upcoming_deadlines(self._knowledge, today=today, limit=len(self._by_id))
-        items = self._filter_by_topic(question.topic, every, today)
+        items = self._filter_by_topic(question.topic, every, today, said=folded)
         if items is None:
             return None
+        if not items and every:  # "is the mixer still coming up?" the day after
+            return self._status(question, folded, today)
         if _SINGLE_NEXT.search(folded) and items:
             wanted = _wanted_kind(folded)
             if wanted is not None:
@@ -174,7 +260,9 @@ class CalendarAnswers:
             "Nothing is coming up in my calendar right now. "
             f"For news of the next dates, ask {contact_phrase(contact)}."
         )
-        past = sorted((item for item in self._knowledge.deadlines), key=sort_key)
+        past = sorted(
+            (item for item in self._knowledge.deadlines if item.has_passed(today)), key=sort_key
+        )
         if past:
             text += "\n\nThe most recent date was:\n" + self._bullets([past[-1]], today)
         return CalendarReply(text, ())
@@ -189,11 +277,11 @@ class CalendarAnswers:
             and (question.year is None or item.date.year == question.year)
         ]
         items = _nearest_year(same_day, today)
-        wanted = self._filter_by_topic(question.topic, items, today)
+        wanted = self._filter_by_topic(question.topic, items, today, said=folded)
         if wanted is None:
             return None
         if question.topic and not wanted:
-            meant = self.topic_deadlines(question.topic, today)
+            meant = self.topic_deadlines(question.topic, today, said=folded)
             if meant:
                 item = meant[0]
                 when = format_when(item, self._zone)
@@ -207,17 +295,21 @@ class CalendarAnswers:
         return CalendarReply(f"I have nothing on my calendar for {label}.", ())
 
     def _filter_by_topic(
-        self, topic: str, items: list[Deadline], today: dt.date
+        self, topic: str, items: list[Deadline], today: dt.date, *, said: str
     ) -> list[Deadline] | None:
-        """Keep the items the topic is about; None when the topic is not a calendar one."""
-        stems = self._analyse(topic)
+        """Keep the items the topic is about; None when the topic is not a calendar one.
+
+        The organisation's own name and its members are everyone's calendar: "what's
+        coming up for ALSC members?" filters nothing.
+        """
+        stems = [item for item in self._analyse(topic) if item not in self._audience]
         content = [term for term in self._entry_index.query_terms(stems) if term.weight >= 0.5]
         if not content:
             return items
         unknown = sum(1 for term in content if not self._entry_index.knows(term.stem))
         if 2 * unknown >= len(content):
             return None  # "when does the pool close tonight": not about our calendar
-        meant = {item.id for item in self.topic_deadlines(topic, today)}
+        meant = {item.id for item in self._stems_deadlines(stems, today, said=said)}
         if meant:
             return [item for item in items if item.id in meant]
         return None if unknown else items

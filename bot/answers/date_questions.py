@@ -25,35 +25,69 @@ from typing import Literal
 
 from bot.date_wording import MONTH_NAMES, MONTHS, long_date, month_and_year, week_of
 
-Kind = Literal["days_until", "too_late", "window", "upcoming", "on_date"]
+Kind = Literal["days_until", "too_late", "status", "window", "upcoming", "on_date", "time_of"]
 
 _MONTHS = MONTHS
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "fourteen": 14, "fifteen": 15, "twenty": 20,
-    "thirty": 30,
+    "thirty": 30, "couple": 2, "couple of": 2, "few": 3, "several": 3,
 }  # fmt: skip
+#: "the next few weeks": a count word before the unit; "the coming weeks" with none means a few.
+_COUNT = r"(\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_UNIT = r"(days?|weeks?|months?)"
 
 _DAYS_UNTIL = re.compile(
-    r"\b(how (many|much) (more )?(days?|weeks?|time)( do i have| are there| is there| left)?"
-    r"( (until|till|til|before|left|to|for))?|how long (until|till|til|before)|"
+    r"\b(how (many|much) (more )?(days?|weeks?|time)"
+    r"( do i have| do i still have| do we have| have i got| are there| is there| is left)?( left)?"
+    r"( (until|till|til|before|left|to|for))?|how long (until|till|til|before|do i have)|"
     r"how soon is|days? (left|remaining|to go) (until|till|before|for))\b"
     r"|^\W*(days?|weeks?) (till|til|until|to|before|left)\b"
 )
 _TOO_LATE = re.compile(
-    r"\b(too late|still (be able to |able to )?(apply|nominate|register|submit|sign up|join|"
-    r"renew|send|give|gift|get|enter|reinstate|go|attend|rsvp)|did i miss|have i missed|"
-    r"i missed|missed the|already (closed|over|passed)|is it (still )?open|still open|"
+    r"\b(too late|still (be able to |able to |possible to |ok to |okay to |time to )?(apply|"
+    r"nominate|register|submit|sign up|join|renew|send|give|gift|get|enter|reinstate|go|"
+    r"attend|rsvp|make it|put|turn)|did i miss|have i missed|i missed|missed the|"
+    r"already (closed|over|passed)|(is|are) (it|they|applications|nominations) (still )?open|"
+    r"still (open|accepting|taking|being accepted)|is there still time|"
     r"past the deadline|(deadline|it) (has )?passed)\b"
+)
+_TOO_LATE_MISSED = re.compile(r"\bwhat (did|have) i miss(ed)?\b")
+#: Whether a named event or deadline is still ahead: "is the mixer still on?"
+_STATUS = re.compile(
+    r"\b(still (coming up|on|happening|going ahead|going on|scheduled|planned|upcoming|ahead|"
+    r"a thing|due)|(has|did) (it|that|the \w+( \w+)?) (already )?(happen(ed)?|take place|"
+    r"took place|close|closed)( already)?|(is|was) (it|that|the \w+( \w+)?) (already )?"
+    r"(over|done|finished)( already)?)\b"
+)
+#: A clock time or time zone in the question: "is the mixer at 5pm eastern?"
+_CLOCK = re.compile(
+    r"\b(\d{1,2}(:\d\d)? ?(am|pm)|\d{1,2} ?o'?clock|noon|(eastern|central|pacific|mountain)"
+    r"( time)?|est|edt|cst|cdt|pst|pdt|mst|mdt|time zone|timezone)\b"
+)
+#: "before the holidays", "by Christmas" (December 24), "before the new year" (the 31st).
+_HOLIDAYS = re.compile(
+    r"(before|until|till|by) (the )?(holidays?|holiday (season|break)|christmas|winter break|"
+    r"new year'?s?)"
 )
 _PERIOD = re.compile(
     r"\b(today|tonight|tomorrow|this (coming )?week|next week|last week|past week|this month|"
     r"next month|last month|past month|this year|next year|last year|rest of the year|"
     r"(before |by |until |till )?(the )?end of (the |this )?(year|month)|"
     r"(before|until|till|by) (" + _MONTH_NAMES + r")|"
-    r"(in |within )?the (next|coming|past|last) (\d+|" + "|".join(_NUMBER_WORDS) + r") "
-    r"(days?|weeks?|months?)|(in|during|for|this|next|last) (" + _MONTH_NAMES + r"))\b(?! \d)"
+    r"((in|within|over|during|for) )?(the )?(next|coming|past|last) (a )?"
+    + _COUNT
+    + " "
+    + _UNIT
+    + r"|((in|within|over|during|for) )?the (next|coming) "
+    + _UNIT
+    + r"|(in|within|over|during|for) the (next|coming) (month|week)"
+    + r"|"
+    + _HOLIDAYS.pattern
+    + r"|(in|during|for|this|next|last) ("
+    + _MONTH_NAMES
+    + r"))\b(?! \d)"
 )
 #: Words saying the member asks about the past ("was anything due in October?").
 _PAST = re.compile(r"\b(was|were|did|had|happened|closed|passed|missed|miss|last|past|ago)\b")
@@ -64,6 +98,7 @@ _CALENDAR_WORD = re.compile(
 )
 _UPCOMING = re.compile(
     r"\b(coming up|upcoming|next (deadline|event|date|thing)s?|what'?s next|what is next|"
+    r"on (my|our|the) radar|ahead (of|for) (me|us)|"
     r"(any|what|which) (deadlines|dates|events)|deadlines? (soon|ahead)|"
     r"(due|happening) soon|key dates)\b"
 )
@@ -75,7 +110,14 @@ _DATE_WORDS = re.compile(
     r"tomorrow|month|remaining|go|time|more|what'?s|whats|key|dates?|right|correct|yeah|yes|"
     r"cut-?off|cut off|or|for|either|which|one|it|that|"
     r"\d{1,2}(:\d\d)? ?(am|pm)|eastern|central|pacific|mountain|est|cst|pst|mst|edt|cdt|"
-    r"et|ct|pt)\b"
+    r"et|ct|pt|"
+    # framing and the asker, never a deadline's topic: "the next deadline I should have on
+    # my radar", "just to double check", "anything I still have time for"
+    r"i'?m|im|me|my|we|us|our|you|should|need|know|aware|keep|mind|watch|look out|plan|"
+    r"planning|note|mark|remember|worth|radar|just|double|check|confirm|quick|question|"
+    r"wondering|make|stuff|things?|ahead|w|with|about|so|far|yet|please|could|tell|show|list|"
+    r"again|exactly|precisely|really|actually|possible|available|accepting|taking|being|"
+    r"accepted|happened|happen|take|took|place|done|finished|chance|time|planned|has|had)\b"
 )
 
 #: The words the patterns above are made of (month names too): a misspelt one is
@@ -84,7 +126,9 @@ _CALENDAR_TEXT = """
     today tonight tomorrow day days week weeks month months next this coming upcoming soon
     due deadline deadlines event events happen happens happening schedule scheduled calendar
     many much until till before left remaining late still open closed passed missed already
-    date dates key
+    date dates key ahead over done happened radar weekend
+    application applications apply nomination nominations nominate registration register
+    submission submit renewal renew
 """
 CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split()) | frozenset(MONTH_NAMES)
 
@@ -124,17 +168,23 @@ def parse_date_question(folded: str, *, today: dt.date) -> DateQuestion | None:
     if _DAYS_UNTIL.search(text):
         return DateQuestion("days_until", _topic(_DAYS_UNTIL.sub(" ", text)))
     period = _PERIOD.search(text)
+    # "what did I miss last month?" asks for a period, "did I miss the deadline?" for one item
+    text = _TOO_LATE_MISSED.sub(r"\g<0> anything", text)
     if _TOO_LATE.search(text) and not (period and _CALENDAR_WORD.search(text)):
         return DateQuestion("too_late", _topic(_TOO_LATE.sub(" ", text)))
+    if _STATUS.search(text) and not period:
+        return DateQuestion("status", _topic(text))  # "did the mixer happen": the mixer
     if period and _CALENDAR_WORD.search(_PERIOD.sub(" ", text)):
         first, last, label = _period_dates(period.group(0), today, past=bool(_PAST.search(text)))
         return DateQuestion("window", _topic(_PERIOD.sub(" ", text)), first, last, label)
-    date_match = _find_month_day(text)
+    date_match = _find_month_day(text) or _find_day_of_month(text, today)
     if date_match is not None:
         (month, day, year), rest = date_match
         return DateQuestion("on_date", _topic(rest), month_day=(month, day), year=year)
     if _UPCOMING.search(text):
         return DateQuestion("upcoming", _topic(_UPCOMING.sub(" ", text)))
+    if _CLOCK.search(text):
+        return DateQuestion("time_of", _topic(_CLOCK.sub(" ", text)))
     return None
 
 
@@ -185,13 +235,14 @@ def _period_dates(
     if phrase in ("last month", "past month"):
         last = today.replace(day=1) - dt.timedelta(days=1)
         return last.replace(day=1), last, f"in {month_and_year(last)}"
-    if phrase.startswith(
-        ("the past", "the last", "in the past", "in the last", "within the past", "within the last")
-    ):
-        count, unit = phrase.split()[-2:]
-        number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
-        days = number * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1)
-        return today - dt.timedelta(days=days), today, f"in the past {days} days"
+    span = _SPAN.fullmatch(phrase)
+    if span is not None and phrase not in ("next week", "next month"):  # calendar ones, below
+        days = _span_days(span)
+        if span.group("direction") in ("past", "last"):
+            return today - dt.timedelta(days=days), today, f"in the past {days} days"
+        return today, today + dt.timedelta(days=days), f"in the next {days} days"
+    if _HOLIDAYS.fullmatch(phrase):
+        return _until_holidays(phrase, today)
     if phrase in ("today", "tonight"):
         return today, today, "today"
     if phrase == "tomorrow":
@@ -214,10 +265,37 @@ def _period_dates(
         first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
         return first, last, f"in {month_and_year(first)}"
-    count, unit = phrase.split()[-2:]
-    number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
-    days = number * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1)
-    return today, today + dt.timedelta(days=days), f"in the next {days} days"
+    raise ValueError(f"not a period: {phrase!r}")  # every _PERIOD phrase is handled above
+
+
+#: "(over) the next couple of weeks", "in the next 10 days", "the coming weeks", "the next month".
+_SPAN = re.compile(
+    r"((in|within|over|during|for) )?(the )?(?P<direction>next|coming|past|last) (a )?"
+    r"((?P<count>" + _COUNT[1:-1] + r") )?(?P<unit>" + _UNIT[1:-1] + r")"
+)
+
+
+def _span_days(span: re.Match[str]) -> int:
+    """Days in "the next couple of weeks" (no count: one of a unit, or a few of units)."""
+    count, unit = span.group("count"), span.group("unit")
+    if count is None:
+        number = 3 if unit.endswith("s") else 1  # "the coming weeks": a few
+    else:
+        number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+    return number * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1)
+
+
+def _until_holidays(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str]:
+    """ "before the holidays", "by Christmas": until December 24; "before new year": the 31st."""
+    what = phrase.split(maxsplit=1)[1]
+    day = 31 if "new year" in what else 24
+    year = today.year if today <= dt.date(today.year, 12, day) else today.year + 1
+    last = dt.date(year, 12, day)
+    return (
+        today,
+        last,
+        f"before {'the new year' if day == 31 else 'the holidays'} (until {long_date(last)})",
+    )
 
 
 def _until_month(month: int, today: dt.date, *, inclusive: bool) -> tuple[dt.date, dt.date, str]:
@@ -252,6 +330,23 @@ def _find_month_day(text: str) -> tuple[tuple[int, int, int | None], str] | None
             if parsed is not None:
                 return parsed, text[: match.start()] + " " + text[match.end() :]
     return None
+
+
+_DAY_ONLY = re.compile(r"\b(on|for) the (?P<day>\d{1,2})(st|nd|rd|th)\b")
+
+
+def _find_day_of_month(text: str, today: dt.date) -> tuple[tuple[int, int, int | None], str] | None:
+    """ "anything on the 22nd?": that day of this month, or of next month once it has passed."""
+    match = _DAY_ONLY.search(text)
+    if match is None:
+        return None
+    day = int(match.group("day"))
+    first = today.replace(day=1)
+    if day < today.day:
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    if not 1 <= day <= calendar.monthrange(first.year, first.month)[1]:
+        return None
+    return (first.month, day, first.year), text[: match.start()] + " " + text[match.end() :]
 
 
 def _month_day(match: re.Match[str]) -> tuple[int, int, int | None] | None:

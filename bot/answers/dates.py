@@ -33,10 +33,21 @@ def upcoming_deadlines(knowledge: Knowledge, *, today: dt.date, limit: int = 10)
     return sorted(upcoming, key=sort_key)[: max(limit, 0)]
 
 
-def deadlines_between(knowledge: Knowledge, first: dt.date, last: dt.date) -> list[Deadline]:
-    """Items dated from ``first`` to ``last`` inclusive, soonest first."""
+def deadlines_between(
+    knowledge: Knowledge, first: dt.date, last: dt.date, *, last_day: bool = False
+) -> list[Deadline]:
+    """Items dated from ``first`` to ``last`` inclusive, soonest first.
+
+    With ``last_day``, a deadline to meet *before* a date counts on the day before it
+    (the last day it can be done): "renew before Monday, January 31" is due that Sunday.
+    """
     return sorted(
-        (item for item in knowledge.deadlines if first <= item.date <= last), key=sort_key
+        (
+            item
+            for item in knowledge.deadlines
+            if first <= (item.last_day if last_day else item.date) <= last
+        ),
+        key=sort_key,
     )
 
 

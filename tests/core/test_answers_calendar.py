@@ -1,0 +1,202 @@
+"""Calendar and time-relative questions, worded as members word them, on the shipped file.
+
+Each question says *when* relative to the day it is asked (``today``): a range in
+everyday words ("over the next couple of weeks", "before the holidays"), whether a
+named item is still ahead ("is the mixer still on?"), how many days are left, with
+misspelt calendar words, or naming a clock time whose real time and zone must be given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.answers import Answer, AnswerEngine
+from bot.answers.date_questions import parse_date_question
+from bot.knowledge import load_knowledge
+from bot.markup import parse_markup
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTACT = "eserrano@ala.org"
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnswerEngine:
+    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
+
+
+def ask(engine: AnswerEngine, question: str, today: str) -> tuple[Answer, str]:
+    answer = engine.answer(question, today=dt.date.fromisoformat(today))
+    return answer, parse_markup(answer.text).plain_text()
+
+
+# (question, today, what the member must be told: every pattern, case-insensitive)
+CASES = [
+    # ranges in everyday words
+    ("any deadlines in the next 10 days?", "2020-12-04", ["December 7", "December 14"]),
+    ("what's due over the next few weeks", "2021-10-01", ["October 11"]),
+    (
+        "anything I need to know about in the next couple weeks?",
+        "2022-01-20",
+        ["January 27", "January 31"],
+    ),
+    ("whats on my radar for the coming weeks", "2022-01-20", ["January 27"]),
+    ("what's happening this coming week", "2022-01-24", ["January 27"]),
+    ("any events or deadlines before the holidays?", "2020-12-01", ["December 7", "December 14"]),
+    ("what do I have going on next wk", "2022-01-19", ["January 27"]),
+    ("Whats happening with alsc in the next month", "2022-01-10", ["January 27", "January 31"]),
+    ("anything coming up between now and the end of the month?", "2021-10-01", ["October 11"]),
+    ("what's still ahead for me this month?", "2022-01-25", ["January 27"]),
+    ("upcoming alsc stuff?", "2022-01-03", ["January 27"]),
+    ("what's the next event on the calendar?", "2022-01-28", ["February 22"]),
+    ("what's coming up in january for alsc members?", "2022-01-03", ["January 27", "January 31"]),
+    ("was anything on the 27th?", "2022-01-20", ["January 27", "mixer"]),
+    # misspelt calendar words
+    ("which deadlines are upcomming", "2021-10-01", ["October 11"]),
+    ("when's the next deadine", "2022-01-28", ["January 31"]),
+    ("anything happenign soon?", "2022-02-15", ["February 22"]),
+    ("whats comming up for alsc", "2021-10-05", ["October 11"]),
+    ("is the mixer still comming up?", "2022-01-20", ["January 27", r"in 7 days"]),
+    # is a named item still ahead, or has it passed?
+    ("is the gift membership deadline still coming up?", "2020-12-20", ["December 14", "closed"]),
+    ("can I still get a gift membership processed this year?", "2020-12-10", ["December 14"]),
+    ("is the underserved committee chat still on?", "2022-02-25", ["February 22", "took place"]),
+    ("are mentoring applications still being accepted?", "2021-10-12", ["October 11", "closed"]),
+    ("is it still possible to apply for bipoc membership funding?", "2021-10-08", ["in 3 days"]),
+    ("did the mixer happen already?", "2022-01-28", ["January 27", "took place", "yesterday"]),
+    (
+        "i want to nominate my coworker for the dsa, is that still open?",
+        "2020-12-09",
+        ["December 7", "closed"],
+    ),
+    # how many days are left
+    ("how many days are left to nominate someone for the DSA?", "2020-12-01", [r"\b6 days\b"]),
+    ("how many days do i have to get my gift membership in", "2020-12-10", [r"\b4 days\b"]),
+    (
+        "how much time have I got to renew before the election ballot cutoff",
+        "2022-01-20",
+        [r"\b11 days\b", "January 31"],
+    ),
+    # a clock time or zone in the question: the real time, with its zone
+    ("the mixer is at 6pm eastern right?", "2022-01-10", ["5:00 PM CST"]),
+    ("what time is the mixer and what time zone is that?", "2021-10-01", ["5:00 PM CST"]),
+]
+
+
+@pytest.mark.parametrize(("question", "today", "told"), CASES)
+def test_a_calendar_question_is_answered_for_the_day_asked(
+    engine: AnswerEngine, question: str, today: str, told: list[str]
+) -> None:
+    answer, text = ask(engine, question, today)
+
+    assert answer.answered, text
+    for pattern in told:
+        assert re.search(pattern, text, re.IGNORECASE), (pattern, text)
+
+
+def test_this_week_is_monday_to_sunday_and_a_before_deadline_counts_on_its_last_day(
+    engine: AnswerEngine,
+) -> None:
+    # Tuesday January 25, 2022: the week ends Sunday the 30th. "Renew before Monday,
+    # January 31" can only be done until that Sunday, so it is due this week.
+    answer, text = ask(engine, "anything left this week i can still make?", "2022-01-25")
+
+    assert answer.answered
+    assert "until Sunday, January 30, 2022" in text
+    assert "January 27" in text and "January 31" in text
+    assert "February 22" not in text
+
+
+def test_next_week_starts_on_monday(engine: AnswerEngine) -> None:
+    answer, text = ask(engine, "whats happening next week", "2022-01-20")
+
+    assert answer.answered
+    assert "January 27" in text  # Monday 24 to Sunday 30
+    assert "February 22" not in text
+
+
+def test_a_passed_item_asked_as_still_ahead_says_when_it_was_and_what_is_next(
+    engine: AnswerEngine,
+) -> None:
+    answer, text = ask(engine, "is the membership mixer still coming up", "2022-01-28")
+
+    assert answer.answered
+    assert "took place" in text and "January 27" in text
+    assert "Nothing is coming up" not in text
+    assert "January 31" in text  # the next date on the calendar
+
+
+def test_can_i_still_after_the_deadline_says_no(engine: AnswerEngine) -> None:
+    answer, text = ask(
+        engine,
+        "I wanted to nominate my former supervisor for the DSA. Am I still able to send that in?",
+        "2020-12-09",
+    )
+
+    assert answer.answered
+    assert "I'm afraid not" in text and "December 7" in text
+    assert CONTACT in text
+
+
+def test_nothing_upcoming_never_calls_a_future_date_the_most_recent(engine: AnswerEngine) -> None:
+    _, text = ask(engine, "is the gift membership deadline still coming up?", "2020-12-20")
+
+    assert "most recent" not in text
+
+
+def test_a_day_of_the_month_alone_is_this_month_or_the_next(engine: AnswerEngine) -> None:
+    answer, text = ask(engine, "anything on the 22nd?", "2022-02-15")
+
+    assert answer.answered and "February 22, 2022" in text
+    later = parse_date_question("anything on the 10th", today=dt.date(2022, 2, 15))
+    assert later is not None and later.month_day == (3, 10) and later.year == 2022
+
+
+@pytest.mark.parametrize(
+    ("phrase", "days"),
+    [
+        ("over the next couple of weeks", 14),
+        ("in the next 10 days", 10),
+        ("the next few days", 3),
+        ("within the next month", 30),
+        ("the coming weeks", 21),
+    ],
+)
+def test_a_span_counts_from_today(phrase: str, days: int) -> None:
+    today = dt.date(2022, 1, 20)
+    parsed = parse_date_question(f"what deadlines are due {phrase}", today=today)
+
+    assert parsed is not None and parsed.kind == "window"
+    assert parsed.first == today and parsed.last == today + dt.timedelta(days=days)
+
+
+def test_next_month_alone_is_the_calendar_month() -> None:
+    parsed = parse_date_question("what's happening next month", today=dt.date(2022, 1, 20))
+
+    assert parsed is not None
+    assert (parsed.first, parsed.last) == (dt.date(2022, 2, 1), dt.date(2022, 2, 28))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it too late to register for the aasl conference",
+        "what time does the pool close tonight",
+        "how many of the funded BIPOC memberships are still available?",
+    ],
+)
+def test_an_unknown_topic_or_a_count_is_not_a_calendar_answer(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer, text = ask(engine, question, "2021-10-05")
+
+    assert answer.kind != "calendar", text
+
+
+def test_a_clock_time_is_left_to_the_entry_when_the_entry_answers() -> None:
+    from bot.answers import calendar_answers, engine
+
+    assert calendar_answers.ENTRY_THRESHOLD == engine.DEFAULT_THRESHOLD
