@@ -143,6 +143,22 @@ _SLASHED = re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})(/(?P<year>\d{4}|\d
 _ISO = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 
 
+def _collapsed(word: str) -> str:
+    """The word with every doubled letter single: "tommorow" and "tomorrow" are "tomorow"."""
+    return re.sub(r"(\w)\1+", r"\1", word)
+
+
+#: A letter doubled or left single by mistake, even twice ("tommorow", "upcomming"), in
+#: the longer calendar words (short ones would meet real words: "son" is not "soon").
+_BY_COLLAPSED = {_collapsed(word): word for word in CALENDAR_WORDS if len(word) >= 6}
+_LONG_WORD = re.compile(r"\b[a-z]{6,}\b")
+
+
+def _undoubled(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word if word in CALENDAR_WORDS else _BY_COLLAPSED.get(_collapsed(word), word)
+
+
 @dataclass(frozen=True)
 class DateQuestion:
     """What a calendar question asks for."""
@@ -165,6 +181,7 @@ def parse_date_question(folded: str, *, today: dt.date) -> DateQuestion | None:
     """
     without_apostrophes = folded.replace("'", "")  # "what's" -> "whats"
     text = " ".join(re.sub(r"[?!,;:()\"]", " ", without_apostrophes).split())
+    text = _LONG_WORD.sub(_undoubled, text)
     if _DAYS_UNTIL.search(text):
         return DateQuestion("days_until", _topic(_DAYS_UNTIL.sub(" ", text)))
     period = _PERIOD.search(text)

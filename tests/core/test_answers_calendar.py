@@ -200,3 +200,19 @@ def test_a_clock_time_is_left_to_the_entry_when_the_entry_answers() -> None:
     from bot.answers import calendar_answers, engine
 
     assert calendar_answers.ENTRY_THRESHOLD == engine.DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "told"),
+    [
+        ("whats hapening tommorow", "2022-01-26", "January 27"),
+        ("anything upcomming in the nxt few wks?", "2022-01-20", "January 27"),
+        ("any deadlnes comming up", "2021-10-01", "October 11"),
+    ],
+)
+def test_doubled_or_missing_letters_in_calendar_words(
+    engine: AnswerEngine, question: str, today: str, told: str
+) -> None:
+    answer, text = ask(engine, question, today)
+
+    assert answer.answered and told in text, text
