@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.answers import text as text_rules
+from bot.answers.english import is_common_word, is_derived_word
 from bot.answers.text import is_light
 from bot.answers.typos import TypoCorrector
 
@@ -75,6 +76,8 @@ IDF_SMOOTHING = 0.5
 COVERAGE_SHARE = 0.7
 RANK_COVERAGE_FLOOR = 0.6
 RERANK_DEPTH = 12
+#: A three-letter typo may stand for a content word found in this many entries ("tme").
+SHORT_TYPO_MIN_DOCUMENTS = 3
 
 Analyzer = Callable[[str], list[str]]
 
@@ -149,11 +152,20 @@ class CoverageIndex:
         for number, (document, fields) in enumerate(zip(documents, analysed, strict=True)):
             self._add_postings(number, len(document.phrasings), fields)
             self._phrasings.append(self._phrasing_masses(fields))
+        known = self._known_words(documents, aliases)
         self._typos = TypoCorrector(
-            self._known_words(documents, aliases),
+            known,
             common=text_rules.STOPWORDS | text_rules.LIGHT_WORDS,
             short_word_targets=text_rules.STOPWORDS | text_rules.WH_WORDS,
+            short_content_targets=[
+                word
+                for word, meant in known.items()
+                if meant is not None and doc_frequency.get(meant, 0) >= SHORT_TYPO_MIN_DOCUMENTS
+            ],
             idf=self._idf,
+            real_word=is_common_word,
+            derived_word=is_derived_word,
+            general_from=4,
         )
 
     @property
@@ -290,8 +302,10 @@ class CoverageIndex:
         """Every word a typo may stand for, mapped to its stem (None: a stopword).
 
         Known stems, the surface words behind them (typos often break the
-        stemmer: "nominaton" keeps its ending), one-word synonym variants, and
-        function words: a mistyped "the" is dropped, a mistyped "when" is "when".
+        stemmer: "nominaton" keeps its ending) and their stems by suffix rules
+        alone ("aplication" stems to "aplic", one letter from "applic", which
+        the stemmer maps to "apply"), one-word synonym variants, and function
+        words: a mistyped "the" is dropped, a mistyped "when" is "when".
         """
         known: dict[str, str | None] = {stem: stem for stem in self._idf}
         for alias in aliases:
@@ -306,6 +320,7 @@ class CoverageIndex:
                 stemmed = text_rules.stem(word)
                 if stemmed in self._idf:
                     known.setdefault(word, stemmed)
+                    known.setdefault(text_rules.suffix_stem(word), stemmed)
         for word in text_rules.LIGHT_WORDS:
             known.setdefault(word, text_rules.stem(word))
         for word in text_rules.STOPWORDS:
@@ -327,6 +342,7 @@ def _unknown_weight(stems: Sequence[str], position: int, weight: float) -> float
     if stem.isdigit():
         return LIGHT_TERM_WEIGHT  # an unknown number ("I'm 16", "how 2 apply") is rarely the topic
     following = stems[position + 1] if position + 1 < len(stems) else ""
-    if following in _NAMING_STEMS and stem not in _GENERIC_STEMS:
+    # a name is no everyday word: "possible" in "possible to pay for" names nothing
+    if following in _NAMING_STEMS and stem not in _GENERIC_STEMS and not is_common_word(stem):
         return weight * UNKNOWN_NAME_WEIGHT
     return weight * UNKNOWN_TERM_WEIGHT

@@ -22,7 +22,12 @@ _SEPARATORS = r"[\s,\-/&]+"
 GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("create", "created", "came up with", "come up with", "designed", "invented", "founded"),
     ("eligible", "allowed", "qualified", "qualify", "permitted", "able to join"),
-    ("requirement", "requirements", "criteria", "prerequisite", "prerequisites"),
+    ("requirement", "requirements", "criteria", "prerequisite", "prerequisites",
+     "qualification", "qualifications"),
+    ("trait", "traits", "quality", "qualities", "characteristic", "characteristics",
+     "attribute", "attributes"),
+    ("mentor", "coach", "coaches", "coaching", "advisor", "advisors", "adviser", "advisers"),
+    ("gift", "as a present", "a present", "gifted membership"),
     ("colleague", "coworker", "co-worker", "coworkers", "co-workers", "peer", "peers"),
     ("supervisor", "supervisors", "supervisory", "supervising", "supervise", "manager",
      "managers", "managing", "management", "manage", "manages", "boss"),

@@ -44,6 +44,11 @@ _SHORTHAND = {
     "werent": "were not", "theyre": "they are", "youve": "you have", "weve": "we have",
     "theyve": "they have", "youll": "you will", "theyll": "they will", "whys": "why is",
     "whatre": "what are", "howre": "how are", "whered": "where did", "howd": "how did",
+    "w": "with", "svc": "service", "svcs": "services", "srvcs": "services",
+    "prog": "program", "progs": "programs", "mbr": "member", "mbrs": "members",
+    "mbrship": "membership", "avail": "available", "appt": "appointment",
+    "approx": "approximately", "lmk": "let me know", "yrly": "yearly",
+    "mos": "months", "wkly": "weekly", "mthly": "monthly", "asap": "as soon as possible",
 }  # fmt: skip
 _SHORTHAND_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'])")
 _SLASHED_SHORTHAND = re.compile(r"(?<!\w)(w/o|w/|b/c)(?=\s|\w|$)")
@@ -79,7 +84,7 @@ _STOPWORD_TEXT = """
     actually anybody basically usually exactly literally generally typically probably
     maybe perhaps stuff thing things anyway guys folks lol omg um uh hmm kind kinds sort
     type types information curious wondering wonder sure ever even already currently
-    right around bother quick quickly am pm
+    right around bother quick quickly am pm least
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
@@ -160,6 +165,16 @@ def _spell_out_negation(match: re.Match[str]) -> str:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Map a folded word onto a crude stem (``mentoring`` -> ``mentor``)."""
+    return _IRREGULAR.get(suffix_stem(word), suffix_stem(word))
+
+
+@lru_cache(maxsize=65536)
+def suffix_stem(word: str) -> str:
+    """The stem by suffix rules alone, before irregular stems are mapped together.
+
+    A typo stems like the word it misspells ("aplication" -> "aplic", as
+    "application" -> "applic"), so this is what typo correction compares.
+    """
     if len(word) <= 3 or word.isdigit() or word.endswith(_NO_STRIP_ENDINGS):
         return word
     for suffix, replacement, keep in _SUFFIXES:
@@ -168,11 +183,13 @@ def stem(word: str) -> str:
             break
     if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeioulsz":
         word = word[:-1]  # planning -> plann -> plan
-    if len(word) > 4 and word.endswith("ate"):
+    if len(word) > 5 and word.endswith("at") and word[-3] not in "aeiou":
+        word = word[:-2]  # nominated -> nominat -> nomin, as nominate (not treated -> tre)
+    elif len(word) > 4 and word.endswith("ate"):
         word = word[:-3]  # nominate / nomination -> nomin
     elif len(word) > 4 and word.endswith("e"):
         word = word[:-1]  # close / closed / closing -> clos
-    return _IRREGULAR.get(word, word)
+    return word
 
 
 def words(folded: str) -> list[str]:
