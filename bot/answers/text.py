@@ -47,7 +47,7 @@ _SHORTHAND = {
     "w": "with", "svc": "service", "svcs": "services", "srvcs": "services",
     "prog": "program", "progs": "programs", "mbr": "member", "mbrs": "members",
     "mbrship": "membership", "avail": "available", "appt": "appointment",
-    "approx": "approximately", "lmk": "let me know", "yrly": "yearly",
+    "approx": "approximately", "lmk": "let me know", "yrly": "yearly", "stmt": "statement",
     "mos": "months", "wkly": "weekly", "mthly": "monthly", "asap": "as soon as possible",
 }  # fmt: skip
 _SHORTHAND_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'])")
@@ -84,7 +84,7 @@ _STOPWORD_TEXT = """
     actually anybody basically usually exactly literally generally typically probably
     maybe perhaps stuff thing things anyway guys folks lol omg um uh hmm kind kinds sort
     type types information curious wondering wonder sure ever even already currently
-    right around bother quick quickly am pm least
+    right around bother quick quickly am pm least side
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 

@@ -127,9 +127,10 @@ class TypoCorrector:
         if self._derived_word is not None and self._derived_word(typed):
             for ending in _COMPARATIVE_ENDINGS:  # "newer" is "new" to the knowledge
                 base = typed[: -len(ending)]
-                if typed.endswith(ending) and len(base) > SHORTEST_WORD and base in self._known:
-                    similarity = len(base) / len(typed)
-                    return Correction(self._known[base], similarity)
+                meant = self._known.get(base) if typed.endswith(ending) else None
+                # short adjectives take -er: "presenter" is no more "present"
+                if meant is not None and SHORTEST_WORD < len(base) <= LONG_WORD:
+                    return Correction(meant, len(base) / len(typed))
         max_edits = 2 if len(typed) >= TWO_EDIT_LENGTH else 1
         found = process.extract(
             typed,

@@ -81,6 +81,10 @@ def test_a_misspelt_content_word_still_reaches_the_fact(
         ("whats happening next wk w alsc", dt.date(2022, 1, 20), r"January 27"),
         ("managing childrens svcs cmte, what do they do", TODAY, r"supervisory"),
         ("dsa noms due when", DSA_2020, r"December 7"),
+        ("can i put someone forward for the distinguished service award", TODAY,
+         r"Nominate a friend"),
+        ("my nominee lost, can i propose them again next year", TODAY, r"nominate them again"),
+        ("where is the edi stmt", TODAY, r"EDI Statement"),
     ],
 )  # fmt: skip
 def test_an_everyday_word_or_shorthand_means_the_knowledge_term(
