@@ -1,14 +1,33 @@
-"""Split a message that asks two things ("when do applications close, and who reviews them?").
+"""The shape of a member's message: its questions, and what is only context.
 
-Only clear boundaries split: a question mark followed by more words, a
-semicolon, or "and"/"also"/"plus" right before a new question word. "Mentor
-vs mentee, who has to be a member?" stays one question.
+A message may ask two things ("when do applications close, and who reviews
+them?"). Only clear boundaries split: a question mark followed by more words,
+a semicolon, "and"/"also"/"plus" right before a new question word, or a full
+stop before a new question. "Mentor vs mentee, who has to be a member?" stays
+one question.
+
+A sentence that only tells the bot about the member ("I'm a branch manager and
+only recently joined ALSC.", "I'm trying to plan my month.", "I keep mixing
+those two up.") is *context*, not a question: it opens like a statement about
+the speaker (a first-person subject, or "just curious", "thinking of", "trying
+to", ...), has no question mark and asks nothing indirectly ("I was wondering
+when ..."). Context is never answered on its own and never stored as
+unanswered: the question beside it is searched on its own first, and the
+context words help only when the question alone finds nothing or leans on them
+("Someone told me X. Is that true?").
+
+A choice between two things ("Is Dec 7 the deadline for A or for B?") is asked
+as two yes/no questions, one for each, so each gets its own answer.
+
+Headings echo the member's own words, with their own capitals.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.answers.answer import Answer
 from bot.answers.text import is_light
@@ -17,66 +36,278 @@ _QUESTION_START = (
     r"(?:who|whos|whose|whom|what|whats|when|whens|where|wheres|why|how|hows|which|is|are|do|does|did|can|"
     r"could|should|will|would|has|have|was|were|am|any|anything|tell me|i also)\b"
 )
+#: "... and have it processed", "... and do it online": the verb goes on, no new question.
+_VERB_GOES_ON = r"(?:have|do|are|were|am)\s+(?:it|them|me|him|us)\b"
 _BOUNDARY = re.compile(
     r"\?+\s*(?:and |also |plus |oh and |oh,? )*(?=\w)"
     r"|;\s*(?:and |also )?"
-    r"|[,.]?\s+(?:and|also|plus)\s+(?:also\s+)?(?=" + _QUESTION_START + r")"
+    r"|[,.]?\s+(?:and|also|plus)\s+(?:also\s+)?(?!"
+    + _VERB_GOES_ON
+    + r")(?="
+    + _QUESTION_START
+    + r")"
     r"|[.!]\s+(?:also|and|plus)[,]?\s+"
     r"|[.!]\s+(?=" + _QUESTION_START + r")"
+    # "are there booklists, or are those only out in April?": a second question, not a choice
+    r"|,?\s+or\s+(?=(?:is|are|was|were|do|does|did|can|will|would|should)\s+(?:it|that|this|"
+    r"those|these|they|there|he|she|i|we|you)\b)",
+    re.IGNORECASE,
 )
 MAX_PARTS = 3
 _MIN_WORDS = 2
 
+# ------------------------------------------------------------------ context
+#: Words that may come before a statement's subject ("So, I'm new here").
+_LEAD_IN = (
+    r"(?:(?:so|well|oh|ok|okay|also|and|but|btw|fyi|ps|honestly|anyway|basically)\b[\s,:-]*)*"
+)
+#: How a statement about the speaker opens: a first-person subject, or a fragment that
+#: gives a reason or a feeling ("just curious", "thinking of ...", "trying to ...").
+_STATEMENT_OPENER = re.compile(
+    rf"^\W*{_LEAD_IN}(?:"
+    r"(?:i|i'm|im|i've|ive|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|our|ours|us)\b"
+    r"|(?:just |only |mostly )?(?:curious|thinking (?:of|about)|trying to|hoping to|planning "
+    r"(?:to|on)|looking to|asking (?:because|since|for)|for context|context|background|"
+    r"new (?:member|here|to)|long time|first time)\b"
+    r"|(?:some ?one|some ?body|a (?:friend|colleague|co-?worker)|people|everyone) "
+    r"(?:told|said|says|mentioned|thinks|thought)\b"
+    r")",
+    re.IGNORECASE,
+)
+#: A statement that asks indirectly ("I was wondering when ...", "I'd like to know who ...").
+_INDIRECT_QUESTION = re.compile(
+    r"\b(?:wonder|wondering|wondered|know|find out|tell me|let me know|not sure|unsure|"
+    r"confused(?: about)?|no idea|ask(?:ing)? you)\W+(?:if|whether|who|whom|whose|what|when|"
+    r"where|why|how|which)\b",
+    re.IGNORECASE,
+)
+#: A first-person statement that asks for something ("I need the link", "I'd like to know").
+_REQUEST = re.compile(
+    r"^\W*(?:i|we)(?:'d| would) (?:like|love) to (?:know|ask|find out|get|see|have)\b"
+    r"|\b(?:can|could|would) you\b|\bplease\b",
+    re.IGNORECASE,
+)
+
+
+def as_typed(message: str) -> str:
+    """A message with accents dropped (Día -> Dia) and quotes straightened, capitals kept.
+
+    :func:`bot.answers.text.fold` of a message is this in lower case.
+    """
+    decomposed = unicodedata.normalize("NFKD", message)
+    without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return without_marks.replace("\u2019", "'").replace("\u2018", "'").strip()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One sentence of a message.
+
+    Attributes:
+        shown: The member's own words (accents dropped, their capitals kept).
+        context: True for a statement about the member, which asks nothing.
+    """
+
+    shown: str
+    context: bool = False
+
+    @property
+    def text(self) -> str:
+        """The part as the engine reads it (lower case)."""
+        return self.shown.lower()
+
+
+def split_message(cleaned: str) -> list[Part]:
+    """The sentences of a message (accents dropped, case kept), context marked.
+
+    One part, unmarked, when the message asks one thing and says nothing else.
+    """
+    pieces = _pieces(cleaned)
+    if len(pieces) < 2 or any(len(piece.split()) < _MIN_WORDS for piece in pieces):
+        return _choices(Part(cleaned.strip()))
+    parts = [Part(piece, context=is_context(piece)) for piece in pieces]
+    questions = [part for part in parts if not part.context]
+    if not questions:
+        return _choices(Part(cleaned.strip()))  # only statements: read as one message, as typed
+    if len(questions) > MAX_PARTS:
+        rest = " ".join(part.shown for part in questions[MAX_PARTS - 1 :])
+        kept = {id(part) for part in questions[: MAX_PARTS - 1]}
+        parts = [p for p in parts if p.context or id(p) in kept] + [Part(rest)]
+    return [choice for part in parts for choice in _choices(part)]
+
 
 def split_question(folded: str) -> list[str]:
-    """The separate questions in a (folded) message; one item when it asks one thing."""
-    parts = [part.strip(" ,.!") for part in _BOUNDARY.split(folded)]
-    parts = [part for part in parts if part]
-    if len(parts) < 2 or any(len(part.split()) < _MIN_WORDS for part in parts):
-        return [folded]
-    if len(parts) > MAX_PARTS:
-        parts = [*parts[: MAX_PARTS - 1], " ".join(parts[MAX_PARTS - 1 :])]
-    return parts
+    """The separate parts of a (folded) message; one item when it asks one thing."""
+    return [part.text for part in split_message(folded)]
 
 
+def is_context(part: str) -> bool:
+    """True for a sentence that only tells about the member ("I'm new to ALSC.")."""
+    if part.rstrip().endswith("?") or not _STATEMENT_OPENER.search(part):
+        return False
+    return not (_INDIRECT_QUESTION.search(part) or _REQUEST.search(part))
+
+
+def _pieces(cleaned: str) -> list[str]:
+    """The message cut at clear boundaries; a piece keeps its question mark."""
+    pieces: list[str] = []
+    start = 0
+    for boundary in _BOUNDARY.finditer(cleaned):
+        if boundary.start() == 0 or boundary.end() >= len(cleaned):
+            continue
+        piece = cleaned[start : boundary.start()].strip(" ,.!")
+        if piece:
+            pieces.append(piece + ("?" if boundary.group(0).startswith("?") else ""))
+        start = boundary.end()
+    last = cleaned[start:].strip(" ,.!")
+    if last:
+        pieces.append(last)
+    return pieces
+
+
+# ------------------------------------------------------------------ choices
+_YES_NO_START = re.compile(
+    r"^\W*(?:is|are|was|were|does|do|did|will|would|can|could|should|has|have)\b", re.IGNORECASE
+)
+_OR = re.compile(r",?\s+or\s+", re.IGNORECASE)
+#: Second alternatives that are not a thing to choose ("... or not?", "... or something?").
+_NO_ALTERNATIVE = re.compile(
+    r"^(?:not|no|nah|something|anything|what|else|so|is|are|was|were|am|do|does|did|can|"
+    r"could|will|would|should|has|have)\b",
+    re.IGNORECASE,
+)
+
+
+def _choices(part: Part) -> list[Part]:
+    """ "Is Dec 7 the deadline for A or for B?" -> the question asked about A, then about B.
+
+    The second alternative opens with the word that opens the first ("for ... or for
+    ...", "the ... or the ..."); everything before the first alternative is asked of both.
+    """
+    text = part.shown
+    ors = list(_OR.finditer(text))
+    if part.context or len(ors) != 1 or not _YES_NO_START.match(text):
+        return [part]
+    before, after = text[: ors[0].start()], text[ors[0].end() :].rstrip(" ?")
+    if not after or _NO_ALTERNATIVE.match(after):
+        return [part]
+    opener = after.split()[0]
+    shared = re.search(rf"^(.*\S)\s+{re.escape(opener)}\s", before, re.IGNORECASE)
+    if shared is None or len(shared.group(1).split()) < _MIN_WORDS:
+        return [part]
+    first = before[shared.end(1) :].strip()
+    if len(first.split()) < _MIN_WORDS or len(after.split()) < _MIN_WORDS:
+        return [part]
+    return [Part(f"{shared.group(1)} {first}?"), Part(f"{shared.group(1)} {after}?")]
+
+
+# ------------------------------------------------------------------ answering
 #: Answers one question; the second argument is the part asked when context was borrowed.
 AnswerOne = Callable[[str, str | None], Answer]
 _PRONOUN = re.compile(r"\b(it|its|that|this|they|them|their|he|she|her|his|him|those|these)\b")
 
 
 def answer_parts(
-    parts: list[str], answer_one: AnswerOne, analyze: Callable[[str], list[str]]
+    parts: list[Part],
+    answer_one: AnswerOne,
+    analyze: Callable[[str], list[str]],
+    title: Callable[[str], str] = lambda source: "",
 ) -> Answer:
-    """Each part answered on its own; a part that needs the other's topic borrows it."""
-    answers: list[tuple[str, Answer]] = []
-    for number, part in enumerate(parts):
-        needs_context = number > 0 and _leans_on_context(part, analyze)
-        result = answer_one(part, None)
-        if number > 0 and (needs_context or not result.answered):
-            borrowed = answer_one(f"{part} {parts[number - 1]}", part)
-            if borrowed.answered:
-                result = borrowed
+    """Each question answered on its own; a part that needs the other's topic borrows it.
+
+    Args:
+        parts: The message's parts (:func:`split_message`).
+        answer_one: Answers one question.
+        analyze: The engine's analyser (question text -> content stems).
+        title: What an answer's source is about (an entry's or a date's title).
+    """
+    said = _Said(context=" ".join(part.text.rstrip(" ?") for part in parts if part.context))
+    answers: list[tuple[Part, Answer]] = []
+    for part in (part for part in parts if not part.context):
+        result = _answer_question(part.text, said, answer_one, analyze)
         answers.append((part, result))
+        topic = title(result.sources[0]) if result.answered and result.sources else ""
+        said = _Said(part.text.rstrip(" ?"), topic, said.context)
+    if len(answers) == 1:
+        return answers[0][1]
     answered = [(part, result) for part, result in answers if result.answered]
     if not answered:
         return max((result for _, result in answers), key=lambda result: result.score)
     sources = tuple(dict.fromkeys(source for _, r in answered for source in r.sources))
     if len({result.text for _, result in answers}) == 1:
         return answered[0][1]
-    sections = [f"**{_quoted(part)}**\n{result.text}" for part, result in answers]
-    missing = tuple(part for part, result in answers if not result.answered)
+    sections = [f"**{_quoted(part.shown)}**\n{result.text}" for part, result in answers]
+    missing = tuple(part.text for part, result in answers if not result.answered)
     score = min(result.score for _, result in answered)
     return Answer(True, "\n\n".join(sections), sources, score, "compound", missing)
 
 
+@dataclass(frozen=True)
+class _Said:
+    """What the member said before a question."""
+
+    previous: str = ""  #: the question before, if any
+    topic: str = ""  #: the title of what answered it
+    context: str = ""  #: their statements about themselves
+
+
+def _answer_question(
+    question: str, said: _Said, answer_one: AnswerOne, analyze: Callable[[str], list[str]]
+) -> Answer:
+    """One question; the previous question's topic, then the context, help when needed."""
+    asked = question.rstrip(" ?")
+    refers_back = bool(said.context) and not said.previous and _refers_back(question, analyze)
+    if refers_back:
+        # "I saw a post about the racial healing day. What is it about?": about the statement
+        merged = answer_one(f"{said.context}, {question}", question)
+        if merged.answered:
+            return merged
+    result = answer_one(question, None)
+    if refers_back and not result.answered:
+        # the statement names the topic; the question says what is wanted
+        topic = answer_one(said.context, question)
+        if topic.answered:
+            return topic
+    leans = bool(said.previous) and _leans_on_context(question, analyze)
+    if said.previous and (leans or not result.answered):
+        # "...? and how long does it run": about what answered the question before (its
+        # title names it best); a question with a topic of its own takes only the words
+        borrowing = [said.topic, said.previous] if leans else [said.previous]
+        for borrowed_words in dict.fromkeys(filter(None, borrowing)):
+            borrowed = answer_one(f"{asked} {borrowed_words.lower()}", question)
+            if borrowed.answered:
+                return borrowed
+    if said.context and result.kind == "abstained":
+        # the question alone found nothing: the member's words about themselves may help
+        helped = answer_one(f"{asked} {said.context}", question)
+        if helped.answered:
+            return helped
+    return result
+
+
 def _leans_on_context(part: str, analyze: Callable[[str], list[str]]) -> bool:
-    """A second question that names no topic of its own ("and when is it due?")."""
+    """A question that names no topic of its own ("and when is it due?")."""
     topical = [item for item in analyze(part) if not is_light(item)]
     return len(topical) <= 1 or bool(_PRONOUN.search(part))
 
 
+#: Words standing for something said before: a personal pronoun, or "that"/"this" on its
+#: own ("is that true?", "can I still send that in?"; not "that I could", "this year").
+_BACK_REFERENCE = re.compile(
+    r"\b(?:it|its|they|them|their|those|these|he|she|him|her|his)\b"
+    r"|\b(?:this|that)\b(?=\s*(?:[?.!,]|$|(?:is|was|are|were|in|on|to|for|true|right|correct|"
+    r"again|still|too|also|up|out|off|ok|okay|possible|allowed|so)\b))"
+)
+
+
+def _refers_back(part: str, analyze: Callable[[str], list[str]]) -> bool:
+    """A question about something said before it ("what is it about?", "can I still do that?")."""
+    topical = [item for item in analyze(part) if not is_light(item)]
+    return len(topical) <= 1 or bool(_BACK_REFERENCE.search(part))
+
+
 def _quoted(part: str) -> str:
-    """A member's part-question shown back as plain words (no markup can slip in)."""
-    cleaned = re.sub(r"[^\w\s'?,.-]", "", part).strip()
+    """A member's part-question shown back in their own words (no markup can slip in)."""
+    cleaned = " ".join(re.sub(r"[^\w\s'?,.-]", "", part).split()).rstrip(" ,.")
     cleaned = cleaned[:1].upper() + cleaned[1:]
     return cleaned if cleaned.endswith("?") else cleaned + "?"

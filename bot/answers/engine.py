@@ -33,7 +33,7 @@ from bot.answers import facts, premise, siblings, small_talk
 from bot.answers.answer import Answer
 from bot.answers.calendar_answers import CalendarAnswers
 from bot.answers.compose import Composed, Question, compose
-from bot.answers.compound import answer_parts, split_question
+from bot.answers.compound import answer_parts, as_typed, split_message
 from bot.answers.date_questions import CALENDAR_WORDS, parse_date_question
 from bot.answers.index import CoverageIndex, Document, Hit
 from bot.answers.synonyms import SynonymRewriter
@@ -159,23 +159,31 @@ class AnswerEngine:
             question: What the member typed.
             today: Today's date in the organisation's time zone.
         """
-        folded = fold(question).strip()
-        talk = small_talk.recognise(folded)
+        cleaned = as_typed(question)  # the member's capitals kept, for headings
+        talk = small_talk.recognise(cleaned.lower())
         if talk is not None:
             logger.debug("small talk (%s): %r", talk.kind, question)
             return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
-        folded = small_talk.without_pleasantries(folded)
+        cleaned = small_talk.without_pleasantries(cleaned)
+        folded = cleaned.lower()
         talk = small_talk.recognise(folded)  # "hey, how do I use this thing?"
         if talk is not None:
             return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
-        parts = split_question(folded)
+        parts = split_message(cleaned)
         if len(parts) == 1:
             return self._answer_one(folded, today)
         return answer_parts(
             parts,
             lambda text, asked: self._answer_one(text, today, asked=asked),
             self.analyze,
+            self._source_title,
         )
+
+    def _source_title(self, source: str) -> str:
+        """What an answer's source is about: an entry's title, or a date's."""
+        entry = self._entries.get(source)
+        deadline = None if entry else self.knowledge.deadline(source)
+        return entry.title if entry else (deadline.title if deadline else "")
 
     def _small_talk(self, talk: small_talk.SmallTalk) -> str:
         contact = self.knowledge.default_contact()

@@ -57,6 +57,7 @@ _WHOLE: dict[SmallTalkKind, re.Pattern[str]] = {
     "help": re.compile(rf"^({_HELP})$"),
 }
 _LEADING = re.compile(rf"^(({_GREETING})|({_THANKS}))( (everyone|all|there|bot))?\b[\s,.!:;-]*")
+_LEADING_ANY_CASE = re.compile(_LEADING.pattern, re.IGNORECASE)
 _QUESTION_START = re.compile(
     r"^\W*(and |also |so |but )?(who|what|when|where|why|how|which|is|are|do|does|did|can|"
     r"could|should|will|would|any|anything|whats|wheres|whens)\b"
@@ -89,10 +90,13 @@ def recognise(folded: str) -> SmallTalk | None:
     return None
 
 
-def without_pleasantries(folded: str) -> str:
-    """A question with a leading greeting or thanks removed ("hi! when is ..." -> "when is ...")."""
-    match = _LEADING.match(folded.strip())
-    return folded.strip()[match.end() :] if match and match.end() else folded
+def without_pleasantries(text: str) -> str:
+    """A question with a leading greeting or thanks removed ("Hi! When is ..." -> "When is ...").
+
+    Works on folded text or on the member's own capitals.
+    """
+    match = _LEADING_ANY_CASE.match(text.strip())
+    return text.strip()[match.end() :] if match and match.end() else text
 
 
 def reply(talk: SmallTalk, *, organisation: str, contact: str) -> str:

@@ -1,0 +1,463 @@
+"""The shape of a member's message: context around a question, several questions, choices.
+
+Written from the seed posts in words no question set uses. A statement about the member
+("I'm new to ALSC.", "I'm trying to plan my month.") is context: never answered on its
+own, never stored as unanswered; the question beside it is answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.answers import Answer, AnswerEngine
+from bot.answers.compound import is_context, split_message
+from bot.core import BotCore
+from bot.knowledge import load_knowledge
+from bot.markup import parse_markup
+from bot.requests import Request, UserRef
+from bot.storage.models import UnansweredQuestion
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2021, 10, 1)
+NO_ANSWER = "I don't have an answer to that"
+CONTACT = "eserrano@ala.org"
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnswerEngine:
+    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
+
+
+def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> Answer:
+    return engine.answer(question, today=today)
+
+
+def headings(answer: Answer) -> list[str]:
+    """The part-questions shown back as headings ("**When is the mixer?**")."""
+    return re.findall(r"^\*\*(.+?\?)\*\*$", answer.text, re.M)
+
+
+def plain(answer: Answer) -> str:
+    return parse_markup(answer.text).plain_text()
+
+
+# ------------------------------------------------------- context before a question
+@pytest.mark.parametrize(
+    ("question", "source", "fact"),
+    [
+        (
+            "I'm a youth services librarian in a small town and I've never been to one of "
+            "your events. When is the membership mixer?",
+            "membership-mixer",
+            "January 27, 2022",
+        ),
+        (
+            "I just started my MLIS last month. Can a library school student apply to be a mentee?",
+            "mentoring-mentee-eligibility",
+            "students",
+        ),
+        (
+            "My director says she won't pay my dues next year. How do I get my ballot for "
+            "the ALA elections?",
+            "membership-renew-ballot",
+            "January 31, 2022",
+        ),
+        (
+            "I was reading the blog about kindness this morning. Who reviews the "
+            "nominations for the Distinguished Service Award?",
+            "dsa-nominate",
+            "Professional Recognition and Scholarships Committee",
+        ),
+        (
+            "I've been a children's librarian for twenty years now. What does it take to "
+            "become a mentor?",
+            "mentoring-become-mentor",
+            "must be ALSC members",
+        ),
+        (
+            "I keep hearing about the Friends of ALSC at conferences. What kinds of "
+            "projects do they pay for?",
+            "friends-funded",
+            "Relief Renewals",
+        ),
+        (
+            "Trying to sort out my calendar for the fall. When do the mentoring "
+            "applications close?",
+            "mentoring-apply",
+            "October 11, 2021",
+        ),
+        (
+            "We're a tiny rural library. Do mentors need to be ALSC members?",
+            "mentoring-become-mentor",
+            "must be ALSC members",
+        ),
+        (
+            "Hi! So, I'm new to all this and my branch has no budget for conferences. "
+            "Are ALSC webinars free?",
+            "webinars",
+            "free for members",
+        ),
+    ],
+)
+def test_a_statement_before_the_question_is_context(
+    engine: AnswerEngine, question: str, source: str, fact: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert answer.sources == (source,)
+    assert fact in answer.text
+    assert NO_ANSWER not in answer.text
+    assert answer.unanswered_parts == ()
+    assert headings(answer) == []  # one question, answered without a heading
+
+
+# ------------------------------------------------------- context after a question
+@pytest.mark.parametrize(
+    ("question", "today", "source", "fact"),
+    [
+        (
+            "How long does the mentoring program last? My supervisor wants to know "
+            "before I sign up.",
+            TODAY,
+            "mentoring-length",
+            "one year",
+        ),
+        (
+            "When is the chat with the underserved children committee? I'd like to bring "
+            "a couple of coworkers.",
+            TODAY,
+            "underserved-chat",
+            "February 22, 2022",
+        ),
+        (
+            "What time does the mixer start? I work a late shift on Thursdays.",
+            dt.date(2022, 1, 10),
+            "membership-mixer",
+            "5 pm CST",
+        ),
+        (
+            "Where do I find the gift membership form? I'd like to surprise my aunt, she "
+            "runs a bookmobile.",
+            dt.date(2020, 12, 1),
+            "membership-gift",
+            "ALA website",
+        ),
+        (
+            "Is there an email address for Elly? I have a question about my renewal.",
+            TODAY,
+            "contact-elly",
+            CONTACT,
+        ),
+        (
+            "Which core competency was the professional connections post about? I'm "
+            "putting together a training for our staff.",
+            TODAY,
+            "core-competencies",
+            "Core Competency VII",
+        ),
+    ],
+)
+def test_a_statement_after_the_question_is_context(
+    engine: AnswerEngine, question: str, today: dt.date, source: str, fact: str
+) -> None:
+    answer = ask(engine, question, today)
+
+    assert answer.answered
+    assert answer.sources == (source,)
+    assert fact in answer.text
+    assert NO_ANSWER not in answer.text
+    assert headings(answer) == []
+
+
+def test_a_calendar_question_with_a_reason_after_it(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "Anything happening in February for ALSC members? Just trying to plan ahead.",
+        dt.date(2022, 1, 5),
+    )
+
+    assert answer.answered and answer.kind == "calendar"
+    assert "February 22, 2022" in answer.text
+    assert NO_ANSWER not in answer.text
+
+
+def test_a_question_about_the_statement_borrows_its_topic(engine: AnswerEngine) -> None:
+    mixer = ask(engine, "My question is about the mixer. When is it?")
+    form = ask(engine, "I need the gift membership form. Where is it?", dt.date(2020, 12, 1))
+    deadline = ask(
+        engine,
+        "I want to nominate my old supervisor for the Distinguished Service Award. "
+        "What's the deadline?",
+        dt.date(2020, 12, 1),
+    )
+
+    assert mixer.sources == ("membership-mixer",) and "January 27, 2022" in mixer.text
+    assert form.sources == ("membership-gift",) and "ALA website" in form.text
+    assert deadline.answered and "December 7, 2020" in deadline.text
+
+
+def test_context_unknown_to_the_bot_does_not_stop_the_answer(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "Our county just merged two library systems and everything is chaotic. I only "
+        "recently became the children's coordinator. Do mentees have to be ALSC members?",
+    )
+
+    assert answer.answered
+    assert answer.sources == ("mentoring-mentee-eligibility",)
+
+
+def test_a_question_the_bot_cannot_answer_is_not_answered_from_the_context(
+    engine: AnswerEngine,
+) -> None:
+    answer = ask(
+        engine,
+        "Who won the Distinguished Service Award last year? I'm curious what kind of "
+        "person usually gets it.",
+    )
+
+    assert not answer.answered
+    assert CONTACT in answer.text
+    assert "curious" not in answer.text.lower()
+    assert answer.unanswered_parts == ()
+
+
+# ------------------------------------------------------- what is context, what asks
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'm a branch manager and I only recently joined ALSC",
+        "I keep mixing those two up",
+        "I'm trying to plan my month",
+        "Thinking of suggesting it to a part-timer at my branch",
+        "Just curious how long it has been going",
+        "My colleague's library stopped paying for her dues this year",
+        "We're a small branch with no budget",
+        "Someone told me you can only nominate a person once",
+        "So I saw a number like 25 somewhere",
+        "Trying to get my calendar sorted",
+    ],
+)
+def test_statements_about_the_member_are_context(sentence: str) -> None:
+    assert is_context(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "When is the mixer?",
+        "I was wondering when the mixer is",
+        "I'd like to know who reviews the nominations",
+        "I'm not sure which committee would suit me",
+        "Could you tell me the deadline",
+        "Tell me about the mentoring program",
+        "Please send me the gift membership link",
+        "I keep mixing those two up?",
+        "Mentees have to be members",
+    ],
+)
+def test_questions_and_requests_are_not_context(sentence: str) -> None:
+    assert not is_context(sentence)
+
+
+def test_a_message_of_statements_only_is_read_whole() -> None:
+    parts = split_message("I just joined ALSC. And I want to volunteer for a committee")
+
+    assert [(part.text, part.context) for part in parts] == [
+        ("i just joined alsc. and i want to volunteer for a committee", False)
+    ]
+
+
+def test_an_indirect_question_in_the_first_person_is_answered(engine: AnswerEngine) -> None:
+    answer = ask(engine, "I'd like to know when the mixer is. And who is hosting it?")
+
+    assert answer.answered
+    assert "January 27, 2022" in answer.text and "Membership Committee" in answer.text
+
+
+# ------------------------------------------------------- headings in the member's words
+def test_headings_keep_the_members_own_capitals(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "When is the ALSC membership mixer in January? And what hashtag do we use for "
+        "the Youth Media Awards?",
+    )
+
+    assert headings(answer) == [
+        "When is the ALSC membership mixer in January?",
+        "What hashtag do we use for the Youth Media Awards?",
+    ]
+    assert "January 27, 2022" in answer.text and "#alayma" in answer.text
+
+
+def test_a_heading_has_no_markup_or_accents_of_its_own(engine: AnswerEngine) -> None:
+    answer = ask(engine, "Where do I send my *Día* program? And what's the YMA hashtag?")
+
+    assert headings(answer) == ["Where do I send my Dia program?", "What's the YMA hashtag?"]
+    assert "#alayma" in answer.text
+
+
+def test_context_never_becomes_a_heading(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "What's coming up in January for ALSC members? I'm trying to plan my month.",
+        dt.date(2022, 1, 3),
+    )
+
+    assert answer.answered
+    assert "January 27, 2022" in answer.text
+    assert "plan my month" not in answer.text
+    assert NO_ANSWER not in answer.text
+
+
+# ------------------------------------------------------- a part with no topic of its own
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        (
+            "can non members join the mentoring program? also how long does it last",
+            ["open to members and non-members", "one year"],
+        ),
+        ("who can apply to be a mentee? and how long does it last?", ["students", "one year"]),
+        ("what's Elly's email? and what's her job title?", [CONTACT, "Marketing Specialist"]),
+        (
+            "tell me about the Dia booklists. also who makes them?",
+            ["all year", "Quicklists Consulting Committee"],
+        ),
+    ],
+)
+def test_a_second_part_borrows_the_first_parts_topic(
+    engine: AnswerEngine, question: str, facts: list[str]
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    for fact in facts:
+        assert fact in plain(answer)
+    assert answer.unanswered_parts == ()
+
+
+def test_a_second_question_with_its_own_topic_does_not_borrow(engine: AnswerEngine) -> None:
+    answer = ask(engine, "when is the mixer? and what's the best pizza place in Chicago?")
+
+    assert answer.answered and "January 27, 2022" in answer.text
+    assert answer.unanswered_parts == ("what's the best pizza place in chicago?",)
+    assert NO_ANSWER in answer.text
+
+
+def test_and_before_a_verb_going_on_does_not_split() -> None:
+    parts = split_message("can I still gift a membership and have it processed this year")
+
+    assert len(parts) == 1
+
+
+# ------------------------------------------------------- a choice between two things
+def test_a_choice_between_two_deadlines_names_which_is_which(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "Is December 14 the deadline for the service award nominations or for gift memberships?",
+        dt.date(2020, 12, 1),
+    )
+
+    assert answer.answered
+    assert set(answer.sources) == {"dsa-nominations-2020", "gift-memberships-2020"}
+    assert "December 7, 2020" in answer.text and "December 14, 2020" in answer.text
+    assert headings(answer) == [
+        "Is December 14 the deadline for the service award nominations?",
+        "Is December 14 the deadline for gift memberships?",
+    ]
+
+
+def test_a_choice_between_two_events(engine: AnswerEngine) -> None:
+    answer = ask(engine, "Is Feb 22 the membership mixer or the underserved committee chat?")
+
+    assert set(answer.sources) == {"membership-mixer-2022", "underserved-committee-chat-2022"}
+    assert "January 27, 2022" in answer.text and "February 22, 2022" in answer.text
+    assert NO_ANSWER not in answer.text
+
+
+def test_a_choice_with_context_after_it(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "Is Oct 11 the closing date for mentoring applications or for the BIPOC membership "
+        "funding? I always get these confused.",
+    )
+
+    assert answer.answered
+    assert set(answer.sources) == {
+        "mentoring-applications-2021",
+        "bipoc-membership-funding-2021",
+    }
+    assert "confused" not in answer.text and NO_ANSWER not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can members or non-members apply to be mentees?",
+        "is the mixer online or in person?",
+        "do I need to be an ALA or ALSC member to mentor?",
+        "is the mentoring program free or not?",
+        "who can be a mentor or a mentee?",
+    ],
+)
+def test_an_or_that_offers_no_two_things_stays_one_question(question: str) -> None:
+    assert len(split_message(question)) == 1
+
+
+# ------------------------------------------------------- small talk still works
+@pytest.mark.parametrize(
+    ("message", "reply"),
+    [
+        ("thanks!", "You're welcome"),
+        ("ok cool", "anything else"),
+        ("Good morning! I'm new here.", "welcome"),
+        ("Thank you so much", "You're welcome"),
+    ],
+)
+def test_small_talk_still_gets_a_friendly_reply(
+    engine: AnswerEngine, message: str, reply: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.kind == "small_talk"
+    assert reply in answer.text
+
+
+def test_a_greeting_in_front_of_a_question_is_dropped(engine: AnswerEngine) -> None:
+    answer = ask(engine, "Hello there! Who writes the ALSC blog posts?")
+
+    assert answer.answered and answer.sources == ("blog-authors",)
+    assert headings(answer) == []
+
+
+# ------------------------------------------------------- stored for staff
+@pytest.mark.shipped_knowledge
+async def test_context_is_never_stored_as_unanswered(core: BotCore) -> None:
+    alice = UserRef("console", "local", "alice", "Alice")
+
+    def request(text: str) -> Request:
+        return Request(
+            platform="console",
+            workspace_id="local",
+            channel_id="console",
+            sender=alice,
+            command="ask",
+            text=text,
+        )
+
+    await core.handle(request("When is the mixer? I'm trying to plan my month."))
+    await core.handle(request("I keep mixing things up. Who reviews the DSA nominations?"))
+    await core.handle(
+        request("I'm new here. When is the mixer? And what is the capital of Australia?")
+    )
+
+    async with core.database.session() as session:
+        stored = (await session.scalars(select(UnansweredQuestion.question))).all()
+    assert stored == ["what is the capital of australia?"]
