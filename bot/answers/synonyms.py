@@ -38,7 +38,11 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("time zone", "timezone", "time zones"),
     ("minor", "teen", "teens", "teenager", "teenagers", "underage", "under 18", "younger than 18"),
     ("student", "students", "library school", "grad school", "grad student", "mlis", "mls"),
-    ("match", "matches", "matched", "matching", "pair", "pairs", "paired", "pairing"),
+    ("match", "matches", "matched", "matching", "pair", "pairs", "paired", "pairing",
+     "partnership", "partnerships"),
+    ("deadline", "deadlines", "cutoff", "cut off", "cutoff date", "due date", "closing date"),
+    ("free", "freebie", "freebies", "complimentary", "gratis"),
+    ("apply", "put in for"),
     ("blog", "blogs", "blogger", "bloggers", "blog post", "blog posts"),
     ("tip", "tips", "idea", "ideas", "advice", "suggestion", "suggestions"),
     # terse questions name the date they want: "mixer date" asks "when is the mixer"

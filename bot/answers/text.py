@@ -48,6 +48,7 @@ _SHORTHAND = {
     "prog": "program", "progs": "programs", "mbr": "member", "mbrs": "members",
     "mbrship": "membership", "avail": "available", "appt": "appointment",
     "approx": "approximately", "lmk": "let me know", "yrly": "yearly", "stmt": "statement",
+    "prereq": "prerequisite", "prereqs": "prerequisites",
     "mos": "months", "wkly": "weekly", "mthly": "monthly", "asap": "as soon as possible",
 }  # fmt: skip
 _SHORTHAND_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'])")

@@ -85,6 +85,11 @@ def test_a_misspelt_content_word_still_reaches_the_fact(
          r"Nominate a friend"),
         ("my nominee lost, can i propose them again next year", TODAY, r"nominate them again"),
         ("where is the edi stmt", TODAY, r"EDI Statement"),
+        ("how long is a mentoring partnership", TODAY, r"one year"),
+        ("what's the cutoff date to join before the election", dt.date(2022, 1, 10),
+         r"January 31"),
+        ("what are the prereqs for mentors", TODAY, r"must be ALSC members"),
+        ("how do i put in for the mentoring program", TODAY, r"application"),
     ],
 )  # fmt: skip
 def test_an_everyday_word_or_shorthand_means_the_knowledge_term(
