@@ -26,7 +26,7 @@ _DATED_KINDS = frozenset({"date", "day", "time", "how_to"})
 _NEXT_YEAR = re.compile(r"\bnext year\b|\bnext (spring|summer|fall|autumn|winter)\b")
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _NON_MEMBER = re.compile(
-    r"\bnon[- ]?members?\b|\bnot (a )?members?\b|\bwho (is|are)n'?t members?\b"
+    r"\bnon[- ]?mem\w*|\bnot (a |an alsc |an ala )?mem\w*|\bwho (is|are)n'?t (a )?mem\w*"
 )
 #: What the bot says it does not know, by kind of fact; {topic} is the question's own words.
 _UNKNOWN = {
@@ -109,7 +109,7 @@ def compose(
 
     kind = question.fact.kind if question.fact else None
     chosen = _answering_sentence(passages, question, dates, about)
-    if chosen is None and question.premise is not None:
+    if chosen is None and question.premise is not None and not _states_the_fact(question):
         # a stated fact to confirm: the closest sentence shows what is known
         chosen = best_passage(passages, question.relevance, None) or (0, "")
     if chosen is None:
@@ -132,6 +132,14 @@ def compose(
     return Composed(True, reply)
 
 
+def _states_the_fact(question: Question) -> bool:
+    """True when the kind of fact looked for is the one the premise states ("6 months")."""
+    if question.premise is None or question.fact is None:
+        return False
+    stated = facts.stated_kind(question.premise.statement)
+    return stated is not None and stated.kind == question.fact.kind
+
+
 def _answering_sentence(
     passages: list[Passage], question: Question, dates: list[Deadline], about: frozenset[str]
 ) -> tuple[int, str] | None:
@@ -141,12 +149,14 @@ def _answering_sentence(
     kind = question.fact.kind
 
     def holds(sentence: str) -> bool:
-        if not facts.holds(kind, sentence, counted=question.counted, stem=question.stem):
+        if not facts.holds(
+            kind, sentence, counted=question.counted, stem=question.stem, given=question.folded
+        ):
             return False
         return _about_topic(sentence, question, about)
 
     found = best_passage(passages, question.relevance, holds)
-    if found is None and _dated_evidence(kind, dates):
+    if found is None and _dated_evidence(kind, _of_the_edition(dates, question.folded)):
         return best_passage(passages, question.relevance, None) or (0, "")
     return found
 
@@ -158,6 +168,14 @@ def _about_topic(sentence: str, question: Question, about: frozenset[str]) -> bo
     if not question.topic:
         return True
     return bool(question.topic & (question.stems_of(sentence) | about))
+
+
+def _of_the_edition(dates: list[Deadline], folded: str) -> list[Deadline]:
+    """Only the deadlines of the round a question names ("when did fall 2017 apps close")."""
+    named = facts.edition(folded)
+    if named is None:
+        return dates
+    return [item for item in dates if named in item.title.lower().replace("autumn", "fall")]
 
 
 def _dated_evidence(kind: str, dates: list[Deadline]) -> bool:

@@ -170,7 +170,7 @@ class AnswerEngine:
         if talk is not None:
             return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
         parts = split_message(cleaned)
-        if len(parts) == 1:
+        if len(parts) == 1 or premise.whole_message(folded):  # "X. Is that true?" is one
             return self._answer_one(folded, today)
         return answer_parts(
             parts,
@@ -207,7 +207,7 @@ class AnswerEngine:
                 return Answer(True, text, reply.sources, 1.0, "calendar")
         stated = premise.recognise(folded)
         # "I heard mentors don't need to be members, true?": search the statement itself
-        stems = self.analyze(stated.statement if stated else folded) or self.analyze(folded)
+        stems = self.analyze(stated.searchable if stated else folded) or self.analyze(folded)
         if not stems:
             return Answer(False, empty_question(self.knowledge), (), 0.0, "abstained")
         hits = self._index.search_terms(
@@ -253,6 +253,9 @@ class AnswerEngine:
 
     def _question(self, folded: str, stems: list[str], asked: str | None = None) -> Question:
         fact = facts.fact_kind(self._respell(expand_shorthand(asked)) if asked else folded)
+        stated = premise.recognise(folded)
+        if fact is None and stated is not None:  # "the program is 6 months, right?": a length
+            fact = facts.stated_kind(stated.statement)
         trigger = set(self.analyze(fact.trigger)) if fact else set()
         topic_stems = [
             item
@@ -272,7 +275,7 @@ class AnswerEngine:
             folded=folded,
             asked=asked or folded,
             fact=fact,
-            premise=premise.recognise(folded),
+            premise=stated,
             topic=topic,
             counted=self._counted(folded, stems, fact),
             relevance=relevance,
@@ -360,14 +363,19 @@ def _counted(folded: str, analyze: Callable[[str], list[str]]) -> tuple[str, ...
         return ()
     counted: list[str] = []
     for word in match.group(2).split():
-        if word in STOPWORDS and counted:
-            break  # "how many members *does* ALSC have": the noun phrase ends at the verb
+        if (word in STOPWORDS or word.endswith("ed")) and counted:
+            break  # "how many members *does* ALSC have", "how many mentors *applied*": a verb
         counted.extend(analyze(word))
+    role = _ROLE.search(folded, match.end(1))
+    if role is not None and len(counted) == 1:
+        counted = analyze(role.group(1))
     # "how many spots": any number about the topic will do
     return () if set(counted) <= _GENERIC_COUNTED else tuple(counted)
 
 
 _GENERIC_COUNTED_TEXT = "spot spots place places seat seats slot slots opening openings"
+#: "How many people applied *to be mentees*": the role says what is counted.
+_ROLE = re.compile(r"\b(?:people|persons|individuals|folks)\b.*?\b(?:to be|as) (?:an? )?([a-z]+)")
 _GENERIC_COUNTED = frozenset(stem(word) for word in _GENERIC_COUNTED_TEXT.split())
 
 

@@ -209,6 +209,47 @@ _EVIDENCE: dict[str, re.Pattern[str]] = {
         r"\b[A-Z][a-z]+ (\"[A-Z][a-z]+\" )?[A-Z][a-z]+\b|\bCommittee\b|@\w+|\bstaff\b|\bFriends\b"
     ),
 }
+#: Kinds whose evidence is a number or a date, which a source note must not provide.
+_NUMERIC_KINDS = frozenset({"count", "duration", "date", "day", "origin"})
+#: Where a fact was read, not the fact: "(as the 2016 call for applications said)",
+#: "ALSC's January 2022 post said".
+_ATTRIBUTION = re.compile(
+    rf"\(as [^)]*\)|\b(?:({_FULL_MONTH}) )?(?:19|20)\d\d (?:call|calls|post|posts|article|"
+    r"column|newsletter|announcement|report|blog post)s?\b(?: for applications)?",
+    re.I,
+)
+_YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
+_EDITION = re.compile(r"\b(spring|summer|fall|autumn|winter) ((?:19|20)\d\d)\b")
+#: A question asking a number per something: per person, per period, at one time.
+_RATE_QUESTION = re.compile(
+    r"\b(per|each|every|apiece|at a time|at once|at the same time|simultaneously|"
+    r"a (day|week|month|year|session)|(can|could|does|do|will|may|would) (one|a single) \w+)\b"
+)
+#: A sentence giving a number per something.
+_RATE = re.compile(
+    r"\b(per|each|every|apiece|at a time|at once|a (day|week|month|year)|an hour|"
+    r"daily|weekly|monthly|yearly|annually|up to \w+ (each|per))\b"
+)
+_CLOCK_UNIT = re.compile(
+    r"\bhow (many|much) (hours?|minutes?|mins?|hrs?)\b|\b(hours?|minutes?) (a|per)\b"
+)
+_IN_UNITS = re.compile(rf"\b(\d+|{_NUMBER_WORD}|an?)[ -]({_UNIT})\b")
+_CLOCK_LENGTH = re.compile(r"\b(hours?|minutes?|mins?|hrs?)\b")
+#: Numbers that count nothing: dates, times of day, years, ordinals, "5-minute", "two-way".
+_NOT_A_COUNT = re.compile(
+    rf"\b({_MONTH})\.? \d{{1,2}}(st|nd|rd|th)?(, \d{{4}})?\b|"
+    r"\b\d{1,2}(:\d\d)? ?(am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d\d\b|\b(19|20)\d\d\b|"
+    r"\b\d+(st|nd|rd|th)\b",
+    re.I,
+)
+_EXACT_COUNT = re.compile(
+    r"(?<![-\w])(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|hundred)(?![-\w])",
+    re.I,
+)
+#: Words that end the noun phrase after a number: "50 memberships *for* people" counts memberships.
+_PHRASE_END_TEXT = "for to from by with at on about who that which whose when"
+_PHRASE_END = frozenset(_PHRASE_END_TEXT.split())
 #: A hyphenated "5-minute" describes the next word: it is the length of *that* thing.
 _HYPHENATED_DURATION = re.compile(rf"\b(\d+|{_NUMBER_WORD})-({_UNIT})\b ((?:\w+ ?){{1,4}})", re.I)
 _COUNT_NEAR = 6
@@ -233,12 +274,44 @@ def fact_kind(folded: str) -> FactQuestion | None:
     return None
 
 
+#: The kind of fact a stated premise gives ("the program is 6 months, right?" states a length).
+_STATED_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
+    (
+        "origin",
+        re.compile(
+            r"\bsince (fall |spring |summer |winter |autumn )?(19|20)\d\d\b|"
+            r"\b(started|began|begun|founded|launched|created|established) in (19|20)\d\d\b"
+        ),
+    ),
+    ("time", re.compile(r"\b\d{1,2}(:\d\d)? ?(am|pm|a\.m\.|p\.m\.)|\bat \d{1,2}(:\d\d)?\b")),
+    (
+        "duration",
+        re.compile(
+            r"\b((lasts?|lasting|runs?|running|takes?|goes|go) (only |just )?(for )?)?"
+            rf"(\d+|{_NUMBER_WORD}|an?)[ -]({_UNIT})\b(?! (ago|before|after))"
+        ),
+    ),
+    ("day", re.compile(rf"\b({_MONTH})\.? \d{{1,2}}(st|nd|rd|th)?\b")),
+    ("count", re.compile(r"(?<![\d:/$-])\b\d+\b(?![:/]\d)")),
+)
+
+
+def stated_kind(statement: str) -> FactQuestion | None:
+    """The kind of fact a (folded) premise states: a year begun, a time, a length, a number."""
+    for kind, pattern in _STATED_KINDS:
+        match = pattern.search(statement)
+        if match:
+            return FactQuestion(kind, match.group(0))
+    return None
+
+
 def holds(
     kind: FactKind,
     sentence: str,
     *,
     counted: tuple[str, ...] = (),
     stem: Callable[[str], str] | None = None,
+    given: str = "",
 ) -> bool:
     """True when ``sentence`` (original case) states a fact of ``kind``.
 
@@ -248,11 +321,21 @@ def holds(
         counted: For ``count`` (and hyphenated durations), stems of the thing asked
             about: "how many *memberships*" needs a number near "memberships".
         stem: The engine's stemmer, used with ``counted``.
+        given: The (folded) question: a year it names is not its answer, an edition it
+            names ("fall 2017") must be the sentence's, a rate it asks for ("hours a
+            month", "can one mentor take") needs one, and hours are not a length in years.
     """
     if kind == "live":
         return False
-    if kind == "count" and counted and stem is not None:
-        return _number_near(sentence, counted, stem)
+    if kind in _NUMERIC_KINDS:
+        sentence = _ATTRIBUTION.sub(" ", sentence)  # "(as the 2016 call said)" dates nothing
+    if given and not _fits_the_question(kind, sentence, given):
+        return False
+    if kind == "count":
+        sentence = _NOT_A_COUNT.sub(" ", sentence)  # "January 27, 2022 at 5 pm", "5-minute"
+        if counted and stem is not None:
+            return _number_near(sentence, counted, stem)
+        return bool(_EXACT_COUNT.search(sentence))  # "a few" sessions counts no people
     pattern = _EVIDENCE[kind]
     if pattern.search(sentence):
         return True
@@ -265,14 +348,47 @@ def holds(
     return False
 
 
+def edition(folded: str) -> str | None:
+    """The round a question names ("the fall 2017 applications"): "fall 2017", or None."""
+    match = _EDITION.search(folded)
+    return f"{match.group(1)} {match.group(2)}" if match else None
+
+
+def asks_rate(folded: str) -> bool:
+    """True for "how many hours a month", "how many mentees can one mentor take at once"."""
+    return bool(_RATE_QUESTION.search(folded))
+
+
+def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
+    lowered = sentence.lower()
+    if kind in ("date", "day", "origin"):
+        named = edition(given)
+        if named is not None and named not in lowered.replace("autumn", "fall"):
+            return False  # "spring 2017 ... February 24" is not the fall 2017 date
+        for year in _YEAR_IN_TEXT.findall(given):
+            lowered = re.sub(rf"\b{year}\b", " ", lowered)  # the year asked about is no answer
+        return bool(_EVIDENCE[kind].search(lowered))
+    if kind in ("count", "duration") and asks_rate(given) and not _RATE.search(lowered):
+        return False  # "over 30 applications came in" is no number per mentor or per month
+    if kind == "duration" and _CLOCK_UNIT.search(given):
+        return bool(_CLOCK_LENGTH.search(lowered))  # "one year" says nothing of hours a month
+    if kind == "duration" and _IN_UNITS.search(given):
+        return bool(_IN_UNITS.search(lowered))  # "six months?": "since 2013" is no length
+    return True
+
+
 def _number_near(sentence: str, counted: tuple[str, ...], stem: Callable[[str], str]) -> bool:
-    tokens = re.findall(r"[\w$,]+", sentence)
+    tokens = re.findall(r"[\w$,]+(?:-\w+)*", sentence)  # "two-way", "one-year": no count
     numbers = _EVIDENCE["count"]
     for position, token in enumerate(tokens):
         if _YEAR.fullmatch(token):
             continue  # "the 2016 call for applications" counts nothing
         if numbers.fullmatch(token.replace(",", "")) or numbers.fullmatch(token):
-            following = tokens[position + 1 : position + 1 + _COUNT_NEAR]
+            following = []
+            for word in tokens[position + 1 : position + 1 + _COUNT_NEAR]:
+                if word.lower() in _PHRASE_END:
+                    break
+                following.append(word)
             if any(stem(word.lower()) in counted for word in following):
                 return True
     return False

@@ -19,14 +19,63 @@ from bot.date_wording import MONTHS
 Verdict = Literal["confirmed", "corrected", "unclear"]
 
 _TAG = re.compile(
-    r"(,|\s)\s*(right|correct|yeah|yes|no|yep|true|ok|okay|is that (right|correct|true|so)|"
+    r"(,|\s|[.!?])\s*(right|correct|yeah|yes|no|yep|true|ok|okay|is that (right|correct|true|so)|"
     r"(is|was|are|were|do|does|did|can|has|have|will|should)(n't| not)? (it|they|there|i|we|"
     r"you|he|she|that)|innit|isn'?t (it|that so)|am i right|no\?)\s*\?+\s*$"
+)
+#: Tags that ask for confirmation even without a question mark ("mentoring is 6 months yeah").
+_BARE_TAG = re.compile(
+    r"(,|\s)\s*(right|correct|yeah|yep|is that (right|correct|true|so)|am i right|innit)\s*$"
 )
 _LEADING = re.compile(
     r"^\s*(so|i (think|heard|believe|thought|read|was told)( that)?|isn'?t it true that|"
     r"(is it )?true that|am i right that|correct me if i'?m wrong,? (but )?)\b"
 )
+#: Someone else's word or the member's own assumption, in front of the statement:
+#: "someone told me X", "I assume X", "my understanding is that X", "just to double check, X".
+_HEARSAY = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|hi|hey|well|um+|hmm+)[,!.]?\s+)?"
+    r"(?:(?:some ?(?:one|body)|people|everyone|a (?:friend|colleague|coworker|co-worker)|"
+    r"my (?:friend|colleague|coworker|co-worker|boss|director|supervisor|manager|mentor|mentee)|"
+    r"(?:he|she|they))\s+(?:told me|tells me|said|says|mentioned|claims?|thinks?)|"
+    r"i(?:'ve| have)? (?:heard|read|was told|have been told|assume|am assuming|guess|believe|"
+    r"think|thought|understand|remember|recall|was under the impression)|"
+    r"i(?:'m| am) (?:pretty |fairly |quite )?(?:sure|certain|assuming|guessing)|"
+    r"my understanding is|(?:it )?(?:sounds|looks|seems) like|apparently|rumou?r (?:has it|is)|"
+    r"word is|(?:just )?to (?:double[- ]check|confirm|be sure|make sure)|"
+    r"(?:just )?(?:double[- ]checking|confirming|checking)|"
+    r"if i (?:remember|recall) (?:right|correctly)"
+    r")(?: that)?[,:]?\s+"
+)
+#: "Since X, ...": the member builds on X, which may be wrong.
+_SINCE = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|and|but)[,]?\s+)?(?:since|given(?: that)?|seeing (?:as|that)|"
+    r"considering(?: that)?|now that|as long as)\s+(?!when\b|then\b)([^,;?]{8,}?)\s*,\s*\S"
+)
+#: About the member themselves ("since I'm not a member, ...") is context, not a premise.
+_FIRST_PERSON = re.compile(r"^\s*(i|i'm|im|i've|ive|i'd|my|me|we|we're|our|us)\b")
+#: A question word heading a clause: the part after it is the question, not a premise.
+_QUESTION_CLAUSE = re.compile(
+    r"[,;.]\s*(?:and |but |so )?(?:who|what|whats|when|where|why|how|which|can i|could i|"
+    r"do i|should i|will i|is there|are there)\b"
+)
+#: Words that start a question: a sentence starting otherwise and ending in "?" states something.
+_QUESTION_OPENER = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|and|but|also|hi|hey|well|oh)[,!.]?\s+)*(?:who|whom|whose|what|whats|"
+    r"when|whens|where|wheres|why|how|hows|which|is|are|do|does|did|can|could|should|will|would|"
+    r"has|have|had|was|were|am|must|may|might|shall|any|anything|tell|please|i|i'm|im|my|we)\b"
+)
+#: A verb that makes a declarative sentence ("the mixer is at 5pm eastern?").
+_STATING_VERB = re.compile(
+    r"\b(is|are|was|were|must|can|can't|cannot|has to|have to|needs? to|lasts?|runs?|starts?|"
+    r"begins?|ends?|closes?|opens?|costs?|takes?|don'?t|doesn'?t|isn'?t|aren'?t)\b"
+)
+_NOT_TOPIC = re.compile(
+    r"\b(must|have to|has to|had to|need to|needs to|needed|required to|supposed to|"
+    r"eastern|central|mountain|pacific|et|est|edt|ct|cst|cdt|mt|mst|mdt|pt|pst|pdt|time|"
+    r"only|just|really|actually)\b"
+)
+_END = re.compile(r"(?<=[a-z0-9)])[.!]\s+(?=\w)")
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -40,6 +89,33 @@ _DATE = re.compile(
 )
 _PLAIN_NUMBER = re.compile(r"(?<![\d:/-])\b(\d+)\b(?![:/]\d)")
 _NEGATION = re.compile(r"\b(not|no|never|cannot|can't|don't|doesn't|isn't|aren't|without)\b|n't\b")
+#: A rule that limits ("only once", "just one time"): the opposite of "again".
+_RESTRICTION = re.compile(r"\b(only|just) (once|one time)\b|\bonce only\b|\bone time only\b")
+_OBLIGATION = re.compile(r"\b(must|have to|has to|need to|needs to|required|only)\b")
+#: General English opposites a rule can be stated with ("closed" to members / "open").
+_OPPOSITES = tuple(
+    (re.compile(rf"\b({one})\b"), re.compile(rf"\b({other})\b"))
+    for one, other in (
+        ("open|opened", "closed|shut"),
+        ("free|no cost|free of charge", "paid|costs? money|fee|charge[sd]?"),
+        ("required|mandatory|compulsory", "optional|not required|voluntary"),
+        ("online|virtual|virtually|remote", "in person|in-person|on site|onsite"),
+    )
+)
+#: Time zones of the United States and Canada, as members write them.
+_ZONES = {
+    "eastern": "eastern", "et": "eastern", "est": "eastern", "edt": "eastern",
+    "central": "central", "ct": "central", "cst": "central", "cdt": "central",
+    "mountain": "mountain", "mt": "mountain", "mst": "mountain", "mdt": "mountain",
+    "pacific": "pacific", "pt": "pacific", "pst": "pacific", "pdt": "pacific",
+    "alaska": "alaska", "akst": "alaska", "hawaii": "hawaii", "hst": "hawaii",
+    "atlantic": "atlantic", "ast": "atlantic", "utc": "utc", "gmt": "utc",
+}  # fmt: skip
+_ZONE_AFTER_TIME = re.compile(
+    r"\b\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.|o'?clock)?\s*(?:\(|,)?\s*("
+    + "|".join(sorted(_ZONES, key=len, reverse=True))
+    + r")\b"
+)
 
 Value = tuple[str, object]
 
@@ -50,14 +126,58 @@ class Premise:
 
     statement: str
 
+    @property
+    def searchable(self) -> str:
+        """The statement without the rule's modal words and time zones, which name no topic.
+
+        "mentees must be members" is about mentees and membership; "must" would pull in
+        any sentence with a "must" ("must be 18"), and "eastern" is a word no entry uses.
+        """
+        return _NOT_TOPIC.sub(" ", self.statement)
+
 
 def recognise(folded: str) -> Premise | None:
-    """The premise of a confirmation question ("X, right?"), or None."""
-    tag = _TAG.search(folded)
-    if tag is None:
+    """The premise a member states ("X, right?", "I heard X", "since X, ..."), or None."""
+    since = _SINCE.match(folded)
+    if since is not None:
+        statement = since.group(1).strip()
+        if not _FIRST_PERSON.match(statement) and len(statement.split()) >= 3:
+            return Premise(statement)
+    tag = _TAG.search(folded) or _BARE_TAG.search(folded)
+    body = folded[: tag.start()] if tag else folded
+    hearsay = _HEARSAY.match(body)
+    if hearsay is not None:
+        body = body[hearsay.end() :]
+        if tag is None:
+            # "I heard X. When is Y?": only the first sentence is stated
+            body = _END.split(body, maxsplit=1)[0]
+            if _QUESTION_CLAUSE.search(body):
+                return None  # "I heard about the mixer, how do I join?": a question
+    elif tag is None and not _declarative_question(folded):
         return None
-    statement = _LEADING.sub("", folded[: tag.start()]).strip(" ,")
+    statement = _LEADING.sub("", body).strip(" ,.?!")
+    if _FIRST_PERSON.match(statement) and not _values(statement):
+        return None  # "I think I missed the deadline": about the member, not a fact
     return Premise(statement) if len(statement.split()) >= 3 else None
+
+
+def whole_message(folded: str) -> bool:
+    """True when a message is one statement and its tag ("X. Is that true?"): never split it."""
+    tag = _TAG.search(folded)
+    return tag is not None and tag.group(1) in ".!?" and recognise(folded) is not None
+
+
+def _declarative_question(folded: str) -> bool:
+    """ "the mixer on january 27 is at 5pm eastern?": a statement with a question mark."""
+    text = folded.strip()
+    if not text.endswith("?") or _QUESTION_OPENER.match(text) or len(text.split()) < 4:
+        return False
+    text = _END.split(text)[-1]
+    return bool(_values(text)) or (bool(_STATING_VERB.search(text)) and _rule(text))
+
+
+def _rule(text: str) -> bool:
+    return bool(_NEGATION.search(text) or _RESTRICTION.search(text) or _OBLIGATION.search(text))
 
 
 def verdict(premise: Premise, answer_sentence: str) -> Verdict:
@@ -72,9 +192,29 @@ def verdict(premise: Premise, answer_sentence: str) -> Verdict:
             return "corrected"
         if all(value in found for value in stated):
             return "confirmed"
-    if bool(_NEGATION.search(premise.statement)) != bool(_NEGATION.search(answer_sentence.lower())):
+    answer = answer_sentence.lower()
+    if _negated(premise.statement) != _negated(answer):
+        return "corrected"
+    if _opposite(premise.statement, answer):
         return "corrected"
     return "unclear"
+
+
+def _negated(text: str) -> bool:
+    """A rule stated negatively: "not", "can't", or a restriction ("only once")."""
+    return bool(_NEGATION.search(text) or _RESTRICTION.search(text))
+
+
+def _opposite(statement: str, answer: str) -> bool:
+    """The statement uses one word of an opposite pair and the answer only the other."""
+    for one, other in _OPPOSITES:
+        said = one.search(statement), other.search(statement)
+        written = one.search(answer), other.search(answer)
+        if said[0] and not said[1] and written[1] and not written[0]:
+            return True
+        if said[1] and not said[0] and written[0] and not written[1]:
+            return True
+    return False
 
 
 def opening(result: Verdict) -> str:
@@ -96,6 +236,8 @@ def _values(text: str) -> set[Value]:
         hour = int(match.group(1)) % 12 + (12 if match.group(3).startswith("p") else 0)
         values.add(("time", (hour, int(match.group(2) or 0))))
         used.append(match.span())
+    for match in _ZONE_AFTER_TIME.finditer(text):
+        values.add(("zone", _ZONES[match.group(1)]))
     for match in _DATE.finditer(text):
         values.add(("date", (MONTHS[match.group(1)], int(match.group(2)))))
         used.append(match.span())

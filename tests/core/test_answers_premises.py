@@ -1,0 +1,128 @@
+"""Stated premises, facts the knowledge does not hold, and questions about something else.
+
+Written from the seed posts in wordings no question set uses, on the shipped file:
+a premise inside a longer sentence ("since X, ...", "someone told me X. Is that
+true?") is corrected; a fact of the kind asked for must be about the thing asked
+(the thing counted, the round whose date is asked, a length in hours); a question
+about another organisation, or asking for advice, gets the contact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.answers import Answer, AnswerEngine
+from bot.knowledge import load_knowledge
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2021, 10, 1)
+CONTACT = "eserrano@ala.org"
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnswerEngine:
+    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
+
+
+def ask(engine: AnswerEngine, question: str) -> Answer:
+    return engine.answer(question, today=TODAY)
+
+
+# ------------------------------------------------------- wrong premises, framed
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("I heard the mentoring program only runs for six months, is that true?", "one year"),
+        ("My understanding is that a mentoring match lasts two years", "one year"),
+        (
+            "Since mentees must be ALSC members, I guess my library school student can't apply?",
+            "do **not** need",
+        ),
+        ("I was told the membership mixer starts at 6pm central time", "5 pm"),
+        ("Since the mixer is at 5 Pacific, I'll just log on at 5 my time?", "CST"),
+        ("Someone said the mixer starts at 6pm. Is that true?", "5:00 PM"),
+        (
+            "So the Friends of ALSC fund up to 100 memberships for BIPOC mentoring participants?",
+            "50",
+        ),
+        ("I'm pretty sure ALSC Board meetings are closed to regular members, yeah?", "open"),
+        (
+            "My coworker says once a DSA nominee loses you can't nominate them again. true?",
+            "new set",
+        ),
+    ],
+)
+def test_a_premise_in_an_assumption_or_hearsay_frame_is_corrected(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert answer.text.startswith("Not quite"), answer.text
+    assert fact in answer.text
+
+
+def test_a_true_assumption_is_not_contradicted(engine: AnswerEngine) -> None:
+    answer = ask(engine, "I assume mentors have to be ALSC members?")
+
+    assert answer.answered
+    assert "must be ALSC members" in answer.text
+    assert "Not quite" not in answer.text
+
+
+def test_a_since_clause_about_the_member_is_context_not_a_premise(engine: AnswerEngine) -> None:
+    answer = ask(engine, "since I'm not a member, can I still be a mentee?")
+
+    assert answer.answered
+    assert "do **not** need" in answer.text
+    assert "Not quite" not in answer.text
+
+
+# ------------------------------------------------- the fact must be about the thing asked
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("how many mentees does each mentor usually get paired with?", "that number"),
+        ("how many mentors applied in 2021?", "that number"),
+        ("how many hours a week does being a mentor take", "how long"),
+        ("how many minutes a day should I spend with my mentee?", ""),
+        ("what do non-members pay for the online courses?", ""),
+        ("how much are ALSC dues?", ""),
+        ("how many people came to last year's membership mixer?", ""),
+        ("how many people sit on the Professional Recognition and Scholarships Committee?", ""),
+        ("when did the fall 2016 round of mentoring applications close?", "date"),
+        ("when is the library learning experience happening?", "date"),
+    ],
+)
+def test_a_fact_about_something_else_in_the_entry_does_not_answer(
+    engine: AnswerEngine, question: str, unknown: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, answer.text
+    assert "I'm sorry, I don't" in answer.text
+    assert unknown in answer.text
+    assert CONTACT in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("how many mentee applications came in?", "30"),
+        ("how many people applied to be mentees?", "30"),
+        ("how many memberships do the Friends of ALSC fund for BIPOC mentees?", "50"),
+        ("when did the spring 2017 mentoring applications close?", "February 24"),
+        ("how long is the mentoring program?", "one year"),
+        ("what time is the mixer?", "5 pm"),
+    ],
+)
+def test_a_fact_about_the_thing_asked_still_answers(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, answer.text
+    assert fact in answer.text
