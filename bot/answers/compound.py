@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.answers import small_talk
 from bot.answers.answer import Answer
 from bot.answers.text import is_light
 
@@ -84,6 +85,10 @@ _INDIRECT_QUESTION = re.compile(
 #: A first-person statement that asks for something ("I need the link", "I'd like to know").
 _REQUEST = re.compile(
     r"^\W*(?:i|we)(?:'d| would) (?:like|love) to (?:know|ask|find out|get|see|have)\b"
+    # "I need the deadline", "I'm looking for info on ...": asking for a thing, not a plan
+    r"|^\W*(?:i|we)(?:'d| would)? (?:need|want|like)s? (?:the|a|an|some|any|more|your|info|"
+    r"information|details|help)\b"
+    r"|^\W*(?:i|we)(?:'m| am|'re| are) (?:looking|searching|hunting) for\b"
     r"|\b(?:can|could|would) you\b|\bplease\b",
     re.IGNORECASE,
 )
@@ -116,6 +121,11 @@ class Part:
         """The part as the engine reads it (lower case)."""
         return self.shown.lower()
 
+    @property
+    def pleasantry(self) -> bool:
+        """True for thanks or a greeting ("Thanks in advance!"): no help to the search."""
+        return self.context and small_talk.recognise(self.text) is not None
+
 
 def split_message(cleaned: str) -> list[Part]:
     """The sentences of a message (accents dropped, case kept), context marked.
@@ -142,8 +152,13 @@ def split_question(folded: str) -> list[str]:
 
 
 def is_context(part: str) -> bool:
-    """True for a sentence that only tells about the member ("I'm new to ALSC.")."""
-    if part.rstrip().endswith("?") or not _STATEMENT_OPENER.search(part):
+    """True for a sentence that asks nothing: about the member ("I'm new to ALSC."), or
+    a pleasantry after the question ("Thanks so much in advance!", "Have a great day!")."""
+    if part.rstrip().endswith("?"):
+        return False
+    if small_talk.recognise(part.lower()) is not None:
+        return True
+    if not _STATEMENT_OPENER.search(part):
         return False
     return not (_INDIRECT_QUESTION.search(part) or _REQUEST.search(part))
 
@@ -221,7 +236,8 @@ def answer_parts(
         analyze: The engine's analyser (question text -> content stems).
         title: What an answer's source is about (an entry's or a date's title).
     """
-    said = _Said(context=" ".join(part.text.rstrip(" ?") for part in parts if part.context))
+    about_member = [part.text for part in parts if part.context and not part.pleasantry]
+    said = _Said(context=" ".join(about_member))
     answers: list[tuple[Part, Answer]] = []
     for part in (part for part in parts if not part.context):
         result = _answer_question(part.text, said, answer_one, analyze)

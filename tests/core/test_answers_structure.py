@@ -266,6 +266,40 @@ def test_questions_and_requests_are_not_context(sentence: str) -> None:
     assert not is_context(sentence)
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "When is the mixer? Thanks so much in advance.",
+        "When is the mixer? Have a great day!",
+        "When is the mixer? Much appreciated.",
+    ],
+)
+def test_thanks_after_a_question_is_not_a_question(engine: AnswerEngine, message: str) -> None:
+    answer = ask(engine, message)
+
+    assert answer.sources == ("membership-mixer",)
+    assert headings(answer) == []
+
+
+def test_thanks_after_an_unknown_question_does_not_find_an_answer(engine: AnswerEngine) -> None:
+    answer = ask(engine, "What's the capital of Australia? Thanks so much in advance.")
+
+    assert not answer.answered and answer.kind == "abstained"
+    assert CONTACT in answer.text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I need the deadline for gift memberships",
+        "I'm looking for the gift membership form",
+        "We'd like more information about the mixer",
+    ],
+)
+def test_asking_for_a_thing_in_the_first_person_is_not_context(sentence: str) -> None:
+    assert not is_context(sentence)
+
+
 def test_a_message_of_statements_only_is_read_whole() -> None:
     parts = split_message("I just joined ALSC. And I want to volunteer for a committee")
 
