@@ -40,8 +40,13 @@ UNKNOWN_WEIGHT = UNKNOWN_TERM_WEIGHT
 ENTRY_THRESHOLD = 0.44
 #: Who a calendar is for: "what's coming up for members?" asks about everything.
 _AUDIENCE = "member members everyone"
+#: A question asking for a list ("anything coming up about ...?"), not yes or no.
+_LIST_QUESTION = re.compile(r"\b(anything|any|what|whats|which|list)\b")
 _ASKS_IF_PASSED = re.compile(r"\b(too late|miss|missed|passed|over|closed|gone)\b")
-_SINGLE_NEXT = re.compile(r"\bnext (deadline|event|date|thing)\b|\bwhat('?s| is) next\b")
+_SINGLE_NEXT = re.compile(
+    r"\b(next|soonest|earliest|nearest|closest) (deadline|event|date|thing)\b"
+    r"|\bwhat('?s| is) next\b"
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,8 @@ class CalendarAnswers:
     def _stems_deadlines(self, stems: list[str], today: dt.date, *, said: str) -> list[Deadline]:
         """``said`` is the member's whole question, read to tell names from other words."""
         terms = self._index.query_terms(stems)
+        if said and any(self._names_something(term, said) for term in terms):
+            return []  # "the Printz award": something the calendar has never heard of
         hits = [hit for hit in self._index.search_terms(terms, limit=8) if hit.score >= TOPIC_MATCH]
         if not hits and said:
             hits = self._known_words_match(terms, said)
@@ -121,11 +128,9 @@ class CalendarAnswers:
 
     def _known_words_match(self, terms: list[QueryTerm], said: str) -> list[Hit]:
         known = [term for term in terms if self._index.knows(term.stem)]
-        unknown = [term for term in terms if not self._index.knows(term.stem)]
         content = [term for term in known if term.weight >= 1.0]
-        names = [term for term in unknown if self._names_something(term, said)]
-        if len(content) < KNOWN_WORDS_MIN or names:
-            return []  # an unknown name ("the Printz award") is what the question is about
+        if len(content) < KNOWN_WORDS_MIN:
+            return []
         hits = self._index.search_terms(known, limit=8)
         return [hit for hit in hits if hit.coverage >= KNOWN_WORDS_COVERAGE]
 
@@ -173,10 +178,10 @@ class CalendarAnswers:
             return CalendarReply(text + self._after(item, today), (item.id,))
         elif item.last_day == today:
             phrase = deadline_phrase(item, today=today, zone=self._zone)
-            text = f"Not yet, but **today** is the last day: {item.title.rstrip('.')} {phrase}."
+            text = f"Not yet, but **today** is the last day: it {phrase}: {_title(item)}."
         else:
             phrase = deadline_phrase(item, today=today, zone=self._zone)
-            text = f"No, there's still time: {item.title.rstrip('.')} {phrase}."
+            text = f"No, there's still time: it {phrase}: {_title(item)}."
         return CalendarReply(text, (item.id,))
 
     def _status(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
@@ -189,7 +194,7 @@ class CalendarAnswers:
             text = f"No, it has passed: {passed_sentence(item, today=today, zone=self._zone)}"
             return CalendarReply(text + self._after(item, today), (item.id,))
         phrase = deadline_phrase(item, today=today, zone=self._zone)
-        return CalendarReply(f"Yes: {item.title.rstrip('.')} {phrase}.", (item.id,))
+        return CalendarReply(f"Yes: it {phrase}: {_title(item)}.", (item.id,))
 
     def _time_of(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
         """A question naming a clock time or zone ("the mixer is at 5pm eastern?"): the real one."""
@@ -205,7 +210,7 @@ class CalendarAnswers:
         if best and best[0].key == item.entry and best[0].score >= ENTRY_THRESHOLD:
             return None  # the item's own entry answers, and states the time
         phrase = deadline_phrase(item, today=today, zone=self._zone)
-        return CalendarReply(f"{item.title.rstrip('.')} {phrase}.", (item.id,))
+        return CalendarReply(f"{_title(item)}: it {phrase}.", (item.id,))
 
     def _after(self, item: Deadline, today: dt.date) -> str:
         """What follows a passed item: the next date on the calendar, and who to ask."""
@@ -228,6 +233,12 @@ class CalendarAnswers:
                 items, today
             )
             return CalendarReply(text, tuple(item.id for item in items))
+        meant = self.topic_deadlines(question.topic, today, said=folded) if question.topic else []
+        if meant:  # "is the mixer tomorrow?" when it is not
+            item = meant[0]
+            phrase = deadline_phrase(item, today=today, zone=self._zone)
+            text = f"Not {question.period}: it {phrase}: {_title(item)}."
+            return CalendarReply(text, (item.id,))
         text = f"Nothing is due {question.period}."
         later = [item for item in self._knowledge.deadlines if item.last_day > question.last]
         if later:
@@ -243,8 +254,14 @@ class CalendarAnswers:
         items = self._filter_by_topic(question.topic, every, today, said=folded)
         if items is None:
             return None
-        if not items and every:  # "is the mixer still coming up?" the day after
-            return self._status(question, folded, today)
+        if not items and every and not _LIST_QUESTION.search(folded):
+            return self._status(question, folded, today)  # "is the mixer still coming up?"
+        if not items and every:  # "anything coming up about the mixer?" the day after
+            meant = self.topic_deadlines(question.topic, today, said=folded)[0]
+            passed = passed_sentence(meant, today=today, zone=self._zone)
+            text = f"Nothing on that is coming up: {passed}\n\nNext on my calendar:\n"
+            shown = every[:UPCOMING_LIMIT]
+            return CalendarReply(text + self._bullets(shown, today), (meant.id,))
         if _SINGLE_NEXT.search(folded) and items:
             wanted = _wanted_kind(folded)
             if wanted is not None:
@@ -319,6 +336,10 @@ class CalendarAnswers:
 
     def _bullets(self, items: list[Deadline], today: dt.date) -> str:
         return "\n".join(dated_bullet(item, today=today, zone=self._zone) for item in items)
+
+
+def _title(item: Deadline) -> str:
+    return item.title.rstrip(".")
 
 
 def _wanted_kind(folded: str) -> str | None:

@@ -23,7 +23,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.date_wording import MONTH_NAMES, MONTHS, long_date, month_and_year, week_of
+from bot.date_wording import (
+    DAY_NAMES,
+    MONTH_NAMES,
+    MONTHS,
+    WEEKDAYS,
+    long_date,
+    month_and_year,
+    week_of,
+)
 
 Kind = Literal["days_until", "too_late", "status", "window", "upcoming", "on_date", "time_of"]
 
@@ -42,7 +50,8 @@ _DAYS_UNTIL = re.compile(
     r"\b(how (many|much) (more )?(days?|weeks?|time)"
     r"( do i have| do i still have| do we have| have i got| are there| is there| is left)?( left)?"
     r"( (until|till|til|before|left|to|for))?|how long (until|till|til|before|do i have)|"
-    r"how soon is|days? (left|remaining|to go) (until|till|before|for))\b"
+    r"how soon is|days? (left|remaining|to go) (until|till|before|for)|"
+    r"how (long|many days|many weeks) (ago|since)|how long has it been since)\b"
     r"|^\W*(days?|weeks?) (till|til|until|to|before|left)\b"
 )
 _TOO_LATE = re.compile(
@@ -57,9 +66,9 @@ _TOO_LATE_MISSED = re.compile(r"\bwhat (did|have) i miss(ed)?\b")
 #: Whether a named event or deadline is still ahead: "is the mixer still on?"
 _STATUS = re.compile(
     r"\b(still (coming up|on|happening|going ahead|going on|scheduled|planned|upcoming|ahead|"
-    r"a thing|due)|(has|did) (it|that|the \w+( \w+)?) (already )?(happen(ed)?|take place|"
-    r"took place|close|closed)( already)?|(is|was) (it|that|the \w+( \w+)?) (already )?"
-    r"(over|done|finished)( already)?)\b"
+    r"a thing|due)|^(has|have|did) .{1,50}? (already )?(happen(ed)?|take place|taken place|"
+    r"took place|close|closed|passed|ended|end)( yet| already)?$|^(is|are|was|were) .{1,50}? "
+    r"(already )?(over|done|finished|past|closed)( yet| already)?$)"
 )
 #: A clock time or time zone in the question: "is the mixer at 5pm eastern?"
 _CLOCK = re.compile(
@@ -71,8 +80,23 @@ _HOLIDAYS = re.compile(
     r"(before|until|till|by) (the )?(holidays?|holiday (season|break)|christmas|winter break|"
     r"new year'?s?)"
 )
+#: Day names as members type them ("sat", "sun", "wed" and "mon" are other words too).
+_DAY_NAMES = "|".join((*DAY_NAMES, "tues", "weds", "thurs"))
+#: Part of a named month: "early February", "mid-January", "the end of January".
+_PART_OF_MONTH = (
+    r"(early|mid|middle of|late|(the )?(beginning|start|end) of)[ -](" + _MONTH_NAMES + r")"
+)
 _PERIOD = re.compile(
-    r"\b(today|tonight|tomorrow|this (coming )?week|next week|last week|past week|this month|"
+    r"\b((before |by |until |till )?" + _PART_OF_MONTH + r"|"
+    r"(this |next )?weekend|(the )?week after next|"
+    r"((on|by|before|until|till|this|next) )?(" + _DAY_NAMES + r")|"
+    r"((in|within) (a |an |the )?"
+    + _COUNT
+    + " "
+    + _UNIT
+    + r")|within (a|one|the) (day|week|month)|"
+    r"((in|for|during|this|rest of) )(20\d\d)|"
+    r"today|tonight|tomorrow|this (coming )?week|next week|last week|past week|this month|"
     r"next month|last month|past month|this year|next year|last year|rest of the year|"
     r"(before |by |until |till )?(the )?end of (the |this )?(year|month)|"
     r"(before|until|till|by) (" + _MONTH_NAMES + r")|"
@@ -93,18 +117,22 @@ _PERIOD = re.compile(
 _PAST = re.compile(r"\b(was|were|did|had|happened|closed|passed|missed|miss|last|past|ago)\b")
 _CALENDAR_WORD = re.compile(
     r"\b(due|deadlines?|events?|happen\w*|coming( up)?|upcoming|scheduled?|calendar|"
+    r"(need|have|got) to (do|get done|finish|send|submit|turn in)|to-?do|planner|agenda|"
     r"going on|anything|what'?s on|what is on|closing|close|closes|dates?|expir\w*|"
     r"cut-?off|cut off)\b"
 )
 _UPCOMING = re.compile(
     r"\b(coming up|upcoming|next (deadline|event|date|thing)s?|what'?s next|what is next|"
     r"on (my|our|the) radar|ahead (of|for) (me|us)|"
+    r"(soonest|earliest|nearest|closest) (deadline|event|date|thing)s?|get(ting)? ready for|"
+    r"(in|on|to) (my|our) (planner|calendar|agenda|diary)|"
     r"(any|what|which) (deadlines|dates|events)|deadlines? (soon|ahead)|"
     r"(due|happening) soon|key dates)\b"
 )
 _DATE_WORDS = re.compile(
     r"\b(what|whats|when|is|are|there|anything|any|happens?|happening|going|on|the|due|"
-    r"deadlines?|events?|scheduled?|calendar|coming|up|upcoming|next|soon|how|many|much|days?|"
+    r"deadlines?|events?|scheduled?|calendar|coming|(?<!sign )up|upcoming|next|soon|how|many|"
+    r"much|days?|put|add|write|jot|down|"
     r"weeks?|left|until|till|til|before|to|for|do|i|have|it|too|late|still|can|able|be|"
     r"missed|miss|did|already|closed|over|passed|open|of|a|an|in|at|this|that|today|tonight|"
     r"tomorrow|month|remaining|go|time|more|what'?s|whats|key|dates?|right|correct|yeah|yes|"
@@ -214,6 +242,9 @@ def _period_dates(
     phrase: str, today: dt.date, *, past: bool = False
 ) -> tuple[dt.date, dt.date, str]:
     phrase = phrase.strip()
+    special = _special_period(phrase, today)
+    if special is not None:
+        return special
     month_name = phrase.split()[-1]
     if month_name in _MONTHS and phrase.split()[0] in (
         "in",
@@ -283,6 +314,84 @@ def _period_dates(
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
         return first, last, f"in {month_and_year(first)}"
     raise ValueError(f"not a period: {phrase!r}")  # every _PERIOD phrase is handled above
+
+
+_WEEKDAY_PHRASE = re.compile(
+    r"((?P<how>on|by|before|until|till|this|next) )?(?P<day>" + _DAY_NAMES + r")"
+)
+_PART_PHRASE = re.compile(r"(?P<until>(before|by|until|till) )?" + _PART_OF_MONTH)
+_WITHIN = re.compile(
+    r"(in|within) (a |an |the )?" + _COUNT + " " + _UNIT + r"|within (a|one|the) (day|week|month)"
+)
+_YEAR_PHRASE = re.compile(r"(?P<how>in|for|during|this|rest of) (?P<year>20\d\d)")
+
+
+def _special_period(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str] | None:
+    """Weekdays, weekends, parts of a month, "within a week", a year by number."""
+    monday = week_of(today)[0]
+    if phrase.endswith("weekend"):
+        saturday = monday + dt.timedelta(days=5 + (7 if phrase.startswith("next") else 0))
+        first = max(saturday, today)
+        label = "next weekend" if phrase.startswith("next") else "this weekend"
+        return first, saturday + dt.timedelta(days=1), label
+    if phrase.endswith("week after next"):
+        start = monday + dt.timedelta(days=14)
+        return start, start + dt.timedelta(days=6), f"the week of {long_date(start)}"
+    weekday = _WEEKDAY_PHRASE.fullmatch(phrase)
+    if weekday is not None:
+        return _weekday_period(WEEKDAYS[weekday.group("day")], weekday.group("how"), today)
+    part = _PART_PHRASE.fullmatch(phrase)
+    if part is not None:
+        return _part_of_month(phrase, today, until=bool(part.group("until")))
+    year = _YEAR_PHRASE.fullmatch(phrase)
+    if year is not None:
+        number = int(year.group("year"))
+        rest = year.group("how") == "rest of" or year.group("how") != "in"
+        if number == today.year and rest:
+            return today, dt.date(number, 12, 31), f"in the rest of {number}"
+        return dt.date(number, 1, 1), dt.date(number, 12, 31), f"in {number}"
+    within = _WITHIN.fullmatch(phrase)
+    if within is not None:
+        words = phrase.split()
+        count = " ".join(words[1:-1]).removeprefix("the ").removeprefix("an ").removeprefix("a ")
+        count = count or "one"
+        number = int(count) if count.isdigit() else _NUMBER_WORDS.get(count, 1)
+        unit = words[-1]
+        days = number * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1)
+        return today, today + dt.timedelta(days=days), f"in the next {days} days"
+    return None
+
+
+def _weekday_period(weekday: int, how: str | None, today: dt.date) -> tuple[dt.date, dt.date, str]:
+    """ "on Thursday": the next Thursday (today if it is one); "by Friday": from today until then;
+    "next Thursday": the Thursday of next week (Monday to Sunday)."""
+    if how == "next":
+        day = week_of(today)[0] + dt.timedelta(days=7 + weekday)
+    else:
+        day = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
+    if how in ("by", "until", "till"):
+        return today, day, f"by {long_date(day)}"
+    if how == "before":
+        return today, day - dt.timedelta(days=1), f"before {long_date(day)}"
+    return day, day, f"on {long_date(day)}"
+
+
+def _part_of_month(phrase: str, today: dt.date, *, until: bool) -> tuple[dt.date, dt.date, str]:
+    """Early (1st-10th), mid (11th-20th) or late (21st-end of) a month; "by the end of" one."""
+    month = MONTHS[phrase.split()[-1].split("-")[-1]]
+    first, last, label = _month_period(month, today, past=False, following=False)
+    if "end" in phrase and until:
+        return today, last, f"from now to the end of {month_and_year(first)}"
+    if "early" in phrase or "beginning" in phrase or "start" in phrase:
+        first, last = first, first.replace(day=10)
+        label = f"in early {month_and_year(first)}"
+    elif "mid" in phrase:
+        first, last = first.replace(day=11), first.replace(day=20)
+        label = f"in mid {month_and_year(first)}"
+    else:
+        first = first.replace(day=21)
+        label = f"in late {month_and_year(first)}"
+    return max(first, today) if first <= today <= last else first, last, label
 
 
 #: "(over) the next couple of weeks", "in the next 10 days", "the coming weeks", "the next month".

@@ -80,6 +80,28 @@ CASES = [
         "2022-01-20",
         [r"\b11 days\b", "January 31"],
     ),
+    # weekdays, weekends, parts of a month, a year by number
+    ("anything happening this weekend?", "2022-01-27", ["January 31"]),
+    ("anything on thursday?", "2022-01-25", ["January 27", "mixer"]),
+    ("anything within a week?", "2021-10-05", ["October 11"]),
+    ("what's coming up in a couple days", "2021-10-09", ["October 11"]),
+    ("any deadlines in two weeks", "2021-10-01", ["October 11"]),
+    ("anything the week after next?", "2022-01-12", ["January 27"]),
+    ("anything due by the end of february", "2022-01-25", ["January 27", "February 22"]),
+    ("whats left on the calendar for 2021", "2021-10-01", ["October 11"]),
+    ("what do i need to do by friday", "2021-10-05", ["Nothing", "October 11"]),
+    # the next one, however it is called
+    ("what's the soonest deadline", "2021-10-01", ["October 11"]),
+    ("anything i should be getting ready for?", "2021-10-01", ["October 11"]),
+    ("what dates should i put in my planner", "2022-01-05", ["January 27"]),
+    # a named item on a day, or whether it has happened
+    ("is the mixer happening tonight?", "2022-01-27", ["today", "5:00 PM CST"]),
+    ("is the mixer happening tomorrow?", "2022-01-20", ["^Not tomorrow", "January 27"]),
+    ("has the underserved chat happened yet", "2022-02-10", ["February 22", "in 12 days"]),
+    ("is the underserved committee chat over?", "2022-02-23", ["February 22", "took place"]),
+    ("how long ago was the mixer", "2022-02-03", ["January 27", "passed"]),
+    ("are we past the mentoring deadline", "2021-10-15", ["October 11", "closed"]),
+    ("am i too late for the bipoc funding", "2021-10-12", ["October 11", "closed"]),
     # a clock time or zone in the question: the real time, with its zone
     ("the mixer is at 6pm eastern right?", "2022-01-10", ["5:00 PM CST"]),
     ("what time is the mixer and what time zone is that?", "2021-10-01", ["5:00 PM CST"]),
@@ -173,6 +195,21 @@ def test_a_span_counts_from_today(phrase: str, days: int) -> None:
     assert parsed.first == today and parsed.last == today + dt.timedelta(days=days)
 
 
+def test_still_time_names_the_deadline_once(engine: AnswerEngine) -> None:
+    _, text = ask(engine, "can I still nominate someone for the DSA?", "2020-12-01")
+
+    assert text.startswith("No, there's still time: it closes on Monday, December 7, 2020")
+    assert text.count("close") == 2  # "it closes on ...: ... nominations close"
+
+
+def test_a_passed_topic_in_a_list_question_gives_what_is_next(engine: AnswerEngine) -> None:
+    answer, text = ask(engine, "anything coming up about mentoring applications?", "2022-01-05")
+
+    assert answer.answered
+    assert "Nothing on that is coming up" in text and "October 11, 2021" in text
+    assert "January 27" in text
+
+
 def test_next_month_alone_is_the_calendar_month() -> None:
     parsed = parse_date_question("what's happening next month", today=dt.date(2022, 1, 20))
 
@@ -184,6 +221,8 @@ def test_next_month_alone_is_the_calendar_month() -> None:
     "question",
     [
         "is it too late to register for the aasl conference",
+        "is it too late to nominate someone for the printz award",
+        "when did the fall 2017 mentoring apps close",
         "what time does the pool close tonight",
         "how many of the funded BIPOC memberships are still available?",
     ],
