@@ -215,7 +215,8 @@ class AnswerEngine:
         )
         if not hits or hits[0].score < self.threshold:
             return self._abstain(hits[0] if hits else None, folded)
-        chosen = siblings.choose(hits, self.title_words(folded), self._titles, self._tags)
+        named = self.title_words(self._index.respell(folded))  # "the mixr" names the mixer
+        chosen = siblings.choose(hits, named, self._titles, self._tags)
         question = self._question(respelled, stems, asked=asked)
         composed = [(hit, self._compose(hit.key, question, today)) for hit in chosen]
         answered = [(hit, result) for hit, result in composed if result.answered]

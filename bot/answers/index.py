@@ -31,9 +31,10 @@ tests/core/paraphrases.yaml, never on the dev or held-out sets.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answers import text as text_rules
 from bot.answers.english import is_common_word, is_derived_word
@@ -78,6 +79,9 @@ RANK_COVERAGE_FLOOR = 0.6
 RERANK_DEPTH = 12
 #: A three-letter typo may stand for a content word found in this many entries ("tme").
 SHORT_TYPO_MIN_DOCUMENTS = 3
+#: Shortest word :meth:`CoverageIndex.respell` rewrites.
+SHORT_TYPO_LENGTH = 3
+_WORD = re.compile(r"[a-z]+")
 
 Analyzer = Callable[[str], list[str]]
 
@@ -190,6 +194,23 @@ class CoverageIndex:
         """True when a (folded) word is spelled as the knowledge, or as a function word."""
         return self._typos.knows(word)
 
+    def respell(self, folded: str) -> str:
+        """Folded text with misspelt content words written as the knowledge writes them.
+
+        For reading the question's own words (which entry title it names:
+        "the mixr" names the mixer); the search corrects stems itself.
+        """
+        return _WORD.sub(self._respell_word, folded)
+
+    def _respell_word(self, match: re.Match[str]) -> str:
+        word = match.group(0)
+        if len(word) < SHORT_TYPO_LENGTH or self._typos.knows(word):
+            return word
+        correction = self._typos.correct(word)
+        if correction is None or correction.meant is None or not correction.word:
+            return word
+        return correction.word
+
     def query_terms(self, stems: Sequence[str]) -> list[QueryTerm]:
         """Distinct weighted terms for some query stems, typos corrected."""
         terms: list[QueryTerm] = []
@@ -224,27 +245,53 @@ class CoverageIndex:
         return self.search_terms(self.query_terms(self._analyze(text)), limit=limit)
 
     def search_terms(self, terms: Sequence[QueryTerm], *, limit: int = 5) -> list[Hit]:
-        """Best documents for already prepared query terms, highest score first."""
-        total = sum(term.weight * term.idf for term in terms)
+        """Best documents for already prepared query terms, highest score first.
+
+        A corrected typo counts a little less than the word itself towards the
+        confidence, but the ranking takes it for the word meant: "is the mixr
+        free" is about the mixer, however the word was typed.
+        """
+        total = self._total(terms)
         if total <= 0:
             return []
-        total = max(total, MIN_QUERY_MASS_SHARE * self._unknown_idf)
+        accumulated = self._accumulate(terms)
+        if not accumulated:
+            return []
+        meant = [
+            replace(term, weight=term.weight / term.similarity, similarity=1.0)
+            if term.similarity < 1.0
+            else term
+            for term in terms
+        ]
+        corrected = any(term.similarity < 1.0 for term in terms)
+        ranked = self._accumulate(meant) if corrected else accumulated
+        depth = max(limit, RERANK_DEPTH)
+        candidates = sorted(ranked.items(), key=lambda item: item[1], reverse=True)[:depth]
+        query_stems = {term.stem: term for term in terms}
+        meant_stems = {term.stem: term for term in meant}
+        meant_total = self._total(meant)
+        hits = []
+        for number, mass in candidates:
+            hit = self._hit(number, accumulated[number] / total, self._overlap(number, query_stems))
+            if corrected:
+                as_meant = self._hit(number, mass / meant_total, self._overlap(number, meant_stems))
+                hit = replace(hit, rank=as_meant.rank)
+            hits.append(hit)
+        hits.sort(key=lambda hit: hit.rank, reverse=True)
+        return hits[:limit]
+
+    def _total(self, terms: Sequence[QueryTerm]) -> float:
+        """The informative mass of a question (at least a share of one unknown word's)."""
+        total = sum(term.weight * term.idf for term in terms)
+        return max(total, MIN_QUERY_MASS_SHARE * self._unknown_idf) if total > 0 else 0.0
+
+    def _accumulate(self, terms: Sequence[QueryTerm]) -> dict[int, float]:
         accumulated: dict[int, float] = defaultdict(float)
         for term in terms:
             mass = term.weight * term.idf
             for number, strength in self._postings.get(term.stem, ()):
                 accumulated[number] += mass * strength
-        if not accumulated:
-            return []
-        depth = max(limit, RERANK_DEPTH)
-        candidates = sorted(accumulated.items(), key=lambda item: item[1], reverse=True)[:depth]
-        query_stems = {term.stem: term for term in terms}
-        hits = [
-            self._hit(number, mass / total, self._overlap(number, query_stems))
-            for number, mass in candidates
-        ]
-        hits.sort(key=lambda hit: hit.rank, reverse=True)
-        return hits[:limit]
+        return accumulated
 
     def _hit(self, number: int, coverage: float, overlap: float) -> Hit:
         score = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * overlap

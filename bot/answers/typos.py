@@ -34,7 +34,7 @@ first, then the word found in more documents (lower idf).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Hamming
@@ -60,10 +60,12 @@ class Correction:
         meant: What the known word stands for (its stem in an index), or None
             for a word without topic (a mistyped "the" is dropped).
         similarity: In [0, 1]; a corrected term counts this much of an exact one.
+        word: The known word it was taken for ("mixer" for "mixr").
     """
 
     meant: str | None
     similarity: float
+    word: str = field(default="", compare=False)
 
 
 class TypoCorrector:
@@ -130,7 +132,7 @@ class TypoCorrector:
                 meant = self._known.get(base) if typed.endswith(ending) else None
                 # short adjectives take -er: "presenter" is no more "present"
                 if meant is not None and SHORTEST_WORD < len(base) <= LONG_WORD:
-                    return Correction(meant, len(base) / len(typed))
+                    return Correction(meant, len(base) / len(typed), base)
         max_edits = 2 if len(typed) >= TWO_EDIT_LENGTH else 1
         found = process.extract(
             typed,
@@ -154,7 +156,7 @@ class TypoCorrector:
             return None
         _, word = min(candidates, key=lambda candidate: self._preference(typed, *candidate))
         similarity = DamerauLevenshtein.normalized_similarity(typed, word)
-        return Correction(self._known[word], similarity)
+        return Correction(self._known[word], similarity, word)
 
     def _function_target(self, typed: str, word: str) -> bool:
         """Is ``word`` a function word that the real word ``typed`` may stand for?

@@ -101,6 +101,24 @@ def test_an_everyday_word_or_shorthand_means_the_knowledge_term(
     assert re.search(fact, text), text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is the mixer free for members",
+        "is the mixr free for memebrs",
+        "is the mixr free for members",
+    ],
+)
+def test_a_misspelt_topic_is_the_topic_for_ranking_and_for_siblings(
+    engine: AnswerEngine, question: str
+) -> None:
+    # "members" must not pick the BIPOC membership entry once "mixer" is misspelt
+    answer, text = ask(engine, question)
+
+    assert engine.search(question)[0].key == "membership-mixer"
+    assert answer.sources == ("membership-mixer",), text
+
+
 def test_an_unknown_award_is_still_abstained_on_when_its_name_is_one_letter_from_a_word(
     engine: AnswerEngine,
 ) -> None:
