@@ -303,6 +303,8 @@ class CalendarAnswers:
                 item = meant[0]
                 when = format_when(item, self._zone)
                 text = f"Not on that day: {item.title.rstrip('.')} is on **{when}**."
+                if items:  # "is the January 27 event the chat?": what that day holds
+                    text += "\n\nOn that day:\n" + self._bullets(items, today)
                 return CalendarReply(text, (item.id,))
         if wanted:
             return CalendarReply(self._bullets(wanted, today), tuple(item.id for item in wanted))

@@ -210,6 +210,16 @@ def test_a_passed_topic_in_a_list_question_gives_what_is_next(engine: AnswerEngi
     assert "January 27" in text
 
 
+def test_an_item_asked_on_the_wrong_day_gets_its_day_and_what_that_day_holds(
+    engine: AnswerEngine,
+) -> None:
+    answer, text = ask(engine, "is the underserved committee chat on january 27?", "2021-12-01")
+
+    assert answer.answered
+    assert text.startswith("Not on that day") and "February 22, 2022" in text
+    assert "membership mixer" in text.split("On that day:")[1]
+
+
 def test_next_month_alone_is_the_calendar_month() -> None:
     parsed = parse_date_question("what's happening next month", today=dt.date(2022, 1, 20))
 
