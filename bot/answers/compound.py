@@ -70,6 +70,12 @@ _STATEMENT_OPENER = re.compile(
     r"|(?:just |only |mostly )?(?:curious|thinking (?:of|about)|trying to|hoping to|planning "
     r"(?:to|on)|looking to|asking (?:because|since|for)|for context|context|background|"
     r"new (?:member|here|to)|long time|first time)\b"
+    # a remark about the message itself: "Quick one.", "Sorry if this is a dumb question."
+    r"|(?:sorry|apologies|apologize|pardon|excuse me|hope|hopefully)\b"
+    r"|(?:a |one )?(?:quick|random|silly|dumb|stupid|basic|simple|easy|small|short|odd|weird|"
+    r"general|newbie|last|another|follow[- ]?up|one more|two|three|a few|(?:a )?couple of)"
+    r"\s+(?:one|q|questions?|things?)\b"
+    r"|questions? (?:about|on|re|regarding)\b"
     r"|(?:some ?one|some ?body|a (?:friend|colleague|co-?worker)|people|everyone) "
     r"(?:told|said|says|mentioned|thinks|thought)\b"
     r")",
@@ -273,14 +279,19 @@ def _answer_question(
     """One question; the previous question's topic, then the context, help when needed."""
     asked = question.rstrip(" ?")
     refers_back = bool(said.context) and not said.previous and _refers_back(question, analyze)
+    if refers_back and _names_no_topic(question, analyze):
+        # "Question about the mixer. Is it online?": the statement names the topic, the
+        # question only says what is wanted
+        topic = answer_one(said.context, question)
+        if topic.answered:
+            return topic
     if refers_back:
-        # "I saw a post about the racial healing day. What is it about?": about the statement
+        # "I saw a post about the racial healing day. What is it meant to be about?"
         merged = answer_one(f"{said.context}, {question}", question)
         if merged.answered:
             return merged
     result = answer_one(question, None)
     if refers_back and not result.answered:
-        # the statement names the topic; the question says what is wanted
         topic = answer_one(said.context, question)
         if topic.answered:
             return topic
@@ -289,10 +300,16 @@ def _answer_question(
         # "...? and how long does it run": about what answered the question before (its
         # title names it best); a question with a topic of its own takes only the words
         borrowing = [said.topic, said.previous] if leans else [said.previous]
+        honest: Answer | None = None
         for borrowed_words in dict.fromkeys(filter(None, borrowing)):
             borrowed = answer_one(f"{asked} {borrowed_words.lower()}", question)
             if borrowed.answered:
                 return borrowed
+            honest = honest or (borrowed if borrowed.kind == "missing_fact" else None)
+        if honest is not None and _names_no_topic(question, analyze):
+            # "Who hosts the mixer? And is there a cost?": what the mixer costs is not
+            # known; a cost of something else is no answer
+            return honest
     if said.context and result.kind == "abstained":
         # the question alone found nothing: the member's words about themselves may help
         helped = answer_one(f"{asked} {said.context}", question)
@@ -303,8 +320,12 @@ def _answer_question(
 
 def _leans_on_context(part: str, analyze: Callable[[str], list[str]]) -> bool:
     """A question that names no topic of its own ("and when is it due?")."""
-    topical = [item for item in analyze(part) if not is_light(item)]
-    return len(topical) <= 1 or bool(_PRONOUN.search(part))
+    return _names_no_topic(part, analyze) or bool(_PRONOUN.search(part))
+
+
+def _names_no_topic(part: str, analyze: Callable[[str], list[str]]) -> bool:
+    """At most one word of substance ("is there a cost?", "and when?")."""
+    return len([item for item in analyze(part) if not is_light(item)]) <= 1
 
 
 #: Words standing for something said before: a personal pronoun, or "that"/"this" on its
@@ -318,8 +339,7 @@ _BACK_REFERENCE = re.compile(
 
 def _refers_back(part: str, analyze: Callable[[str], list[str]]) -> bool:
     """A question about something said before it ("what is it about?", "can I still do that?")."""
-    topical = [item for item in analyze(part) if not is_light(item)]
-    return len(topical) <= 1 or bool(_BACK_REFERENCE.search(part))
+    return _names_no_topic(part, analyze) or bool(_BACK_REFERENCE.search(part))
 
 
 def _quoted(part: str) -> str:

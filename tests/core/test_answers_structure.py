@@ -242,6 +242,10 @@ def test_a_question_the_bot_cannot_answer_is_not_answered_from_the_context(
         "Someone told me you can only nominate a person once",
         "So I saw a number like 25 somewhere",
         "Trying to get my calendar sorted",
+        "Quick one",
+        "Sorry if this is a dumb question",
+        "A couple of questions",
+        "Question about the mixer",
     ],
 )
 def test_statements_about_the_member_are_context(sentence: str) -> None:
@@ -375,6 +379,28 @@ def test_a_second_part_borrows_the_first_parts_topic(
     for fact in facts:
         assert fact in plain(answer)
     assert answer.unanswered_parts == ()
+
+
+def test_a_topicless_part_is_never_answered_about_another_topic(engine: AnswerEngine) -> None:
+    answer = ask(engine, "I have two questions. Who hosts the mixer? And is there a cost?")
+
+    assert "Membership Committee" in answer.text
+    assert "webinars" not in answer.text  # what webinars cost is not what the mixer costs
+    assert answer.unanswered_parts == ("is there a cost?",)
+    assert "don't know what" in answer.text
+
+
+def test_a_remark_about_the_message_is_context(engine: AnswerEngine) -> None:
+    quick = ask(engine, "Hey! Quick one. When do mentoring applications close?")
+    sorry = ask(
+        engine,
+        "Sorry if this is a dumb question. How do I find someone in the ALA member directory?",
+    )
+    about = ask(engine, "Question about the mixer. Is it online?")
+
+    assert quick.sources == ("mentoring-apply",) and NO_ANSWER not in quick.text
+    assert sorry.sources == ("thank-someone",) and "ALA Connect" in sorry.text
+    assert about.sources == ("membership-mixer",)
 
 
 def test_a_second_question_with_its_own_topic_does_not_borrow(engine: AnswerEngine) -> None:
