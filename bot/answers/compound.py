@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.answers import small_talk
@@ -276,46 +276,57 @@ class _Said:
 def _answer_question(
     question: str, said: _Said, answer_one: AnswerOne, analyze: Callable[[str], list[str]]
 ) -> Answer:
-    """One question; the previous question's topic, then the context, help when needed."""
+    """One question; the previous question's topic, then the context, help when needed.
+
+    When nothing answers, a reply that found the topic and says which fact it lacks
+    ("I don't know a phone number for Elly") is better than an abstention.
+    """
+    tried: dict[tuple[str, str | None], Answer] = {}
+
+    def attempt(text: str, wanted: str | None = question) -> Answer:
+        if (text, wanted) not in tried:
+            tried[text, wanted] = answer_one(text, wanted)
+        return tried[text, wanted]
+
     asked = question.rstrip(" ?")
+    topicless = _names_no_topic(question, analyze)
     refers_back = bool(said.context) and not said.previous and _refers_back(question, analyze)
-    if refers_back and _names_no_topic(question, analyze):
+    if refers_back and topicless and attempt(said.context).answered:
         # "Question about the mixer. Is it online?": the statement names the topic, the
         # question only says what is wanted
-        topic = answer_one(said.context, question)
-        if topic.answered:
-            return topic
-    if refers_back:
+        return attempt(said.context)
+    if refers_back and attempt(f"{said.context}, {question}").answered:
         # "I saw a post about the racial healing day. What is it meant to be about?"
-        merged = answer_one(f"{said.context}, {question}", question)
-        if merged.answered:
-            return merged
-    result = answer_one(question, None)
-    if refers_back and not result.answered:
-        topic = answer_one(said.context, question)
-        if topic.answered:
-            return topic
+        return attempt(f"{said.context}, {question}")
+    result = attempt(question, None)
+    if refers_back and not result.answered and attempt(said.context).answered:
+        return attempt(said.context)
     leans = bool(said.previous) and _leans_on_context(question, analyze)
     if said.previous and (leans or not result.answered):
         # "...? and how long does it run": about what answered the question before (its
         # title names it best); a question with a topic of its own takes only the words
         borrowing = [said.topic, said.previous] if leans else [said.previous]
-        honest: Answer | None = None
-        for borrowed_words in dict.fromkeys(filter(None, borrowing)):
-            borrowed = answer_one(f"{asked} {borrowed_words.lower()}", question)
-            if borrowed.answered:
-                return borrowed
-            honest = honest or (borrowed if borrowed.kind == "missing_fact" else None)
-        if honest is not None and _names_no_topic(question, analyze):
+        for words in dict.fromkeys(filter(None, borrowing)):
+            if attempt(f"{asked} {words.lower()}").answered:
+                return attempt(f"{asked} {words.lower()}")
+        known = _topic_found(tried.values())
+        if known is not None and topicless:
             # "Who hosts the mixer? And is there a cost?": what the mixer costs is not
             # known; a cost of something else is no answer
-            return honest
-    if said.context and result.kind == "abstained":
-        # the question alone found nothing: the member's words about themselves may help
-        helped = answer_one(f"{asked} {said.context}", question)
-        if helped.answered:
-            return helped
+            return known
+    # the question alone found nothing: the member's words about themselves may help
+    if said.context and result.kind == "abstained" and attempt(f"{asked} {said.context}").answered:
+        return attempt(f"{asked} {said.context}")
+    if result.kind == "abstained" and said.context:
+        attempt(said.context)  # "I tried emailing Elly. Is there a phone number?"
+    if result.kind == "abstained":
+        return _topic_found(tried.values()) or result
     return result
+
+
+def _topic_found(answers: Iterable[Answer]) -> Answer | None:
+    """The first reply that found the topic but not the fact asked for."""
+    return next((answer for answer in answers if answer.kind == "missing_fact"), None)
 
 
 def _leans_on_context(part: str, analyze: Callable[[str], list[str]]) -> bool:

@@ -390,6 +390,22 @@ def test_a_topicless_part_is_never_answered_about_another_topic(engine: AnswerEn
     assert "don't know what" in answer.text
 
 
+def test_the_statement_s_topic_says_which_fact_is_missing(engine: AnswerEngine) -> None:
+    answer = ask(engine, "I tried emailing Elly but got no reply. Is there a phone number?")
+
+    assert not answer.answered and answer.kind == "missing_fact"
+    assert answer.sources == ("contact-elly",)
+    assert "phone number" in answer.text and CONTACT in answer.text
+
+
+def test_a_statement_unrelated_to_an_unknown_question_does_not_answer_it(
+    engine: AnswerEngine,
+) -> None:
+    answer = ask(engine, "I love my job. What's the capital of Australia?")
+
+    assert not answer.answered and answer.kind == "abstained"
+
+
 def test_a_remark_about_the_message_is_context(engine: AnswerEngine) -> None:
     quick = ask(engine, "Hey! Quick one. When do mentoring applications close?")
     sorry = ask(
