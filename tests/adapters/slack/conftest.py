@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.app import SlackBot, build_sender, build_slack_bot, create_web_app
 from adapters.slack.settings import SlackSettings
@@ -19,6 +22,7 @@ from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from tests.adapters.slack.support import FORM, JSON, SIGNING_SECRET, signed_headers
 from tests.fakes.fake_slack import FakeSlack, FakeUser
+from tests.fakes.fake_slack_socket import SocketModeServer, socket_mode_server
 
 USERS = (
     FakeUser("U1", "ana", display_name="Ana"),
@@ -133,3 +137,56 @@ async def serve(bot: SlackBot) -> AsyncIterator[SlackEndpoint]:
 async def endpoint(slack_bot: SlackBot) -> AsyncIterator[SlackEndpoint]:
     async for served in serve(slack_bot):
         yield served
+
+
+SOCKET_APP_TOKEN = "xapp-1-test"
+
+
+@dataclass
+class SocketMode:
+    """The bot connected by Socket Mode to a local websocket server."""
+
+    server: SocketModeServer
+
+    async def send(self, number: int, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one envelope and return the bot's ack of it."""
+        await self.server.send(
+            {
+                "envelope_id": f"env-{number}",
+                "type": kind,
+                "accepts_response_payload": True,
+                "payload": payload,
+            }
+        )
+        ack = await asyncio.wait_for(self.server.acks.get(), 5)
+        assert ack["envelope_id"] == f"env-{number}"
+        return ack
+
+
+@pytest.fixture
+async def socket_mode(
+    fake_slack: FakeSlack,
+    settings: Settings,
+    slack_settings: SlackSettings,
+    sqlite_database: Database,
+    clock: FixedClock,
+    frozen_knowledge: KnowledgeStore,
+) -> AsyncIterator[SocketMode]:
+    """The real Bolt app with an app token, connected to a local Socket Mode server."""
+    async with socket_mode_server() as server:
+        fake_slack.socket_mode_url = server.url
+        socket_settings = slack_settings.model_copy(update={"slack_app_token": SOCKET_APP_TOKEN})
+        bot = await make_bot(
+            settings=settings,
+            slack_settings=socket_settings,
+            database=sqlite_database,
+            clock=clock,
+            knowledge=frozen_knowledge,
+        )
+        handler = AsyncSocketModeHandler(bot.app, SOCKET_APP_TOKEN)
+        await handler.connect_async()
+        try:
+            await asyncio.wait_for(server.connected.wait(), 5)
+            yield SocketMode(server)
+        finally:
+            await handler.close_async()

@@ -9,22 +9,16 @@ form also go through Socket Mode.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from adapters.slack.settings import SlackSettings
 from bot.clock import FixedClock
-from bot.config import Settings
-from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from bot.storage.models import UnansweredQuestion
-from tests.adapters.slack.conftest import SlackEndpoint, make_bot
+from tests.adapters.slack.conftest import SlackEndpoint, SocketMode
 from tests.adapters.slack.interactive_support import (
     block_actions,
     message_shortcut,
@@ -34,7 +28,6 @@ from tests.adapters.slack.interactive_support import (
 )
 from tests.adapters.slack.support import event_body, slash_command_body
 from tests.fakes.fake_slack import FakeSlack
-from tests.fakes.fake_slack_socket import SocketModeServer, socket_mode_server
 
 DEADLINE = "mentoring-applications-2021"
 
@@ -218,61 +211,20 @@ async def test_the_global_shortcut_opens_the_kudos_form(
 # ---------------------------------------------------------------- Socket Mode
 
 
-@pytest.fixture
-async def socket_server(fake_slack: FakeSlack) -> AsyncIterator[SocketModeServer]:
-    async with socket_mode_server() as server:
-        fake_slack.socket_mode_url = server.url
-        yield server
-
-
 async def test_clicks_and_forms_work_in_socket_mode(
-    socket_server: SocketModeServer,
-    fake_slack: FakeSlack,
-    settings: Settings,
-    slack_settings: SlackSettings,
-    sqlite_database: Database,
-    clock: FixedClock,
-    frozen_knowledge: KnowledgeStore,
+    socket_mode: SocketMode, fake_slack: FakeSlack
 ) -> None:
-    socket_settings = slack_settings.model_copy(update={"slack_app_token": "xapp-1-test"})
-    bot = await make_bot(
-        settings=settings,
-        slack_settings=socket_settings,
-        database=sqlite_database,
-        clock=clock,
-        knowledge=frozen_knowledge,
+    await socket_mode.send(1, "interactive", shortcut("give_kudos", user_id="U1"))
+    await fake_slack.wait_for_calls("views.open")
+    view = fake_slack.delivered("views.open")[0].response["view"]
+    empty = view_submission(view, {}, user_id="U1")
+    ack = await socket_mode.send(2, "interactive", empty)
+    assert ack["payload"]["response_action"] == "errors"  # the modal stays open
+    click = block_actions(
+        "rm:remind:mentoring-applications-2021:1d",
+        user_id="U1",
+        response_url=fake_slack.response_url("socket"),
     )
-    handler = AsyncSocketModeHandler(bot.app, socket_settings.slack_app_token)
-    await handler.connect_async()
-
-    async def envelope(number: int, payload: dict[str, Any]) -> dict[str, Any]:
-        await socket_server.send(
-            {
-                "envelope_id": f"env-{number}",
-                "type": "interactive",
-                "accepts_response_payload": True,
-                "payload": payload,
-            }
-        )
-        ack = await asyncio.wait_for(socket_server.acks.get(), 5)
-        assert ack["envelope_id"] == f"env-{number}"
-        return ack
-
-    try:
-        await asyncio.wait_for(socket_server.connected.wait(), 5)
-        await envelope(1, shortcut("give_kudos", user_id="U1"))
-        await fake_slack.wait_for_calls("views.open")
-        view = fake_slack.delivered("views.open")[0].response["view"]
-        empty = view_submission(view, {}, user_id="U1")
-        ack = await envelope(2, empty)
-        assert ack["payload"]["response_action"] == "errors"  # the modal stays open
-        click = block_actions(
-            "rm:remind:mentoring-applications-2021:1d",
-            user_id="U1",
-            response_url=fake_slack.response_url("socket"),
-        )
-        await envelope(3, click)
-        await fake_slack.wait_for(lambda f: len(f.responses()) == 1)
-    finally:
-        await handler.close_async()
+    await socket_mode.send(3, "interactive", click)
+    await fake_slack.wait_for(lambda f: len(f.responses()) == 1)
     assert "ALSC Mentoring Program" in fake_slack.responses()[0].params["text"]
