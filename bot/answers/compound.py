@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from bot.answers import small_talk
 from bot.answers.answer import Answer
 from bot.answers.text import is_light
+from bot.date_wording import MONTHS, WEEKDAYS
 
 _QUESTION_START = (
     r"(?:who|whos|whose|whom|what|whats|when|whens|where|wheres|why|how|hows|which|is|are|do|does|did|can|"
@@ -214,12 +215,37 @@ def _choices(part: Part) -> list[Part]:
         return [part]
     opener = after.split()[0]
     shared = re.search(rf"^(.*\S)\s+{re.escape(opener)}\s", before, re.IGNORECASE)
-    if shared is None or len(shared.group(1).split()) < _MIN_WORDS:
+    if shared is None:
+        return _value_choices(before, after) or [part]
+    if len(shared.group(1).split()) < _MIN_WORDS:
         return [part]
     first = before[shared.end(1) :].strip()
     if len(first.split()) < _MIN_WORDS or len(after.split()) < _MIN_WORDS:
         return [part]
     return [Part(f"{shared.group(1)} {first}?"), Part(f"{shared.group(1)} {after}?")]
+
+
+#: Words that open a date or a time: "Jan 31 or Feb 1", "Thursday or Friday", "5pm or 6pm".
+_VALUE_WORDS = frozenset([*MONTHS, *WEEKDAYS])
+_MAX_VALUE_WORDS = 3
+
+
+def _value_choices(before: str, after: str) -> list[Part] | None:
+    """ "Is the ballot deadline Jan 31 or Feb 1?": the same question of each date or time."""
+    alternative = after.split()
+    if len(alternative) > _MAX_VALUE_WORDS or not _is_value(alternative[0]):
+        return None
+    asked = before.split()
+    if len(asked) < len(alternative) + _MIN_WORDS or not _is_value(asked[-len(alternative)]):
+        return None
+    shared = " ".join(asked[: -len(alternative)])
+    first = " ".join(asked[-len(alternative) :])
+    return [Part(f"{shared} {first}?"), Part(f"{shared} {after}?")]
+
+
+def _is_value(word: str) -> bool:
+    word = word.lower().rstrip(".,")
+    return word[:1].isdigit() or word in _VALUE_WORDS
 
 
 # ------------------------------------------------------------------ answering

@@ -473,6 +473,18 @@ def test_a_choice_with_context_after_it(engine: AnswerEngine) -> None:
     assert "confused" not in answer.text and NO_ANSWER not in answer.text
 
 
+def test_a_choice_between_two_dates(engine: AnswerEngine) -> None:
+    answer = ask(engine, "is the deadline for the ballot jan 31 or feb 1?")
+
+    assert answer.answered
+    assert answer.sources == ("election-ballot-membership-2022",)
+    assert headings(answer) == [
+        "Is the deadline for the ballot jan 31?",
+        "Is the deadline for the ballot feb 1?",
+    ]
+    assert "Not on that day" in answer.text.split("feb 1?**")[1]
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -481,6 +493,8 @@ def test_a_choice_with_context_after_it(engine: AnswerEngine) -> None:
         "do I need to be an ALA or ALSC member to mentor?",
         "is the mentoring program free or not?",
         "who can be a mentor or a mentee?",
+        "is the mentoring program one year or two?",
+        "is it free or 50 dollars?",
     ],
 )
 def test_an_or_that_offers_no_two_things_stays_one_question(question: str) -> None:
