@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.core import BotCore
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
+from tests.support.cores import start_core
 from tests.support.databases import TEMPLATES, open_database
 from tests.support.knowledge import FROZEN_KNOWLEDGE_FILE, SHIPPED_KNOWLEDGE_FILE
 from tests.support.recording import RecordingSender
@@ -109,12 +110,10 @@ async def core(
     outbound: RecordingSender,
     core_knowledge: KnowledgeStore,
 ) -> BotCore:
-    bot = BotCore(
+    return await start_core(
         settings=settings,
         database=sqlite_database,
         knowledge=core_knowledge,
         clock=clock,
         outbound=outbound,
     )
-    await bot.start()
-    return bot

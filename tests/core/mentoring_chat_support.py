@@ -19,6 +19,7 @@ from bot.requests import ArgumentValue, Request, UserRef
 from bot.storage import Database
 from bot.storage.models.mentoring import MentoringMatch
 from tests.core.kudos_support import ALICE, BOB, CAROL, request
+from tests.support.cores import start_core
 from tests.support.recording import RecordingSender
 
 STAFF = UserRef("slack", "T1", "U9", "sam")
@@ -147,15 +148,13 @@ async def bot(
     sender: RecordingSender,
     frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
-    core = BotCore(
+    return await start_core(
         settings=settings,
         database=database,
         knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )
-    await core.start()
-    return core
 
 
 async def only_match_id(bot: BotCore) -> int:

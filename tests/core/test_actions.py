@@ -40,6 +40,7 @@ from tests.core.broadcast_support import (
     member,
     staff_request,
 )
+from tests.support.cores import start_core
 
 # -- the encoding -----------------------------------------------------------------------
 
@@ -105,15 +106,13 @@ async def bot(
     sender: CountingSender,
     frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
-    core = BotCore(
+    return await start_core(
         settings=settings,
         database=database,
         knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )
-    await core.start()
-    return core
 
 
 def click(

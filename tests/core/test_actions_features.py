@@ -26,6 +26,7 @@ from bot.requests import ArgumentValue, Mention, MentionKind, Request, UserRef
 from bot.storage import Database
 from bot.storage.models import Broadcast, Kudos
 from tests.core.kudos_support import ALICE, BOB, CAROL, at, request
+from tests.support.cores import start_core
 from tests.support.recording import RecordingSender
 
 STAFF = UserRef("slack", "T1", "U9", "sam")
@@ -47,15 +48,13 @@ async def bot(
     sender: RecordingSender,
     frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
-    core = BotCore(
+    return await start_core(
         settings=settings,
         database=database,
         knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )
-    await core.start()
-    return core
 
 
 def click(value: str, *, user: UserRef = ALICE, staff: bool = False, delivery: str = "") -> Request:

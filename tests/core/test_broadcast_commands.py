@@ -33,6 +33,7 @@ from tests.core.broadcast_support import (
     member_request,
     staff_request,
 )
+from tests.support.cores import start_core
 
 
 @pytest.fixture
@@ -50,15 +51,13 @@ async def bot(
     sender: CountingSender,
     frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
-    core = BotCore(
+    return await start_core(
         settings=settings,
         database=database,
         knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )
-    await core.start()
-    return core
 
 
 async def say(bot: BotCore, text: str, *, staff: bool = True, command: str = "broadcast") -> str:

@@ -28,6 +28,7 @@ from tests.core.kudos_support import (
     other,
     request,
 )
+from tests.support.cores import start_core
 from tests.support.recording import RecordingSender
 
 
@@ -44,15 +45,13 @@ async def notes_core(
     sender: RecordingSender,
     frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
-    core = BotCore(
+    return await start_core(
         settings=settings,
         database=database,
         knowledge=frozen_knowledge,
         clock=clock,
         outbound=sender,
     )
-    await core.start()
-    return core
 
 
 async def thank(core: BotCore, *parts: str | Mention, sender: UserRef = ALICE) -> str:

@@ -21,6 +21,7 @@ from bot.replies import MentionSpan, NameSpan
 from bot.requests import Mention, MentionKind, UserRef
 from bot.storage import Database
 from tests.core.kudos_support import ALICE, BOB, CAROL, DAN, PLATFORM, at, other, request
+from tests.support.cores import start_core
 from tests.support.recording import RecordingSender
 
 
@@ -33,15 +34,13 @@ async def kudos_core(
     frozen_knowledge: KnowledgeStore,
 ) -> BotCore:
     outbound.platform = PLATFORM
-    core = BotCore(
+    return await start_core(
         settings=settings,
         database=database,
         knowledge=frozen_knowledge,
         clock=clock,
         outbound=outbound,
     )
-    await core.start()
-    return core
 
 
 async def give(core: BotCore, *parts: str | Mention, sender: UserRef = ALICE) -> None:

@@ -30,6 +30,7 @@ from tests.adapters.discord.conftest import ANA, BEN, discord_settings
 from tests.adapters.discord.payloads import GUILD_ID
 from tests.core.mentoring_chat_support import apply_by_form, button, press, say
 from tests.fakes.fake_discord import BOT_ID, FakeDiscord, FakeUser
+from tests.support.cores import start_core
 
 THREAD_CHANNEL = 1190000000000000042
 COHORT = "Spring 2027"
@@ -58,15 +59,13 @@ async def core(
 ) -> BotCore:
     """The core on both databases, delivering through the client's sender to the fake."""
     fake_discord.guild_channels[THREAD_CHANNEL] = GUILD_ID
-    bot = BotCore(
+    return await start_core(
         settings=settings,
         database=database,
         knowledge=frozen_knowledge,
         clock=clock,
         outbound=outbound,
     )
-    await bot.start()
-    return bot
 
 
 async def _confirm_pair(core: BotCore) -> str:
