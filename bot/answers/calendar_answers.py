@@ -93,6 +93,7 @@ class CalendarAnswers:
             "days_until": self._days_until,
             "too_late": self._too_late,
             "status": self._status,
+            "last_day": self._last_day,
             "window": self._window,
             "upcoming": self._upcoming,
             "on_date": self._on_date,
@@ -195,6 +196,21 @@ class CalendarAnswers:
             return CalendarReply(text + self._after(item, today), (item.id,))
         phrase = deadline_phrase(item, today=today, zone=self._zone)
         return CalendarReply(f"Yes: it {phrase}: {_title(item)}.", (item.id,))
+
+    def _last_day(
+        self, question: DateQuestion, folded: str, today: dt.date
+    ) -> CalendarReply | None:
+        """ "When's the last day to nominate someone?": the day, or that it has passed."""
+        matches = self.topic_deadlines(question.topic, today, said=folded)
+        if not matches:
+            return None
+        item = matches[0]
+        if item.has_passed(today):
+            sentence = passed_sentence(item, today=today, zone=self._zone)
+            text = sentence[:1].upper() + sentence[1:]
+            return CalendarReply(text + self._after(item, today), (item.id,))
+        phrase = deadline_phrase(item, today=today, zone=self._zone)
+        return CalendarReply(f"{_title(item)}: it {phrase}.", (item.id,))
 
     def _time_of(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
         """A question naming a clock time or zone ("the mixer is at 5pm eastern?"): the real one."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -33,7 +34,9 @@ from bot.date_wording import (
     week_of,
 )
 
-Kind = Literal["days_until", "too_late", "status", "window", "upcoming", "on_date", "time_of"]
+Kind = Literal[
+    "days_until", "too_late", "last_day", "status", "window", "upcoming", "on_date", "time_of"
+]
 
 _MONTHS = MONTHS
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -70,6 +73,8 @@ _STATUS = re.compile(
     r"took place|close|closed|passed|ended|end)( yet| already)?$|^(is|are|was|were) .{1,50}? "
     r"(already )?(over|done|finished|past|closed)( yet| already)?$)"
 )
+#: "When's the last day I can nominate someone?": the day a deadline closes.
+_LAST_DAY = re.compile(r"\b(last|final) (day|date|chance)\b")
 #: A clock time or time zone in the question: "is the mixer at 5pm eastern?"
 _CLOCK = re.compile(
     r"\b(\d{1,2}(:\d\d)? ?(am|pm)|\d{1,2} ?o'?clock|noon|(eastern|central|pacific|mountain)"
@@ -78,7 +83,7 @@ _CLOCK = re.compile(
 #: "before the holidays", "by Christmas" (December 24), "before the new year" (the 31st).
 _HOLIDAYS = re.compile(
     r"(before|until|till|by) (the )?(holidays?|holiday (season|break)|christmas|winter break|"
-    r"new year'?s?)"
+    r"new year'?s?|thanksgiving)"
 )
 #: Day names as members type them ("sat", "sun", "wed" and "mon" are other words too).
 _DAY_NAMES = "|".join((*DAY_NAMES, "tues", "weds", "thurs"))
@@ -86,8 +91,17 @@ _DAY_NAMES = "|".join((*DAY_NAMES, "tues", "weds", "thurs"))
 _PART_OF_MONTH = (
     r"(early|mid|middle of|late|(the )?(beginning|start|end) of)[ -](" + _MONTH_NAMES + r")"
 )
+#: A week of a named month: "the last week of January", "the first week of February".
+_WEEK_OF_MONTH = (
+    r"(the )?(first|second|third|fourth|last|final) week (of|in) (" + _MONTH_NAMES + r")"
+)
+#: Seasons (northern hemisphere, by month): "this spring", "in the fall".
+_SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _PERIOD = re.compile(
-    r"\b((before |by |until |till )?" + _PART_OF_MONTH + r"|"
+    r"\b(" + _WEEK_OF_MONTH + r"|((in|during|this|next|over) )?(the )?(spring|summer|fall|autumn|"
+    r"winter)( break)?(?! (break|round|call|session|class|semester|term|cohort|2\d\d\d))|"
+    r"recently|lately|(the )?rest of (the |this )week|"
+    r"(before |by |until |till )?" + _PART_OF_MONTH + r"|"
     r"(this |next )?weekend|(the )?week after next|"
     r"((on|by|before|until|till|this|next) )?(" + _DAY_NAMES + r")|"
     r"((in|within) (a |an |the )?"
@@ -123,7 +137,7 @@ _CALENDAR_WORD = re.compile(
 )
 _UPCOMING = re.compile(
     r"\b(coming up|upcoming|next (deadline|event|date|thing)s?|what'?s next|what is next|"
-    r"on (my|our|the) radar|ahead (of|for) (me|us)|"
+    r"on (my|our|the) radar|ahead (of|for) (me|us)|(what'?s|what is) on (the|your) (\w+ )?calendar|"
     r"(soonest|earliest|nearest|closest) (deadline|event|date|thing)s?|get(ting)? ready for|"
     r"(in|on|to) (my|our) (planner|calendar|agenda|diary)|"
     r"(any|what|which) (deadlines|dates|events)|deadlines? (soon|ahead)|"
@@ -145,7 +159,9 @@ _DATE_WORDS = re.compile(
     r"planning|note|mark|remember|worth|radar|just|double|check|confirm|quick|question|"
     r"wondering|make|stuff|things?|ahead|w|with|about|so|far|yet|please|could|tell|show|list|"
     r"again|exactly|precisely|really|actually|possible|available|accepting|taking|being|"
-    r"accepted|happened|happen|take|took|place|done|finished|chance|time|planned|has|had)\b"
+    r"accepted|happened|happen|take|took|place|done|finished|chance|time|planned|has|had|will|"
+    # being away is no topic: "I'm on vacation the last week of January, will I miss anything?"
+    r"vacation|away|travell?ing|leave|sick|busy|off|out|office|gone|recently|lately|remind)\b"
 )
 
 #: The words the patterns above are made of (month names too): a misspelt one is
@@ -183,7 +199,11 @@ _LONG_WORD = re.compile(r"\b[a-z]{6,}\b")
 
 
 def _undoubled(match: re.Match[str]) -> str:
-    word = match.group(0)
+    return _undouble(match.group(0))
+
+
+@functools.lru_cache(maxsize=4096)
+def _undouble(word: str) -> str:
     return word if word in CALENDAR_WORDS else _BY_COLLAPSED.get(_collapsed(word), word)
 
 
@@ -212,16 +232,23 @@ def parse_date_question(folded: str, *, today: dt.date) -> DateQuestion | None:
     text = _LONG_WORD.sub(_undoubled, text)
     if _DAYS_UNTIL.search(text):
         return DateQuestion("days_until", _topic(_DAYS_UNTIL.sub(" ", text)))
-    period = _PERIOD.search(text)
     # "what did I miss last month?" asks for a period, "did I miss the deadline?" for one item
     text = _TOO_LATE_MISSED.sub(r"\g<0> anything", text)
+    period = _PERIOD.search(text) if _may_name_a_period(text) else None
+    recent = period and period.group(0) in ("recently", "lately")
+    if recent and not (_PAST.search(text) or re.search(r"\bbeen\b", text)):
+        period = None  # "I recently joined, what's coming up?" asks about what is ahead
     if _TOO_LATE.search(text) and not (period and _CALENDAR_WORD.search(text)):
         return DateQuestion("too_late", _topic(_TOO_LATE.sub(" ", text)))
+    if _LAST_DAY.search(text) and not period:
+        return DateQuestion("last_day", _topic(_LAST_DAY.sub(" ", text)))
     if _STATUS.search(text) and not period:
         return DateQuestion("status", _topic(text))  # "did the mixer happen": the mixer
-    if period and _CALENDAR_WORD.search(_PERIOD.sub(" ", text)):
+    # the text without the period (its first mention: the long pattern is not run again)
+    rest = f"{text[: period.start()]} {text[period.end() :]}" if period else text
+    if period and _CALENDAR_WORD.search(rest):
         first, last, label = _period_dates(period.group(0), today, past=bool(_PAST.search(text)))
-        return DateQuestion("window", _topic(_PERIOD.sub(" ", text)), first, last, label)
+        return DateQuestion("window", _topic(rest), first, last, label)
     date_match = _find_month_day(text) or _find_day_of_month(text, today)
     if date_match is not None:
         (month, day, year), rest = date_match
@@ -231,6 +258,22 @@ def parse_date_question(folded: str, *, today: dt.date) -> DateQuestion | None:
     if _CLOCK.search(text):
         return DateQuestion("time_of", _topic(_CLOCK.sub(" ", text)))
     return None
+
+
+#: Every period phrase has one of these words (checked first: the period pattern is long).
+_ANCHOR_TEXT = """
+    today tonight tomorrow day days week weeks weekend month months year years year's
+    recently lately holiday holidays christmas thanksgiving spring summer fall autumn winter
+"""
+_PERIOD_ANCHORS = (
+    frozenset(_ANCHOR_TEXT.split()) | frozenset(_MONTHS) | frozenset(_DAY_NAMES.split("|"))
+)
+_TOKEN = re.compile(r"[a-z']+|\d{4}")
+
+
+def _may_name_a_period(text: str) -> bool:
+    tokens = _TOKEN.findall(text)
+    return any(token in _PERIOD_ANCHORS or token.isdigit() for token in tokens)
 
 
 def _topic(text: str) -> str:
@@ -329,6 +372,16 @@ _YEAR_PHRASE = re.compile(r"(?P<how>in|for|during|this|rest of) (?P<year>20\d\d)
 def _special_period(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str] | None:
     """Weekdays, weekends, parts of a month, "within a week", a year by number."""
     monday = week_of(today)[0]
+    if phrase in ("recently", "lately"):
+        return today - dt.timedelta(days=30), today, "in the past 30 days"
+    if phrase.endswith(("rest of the week", "rest of this week")):
+        sunday = monday + dt.timedelta(days=6)
+        return today, sunday, f"this week (until {long_date(sunday)})"
+    week = re.fullmatch(_WEEK_OF_MONTH, phrase)
+    if week is not None:
+        return _week_of_month(phrase, today)
+    if any(word in _SEASONS for word in phrase.split()):
+        return _season(phrase, today)
     if phrase.endswith("weekend"):
         saturday = monday + dt.timedelta(days=5 + (7 if phrase.startswith("next") else 0))
         first = max(saturday, today)
@@ -362,6 +415,30 @@ def _special_period(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str]
     return None
 
 
+def _thanksgiving(year: int) -> dt.date:
+    november = dt.date(year, 11, 1)
+    return november + dt.timedelta(days=(3 - november.weekday()) % 7 + 21)
+
+
+def _season(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str]:
+    """The season named: the current one when in it, else the next (the last one when past)."""
+    name = next(word for word in phrase.split() if word in _SEASONS)
+    start_month = _SEASONS[name]
+    year = today.year
+    first = dt.date(year, start_month, 1)
+    if start_month == 12 and today.month <= 2:
+        first = dt.date(year - 1, 12, 1)
+    end = (first + dt.timedelta(days=92)).replace(day=1) - dt.timedelta(days=1)
+    if end < today:
+        first = first.replace(year=first.year + 1)
+        end = (first + dt.timedelta(days=92)).replace(day=1) - dt.timedelta(days=1)
+    return (
+        max(first, today),
+        end,
+        f"in the {name} ({long_date(max(first, today))} to {long_date(end)})",
+    )
+
+
 def _weekday_period(weekday: int, how: str | None, today: dt.date) -> tuple[dt.date, dt.date, str]:
     """ "on Thursday": the next Thursday (today if it is one); "by Friday": from today until then;
     "next Thursday": the Thursday of next week (Monday to Sunday)."""
@@ -374,6 +451,20 @@ def _weekday_period(weekday: int, how: str | None, today: dt.date) -> tuple[dt.d
     if how == "before":
         return today, day - dt.timedelta(days=1), f"before {long_date(day)}"
     return day, day, f"on {long_date(day)}"
+
+
+def _week_of_month(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str]:
+    """ "the last week of January": its last 7 days; "the first week": days 1 to 7."""
+    words = phrase.split()
+    month = MONTHS[words[-1]]
+    first, last, _ = _month_period(month, today, past=False, following=False)
+    ordinal = words[-4]
+    if ordinal in ("last", "final"):
+        start = last - dt.timedelta(days=6)
+    else:
+        start = first + dt.timedelta(days=7 * ["first", "second", "third", "fourth"].index(ordinal))
+    end = min(start + dt.timedelta(days=6), last)
+    return start, end, f"from {long_date(start)} to {long_date(end)}"
 
 
 def _part_of_month(phrase: str, today: dt.date, *, until: bool) -> tuple[dt.date, dt.date, str]:
@@ -414,6 +505,10 @@ def _span_days(span: re.Match[str]) -> int:
 def _until_holidays(phrase: str, today: dt.date) -> tuple[dt.date, dt.date, str]:
     """ "before the holidays", "by Christmas": until December 24; "before new year": the 31st."""
     what = phrase.split(maxsplit=1)[1]
+    if "thanksgiving" in what:  # the fourth Thursday of November; the day before it
+        year = today.year if today <= _thanksgiving(today.year) else today.year + 1
+        last = _thanksgiving(year) - dt.timedelta(days=1)
+        return today, last, f"before Thanksgiving (until {long_date(last)})"
     day = 31 if "new year" in what else 24
     year = today.year if today <= dt.date(today.year, 12, day) else today.year + 1
     last = dt.date(year, 12, day)

@@ -21,6 +21,7 @@ from bot.markup import parse_markup
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTACT = "eserrano@ala.org"
+TODAY = dt.date(2022, 1, 30)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,20 @@ CASES = [
     ("anything due by the end of february", "2022-01-25", ["January 27", "February 22"]),
     ("whats left on the calendar for 2021", "2021-10-01", ["October 11"]),
     ("what do i need to do by friday", "2021-10-05", ["Nothing", "October 11"]),
+    (
+        "I'm on vacation the last week of January, will I miss anything?",
+        "2022-01-03",
+        ["January 27", "January 31"],
+    ),
+    ("what's due before thanksgiving", "2020-11-01", ["Nothing", "November 25", "December 7"]),
+    ("any ALSC things happening this winter?", "2022-01-20", ["January 27", "February 22"]),
+    ("what's been happening recently?", "2022-01-30", ["January 27"]),
+    ("what did i miss last month", "2022-02-04", ["January 27", "January 31"]),
+    ("Remind me what's on the schedule for the rest of the week", "2022-01-26", ["January 27"]),
     # the next one, however it is called
+    ("What's on the ALSC calendar?", "2021-10-01", ["October 11"]),
+    ("When's the last day I can nominate someone?", "2020-12-01", ["December 7", "in 6 days"]),
+    ("what's the last day to renew for the ballot?", "2022-02-02", ["closed", "January 31"]),
     ("what's the soonest deadline", "2021-10-01", ["October 11"]),
     ("anything i should be getting ready for?", "2021-10-01", ["October 11"]),
     ("what dates should i put in my planner", "2022-01-05", ["January 27"]),
@@ -218,6 +232,12 @@ def test_an_item_asked_on_the_wrong_day_gets_its_day_and_what_that_day_holds(
     assert answer.answered
     assert text.startswith("Not on that day") and "February 22, 2022" in text
     assert "membership mixer" in text.split("On that day:")[1]
+
+
+def test_recently_in_a_question_about_what_is_ahead_is_no_period() -> None:
+    parsed = parse_date_question("i recently joined, what events are coming up", today=TODAY)
+
+    assert parsed is not None and parsed.kind == "upcoming"
 
 
 def test_next_month_alone_is_the_calendar_month() -> None:
