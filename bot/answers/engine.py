@@ -36,6 +36,7 @@ from bot.answers.compose import Composed, Question, compose
 from bot.answers.compound import answer_parts, as_typed, split_message
 from bot.answers.date_questions import CALENDAR_WORDS, parse_date_question
 from bot.answers.index import CoverageIndex, Document, Hit
+from bot.answers.scope import Scope
 from bot.answers.synonyms import SynonymRewriter
 from bot.answers.text import (
     STOPWORDS,
@@ -126,6 +127,17 @@ class AnswerEngine:
         self._calendar_speller = TypoCorrector(
             {word: word for word in phrasing_words}, common=STOPWORDS | WH_WORDS
         )
+        self._scope = Scope(
+            [
+                text
+                for entry in knowledge.entries
+                for text in (entry.title, *entry.questions, *entry.keywords, self._texts[entry.id])
+            ],
+            self.analyze,
+            lambda word: any(
+                self._index.knows(term.stem) for term in self._index.query_terms(self.analyze(word))
+            ),
+        )
 
     def analyze(self, text: str) -> list[str]:
         """Question or knowledge text -> content stems (accents, synonyms, stems)."""
@@ -210,6 +222,8 @@ class AnswerEngine:
         stems = self.analyze(stated.searchable if stated else folded) or self.analyze(folded)
         if not stems:
             return Answer(False, empty_question(self.knowledge), (), 0.0, "abstained")
+        if self._scope.outside(folded) is not None:  # "does PLA have a mentoring program?"
+            return self._abstain(None, folded)
         hits = self._index.search_terms(
             self._index.query_terms(stems), limit=siblings.MAX_CANDIDATES
         )

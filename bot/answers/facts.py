@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from bot.date_wording import DAY_NAMES, MONTH_NAMES, MONTHS
@@ -328,11 +329,11 @@ def holds(
     if kind == "live":
         return False
     if kind in _NUMERIC_KINDS:
-        sentence = _ATTRIBUTION.sub(" ", sentence)  # "(as the 2016 call said)" dates nothing
+        sentence = _without_attribution(sentence)  # "(as the 2016 call said)" dates nothing
     if given and not _fits_the_question(kind, sentence, given):
         return False
     if kind == "count":
-        sentence = _NOT_A_COUNT.sub(" ", sentence)  # "January 27, 2022 at 5 pm", "5-minute"
+        sentence = _without_non_counts(sentence)  # "January 27, 2022 at 5 pm", "2016"
         if counted and stem is not None:
             return _number_near(sentence, counted, stem)
         return bool(_EXACT_COUNT.search(sentence))  # "a few" sessions counts no people
@@ -359,20 +360,54 @@ def asks_rate(folded: str) -> bool:
     return bool(_RATE_QUESTION.search(folded))
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What a question says about the fact it wants (worked out once per question)."""
+
+    edition: str | None
+    years: tuple[str, ...]
+    rate: bool
+    clock: bool
+    in_units: bool
+
+
+@lru_cache(maxsize=512)
+def _asked(given: str) -> _Asked:
+    return _Asked(
+        edition=edition(given),
+        years=tuple(_YEAR_IN_TEXT.findall(given)),
+        rate=asks_rate(given),
+        clock=bool(_CLOCK_UNIT.search(given)),
+        in_units=bool(_IN_UNITS.search(given)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _without_attribution(sentence: str) -> str:
+    return _ATTRIBUTION.sub(" ", sentence)
+
+
+@lru_cache(maxsize=4096)
+def _without_non_counts(sentence: str) -> str:
+    return _NOT_A_COUNT.sub(" ", sentence)
+
+
 def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
+    asked = _asked(given)
     lowered = sentence.lower()
     if kind in ("date", "day", "origin"):
-        named = edition(given)
-        if named is not None and named not in lowered.replace("autumn", "fall"):
+        if asked.edition is not None and asked.edition not in lowered.replace("autumn", "fall"):
             return False  # "spring 2017 ... February 24" is not the fall 2017 date
-        for year in _YEAR_IN_TEXT.findall(given):
-            lowered = re.sub(rf"\b{year}\b", " ", lowered)  # the year asked about is no answer
+        if not asked.years:
+            return True
+        for year in asked.years:
+            lowered = lowered.replace(year, " ")  # the year asked about is no answer
         return bool(_EVIDENCE[kind].search(lowered))
-    if kind in ("count", "duration") and asks_rate(given) and not _RATE.search(lowered):
+    if kind in ("count", "duration") and asked.rate and not _RATE.search(lowered):
         return False  # "over 30 applications came in" is no number per mentor or per month
-    if kind == "duration" and _CLOCK_UNIT.search(given):
+    if kind == "duration" and asked.clock:
         return bool(_CLOCK_LENGTH.search(lowered))  # "one year" says nothing of hours a month
-    if kind == "duration" and _IN_UNITS.search(given):
+    if kind == "duration" and asked.in_units:
         return bool(_IN_UNITS.search(lowered))  # "six months?": "since 2013" is no length
     return True
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from bot.date_wording import MONTHS
@@ -136,6 +137,7 @@ class Premise:
         return _NOT_TOPIC.sub(" ", self.statement)
 
 
+@lru_cache(maxsize=512)
 def recognise(folded: str) -> Premise | None:
     """The premise a member states ("X, right?", "I heard X", "since X, ..."), or None."""
     since = _SINCE.match(folded)

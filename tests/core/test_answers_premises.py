@@ -126,3 +126,50 @@ def test_a_fact_about_the_thing_asked_still_answers(
 
     assert answer.answered, answer.text
     assert fact in answer.text
+
+
+# ------------------------------------------- about something else, sharing our words
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does YALSA run a mentoring program as well?",
+        "Is the PLA membership mixer open to everyone?",
+        "Does the Public Library Association offer gift memberships?",
+        "does the Texas Library Association have a mentoring program?",
+        "what is YALSA's deadline for award nominations?",
+        "Which MLIS programs are best for children's librarianship?",
+        "What is the best storytime book for toddlers?",
+        "Do you think I should quit my job to become a children's librarian?",
+        "would you recommend I become a school librarian or a public librarian?",
+    ],
+)
+def test_a_question_about_something_else_gets_the_contact(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, answer.text
+    assert answer.sources == ()
+    assert CONTACT in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("does ALSC have a mentoring program?", "pairs mentors and mentees"),
+        ("does ALA have elections?", "ballot"),
+        ("does the membership committee host the mixer?", "Membership Committee"),
+        ("does the friends of alsc fund memberships?", "50"),
+        ("do state library associations offer webinars?", "state library associations"),
+        ("what's the best way to thank someone who ran a webinar?", "directory"),
+        ("why should I become a mentor?", "must be ALSC members"),
+        ("should I host a Día program?", "registry"),
+    ],
+)
+def test_a_question_about_our_own_programs_is_still_answered(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, answer.text
+    assert fact in answer.text
