@@ -43,6 +43,10 @@ _AUDIENCE = "member members everyone"
 #: A question asking for a list ("anything coming up about ...?"), not yes or no.
 _LIST_QUESTION = re.compile(r"\b(anything|any|what|whats|which|list)\b")
 _ASKS_IF_PASSED = re.compile(r"\b(too late|miss|missed|passed|over|closed|gone)\b")
+_ASKS_IF_OVER = re.compile(
+    r"\b(happen|happened|took place|take place|taken place|over|done|finished|ended|end|passed|"
+    r"closed|close|already)\b"
+)
 _SINGLE_NEXT = re.compile(
     r"\b(next|soonest|earliest|nearest|closest) (deadline|event|date|thing)\b"
     r"|\bwhat('?s| is) next\b"
@@ -191,11 +195,15 @@ class CalendarAnswers:
         if not matches:
             return None
         item = matches[0]
+        # "has it happened yet?" is answered yes once it has; "is it still on?" no
+        asks_if_over = bool(_ASKS_IF_OVER.search(folded))
         if item.has_passed(today):
-            text = f"No, it has passed: {passed_sentence(item, today=today, zone=self._zone)}"
+            answer = "Yes, it has passed" if asks_if_over else "No, it has passed"
+            text = f"{answer}: {passed_sentence(item, today=today, zone=self._zone)}"
             return CalendarReply(text + self._after(item, today), (item.id,))
         phrase = deadline_phrase(item, today=today, zone=self._zone)
-        return CalendarReply(f"Yes: it {phrase}: {_title(item)}.", (item.id,))
+        answer = "Not yet" if asks_if_over else "Yes"
+        return CalendarReply(f"{answer}: it {phrase}: {_title(item)}.", (item.id,))
 
     def _last_day(
         self, question: DateQuestion, folded: str, today: dt.date

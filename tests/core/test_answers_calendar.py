@@ -67,7 +67,7 @@ CASES = [
     ("is the underserved committee chat still on?", "2022-02-25", ["February 22", "took place"]),
     ("are mentoring applications still being accepted?", "2021-10-12", ["October 11", "closed"]),
     ("is it still possible to apply for bipoc membership funding?", "2021-10-08", ["in 3 days"]),
-    ("did the mixer happen already?", "2022-01-28", ["January 27", "took place", "yesterday"]),
+    ("did the mixer happen already?", "2022-01-28", ["^Yes", "took place", "yesterday"]),
     (
         "i want to nominate my coworker for the dsa, is that still open?",
         "2020-12-09",
@@ -111,8 +111,10 @@ CASES = [
     # a named item on a day, or whether it has happened
     ("is the mixer happening tonight?", "2022-01-27", ["today", "5:00 PM CST"]),
     ("is the mixer happening tomorrow?", "2022-01-20", ["^Not tomorrow", "January 27"]),
-    ("has the underserved chat happened yet", "2022-02-10", ["February 22", "in 12 days"]),
-    ("is the underserved committee chat over?", "2022-02-23", ["February 22", "took place"]),
+    ("has the underserved chat happened yet", "2022-02-10", ["^Not yet", "in 12 days"]),
+    ("is the underserved committee chat over?", "2022-02-23", ["^Yes", "took place"]),
+    ("has the mixer happened yet", "2022-01-28", ["^Yes, it has passed", "January 27"]),
+    ("is the mixer still on", "2022-01-27", ["^Yes", "today"]),
     ("how long ago was the mixer", "2022-02-03", ["January 27", "passed"]),
     ("are we past the mentoring deadline", "2021-10-15", ["October 11", "closed"]),
     ("am i too late for the bipoc funding", "2021-10-12", ["October 11", "closed"]),
@@ -160,6 +162,7 @@ def test_a_passed_item_asked_as_still_ahead_says_when_it_was_and_what_is_next(
     answer, text = ask(engine, "is the membership mixer still coming up", "2022-01-28")
 
     assert answer.answered
+    assert text.startswith("No, it has passed")
     assert "took place" in text and "January 27" in text
     assert "Nothing is coming up" not in text
     assert "January 31" in text  # the next date on the calendar
