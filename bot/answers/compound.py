@@ -34,10 +34,13 @@ from bot.answers.answer import Answer
 from bot.answers.text import is_light
 from bot.date_wording import MONTHS, WEEKDAYS
 
-_QUESTION_START = (
+#: Words a question opens with.
+_ASKING = (
     r"(?:who|whos|whose|whom|what|whats|when|whens|where|wheres|why|how|hows|which|is|are|do|does|did|can|"
-    r"could|should|will|would|has|have|was|were|am|any|anything|tell me|i also)\b"
+    r"could|should|will|would|has|have|was|were|am|any|anything)\b"
 )
+#: Words a new question or request opens with.
+_QUESTION_START = r"(?:" + _ASKING + r"|(?:tell me|i also)\b)"
 #: "... and have it processed", "... and do it online": the verb goes on, no new question.
 _VERB_GOES_ON = r"(?:have|do|are|were|am)\s+(?:it|them|me|him|us)\b"
 _BOUNDARY = re.compile(
@@ -383,4 +386,10 @@ def _quoted(part: str) -> str:
     """A member's part-question shown back in their own words (no markup can slip in)."""
     cleaned = " ".join(re.sub(r"[^\w\s'?,.-]", "", part).split()).rstrip(" ,.")
     cleaned = cleaned[:1].upper() + cleaned[1:]
-    return cleaned if cleaned.endswith("?") else cleaned + "?"
+    if cleaned.endswith("?") or not _ASKS.match(cleaned):
+        return cleaned  # "Tell me about Dia booklists", "I'd like to know when it is"
+    return cleaned + "?"
+
+
+#: A part that opens as a question ("tell me about ..." is a request: no question mark).
+_ASKS = re.compile(_ASKING, re.IGNORECASE)

@@ -341,6 +341,13 @@ def test_a_heading_has_no_markup_or_accents_of_its_own(engine: AnswerEngine) -> 
     assert "#alayma" in answer.text
 
 
+def test_a_request_is_shown_as_the_member_put_it(engine: AnswerEngine) -> None:
+    answer = ask(engine, "tell me about the Dia booklists. also who makes them?")
+
+    assert headings(answer) == ["Who makes them?"]
+    assert answer.text.startswith("**Tell me about the Dia booklists**\n")
+
+
 def test_context_never_becomes_a_heading(engine: AnswerEngine) -> None:
     answer = ask(
         engine,
