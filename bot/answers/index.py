@@ -247,36 +247,33 @@ class CoverageIndex:
     def search_terms(self, terms: Sequence[QueryTerm], *, limit: int = 5) -> list[Hit]:
         """Best documents for already prepared query terms, highest score first.
 
-        A corrected typo counts a little less than the word itself towards the
-        confidence, but the ranking takes it for the word meant: "is the mixr
-        free" is about the mixer, however the word was typed.
+        A corrected typo is taken for the word meant ("is the mixr free" is
+        about the mixer, however the word was typed), and the doubt about it
+        lowers the confidence in every entry alike, by the share of the
+        question's mass that was corrected times how far it was off.
         """
-        total = self._total(terms)
-        if total <= 0:
-            return []
-        accumulated = self._accumulate(terms)
-        if not accumulated:
-            return []
         meant = [
             replace(term, weight=term.weight / term.similarity, similarity=1.0)
             if term.similarity < 1.0
             else term
             for term in terms
         ]
-        corrected = any(term.similarity < 1.0 for term in terms)
-        ranked = self._accumulate(meant) if corrected else accumulated
+        total = self._total(meant)
+        if total <= 0:
+            return []
+        accumulated = self._accumulate(meant)
+        if not accumulated:
+            return []
+        certainty = 1.0
+        if meant != list(terms):
+            certainty = sum(t.weight * t.idf for t in terms) / sum(t.weight * t.idf for t in meant)
         depth = max(limit, RERANK_DEPTH)
-        candidates = sorted(ranked.items(), key=lambda item: item[1], reverse=True)[:depth]
-        query_stems = {term.stem: term for term in terms}
-        meant_stems = {term.stem: term for term in meant}
-        meant_total = self._total(meant)
-        hits = []
-        for number, mass in candidates:
-            hit = self._hit(number, accumulated[number] / total, self._overlap(number, query_stems))
-            if corrected:
-                as_meant = self._hit(number, mass / meant_total, self._overlap(number, meant_stems))
-                hit = replace(hit, rank=as_meant.rank)
-            hits.append(hit)
+        candidates = sorted(accumulated.items(), key=lambda item: item[1], reverse=True)[:depth]
+        query_stems = {term.stem: term for term in meant}
+        hits = [
+            self._hit(number, mass / total, self._overlap(number, query_stems), certainty)
+            for number, mass in candidates
+        ]
         hits.sort(key=lambda hit: hit.rank, reverse=True)
         return hits[:limit]
 
@@ -293,8 +290,8 @@ class CoverageIndex:
                 accumulated[number] += mass * strength
         return accumulated
 
-    def _hit(self, number: int, coverage: float, overlap: float) -> Hit:
-        score = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * overlap
+    def _hit(self, number: int, coverage: float, overlap: float, certainty: float = 1.0) -> Hit:
+        score = certainty * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * overlap)
         # Ranking lets overlap only scale coverage: a document must explain the
         # question before resembling a stored phrasing can lift it above another.
         rank = coverage * (RANK_COVERAGE_FLOOR + (1 - RANK_COVERAGE_FLOOR) * overlap)

@@ -48,6 +48,9 @@ SHORTEST_CONTENT_TYPO = 4
 #: Longer words may have two edits ("distingished servise").
 TWO_EDIT_LENGTH = 11
 _CACHE_LIMIT = 50_000
+#: A longer word with two letters swapped or a letter doubled or single is all but
+#: certainly the word meant, and counts nearly as much.
+SURE_SLIP_SIMILARITY = 0.92
 #: A real word with one of these endings may be a known word the stemmer missed.
 _COMPARATIVE_ENDINGS = ("est", "er")
 
@@ -156,6 +159,8 @@ class TypoCorrector:
             return None
         _, word = min(candidates, key=lambda candidate: self._preference(typed, *candidate))
         similarity = DamerauLevenshtein.normalized_similarity(typed, word)
+        if len(typed) >= LONG_WORD and (_swapped_pair(typed, word) or _doubled(typed, word)):
+            similarity = max(similarity, SURE_SLIP_SIMILARITY)  # "comittee", "mixxer", "recieve"
         return Correction(self._known[word], similarity, word)
 
     def _function_target(self, typed: str, word: str) -> bool:
@@ -205,6 +210,18 @@ class TypoCorrector:
 def _swapped_pair(typed: str, word: str) -> bool:
     """Two adjacent letters swapped ("teh" for "the"); the caller checked one edit."""
     return len(typed) == len(word) and Hamming.distance(typed, word) == 2
+
+
+def _doubled(typed: str, word: str) -> bool:
+    """One of two equal letters added or left out ("comittee", "mixxer")."""
+    longer, shorter = (typed, word) if len(typed) > len(word) else (word, typed)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(
+        longer[:index] + longer[index + 1 :] == shorter
+        for index in range(1, len(longer))
+        if longer[index - 1] == longer[index]
+    )
 
 
 def _inflected(typed: str, word: str) -> bool:

@@ -51,6 +51,9 @@ def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> tuple[An
         ("what winnig traits do childrens librarians need", TODAY, r"work ethic"),
         ("when is the membrship mixr", TODAY, r"January 27"),
         ("what are the requrements to be a mentee", TODAY, r"\b18\b"),
+        ("mentr requirements", TODAY, r"must be ALSC members"),  # the sibling named, misspelt
+        ("mentoor reqs? like who can be one", TODAY, r"must be ALSC members"),
+        ("how do i get on a comittee", TODAY, r"[Vv]olunteer"),
         ("how many days do i have left to get my mentor aplication in", dt.date(2021, 10, 6),
          r"\b5\b"),
     ],
@@ -172,6 +175,14 @@ def test_a_slip_is_corrected(corrector: TypoCorrector, typed: str, meant: str) -
     correction = corrector.correct(typed)
 
     assert correction is not None and correction.meant == meant
+
+
+def test_a_sure_slip_counts_nearly_as_much_as_the_word(corrector: TypoCorrector) -> None:
+    doubled = corrector.correct("shoort")
+    changed = corrector.correct("shurt")
+
+    assert doubled is not None and doubled.meant == "short" and doubled.similarity >= 0.9
+    assert changed is not None and changed.meant == "short" and changed.similarity < 0.9
 
 
 @pytest.mark.parametrize("typed", ["fee", "shot", "pla", "poster", "side"])
