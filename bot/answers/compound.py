@@ -94,7 +94,8 @@ _INDIRECT_QUESTION = re.compile(
 )
 #: A first-person statement that asks for something ("I need the link", "I'd like to know").
 _REQUEST = re.compile(
-    r"^\W*(?:i|we)(?:'d| would) (?:like|love) to (?:know|ask|find out|get|see|have)\b"
+    r"^\W*(?:i|we)(?:'d| would)? (?:like|love|want|need|wanted|needed) to (?:know|ask|find out|"
+    r"get|see|have|check|confirm|double[- ]check|learn)\b"
     # "I need the deadline", "I'm looking for info on ...": asking for a thing, not a plan
     r"|^\W*(?:i|we)(?:'d| would)? (?:need|want|like)s? (?:the|a|an|some|any|more|your|info|"
     r"information|details|help)\b"

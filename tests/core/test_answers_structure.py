@@ -298,6 +298,8 @@ def test_thanks_after_an_unknown_question_does_not_find_an_answer(engine: Answer
         "I need the deadline for gift memberships",
         "I'm looking for the gift membership form",
         "We'd like more information about the mixer",
+        "I want to know the mixer date",
+        "I need to check the gift deadline",
     ],
 )
 def test_asking_for_a_thing_in_the_first_person_is_not_context(sentence: str) -> None:
