@@ -135,7 +135,7 @@ class Part:
     @property
     def pleasantry(self) -> bool:
         """True for thanks or a greeting ("Thanks in advance!"): no help to the search."""
-        return self.context and small_talk.recognise(self.text) is not None
+        return self.context and _is_pleasantry(self.text)
 
 
 def split_message(cleaned: str) -> list[Part]:
@@ -164,14 +164,20 @@ def split_question(folded: str) -> list[str]:
 
 def is_context(part: str) -> bool:
     """True for a sentence that asks nothing: about the member ("I'm new to ALSC."), or
-    a pleasantry after the question ("Thanks so much in advance!", "Have a great day!")."""
-    if part.rstrip().endswith("?"):
-        return False
-    if small_talk.recognise(part.lower()) is not None:
+    a pleasantry ("Thanks so much in advance!", "Have a great day!", "anyone there?")."""
+    if _is_pleasantry(part):
         return True
-    if not _STATEMENT_OPENER.search(part):
+    if part.rstrip().endswith("?") or not _STATEMENT_OPENER.search(part):
         return False
     return not (_INDIRECT_QUESTION.search(part) or _REQUEST.search(part))
+
+
+_PLEASANTRIES = frozenset(["greeting", "thanks", "acknowledgement", "farewell"])
+
+
+def _is_pleasantry(part: str) -> bool:
+    talk = small_talk.recognise(part.lower())
+    return talk is not None and talk.kind in _PLEASANTRIES
 
 
 def _pieces(cleaned: str) -> list[str]:
@@ -188,7 +194,19 @@ def _pieces(cleaned: str) -> list[str]:
     last = cleaned[start:].strip(" ,.!")
     if last:
         pieces.append(last)
-    return pieces
+    return [cut for piece in pieces for cut in _lead_in_cut(piece)]
+
+
+#: A lead-in before a colon or a comma ("Quick question: how ...", "I'm new, when ...").
+_LEAD_IN_END = re.compile(r"\s*[:,]\s+(?=" + _QUESTION_START + r")", re.IGNORECASE)
+
+
+def _lead_in_cut(piece: str) -> list[str]:
+    """ "Quick question: how long is it?" -> the remark, then the question."""
+    end = _LEAD_IN_END.search(piece)
+    if end is None or not is_context(piece[: end.start()]):
+        return [piece]
+    return [piece[: end.start()], piece[end.end() :]]
 
 
 # ------------------------------------------------------------------ choices

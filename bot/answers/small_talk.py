@@ -17,7 +17,8 @@ SmallTalkKind = Literal["greeting", "thanks", "acknowledgement", "farewell", "he
 _GREETING = (
     r"hi+|hello+|hey+|hiya|howdy|heya|yo|greetings|good (morning|afternoon|evening|day)|"
     r"morning|evening|hi there|hello there|hey there|(yo |hey |hi )?(what'?s|whats|wassup|sup) up|"
-    r"sup|how are you( doing)?( today)?|how'?s it going|hows it going|how are things"
+    r"sup|how are you( doing)?( today)?|how'?s it going|hows it going|how are things|"
+    r"(is )?(any ?one|any ?body|someone|somebody) (there|here|around|home)|(are|r) (you|u) there"
 )
 _THANKS = (
     r"thanks?( you)?( so much| very much| a lot| a bunch| again)?|thank u|thx|ty|tysm|cheers|"
@@ -56,7 +57,7 @@ _WHOLE: dict[SmallTalkKind, re.Pattern[str]] = {
     "farewell": re.compile(rf"^({_FAREWELL})$"),
     "help": re.compile(rf"^({_HELP})$"),
 }
-_LEADING = re.compile(rf"^(({_GREETING})|({_THANKS}))( (everyone|all|there|bot))?\b[\s,.!:;-]*")
+_LEADING = re.compile(rf"^(({_GREETING})|({_THANKS}))( (everyone|all|there|bot))?\b[\s,.!?:;-]*")
 _LEADING_ANY_CASE = re.compile(_LEADING.pattern, re.IGNORECASE)
 _QUESTION_START = re.compile(
     r"^\W*(and |also |so |but )?(who|what|when|where|why|how|which|is|are|do|does|did|can|"

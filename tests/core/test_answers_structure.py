@@ -529,6 +529,35 @@ def test_small_talk_still_gets_a_friendly_reply(
     assert reply in answer.text
 
 
+@pytest.mark.parametrize(
+    ("message", "source"),
+    [
+        ("Good morning. Quick question: how long is the mentoring program?", "mentoring-length"),
+        ("I'm new, when is the mixer?", "membership-mixer"),
+        ("hello?? anyone there? when is the mixer", "membership-mixer"),
+        ("I'm not a member, can I still be a mentor?", "mentoring-become-mentor"),
+    ],
+)
+def test_a_lead_in_before_a_colon_or_comma_is_context(
+    engine: AnswerEngine, message: str, source: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.answered and answer.sources == (source,)
+    assert headings(answer) == []
+
+
+def test_a_lead_in_that_names_the_topic_gives_it(engine: AnswerEngine) -> None:
+    answer = ask(engine, "question about the mixer: is it online?")
+
+    assert answer.sources == ("membership-mixer",)
+
+
+@pytest.mark.parametrize("message", ["anyone there?", "hello?", "are you there?"])
+def test_checking_the_bot_is_there_is_a_greeting(engine: AnswerEngine, message: str) -> None:
+    assert ask(engine, message).kind == "small_talk"
+
+
 def test_a_greeting_in_front_of_a_question_is_dropped(engine: AnswerEngine) -> None:
     answer = ask(engine, "Hello there! Who writes the ALSC blog posts?")
 
