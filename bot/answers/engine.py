@@ -219,7 +219,8 @@ class AnswerEngine:
                 return Answer(True, text, reply.sources, 1.0, "calendar")
         stated = premise.recognise(folded)
         # "I heard mentors don't need to be members, true?": search the statement itself
-        stems = self.analyze(stated.searchable if stated else folded) or self.analyze(folded)
+        searched = self._index.respell(stated.searchable if stated else folded, sure_only=True)
+        stems = self.analyze(searched) or self.analyze(folded)
         if not stems:
             return Answer(False, empty_question(self.knowledge), (), 0.0, "abstained")
         if self._scope.outside(folded) is not None:  # "does PLA have a mentoring program?"

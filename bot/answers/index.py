@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from bot.answers import text as text_rules
 from bot.answers.english import is_common_word, is_derived_word
 from bot.answers.text import is_light
-from bot.answers.typos import TypoCorrector
+from bot.answers.typos import TypoCorrector, sure_slip
 
 #: How much a term found in each field is worth (summed, capped at 1).
 PHRASING_BASE = 0.55
@@ -194,12 +194,18 @@ class CoverageIndex:
         """True when a (folded) word is spelled as the knowledge, or as a function word."""
         return self._typos.knows(word)
 
-    def respell(self, folded: str) -> str:
+    def respell(self, folded: str, *, sure_only: bool = False) -> str:
         """Folded text with misspelt content words written as the knowledge writes them.
 
         For reading the question's own words (which entry title it names:
-        "the mixr" names the mixer); the search corrects stems itself.
+        "the mixr" names the mixer). With ``sure_only``, for the text to search:
+        only a sure slip in a word whose stem the index does not know, so that
+        the word stems and meets its synonyms as the knowledge's does ("eqity,
+        diversity and inclusion", "coverring", "maange"); the search corrects
+        the other stems itself, counting its doubt.
         """
+        if sure_only:
+            return _WORD.sub(self._respell_sure_slip, folded)
         return _WORD.sub(self._respell_word, folded)
 
     def _respell_word(self, match: re.Match[str]) -> str:
@@ -210,6 +216,13 @@ class CoverageIndex:
         if correction is None or correction.meant is None or not correction.word:
             return word
         return correction.word
+
+    def _respell_sure_slip(self, match: re.Match[str]) -> str:
+        word = match.group(0)
+        if self._typos.knows(word) or text_rules.stem(word) in self._idf:
+            return word
+        respelled = self._respell_word(match)
+        return respelled if sure_slip(word, respelled) else word
 
     def query_terms(self, stems: Sequence[str]) -> list[QueryTerm]:
         """Distinct weighted terms for some query stems, typos corrected."""

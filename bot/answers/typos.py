@@ -159,7 +159,7 @@ class TypoCorrector:
             return None
         _, word = min(candidates, key=lambda candidate: self._preference(typed, *candidate))
         similarity = DamerauLevenshtein.normalized_similarity(typed, word)
-        if len(typed) >= LONG_WORD and (_swapped_pair(typed, word) or _doubled(typed, word)):
+        if sure_slip(typed, word) and not _one_letter_left_out(typed, word):
             similarity = max(similarity, SURE_SLIP_SIMILARITY)  # "comittee", "mixxer", "recieve"
         return Correction(self._known[word], similarity, word)
 
@@ -210,6 +210,16 @@ class TypoCorrector:
 def _swapped_pair(typed: str, word: str) -> bool:
     """Two adjacent letters swapped ("teh" for "the"); the caller checked one edit."""
     return len(typed) == len(word) and Hamming.distance(typed, word) == 2
+
+
+def sure_slip(typed: str, word: str) -> bool:
+    """A longer word with two letters swapped, a letter doubled or single, or one left out.
+
+    Such a word is all but certainly the one meant ("eqity", "comittee", "sttate").
+    """
+    if len(typed) < LONG_WORD:
+        return False
+    return _swapped_pair(typed, word) or _doubled(typed, word) or _one_letter_left_out(typed, word)
 
 
 def _doubled(typed: str, word: str) -> bool:

@@ -54,6 +54,11 @@ def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> tuple[An
         ("mentr requirements", TODAY, r"must be ALSC members"),  # the sibling named, misspelt
         ("mentoor reqs? like who can be one", TODAY, r"must be ALSC members"),
         ("how do i get on a comittee", TODAY, r"[Vv]olunteer"),
+        # a slip inside a phrase the knowledge names as one thing
+        ("what is alsc doing about eqity diversity and inclusion", TODAY, r"EDISJ|EDI"),
+        ("how many bipoc memberships are they coverring", TODAY, r"up to 50"),
+        ("is there a committee for people who maange childrens services", TODAY,
+         r"Managing Children's Services Committee"),
         ("how many days do i have left to get my mentor aplication in", dt.date(2021, 10, 6),
          r"\b5\b"),
     ],
