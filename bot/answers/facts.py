@@ -101,7 +101,11 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("count", re.compile(r"\b(how many|number of|count of)\b")),
     (
         "paying",
-        re.compile(r"\b(pays? for|paying for|paid for|covers?|covering|sponsor\w*|free)\b"),
+        re.compile(
+            r"\b(pays? for|paying for|paid for|sponsor\w*|free)\b|\b(covers?|covering|covered)"
+            r"\b(?! (in|on|by|at|the (post|article|topic|session|webinar|blog|committee))\b)"
+            r"(?!.*\b(topics?|posts?|articles?|competenc\w*|sessions?|subjects?|content)\b)"
+        ),
     ),
     (
         "cost",
@@ -119,7 +123,10 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ),
     (
         "day",
-        re.compile(r"\b(what|which) (day|date)\b|\bdue date\b|\bon what day\b|\bwhat day of\b"),
+        re.compile(
+            r"\b(what|which) (day|date)\b|\bdue date\b|\bon what day\b|\bwhat day of\b|"
+            r"\b(exact|specific|precise|actual) (dates?|days?)\b|\bdates (of|for)\b"
+        ),
     ),
     (
         "date",
@@ -149,7 +156,8 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         re.compile(
             r"(^|\b(so|and|but|then|also|ok|okay)\s|[,;]\s*)(who|whom|whose)\b(?! (can|could|"
             r"should|may|might|must|is eligible|are eligible|qualifies|is allowed|gets to|needs|"
-            r"need to|has to|have to|is not|are not|isn't|aren't))"
+            r"need to|has to|have to|is not|are not|isn't|aren't|is able|are able))"
+            r"(?![^,.;?]{0,40}\bfor\s*($|[,.;?!]))"  # "who is the mentee side for?": eligibility
         ),
     ),
 )
@@ -220,6 +228,12 @@ _ATTRIBUTION = re.compile(
     re.I,
 )
 _YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
+#: A question about what is still to come: a year alone does not answer it.
+_FUTURE = re.compile(
+    r"\bwhen (will|do|does|can|should|would|is|are|are \w+ going to)\b|\bhow soon\b"
+)
+_EXACT = re.compile(r"\b(exact|specific|precise|actual) (dates?|days?)\b")
+_EXACT_DAY = re.compile(rf"\b({_MONTH})\.? \d{{1,2}}\b|\b\d{{1,2}}(st|nd|rd|th)? of ({_MONTH})\b")
 _EDITION = re.compile(r"\b(spring|summer|fall|autumn|winter) ((?:19|20)\d\d)\b")
 #: A question asking a number per something: per person, per period, at one time.
 _RATE_QUESTION = re.compile(
@@ -254,6 +268,8 @@ _PHRASE_END = frozenset(_PHRASE_END_TEXT.split())
 #: A hyphenated "5-minute" describes the next word: it is the length of *that* thing.
 _HYPHENATED_DURATION = re.compile(rf"\b(\d+|{_NUMBER_WORD})-({_UNIT})\b ((?:\w+ ?){{1,4}})", re.I)
 _COUNT_NEAR = 6
+#: Words sharing this many first letters are one family ("mentor", "mentee").
+_SIBLING_PREFIX = 4
 _YEAR = re.compile(r"(19|20)\d\d")
 
 
@@ -268,13 +284,38 @@ class FactQuestion:
 def fact_kind(folded: str) -> FactQuestion | None:
     """The kind of fact a (folded) question asks for, or None for an open question."""
     text = folded.replace("'s ", " ").replace("?", " ?")
+    # "can I pay for her membership as a gift?" asks whether, not who pays or what it costs
+    text = _POSSIBLE_TO_PAY.sub(" ", text)
+    if _ABOUT_CONTENT.search(text):
+        text = _COVER.sub("discuss", text)  # "which competency does the post cover?"
     for kind, pattern in _QUESTION_KINDS:
         matches = [match.group(0) for match in pattern.finditer(text)]
         if matches:
+            # "so far", "this round" qualify the question: they are not its topic
+            matches += [match.group(0) for match in _QUALIFIER.finditer(text)]
+            if kind == "duration":  # "how long does it *go for*": the asking, not the topic
+                matches += [match.group(0) for match in _LENGTH_VERB.finditer(text)]
             return FactQuestion(kind, " ".join(matches))
     return None
 
 
+#: Words that qualify the fact asked for, not the topic: "how many applied *so far this round*".
+_QUALIFIER = re.compile(
+    r"\b(so far|to date|as of now|this (round|year|time|season|cycle|go-?round)|exactly|"
+    r"roughly|approximately|about)\b"
+)
+#: Writing or teaching "covers" a topic; money "covers" a cost.
+_ABOUT_CONTENT = re.compile(
+    r"\b(posts?|articles?|blogs?|webinars?|sessions?|courses?|classes|competenc\w*|topics?|"
+    r"chapters?|books?|toolkits?|newsletters?|subjects?|content)\b"
+)
+_COVER = re.compile(r"\bcover(s|ed|ing)?\b")
+_LENGTH_VERB = re.compile(r"\b(last|lasts|lasting|run|runs|running|go|goes|going|take|takes)\b")
+#: "Can I pay for her membership?", "is it possible to cover a colleague's dues?".
+_POSSIBLE_TO_PAY = re.compile(
+    r"\b(can|could|may|possible for) (i|we|me|us|someone|one) (to )?(pay for|buy|cover|sponsor|"
+    r"fund|purchase)\b|\bpossible to (pay for|buy|cover|sponsor|fund|purchase)\b"
+)
 #: The kind of fact a stated premise gives ("the program is 6 months, right?" states a length).
 _STATED_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
@@ -369,6 +410,8 @@ class _Asked:
     rate: bool
     clock: bool
     in_units: bool
+    future: bool
+    exact: bool
 
 
 @lru_cache(maxsize=512)
@@ -379,6 +422,8 @@ def _asked(given: str) -> _Asked:
         rate=asks_rate(given),
         clock=bool(_CLOCK_UNIT.search(given)),
         in_units=bool(_IN_UNITS.search(given)),
+        future=bool(_FUTURE.search(given)),
+        exact=bool(_EXACT.search(given)),
     )
 
 
@@ -398,6 +443,11 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
     if kind in ("date", "day", "origin"):
         if asked.edition is not None and asked.edition not in lowered.replace("autumn", "fall"):
             return False  # "spring 2017 ... February 24" is not the fall 2017 date
+        if asked.exact and kind == "day" and not _EXACT_DAY.search(lowered):
+            return False  # "Youth Media Awards Monday" is no exact date
+        if asked.future and kind == "date":
+            # "when will we find out?": "(in 2021, over 30 applications came in)" is no date
+            return bool(_EVIDENCE[kind].search(_YEAR_IN_TEXT.sub(" ", lowered)))
         if not asked.years:
             return True
         for year in asked.years:
@@ -412,6 +462,20 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
     return True
 
 
+def _sibling(words: list[str], counted: tuple[str, ...]) -> bool:
+    """ "30 *mentee* applications" counts no *mentor* applications: a sibling word instead."""
+    return any(
+        len(word) >= _SIBLING_PREFIX
+        and word not in counted
+        and any(
+            item[:_SIBLING_PREFIX] == word[:_SIBLING_PREFIX]
+            and not (item.startswith(word) or word.startswith(item))
+            for item in counted
+        )
+        for word in words
+    )
+
+
 def _number_near(sentence: str, counted: tuple[str, ...], stem: Callable[[str], str]) -> bool:
     tokens = re.findall(r"[\w$,]+(?:-\w+)*", sentence)  # "two-way", "one-year": no count
     numbers = _EVIDENCE["count"]
@@ -423,7 +487,7 @@ def _number_near(sentence: str, counted: tuple[str, ...], stem: Callable[[str], 
             for word in tokens[position + 1 : position + 1 + _COUNT_NEAR]:
                 if word.lower() in _PHRASE_END:
                     break
-                following.append(word)
-            if any(stem(word.lower()) in counted for word in following):
+                following.append(stem(word.lower()))
+            if any(item in counted for item in following) and not _sibling(following, counted):
                 return True
     return False

@@ -51,7 +51,8 @@ _HEARSAY = re.compile(
 #: "Since X, ...": the member builds on X, which may be wrong.
 _SINCE = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|so|and|but)[,]?\s+)?(?:since|given(?: that)?|seeing (?:as|that)|"
-    r"considering(?: that)?|now that|as long as)\s+(?!when\b|then\b)([^,;?]{8,}?)\s*,\s*\S"
+    r"considering(?: that)?|now that|as long as)\s+(?!(?:when|then|what|which|how)\b)"
+    r"([^,;?]{8,}?)\s*,\s*\S"
 )
 #: About the member themselves ("since I'm not a member, ...") is context, not a premise.
 _FIRST_PERSON = re.compile(r"^\s*(i|i'm|im|i've|ive|i'd|my|me|we|we're|our|us)\b")

@@ -173,3 +173,39 @@ def test_a_question_about_our_own_programs_is_still_answered(
 
     assert answer.answered, answer.text
     assert fact in answer.text
+
+
+# ------------------------------------------------------ the kind of fact asked for
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("which competency does the professional development post cover?", "VII"),
+        ("is it possible for me to pay for a coworker's membership as a gift?", "gift"),
+        ("who is the mentoring program for?", "members and non-members"),
+        ("how long does the mentoring program go for?", "one year"),
+    ],
+)
+def test_a_word_that_looks_like_a_fact_kind_does_not_ask_for_one(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, answer.text
+    assert fact in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what are the exact dates of the Youth Media Awards?",
+        "when are mentees told which mentor they got?",
+        "how many mentor applications came in this round?",
+    ],
+)
+def test_a_source_note_or_a_sibling_count_is_not_the_fact(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, answer.text
+    assert CONTACT in answer.text
