@@ -167,9 +167,26 @@ def is_context(part: str) -> bool:
     a pleasantry ("Thanks so much in advance!", "Have a great day!", "anyone there?")."""
     if _is_pleasantry(part):
         return True
-    if part.rstrip().endswith("?") or not _STATEMENT_OPENER.search(part):
+    if part.rstrip().endswith("?") or _INDIRECT_QUESTION.search(part) or _REQUEST.search(part):
         return False
-    return not (_INDIRECT_QUESTION.search(part) or _REQUEST.search(part))
+    if _STATEMENT_OPENER.search(part):
+        return True
+    # "The budget at my branch got cut.", "Last month I joined ALSC.": about the member,
+    # and neither asking ("how do I ...") nor asking for something ("send me ...")
+    opening = _LEAD_IN_WORDS.sub("", part)
+    return bool(_FIRST_PERSON.search(part)) and not (
+        _ASKS.match(opening) or _IMPERATIVE.match(opening)
+    )
+
+
+_LEAD_IN_WORDS = re.compile(r"^\W*" + _LEAD_IN, re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|mine|we|we're|we've|our|us)\b", re.I)
+#: A request opening with its verb ("tell me ...", "send me the link", "let me know ...").
+_IMPERATIVE = re.compile(
+    r"(?:tell|show|give|send|list|explain|describe|help|find|remind|let|share|point|email|"
+    r"link|check|confirm|sign|add|put|get|register|enroll)\b",
+    re.IGNORECASE,
+)
 
 
 _PLEASANTRIES = frozenset(["greeting", "thanks", "acknowledgement", "farewell"])

@@ -202,6 +202,18 @@ def test_a_question_about_the_statement_borrows_its_topic(engine: AnswerEngine) 
     assert deadline.answered and "December 7, 2020" in deadline.text
 
 
+def test_a_statement_about_the_member_need_not_open_with_i(engine: AnswerEngine) -> None:
+    webinars = ask(engine, "The budget at my branch got cut this year. Are ALSC webinars free?")
+    mentor = ask(
+        engine,
+        "Twelve years ago I started as a page. Now I manage a branch. Can I mentor someone?",
+    )
+
+    assert webinars.sources == ("webinars",) and "free for members" in webinars.text
+    assert mentor.sources == ("mentoring-become-mentor",)
+    assert NO_ANSWER not in webinars.text + mentor.text
+
+
 def test_context_unknown_to_the_bot_does_not_stop_the_answer(engine: AnswerEngine) -> None:
     answer = ask(
         engine,
@@ -246,6 +258,9 @@ def test_a_question_the_bot_cannot_answer_is_not_answered_from_the_context(
         "Sorry if this is a dumb question",
         "A couple of questions",
         "Question about the mixer",
+        "The budget at my branch got cut this year",
+        "Last month I joined ALSC",
+        "Twelve years ago I started as a page",
     ],
 )
 def test_statements_about_the_member_are_context(sentence: str) -> None:
@@ -264,6 +279,10 @@ def test_statements_about_the_member_are_context(sentence: str) -> None:
         "Please send me the gift membership link",
         "I keep mixing those two up?",
         "Mentees have to be members",
+        "How do I volunteer for a committee",
+        "Send me the gift membership link",
+        "Let me know when the mixer is",
+        "Also, how do I apply",
     ],
 )
 def test_questions_and_requests_are_not_context(sentence: str) -> None:
