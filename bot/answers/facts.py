@@ -227,6 +227,8 @@ _ATTRIBUTION = re.compile(
     r"column|newsletter|announcement|report|blog post)s?\b(?: for applications)?",
     re.I,
 )
+#: Kinds of fact that belong to one year: a sentence about another year does not give them.
+_YEARLY_KINDS = frozenset({"count", "cost", "paying", "winner", "person", "duration"})
 _YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 #: A question about what is still to come: a year alone does not answer it.
 _FUTURE = re.compile(
@@ -440,6 +442,10 @@ def _without_non_counts(sentence: str) -> str:
 def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
     asked = _asked(given)
     lowered = sentence.lower()
+    if asked.years and kind in _YEARLY_KINDS:
+        stated = _YEAR_IN_TEXT.findall(lowered)
+        if stated and not set(stated) & set(asked.years):
+            return False  # "the 2019 donation": a sentence about 2016 does not say
     if kind in ("date", "day", "origin"):
         if asked.edition is not None and asked.edition not in lowered.replace("autumn", "fall"):
             return False  # "spring 2017 ... February 24" is not the fall 2017 date

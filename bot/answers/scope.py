@@ -37,7 +37,7 @@ _POSSESSIVE = re.compile(r"(?<![\w'])([a-z][a-z&.-]{1,20})'s\b")
 _ORGANISATION_NOUNS_TEXT = """
     association associations society council foundation institute university college school
     schools division chapter network alliance federation consortium guild union agency
-    department
+    department library libraries system district museum company publisher
 """
 _ORGANISATION_NOUNS = frozenset(_ORGANISATION_NOUNS_TEXT.split())
 #: Subjects that name no other organisation.
