@@ -232,7 +232,8 @@ class AnswerEngine:
             return self._abstain(hits[0] if hits else None, folded)
         named = self.title_words(self._index.respell(folded))  # "the mixr" names the mixer
         chosen = siblings.choose(hits, named, self._titles, self._tags)
-        question = self._question(respelled, stems, asked=asked)
+        # "how much is the membership prce": the kind of fact asked is read from the words meant
+        question = self._question(self._index.respell(respelled), stems, asked=asked)
         composed = [(hit, self._compose(hit.key, question, today)) for hit in chosen]
         answered = [(hit, result) for hit, result in composed if result.answered]
         if not answered and question.fact is not None and question.fact.kind in _NUMERIC_FACTS:

@@ -43,6 +43,12 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("deadline", "deadlines", "cutoff", "cut off", "cutoff date", "due date", "closing date"),
     ("free", "freebie", "freebies", "complimentary", "gratis"),
     ("apply", "put in for"),
+    ("cost", "costs", "price", "prices", "fee", "fees", "how much is it"),
+    ("contact", "get in touch", "get in touch with", "reach out to", "get hold of"),
+    ("booklist", "book recommendations", "recommended books", "book suggestions"),
+    ("mixer", "meet and greet", "meet-and-greet", "social hour"),
+    ("webinar", "virtual class", "virtual classes", "virtual course", "virtual courses",
+     "e-course", "e-courses", "elearning", "e-learning"),
     ("blog", "blogs", "blogger", "bloggers", "blog post", "blog posts"),
     ("tip", "tips", "idea", "ideas", "advice", "suggestion", "suggestions"),
     # terse questions name the date they want: "mixer date" asks "when is the mixer"
@@ -68,6 +74,14 @@ class SynonymRewriter:
                 folded = _squash(fold(variant))
                 if folded and folded != canonical:
                     self._canonical.setdefault(folded, canonical)
+        # a group whose first term is a variant elsewhere ("reach out to" -> "contact",
+        # which the knowledge file writes as "email") ends at that group's first term
+        for variant, canonical in self._canonical.items():
+            seen = {variant}
+            while canonical in self._canonical and canonical not in seen:
+                seen.add(canonical)
+                canonical = self._canonical[canonical]
+            self._canonical[variant] = canonical
         # longest first, so "national day of racial healing" wins over "racial"
         variants = sorted(self._canonical, key=len, reverse=True)
         self._pattern = (

@@ -98,6 +98,10 @@ def test_a_misspelt_content_word_still_reaches_the_fact(
          r"January 31"),
         ("what are the prereqs for mentors", TODAY, r"must be ALSC members"),
         ("how do i put in for the mentoring program", TODAY, r"application"),
+        ("who do i reach out to about committees", TODAY, r"Elly"),  # reach out = contact = email
+        ("does alsc offer virtual classes", TODAY, r"webinars and online courses"),
+        ("where can i find book recommendations for dia", TODAY, r"booklists"),
+        ("is there a meet and greet for new members", dt.date(2022, 1, 10), r"January 27"),
     ],
 )  # fmt: skip
 def test_an_everyday_word_or_shorthand_means_the_knowledge_term(
@@ -125,6 +129,15 @@ def test_a_misspelt_topic_is_the_topic_for_ranking_and_for_siblings(
 
     assert engine.search(question)[0].key == "membership-mixer"
     assert answer.sources == ("membership-mixer",), text
+
+
+@pytest.mark.parametrize("question", ["ala membership price", "ala membership prce"])
+def test_a_misspelt_fact_word_still_asks_for_that_fact(engine: AnswerEngine, question: str) -> None:
+    # the price of a membership is not in the knowledge: no webinar prices instead
+    answer, text = ask(engine, question)
+
+    assert not answer.answered, text
+    assert "eserrano@ala.org" in text
 
 
 def test_an_unknown_award_is_still_abstained_on_when_its_name_is_one_letter_from_a_word(
