@@ -102,6 +102,8 @@ def test_a_misspelt_content_word_still_reaches_the_fact(
         ("does alsc offer virtual classes", TODAY, r"webinars and online courses"),
         ("where can i find book recommendations for dia", TODAY, r"booklists"),
         ("is there a meet and greet for new members", dt.date(2022, 1, 10), r"January 27"),
+        ("is there a mentoring bulletin", TODAY, r"#mentorALSC Newsletter"),
+        ("what skill set should a childrens librarian have", TODAY, r"Competenc"),
     ],
 )  # fmt: skip
 def test_an_everyday_word_or_shorthand_means_the_knowledge_term(
