@@ -173,6 +173,9 @@ def _about_topic(sentence: str, question: Question, about: frozenset[str]) -> bo
 def _of_the_edition(dates: list[Deadline], folded: str) -> list[Deadline]:
     """Only the deadlines of the round a question names ("when did fall 2017 apps close")."""
     named = facts.edition(folded)
+    if facts.asks_outcome(folded):
+        # "when do we hear back?": only a date for the news itself, not the closing date
+        dates = [item for item in dates if facts.asks_outcome(f"when {item.title.lower()}")]
     if named is None:
         return dates
     return [item for item in dates if named in item.title.lower().replace("autumn", "fall")]

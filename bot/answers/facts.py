@@ -132,7 +132,7 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         "date",
         re.compile(
             r"^\W*(when|whens)\b|\b(when (is|are|was|were|do|does|did|will|can|should|must)|"
-            r"what year|which year|by when)\b"
+            r"what year|which year|by when|how soon)\b"
         ),
     ),
     (
@@ -234,6 +234,16 @@ _YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 _FUTURE = re.compile(
     r"\bwhen (will|do|does|can|should|would|is|are|are \w+ going to)\b|\bhow soon\b"
 )
+#: The news of a decision: announced, notified, hearing back, finding out, being matched.
+_OUTCOME_WORDS = (
+    r"announc\w*|notif\w*|hear(d|ing)? back|find(ing)? out|found out|informed|told|"
+    r"(be|been|get|gets|are|were|is) (matched|paired|selected|chosen|picked|accepted)|"
+    r"results?|decisions?|decided|winners? (named|revealed)|reveal\w*|contacted"
+)
+_OUTCOME_QUESTION = re.compile(
+    rf"\b(when|what day|what date|how soon|how long until)\b.*\b({_OUTCOME_WORDS})\b"
+)
+_OUTCOME = re.compile(rf"\b({_OUTCOME_WORDS}|matched|paired|selected|chosen|accepted)\b")
 _EXACT = re.compile(r"\b(exact|specific|precise|actual) (dates?|days?)\b")
 _EXACT_DAY = re.compile(rf"\b({_MONTH})\.? \d{{1,2}}\b|\b\d{{1,2}}(st|nd|rd|th)? of ({_MONTH})\b")
 _EDITION = re.compile(r"\b(spring|summer|fall|autumn|winter) ((?:19|20)\d\d)\b")
@@ -414,6 +424,7 @@ class _Asked:
     in_units: bool
     future: bool
     exact: bool
+    outcome: bool
 
 
 @lru_cache(maxsize=512)
@@ -426,6 +437,7 @@ def _asked(given: str) -> _Asked:
         in_units=bool(_IN_UNITS.search(given)),
         future=bool(_FUTURE.search(given)),
         exact=bool(_EXACT.search(given)),
+        outcome=asks_outcome(given),
     )
 
 
@@ -439,6 +451,11 @@ def _without_non_counts(sentence: str) -> str:
     return _NOT_A_COUNT.sub(" ", sentence)
 
 
+def asks_outcome(folded: str) -> bool:
+    """True for the date of a decision or its news ("when will we find out", "hear back")."""
+    return bool(_OUTCOME_QUESTION.search(folded))
+
+
 def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
     asked = _asked(given)
     lowered = sentence.lower()
@@ -449,6 +466,8 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
     if kind in ("date", "day", "origin"):
         if asked.edition is not None and asked.edition not in lowered.replace("autumn", "fall"):
             return False  # "spring 2017 ... February 24" is not the fall 2017 date
+        if asked.outcome and not _OUTCOME.search(lowered):
+            return False  # "when do we hear back?": the day applications close is not it
         if asked.exact and kind == "day" and not _EXACT_DAY.search(lowered):
             return False  # "Youth Media Awards Monday" is no exact date
         if asked.future and kind == "date":

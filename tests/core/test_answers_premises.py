@@ -197,6 +197,8 @@ def test_a_question_about_our_own_programs_is_still_answered(
         ("is it possible for me to pay for a coworker's membership as a gift?", "gift"),
         ("who is the mentoring program for?", "members and non-members"),
         ("how long does the mentoring program go for?", "one year"),
+        ("when do mentoring applications close?", "October 11"),
+        ("when is the ballot deadline?", "January 31"),
     ],
 )
 def test_a_word_that_looks_like_a_fact_kind_does_not_ask_for_one(
@@ -214,6 +216,9 @@ def test_a_word_that_looks_like_a_fact_kind_does_not_ask_for_one(
         "what are the exact dates of the Youth Media Awards?",
         "when are mentees told which mentor they got?",
         "how many mentor applications came in this round?",
+        "when do mentees hear back about their application?",
+        "when will matches be announced?",
+        "how soon after applying do you find out if you got a mentor?",
     ],
 )
 def test_a_source_note_or_a_sibling_count_is_not_the_fact(
