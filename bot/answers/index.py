@@ -17,13 +17,15 @@ Ranking and confidence differ on purpose (measured on the paraphrase set):
 the product ranks better, the sum separates in-scope from out-of-scope better.
 
 Query words the index does not know are first checked for typos
-(:mod:`bot.answers.typos`): "mixr" counts as "mixer" (a little less than an
-exact match), a mistyped function word ("teh") is dropped and a mistyped
-question word ("wen") becomes one. Words still unknown keep their (high)
-idf in the denominator, with extra weight (more still when they name an
-award, committee or conference the knowledge has never heard of: "the
-Printz award"), so a question about wifi passwords or flights covers little
-and is abstained on. Every weight
+(:mod:`bot.answers.typos`): "mixr" ranks as "mixer" (the doubt about it
+lowers the confidence in every entry alike), a mistyped function word
+("teh") is dropped and a mistyped question word ("wen") becomes one; a
+common English word ("shot", "fee") is never taken for a typo. Words still
+unknown keep their (high) idf in the denominator, with extra weight (more
+still when they name an award, committee or conference the knowledge has
+never heard of: "the Printz award", but not "possible to pay for"), so a
+question about wifi passwords or flights covers little and is abstained on.
+Every weight
 and floor below was chosen with ``bench/qa.py --tune`` on
 tests/core/paraphrases.yaml, never on the dev or held-out sets.
 """
