@@ -144,7 +144,10 @@ def split_message(cleaned: str) -> list[Part]:
     One part, unmarked, when the message asks one thing and says nothing else.
     """
     pieces = _pieces(cleaned)
-    if len(pieces) < 2 or any(len(piece.split()) < _MIN_WORDS for piece in pieces):
+    # a one-word piece is too short to be asked on its own ("... and how?"), unless it is
+    # only a pleasantry ("when is the mixer? thanks")
+    too_short = [p for p in pieces if len(p.split()) < _MIN_WORDS and not _is_pleasantry(p)]
+    if len(pieces) < 2 or too_short:
         return _choices(Part(cleaned.strip()))
     parts = [Part(piece, context=is_context(piece)) for piece in pieces]
     questions = [part for part in parts if not part.context]
@@ -200,18 +203,45 @@ def _is_pleasantry(part: str) -> bool:
 def _pieces(cleaned: str) -> list[str]:
     """The message cut at clear boundaries; a piece keeps its question mark."""
     pieces: list[str] = []
-    start = 0
-    for boundary in _BOUNDARY.finditer(cleaned):
-        if boundary.start() == 0 or boundary.end() >= len(cleaned):
-            continue
-        piece = cleaned[start : boundary.start()].strip(" ,.!")
-        if piece:
-            pieces.append(piece + ("?" if boundary.group(0).startswith("?") else ""))
-        start = boundary.end()
-    last = cleaned[start:].strip(" ,.!")
-    if last:
-        pieces.append(last)
+    for line in _lines(cleaned):
+        start = 0
+        for boundary in _BOUNDARY.finditer(line):
+            if boundary.start() == 0 or boundary.end() >= len(line):
+                continue
+            piece = line[start : boundary.start()].strip(" ,.!")
+            if piece:
+                pieces.append(piece + ("?" if boundary.group(0).startswith("?") else ""))
+            start = boundary.end()
+        last = line[start:].strip(" ,.!")
+        if last:
+            pieces.append(last)
     return [cut for piece in pieces for cut in _lead_in_cut(piece)]
+
+
+#: A list item's marker at the start of a line ("- ", "* ", "1. ", "2) ").
+_LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
+#: A line that starts something new: a list item, a question, thanks.
+_NEW_LINE = re.compile(
+    r"^\s*(?:(?:[-*\u2022]|\d{1,2}[.)])\s|" + _QUESTION_START + r"|(?:thanks|thank|thx|ty)\b)",
+    re.IGNORECASE,
+)
+
+
+def _lines(cleaned: str) -> list[str]:
+    """The message's lines, a line wrapped in mid-sentence joined to the one before.
+
+    "1. when is the mixer / 2. who hosts it" is two lines; "I was wondering when the /
+    mixer is" is one.
+    """
+    lines: list[str] = []
+    for line in cleaned.splitlines():
+        if not line.strip():
+            continue
+        if lines and not _NEW_LINE.match(line) and not lines[-1].endswith((".", "?", "!", ":")):
+            lines[-1] = f"{lines[-1]} {line.strip()}"
+        else:
+            lines.append(line.strip())
+    return [_LIST_MARKER.sub("", line) for line in lines]
 
 
 #: A lead-in before a colon or a comma ("Quick question: how ...", "I'm new, when ...").

@@ -304,6 +304,40 @@ def test_thanks_after_a_question_is_not_a_question(engine: AnswerEngine, message
     assert headings(answer) == []
 
 
+@pytest.mark.parametrize("message", ["when is the mixer? thanks", "when is the mixer\nthx"])
+def test_a_one_word_thanks_after_a_question_is_not_part_of_it(
+    engine: AnswerEngine, message: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.answered and answer.sources == ("membership-mixer",)
+
+
+def test_a_list_of_questions_on_separate_lines(engine: AnswerEngine) -> None:
+    numbered = ask(engine, "1. when do mentoring apps close\n2. do mentors need to be members")
+    bulleted = ask(engine, "- when is the mixer\n- what's the hashtag for the YMAs")
+
+    assert headings(numbered) == [
+        "When do mentoring apps close?",
+        "Do mentors need to be members?",
+    ]
+    assert "October 11, 2021" in numbered.text and "must be ALSC members" in plain(numbered)
+    assert set(bulleted.sources) == {"membership-mixer", "youth-media-awards"}
+
+
+def test_a_line_wrapped_in_mid_sentence_is_one_sentence() -> None:
+    parts = split_message("I was wondering when the\nmixer is this year")
+
+    assert len(parts) == 1
+
+
+def test_a_statement_on_its_own_line_is_context(engine: AnswerEngine) -> None:
+    answer = ask(engine, "Hi!\nI'm new to ALSC.\nHow do I volunteer for a committee?")
+
+    assert answer.sources == ("committee-volunteer",)
+    assert headings(answer) == []
+
+
 def test_thanks_after_an_unknown_question_does_not_find_an_answer(engine: AnswerEngine) -> None:
     answer = ask(engine, "What's the capital of Australia? Thanks so much in advance.")
 
