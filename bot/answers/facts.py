@@ -250,7 +250,8 @@ _EDITION = re.compile(r"\b(spring|summer|fall|autumn|winter) ((?:19|20)\d\d)\b")
 #: A question asking a number per something: per person, per period, at one time.
 _RATE_QUESTION = re.compile(
     r"\b(per|each|every|apiece|at a time|at once|at the same time|simultaneously|"
-    r"a (day|week|month|year|session)|(can|could|does|do|will|may|would) (one|a single) \w+)\b"
+    r"(hours?|hrs?|minutes?|mins?|times?|sessions?|meetings?|calls?|days?|weeks?) a "
+    r"(day|week|month|year|session)|(can|could|does|do|will|may|would) (one|a single) \w+)\b"
 )
 #: A sentence giving a number per something.
 _RATE = re.compile(

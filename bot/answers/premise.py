@@ -89,10 +89,26 @@ _TIME = re.compile(r"\b(\d{1,2})(?::(\d\d))? ?(am|pm|a\.m\.|p\.m\.)")
 _DATE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?\b"
 )
+#: "the 15th of October"
+_DAY_OF_MONTH = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)? of (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+)
 _PLAIN_NUMBER = re.compile(r"(?<![\d:/-])\b(\d+)\b(?![:/]\d)")
 _NEGATION = re.compile(r"\b(not|no|never|cannot|can't|don't|doesn't|isn't|aren't|without)\b|n't\b")
+#: A rule with no number is confirmed only when the answer has every word it names.
+_CONFIRMING_WORDS = 3
+_NOT_CONTENT_TEXT = """
+    the and are was were has have had must need needs can could will would should may might
+    does did not don't isn't aren't for with that this they them their you your yeah right
+    true correct also too just really
+"""
+_NOT_CONTENT = frozenset(word.rstrip("s") for word in _NOT_CONTENT_TEXT.split())
+_NON = re.compile(r"\bnon-?(?=[a-z])")
+_CLAUSE = re.compile(r"[;:]\s+|\s+-+\s+")
 #: A rule that limits ("only once", "just one time"): the opposite of "again".
-_RESTRICTION = re.compile(r"\b(only|just) (once|one time)\b|\bonce only\b|\bone time only\b")
+_RESTRICTION = re.compile(
+    r"\b(only|just)\b[^,.;]{0,30}\b(once|one time)\b|\bonce only\b|\bone time only\b"
+)
 _OBLIGATION = re.compile(r"\b(must|have to|has to|need to|needs to|required|only)\b")
 #: General English opposites a rule can be stated with ("closed" to members / "open").
 _OPPOSITES = tuple(
@@ -195,17 +211,42 @@ def verdict(premise: Premise, answer_sentence: str) -> Verdict:
             return "corrected"
         if all(value in found for value in stated):
             return "confirmed"
-    answer = answer_sentence.lower()
+    answer = _closest_clause(premise.statement, answer_sentence.lower())
     if _negated(premise.statement) != _negated(answer):
         return "corrected"
     if _opposite(premise.statement, answer):
         return "corrected"
+    said = _words(premise.statement) - _NOT_CONTENT
+    if not stated and len(said) >= _CONFIRMING_WORDS and said <= _words(answer):
+        return "confirmed"  # "mentors have to be members" against "mentors must be members"
     return "unclear"
 
 
 def _negated(text: str) -> bool:
-    """A rule stated negatively: "not", "can't", or a restriction ("only once")."""
-    return bool(_NEGATION.search(text) or _RESTRICTION.search(text))
+    """A rule stated negatively: "not", "can't", a restriction ("only once").
+
+    A "non-" word turns it round: "non-members can be mentees" says members need not
+    be, and "non-members can't be mentees" says they must.
+    """
+    negated = bool(_NEGATION.search(text) or _RESTRICTION.search(text))
+    return negated != bool(_NON.search(text))
+
+
+def _closest_clause(statement: str, sentence: str) -> str:
+    """The clause of an answer sentence that speaks of what the statement does.
+
+    "Mentor applicants must be ALSC members; non-members can take part as mentees":
+    a statement about mentors is compared with the first clause, not the second.
+    """
+    clauses = [clause for clause in _CLAUSE.split(sentence) if clause.strip()]
+    if len(clauses) < 2:
+        return sentence
+    said = _words(statement)
+    return max(clauses, key=lambda clause: len(said & _words(clause)))
+
+
+def _words(text: str) -> set[str]:
+    return {word.rstrip("s") for word in re.findall(r"[a-z0-9]+", text) if len(word) > 2}
 
 
 def _opposite(statement: str, answer: str) -> bool:
@@ -243,6 +284,9 @@ def _values(text: str) -> set[Value]:
         values.add(("zone", _ZONES[match.group(1)]))
     for match in _DATE.finditer(text):
         values.add(("date", (MONTHS[match.group(1)], int(match.group(2)))))
+        used.append(match.span())
+    for match in _DAY_OF_MONTH.finditer(text):
+        values.add(("date", (MONTHS[match.group(2)], int(match.group(1)))))
         used.append(match.span())
     for match in _PLAIN_NUMBER.finditer(text):
         if not any(start <= match.start() < end for start, end in used):

@@ -228,3 +228,47 @@ def test_a_source_note_or_a_sibling_count_is_not_the_fact(
 
     assert not answer.answered, answer.text
     assert CONTACT in answer.text
+
+
+# ------------------------------------------------------------ true premises
+@pytest.mark.parametrize(
+    "question",
+    [
+        "non-members can be mentees, right?",
+        "mentees don't have to be members, right?",
+        "Since mentors have to be members, I should renew first?",
+        "someone told me you can nominate someone again if they didn't win. is that true?",
+        "Día booklists are available all year, right?",
+        "I assume mentees don't need to be ALA members either?",
+    ],
+)
+def test_a_true_premise_is_never_called_wrong(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, answer.text
+    assert not answer.text.startswith("Not quite"), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("I assume mentors have to be ALSC members?", "must be ALSC members"),
+        ("so the program lasts a year?", "one year"),
+        ("I heard the mixer is at 5pm central, correct?", "5:00 PM CST"),
+        ("the friends fund up to 50 memberships right?", "50"),
+    ],
+)
+def test_a_true_premise_is_confirmed(engine: AnswerEngine, question: str, fact: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.text.startswith("Yes, that's right"), answer.text
+    assert fact in answer.text
+
+
+def test_a_double_negative_premise_is_corrected(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine, "Given that non-members can't be mentees, should my friend join ALSC first?"
+    )
+
+    assert answer.text.startswith("Not quite"), answer.text
+    assert "do **not** need" in answer.text
