@@ -343,7 +343,8 @@ def answer_parts(
     for part in (part for part in parts if not part.context):
         result = _answer_question(part.text, said, answer_one, analyze)
         answers.append((part, result))
-        topic = title(result.sources[0]) if result.answered and result.sources else ""
+        # what the part was about, even when the fact asked was missing from it
+        topic = title(result.sources[0]) if result.sources else ""
         said = _Said(part.text.rstrip(" ?"), topic, said.context)
     if len(answers) == 1:
         return answers[0][1]
@@ -393,6 +394,10 @@ def _answer_question(
     if refers_back and attempt(f"{said.context}, {question}").answered:
         # "I saw a post about the racial healing day. What is it meant to be about?"
         return attempt(f"{said.context}, {question}")
+    if refers_back and topicless and _BACK_REFERENCE.search(question):
+        # "I missed the mixer. Is there one this month?" asked alone is about nothing:
+        # whatever it matched would be a guess
+        return _topic_found(tried.values()) or attempt(said.context)
     result = attempt(question, None)
     if refers_back and not result.answered and attempt(said.context).answered:
         return attempt(said.context)
@@ -430,8 +435,9 @@ def _leans_on_context(part: str, analyze: Callable[[str], list[str]]) -> bool:
 
 
 def _names_no_topic(part: str, analyze: Callable[[str], list[str]]) -> bool:
-    """At most one word of substance ("is there a cost?", "and when?")."""
-    return len([item for item in analyze(part) if not is_light(item)]) <= 1
+    """At most one word of substance ("is there a cost?", "and when?", "is there one soon?")."""
+    words = analyze(_BACK_REFERENCE.sub(" ", part))
+    return len([item for item in words if not is_light(item)]) <= 1
 
 
 #: Words standing for something said before: a personal pronoun, or "that"/"this" on its
@@ -440,6 +446,9 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:it|its|they|them|their|those|these|he|she|him|her|his)\b"
     r"|\b(?:this|that)\b(?=\s*(?:[?.!,]|$|(?:is|was|are|were|in|on|to|for|true|right|correct|"
     r"again|still|too|also|up|out|off|ok|okay|possible|allowed|so)\b))"
+    # "is there one this month?", "when is the next one?" (not "one year", "one-year")
+    r"|\b(?:a|any|another|next|last|which|there|new|this|that)\s+ones?\b(?!-)"
+    r"(?!\s+(?:year|month|week|day|hour|minute|time|of)s?\b)"
 )
 
 
@@ -458,4 +467,4 @@ def _quoted(part: str) -> str:
 
 
 #: A part that opens as a question ("tell me about ..." is a request: no question mark).
-_ASKS = re.compile(_ASKING, re.IGNORECASE)
+_ASKS = re.compile(_LEAD_IN + _ASKING, re.IGNORECASE)

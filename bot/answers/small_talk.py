@@ -59,6 +59,10 @@ _WHOLE: dict[SmallTalkKind, re.Pattern[str]] = {
 }
 _LEADING = re.compile(rf"^(({_GREETING})|({_THANKS}))( (everyone|all|there|bot))?\b[\s,.!?:;-]*")
 _LEADING_ANY_CASE = re.compile(_LEADING.pattern, re.IGNORECASE)
+#: "ok. so ...", "great, and ...": an acknowledgement set off from what follows.
+_LEADING_ACKNOWLEDGEMENT = re.compile(
+    rf"^({_ACKNOWLEDGEMENT})(\s*[,.!;:-]+\s*|\s+(?=(so|then|and|but|also)\b))", re.IGNORECASE
+)
 _QUESTION_START = re.compile(
     r"^\W*(and |also |so |but )?(who|what|when|where|why|how|which|is|are|do|does|did|can|"
     r"could|should|will|would|any|anything|whats|wheres|whens)\b"
@@ -92,11 +96,12 @@ def recognise(folded: str) -> SmallTalk | None:
 
 
 def without_pleasantries(text: str) -> str:
-    """A question with a leading greeting or thanks removed ("Hi! When is ..." -> "When is ...").
+    """A question with a leading greeting, thanks or "ok." removed ("Hi! When is ..." ->
+    "When is ...", "ok. so is the mixer free?" -> "so is the mixer free?").
 
     Works on folded text or on the member's own capitals.
     """
-    match = _LEADING_ANY_CASE.match(text.strip())
+    match = _LEADING_ANY_CASE.match(text.strip()) or _LEADING_ACKNOWLEDGEMENT.match(text.strip())
     return text.strip()[match.end() :] if match and match.end() else text
 
 

@@ -460,6 +460,30 @@ def test_the_statement_s_topic_says_which_fact_is_missing(engine: AnswerEngine) 
     assert "phone number" in answer.text and CONTACT in answer.text
 
 
+def test_one_standing_for_the_statement_s_topic(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine, "I missed the mixer last year. Is there one this month?", dt.date(2022, 1, 10)
+    )
+
+    assert answer.sources == ("membership-mixer-2022",)
+    assert "January 27, 2022" in answer.text
+
+
+def test_a_pronoun_the_statement_does_not_explain_is_not_guessed(engine: AnswerEngine) -> None:
+    answer = ask(engine, "I saw the post. Is it free?")
+
+    assert not answer.answered
+    assert "webinars" not in answer.text
+    assert CONTACT in answer.text
+
+
+def test_an_acknowledgement_before_the_question_is_dropped(engine: AnswerEngine) -> None:
+    answer = ask(engine, "ok. so is the mixer free or do i need to register?")
+
+    assert headings(answer)[0] == "So is the mixer free?"
+    assert set(answer.sources) == {"membership-mixer"}  # the second part keeps its topic
+
+
 def test_a_statement_unrelated_to_an_unknown_question_does_not_answer_it(
     engine: AnswerEngine,
 ) -> None:
