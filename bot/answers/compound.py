@@ -2,22 +2,28 @@
 
 A message may ask two things ("when do applications close, and who reviews
 them?"). Only clear boundaries split: a question mark followed by more words,
-a semicolon, "and"/"also"/"plus" right before a new question word, or a full
-stop before a new question. "Mentor vs mentee, who has to be a member?" stays
-one question.
+a semicolon, "and"/"also"/"plus" right before a new question word, a full stop
+before a new question, ", or is it ...", or a new line that starts a list item,
+a question or thanks. "Mentor vs mentee, who has to be a member?" stays one
+question.
 
 A sentence that only tells the bot about the member ("I'm a branch manager and
-only recently joined ALSC.", "I'm trying to plan my month.", "I keep mixing
-those two up.") is *context*, not a question: it opens like a statement about
-the speaker (a first-person subject, or "just curious", "thinking of", "trying
-to", ...), has no question mark and asks nothing indirectly ("I was wondering
-when ..."). Context is never answered on its own and never stored as
-unanswered: the question beside it is searched on its own first, and the
-context words help only when the question alone finds nothing or leans on them
-("Someone told me X. Is that true?").
+only recently joined ALSC.", "I'm trying to plan my month.", "The budget at my
+branch got cut."), a remark about the message ("Quick question:", "Sorry if
+this is a dumb question.") or a pleasantry ("Thanks in advance!") is *context*,
+not a question: it has no question mark, asks nothing indirectly ("I was
+wondering when ...") and requests nothing ("I need the link", "tell me ...").
+Context is never answered on its own and never stored as unanswered: the
+question beside it is searched on its own first; the statement's words help
+only when the question refers back to it ("I saw a post about the racial
+healing day. What is it about?") or finds nothing alone.
 
-A choice between two things ("Is Dec 7 the deadline for A or for B?") is asked
-as two yes/no questions, one for each, so each gets its own answer.
+A choice between two things ("Is Dec 7 the deadline for A or for B?", "is the
+ballot deadline jan 31 or feb 1?") is asked as two yes/no questions, one for
+each, so each gets its own answer.
+
+A part that names no topic of its own ("... and how long does it last?")
+borrows the topic of what answered the part before it.
 
 Headings echo the member's own words, with their own capitals.
 """
