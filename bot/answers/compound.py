@@ -94,7 +94,8 @@ _STATEMENT_OPENER = re.compile(
 #: A statement that asks indirectly ("I was wondering when ...", "I'd like to know who ...").
 _INDIRECT_QUESTION = re.compile(
     r"\b(?:wonder|wondering|wondered|know|find out|tell me|let me know|not sure|unsure|"
-    r"confused(?: about)?|no idea|ask(?:ing)? you)\W+(?:if|whether|who|whom|whose|what|when|"
+    r"confused(?: about)?|no idea|ask|asking|asked|question (?:is|was))\W+(?:you\W+)?"
+    r"(?:if|whether|who|whom|whose|what|when|"
     r"where|why|how|which)\b",
     re.IGNORECASE,
 )

@@ -274,6 +274,8 @@ def test_statements_about_the_member_are_context(sentence: str) -> None:
         "I was wondering when the mixer is",
         "I'd like to know who reviews the nominations",
         "I'm not sure which committee would suit me",
+        "My question is whether mentors need to be members",
+        "I wanted to ask if the mixer is free",
         "Could you tell me the deadline",
         "Tell me about the mentoring program",
         "Please send me the gift membership link",
