@@ -211,18 +211,31 @@ def _pieces(cleaned: str) -> list[str]:
     """The message cut at clear boundaries; a piece keeps its question mark."""
     pieces: list[str] = []
     for line in _lines(cleaned):
-        start = 0
+        start, joined = 0, False
         for boundary in _BOUNDARY.finditer(line):
             if boundary.start() == 0 or boundary.end() >= len(line):
                 continue
             piece = line[start : boundary.start()].strip(" ,.!")
             if piece:
-                pieces.append(piece + ("?" if boundary.group(0).startswith("?") else ""))
-            start = boundary.end()
+                piece += "?" if boundary.group(0).startswith("?") else ""
+                _add_piece(pieces, piece, joined)
+            start, joined = boundary.end(), bool(_AND.match(boundary.group(0)))
         last = line[start:].strip(" ,.!")
         if last:
-            pieces.append(last)
+            _add_piece(pieces, last, joined)
     return [cut for piece in pieces for cut in _lead_in_cut(piece)]
+
+
+_AND = re.compile(r"[,.]?\s+(?:and|also|plus)\s", re.IGNORECASE)
+
+
+def _add_piece(pieces: list[str], piece: str, joined: bool) -> None:
+    """A piece after "and" that goes on with a statement stays in it: "I'm on staff at a
+    library foundation and was curious." (but "I'm new and can mentees join?" asks)."""
+    if joined and pieces and not piece.endswith("?") and is_context(pieces[-1]):
+        pieces[-1] = f"{pieces[-1]} and {piece}"
+    else:
+        pieces.append(piece)
 
 
 #: A list item's marker at the start of a line ("- ", "* ", "1. ", "2) ").

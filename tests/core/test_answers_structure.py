@@ -361,6 +361,18 @@ def test_asking_for_a_thing_in_the_first_person_is_not_context(sentence: str) ->
     assert not is_context(sentence)
 
 
+def test_and_going_on_with_a_statement_stays_in_it() -> None:
+    parts = split_message(
+        "I'm on staff at a library foundation and was curious. What will the Friends of "
+        "ALSC report show?"
+    )
+
+    assert [(part.shown, part.context) for part in parts] == [
+        ("I'm on staff at a library foundation and was curious", True),
+        ("What will the Friends of ALSC report show?", False),
+    ]
+
+
 def test_a_message_of_statements_only_is_read_whole() -> None:
     parts = split_message("I just joined ALSC. And I want to volunteer for a committee")
 
