@@ -155,7 +155,14 @@ def _answering_sentence(
             return False
         return _about_topic(sentence, question, about)
 
-    found = best_passage(passages, question.relevance, holds)
+    def holds_a_day(sentence: str) -> bool:
+        return holds(sentence) and facts.more_than_a_year(sentence)
+
+    found = None
+    if kind == "date" and not facts.asks_year(question.folded):
+        # "the deadline for ...": a sentence with the day or month beats one with a year
+        found = best_passage(passages, question.relevance, holds_a_day)
+    found = found or best_passage(passages, question.relevance, holds)
     if found is None and _dated_evidence(kind, _of_the_edition(dates, question.folded)):
         return best_passage(passages, question.relevance, None) or (0, "")
     return found

@@ -132,7 +132,7 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         "date",
         re.compile(
             r"^\W*(when|whens)\b|\b(when (is|are|was|were|do|does|did|will|can|should|must)|"
-            r"what year|which year|by when|how soon)\b"
+            r"what year|which year|by when|how soon|deadlines?|cut-?off)\b"
         ),
     ),
     (
@@ -234,6 +234,7 @@ _YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 _FUTURE = re.compile(
     r"\bwhen (will|do|does|can|should|would|is|are|are \w+ going to)\b|\bhow soon\b"
 )
+_ASKS_YEAR = re.compile(r"\b(what|which) year\b|\bwhat year\b|\byear did\b")
 #: The news of a decision: announced, notified, hearing back, finding out, being matched.
 _OUTCOME_WORDS = (
     r"announc\w*|notif\w*|hear(d|ing)? back|find(ing)? out|found out|informed|told|"
@@ -450,6 +451,16 @@ def _without_attribution(sentence: str) -> str:
 @lru_cache(maxsize=4096)
 def _without_non_counts(sentence: str) -> str:
     return _NOT_A_COUNT.sub(" ", sentence)
+
+
+def asks_year(folded: str) -> bool:
+    """True for "what year ...", "which year ...": a year alone is the answer."""
+    return bool(_ASKS_YEAR.search(folded))
+
+
+def more_than_a_year(sentence: str) -> bool:
+    """True when a sentence dates something by month, day or weekday, not by a year alone."""
+    return bool(_EVIDENCE["date"].search(_YEAR_IN_TEXT.sub(" ", _without_attribution(sentence))))
 
 
 def asks_outcome(folded: str) -> bool:

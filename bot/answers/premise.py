@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from bot.answers.facts import fact_kind
 from bot.date_wording import MONTHS
 
 Verdict = Literal["confirmed", "corrected", "unclear"]
@@ -39,7 +40,9 @@ _HEARSAY = re.compile(
     r"(?:(?:some ?(?:one|body)|people|everyone|a (?:friend|colleague|coworker|co-worker)|"
     r"my (?:friend|colleague|coworker|co-worker|boss|director|supervisor|manager|mentor|mentee)|"
     r"(?:he|she|they))\s+(?:told me|tells me|said|says|mentioned|claims?|thinks?)|"
-    r"i(?:'ve| have)? (?:heard|read|was told|have been told|assume|am assuming|guess|believe|"
+    r"(?:as far as i know|afaik|if i'?m not mistaken|unless i'?m mistaken|last i heard|"
+    r"from what i (?:heard|read|understand|remember))|"
+    r"(?:i(?:'ve| have)? )?(?:heard|read|was told|have been told|assume|am assuming|guess|believe|"
     r"think|thought|understand|remember|recall|was under the impression)|"
     r"i(?:'m| am) (?:pretty |fairly |quite )?(?:sure|certain|assuming|guessing)|"
     r"my understanding is|(?:it )?(?:sounds|looks|seems) like|apparently|rumou?r (?:has it|is)|"
@@ -103,6 +106,17 @@ _NOT_CONTENT_TEXT = """
     true correct also too just really
 """
 _NOT_CONTENT = frozenset(word.rstrip("s") for word in _NOT_CONTENT_TEXT.split())
+#: Kinds of fact only asked for by naming them ("due date", "what time", "link").
+_ASKING_KINDS = frozenset({"day", "time", "link", "phone", "email", "place", "live", "how_to"})
+_WH_WORD = re.compile(r"\b(which|what|whats|who|whom|whose|when|where|why|how)\b")
+#: Month names and units: the values themselves are compared apart from the words.
+_VALUE_TEXT = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|"
+    r"\b\d+(:\d\d)?\s?(st|nd|rd|th|am|pm|a\.m\.|p\.m\.)?(?!\w)|"
+    r"\b(am|pm|years?|months?|weeks?|days?|hours?|minutes?|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred|eastern|central|mountain|"
+    r"pacific|cst|cdt|est|edt|pst|pdt|mst|mdt|ct|et|pt|mt|time|zone|at|on|by|in|is|it)\b"
+)
 _NON = re.compile(r"\bnon-?(?=[a-z])")
 _CLAUSE = re.compile(r"[;:]\s+|\s+-+\s+")
 #: A rule that limits ("only once", "just one time"): the opposite of "again".
@@ -192,7 +206,15 @@ def _declarative_question(folded: str) -> bool:
     if not text.endswith("?") or _QUESTION_OPENER.match(text) or len(text.split()) < 4:
         return False
     text = _END.split(text)[-1]
+    if _WH_WORD.search(text) or _asks_a_fact(text):
+        return False  # "the feb 22 chat is with which committee?", "dsa due date 2020?"
     return bool(_values(text)) or (bool(_STATING_VERB.search(text)) and _rule(text))
+
+
+def _asks_a_fact(text: str) -> bool:
+    """ "dsa due date 2020?", "mixer start time?": a request for a fact, not a statement."""
+    asked = fact_kind(text)
+    return asked is not None and asked.kind in _ASKING_KINDS
 
 
 def _rule(text: str) -> bool:
@@ -201,6 +223,7 @@ def _rule(text: str) -> bool:
 
 def verdict(premise: Premise, answer_sentence: str) -> Verdict:
     """Whether the answer's sentence confirms or corrects the premise."""
+    answer_sentence = answer_sentence.split("\n\n")[0]  # not the other items of that day
     stated = _values(premise.statement)
     found = _values(answer_sentence.lower())
     if stated:
@@ -209,7 +232,7 @@ def verdict(premise: Premise, answer_sentence: str) -> Verdict:
         ]
         if contradicted:
             return "corrected"
-        if all(value in found for value in stated):
+        if all(value in found for value in stated) and _names_only_what(premise, answer_sentence):
             return "confirmed"
     answer = _closest_clause(premise.statement, answer_sentence.lower())
     if _negated(premise.statement) != _negated(answer):
@@ -220,6 +243,16 @@ def verdict(premise: Premise, answer_sentence: str) -> Verdict:
     if not stated and len(said) >= _CONFIRMING_WORDS and said <= _words(answer):
         return "confirmed"  # "mentors have to be members" against "mentors must be members"
     return "unclear"
+
+
+def _names_only_what(premise: Premise, answer_sentence: str) -> bool:
+    """True when the answer has every word the statement names besides its values.
+
+    "The Feb 22 chat is with the Membership Committee" has the right date but not the
+    answer's committee: that is not confirmed.
+    """
+    said = _words(_VALUE_TEXT.sub(" ", premise.statement)) - _NOT_CONTENT
+    return said <= _words(_VALUE_TEXT.sub(" ", answer_sentence.lower()))
 
 
 def _negated(text: str) -> bool:

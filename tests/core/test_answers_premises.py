@@ -27,8 +27,8 @@ def engine() -> AnswerEngine:
     return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
-def ask(engine: AnswerEngine, question: str) -> Answer:
-    return engine.answer(question, today=TODAY)
+def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> Answer:
+    return engine.answer(question, today=today)
 
 
 # ------------------------------------------------------- wrong premises, framed
@@ -49,6 +49,8 @@ def ask(engine: AnswerEngine, question: str) -> Answer:
             "50",
         ),
         ("I'm pretty sure ALSC Board meetings are closed to regular members, yeah?", "open"),
+        ("heard the DSA deadline got pushed to Dec 14", "December 7"),
+        ("As far as I know, the mentoring program started in 2015.", "2013"),
         ("The mixer's at 4pm CST isn't it?", "5 pm"),
         ("Correct me if I'm wrong but mentees need to be 21?", "18"),
         ("mentees gotta be members right", "do **not** need"),
@@ -102,6 +104,12 @@ def test_a_since_clause_about_the_member_is_context_not_a_premise(engine: Answer
         ("how much was the REFORMA donation in 2019?", ""),
         ("how many members does the Membership Committee have?", ""),
         ("what's the zoom link for the mixer?", ""),
+        ("What's the deadline for next year's DSA nominations?", ""),
+        ("Is there a fee to attend the mixer?", ""),
+        ("Where is the mixer being held?", ""),
+        ("What time does the underserved committee chat start?", ""),
+        ("how much does a gift membership cost?", ""),
+        ("How long are the ALSC webinars usually?", ""),
     ],
 )
 def test_a_fact_about_something_else_in_the_entry_does_not_answer(
@@ -199,6 +207,8 @@ def test_a_question_about_our_own_programs_is_still_answered(
         ("how long does the mentoring program go for?", "one year"),
         ("when do mentoring applications close?", "October 11"),
         ("when is the ballot deadline?", "January 31"),
+        ("deadline for the bipoc membership funding application?", "October 11"),
+        ("In what year did the Emerging Leaders team recommend the program?", "2012"),
     ],
 )
 def test_a_word_that_looks_like_a_fact_kind_does_not_ask_for_one(
@@ -240,6 +250,7 @@ def test_a_source_note_or_a_sibling_count_is_not_the_fact(
         "someone told me you can nominate someone again if they didn't win. is that true?",
         "Día booklists are available all year, right?",
         "I assume mentees don't need to be ALA members either?",
+        "the friends fund up to 50 memberships right?",
     ],
 )
 def test_a_true_premise_is_never_called_wrong(engine: AnswerEngine, question: str) -> None:
@@ -255,7 +266,6 @@ def test_a_true_premise_is_never_called_wrong(engine: AnswerEngine, question: st
         ("I assume mentors have to be ALSC members?", "must be ALSC members"),
         ("so the program lasts a year?", "one year"),
         ("I heard the mixer is at 5pm central, correct?", "5:00 PM CST"),
-        ("the friends fund up to 50 memberships right?", "50"),
     ],
 )
 def test_a_true_premise_is_confirmed(engine: AnswerEngine, question: str, fact: str) -> None:
@@ -272,3 +282,31 @@ def test_a_double_negative_premise_is_corrected(engine: AnswerEngine) -> None:
 
     assert answer.text.startswith("Not quite"), answer.text
     assert "do **not** need" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "The chat on February 22 is hosted by the Membership Committee, right?",
+        "the gift membership cutoff was December 7, right?",
+        "nominations for the DSA were due the 14th of December, correct?",
+    ],
+)
+def test_a_premise_with_a_right_date_and_a_wrong_detail_is_not_confirmed(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question, dt.date(2020, 11, 1))
+
+    assert "Yes, that's right" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["dsa due date 2020?", "the feb 22 chat is with which committee?", "mixer start time?"],
+)
+def test_a_question_without_a_question_word_is_no_premise(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question, dt.date(2020, 11, 1))
+
+    assert not answer.text.startswith(("Yes, that's right", "Not quite")), answer.text
