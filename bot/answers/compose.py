@@ -21,6 +21,8 @@ from bot.knowledge.schema import Deadline, Entry, Knowledge
 
 #: An answer this long or shorter is shown whole even to a question asking one fact.
 SHORT_ANSWER = 400
+#: Kinds of fact that must be stated about the thing asked, not just in the same entry.
+_PRECISE_KINDS = frozenset({"date", "day", "count", "cost", "duration", "origin"})
 #: Kinds of fact whose answer the "Key dates" block helps with.
 _DATED_KINDS = frozenset({"date", "day", "time", "how_to"})
 _NEXT_YEAR = re.compile(r"\bnext year\b|\bnext (spring|summer|fall|autumn|winter)\b")
@@ -108,7 +110,7 @@ def compose(
         return _missing(entry, passages, knowledge, f"the dates for {wanted_year} yet")
 
     kind = question.fact.kind if question.fact else None
-    chosen = _answering_sentence(passages, question, dates, about)
+    chosen = _answering_sentence(passages, question, dates, about, _asked_about(entry, question))
     if chosen is None and question.premise is not None and not _states_the_fact(question):
         # a stated fact to confirm: the closest sentence shows what is known
         chosen = best_passage(passages, question.relevance, None) or (0, "")
@@ -140,13 +142,32 @@ def _states_the_fact(question: Question) -> bool:
     return stated is not None and stated.kind == question.fact.kind
 
 
+_ASKED_ABOUT: dict[tuple[str, str, tuple[str, ...]], frozenset[str]] = {}
+
+
+def _asked_about(entry: Entry, question: Question) -> frozenset[str]:
+    """Stems of an entry's title and questions: what it answers, without its search keywords."""
+    key = (entry.id, entry.title, tuple(entry.questions))
+    if key not in _ASKED_ABOUT:
+        _ASKED_ABOUT[key] = frozenset(question.stems_of(" ".join([entry.title, *entry.questions])))
+    return _ASKED_ABOUT[key]
+
+
 def _answering_sentence(
-    passages: list[Passage], question: Question, dates: list[Deadline], about: frozenset[str]
+    passages: list[Passage],
+    question: Question,
+    dates: list[Deadline],
+    about: frozenset[str],
+    titled: frozenset[str] = frozenset(),
 ) -> tuple[int, str] | None:
     """Paragraph number and sentence that answer; None when the fact asked for is missing."""
     if question.fact is None:
         return best_passage(passages, question.relevance, None) or (0, "")
     kind = question.fact.kind
+    if kind in _PRECISE_KINDS:
+        # a number or date must be about the thing asked: in its sentence, or in what the
+        # entry answers ("the Emerging Leaders deadline" is not in the mentoring dates)
+        about = titled
 
     def holds(sentence: str) -> bool:
         if not facts.holds(

@@ -231,8 +231,10 @@ _ATTRIBUTION = re.compile(
 _YEARLY_KINDS = frozenset({"count", "cost", "paying", "winner", "person", "duration"})
 _YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 #: A question about what is still to come: a year alone does not answer it.
+#: Or a deadline: a day, not a year ("deadline for the Emerging Leaders program").
 _FUTURE = re.compile(
-    r"\bwhen (will|do|does|can|should|would|is|are|are \w+ going to)\b|\bhow soon\b"
+    r"\bwhen (will|do|does|can|should|would|is|are|are \w+ going to)\b|\bhow soon\b|"
+    r"\bdeadlines?\b|\bdue\b|\bcut-?off\b"
 )
 _ASKS_YEAR = re.compile(r"\b(what|which) year\b|\bwhat year\b|\byear did\b")
 #: The news of a decision: announced, notified, hearing back, finding out, being matched.
