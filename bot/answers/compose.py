@@ -22,7 +22,7 @@ from bot.knowledge.schema import Deadline, Entry, Knowledge
 #: An answer this long or shorter is shown whole even to a question asking one fact.
 SHORT_ANSWER = 400
 #: Kinds of fact that must be stated about the thing asked, not just in the same entry.
-_PRECISE_KINDS = frozenset({"date", "day", "count", "cost", "duration", "origin"})
+_PRECISE_KINDS = frozenset({"date", "day", "count", "cost", "duration", "origin", "prize"})
 #: Kinds of fact whose answer the "Key dates" block helps with.
 _DATED_KINDS = frozenset({"date", "day", "time", "how_to"})
 _NEXT_YEAR = re.compile(r"\bnext year\b|\bnext (spring|summer|fall|autumn|winter)\b")
@@ -40,6 +40,7 @@ _UNKNOWN = {
     "duration": "how long {topic} lasts",
     "winner": "who won {topic}",
     "cost": "what {topic} costs",
+    "prize": "whether {topic} comes with money, such as a cash prize, stipend or honorarium",
     "paying": "who pays for {topic}, or what it costs",
     "count": "that number for {topic}",
     "date": "the date for {topic}",
@@ -52,6 +53,15 @@ _UNKNOWN = {
 _MAX_TOPIC_WORDS = 6
 _TRAILING_TEXT = "last next this year month week run runs lasts take takes"
 _TRAILING_WORDS = frozenset(_TRAILING_TEXT.split())
+#: Question and function words never name the topic ("when *what* began", "*since* what").
+_NOT_A_TOPIC_TEXT = (
+    "what whats which when where who whom whose why how since is are was were do does did has "
+    "have had been be can could will would should may might must a an the of for to in on at "
+    "and or but it its they them this that these those there"
+)
+_NOT_A_TOPIC = frozenset(_NOT_A_TOPIC_TEXT.split())
+#: "the mentoring program's": the topic is the program, not its possessive.
+_POSSESSIVE = re.compile(r"'s$|s'$|'$")
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,8 @@ def compose(
     if chosen is None:
         assert kind is not None
         named = question.stems_of(entry.title) | question.topic
-        what = _UNKNOWN[kind].format(topic=_topic_words(question, named) or "that")
+        topic = _topic_words(question, named, entry.title) or "that"
+        what = _UNKNOWN[kind].format(topic=topic)
         related = bool(question.topic & about) or not question.topic
         return _missing(entry, passages if related else [], knowledge, what)
     number, sentence = chosen
@@ -126,7 +137,7 @@ def compose(
     if reply != text:
         reply += f'\n\nThere\'s more on this: ask me "tell me about {_in_sentence(entry.title)}".'
     if question.premise is not None:
-        reply = premise.opening(premise.verdict(question.premise, sentence)) + reply
+        reply = premise.opened(premise.verdict(question.premise, sentence), reply)
     shown = set(DEADLINE_REFERENCE.findall(full_text))
     listed = [item for item in _relevant_dates(dates, today) if item.id not in shown]
     if listed and (kind is None or kind in _DATED_KINDS):
@@ -179,10 +190,16 @@ def _answering_sentence(
     def holds_a_day(sentence: str) -> bool:
         return holds(sentence) and facts.more_than_a_year(sentence)
 
+    def holds_a_year(sentence: str) -> bool:
+        return holds(sentence) and facts.names_a_year(sentence)
+
     found = None
     if kind == "date" and not facts.asks_year(question.folded):
         # "the deadline for ...": a sentence with the day or month beats one with a year
         found = best_passage(passages, question.relevance, holds_a_day)
+    if kind == "origin":
+        # "what year was it launched?": "since Fall 2013" beats "in its third year"
+        found = best_passage(passages, question.relevance, holds_a_year)
     found = found or best_passage(passages, question.relevance, holds)
     if found is None and _dated_evidence(kind, _of_the_edition(dates, question.folded)):
         return best_passage(passages, question.relevance, None) or (0, "")
@@ -224,24 +241,35 @@ def _wanted_year(folded: str, today: dt.date) -> int | None:
     return years[0] if years and years[0] > today.year else None
 
 
-def _topic_words(question: Question, named: set[str] | frozenset[str]) -> str:
+def _topic_words(question: Question, named: set[str] | frozenset[str], title: str = "") -> str:
     """The question's own words for its topic: "the membership mixer" in "how long does ...".
 
     The first run of words naming the entry's title or the question's topic, with its "the".
     """
-    words = re.findall(r"[\w'-]+", question.asked)
-    run: list[int] = []
+    words = [_POSSESSIVE.sub("", word) for word in re.findall(r"[\w'-]+", question.asked)]
+    asking = question.stems_of(question.fact.trigger) if question.fact else set()
+    runs: list[list[int]] = [[]]
     for number, word in enumerate(words):
-        if question.stems_of(word) & named:
-            run.append(number)
-        elif run:
-            break
-    while run and words[run[-1]] in _TRAILING_WORDS:
-        run.pop()  # "the award last (year)", "the mixer run"
-    if not run or len(run) > _MAX_TOPIC_WORDS:
+        stems = question.stems_of(word)
+        if word.lower() not in _NOT_A_TOPIC and stems & named and not stems <= asking:
+            runs[-1].append(number)
+        elif runs[-1]:
+            runs.append([])
+    titled = question.stems_of(title)
+    best: list[int] = []
+    rank = (0, 0)
+    for run in runs:
+        while run and words[run[-1]].lower() in _TRAILING_WORDS:
+            run.pop()  # "the award last (year)", "the mixer run"
+        # the run naming most of the entry's title, then the longest, names it best
+        # ("send toolkit suggestions to the underserved children committee": the committee)
+        here = (sum(bool(question.stems_of(words[number]) & titled) for number in run), len(run))
+        if here > rank:
+            best, rank = run, here
+    if not best or len(best) > _MAX_TOPIC_WORDS:
         return ""
-    first = run[0] - (1 if run[0] > 0 and words[run[0] - 1] == "the" else 0)
-    return " ".join(words[first : run[-1] + 1])
+    first = best[0] - (1 if best[0] > 0 and words[best[0] - 1].lower() == "the" else 0)
+    return " ".join(words[first : best[-1] + 1])
 
 
 def _missing(entry: Entry, passages: list[Passage], knowledge: Knowledge, what: str) -> Composed:

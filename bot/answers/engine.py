@@ -215,7 +215,7 @@ class AnswerEngine:
                 stated = premise.recognise(folded)
                 text = reply.text
                 if stated is not None:
-                    text = premise.opening(premise.verdict(stated, text)) + text
+                    text = premise.opened(premise.verdict(stated, text), text)
                 return Answer(True, text, reply.sources, 1.0, "calendar")
         stated = premise.recognise(folded)
         # "I heard mentors don't need to be members, true?": search the statement itself
@@ -228,6 +228,9 @@ class AnswerEngine:
         hits = self._index.search_terms(
             self._index.query_terms(stems), limit=siblings.MAX_CANDIDATES
         )
+        if stated is not None and (not hits or hits[0].score < self.threshold):
+            # "Marlowe's mentor was Paula Harris": the stated value may be the wrong word
+            hits = self._premise_subject_hits(stated) or hits
         if not hits or hits[0].score < self.threshold:
             return self._abstain(hits[0] if hits else None, folded)
         named = self.title_words(self._index.respell(folded))  # "the mixr" names the mixer
@@ -237,7 +240,11 @@ class AnswerEngine:
         composed = [(hit, self._compose(hit.key, question, today)) for hit in chosen]
         answered = [(hit, result) for hit, result in composed if result.answered]
         if not answered and question.fact is not None and question.fact.kind in _NUMERIC_FACTS:
-            answered = self._close_entry_with_the_fact(hits, chosen, question, today)
+            # the entry holding the fact may rank just below the first few candidates
+            wider = self._index.search_terms(
+                self._index.query_terms(stems), limit=2 * siblings.MAX_CANDIDATES
+            )
+            answered = self._close_entry_with_the_fact(wider, chosen, question, today)
         if not answered:
             hit, result = composed[0]
             kind = question.fact.kind if question.fact else "-"
@@ -251,6 +258,20 @@ class AnswerEngine:
             for hit, result in answered
         )
         return Answer(True, text, tuple(hit.key for hit, _ in answered), answered[0][0].score)
+
+    def _premise_subject_hits(self, stated: premise.Premise) -> list[Hit]:
+        """The search for a premise without a stated value the knowledge never uses."""
+
+        def unknown(word: str) -> bool:
+            return any(not self._index.knows(item) for item in self.analyze(word))
+
+        subject = stated.without_unknown_value(unknown)
+        stems = self.analyze(subject) if subject else []
+        if not stems:
+            return []
+        return self._index.search_terms(
+            self._index.query_terms(stems), limit=siblings.MAX_CANDIDATES
+        )
 
     def _untimed(self, folded: str, sources: tuple[str, ...]) -> bool:
         """True when a question asks the time of day and none of these dates has one."""

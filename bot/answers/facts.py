@@ -30,6 +30,7 @@ FactKind = Literal[
     "time",
     "duration",
     "winner",
+    "prize",
     "paying",
     "cost",
     "count",
@@ -52,6 +53,18 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _FULL_MONTH = "|".join(name for name in MONTH_NAMES if name != "may")
 _WEEKDAY = "|".join(DAY_NAMES)
 
+#: Money that comes with an award or a role: "a monetary prize", "a stipend".
+_MONEY = (
+    r"monetary (?:prizes?|awards?)|cash (?:prizes?|awards?)|prize money|award money|monetary|"
+    r"stipends?|honorari(?:um|a)|cash|money"
+)
+#: Words saying the money comes with something: "accompanies the award", "winners get".
+_WITH_AWARD = re.compile(
+    r"\b(prizes?|awards?|awarded|win|wins|winners?|recipients?|honou?r\w*|come|comes|came|"
+    r"accompan\w*|attached|include[sd]?|given|receive[sd]?|get|gets|paid|offer\w*)\b"
+)
+#: "has been going", "'s been matching", "have existed": how long something has gone on.
+_HAS_BEEN = r"(\b(has|have)\b|'s\b|'ve\b).{0,40}\b(had(?! to)|existed|been (around|\w+ing))\b"
 #: Question patterns, most specific first (run on folded text).
 _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
@@ -68,7 +81,13 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
             r"\b(phone|telephone|fax|cell) ?(number|no|#)|\bwhat number\b|\bnumber to call\b"
         ),
     ),
-    ("email", re.compile(r"\b(e-?mail (address|addy)|what is \w+ e-?mail|e-?mail for)\b")),
+    (
+        "email",
+        re.compile(
+            r"\b(e-?mail (address|addy)|what is \w+ e-?mail|e-?mail for|(what|which) e-?mail|"
+            r"e-?mail (do|should|can|could) (i|we|you)|e-?mail (to|at) (use|write|send))\b"
+        ),
+    ),
     (
         "link",
         re.compile(
@@ -87,10 +106,12 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "duration",
         re.compile(
-            r"\b(how long\b(?! (ago|until|till|til|before|do i have|left))|duration|"
+            r"\b(how long\b(?! (ago|until|till|til|before|do i have|left))"
+            rf"(?!.{{0,60}}{_HAS_BEEN})|duration|"
             rf"length of|time commitment|how many ({_UNIT})\b(?! (until|till|til|left|before|ago)))"
         ),
     ),
+    ("prize", re.compile(rf"\b({_MONEY})\b")),  # only with an award word: see fact_kind
     (
         "winner",
         re.compile(
@@ -118,7 +139,9 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         "origin",
         re.compile(
             r"\b(when|what year|which year)\b.{0,60}\b(start|begin|began|launch|found|creat|"
-            r"establish|first)\w*|\bhow long has\b.{0,60}\b(existed|been (around|going|running))"
+            r"establish|first)\w*|\bsince (when|what|which)\b|"
+            # "how long has ALSC been matching ...", "how long the program has been going"
+            rf"\bhow long\b.{{0,60}}{_HAS_BEEN}"
         ),
     ),
     (
@@ -181,6 +204,11 @@ _EVIDENCE: dict[str, re.Pattern[str]] = {
         r"\$\s?\d|\b(free|no cost|costs?|price|fees?|dollars?)\b",
         re.I,
     ),
+    "prize": re.compile(
+        r"\$\s?\d|\b(dollars?|cash|stipends?|honorari(um|a)|prize money|monetary|"
+        r"no (money|prize))\b",
+        re.I,
+    ),
     "paying": re.compile(
         r"\$\s?\d|\b(free|no cost|costs?|price|fees?|dollars?|paid|pays?|fund(s|ed|ing)?|"
         r"scholarships?|sponsor\w*)\b",
@@ -228,6 +256,12 @@ _ATTRIBUTION = re.compile(
     re.I,
 )
 #: Kinds of fact that belong to one year: a sentence about another year does not give them.
+#: How far a date is from today, written beside it: "(in 10 days)", "(3 weeks ago)".
+_RELATIVE_DAY = re.compile(
+    rf"\b(?:last day )?in (?:\d+|{_NUMBER_WORD}|a|an) (?:days?|weeks?|months?)\b|"
+    rf"\b(?:\d+|{_NUMBER_WORD}|a|an) (?:days?|weeks?|months?|years?) ago\b",
+    re.I,
+)
 _YEARLY_KINDS = frozenset({"count", "cost", "paying", "winner", "person", "duration"})
 _YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 #: A question about what is still to come: a year alone does not answer it.
@@ -306,11 +340,20 @@ def fact_kind(folded: str) -> FactQuestion | None:
         text = _COVER.sub("discuss", text)  # "which competency does the post cover?"
     for kind, pattern in _QUESTION_KINDS:
         matches = [match.group(0) for match in pattern.finditer(text)]
+        if kind == "prize" and matches:
+            asking = [match.group(0) for match in _WITH_AWARD.finditer(text)]
+            if not asking:
+                continue  # "money" alone asks a cost or who pays
+            matches += [item for item in asking if not item.startswith(("prize", "award"))]
         if matches:
             # "so far", "this round" qualify the question: they are not its topic
             matches += [match.group(0) for match in _QUALIFIER.finditer(text)]
             if kind == "duration":  # "how long does it *go for*": the asking, not the topic
                 matches += [match.group(0) for match in _LENGTH_VERB.finditer(text)]
+            if kind == "origin":  # "how long has *the program* been going": keep its topic
+                matches = [item for match in matches for item in _ORIGIN_ASKING.findall(match)]
+            if kind == "count":  # "how many applications *have come in*": the asking
+                matches += [match.group(0) for match in _COUNT_VERB.finditer(text)]
             return FactQuestion(kind, " ".join(matches))
     return None
 
@@ -326,19 +369,37 @@ _ABOUT_CONTENT = re.compile(
     r"chapters?|books?|toolkits?|newsletters?|subjects?|content)\b"
 )
 _COVER = re.compile(r"\bcover(s|ed|ing)?\b")
+#: The words of an origin question that ask, not name: "since when", "been going".
+_ORIGIN_ASKING = re.compile(
+    r"\b(?:since|when|what|which|year|how|long|has|have|did|does|do|first|existed|been|"
+    r"around|start\w*|begin\w*|began|launch\w*|found\w*|creat\w*|establish\w*|"
+    r"(?<=been )\w+)\b|'s\b|'ve\b"
+)
+#: The verb of a count question: "how many have *come in*", "were *received*", "*signed up*".
+_COUNT_VERB = re.compile(
+    r"\b(?:have|has|had|were|was|did|do|does)(?: \w+)?? (?:come|came|gone|got|gotten|been|"
+    r"\w+ed|sent|put|signed|turned)(?: (?:in|up|out|through))?\b"
+)
 _LENGTH_VERB = re.compile(r"\b(last|lasts|lasting|run|runs|running|go|goes|going|take|takes)\b")
 #: "Can I pay for her membership?", "is it possible to cover a colleague's dues?".
 _POSSIBLE_TO_PAY = re.compile(
     r"\b(can|could|may|possible for) (i|we|me|us|someone|one) (to )?(pay for|buy|cover|sponsor|"
-    r"fund|purchase)\b|\bpossible to (pay for|buy|cover|sponsor|fund|purchase)\b"
+    r"fund|purchase)\b|\b(possible|way|how|option) to (pay for|buy|cover|sponsor|fund|purchase)\b|"
+    # paying for someone else is giving them something: "pay for a colleague's dues as a present"
+    r"\b(pay|paying|buy|buying|cover|covering) (for )?(someone|somebody|some one|a colleague|"
+    r"a friend|a coworker|a co-worker|another|my (colleague|friend|coworker|co-worker|staff))"
+    r"( else)?('s|s)?\b"
 )
+#: Words hedging a stated value: "since *like* 2010", "started *around* 2012".
+_HEDGE = r"(?:(?:like|about|around|roughly|approximately|circa|maybe|probably|or so|back in) )*"
 #: The kind of fact a stated premise gives ("the program is 6 months, right?" states a length).
 _STATED_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "origin",
         re.compile(
-            r"\bsince (fall |spring |summer |winter |autumn )?(19|20)\d\d\b|"
-            r"\b(started|began|begun|founded|launched|created|established) in (19|20)\d\d\b"
+            rf"\bsince {_HEDGE}(fall |spring |summer |winter |autumn )?(19|20)\d\d\b|"
+            rf"\b(started|began|begun|founded|launched|created|established) (in )?{_HEDGE}"
+            r"(fall |spring |summer |winter |autumn )?(19|20)\d\d\b"
         ),
     ),
     ("time", re.compile(r"\b\d{1,2}(:\d\d)? ?(am|pm|a\.m\.|p\.m\.)|\bat \d{1,2}(:\d\d)?\b")),
@@ -350,7 +411,8 @@ _STATED_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         ),
     ),
     ("day", re.compile(rf"\b({_MONTH})\.? \d{{1,2}}(st|nd|rd|th)?\b")),
-    ("count", re.compile(r"(?<![\d:/$-])\b\d+\b(?![:/]\d)")),
+    ("count", re.compile(r"(?<![\d:/$-])\b(?!(19|20)\d\d\b)\d+\b(?![:/]\d)")),
+    ("date", re.compile(r"\b(19|20)\d\d\b")),  # "it was 2015, wasn't it?": a year
 )
 
 
@@ -387,6 +449,8 @@ def holds(
         return False
     if kind in _NUMERIC_KINDS:
         sentence = _without_attribution(sentence)  # "(as the 2016 call said)" dates nothing
+    if kind == "duration":
+        sentence = _RELATIVE_DAY.sub(" ", sentence)  # "closes ... (in 10 days)" is no length
     if given and not _fits_the_question(kind, sentence, given):
         return False
     if kind == "count":
@@ -463,6 +527,11 @@ def asks_year(folded: str) -> bool:
 def more_than_a_year(sentence: str) -> bool:
     """True when a sentence dates something by month, day or weekday, not by a year alone."""
     return bool(_EVIDENCE["date"].search(_YEAR_IN_TEXT.sub(" ", _without_attribution(sentence))))
+
+
+def names_a_year(sentence: str) -> bool:
+    """True when a sentence names a year of its own, not only the source it was read in."""
+    return bool(_YEAR_IN_TEXT.search(_without_attribution(sentence)))
 
 
 def asks_outcome(folded: str) -> bool:

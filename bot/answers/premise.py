@@ -10,7 +10,9 @@ simply gives the fact.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -109,6 +111,8 @@ _NOT_CONTENT = frozenset(word.rstrip("s") for word in _NOT_CONTENT_TEXT.split())
 #: Kinds of fact only asked for by naming them ("due date", "what time", "link").
 _ASKING_KINDS = frozenset({"day", "time", "link", "phone", "email", "place", "live", "how_to"})
 _WH_WORD = re.compile(r"\b(which|what|whats|who|whom|whose|when|where|why|how)\b")
+#: The verb joining a statement's subject to the value it states.
+_COPULA = re.compile(r"\b(is|are|was|were|'s been|has been|have been)\b")
 #: Month names and units: the values themselves are compared apart from the words.
 _VALUE_TEXT = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|"
@@ -166,6 +170,24 @@ class Premise:
         any sentence with a "must" ("must be 18"), and "eastern" is a word no entry uses.
         """
         return _NOT_TOPIC.sub(" ", self.statement)
+
+    def without_unknown_value(self, unknown: Callable[[str], bool]) -> str | None:
+        """The searchable statement without the words it states as the value that the
+        knowledge never uses, or None when it has none.
+
+        "Marlowe's mentor was Paula Harris": the value after "was" may be the very thing
+        the member has wrong ("Harris"), so a search must not depend on it; the subject
+        before the verb ("Marlowe's mentor") is what the statement is about and stays.
+        """
+        text = self.searchable
+        verb = _COPULA.search(text)
+        if verb is None:
+            return None
+        value = text[verb.end() :].split()
+        kept = [word for word in value if not unknown(word)]
+        if len(kept) == len(value):
+            return None
+        return f"{text[: verb.end()]} {' '.join(kept)}"
 
 
 @lru_cache(maxsize=512)
@@ -239,10 +261,43 @@ def verdict(premise: Premise, answer_sentence: str) -> Verdict:
         return "corrected"
     if _opposite(premise.statement, answer):
         return "corrected"
+    if _other_name(premise.statement, answer_sentence):
+        return "corrected"
     said = _words(premise.statement) - _NOT_CONTENT
     if not stated and len(said) >= _CONFIRMING_WORDS and said <= _words(answer):
         return "confirmed"  # "mentors have to be members" against "mentors must be members"
     return "unclear"
+
+
+def _other_name(statement: str, answer: str) -> bool:
+    """True when the statement's value names someone the answer names otherwise.
+
+    A name is two capitalised words in the answer ("Paula Holmes", "Membership
+    Committee"): the statement has one of them beside a word the answer never uses
+    ("Marlowe's mentor was Paula *Harris*", "hosted by the *Awards* Committee").
+    """
+    verb = _COPULA.search(statement)
+    if verb is None:
+        return False
+    value = re.findall(r"[a-z][\w'-]*", statement[verb.end() :])
+    tokens = re.findall(r"[\w'-]+|[^\w\s]", answer)
+    pairs = {
+        (first.lower(), second.lower())
+        for first, second in itertools.pairwise(tokens)
+        if first[:1].isupper() and second[:1].isupper() and first.isalpha() and second.isalpha()
+    }
+    known = set(re.findall(r"[a-z][\w'-]*", answer.lower()))
+    firsts = {first for first, _ in pairs}
+    seconds = {second for _, second in pairs}
+
+    def strange(word: str) -> bool:
+        return len(word) > 2 and word not in known and word.rstrip("s") not in _NOT_CONTENT
+
+    return any(
+        (first in firsts and strange(second)) or (second in seconds and strange(first))
+        for first, second in itertools.pairwise(value)
+        if (first, second) not in pairs
+    )
 
 
 def _names_only_what(premise: Premise, answer_sentence: str) -> bool:
@@ -301,6 +356,29 @@ def opening(result: Verdict) -> str:
     if result == "confirmed":
         return "Yes, that's right. "
     return ""
+
+
+#: A reply that already opens with a correction ("Not on that day: ...") or a confirmation.
+_OWN_VERDICT: dict[Verdict, re.Pattern[str]] = {
+    "corrected": re.compile(r"^\W*(not|no|nope)\b", re.I),
+    "confirmed": re.compile(r"^\W*(yes|yep|that's right)\b", re.I),
+}
+
+
+#: A reply's own short correction before a colon: "Not on that day: ".
+_OWN_CORRECTION = re.compile(r"^\W*(?:not|no|nope)\b[^:.\n]{0,30}:\s*", re.I)
+
+
+def opened(result: Verdict, reply: str) -> str:
+    """``reply`` opened for a premise: one correction is enough, never two in a row."""
+    own = _OWN_VERDICT.get(result)
+    if own is not None and own.search(reply):
+        # "Not on that day: the chat is on ...": the usual opening says it once
+        if result != "corrected":
+            return reply
+        reply = _OWN_CORRECTION.sub("", reply, count=1)
+        return opening(result) + reply[:1].upper() + reply[1:]
+    return opening(result) + reply
 
 
 def _values(text: str) -> set[Value]:

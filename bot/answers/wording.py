@@ -43,10 +43,26 @@ def abstention(knowledge: Knowledge, *, suggestion: Entry | None = None) -> str:
         "I'm sorry, I don't have an answer to that, and I'd rather not guess. "
         f"Please ask {contact_phrase(contact)}: they will be glad to help."
     )
-    if suggestion is not None:
+    if suggestion is not None and names_a_topic(suggestion.title):
         topic = suggestion.title.rstrip(".")
         text += f"\n\nIf your question was about **{topic}**, try asking it another way."
     return text
+
+
+#: Words that name nothing on their own: a title made of them, or ending in one, is a fragment.
+_FUNCTION_TEXT = (
+    "a an the of for to in on at by with from and or but nor as is are was were be it its "
+    "this that these those their our your my his her about into over under what which who "
+    "how when where why"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+
+
+def names_a_topic(title: str) -> bool:
+    """True when a title can be shown as a topic: "The", "Contacting the" cannot."""
+    words = re.findall(r"[\w'#-]+", title.lower())
+    content = [word for word in words if word not in _FUNCTION_WORDS and len(word) > 2]
+    return bool(content) and words[-1] not in _FUNCTION_WORDS
 
 
 def empty_question(knowledge: Knowledge) -> str:

@@ -1,0 +1,282 @@
+"""The kind of fact asked for, premises about it, and the wording of what the bot says.
+
+Written from the seed posts in wordings no question set uses, on the shipped file:
+when something began is a year it began; "who can be a mentee" asks who may take
+part, not a name; a length asked with a verb ("how long does it go for") is a length;
+a count asked "so far" is the latest count stated; money that comes with an award is
+a fact of its own, abstained on when not stated; a name in a premise ("X's mentor was
+Y, wasn't it?") is checked; and the replies never show a question word, a possessive
+or a fragment of a title as a topic, nor two corrections in a row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.answers import Answer, AnswerEngine
+from bot.answers.facts import fact_kind, holds
+from bot.answers.premise import opened
+from bot.answers.wording import names_a_topic
+from bot.knowledge import load_knowledge
+from bot.markup import parse_markup
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2021, 10, 1)
+CONTACT = "eserrano@ala.org"
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnswerEngine:
+    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
+
+
+def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> Answer:
+    return engine.answer(question, today=today)
+
+
+def plain(answer: Answer) -> str:
+    return parse_markup(answer.text).plain_text()
+
+
+# ------------------------------------------------------------ when it began
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In what year did ALSC begin matching mentors with mentees?",
+        "Since what year has ALSC been paired mentors with mentees?",
+        "since when has there been an ALSC mentoring program",
+        "how long has the mentoring program been around",
+        "when did ALSC start the mentoring program?",
+        "what year was the mentoring program launched",
+        "how long has ALSC had a mentoring program",
+        "What year did the ALSC mentoring program get going?",
+    ],
+)
+def test_when_something_began_is_the_year_it_began(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, plain(answer)
+    assert "2013" in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the mentoring program's been matching ppl since like 2010 yeah?",
+        "ALSC has been matching mentors and mentees since 2015, hasn't it?",
+        "I think the mentoring program started around 2016, right?",
+    ],
+)
+def test_a_wrong_start_year_is_corrected(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert plain(answer).startswith("Not quite"), plain(answer)
+    assert "2013" in plain(answer)
+
+
+def test_a_year_stated_in_a_premise_is_no_count() -> None:
+    assert fact_kind("since like 2010") is None or fact_kind("since like 2010").kind != "count"
+
+
+# ------------------------------------------------------------ who may take part
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Who is able to be a mentee?", "students"),
+        ("who can be a mentor", "must be ALSC members"),
+        ("who's the mentee side for", "students"),
+        ("who is allowed to apply as a mentee", "students"),
+    ],
+)
+def test_who_can_take_part_is_eligibility_not_a_name(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, plain(answer)
+    assert fact in plain(answer)
+    assert "who that is" not in plain(answer)
+
+
+# ------------------------------------------------------------ length with a verb
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long does the mentoring program go for",
+        "how long is the mentoring commitment",
+        "who can apply to be a mentee? and how long does it last?",
+    ],
+)
+def test_a_length_asked_with_a_verb_is_the_length(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert "one year" in plain(answer)
+
+
+def test_how_far_a_date_is_from_today_is_no_length() -> None:
+    assert not holds("duration", "The round closes on Monday, October 11, 2021 (in 10 days).")
+    assert holds("duration", "The mentoring program lasts one year.")
+
+
+# ------------------------------------------------------------ counts so far
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many mentee applications have come in for the mentoring program so far",
+        "How many mentee applications were received this round for mentoring?",
+    ],
+)
+def test_a_count_so_far_is_the_latest_count_with_its_date(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, plain(answer)
+    assert re.search(r"over 30 mentee applications", plain(answer))
+    assert "2021" in plain(answer)
+
+
+def test_the_verb_of_a_count_question_is_not_its_topic() -> None:
+    fact = fact_kind("how many mentee apps have come in so far this round")
+
+    assert fact is not None and fact.kind == "count"
+    assert "come in" in fact.trigger and "so far" in fact.trigger
+
+
+# ------------------------------------------------------------ paying for someone else
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is there a way to pay for someone elses ALSC membership, like as a present",
+        "can I buy an ALSC membership for my coworker",
+    ],
+)
+def test_paying_for_someone_else_is_a_gift_membership(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question, today=dt.date(2020, 12, 2))
+
+    assert answer.answered, plain(answer)
+    assert "gift membership" in plain(answer)
+    assert "who pays" not in plain(answer)
+
+
+# ------------------------------------------------------------ money with an award
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is there a monetary prize that accompanies the Distinguished Service Award?",
+        "does the distinguished service award come with a cash prize",
+        "do DSA winners get any money",
+        "do Distinguished Service Award recipients receive an honorarium?",
+    ],
+)
+def test_money_with_an_award_that_is_not_stated_is_abstained_on(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered
+    assert "I don't know whether" in plain(answer)
+    assert "Distinguished Service Award" in plain(answer)
+    assert CONTACT in plain(answer)
+
+
+def test_money_alone_still_asks_a_cost() -> None:
+    fact = fact_kind("how much money does the membership cost")
+
+    assert fact is not None and fact.kind == "cost"
+
+
+# ------------------------------------------------------------ names in premises
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Marlowe's mentor was Paula Harris, wasn't it?", "Paula Holmes"),
+        ("the mixer is hosted by the awards committee, isn't it?", "Membership Committee"),
+    ],
+)
+def test_a_wrong_name_in_a_premise_is_corrected(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert plain(answer).startswith("Not quite"), plain(answer)
+    assert fact in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Marlowe's mentor was Paula Holmes, wasn't it?",
+        "the mixer is hosted by the membership committee, right?",
+    ],
+)
+def test_a_right_name_in_a_premise_is_confirmed(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert plain(answer).startswith("Yes"), plain(answer)
+
+
+# ------------------------------------------------------------ wording
+@pytest.mark.parametrize(
+    ("question", "unwanted"),
+    [
+        ("In what year did ALSC begin the Día booklists?", r"\bwhen what\b|\bfor what\b"),
+        ("Since what year has ALSC held the membership mixer?", r"\bsince what\b"),
+        ("what is the mentoring program's phone number", r"program's\W"),
+        (
+            "what email do I use to send toolkit ideas to the underserved children committee",
+            r"for send\b",
+        ),
+    ],
+)
+def test_a_missing_fact_names_its_topic_in_the_members_words(
+    engine: AnswerEngine, question: str, unwanted: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered
+    assert "I'm sorry, I don't know" in plain(answer)
+    assert not re.search(unwanted, plain(answer), re.I), plain(answer)
+    assert CONTACT in plain(answer)
+
+
+@pytest.mark.parametrize("title", ["The", "the", "Contacting the", "Of", "What about"])
+def test_a_fragment_of_a_title_is_never_suggested(title: str) -> None:
+    assert not names_a_topic(title)
+
+
+@pytest.mark.parametrize("title", ["The ALSC Mentoring Program", "Día", "Gift memberships"])
+def test_a_whole_title_is_suggested(title: str) -> None:
+    assert names_a_topic(title)
+
+
+def test_an_abstention_never_suggests_a_stop_word(engine: AnswerEngine) -> None:
+    answer = ask(engine, "Marlowe's newsletter piece was about storytime with Paula Smith?")
+
+    assert "was about **The**" not in answer.text
+
+
+def test_a_calendar_premise_is_corrected_once(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine, "the gift membership deadline is december 7, isn't it?", dt.date(2020, 12, 1)
+    )
+
+    text = plain(answer)
+    assert text.startswith("Not quite")
+    assert "December 14" in text
+    assert "Not on that day" not in text
+
+
+def test_one_correction_opens_a_reply() -> None:
+    assert opened("corrected", "Not on that day: the chat is on **May 3**.") == (
+        "Not quite, that's not what I have. The chat is on **May 3**."
+    )
+    assert opened("confirmed", "Yes: the chat is on **May 3**.") == "Yes: the chat is on **May 3**."
+    assert opened("corrected", "Yes. The fund pays for 50.").startswith("Not quite")
