@@ -25,7 +25,18 @@ each, so each gets its own answer.
 A part that names no topic of its own ("... and how long does it last?")
 borrows the topic of what answered the part before it.
 
-Headings echo the member's own words, with their own capitals.
+The member's purpose with its subject left out ("want to activate it over the
+phone", "need it for my application", "going to apply next week") is context
+too; asking with the subject left out ("need the date of the mixer", "want to
+know when ...", "looking for the form") is not. A polite wrapper round a
+question ("I'd like to know how long ...", "I'd be grateful to know whether
+...") is taken off before the question is searched. A tag question ("...,
+wasn't it?", "..., right?") is one part: the statement before the tag is a
+premise to check.
+
+Headings echo the member's own words, with their own capitals, each a
+paragraph of its own; a heading that asks gets its question mark, also after a
+preposition ("In what year did ...?").
 """
 
 from __future__ import annotations
@@ -70,7 +81,8 @@ _MIN_WORDS = 2
 # ------------------------------------------------------------------ context
 #: Words that may come before a statement's subject ("So, I'm new here").
 _LEAD_IN = (
-    r"(?:(?:so|well|oh|ok|okay|also|and|but|btw|fyi|ps|honestly|anyway|basically)\b[\s,:-]*)*"
+    r"(?:(?:so|well|oh|ok|okay|also|and|but|btw|fyi|ps|honestly|anyway|basically|like|um+|"
+    r"uh+|erm|hmm+)\b[\s,:-]*)*"
 )
 #: How a statement about the speaker opens: a first-person subject, or a fragment that
 #: gives a reason or a feeling ("just curious", "thinking of ...", "trying to ...").
@@ -78,8 +90,13 @@ _STATEMENT_OPENER = re.compile(
     rf"^\W*{_LEAD_IN}(?:"
     r"(?:i|i'm|im|i've|ive|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|our|ours|us)\b"
     r"|(?:just |only |mostly )?(?:curious|thinking (?:of|about)|trying to|hoping to|planning "
-    r"(?:to|on)|looking to|asking (?:because|since|for)|for context|context|background|"
+    r"(?:to|on)|looking to|asking (?:because|since|for|as)|for context|context|background|"
     r"new (?:member|here|to)|long time|first time)\b"
+    # the member's purpose with the subject left out: "want to activate it over the phone",
+    # "need it for my application", "going to apply next week"
+    r"|(?:just |really |mainly )?(?:want|wanted|wanting|wanna|need|needed|needing|would like|"
+    r"'d like|going|gonna|about|hope|hoping|trying|intending|meaning|aiming) to\b"
+    r"|(?:need|needed|want|wanted) (?:it|this|that|them|one) (?:for|by|before|because|so)\b"
     # a remark about the message itself: "Quick one.", "Sorry if this is a dumb question."
     r"|(?:sorry|apologies|apologize|pardon|excuse me|hope|hopefully)\b"
     r"|(?:a |one )?(?:quick|random|silly|dumb|stupid|basic|simple|easy|small|short|odd|weird|"
@@ -93,7 +110,8 @@ _STATEMENT_OPENER = re.compile(
 )
 #: A statement that asks indirectly ("I was wondering when ...", "I'd like to know who ...").
 _INDIRECT_QUESTION = re.compile(
-    r"\b(?:wonder|wondering|wondered|know|find out|tell me|let me know|not sure|unsure|"
+    r"\b(?:wonder|wondering|wondered|know|knowing|find out|finding out|learn|learning|tell me|"
+    r"let me know|not sure|unsure|advise|"
     r"confused(?: about)?|no idea|ask|asking|asked|question (?:is|was))\W+(?:you\W+)?"
     r"(?:if|whether|who|whom|whose|what|when|"
     r"where|why|how|which)\b",
@@ -101,15 +119,38 @@ _INDIRECT_QUESTION = re.compile(
 )
 #: A first-person statement that asks for something ("I need the link", "I'd like to know").
 _REQUEST = re.compile(
-    r"^\W*(?:i|we)(?:'d| would)? (?:like|love|want|need|wanted|needed) to (?:know|ask|find out|"
-    r"get|see|have|check|confirm|double[- ]check|learn)\b"
+    rf"^\W*{_LEAD_IN}(?:i|we)(?:'d| would| should)? (?:like|love|want|need|wanted|needed) to "
+    r"(?:know|ask|find out|get|see|have|check|confirm|double[- ]check|learn|hear)\b"
+    # the subject left out: "want to know when ...", "would love to find out ..."
+    rf"|^\W*{_LEAD_IN}(?:(?:would |'d )?(?:like|love|want|need|wanted|needed) to|wanna) "
+    r"(?:know|ask|find out|check|confirm|double[- ]check|learn|hear)\b"
     # "I need the deadline", "I'm looking for info on ...": asking for a thing, not a plan
-    r"|^\W*(?:i|we)(?:'d| would)? (?:need|want|like)s? (?:the|a|an|some|any|more|your|info|"
-    r"information|details|help)\b"
-    r"|^\W*(?:i|we)(?:'m| am|'re| are) (?:looking|searching|hunting) for\b"
-    r"|\b(?:can|could|would) you\b|\bplease\b",
+    # (the subject may be left out: "need the date of the mixer", "looking for the form")
+    rf"|^\W*{_LEAD_IN}(?:(?:i|we)(?:'d| would)? )?(?:need|want|like)s? (?:the|a|an|some|any|"
+    r"more|your|info|information|details|help)\b"
+    rf"|^\W*{_LEAD_IN}(?:(?:i|we)(?:'m| am|'re| are) )?(?:looking|searching|hunting) for\b"
+    r"|\b(?:can|could|would) you\b|\bplease\b|\bkindly\b",
     re.IGNORECASE,
 )
+
+
+#: A polite wrapper round a question about the member's own wish to know ("I'd like to know",
+#: "I should like to know", "I'd be grateful to know", "we were wondering"): the question
+#: is what follows it ("I'd like to know how long it lasts" asks "how long it lasts").
+_WRAPPER = re.compile(
+    rf"^\W*{_LEAD_IN}(?:i|we)(?:'d|'m|'re| would| should| was| am| were| are)?"
+    r"(?:\s+(?:be|been|really|just|also|so|very|most|quite|like|love|want|wanted|need|needed|"
+    r"grateful|thankful|glad|curious|to|know|knowing|ask|find out|learn|learning|hear|check|"
+    r"confirm|wondering|wonder|wondered|trying|hoping|appreciate|appreciated))+\s+(?=(?:who|whom|whose|what|when|where|why|how|which|whether)\b)",
+    re.IGNORECASE,
+)
+
+
+def unwrapped(question: str) -> str:
+    """A question without the polite wrapper round it ("I'd like to know when ..." ->
+    "when ...")."""
+    wrapper = _WRAPPER.match(question)
+    return question[wrapper.end() :] if wrapper else question
 
 
 def as_typed(message: str) -> str:
@@ -186,6 +227,26 @@ def is_context(part: str) -> bool:
     opening = _LEAD_IN_WORDS.sub("", part)
     return bool(_FIRST_PERSON.search(part)) and not (
         _ASKS.match(opening) or _IMPERATIVE.match(opening)
+    )
+
+
+def asks(message: str) -> bool:
+    """True when a message asks or requests something, in any of its sentences.
+
+    "I should like to know whether ...", "so i want to volunteer ... who do i ask" ask;
+    "I just joined ALSC", "hope you're well", "how are you?" do not.
+    """
+    return any(_asks(piece) and not _is_pleasantry(piece) for piece in _pieces(message))
+
+
+def _asks(piece: str) -> bool:
+    opening = _LEAD_IN_WORDS.sub("", piece)
+    return bool(
+        piece.rstrip().endswith("?")
+        or _INDIRECT_QUESTION.search(piece)
+        or _REQUEST.search(piece)
+        or _ASKS.match(opening)
+        or _IMPERATIVE.match(opening)
     )
 
 
@@ -361,7 +422,7 @@ def answer_parts(
     said = _Said(context=" ".join(about_member))
     answers: list[tuple[Part, Answer]] = []
     for part in (part for part in parts if not part.context):
-        result = _answer_question(part.text, said, answer_one, analyze)
+        result = _answer_question(unwrapped(part.text), said, answer_one, analyze)
         answers.append((part, result))
         # what the part was about, even when the fact asked was missing from it
         topic = title(result.sources[0]) if result.sources else ""
@@ -374,7 +435,8 @@ def answer_parts(
     sources = tuple(dict.fromkeys(source for _, r in answered for source in r.sources))
     if len({result.text for _, result in answers}) == 1:
         return answered[0][1]
-    sections = [f"**{_quoted(part.shown)}**\n{result.text}" for part, result in answers]
+    # the heading is a paragraph of its own, never run into the answer under it
+    sections = [f"**{_quoted(part.shown)}**\n\n{result.text}" for part, result in answers]
     missing = tuple(part.text for part, result in answers if not result.answered)
     score = min(result.score for _, result in answered)
     return Answer(True, "\n\n".join(sections), sources, score, "compound", missing)
@@ -481,10 +543,16 @@ def _quoted(part: str) -> str:
     """A member's part-question shown back in their own words (no markup can slip in)."""
     cleaned = " ".join(re.sub(r"[^\w\s'?,.-]", "", part).split()).rstrip(" ,.")
     cleaned = cleaned[:1].upper() + cleaned[1:]
-    if cleaned.endswith("?") or not _ASKS.match(cleaned):
+    if cleaned.endswith("?") or not _HEADING_ASKS.match(cleaned):
         return cleaned  # "Tell me about Dia booklists", "I'd like to know when it is"
     return cleaned + "?"
 
 
 #: A part that opens as a question ("tell me about ..." is a request: no question mark).
 _ASKS = re.compile(_LEAD_IN + _ASKING, re.IGNORECASE)
+#: A heading that asks, also after a preposition ("In what year did ...", "For how long ...").
+_HEADING_ASKS = re.compile(
+    _LEAD_IN + r"(?:(?:in|for|since|until|till|by|at|on|to|from|with|of|about|after|before|"
+    r"during|under)\s+)?" + _ASKING,
+    re.IGNORECASE,
+)

@@ -33,7 +33,7 @@ from bot.answers import facts, premise, siblings, small_talk
 from bot.answers.answer import Answer
 from bot.answers.calendar_answers import CalendarAnswers
 from bot.answers.compose import Composed, Question, compose
-from bot.answers.compound import answer_parts, as_typed, split_message
+from bot.answers.compound import answer_parts, as_typed, asks, split_message, unwrapped
 from bot.answers.date_questions import CALENDAR_WORDS, parse_date_question
 from bot.answers.index import CoverageIndex, Document, Hit
 from bot.answers.scope import Scope
@@ -172,18 +172,20 @@ class AnswerEngine:
             today: Today's date in the organisation's time zone.
         """
         cleaned = as_typed(question)  # the member's capitals kept, for headings
-        talk = small_talk.recognise(cleaned.lower())
+        # only a message that is nothing but small talk gets the small-talk reply: a
+        # greeting never hides the question after it ("Good afternoon. I should like to know")
+        talk = small_talk.recognise(cleaned.lower(), asks=asks)
         if talk is not None:
             logger.debug("small talk (%s): %r", talk.kind, question)
             return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
-        cleaned = small_talk.without_pleasantries(cleaned)
+        cleaned = small_talk.without_pleasantries(cleaned, asks)
         folded = cleaned.lower()
-        talk = small_talk.recognise(folded)  # "hey, how do I use this thing?"
+        talk = small_talk.recognise(folded, asks=asks)  # "hey, how do I use this thing?"
         if talk is not None:
             return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
         parts = split_message(cleaned)
         if len(parts) == 1 or premise.whole_message(folded):  # "X. Is that true?" is one
-            return self._answer_one(folded, today)
+            return self._answer_one(unwrapped(folded), today)  # "I'd like to know when ..."
         return answer_parts(
             parts,
             lambda text, asked: self._answer_one(text, today, asked=asked),

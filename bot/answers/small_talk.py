@@ -2,20 +2,24 @@
 
 None of these is a question about the association: they get a short friendly
 reply, never a knowledge entry, and are never stored as unanswered. A
-greeting or thanks in front of a real question ("hi! when is the mixer?") is
-split off so the question is still answered.
+greeting or thanks in front of a real question ("hi! when is the mixer?",
+"Good afternoon. I should like to know whether ...", "hey so which committee
+...") is split off so the question is still answered: only a message that is
+nothing but small talk, or small talk with news that asks nothing ("hello! I
+just joined ALSC"), gets the small-talk reply.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 SmallTalkKind = Literal["greeting", "thanks", "acknowledgement", "farewell", "help", "identity"]
 
 _GREETING = (
-    r"hi+|hello+|hey+|hiya|howdy|heya|yo|greetings|good (morning|afternoon|evening|day)|"
+    r"hi+|hello+|hey+|hiya|howdy|heya|yo|greetings|dear|good (morning|afternoon|evening|day)|"
     r"morning|evening|hi there|hello there|hey there|(yo |hey |hi )?(what'?s|whats|wassup|sup) up|"
     r"sup|how are you( doing)?( today)?|how'?s it going|hows it going|how are things|"
     r"(is )?(any ?one|any ?body|someone|somebody) (there|here|around|home)|(are|r) (you|u) there"
@@ -50,14 +54,16 @@ _IDENTITY = re.compile(
     r"\b(who|what) (are|r) (you|u)\b|\bam i (talking|chatting|speaking) (to|with)\b|"
     r"\bis this (a )?(bot|automated|ai|real)\b"
 )
+#: Who a greeting is addressed to ("hi all", "good morning everyone", "hey bot").
+_ADDRESSED = r"everyone|everybody|all|there|bot|memberbot|folks|team|friends|guys|y'?all"
 _WHOLE: dict[SmallTalkKind, re.Pattern[str]] = {
-    "greeting": re.compile(rf"^({_GREETING})( everyone| all| there| bot| memberbot)?$"),
+    "greeting": re.compile(rf"^({_GREETING})( ({_ADDRESSED}))*$"),
     "thanks": re.compile(rf"^(({_ACKNOWLEDGEMENT}) )?({_THANKS})( .*)?$"),
     "acknowledgement": re.compile(rf"^({_ACKNOWLEDGEMENT})( ({_ACKNOWLEDGEMENT}))*$"),
     "farewell": re.compile(rf"^({_FAREWELL})$"),
     "help": re.compile(rf"^({_HELP})$"),
 }
-_LEADING = re.compile(rf"^(({_GREETING})|({_THANKS}))( (everyone|all|there|bot))?\b[\s,.!?:;-]*")
+_LEADING = re.compile(rf"^(({_GREETING})|({_THANKS}))( ({_ADDRESSED}))*\b[\s,.!?:;-]*")
 _LEADING_ANY_CASE = re.compile(_LEADING.pattern, re.IGNORECASE)
 #: "ok. so ...", "great, and ...": an acknowledgement set off from what follows.
 _LEADING_ACKNOWLEDGEMENT = re.compile(
@@ -77,32 +83,65 @@ class SmallTalk:
     kind: SmallTalkKind
 
 
-def recognise(folded: str) -> SmallTalk | None:
-    """The kind of small talk a whole (folded) message is, or None for a real question."""
+#: Whether a message (its pleasantries taken off) asks or requests something.
+Asks = Callable[[str], bool]
+
+
+def recognise(folded: str, asks: Asks | None = None) -> SmallTalk | None:
+    """The kind of small talk a whole (folded) message is, or None for a real question.
+
+    ``asks`` reads whether what follows a greeting or thanks asks something without a
+    question mark or a question word first ("I would like to learn who ...", "so i want
+    to volunteer ... who do i ask").
+    """
     text = _plain(folded)
     if not text:
         return None
     if _IDENTITY.search(text) and len(text.split()) <= 10:
         return SmallTalk("identity")
     for kind, pattern in _WHOLE.items():
-        if pattern.match(text) and not (kind == "thanks" and _is_question(folded, _tail(text))):
+        if pattern.match(text) and not (kind == "thanks" and _rest_asks(folded, _tail(text), asks)):
             return SmallTalk(kind)
     greeting = _LEADING.match(text)
-    if greeting and not _is_question(folded, text[greeting.end() :]):
+    if greeting and not _rest_asks(folded, text[greeting.end() :], asks):
         # "hello! I just joined ALSC": a greeting with news, not a question
         leading = greeting.group(0)
         return SmallTalk("thanks" if re.match(_THANKS, leading) else "greeting")
     return None
 
 
-def without_pleasantries(text: str) -> str:
-    """A question with a leading greeting, thanks or "ok." removed ("Hi! When is ..." ->
-    "When is ...", "ok. so is the mixer free?" -> "so is the mixer free?").
+def without_pleasantries(text: str, asks: Asks | None = None) -> str:
+    """A question with the greetings, thanks or "ok." in front of it removed ("Hi! When is
+    ..." -> "When is ...", "Hello ALSC team! Who can ..." -> "Who can ...", "ok. so is the
+    mixer free?" -> "so is the mixer free?").
 
-    Works on folded text or on the member's own capitals.
+    A first sentence is removed whole when it is only small talk ("Hi Elly,", "Good
+    morning all."), never when it asks (see :func:`recognise`). Works on folded text or on
+    the member's own capitals.
     """
-    match = _LEADING_ANY_CASE.match(text.strip()) or _LEADING_ACKNOWLEDGEMENT.match(text.strip())
-    return text.strip()[match.end() :] if match and match.end() else text
+    text = text.strip()
+    for _ in range(_MAX_PLEASANTRIES):  # "hello hello.", "hi there! ok so ..."
+        sentence = _FIRST_SENTENCE.match(text)
+        if sentence and text[sentence.end() :].strip() and _only_talk(sentence.group(1), asks):
+            text = text[sentence.end() :].strip()
+            continue
+        match = _LEADING_ANY_CASE.match(text) or _LEADING_ACKNOWLEDGEMENT.match(text)
+        if not match or not match.end() or not text[match.end() :].strip():
+            break
+        text = text[match.end() :].strip()
+    return text
+
+
+_MAX_PLEASANTRIES = 3
+#: A message's first sentence or clause, short enough to be a greeting ("Hi Elly,").
+_FIRST_SENTENCE = re.compile(r"^([^.!?,;:]{1,40})[.!?,;:]+(?:\s+|$)")
+
+
+def _only_talk(sentence: str, asks: Asks | None) -> bool:
+    """True for a sentence that is a greeting or thanks and asks nothing ("Hello ALSC team")."""
+    folded = sentence.lower()
+    talk = recognise(folded, asks)
+    return talk is not None and talk.kind in ("greeting", "thanks", "acknowledgement")
 
 
 def reply(talk: SmallTalk, *, organisation: str, contact: str) -> str:
@@ -148,6 +187,13 @@ def _plain(folded: str) -> str:
 def _is_question(folded: str, rest: str) -> bool:
     """True when what follows a greeting or thanks asks something."""
     return bool(rest.strip()) and ("?" in folded or bool(_QUESTION_START.match(rest)))
+
+
+def _rest_asks(folded: str, rest: str, asks: Asks | None) -> bool:
+    """True when what follows a greeting or thanks asks something, however it is put."""
+    if _is_question(folded, rest):
+        return True
+    return bool(rest.strip()) and asks is not None and asks(without_pleasantries(folded))
 
 
 def _tail(text: str) -> str:

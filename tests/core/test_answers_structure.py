@@ -656,6 +656,238 @@ def test_a_greeting_in_front_of_a_question_is_dropped(engine: AnswerEngine) -> N
     assert headings(answer) == []
 
 
+# ------------------------------------------------------- a greeting never hides a question
+@pytest.mark.parametrize(
+    ("message", "source", "fact"),
+    [
+        (
+            "Good morning all. Could a person who isn't on a committee still sit in on ALSC "
+            "committee meetings?",
+            "committee-meetings-open",
+            "open to any member",
+        ),
+        (
+            "Good evening. I would like to learn who reviews Distinguished Service Award "
+            "nominations.",
+            "dsa-nominate",
+            "Professional Recognition and Scholarships Committee",
+        ),
+        (
+            "Greetings! I'd be grateful to know how long the mentoring program lasts.",
+            "mentoring-length",
+            "one year",
+        ),
+        (
+            "Good afternoon, I was wondering whether mentees must be ALSC members.",
+            "mentoring-mentee-eligibility",
+            "do not need to be ALSC or ALA members",
+        ),
+        (
+            "hey so i would like to serve on a committee, not sure which one though. "
+            "who can help me pick",
+            "committee-volunteer",
+            "eserrano@ala.org",
+        ),
+        ("hi bot, when does the membership mixer happen?", "membership-mixer", "January 27, 2022"),
+        ("Hello ALSC team! who can be a mentee?", "mentoring-mentee-eligibility", "students"),
+        ("Hi Elly, how long does the mentoring program last?", "mentoring-length", "one year"),
+        (
+            "Good day. Kindly advise how one nominates a colleague for the Distinguished "
+            "Service Award.",
+            "dsa-nominate",
+            "Professional Recognition and Scholarships Committee",
+        ),
+        (
+            "Howdy folks. Looking for who makes the Dia booklists.",
+            "committee-quicklists",
+            "Quicklists Consulting Committee",
+        ),
+        ("hi. need the date of the mixer", "membership-mixer", "January 27, 2022"),
+        (
+            "Dear team, I would like to know who reviews the Distinguished Service Award "
+            "nominations.",
+            "dsa-nominate",
+            "Professional Recognition and Scholarships Committee",
+        ),
+        (
+            "Good morning everyone! I'd appreciate knowing who the Membership Committee is "
+            "hosting in January.",
+            "membership-mixer",
+            "January 27, 2022",
+        ),
+        ("Hi! Thanks for the help earlier. Who writes the ALSC blog?", "blog-authors", "Meg Smith"),
+        (
+            "Hello hello. We were wondering whether non-members can be mentees.",
+            "mentoring-mentee-eligibility",
+            "non-members",
+        ),
+    ],
+)
+def test_a_greeting_before_a_question_never_hides_it(
+    engine: AnswerEngine, message: str, source: str, fact: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.kind != "small_talk"
+    assert answer.answered and answer.sources == (source,)
+    assert fact in plain(answer)
+    assert headings(answer) == []  # the greeting is no part of its own
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hello! I just joined ALSC",
+        "hi all, happy friday",
+        "good morning! hope you're having a great day",
+        "thanks so much, I really appreciate your help",
+        "hey there, how are you?",
+        "Hello ALSC team!",
+        "Good morning all.",
+        "Hi Elly",
+        "Dear team,",
+    ],
+)
+def test_a_message_of_nothing_but_small_talk_gets_the_small_talk_reply(
+    engine: AnswerEngine, message: str
+) -> None:
+    assert ask(engine, message).kind == "small_talk"
+
+
+# ------------------------------------------------------- a subjectless purpose is context
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "want to activate a gift membership over the phone",
+        "need it for my application",
+        "going to apply next week",
+        "hoping to join it",
+        "trying to get mine in on time",
+    ],
+)
+def test_a_purpose_without_its_subject_is_context(sentence: str) -> None:
+    assert is_context(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["want to know when the mixer is", "need the date of the mixer", "looking for the form"],
+)
+def test_asking_without_a_subject_is_not_context(sentence: str) -> None:
+    assert not is_context(sentence)
+
+
+def test_a_purpose_after_a_question_is_not_a_second_question(engine: AnswerEngine) -> None:
+    message = "phone number for Elly? want to call her about my renewal"
+    parts = split_message(message)
+
+    assert [part.context for part in parts] == [False, True]
+    answer = ask(engine, message)
+    assert not answer.answered and CONTACT in answer.text
+    assert headings(answer) == []
+
+
+@pytest.mark.parametrize(
+    ("message", "source", "fact"),
+    [
+        (
+            "going to apply next week. when do mentor applications close?",
+            "mentoring-apply",
+            "October 11, 2021",
+        ),
+        (
+            "when is the underserved committee chat? need it for my calendar",
+            "underserved-chat",
+            "February 22, 2022",
+        ),
+    ],
+)
+def test_the_question_beside_a_purpose_is_answered_alone(
+    engine: AnswerEngine, message: str, source: str, fact: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.answered and answer.sources == (source,)
+    assert fact in plain(answer)
+    assert headings(answer) == []
+
+
+# ------------------------------------------------------- headings stand apart
+def test_a_heading_asking_after_a_preposition_gets_its_question_mark(
+    engine: AnswerEngine,
+) -> None:
+    answer = ask(
+        engine,
+        "In what year did the mentoring program begin, and who runs the #mentorALSC newsletter?",
+    )
+
+    assert answer.kind == "compound"
+    assert "In what year did the mentoring program begin?" in headings(answer)
+    # its own paragraph: never run into the answer under it
+    assert "In what year did the mentoring program begin?\n\n" in plain(answer)
+
+
+def test_every_heading_is_a_paragraph_of_its_own(engine: AnswerEngine) -> None:
+    answer = ask(engine, "For how long does a mentoring match last and what do matches do together")
+
+    assert headings(answer) == [
+        "For how long does a mentoring match last?",
+        "What do matches do together?",
+    ]
+    for heading in headings(answer):
+        assert f"{heading}\n\n" in plain(answer)
+    assert "one year" in plain(answer)
+
+
+# ------------------------------------------------------- a wrapper round the question
+def test_a_polite_wrapper_round_a_question_is_not_read_as_its_topic(
+    engine: AnswerEngine,
+) -> None:
+    answer = ask(engine, "I'd like to know how long the mentoring program lasts.")
+
+    assert answer.answered and answer.sources == ("mentoring-length",)
+    assert "one year" in plain(answer)
+
+
+# ------------------------------------------------------- a tag question is one premise
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The mentoring program lasts a year, doesn't it?",
+        "Mentors need to be ALSC members, right?",
+        "The mixer is hosted by the Membership Committee, isn't it?",
+        "Distinguished Service nominations are reviewed by the Membership Committee, aren't they?",
+        "The mentoring program started in 2015, didn't it?",
+        "the mixer is on january 27 yeah?",
+    ],
+)
+def test_a_tag_question_stays_one_part(message: str) -> None:
+    assert len(split_message(message)) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "fact"),
+    [
+        ("The mentoring program lasts a year, doesn't it?", "Yes"),
+        ("Mentors need to be ALSC members, right?", "Yes"),
+        ("The mixer is hosted by the Membership Committee, isn't it?", "Yes"),
+        ("The mentoring program started in 2015, didn't it?", "2013"),
+        (
+            "Distinguished Service nominations are reviewed by the Membership Committee, "
+            "aren't they?",
+            "Professional Recognition and Scholarships Committee",
+        ),
+    ],
+)
+def test_the_statement_before_a_tag_is_checked(
+    engine: AnswerEngine, message: str, fact: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.answered and answer.kind != "compound"
+    assert fact in plain(answer)
+
+
 # ------------------------------------------------------- stored for staff
 @pytest.mark.shipped_knowledge
 async def test_context_is_never_stored_as_unanswered(core: BotCore) -> None:
