@@ -120,7 +120,9 @@ def compose(
         return _missing(entry, passages, knowledge, f"the dates for {wanted_year} yet")
 
     kind = question.fact.kind if question.fact else None
-    chosen = _answering_sentence(passages, question, dates, about, _asked_about(entry, question))
+    chosen = _answering_sentence(
+        passages, question, dates, about, _asked_about(entry, question), today.year
+    )
     if chosen is None and question.premise is not None and not _states_the_fact(question):
         # a stated fact to confirm: the closest sentence shows what is known
         chosen = best_passage(passages, question.relevance, None) or (0, "")
@@ -170,6 +172,7 @@ def _answering_sentence(
     dates: list[Deadline],
     about: frozenset[str],
     titled: frozenset[str] = frozenset(),
+    year: int = 0,
 ) -> tuple[int, str] | None:
     """Paragraph number and sentence that answer; None when the fact asked for is missing."""
     if question.fact is None:
@@ -185,6 +188,8 @@ def _answering_sentence(
             kind, sentence, counted=question.counted, stem=question.stem, given=question.folded
         ):
             return False
+        if facts.of_an_earlier_round(kind, question.folded, sentence, year):
+            return False  # "how many so far?": the count of the Fall 2017 round is not it
         return _about_topic(sentence, question, about)
 
     def holds_a_day(sentence: str) -> bool:

@@ -360,9 +360,27 @@ def fact_kind(folded: str) -> FactQuestion | None:
 
 #: Words that qualify the fact asked for, not the topic: "how many applied *so far this round*".
 _QUALIFIER = re.compile(
-    r"\b(so far|to date|as of now|this (round|year|time|season|cycle|go-?round)|exactly|"
-    r"roughly|approximately|about)\b"
+    r"\b(so far|to date|as of now|(this|the current) (round|year|time|season|cycle|go-?round|"
+    r"spring|summer|fall|autumn|winter)('s)?|exactly|roughly|approximately|about)\b"
 )
+#: A question about the present round: "so far", "this fall", "this round", "currently".
+_CURRENT = re.compile(
+    r"\b(so far|to date|as of now|(this|the current) (round|year|time|season|cycle|go-?round|"
+    r"spring|summer|fall|autumn|winter)('s)?|currently|right now|at the moment)\b"
+)
+#: Kinds of fact that change from round to round.
+_PER_ROUND_KINDS = frozenset({"count", "winner", "cost"})
+
+
+def of_an_earlier_round(kind: str, folded: str, sentence: str, year: int) -> bool:
+    """True when a question about the present round ("how many so far", "this fall's")
+    meets a sentence dated only years before ``year`` ("the Fall 2017 round received 25")."""
+    if kind not in _PER_ROUND_KINDS or not _CURRENT.search(folded):
+        return False
+    stated = [int(item) for item in _YEAR_IN_TEXT.findall(_without_attribution(sentence))]
+    return bool(stated) and max(stated) < year - 1
+
+
 #: Writing or teaching "covers" a topic; money "covers" a cost.
 _ABOUT_CONTENT = re.compile(
     r"\b(posts?|articles?|blogs?|webinars?|sessions?|courses?|classes|competenc\w*|topics?|"

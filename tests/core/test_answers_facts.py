@@ -142,6 +142,29 @@ def test_a_count_so_far_is_the_latest_count_with_its_date(
     assert "2021" in plain(answer)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many mentee applications have come in for this fall's program?",
+        "how many mentee applications came in this round",
+    ],
+)
+def test_a_count_for_the_present_round_is_not_an_earlier_rounds(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question, today=dt.date(2021, 10, 6))
+
+    assert answer.answered, plain(answer)
+    assert "over 30" in plain(answer)
+    assert "over 25" not in plain(answer)
+
+
+def test_a_count_for_a_named_round_is_that_rounds(engine: AnswerEngine) -> None:
+    answer = ask(engine, "how many mentee applications did the fall 2017 round get")
+
+    assert "over 25" in plain(answer)
+
+
 def test_the_verb_of_a_count_question_is_not_its_topic() -> None:
     fact = fact_kind("how many mentee apps have come in so far this round")
 
