@@ -63,7 +63,7 @@ _VERB_GOES_ON = r"(?:have|do|are|were|am)\s+(?:it|them|me|him|us)\b"
 _BOUNDARY = re.compile(
     r"\?+\s*(?:and |also |plus |oh and |oh,? )*(?=\w)"
     r"|;\s*(?:and |also )?"
-    r"|[,.]?\s+(?:and|also|plus)\s+(?:also\s+)?(?!"
+    r"|[,.]?\s+(?:and|also|plus|\+|&)\s+(?:also\s+)?(?!"
     + _VERB_GOES_ON
     + r")(?="
     + _QUESTION_START
@@ -170,10 +170,13 @@ class Part:
     Attributes:
         shown: The member's own words (accents dropped, their capitals kept).
         context: True for a statement about the member, which asks nothing.
+        aside: What the member put in brackets in it ("who is elly (like her job)"), taken
+            out of ``shown``: the question is asked without it first.
     """
 
     shown: str
     context: bool = False
+    aside: str = ""
 
     @property
     def text(self) -> str:
@@ -186,11 +189,28 @@ class Part:
         return self.context and _is_pleasantry(self.text)
 
 
+#: An aside in brackets ("who is elly exactly (like her job)").
+_ASIDE = re.compile(r"\s*\(([^()?]{1,80})\)")
+
+
 def split_message(cleaned: str) -> list[Part]:
     """The sentences of a message (accents dropped, case kept), context marked.
 
-    One part, unmarked, when the message asks one thing and says nothing else.
+    One part, unmarked, when the message asks one thing and says nothing else. An aside
+    in brackets is context: the question is asked without it first.
     """
+    return [_without_aside(part) for part in _sentences(cleaned)]
+
+
+def _without_aside(part: Part) -> Part:
+    asides = [aside.strip() for aside in _ASIDE.findall(part.shown) if aside.strip()]
+    shown = " ".join(_ASIDE.sub(" ", part.shown).split())
+    if part.context or not asides or len(shown.split()) < _MIN_WORDS:
+        return part
+    return Part(re.sub(r"\s+([?,.!])", r"\1", shown), aside=" ".join(asides))
+
+
+def _sentences(cleaned: str) -> list[Part]:
     pieces = _pieces(cleaned)
     # a one-word piece is too short to be asked on its own ("... and how?"), unless it is
     # only a pleasantry ("when is the mixer? thanks")
@@ -287,7 +307,7 @@ def _pieces(cleaned: str) -> list[str]:
     return [cut for piece in pieces for cut in _lead_in_cut(piece)]
 
 
-_AND = re.compile(r"[,.]?\s+(?:and|also|plus)\s", re.IGNORECASE)
+_AND = re.compile(r"[,.]?\s+(?:and|also|plus|\+|&)\s", re.IGNORECASE)
 
 
 def _add_piece(pieces: list[str], piece: str, joined: bool) -> None:
@@ -422,7 +442,7 @@ def answer_parts(
     said = _Said(context=" ".join(about_member))
     answers: list[tuple[Part, Answer]] = []
     for part in (part for part in parts if not part.context):
-        result = _answer_question(unwrapped(part.text), said, answer_one, analyze)
+        result = _answer_question(unwrapped(part.text), said, answer_one, analyze, part.aside)
         answers.append((part, result))
         # what the part was about, even when the fact asked was missing from it
         topic = title(result.sources[0]) if result.sources else ""
@@ -452,13 +472,27 @@ class _Said:
 
 
 def _answer_question(
-    question: str, said: _Said, answer_one: AnswerOne, analyze: Callable[[str], list[str]]
+    question: str,
+    said: _Said,
+    answer_one: AnswerOne,
+    analyze: Callable[[str], list[str]],
+    aside: str = "",
 ) -> Answer:
     """One question; the previous question's topic, then the context, help when needed.
 
     When nothing answers, a reply that found the topic and says which fact it lacks
-    ("I don't know a phone number for Elly") is better than an abstention.
+    ("I don't know a phone number for Elly") is better than an abstention. An aside in
+    brackets is asked with the question when the question alone names no topic or finds
+    nothing ("when is the chat (the one with the underserved committee)").
     """
+    if aside:
+        alone = _answer_question(question, said, answer_one, analyze)
+        if alone.answered and not _names_no_topic(question, analyze):
+            return alone
+        whole = _answer_question(
+            f"{question.rstrip(' ?')} {aside.lower()}", said, answer_one, analyze
+        )
+        return whole if whole.answered or not alone.answered else alone
     tried: dict[tuple[str, str | None], Answer] = {}
 
     def attempt(text: str, wanted: str | None = question) -> Answer:

@@ -184,7 +184,8 @@ class AnswerEngine:
         if talk is not None:
             return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
         parts = split_message(cleaned)
-        if len(parts) == 1 or premise.whole_message(folded):  # "X. Is that true?" is one
+        one = len(parts) == 1 and not parts[0].aside  # "(like her job)" is tried without
+        if one or premise.whole_message(folded):  # "X. Is that true?" is one
             return self._answer_one(unwrapped(folded), today)  # "I'd like to know when ..."
         return answer_parts(
             parts,

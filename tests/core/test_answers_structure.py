@@ -888,6 +888,55 @@ def test_the_statement_before_a_tag_is_checked(
     assert fact in plain(answer)
 
 
+# ------------------------------------------------------- asides and symbols
+@pytest.mark.parametrize(
+    ("message", "source", "fact"),
+    [
+        # the question alone names no topic: the aside says which chat
+        (
+            "when is the chat (the one with the underserved children committee)",
+            "underserved-chat",
+            "February 22, 2022",
+        ),
+        ("when is the mixer (the january one)?", "membership-mixer", "January 27, 2022"),
+        (
+            "who reviews DSA (distinguished service award) nominations?",
+            "dsa-nominate",
+            "Professional Recognition and Scholarships Committee",
+        ),
+    ],
+)
+def test_an_aside_in_brackets_helps_only_where_needed(
+    engine: AnswerEngine, message: str, source: str, fact: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.answered and answer.sources == (source,)
+    assert fact in plain(answer)
+
+
+def test_an_aside_is_taken_out_of_the_question() -> None:
+    parts = split_message("how long does mentoring last (roughly)? and who can be a mentee")
+
+    assert [part.shown for part in parts] == [
+        "how long does mentoring last?",
+        "who can be a mentee",
+    ]
+    assert parts[0].aside == "roughly"
+
+
+@pytest.mark.parametrize("joiner", ["+", "&"])
+def test_a_plus_or_ampersand_joins_two_questions(engine: AnswerEngine, joiner: str) -> None:
+    answer = ask(
+        engine,
+        f"how long does a mentoring match last {joiner} what do matches do together",
+    )
+
+    assert answer.kind == "compound"
+    assert answer.sources == ("mentoring-length", "mentoring-activities")
+    assert "one year" in plain(answer) and "resume reviews" in plain(answer)
+
+
 # ------------------------------------------------------- stored for staff
 @pytest.mark.shipped_knowledge
 async def test_context_is_never_stored_as_unanswered(core: BotCore) -> None:
