@@ -434,6 +434,22 @@ _STATED_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
 )
 
 
+#: "How long does it *go for*", "how long does it *run*": the everyday verbs of a length.
+_LENGTH_ASKED = re.compile(
+    r"\b(how long (?:does|do|will|would|did|is|are) (?:(?!how\b)[\w'-]+ ){1,6}?)"
+    r"(?:go(?:es)? (?:for|on)|run(?:s)?(?: for)?|go(?:es)?)\b(?! (?:to|and)\b)"
+)
+
+
+def length_verb_as_last(folded: str) -> str:
+    """A length question with its everyday verb as the knowledge's: "go for", "run" -> "last".
+
+    "How long does the program go for?" is searched as "how long does the program last?":
+    "go" and "run" name no topic, and would pull in whatever entry says "go" or "run".
+    """
+    return _LENGTH_ASKED.sub(r"\1last", folded)
+
+
 def stated_kind(statement: str) -> FactQuestion | None:
     """The kind of fact a (folded) premise states: a year begun, a time, a length, a number."""
     for kind, pattern in _STATED_KINDS:

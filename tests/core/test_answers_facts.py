@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers import Answer, AnswerEngine
-from bot.answers.facts import fact_kind, holds
+from bot.answers.facts import fact_kind, holds, length_verb_as_last
 from bot.answers.premise import opened
 from bot.answers.wording import names_a_topic
 from bot.knowledge import load_knowledge
@@ -110,6 +110,9 @@ def test_who_can_take_part_is_eligibility_not_a_name(
         "how long does the mentoring program go for",
         "how long is the mentoring commitment",
         "who can apply to be a mentee? and how long does it last?",
+        "how long does the program go for?",
+        "how long does mentoring run for",
+        "Who is able to be a mentee, and how long does the program go for?",
     ],
 )
 def test_a_length_asked_with_a_verb_is_the_length(engine: AnswerEngine, question: str) -> None:
@@ -117,6 +120,15 @@ def test_a_length_asked_with_a_verb_is_the_length(engine: AnswerEngine, question
 
     assert answer.answered
     assert "one year" in plain(answer)
+
+
+def test_the_everyday_verb_of_a_length_is_read_as_last() -> None:
+    assert length_verb_as_last("how long does it go for?") == "how long does it last?"
+    assert length_verb_as_last("how long does the mixer run") == "how long does the mixer last"
+    # "go to" is a trip, not a length
+    assert length_verb_as_last("how long do i have to go to the mixer") == (
+        "how long do i have to go to the mixer"
+    )
 
 
 def test_how_far_a_date_is_from_today_is_no_length() -> None:
