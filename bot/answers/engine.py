@@ -106,6 +106,13 @@ class AnswerEngine:
         self._dates = {entry.id: knowledge.deadlines_for(entry.id) for entry in knowledge.entries}
         self._titles = {entry.id: self.title_words(entry.title) for entry in knowledge.entries}
         self._tags = {entry.id: frozenset(entry.tags) for entry in knowledge.entries}
+        self._years = {
+            entry.id: siblings.stated_years(
+                [entry.title, *entry.questions, *entry.keywords, entry.answer],
+                [item.date.isoformat() for item in self._dates[entry.id]],
+            )
+            for entry in knowledge.entries
+        }
         self._about = {
             entry.id: frozenset(
                 self.analyze(" ".join([entry.title, *entry.questions, *entry.keywords]))
@@ -230,7 +237,7 @@ class AnswerEngine:
         if self._scope.outside(folded) is not None:  # "does PLA have a mentoring program?"
             return self._abstain(None, folded)
         hits = self._index.search_terms(
-            self._index.query_terms(stems), limit=siblings.MAX_CANDIDATES
+            self._index.query_terms(stems, text=searched), limit=siblings.MAX_CANDIDATES
         )
         if stated is not None and (not hits or hits[0].score < self.threshold):
             # "Marlowe's mentor was Paula Harris": the stated value may be the wrong word
@@ -238,7 +245,14 @@ class AnswerEngine:
         if not hits or hits[0].score < self.threshold:
             return self._abstain(hits[0] if hits else None, folded)
         named = self.title_words(self._index.respell(folded))  # "the mixr" names the mixer
-        chosen = siblings.choose(hits, named, self._titles, self._tags)
+        chosen = siblings.choose(
+            hits,
+            named,
+            self._titles,
+            self._tags,
+            asked_years=siblings.named_years(folded),
+            years=self._years,
+        )
         # "how much is the membership prce": the kind of fact asked is read from the words meant
         question = self._question(self._index.respell(respelled), stems, asked=asked)
         composed = [(hit, self._compose(hit.key, question, today)) for hit in chosen]

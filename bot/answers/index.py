@@ -48,7 +48,11 @@ PHRASING_BASE = 0.55
 PHRASING_SPREAD = 0.25  # extra when the term is in every phrasing, not just one
 TITLE_WEIGHT = 0.45
 KEYWORD_WEIGHT = 0.45
-BODY_WEIGHT = 0.25
+BODY_WEIGHT = 0.3
+#: A word of the answer text that at most two entries use describes what the entry
+#: is about (what the award honours, what the fund pays for): it counts more.
+BODY_RARE_BONUS = 0.2
+BODY_RARE_DOCUMENTS = 2
 
 LIGHT_TERM_WEIGHT = 0.3
 #: A word the knowledge never uses ("printz", "parking") is evidence the question
@@ -62,6 +66,17 @@ _NAMING_NOUNS = (
     "conferences scholarship scholarships grant grants fund funds fellowship program programs "
     "association council institute division section roundtable caucus"
 )
+#: Heads of the names of organisations and their parts ("the Texas Library
+#: *Association*", "the *Association* of College and Research Libraries").
+_ORGANISATION_HEADS = (
+    "association associations society council foundation institute division chapter network "
+    "alliance federation consortium guild union caucus roundtable committee committees"
+)
+#: Words joining a name that follows its head ("Association *of* ... *and* ...").
+_NAME_JOINERS = frozenset(["of", "for", "on", "and", "the"])
+#: A name of known words that no sentence of the knowledge holds together (the Public
+#: Library Association) names something else: it weighs as this many unknown words.
+UNKNOWN_PHRASE_WEIGHT = 3.0
 #: Ordinary words that often stand before those nouns without naming anything.
 _GENERIC_MODIFIERS = (
     "good best great right fun local virtual online annual upcoming next new big small main "
@@ -84,6 +99,8 @@ SHORT_TYPO_MIN_DOCUMENTS = 3
 #: Shortest word :meth:`CoverageIndex.respell` rewrites.
 SHORT_TYPO_LENGTH = 3
 _WORD = re.compile(r"[a-z]+")
+#: Where one sentence (or list item, title, phrasing, keyword) of the knowledge ends.
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)|\n")
 
 Analyzer = Callable[[str], list[str]]
 
@@ -155,6 +172,11 @@ class CoverageIndex:
             for stem, df in doc_frequency.items()
         }
         self._unknown_idf = math.log(1 + (count + 0.5) / 0.5) + IDF_SMOOTHING
+        self._sentences = self._sentence_postings(documents)
+        self._capitalised = _capitalised_words(documents)
+        self._rare = frozenset(
+            stem for stem, df in doc_frequency.items() if df <= BODY_RARE_DOCUMENTS
+        )
         for number, (document, fields) in enumerate(zip(documents, analysed, strict=True)):
             self._add_postings(number, len(document.phrasings), fields)
             self._phrasings.append(self._phrasing_masses(fields))
@@ -226,9 +248,18 @@ class CoverageIndex:
         respelled = self._respell_word(match)
         return respelled if sure_slip(word, respelled) else word
 
-    def query_terms(self, stems: Sequence[str]) -> list[QueryTerm]:
-        """Distinct weighted terms for some query stems, typos corrected."""
+    def query_terms(self, stems: Sequence[str], *, text: str | None = None) -> list[QueryTerm]:
+        """Distinct weighted terms for some query stems, typos corrected.
+
+        With the (folded) ``text`` of the question, a name of known words that no
+        sentence of the knowledge holds together ("how do I join the Public Library
+        Association?") is one more term, unknown and weighty: the question asks about
+        something the knowledge does not name, however familiar its words.
+        """
         terms: list[QueryTerm] = []
+        for name in self.unknown_names(text) if text else ():
+            weight = UNKNOWN_PHRASE_WEIGHT
+            terms.append(QueryTerm(f"<{name}>", weight, self._unknown_idf))
         seen: set[str] = set()
         for position, stem in enumerate(stems):
             if stem in seen:
@@ -254,6 +285,82 @@ class CoverageIndex:
                 weight = _unknown_weight(stems, position, LIGHT_TERM_WEIGHT)
                 terms.append(QueryTerm(correction.meant, weight, self._unknown_idf))
         return terms
+
+    def unknown_names(self, folded: str) -> list[str]:
+        """Names of organisations or committees in a question that the knowledge never holds.
+
+        A name is a head noun ("association", "committee") with the words that
+        qualify it before it ("the *Texas Library* Association") or after it ("the
+        Association *of College and Research Libraries*"): words the knowledge never
+        uses, or writes with a capital inside a sentence, as part of a name
+        ("Public", "Library"), never a verb of the question ("may *observe* ALSC
+        committee meetings"). A name is known when one sentence of the knowledge has
+        all its stems ("state library associations", "the underserved children
+        committee"); everyday qualifiers ("the right committee") name nothing.
+        """
+        tokens = text_rules.words(folded)
+        names: list[str] = []
+        for position, word in enumerate(tokens):
+            if word not in _ORGANISATION_HEADS_SET:
+                continue
+            before: list[str] = []
+            for earlier in reversed(tokens[max(0, position - 4) : position]):
+                if not self._name_word(earlier):
+                    break
+                before.insert(0, earlier)
+            after: list[str] = []
+            if position + 2 < len(tokens) and tokens[position + 1] in ("of", "for", "on"):
+                for later in tokens[position + 2 : position + 8]:
+                    if later not in _NAME_JOINERS and not self._name_word(later):
+                        break
+                    after.append(later)
+            while after and after[-1] in _NAME_JOINERS:
+                after.pop()
+            qualifiers = [
+                item
+                for item in (*before, *after)
+                if item not in _NAME_JOINERS and text_rules.stem(item) not in _GENERIC_STEMS
+            ]
+            if not qualifiers:
+                continue
+            name = " ".join([*before, word, *after])
+            if not self._held_together(self._analyze(name)):
+                names.append(name)
+        return names
+
+    def _name_word(self, word: str) -> bool:
+        """True for a word that may be part of a name: unknown, or capitalised in the knowledge."""
+        if word in text_rules.STOPWORDS or word in text_rules.WH_WORDS:
+            return False
+        if word in self._capitalised:
+            return True
+        # a word the knowledge never uses, and no slip of one ("teh" is "the")
+        return not self._typos.knows(word) and self._typos.correct(word) is None
+
+    def _held_together(self, stems: Sequence[str]) -> bool:
+        """True when one sentence of the knowledge has every one of these stems."""
+        if not stems:
+            return True
+        sentences: set[int] | None = None
+        for stem in set(stems):
+            holding = self._sentences.get(stem, set())
+            sentences = set(holding) if sentences is None else sentences & holding
+            if not sentences:
+                return False
+        return True
+
+    def _sentence_postings(self, documents: Sequence[Document]) -> dict[str, set[int]]:
+        """Stem -> the sentences of the knowledge that use it (numbered across documents)."""
+        postings: dict[str, set[int]] = defaultdict(set)
+        number = 0
+        for document in documents:
+            texts = [*document.phrasings, document.title, *document.keywords]
+            texts.extend(_SENTENCE_END.split(document.body))
+            for text in texts:
+                for stem in self._analyze(text):
+                    postings[stem].add(number)
+                number += 1
+        return postings
 
     def search(self, text: str, *, limit: int = 5) -> list[Hit]:
         """Best documents for a free-text query, highest score first."""
@@ -345,7 +452,7 @@ class CoverageIndex:
             for stem in fields[field][0]:
                 strengths[stem] += weight
         for stem in fields["body"][0]:
-            strengths[stem] += BODY_WEIGHT
+            strengths[stem] += BODY_WEIGHT + (BODY_RARE_BONUS if stem in self._rare else 0.0)
         for stem, strength in strengths.items():
             self._postings[stem].append((number, min(strength, 1.0)))
 
@@ -387,8 +494,21 @@ class CoverageIndex:
         return known
 
 
+_CAPITALISED = re.compile(r"(?<=[a-z,;:)] )[A-Z][a-zA-Z]*")
+
+
+def _capitalised_words(documents: Sequence[Document]) -> frozenset[str]:
+    """Words the knowledge writes with a capital inside a sentence: parts of names."""
+    found: set[str] = set()
+    for document in documents:
+        for text in (*document.phrasings, document.title, *document.keywords, document.body):
+            found.update(text_rules.fold(word) for word in _CAPITALISED.findall(text))
+    return frozenset(found)
+
+
 _NAMING_STEMS = frozenset(text_rules.stem(word) for word in _NAMING_NOUNS.split())
 _GENERIC_STEMS = frozenset(text_rules.stem(word) for word in _GENERIC_MODIFIERS.split())
+_ORGANISATION_HEADS_SET = frozenset(_ORGANISATION_HEADS.split())
 
 
 def _known_weight(stem: str) -> float:

@@ -7,11 +7,18 @@ rule. The title names what an entry is about: when the best entry's title
 says "mentee" and the question says "mentor", a close entry whose title says
 "mentor" is the one meant. When the question names both ("mentor vs mentee,
 who has to be a member?"), or neither and they tie, both are answered.
+
+A year or round the question names ("back in 2017", "the fall 2017 round")
+picks, among close siblings, the one that states it: "what sections were
+added to the mentor and mentee applications in 2017?" is the history of the
+program, not who may be a mentee. A year in a source note ("as the 2016 call
+for applications said") says where a fact comes from, not what it is about.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.answers.index import Hit
 
@@ -22,6 +29,29 @@ SIBLING_PREFIX = 4
 #: Unnamed candidates closer than this are both answered.
 NEAR_TIE = 0.03
 MAX_CANDIDATES = 4
+#: A year, with the round (season) before it when there is one: "fall 2017", "2016".
+_YEAR = re.compile(r"\b(?:(spring|summer|fall|autumn|winter)\s+)?((?:19|20)\d\d)\b")
+#: "(as the 2016 and 2017 calls for applications said; ...)": where a fact comes from.
+_SOURCE_NOTE = re.compile(r"\bas the [^.;()]*?\bsaid\b")
+
+
+def named_years(folded: str) -> frozenset[str]:
+    """The years and rounds a (folded) question names: {"fall 2017"} or {"2017"}."""
+    return frozenset(
+        f"{season} {year}" if season else year for season, year in _YEAR.findall(folded)
+    )
+
+
+def stated_years(texts: Iterable[str], dates: Iterable[str] = ()) -> frozenset[str]:
+    """Every year and round an entry's texts state (not in source notes), and its dates' years."""
+    stated: set[str] = {date[:4] for date in dates}
+    for text in texts:
+        folded = _SOURCE_NOTE.sub(" ", text.lower())
+        for season, year in _YEAR.findall(folded):
+            stated.add(year)
+            if season:
+                stated.add(f"{season} {year}")
+    return frozenset(stated)
 
 
 def choose(
@@ -29,6 +59,9 @@ def choose(
     query_words: frozenset[str],
     titles: Mapping[str, frozenset[str]],
     tags: Mapping[str, frozenset[str]],
+    *,
+    asked_years: frozenset[str] = frozenset(),
+    years: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Hit]:
     """The entry (or two sibling entries) to answer with, best first.
 
@@ -37,6 +70,8 @@ def choose(
         query_words: The question's title words (see ``title_words`` in the engine).
         titles: Each entry's title words.
         tags: Each entry's tags, so only entries on one subject count as siblings.
+        asked_years: The years or rounds the question names (:func:`named_years`).
+        years: The years and rounds each entry states (:func:`stated_years`).
     """
     best = hits[0]
     group = [
@@ -45,6 +80,8 @@ def choose(
         if hit.score >= best.score - SIBLING_MARGIN
         and tags.get(best.key, frozenset()) & tags.get(hit.key, frozenset())
     ]
+    if asked_years and years is not None and group:
+        best, group = _stating(best, group, asked_years, years)
     best_title = titles.get(best.key, frozenset())
     best_named = query_words & best_title
     if not group:
@@ -72,6 +109,21 @@ def choose(
     if unnamed and best.score - second.score < NEAR_TIE:
         return [best, second]  # names neither and they tie: cover both
     return [best]
+
+
+def _stating(
+    best: Hit, group: list[Hit], asked: frozenset[str], years: Mapping[str, frozenset[str]]
+) -> tuple[Hit, list[Hit]]:
+    """The siblings that state the year or round asked about, when only some do.
+
+    The round is looked for first ("fall 2017"), then its year alone ("2017").
+    """
+    candidates = [best, *group]
+    for marks in (asked, frozenset(mark[-4:] for mark in asked)):
+        stating = [hit for hit in candidates if marks <= years.get(hit.key, frozenset())]
+        if stating and len(stating) < len(candidates):
+            return stating[0], stating[1:]
+    return best, group
 
 
 def _sibling_word(word: str, others: frozenset[str]) -> bool:

@@ -58,6 +58,21 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     # terse questions name the date they want: "mixer date" asks "when is the mixer"
     ("when", "date", "dates", "what day", "which day"),
     ("vice president", "vp", "veep"),
+    # members describe a thing by what it does: an award honours, a fund pays the dues,
+    # a journal is a publication, watching a meeting is attending it
+    ("honor", "honors", "honored", "honour", "honours", "honoured", "recognition",
+     "recognize", "recognizes", "recognized", "recognise", "recognises", "recognised"),
+    ("impact", "make a difference", "makes a difference", "made a difference",
+     "making a difference"),
+    ("membership", "dues", "membership dues", "membership fee", "membership fees"),
+    ("pay for", "paid for", "afford", "affording"),
+    ("journal", "journals", "publication", "publications", "periodical", "periodicals",
+     "magazine", "magazines"),
+    ("attend", "observe", "observing", "sit in on", "sit in", "be present at",
+     "watch", "watching", "listen in on", "listen in", "observer", "observers", "spectator",
+     "spectators", "onlooker", "onlookers"),
+    ("fit", "suit", "suits", "suited", "suitable"),
+    ("help", "advise", "assist", "assistance", "guidance"),
 )  # fmt: skip
 
 
