@@ -30,9 +30,13 @@ phone", "need it for my application", "going to apply next week") is context
 too; asking with the subject left out ("need the date of the mixer", "want to
 know when ...", "looking for the form") is not. A polite wrapper round a
 question ("I'd like to know how long ...", "I'd be grateful to know whether
-...") is taken off before the question is searched. A tag question ("...,
-wasn't it?", "..., right?") is one part: the statement before the tag is a
-premise to check.
+...", "could you let me know who ...") is taken off before the question is
+searched. An aside in brackets ("who is elly exactly (like her job)") is taken
+out of its question, which is asked alone first and with the aside when it
+names no topic or finds nothing. "+" and "&" join two questions like "and"; a
+remark before a dash is context like one before a colon ("Quick one - is
+..."). A tag question ("..., wasn't it?", "..., right?") is one part: the
+statement before the tag is a premise to check.
 
 Headings echo the member's own words, with their own capitals, each a
 paragraph of its own; a heading that asks gets its question mark, also after a
@@ -138,10 +142,15 @@ _REQUEST = re.compile(
 #: "I should like to know", "I'd be grateful to know", "we were wondering"): the question
 #: is what follows it ("I'd like to know how long it lasts" asks "how long it lasts").
 _WRAPPER = re.compile(
-    rf"^\W*{_LEAD_IN}(?:i|we)(?:'d|'m|'re| would| should| was| am| were| are)?"
+    rf"^\W*{_LEAD_IN}(?:"
+    r"(?:i|we)(?:'d|'m|'re| would| should| was| am| were| are)?"
     r"(?:\s+(?:be|been|really|just|also|so|very|most|quite|like|love|want|wanted|need|needed|"
     r"grateful|thankful|glad|curious|to|know|knowing|ask|find out|learn|learning|hear|check|"
-    r"confirm|wondering|wonder|wondered|trying|hoping|appreciate|appreciated))+\s+(?=(?:who|whom|whose|what|when|where|why|how|which|whether)\b)",
+    r"confirm|wondering|wonder|wondered|trying|hoping|appreciate|appreciated))+"
+    # asking the bot to tell: "could you let me know who ...", "please tell me when ..."
+    r"|(?:(?:could|can|would|will) you (?:please |kindly )?|please |kindly |pls )?"
+    r"(?:tell me|let me know|advise(?: me)?|explain)|do you (?:happen to )?know|any idea"
+    r")\s+(?=(?:who|whom|whose|what|when|where|why|how|which|whether)\b)",
     re.IGNORECASE,
 )
 
@@ -346,7 +355,9 @@ def _lines(cleaned: str) -> list[str]:
 
 
 #: A lead-in before a colon or a comma ("Quick question: how ...", "I'm new, when ...").
-_LEAD_IN_END = re.compile(r"\s*[:,]\s+(?=" + _QUESTION_START + r")", re.IGNORECASE)
+_LEAD_IN_END = re.compile(
+    r"\s*(?:[:,]|\s[-\u2013\u2014])\s+(?=" + _QUESTION_START + r")", re.IGNORECASE
+)
 
 
 def _lead_in_cut(piece: str) -> list[str]:

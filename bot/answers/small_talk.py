@@ -69,6 +69,7 @@ _LEADING_ANY_CASE = re.compile(_LEADING.pattern, re.IGNORECASE)
 _LEADING_ACKNOWLEDGEMENT = re.compile(
     rf"^({_ACKNOWLEDGEMENT})(\s*[,.!;:-]+\s*|\s+(?=(so|then|and|but|also)\b))", re.IGNORECASE
 )
+_ACKNOWLEDGED = re.compile(rf"^({_ACKNOWLEDGEMENT}) (?=({_THANKS})\b)")
 _QUESTION_START = re.compile(
     r"^\W*(and |also |so |but )?(who|what|when|where|why|how|which|is|are|do|does|did|can|"
     r"could|should|will|would|any|anything|whats|wheres|whens)\b"
@@ -197,5 +198,8 @@ def _rest_asks(folded: str, rest: str, asks: Asks | None) -> bool:
 
 
 def _tail(text: str) -> str:
-    match = _LEADING.match(text)
-    return text[match.end() :] if match else ""
+    """What follows a leading thanks, also after an acknowledgement ("ok thanks. and ...")."""
+    acknowledged = _ACKNOWLEDGED.match(text)
+    start = acknowledged.end() if acknowledged else 0
+    match = _LEADING.match(text[start:])
+    return text[start + match.end() :] if match else ""

@@ -888,6 +888,48 @@ def test_the_statement_before_a_tag_is_checked(
     assert fact in plain(answer)
 
 
+@pytest.mark.parametrize(
+    ("message", "source", "fact"),
+    [
+        (
+            "good morning, thank you for your time. Could you let me know who can be a mentee?",
+            "mentoring-mentee-eligibility",
+            "students",
+        ),
+        (
+            "Hiya! Hope your week is going well! Quick one - is the mentoring program a year long?",
+            "mentoring-length",
+            "one year",
+        ),
+        (
+            "ok thanks. and who runs the mentoring newsletter?",
+            "mentoring-newsletter",
+            "#mentorALSC Newsletter",
+        ),
+        (
+            "thanks for the info! one more thing, when do mentoring applications close?",
+            "mentoring-apply",
+            "October 11, 2021",
+        ),
+    ],
+)
+def test_thanks_and_remarks_before_a_question_never_hide_it(
+    engine: AnswerEngine, message: str, source: str, fact: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.kind != "small_talk"
+    assert answer.answered and answer.sources == (source,)
+    assert fact in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "message", ["ok thanks", "great, thanks!", "ok cool thanks, that helps", "thanks! that is all"]
+)
+def test_thanks_alone_is_still_small_talk(engine: AnswerEngine, message: str) -> None:
+    assert ask(engine, message).kind == "small_talk"
+
+
 # ------------------------------------------------------- asides and symbols
 @pytest.mark.parametrize(
     ("message", "source", "fact"),
