@@ -206,7 +206,9 @@ def _answering_sentence(
         # "what year was it launched?": "since Fall 2013" beats "in its third year"
         found = best_passage(passages, question.relevance, holds_a_year)
     found = found or best_passage(passages, question.relevance, holds)
-    if found is None and _dated_evidence(kind, _of_the_edition(dates, question.folded)):
+    if found is None and _dated_evidence(
+        kind, _of_the_topic(dates, question, " ".join(item.text for item in passages))
+    ):
         return best_passage(passages, question.relevance, None) or (0, "")
     return found
 
@@ -218,6 +220,19 @@ def _about_topic(sentence: str, question: Question, about: frozenset[str]) -> bo
     if not question.topic:
         return True
     return bool(question.topic & (question.stems_of(sentence) | about))
+
+
+def _of_the_topic(dates: list[Deadline], question: Question, text: str) -> list[Deadline]:
+    """The entry's dates about what the question names in the entry's ``text``.
+
+    "deadline for the Emerging Leaders program": the mentoring rounds' dates, listed
+    under the entry that mentions Emerging Leaders, are not its deadline.
+    """
+    dates = _of_the_edition(dates, question.folded)
+    named = question.topic & question.stems_of(text)
+    if not named:
+        return dates  # "are we past the mentoring deadline": 'past' names nothing here
+    return [item for item in dates if named & question.stems_of(item.title)]
 
 
 def _of_the_edition(dates: list[Deadline], folded: str) -> list[Deadline]:

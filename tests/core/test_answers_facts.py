@@ -315,3 +315,21 @@ def test_one_correction_opens_a_reply() -> None:
     )
     assert opened("confirmed", "Yes: the chat is on **May 3**.") == "Yes: the chat is on **May 3**."
     assert opened("corrected", "Yes. The fund pays for 50.").startswith("Not quite")
+
+
+# ------------------------------------------------------------ dates of something else
+@pytest.mark.parametrize(
+    "question",
+    [
+        "deadline for the ala emerging leaders program",
+        "when is the emerging leaders deadline",
+    ],
+)
+def test_an_entrys_dates_are_not_those_of_another_thing_it_mentions(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, plain(answer)
+    assert CONTACT in plain(answer)
+    assert "February 26, 2016" not in plain(answer)
