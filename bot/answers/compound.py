@@ -98,14 +98,15 @@ _STATEMENT_OPENER = re.compile(
     r"new (?:member|here|to)|long time|first time)\b"
     # the member's purpose with the subject left out: "want to activate it over the phone",
     # "need it for my application", "going to apply next week"
-    r"|(?:just |really |mainly )?(?:want|wanted|wanting|wanna|need|needed|needing|would like|"
-    r"'d like|going|gonna|about|hope|hoping|trying|intending|meaning|aiming) to\b"
+    r"|(?:just |really |mainly )?(?:want|wanted|wanting|wanna|need|needed|needing|"
+    r"(?:would |'d )?(?:like|love)|going|gonna|about|hope|hoping|trying|intending|meaning|"
+    r"aiming) to\b"
     r"|(?:need|needed|want|wanted) (?:it|this|that|them|one) (?:for|by|before|because|so)\b"
     # a remark about the message itself: "Quick one.", "Sorry if this is a dumb question."
     r"|(?:sorry|apologies|apologize|pardon|excuse me|hope|hopefully)\b"
-    r"|(?:a |one )?(?:quick|random|silly|dumb|stupid|basic|simple|easy|small|short|odd|weird|"
-    r"general|newbie|last|another|follow[- ]?up|one more|two|three|a few|(?:a )?couple of)"
-    r"\s+(?:one|q|questions?|things?)\b"
+    r"|(?:a |one )?(?:(?:quick|random|silly|dumb|stupid|basic|simple|easy|small|short|odd|"
+    r"weird|general|newbie|last|another|follow[- ]?up|one more|two|three|a few|(?:a )?couple "
+    r"of)\s+){1,2}(?:one|q|qs|questions?|things?)\b"
     r"|questions? (?:about|on|re|regarding)\b"
     r"|(?:some ?one|some ?body|a (?:friend|colleague|co-?worker)|people|everyone) "
     r"(?:told|said|says|mentioned|thinks|thought)\b"
@@ -351,7 +352,20 @@ def _lines(cleaned: str) -> list[str]:
             lines[-1] = f"{lines[-1]} {line.strip()}"
         else:
             lines.append(line.strip())
-    return [_LIST_MARKER.sub("", line) for line in lines]
+    return [_LIST_MARKER.sub("", item) for line in lines for item in _inline_items(line)]
+
+
+#: A numbered list inside one line: "two questions: 1) who can ... 2) how long ...".
+_INLINE_LIST = re.compile(r"(?:^|[\s:])1[.)]\s+\S.*\s2[.)]\s+\S")
+_INLINE_MARKER = re.compile(r"(?:^|(?<=[\s:]))\d{1,2}[.)]\s+")
+
+
+def _inline_items(line: str) -> list[str]:
+    """A line holding a numbered list (1 ... 2 ...) cut at its numbers."""
+    if not _INLINE_LIST.search(line):
+        return [line]
+    items = [item.strip(" ,;") for item in _INLINE_MARKER.split(line)]
+    return [item for item in items if item]
 
 
 #: A lead-in before a colon or a comma ("Quick question: how ...", "I'm new, when ...").

@@ -930,6 +930,38 @@ def test_thanks_alone_is_still_small_talk(engine: AnswerEngine, message: str) ->
     assert ask(engine, message).kind == "small_talk"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Good morning! Two quick questions. 1) who can be a mentee 2) how long does the "
+        "program last",
+        "Two quick questions: 1. who can be a mentee 2. how long does the program last",
+    ],
+)
+def test_a_numbered_list_inside_one_line_is_two_questions(
+    engine: AnswerEngine, message: str
+) -> None:
+    answer = ask(engine, message)
+
+    assert answer.kind == "compound"
+    assert answer.sources == ("mentoring-mentee-eligibility", "mentoring-length")
+    assert headings(answer) == ["Who can be a mentee?", "How long does the program last?"]
+    assert "students" in plain(answer) and "one year" in plain(answer)
+
+
+def test_a_date_before_a_full_stop_is_no_list_number() -> None:
+    parts = split_message("is the deadline Feb 1. who reviews them?")
+
+    assert [part.shown for part in parts] == ["is the deadline Feb 1", "who reviews them?"]
+
+
+def test_a_wish_after_a_question_is_context(engine: AnswerEngine) -> None:
+    answer = ask(engine, "is the BIPOC funding for mentors too? would love to apply as a mentor")
+
+    assert answer.answered and answer.sources == ("bipoc-mentoring-funding",)
+    assert headings(answer) == []
+
+
 # ------------------------------------------------------- asides and symbols
 @pytest.mark.parametrize(
     ("message", "source", "fact"),
