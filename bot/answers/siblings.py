@@ -5,7 +5,9 @@ their questions ("who can be", "ALSC member", "requirements"), so word
 coverage alone cannot tell them apart, and the wrong one states the opposite
 rule. The title names what an entry is about: when the best entry's title
 says "mentee" and the question says "mentor", a close entry whose title says
-"mentor" is the one meant. When the question names both ("mentor vs mentee,
+"mentor" is the one meant, unless the best entry's title names more of the
+question ("does the Friends pay *BIPOC membership* for mentees" is about the
+funding). When the question names both ("mentor vs mentee,
 who has to be a member?"), or neither and they tie, both are answered.
 
 A year or round the question names ("back in 2017", "the fall 2017 round")
@@ -98,7 +100,10 @@ def choose(
     if rivals:
         named = [hit for hit in group if any(word in titles.get(hit.key, ()) for word in rivals)]
         if named and len(rivals) == 1:  # "mentors and mentees" names no single sibling
-            return [max(named, key=lambda hit: (_title_share(hit, query_words, titles), hit.score))]
+            meant = max(named, key=lambda hit: (_title_share(hit, query_words, titles), hit.score))
+            # "does the friends pay membership for bipoc mentees": the best title names more
+            if len(query_words & titles.get(meant.key, frozenset())) >= len(best_named):
+                return [meant]
     for hit in group:
         other_named = query_words & titles.get(hit.key, frozenset())
         both = best_named and other_named and not best_named & other_named

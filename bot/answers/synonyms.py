@@ -70,9 +70,11 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
      "magazine", "magazines"),
     ("attend", "observe", "observing", "sit in on", "sit in", "be present at",
      "watch", "watching", "listen in on", "listen in", "observer", "observers", "spectator",
-     "spectators", "onlooker", "onlookers"),
+     "spectators", "onlooker", "onlookers", "go to", "come to", "show up to",
+     "show up at"),
     ("fit", "suit", "suits", "suited", "suitable"),
     ("help", "advise", "assist", "assistance", "guidance"),
+    ("choose", "pick", "picking", "select", "selecting", "decide on"),
 )  # fmt: skip
 
 

@@ -102,6 +102,56 @@ def test_a_thing_described_by_what_it_does_is_found(
     assert re.search(fact, text), text
 
 
+@pytest.mark.parametrize(
+    ("question", "entry", "fact"),
+    [
+        (
+            "is there anyone who can tell me which committee I'd be suited to?",
+            "committee-volunteer",
+            r"Serrano",
+        ),
+        (
+            "I'd like to thank the folks who contributed to an ALSC resource I used, how?",
+            "thank-someone",
+            r"member directory",
+        ),
+        (
+            "is there an honor for members whose work had a big impact on children's services?",
+            "dsa-about",
+            r"Distinguished Service Award",
+        ),
+        (
+            "what publications does the professional connections post say to read?",
+            "best-practices",
+            r"Children and Libraries",
+        ),
+        (
+            "am I allowed to come to a committee meeting as an observer?",
+            "committee-meetings-open",
+            r"open to any member",
+        ),
+        ("can non-members go to committee meetings?", "committee-meetings-open", r"any member"),
+    ],
+)
+def test_the_entry_that_does_what_is_described_answers(
+    engine: AnswerEngine, question: str, entry: str, fact: str
+) -> None:
+    answer, text = ask(engine, question)
+
+    assert answer.answered, text
+    assert answer.sources == (entry,)
+    assert re.search(fact, text), text
+
+
+def test_a_mentee_word_does_not_pull_a_funding_question_to_mentee_rules(
+    engine: AnswerEngine,
+) -> None:
+    answer, text = ask(engine, "does the Friends of ALSC fund memberships for BIPOC mentees?")
+
+    assert answer.sources == ("bipoc-mentoring-funding",)
+    assert "up to 50" in text
+
+
 def test_the_journal_a_member_describes_is_named(engine: AnswerEngine) -> None:
     answer, text = ask(engine, "which periodical do they say to read?")
 
@@ -123,6 +173,10 @@ def test_watching_a_meeting_is_attending_it(engine: AnswerEngine) -> None:
         ("in 2017 what fields did ALSC add to the mentee application?", ["Gender", "Region"]),
         ("how many mentee applications arrived in the first days of fall 2017?", ["over 25"]),
         ("when did the spring 2016 mentor application window shut?", ["February 26, 2016"]),
+        (
+            "in fall 2017 how many people applied to be mentees in the first few days?",
+            ["over 25"],
+        ),
     ],
 )
 def test_the_year_named_picks_the_entry_that_states_it(
@@ -246,6 +300,8 @@ def test_a_verb_before_the_name_is_not_part_of_it() -> None:
         ("sit in on", "attend"),
         ("suits", "fit"),
         ("advise", "help"),
+        ("pick", "choose"),
+        ("go to", "attend"),
     ],
 )
 def test_everyday_words_meet_the_knowledge_s_terms(variant: str, canonical: str) -> None:
