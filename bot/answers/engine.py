@@ -230,7 +230,7 @@ class AnswerEngine:
         stated = premise.recognise(folded)
         # "I heard mentors don't need to be members, true?": search the statement itself
         searched = self._index.respell(stated.searchable if stated else folded, sure_only=True)
-        searched = facts.length_verb_as_last(searched)  # "how long does it go for": a length
+        searched = facts.searched_words(searched)  # "how long does it go for": a length
         stems = self.analyze(searched) or self.analyze(folded)
         if not stems:
             return Answer(False, empty_question(self.knowledge), (), 0.0, "abstained")

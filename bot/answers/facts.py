@@ -450,6 +450,22 @@ def length_verb_as_last(folded: str) -> str:
     return _LENGTH_ASKED.sub(r"\1last", folded)
 
 
+_COUNT_ASKED = re.compile(r"\b(how many|number of)\b")
+
+
+def searched_words(folded: str) -> str:
+    """A question with the words that only ask put as the knowledge says them, or left out.
+
+    A length's everyday verb is "last" (:func:`length_verb_as_last`); a count asked
+    "so far" or "this round" is any count of the present round: those words name no topic
+    ("how many mentee apps have come in so far this round" is about mentee applications).
+    """
+    folded = length_verb_as_last(folded)
+    if _COUNT_ASKED.search(folded):
+        folded = _CURRENT.sub(" ", folded)
+    return folded
+
+
 def stated_kind(statement: str) -> FactQuestion | None:
     """The kind of fact a (folded) premise states: a year begun, a time, a length, a number."""
     for kind, pattern in _STATED_KINDS:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers import Answer, AnswerEngine
-from bot.answers.facts import fact_kind, holds, length_verb_as_last
+from bot.answers.facts import fact_kind, holds, length_verb_as_last, searched_words
 from bot.answers.premise import opened
 from bot.answers.wording import names_a_topic
 from bot.knowledge import load_knowledge
@@ -131,6 +131,13 @@ def test_the_everyday_verb_of_a_length_is_read_as_last() -> None:
     )
 
 
+def test_the_words_asking_for_the_present_round_are_not_searched() -> None:
+    searched = searched_words("how many mentee apps have come in so far this round")
+
+    assert "so far" not in searched and "round" not in searched and "mentee apps" in searched
+    assert "round" in searched_words("when does this round close")
+
+
 def test_how_far_a_date_is_from_today_is_no_length() -> None:
     assert not holds("duration", "The round closes on Monday, October 11, 2021 (in 10 days).")
     assert holds("duration", "The mentoring program lasts one year.")
@@ -159,6 +166,7 @@ def test_a_count_so_far_is_the_latest_count_with_its_date(
     [
         "How many mentee applications have come in for this fall's program?",
         "how many mentee applications came in this round",
+        "how many mentee apps have come in so far this round",
     ],
 )
 def test_a_count_for_the_present_round_is_not_an_earlier_rounds(
