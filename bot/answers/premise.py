@@ -365,6 +365,8 @@ _OWN_VERDICT: dict[Verdict, re.Pattern[str]] = {
 }
 
 
+#: A reply's own "Yes." or "Yes:" before the fact.
+_OWN_YES = re.compile(r"^\s*(?:yes|yep)\s*[.:,!;]\s*", re.I)
 #: A reply's own short correction before a colon: "Not on that day: ".
 _OWN_CORRECTION = re.compile(r"^\W*(?:not|no|nope)\b[^:.\n]{0,30}:\s*", re.I)
 
@@ -378,6 +380,10 @@ def opened(result: Verdict, reply: str) -> str:
             return reply
         reply = _OWN_CORRECTION.sub("", reply, count=1)
         return opening(result) + reply[:1].upper() + reply[1:]
+    if result == "corrected":
+        # "Not quite ... Yes. New in 2021, ...": the entry's own "Yes" answered another question
+        reply = _OWN_YES.sub("", reply, count=1)
+        reply = reply[:1].upper() + reply[1:]
     return opening(result) + reply
 
 

@@ -322,7 +322,19 @@ def test_one_correction_opens_a_reply() -> None:
         "Not quite, that's not what I have. The chat is on **May 3**."
     )
     assert opened("confirmed", "Yes: the chat is on **May 3**.") == "Yes: the chat is on **May 3**."
-    assert opened("corrected", "Yes. The fund pays for 50.").startswith("Not quite")
+    assert opened("corrected", "Yes. The fund pays for 50.") == (
+        "Not quite, that's not what I have. The fund pays for 50."
+    )
+    assert opened("unclear", "Yes. The fund pays for 50.") == "Yes. The fund pays for 50."
+
+
+def test_a_corrected_premise_is_never_also_told_yes(engine: AnswerEngine) -> None:
+    answer = ask(engine, "friends of alsc is paying for 30 bipoc memberships this year i think?")
+
+    text = plain(answer)
+    assert text.startswith("Not quite"), text
+    assert "50" in text
+    assert not re.match(r"Not quite, that's not what I have\. Yes\b", text)
 
 
 # ------------------------------------------------------------ dates of something else
