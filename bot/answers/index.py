@@ -389,6 +389,10 @@ class CoverageIndex:
         certainty = 1.0
         if meant != list(terms):
             certainty = sum(t.weight * t.idf for t in terms) / sum(t.weight * t.idf for t in meant)
+        # a name the knowledge never holds is left unexplained by every entry, however
+        # closely the rest resembles a stored phrasing ("the board meetings of the PLA")
+        named = sum(t.weight * t.idf for t in meant if t.stem.startswith("<"))
+        certainty *= 1.0 - named / total
         depth = max(limit, RERANK_DEPTH)
         candidates = sorted(accumulated.items(), key=lambda item: item[1], reverse=True)[:depth]
         query_stems = {term.stem: term for term in meant}

@@ -226,6 +226,7 @@ def test_a_linked_date_states_its_year() -> None:
         "how can I join the Association of College and Research Libraries",
         "how do I sign up for the Urban Libraries Council",
         "what does the Reading Round Table committee do",
+        "can I attend the board meetings of the Public Library Association",
     ],
 )
 def test_a_name_of_familiar_words_the_knowledge_never_holds_gets_the_contact(
