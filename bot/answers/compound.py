@@ -250,6 +250,8 @@ def is_context(part: str) -> bool:
         return True
     if part.rstrip().endswith("?") or _INDIRECT_QUESTION.search(part) or _REQUEST.search(part):
         return False
+    if _TAG.search(part):  # "I can be a mentee, right": asks to be confirmed
+        return False
     if _STATEMENT_OPENER.search(part):
         return True
     # "The budget at my branch got cut.", "Last month I joined ALSC.": about the member,
@@ -269,10 +271,24 @@ def asks(message: str) -> bool:
     return any(_asks(piece) and not _is_pleasantry(piece) for piece in _pieces(message))
 
 
+#: A tag that turns a statement into a question, even without its question mark
+#: ("the mixer is hosted by the Membership Committee isn't it", "..., right").
+_AUXILIARY = r"(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|must)"
+_TAG_SUBJECT = r"(?:it|they|that|there|he|she|you|we|i)"
+_TAG = re.compile(
+    rf"\b{_AUXILIARY}n'?t\s+{_TAG_SUBJECT}\W*$"
+    rf"|\b{_AUXILIARY}\s+{_TAG_SUBJECT}\s+not\W*$"
+    rf"|,\s*{_AUXILIARY}\s+{_TAG_SUBJECT}\W*$"
+    r"|,\s*(?:right|yeah|yes|correct|true|no|ok|okay|yep)\W*$",
+    re.IGNORECASE,
+)
+
+
 def _asks(piece: str) -> bool:
     opening = _LEAD_IN_WORDS.sub("", piece)
     return bool(
         piece.rstrip().endswith("?")
+        or _TAG.search(piece)
         or _INDIRECT_QUESTION.search(piece)
         or _REQUEST.search(piece)
         or _ASKS.match(opening)

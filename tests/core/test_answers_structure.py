@@ -962,6 +962,29 @@ def test_a_wish_after_a_question_is_context(engine: AnswerEngine) -> None:
     assert headings(answer) == []
 
 
+def test_a_tag_without_its_question_mark_still_asks(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "hey so quick question, the mixer is hosted by the Membership Committee isn't it",
+    )
+
+    assert answer.kind != "small_talk"
+    assert answer.answered and answer.sources == ("membership-mixer",)
+    assert "Membership Committee" in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I can be a mentee even as a student, right",
+        "the chat is on feb 22, is it not",
+        "we have to be members to mentor, don't we",
+    ],
+)
+def test_a_statement_with_a_tag_is_no_context(sentence: str) -> None:
+    assert not is_context(sentence)
+
+
 # ------------------------------------------------------- asides and symbols
 @pytest.mark.parametrize(
     ("message", "source", "fact"),
