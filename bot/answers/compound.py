@@ -35,8 +35,12 @@ searched. An aside in brackets ("who is elly exactly (like her job)") is taken
 out of its question, which is asked alone first and with the aside when it
 names no topic or finds nothing. "+" and "&" join two questions like "and"; a
 remark before a dash is context like one before a colon ("Quick one - is
-..."). A tag question ("..., wasn't it?", "..., right?") is one part: the
-statement before the tag is a premise to check.
+..."); a topic before a colon or dash over several questions ("Dia booklists -
+who makes them, and are they out all year?") is a heading of the message, context
+too. A numbered list inside one line ("1) who ... 2) how long ...") is a question
+per item. A tag question ("..., wasn't it?", "..., right?", "... isn't it"
+without its question mark) is one part that asks: the statement before the
+tag is a premise to check.
 
 Headings echo the member's own words, with their own capitals, each a
 paragraph of its own; a heading that asks gets its question mark, also after a
@@ -248,6 +252,8 @@ def is_context(part: str) -> bool:
     a pleasantry ("Thanks so much in advance!", "Have a great day!", "anyone there?")."""
     if _is_pleasantry(part):
         return True
+    if part.rstrip().endswith(":"):  # "Mixer question:", "the winning traits post:"
+        return True
     if part.rstrip().endswith("?") or _INDIRECT_QUESTION.search(part) or _REQUEST.search(part):
         return False
     if _TAG.search(part):  # "I can be a mentee, right": asks to be confirmed
@@ -330,7 +336,12 @@ def _pieces(cleaned: str) -> list[str]:
         last = line[start:].strip(" ,.!")
         if last:
             _add_piece(pieces, last, joined)
-    return [cut for piece in pieces for cut in _lead_in_cut(piece)]
+    asking = [not is_context(piece) for piece in pieces]
+    return [
+        cut
+        for number, piece in enumerate(pieces)
+        for cut in _lead_in_cut(piece, several=any(asking[number + 1 :]))
+    ]
 
 
 _AND = re.compile(r"[,.]?\s+(?:and|also|plus|\+|&)\s", re.IGNORECASE)
@@ -390,12 +401,26 @@ _LEAD_IN_END = re.compile(
 )
 
 
-def _lead_in_cut(piece: str) -> list[str]:
-    """ "Quick question: how long is it?" -> the remark, then the question."""
+def _lead_in_cut(piece: str, *, several: bool = False) -> list[str]:
+    """ "Quick question: how long is it?" -> the remark, then the question; "the winning
+    traits post - what's required ..., and what ...?" -> the topic (a heading, kept with its
+    colon), then the questions; ``several`` when more questions follow the piece."""
     end = _LEAD_IN_END.search(piece)
-    if end is None or not is_context(piece[: end.start()]):
+    if end is None:
         return [piece]
-    return [piece[: end.start()], piece[end.end() :]]
+    lead_in = piece[: end.start()]
+    if is_context(lead_in):
+        return [lead_in, piece[end.end() :]]
+    rest = piece[end.end() :]
+    # a topic heading over several questions ("the post - what's required, and what ...");
+    # over one question it stays part of it ("the funding - is that ALA membership too")
+    heading = end.group(0).strip() != "," and len(lead_in.split()) <= _MAX_HEADING_WORDS
+    if heading and not _asks(lead_in) and (several or _BOUNDARY.search(rest)):
+        return [f"{lead_in}:", rest]
+    return [piece]
+
+
+_MAX_HEADING_WORDS = 6
 
 
 # ------------------------------------------------------------------ choices

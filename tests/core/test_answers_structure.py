@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.answers import Answer, AnswerEngine
-from bot.answers.compound import is_context, split_message
+from bot.answers.compound import Part, is_context, split_message
 from bot.core import BotCore
 from bot.knowledge import load_knowledge
 from bot.markup import parse_markup
@@ -983,6 +983,22 @@ def test_a_tag_without_its_question_mark_still_asks(engine: AnswerEngine) -> Non
 )
 def test_a_statement_with_a_tag_is_no_context(sentence: str) -> None:
     assert not is_context(sentence)
+
+
+def test_a_topic_heading_over_several_questions_is_cut_off() -> None:
+    parts = split_message("Dia booklists - who puts them together, and are they out all year long?")
+
+    assert [(part.shown, part.context) for part in parts] == [
+        ("Dia booklists:", True),
+        ("who puts them together", False),
+        ("are they out all year long?", False),
+    ]
+
+
+def test_a_topic_heading_over_one_question_stays_with_it() -> None:
+    parts = split_message("the BIPOC funding - is that ALA membership as well? thanks")
+
+    assert parts[0] == Part("the BIPOC funding - is that ALA membership as well?")
 
 
 # ------------------------------------------------------- asides and symbols
