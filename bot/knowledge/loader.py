@@ -25,7 +25,7 @@ from yaml.nodes import Node
 
 from bot.errors import KnowledgeFileError
 from bot.knowledge.checks import find_problems
-from bot.knowledge.markup_checks import find_markup_problems
+from bot.knowledge.markup_checks import find_cut_values, find_markup_problems
 from bot.knowledge.partial import reference_problems
 from bot.knowledge.schema import Knowledge
 from bot.knowledge.wording import describe
@@ -171,9 +171,10 @@ def check_knowledge_text(
         return CheckReport(None, errors)
     warnings = []
     if formatting:
+        found = find_cut_values(root, text) + find_markup_problems(knowledge, root)
         warnings = [
             KnowledgeFileError(path=path, line=problem.line, problem=problem.message)
-            for problem in find_markup_problems(knowledge, root)
+            for problem in sorted(found, key=lambda problem: problem.line)
         ]
     return CheckReport(knowledge, [], warnings)
 

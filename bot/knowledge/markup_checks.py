@@ -1,5 +1,9 @@
 """Formatting in answers that members would see verbatim.
 
+Also values cut short by YAML itself: in a plain (unquoted) value, `` #`` starts a
+comment, so ``title: The #mentorALSC newsletter`` is the title "The". Hashtags are
+common in an association's posts, so each such value is reported too.
+
 The knowledge file's markup is tiny (see :mod:`bot.markup`): ``**bold**``,
 ``[label](https://...)``, ``- `` bullets and blank-line paragraphs. Anything
 else (``*italic*``, an unclosed ``**``, HTML, a link to something that is not a
@@ -13,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.knowledge.schema import Knowledge
 from bot.knowledge.yaml_nodes import line_of, node_at
@@ -72,6 +76,43 @@ def find_markup_problems(knowledge: Knowledge, root: Node) -> list[MarkupProblem
         node = node_at(root, ("deadlines", index, "description"))
         problems += _field_problems(node, f"deadline '{deadline.id}': field 'description'")
     return sorted(problems, key=lambda problem: problem.line)
+
+
+#: What follows a plain value on its line when a hashtag was read as a comment.
+_HASHTAG_COMMENT = re.compile(r"\s+(#\w.*)$")
+
+
+def find_cut_values(root: Node, text: str) -> list[MarkupProblem]:
+    """Plain values that a ``#word`` after them on the same line cut short, in file order."""
+    lines = text.splitlines()
+    problems: list[MarkupProblem] = []
+    for node in _values(root):
+        if node.style or not node.value or node.end_mark.line >= len(lines):  # plain only
+            continue
+        match = _HASHTAG_COMMENT.match(lines[node.end_mark.line][node.end_mark.column :])
+        if match is None:
+            continue
+        lost = match.group(1).strip()
+        problems.append(
+            MarkupProblem(
+                node.end_mark.line + 1,
+                f"'{node.value} {lost}' is read as '{node.value}': YAML takes '{lost}' as a "
+                "comment; put the whole value in quotes",
+            )
+        )
+    return problems
+
+
+def _values(node: Node) -> Iterator[ScalarNode]:
+    """Every scalar that is a value (not a key) under ``node``."""
+    if isinstance(node, MappingNode):
+        for _key, value in node.value:
+            yield from _values(value)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            yield from _values(item)
+    elif isinstance(node, ScalarNode):
+        yield node
 
 
 def _field_problems(node: Node | None, label: str) -> list[MarkupProblem]:

@@ -353,3 +353,35 @@ def test_all_lists_reference_problems_alongside_field_errors() -> None:
         "deadline 'picnic-2024': field 'kind': 'party' is not allowed; use deadline or event",
         "entry 'award-deadline': contact 'pta' is not a contact id (did you mean 'pat'?)",
     ]
+
+
+def test_a_hashtag_read_as_a_comment_is_reported_with_the_value_it_cut() -> None:
+    text = (FIXTURES / "good.yaml").read_text()
+    text = text.replace("    title: Award nominations\n", "    title: The #mentorALSC awards\n")
+    question = "      - When is the summer picnic?\n"
+    text = text.replace(question, "      - picnic #summer? # a comment\n")
+    report = check_knowledge_text(text)
+    assert report.errors == [] and report.knowledge is not None  # it still loads
+    assert report.knowledge.entries[0].title == "The"  # what YAML made of it
+    assert [(error.line, error.problem) for error in report.warnings] == [
+        (
+            line_of(text, "The #mentorALSC"),
+            "'The #mentorALSC awards' is read as 'The': YAML takes '#mentorALSC awards' as a "
+            "comment; put the whole value in quotes",
+        ),
+        (
+            line_of(text, "picnic #summer"),
+            "'picnic #summer? # a comment' is read as 'picnic': YAML takes '#summer? # a "
+            "comment' as a comment; put the whole value in quotes",
+        ),
+    ]
+
+
+def test_a_quoted_hashtag_and_an_ordinary_comment_are_fine() -> None:
+    text = (FIXTURES / "good.yaml").read_text()
+    text = text.replace("    title: Award nominations\n", '    title: "The #mentorALSC awards"\n')
+    text = text.replace("  - id: picnic\n", "  - id: picnic  # a comment after a space\n")
+    report = check_knowledge_text(text)
+    assert report.knowledge is not None
+    assert report.knowledge.entries[0].title == "The #mentorALSC awards"
+    assert report.warnings == []
