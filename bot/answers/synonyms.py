@@ -20,7 +20,8 @@ _SEPARATORS = r"[\s,\-/&]+"
 #: Everyday English the engine knows for any association; the knowledge file's
 #: own groups are applied first, so staff can override any of these.
 GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("create", "created", "came up with", "come up with", "designed", "invented", "founded"),
+    ("create", "created", "came up with", "come up with", "designed", "invented", "founded",
+     "put out", "puts out", "put together", "puts together"),
     ("eligible", "allowed", "qualified", "qualify", "permitted", "able to join"),
     ("requirement", "requirements", "criteria", "prerequisite", "prerequisites",
      "qualification", "qualifications"),
@@ -75,6 +76,7 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("fit", "suit", "suits", "suited", "suitable"),
     ("help", "advise", "assist", "assistance", "guidance"),
     ("choose", "pick", "picking", "select", "selecting", "decide on"),
+    ("schedule", "calendar", "calendars", "timetable"),
 )  # fmt: skip
 
 

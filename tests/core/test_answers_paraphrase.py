@@ -143,6 +143,30 @@ def test_the_entry_that_does_what_is_described_answers(
     assert re.search(fact, text), text
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        (
+            "what's the prize ALSC gives to someone who did a lot for kids' library service?",
+            r"Distinguished Service Award",
+        ),
+        ("I can't afford to renew. any relief for BIPOC members?", r"Relief Renewals"),
+        ("is the board's meeting calendar posted anywhere?", r"schedule is updated"),
+        ("what's that sensory storytime network in rhode island?", r"Support Group"),
+        ("what's the periodical ALSC puts out?", r"Children and Libraries"),
+        ("can an onlooker come to the board's meetings?", r"audience member"),
+        ("who puts together the dia book lists?", r"Quicklists Consulting Committee"),
+    ],
+)
+def test_everyday_wording_for_what_an_entry_does(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer, text = ask(engine, question)
+
+    assert answer.answered, text
+    assert re.search(fact, text), text
+
+
 def test_a_mentee_word_does_not_pull_a_funding_question_to_mentee_rules(
     engine: AnswerEngine,
 ) -> None:
@@ -177,6 +201,7 @@ def test_watching_a_meeting_is_attending_it(engine: AnswerEngine) -> None:
             "in fall 2017 how many people applied to be mentees in the first few days?",
             ["over 25"],
         ),
+        ("what did ALSC change about matching in fall 2017?", ["Gender", "Race/Ethnicity"]),
     ],
 )
 def test_the_year_named_picks_the_entry_that_states_it(
@@ -227,6 +252,9 @@ def test_a_linked_date_states_its_year() -> None:
         "how do I sign up for the Urban Libraries Council",
         "what does the Reading Round Table committee do",
         "can I attend the board meetings of the Public Library Association",
+        "how can I join the Florida Library Association",
+        "what does the Children's Book Council do?",
+        "when does the Newbery committee meet?",
     ],
 )
 def test_a_name_of_familiar_words_the_knowledge_never_holds_gets_the_contact(
@@ -303,6 +331,8 @@ def test_a_verb_before_the_name_is_not_part_of_it() -> None:
         ("advise", "help"),
         ("pick", "choose"),
         ("go to", "attend"),
+        ("puts out", "create"),
+        ("calendar", "schedule"),
     ],
 )
 def test_everyday_words_meet_the_knowledge_s_terms(variant: str, canonical: str) -> None:
