@@ -128,7 +128,13 @@ class SynonymRewriter:
     def _replacement(self, match: re.Match[str]) -> str:
         key = _squash(match.group(1))
         canonical = self._canonical.get(key)
-        return f" {canonical} " if canonical is not None else match.group(0)
+        if canonical is None:
+            return match.group(0)
+        if match.start() > 0 and match.string[match.start() - 1] == "#":
+            # a hashtag is also a name of its own: "#mentorALSC" is the newsletter's
+            # tag as well as mentoring, so a question about mentoring is not about it
+            return f"{key} {canonical} "
+        return f" {canonical} "
 
 
 def _squash(text: str) -> str:

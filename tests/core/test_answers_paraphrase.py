@@ -339,3 +339,41 @@ def test_everyday_words_meet_the_knowledge_s_terms(variant: str, canonical: str)
     rewriter = SynonymRewriter([])
 
     assert rewriter.rewrite(f"x {variant} y").split() == ["x", *canonical.split(), "y"]
+
+
+def test_a_hashtag_is_a_name_of_its_own_as_well_as_its_meaning() -> None:
+    rewriter = SynonymRewriter([["mentoring", "mentoralsc"], ["youth media awards", "alayma"]])
+
+    assert rewriter.rewrite("the #mentoralsc newsletter").split() == [
+        "the",
+        "#mentoralsc",
+        "mentoring",
+        "newsletter",
+    ]
+    assert rewriter.rewrite("mentoralsc").split() == ["mentoring"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("what is #mentorALSC?", "mentoring-newsletter"),
+        ("what is #alayma", "youth-media-awards"),
+    ],
+)
+def test_a_hashtag_question_finds_the_entry_it_names(
+    engine: AnswerEngine, question: str, entry: str
+) -> None:
+    answer, _ = ask(engine, question)
+
+    assert answer.answered
+    assert answer.sources == (entry,)
+
+
+def test_a_mentoring_question_is_not_taken_for_the_hashtag_s_newsletter(
+    engine: AnswerEngine,
+) -> None:
+    answer, text = ask(engine, "when will I hear which mentor I was paired with?")
+
+    assert "mentoring-newsletter" not in answer.sources
+    assert not answer.answered
+    assert CONTACT in text
