@@ -40,6 +40,8 @@ The licence of the word list:
 
 from __future__ import annotations
 
+from functools import cache
+
 from bot.answers.text import stem
 
 _WORDS = """
@@ -727,8 +729,16 @@ yelling yellow yells yen yer yes yesterday yet yield yoga you young younger youn
 yours yourself youth zero zip zombie zombies zone zoo zoom
 """
 COMMON_WORDS = frozenset(_WORDS.split())
-#: Their stems, so that a stemmed query word ("possibl") is recognised too.
-_COMMON_STEMS = frozenset(stem(word) for word in COMMON_WORDS)
+
+
+@cache
+def _common_stems() -> frozenset[str]:
+    """Their stems, so that a stemmed query word ("possibl") is recognised too.
+
+    Made on first use: stemming 8,000 words at import would cost every command
+    that loads the engine, most of which never meet an unknown word.
+    """
+    return frozenset(stem(word) for word in COMMON_WORDS)
 
 
 #: Regular endings of a common word that the list may not hold ("newer", "slowest").
@@ -737,7 +747,7 @@ _ENDINGS = ("er", "est", "ly", "ed", "ing", "s")
 
 def is_common_word(word: str) -> bool:
     """True when a folded word, or a stem, is (the stem of) a common English word."""
-    return word in COMMON_WORDS or word in _COMMON_STEMS or is_derived_word(word)
+    return word in COMMON_WORDS or word in _common_stems() or is_derived_word(word)
 
 
 def is_derived_word(word: str) -> bool:
@@ -746,7 +756,7 @@ def is_derived_word(word: str) -> bool:
     A word common in its own right ("poster", "letter") is not one: it has a
     meaning of its own.
     """
-    if word in COMMON_WORDS or word in _COMMON_STEMS:
+    if word in COMMON_WORDS or word in _common_stems():
         return False
     return any(
         word.endswith(ending) and word[: -len(ending)] in COMMON_WORDS for ending in _ENDINGS
