@@ -139,7 +139,12 @@ def compose(
     if reply != text:
         reply += f'\n\nThere\'s more on this: ask me "tell me about {_in_sentence(entry.title)}".'
     if question.premise is not None:
-        reply = premise.opened(premise.verdict(question.premise, sentence), reply)
+        result = premise.verdict(
+            question.premise, sentence, about=entry.title, stems_of=question.stems_of
+        )
+        if result == "unclear":
+            reply = premise.unchecked(question.premise, reply)
+        reply = premise.opened(result, reply)
     shown = set(DEADLINE_REFERENCE.findall(full_text))
     listed = [item for item in _relevant_dates(dates, today) if item.id not in shown]
     if listed and (kind is None or kind in _DATED_KINDS):
@@ -199,7 +204,18 @@ def _answering_sentence(
         return holds(sentence) and facts.names_a_year(sentence)
 
     found = None
-    if kind == "date" and not facts.asks_year(question.folded):
+    # "the funding is new in 2021, right?": a year stated alone is the value to check
+    stated_year = question.premise is not None and bool(
+        _YEAR_ALONE.fullmatch(question.fact.trigger)
+    )
+    if kind == "date" and stated_year:
+        # the stated year is the value compared, so it is no "year asked about" here
+
+        def states_a_year(sentence: str) -> bool:
+            return facts.names_a_year(sentence) and _about_topic(sentence, question, about)
+
+        found = best_passage(passages, question.relevance, states_a_year)
+    elif kind == "date" and not facts.asks_year(question.folded):
         # "the deadline for ...": a sentence with the day or month beats one with a year
         found = best_passage(passages, question.relevance, holds_a_day)
     if kind == "origin":
@@ -211,6 +227,9 @@ def _answering_sentence(
     ):
         return best_passage(passages, question.relevance, None) or (0, "")
     return found
+
+
+_YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
 
 
 def _about_topic(sentence: str, question: Question, about: frozenset[str]) -> bool:

@@ -150,6 +150,9 @@ class AnswerEngine:
         """Question or knowledge text -> content stems (accents, synonyms, stems)."""
         return content_stems(self._rewriter.rewrite(expand_shorthand(fold(text))))
 
+    def _stems_of(self, text: str) -> set[str]:
+        return set(self.analyze(text))
+
     def title_words(self, text: str) -> frozenset[str]:
         """Words naming a topic (synonyms applied, plurals singular, filler dropped)."""
         rewritten = self._rewriter.rewrite(expand_shorthand(fold(text)))
@@ -225,7 +228,8 @@ class AnswerEngine:
                 stated = premise.recognise(folded)
                 text = reply.text
                 if stated is not None:
-                    text = premise.opened(premise.verdict(stated, text), text)
+                    judged = premise.verdict(stated, text, stems_of=self._stems_of)
+                    text = premise.opened(judged, text)
                 return Answer(True, text, reply.sources, 1.0, "calendar")
         stated = premise.recognise(folded)
         # "I heard mentors don't need to be members, true?": search the statement itself

@@ -138,8 +138,12 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "origin",
         re.compile(
-            r"\b(when|what year|which year)\b.{0,60}\b(start|begin|began|launch|found|creat|"
-            r"establish|first)\w*|\bsince (when|what|which)\b|"
+            # "when does the mixer start" asks the next start (a date or time of day), not
+            # when it began: a present or future auxiliary with the verb's base form
+            r"\b(when|what year|which year)\b(?!(?: \w+){0,1} (does|do|will|is|are|should|can|"
+            r"would)\b[^?]{0,50}\b(start|begin|launch)(s|ing)?\b(?! (in|back|out)\b))"
+            r".{0,60}\b(start|begin|began|launch|found|creat|establish|first)\w*|"
+            r"\bsince (when|what|which)\b|"
             # "how long has ALSC been matching ...", "how long the program has been going"
             rf"\bhow long\b.{{0,60}}{_HAS_BEEN}"
         ),
@@ -274,12 +278,15 @@ _ASKS_YEAR = re.compile(r"\b(what|which) year\b|\bwhat year\b|\byear did\b")
 #: The news of a decision: announced, notified, hearing back, finding out, being matched.
 _OUTCOME_WORDS = (
     r"announc\w*|notif\w*|hear(d|ing)? back|find(ing)? out|found out|informed|told|"
+    # "when do mentors hear who their mentee is", "learn which mentor they got"
+    r"(hear(d|ing)?|learn|know|see) (who|which|whether|if)|"
     r"(be|been|get|gets|are|were|is) (matched|paired|selected|chosen|picked|accepted)|"
     r"results?|decisions?|decided|winners? (named|revealed)|reveal\w*|contacted"
 )
 _OUTCOME_QUESTION = re.compile(
     rf"\b(when|what day|what date|how soon|how long until)\b.*\b({_OUTCOME_WORDS})\b"
 )
+_OUTCOME_ASKING = re.compile(rf"\b({_OUTCOME_WORDS})\b")
 _OUTCOME = re.compile(rf"\b({_OUTCOME_WORDS}|matched|paired|selected|chosen|accepted)\b")
 _EXACT = re.compile(r"\b(exact|specific|precise|actual) (dates?|days?)\b")
 _EXACT_DAY = re.compile(rf"\b({_MONTH})\.? \d{{1,2}}\b|\b\d{{1,2}}(st|nd|rd|th)? of ({_MONTH})\b")
@@ -295,6 +302,8 @@ _RATE = re.compile(
     r"\b(per|each|every|apiece|at a time|at once|a (day|week|month|year)|an hour|"
     r"daily|weekly|monthly|yearly|annually|up to \w+ (each|per))\b"
 )
+#: A length of each item ("5 minutes each"), which a "5-minute session" states.
+_EACH = re.compile(r"\b(each|apiece)\b")
 _CLOCK_UNIT = re.compile(
     r"\bhow (many|much) (hours?|minutes?|mins?|hrs?)\b|\b(hours?|minutes?) (a|per)\b"
 )
@@ -352,6 +361,8 @@ def fact_kind(folded: str) -> FactQuestion | None:
                 matches += [match.group(0) for match in _LENGTH_VERB.finditer(text)]
             if kind == "origin":  # "how long has *the program* been going": keep its topic
                 matches = [item for match in matches for item in _ORIGIN_ASKING.findall(match)]
+            if kind in ("date", "day"):  # "when will mentees *find out* ...": the asking
+                matches += [match.group(0) for match in _OUTCOME_ASKING.finditer(text)]
             if kind == "count":  # "how many applications *have come in*": the asking
                 matches += [match.group(0) for match in _COUNT_VERB.finditer(text)]
             return FactQuestion(kind, " ".join(matches))
@@ -441,13 +452,21 @@ _LENGTH_ASKED = re.compile(
 )
 
 
+#: "mentoring *runs for* six months": a stated length with its everyday verb.
+_LENGTH_STATED = re.compile(
+    rf"\b(?:go(?:es)?|run(?:s)?|take(?:s)?)(?: for)?(?= (?:about |only |just )?"
+    rf"(?:\d+|{_NUMBER_WORD}|an?)[ -](?:{_UNIT})\b)"
+)
+
+
 def length_verb_as_last(folded: str) -> str:
     """A length question with its everyday verb as the knowledge's: "go for", "run" -> "last".
 
     "How long does the program go for?" is searched as "how long does the program last?":
     "go" and "run" name no topic, and would pull in whatever entry says "go" or "run".
+    A stated length too: "mentoring runs for six months, right?" is "mentoring lasts ...".
     """
-    return _LENGTH_ASKED.sub(r"\1last", folded)
+    return _LENGTH_STATED.sub("lasts", _LENGTH_ASKED.sub(r"\1last", folded))
 
 
 _COUNT_ASKED = re.compile(r"\b(how many|number of)\b")
@@ -612,7 +631,10 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
             lowered = lowered.replace(year, " ")  # the year asked about is no answer
         return bool(_EVIDENCE[kind].search(lowered))
     if kind in ("count", "duration") and asked.rate and not _RATE.search(lowered):
-        return False  # "over 30 applications came in" is no number per mentor or per month
+        # "the sessions are 5 minutes *each*": "5-minute lightning sessions" is each one's length
+        each = kind == "duration" and _EACH.search(given) and _HYPHENATED_DURATION.search(sentence)
+        if not each:
+            return False  # "over 30 applications came in" is no number per mentor or per month
     if kind == "duration" and asked.clock:
         return bool(_CLOCK_LENGTH.search(lowered))  # "one year" says nothing of hours a month
     if kind == "duration" and asked.in_units:

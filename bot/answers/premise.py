@@ -25,7 +25,8 @@ Verdict = Literal["confirmed", "corrected", "unclear"]
 _TAG = re.compile(
     r"(,|\s|[.!?])\s*(right|correct|yeah|yes|no|yep|true|ok|okay|is that (right|correct|true|so)|"
     r"(is|was|are|were|do|does|did|can|has|have|will|should)(n't| not)? (it|they|there|i|we|"
-    r"you|he|she|that)|innit|isn'?t (it|that so)|am i right|no\?)\s*\?+\s*$"
+    r"you|he|she|that)( (right|true|so|correct))?|innit|isn'?t (it|that so)|am i right|"
+    r"(is|was) (that|it) not (right|true|so|correct)|don'?t you think|no\?)\s*\?+\s*$"
 )
 #: Tags that ask for confirmation even without a question mark ("mentoring is 6 months yeah").
 _BARE_TAG = re.compile(
@@ -98,6 +99,14 @@ _DATE = re.compile(
 _DAY_OF_MONTH = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)? of (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
 )
+#: "on the 27th": a day of the month whose month is not said
+_ORDINAL_DAY = re.compile(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b(?! of\b)")
+#: Units of a length and what each is in the smallest unit of its family (months, days, minutes):
+#: "twelve months" is "one year".
+_UNITS = {
+    "year": ("month", 12), "month": ("month", 1), "week": ("day", 7), "day": ("day", 1),
+    "hour": ("minute", 60), "minute": ("minute", 1),
+}  # fmt: skip
 _PLAIN_NUMBER = re.compile(r"(?<![\d:/-])\b(\d+)\b(?![:/]\d)")
 _NEGATION = re.compile(r"\b(not|no|never|cannot|can't|don't|doesn't|isn't|aren't|without)\b|n't\b")
 #: A rule with no number is confirmed only when the answer has every word it names.
@@ -108,6 +117,14 @@ _NOT_CONTENT_TEXT = """
     true correct also too just really
 """
 _NOT_CONTENT = frozenset(word.rstrip("s") for word in _NOT_CONTENT_TEXT.split())
+#: Words that say a value is a length, a date or a time, not what it is of ("a year *long*",
+#: "*runs* for a year", "is *scheduled* for the 27th"): beside a matching value they add nothing.
+_SCHEDULE_TEXT = """
+    long last run go going take happen held start begin end close closed due scheduled set
+    planned about around roughly approximately exactly total full whole each every least
+    old older age deadline date day extend extended push pushed move moved
+"""
+_SCHEDULE_WORDS = frozenset(word.rstrip("s") for word in _SCHEDULE_TEXT.split())
 #: Kinds of fact only asked for by naming them ("due date", "what time", "link").
 _ASKING_KINDS = frozenset({"day", "time", "link", "phone", "email", "place", "live", "how_to"})
 _WH_WORD = re.compile(r"\b(which|what|whats|who|whom|whose|when|where|why|how)\b")
@@ -161,6 +178,8 @@ class Premise:
     """A statement the member wants confirmed, without its question tag."""
 
     statement: str
+    #: Stated before a question of its own ("since X, can I ...?"), which the reply answers.
+    leading: bool = False
 
     @property
     def searchable(self) -> str:
@@ -197,7 +216,7 @@ def recognise(folded: str) -> Premise | None:
     if since is not None:
         statement = since.group(1).strip()
         if not _FIRST_PERSON.match(statement) and len(statement.split()) >= 3:
-            return Premise(statement)
+            return Premise(statement, leading=True)
     tag = _TAG.search(folded) or _BARE_TAG.search(folded)
     body = folded[: tag.start()] if tag else folded
     hearsay = _HEARSAY.match(body)
@@ -243,18 +262,35 @@ def _rule(text: str) -> bool:
     return bool(_NEGATION.search(text) or _RESTRICTION.search(text) or _OBLIGATION.search(text))
 
 
-def verdict(premise: Premise, answer_sentence: str) -> Verdict:
-    """Whether the answer's sentence confirms or corrects the premise."""
+def verdict(
+    premise: Premise,
+    answer_sentence: str,
+    *,
+    about: str = "",
+    stems_of: Callable[[str], set[str]] | None = None,
+) -> Verdict:
+    """Whether the answer's sentence confirms or corrects the premise.
+
+    Args:
+        premise: The stated fact.
+        answer_sentence: The sentence the reply gives the fact with.
+        about: What the reply is about (its entry's title): the statement may name its
+            subject so ("the mentoring program started in 2013" against "matching mentors
+            and mentees since Fall 2013" under "History of the mentoring program").
+        stems_of: The engine's analysis (synonyms, stems): "DSA" names the Distinguished
+            Service Award.
+    """
     answer_sentence = answer_sentence.split("\n\n")[0]  # not the other items of that day
     stated = _values(premise.statement)
     found = _values(answer_sentence.lower())
     if stated:
         contradicted = [
-            value for value in stated if value not in found and _same_kind(value, found)
+            value for value in stated if not _agrees(value, found) and _same_kind(value, found)
         ]
         if contradicted:
             return "corrected"
-        if all(value in found for value in stated) and _names_only_what(premise, answer_sentence):
+        agreed = all(_agrees(value, found) for value in stated)
+        if agreed and _names_only_what(premise, f"{answer_sentence}\n{about}", stems_of):
             return "confirmed"
     answer = _closest_clause(premise.statement, answer_sentence.lower())
     if _negated(premise.statement) != _negated(answer):
@@ -264,7 +300,7 @@ def verdict(premise: Premise, answer_sentence: str) -> Verdict:
     if _other_name(premise.statement, answer_sentence):
         return "corrected"
     said = _words(premise.statement) - _NOT_CONTENT
-    if not stated and len(said) >= _CONFIRMING_WORDS and said <= _words(answer):
+    if not stated and len(said) >= _CONFIRMING_WORDS and _all_known(said, _words(answer)):
         return "confirmed"  # "mentors have to be members" against "mentors must be members"
     return "unclear"
 
@@ -276,10 +312,8 @@ def _other_name(statement: str, answer: str) -> bool:
     Committee"): the statement has one of them beside a word the answer never uses
     ("Marlowe's mentor was Paula *Harris*", "hosted by the *Awards* Committee").
     """
-    verb = _COPULA.search(statement)
-    if verb is None:
-        return False
-    value = re.findall(r"[a-z][\w'-]*", statement[verb.end() :])
+    verb = _COPULA.search(statement)  # "the Awards Committee hosts the mixer": all of it
+    value = re.findall(r"[a-z][\w'-]*", statement[verb.end() if verb else 0 :])
     tokens = re.findall(r"[\w'-]+|[^\w\s]", answer)
     pairs = {
         (first.lower(), second.lower())
@@ -291,7 +325,7 @@ def _other_name(statement: str, answer: str) -> bool:
     seconds = {second for _, second in pairs}
 
     def strange(word: str) -> bool:
-        return len(word) > 2 and word not in known and word.rstrip("s") not in _NOT_CONTENT
+        return len(word) > 2 and not _known(word, known) and word.rstrip("s") not in _NOT_CONTENT
 
     return any(
         (first in firsts and strange(second)) or (second in seconds and strange(first))
@@ -300,14 +334,45 @@ def _other_name(statement: str, answer: str) -> bool:
     )
 
 
-def _names_only_what(premise: Premise, answer_sentence: str) -> bool:
+def _names_only_what(
+    premise: Premise, answer_sentence: str, stems_of: Callable[[str], set[str]] | None = None
+) -> bool:
     """True when the answer has every word the statement names besides its values.
 
     "The Feb 22 chat is with the Membership Committee" has the right date but not the
     answer's committee: that is not confirmed.
     """
     said = _words(_VALUE_TEXT.sub(" ", premise.statement)) - _NOT_CONTENT
-    return said <= _words(_VALUE_TEXT.sub(" ", answer_sentence.lower()))
+    said = {word for word in said if not _known(word, _SCHEDULE_WORDS)}
+    written = _words(_VALUE_TEXT.sub(" ", answer_sentence.lower()))
+    unknown = {word for word in said if not _known(word, written)}
+    if not unknown or stems_of is None:
+        return not unknown
+    stems = stems_of(answer_sentence)
+    return all(stems_of(word) and stems_of(word) <= stems for word in unknown)
+
+
+#: Two forms of one word share this many first letters ("mentorship", "mentoring").
+_SHARED_PREFIX = 6
+#: A word this long that begins another is its form ("host", "hosted").
+_SHORT_FORM = 4
+
+
+def _known(word: str, vocabulary: set[str] | frozenset[str]) -> bool:
+    """True when ``word`` or another form of it is in ``vocabulary``."""
+    if word in vocabulary:
+        return True
+    for other in vocabulary:
+        short, long = sorted((word, other), key=len)
+        if len(short) >= _SHORT_FORM and long.startswith(short):
+            return True
+        if len(short) >= _SHARED_PREFIX and short[:_SHARED_PREFIX] == long[:_SHARED_PREFIX]:
+            return True
+    return False
+
+
+def _all_known(said: set[str], vocabulary: set[str]) -> bool:
+    return all(_known(word, vocabulary) for word in said)
 
 
 def _negated(text: str) -> bool:
@@ -380,6 +445,10 @@ def opened(result: Verdict, reply: str) -> str:
             return reply
         reply = _OWN_CORRECTION.sub("", reply, count=1)
         return opening(result) + reply[:1].upper() + reply[1:]
+    if result == "confirmed" and _OWN_CORRECTION.match(reply):
+        # "Not on that day: the mixer is on January 27" for "the 27th": the day was right
+        reply = _OWN_CORRECTION.sub("", reply, count=1)
+        return opening(result) + reply[:1].upper() + reply[1:]
     if result == "corrected":
         # "Not quite ... Yes. New in 2021, ...": the entry's own "Yes" answered another question
         reply = _OWN_YES.sub("", reply, count=1)
@@ -387,11 +456,26 @@ def opened(result: Verdict, reply: str) -> str:
     return opening(result) + reply
 
 
+def unchecked(premise: Premise, reply: str) -> str:
+    """``reply`` to a premise it can neither confirm nor correct.
+
+    An entry's own "Yes:" answered its stored question ("can I attend Board meetings?"),
+    not the member's statement ("I heard the Board meets monthly"): it is taken off, so
+    the reply never seems to confirm what it cannot check. After "since X," the member
+    asks a question of their own, which that "Yes" may answer.
+    """
+    if premise.leading or not _OWN_YES.match(reply):
+        return reply
+    reply = _OWN_YES.sub("", reply, count=1)
+    return reply[:1].upper() + reply[1:]
+
+
 def _values(text: str) -> set[Value]:
     values: set[Value] = set()
     used: list[tuple[int, int]] = []
     for match in _DURATION.finditer(text):
-        values.add(("duration", (_number(match.group(1)), match.group(2))))
+        family, size = _UNITS[match.group(2)]
+        values.add(("duration", (_number(match.group(1)) * size, family)))
         used.append(match.span())
     for match in _TIME.finditer(text):
         hour = int(match.group(1)) % 12 + (12 if match.group(3).startswith("p") else 0)
@@ -405,6 +489,10 @@ def _values(text: str) -> set[Value]:
     for match in _DAY_OF_MONTH.finditer(text):
         values.add(("date", (MONTHS[match.group(2)], int(match.group(1)))))
         used.append(match.span())
+    for match in _ORDINAL_DAY.finditer(text):
+        if not any(start <= match.start() < end for start, end in used):
+            values.add(("day", int(match.group(1))))
+            used.append(match.span())
     for match in _PLAIN_NUMBER.finditer(text):
         if not any(start <= match.start() < end for start, end in used):
             number = int(match.group(1))
@@ -412,14 +500,30 @@ def _values(text: str) -> set[Value]:
     return values
 
 
+def _agrees(value: Value, found: set[Value]) -> bool:
+    """True when the answer states this value: a day of the month is any date on that day."""
+    kind, content = value
+    if kind == "day":
+        return (
+            any(
+                other_kind == "date" and isinstance(other, tuple) and other[1] == content
+                for other_kind, other in found
+            )
+            or value in found
+        )
+    return value in found
+
+
 def _same_kind(value: Value, found: set[Value]) -> bool:
     """True when the answer states a value the premise's value can be compared with."""
     kind, content = value
     for other_kind, other in found:
+        if kind == "day" and other_kind == "date":
+            return True  # "the 25th" against "January 27"
         if other_kind != kind:
             continue
         if kind == "duration" and isinstance(content, tuple) and isinstance(other, tuple):
-            if content[1] == other[1] or {content[1], other[1]} <= {"year", "month"}:
+            if content[1] == other[1]:  # lengths in the same family (months, days, minutes)
                 return True
         elif kind != "duration":
             return True

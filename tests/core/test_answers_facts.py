@@ -353,3 +353,67 @@ def test_an_entrys_dates_are_not_those_of_another_thing_it_mentions(
     assert not answer.answered, plain(answer)
     assert CONTACT in plain(answer)
     assert "February 26, 2016" not in plain(answer)
+
+
+# --------------------------------------------- when an event starts, when news comes
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("when does the mixer start", "date"),
+        ("when will the next round begin?", "date"),
+        ("when did the mentoring program start", "origin"),
+        ("what year did ALSC begin matching mentors", "origin"),
+        ("when was the program launched", "origin"),
+    ],
+)
+def test_the_start_of_an_event_is_not_when_it_began(question: str, kind: str) -> None:
+    asked = fact_kind(question)
+
+    assert asked is not None and asked.kind == kind
+
+
+@pytest.mark.parametrize(
+    "question", ["when does the mixer start", "what time does the mixer begin?"]
+)
+def test_an_events_start_is_its_date_and_time(engine: AnswerEngine, question: str) -> None:
+    text = plain(ask(engine, question))
+
+    assert "began" not in text
+    assert "January 27, 2022" in text and "5" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when do mentors hear who their mentee is",
+        "when will I learn which mentee I got?",
+        "when are mentees told which mentor they got?",
+    ],
+)
+def test_the_date_of_news_is_not_the_day_applications_close(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, answer.text
+    assert "October 11" not in answer.text and "February newsletter" not in answer.text
+    assert answer.text.startswith("I'm sorry, I don't know")
+    assert CONTACT in answer.text
+
+
+def test_a_stated_length_with_its_everyday_verb_is_searched_as_lasting() -> None:
+    assert length_verb_as_last("mentoring runs for six months") == "mentoring lasts six months"
+    assert length_verb_as_last("the program goes for a year") == "the program lasts a year"
+    assert length_verb_as_last("who runs the mixer") == "who runs the mixer"
+
+
+def test_a_length_each_is_stated_by_a_hyphenated_length() -> None:
+    sentence = "The mixer has a few 5-minute lightning sessions."
+    given = "the lightning sessions at the mixer are 5 minutes each, right?"
+
+    def same(word: str) -> str:
+        return word
+
+    assert holds("duration", sentence, counted=("lightning",), stem=same, given=given)
+    other = "Over 30 applications came in."
+    assert not holds("duration", other, counted=("lightning",), stem=same, given=given)

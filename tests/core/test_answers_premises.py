@@ -10,9 +10,11 @@ about another organisation, or asking for advice, gets the contact.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.answers import Answer, AnswerEngine
 from bot.knowledge import load_knowledge
@@ -310,3 +312,117 @@ def test_a_question_without_a_question_word_is_no_premise(
     answer = ask(engine, question, dt.date(2020, 11, 1))
 
     assert not answer.text.startswith(("Yes, that's right", "Not quite")), answer.text
+
+
+# ------------------------------------------- one verdict, the right one, in every frame
+#: Statements from the seed posts, each true one beside a false one in the same frame:
+#: "right?", "isn't it?", "yeah", "correct?", "I heard ...", "since ...", "as far as I know".
+TRUE_PREMISES = [
+    ("the mentorship lasts one year, right?", "one year"),
+    ("the mentoring program is a year long, isn't that right?", "one year"),
+    ("mentoring runs for twelve months, correct?", "one year"),
+    ("mentees don't have to be ALSC members, isn't that so?", "do **not** need"),
+    ("I heard mentors have to be ALSC members", "must be ALSC members"),
+    ("mentors need to be members of ALSC, yeah?", "must be ALSC members"),
+    ("Mentees have to be at least 18, correct?", "18"),
+    ("the Friends of ALSC fund up to 50 memberships for BIPOC participants, right?", "50"),
+    ("I heard the BIPOC membership funding is new in 2021", "New in 2021"),
+    ("the mixer is at 5pm central, isn't it?", "5"),
+    ("the membership mixer is on January 27th yeah", "January 27"),
+    ("the mixer is on the 27th, right?", "January 27"),
+    ("I was told the Membership Committee hosts the mixer", "Membership Committee"),
+    ("the lightning sessions at the mixer are 5 minutes each, right?", "5-minute"),
+    ("mentoring applications close on October 11, right?", "October 11"),
+    ("I heard the DSA nomination deadline was extended to December 7", "December 7"),
+    ("ALSC committee meetings are open to any member, correct?", "open"),
+    ("the underserved committee chat is on Feb 22, isn't it?", "February 22"),
+    ("As far as I know the mentoring program started in 2013", "2013"),
+    ("gift memberships had to be received by December 14 in 2020, right?", "December 14"),
+]
+FALSE_PREMISES = [
+    ("the mentorship lasts two years, right?", "one year"),
+    ("mentoring runs for six months, correct?", "one year"),
+    ("mentees have to be ALSC members, isn't that so?", "do **not** need"),
+    ("I heard mentors don't have to be ALSC members", "must be ALSC members"),
+    ("Mentees have to be at least 21, correct?", "18"),
+    ("The BIPOC funding covers 25 memberships, doesn't it?", "50"),
+    ("the Friends of ALSC fund up to 100 memberships for BIPOC participants, right?", "50"),
+    ("the mixer is at 7pm central, isn't it?", "5"),
+    ("the membership mixer is on January 20th yeah", "January 27"),
+    ("the mixer is on the 25th, correct?", "January 27"),
+    ("the lightning sessions at the mixer are 10 minutes each, right?", "5-minute"),
+    ("mentoring applications close on October 15, right?", "October 11"),
+    ("I heard the DSA nomination deadline was extended to December 14", "December 7"),
+    ("Since board meetings are closed to regular members, how can I follow them?", "open"),
+    ("the underserved committee chat is on Feb 15, isn't it?", "February 22"),
+    ("As far as I know the mentoring program started in 2016", "2013"),
+    ("I was told the Awards Committee hosts the mixer", "Membership Committee"),
+]
+BOTH = re.compile(r"Not quite.*(Yes, that's right|Yes\.)|Yes, that's right.*Not quite", re.S)
+
+
+@pytest.mark.parametrize(("question", "fact"), TRUE_PREMISES)
+def test_a_true_statement_is_confirmed_in_every_frame(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer = ask(engine, question, dt.date(2020, 11, 1) if "2020" in question else TODAY)
+
+    assert answer.answered, answer.text
+    assert answer.text.startswith("Yes"), answer.text
+    assert "Not quite" not in answer.text and "Not on that day" not in answer.text
+    assert fact in answer.text
+
+
+@pytest.mark.parametrize(("question", "fact"), FALSE_PREMISES)
+def test_a_false_statement_is_corrected_in_every_frame(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, answer.text
+    assert answer.text.startswith("Not quite, that's not what I have."), answer.text
+    assert not BOTH.search(answer.text), answer.text
+    assert fact in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I heard the Board meets monthly",
+        "the mixer is on Zoom, right?",
+        "the mentoring program is run by the Membership Committee, right?",
+    ],
+)
+def test_a_premise_that_cannot_be_checked_gets_no_verdict(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.text.startswith(("Yes", "Not quite", "Not on that day")), answer.text
+
+
+def test_after_since_the_entrys_own_yes_answers_the_question_asked(engine: AnswerEngine) -> None:
+    answer = ask(engine, "Since board meetings are open to members, can I just show up?")
+
+    assert answer.text.startswith("Yes"), answer.text
+    assert "open meetings" in answer.text
+
+
+SETS = [
+    ROOT.parent / "shared" / "qa" / "dev.yaml",
+    ROOT.parent / "shared" / "qa" / "dev2.yaml",
+    ROOT / "tests" / "core" / "heldout.yaml",
+    *sorted((ROOT / "tests" / "core").glob("blind*.yaml")),
+]
+
+
+def test_no_reply_in_any_set_both_corrects_and_confirms(engine: AnswerEngine) -> None:
+    items = [item for path in SETS if path.exists() for item in yaml.safe_load(path.read_text())]
+    assert len(items) > 700  # dev, dev2, heldout and every blind set
+    contradictions = []
+    for item in items:
+        today = dt.date.fromisoformat(str(item["today"])) if item.get("today") else TODAY
+        text = ask(engine, item["q"], today).text
+        if BOTH.search(text) or re.search(r"Yes, that's right\.\s*Not on that day", text):
+            contradictions.append(f"{item['q']!r} -> {text[:160]!r}")
+    assert not contradictions, "\n".join(contradictions)
