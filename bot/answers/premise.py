@@ -122,7 +122,8 @@ _NOT_CONTENT = frozenset(word.rstrip("s") for word in _NOT_CONTENT_TEXT.split())
 _SCHEDULE_TEXT = """
     long last run go going take happen held start begin end close closed due scheduled set
     planned about around roughly approximately exactly total full whole each every least
-    old older age deadline date day extend extended push pushed move moved
+    old older age deadline date day extend extended push pushed move moved commitment length
+    duration term
 """
 _SCHEDULE_WORDS = frozenset(word.rstrip("s") for word in _SCHEDULE_TEXT.split())
 #: Kinds of fact only asked for by naming them ("due date", "what time", "link").
@@ -293,7 +294,7 @@ def verdict(
         if agreed and _names_only_what(premise, f"{answer_sentence}\n{about}", stems_of):
             return "confirmed"
     answer = _closest_clause(premise.statement, answer_sentence.lower())
-    if _negated(premise.statement) != _negated(answer):
+    if _negated(_main_clause(premise.statement)) != _negated(_main_clause(answer)):
         return "corrected"
     if _opposite(premise.statement, answer):
         return "corrected"
@@ -375,6 +376,27 @@ def _all_known(said: set[str], vocabulary: set[str]) -> bool:
     return all(_known(word, vocabulary) for word in said)
 
 
+#: A condition or reason beside the rule ("..., if they didn't win", "even though X, ...").
+_CONDITION = re.compile(
+    r"(?:^|,\s*|\s)(?:if|unless|even if|even though|although|though|because|when|whenever)\b"
+    r"[^,;]*(?:,|$)"
+)
+
+
+#: A negated relative clause describing someone: "someone *who was not selected*".
+_NEGATED_RELATIVE = re.compile(
+    r"\b(?:who|whom|that|which)\s+(?:\w+\s+)?(?:not|never|\w+n't)\s+(?:been\s+)?\w+"
+)
+
+
+def _main_clause(text: str) -> str:
+    """The rule without a condition or a description beside it: "you can nominate them
+    again if they didn't win" and "someone who was not selected can be nominated again"
+    both state that one can nominate again; the "not" describes who, it negates no rule.
+    """
+    return _NEGATED_RELATIVE.sub(" ", _CONDITION.sub(" ", text)).strip() or text
+
+
 def _negated(text: str) -> bool:
     """A rule stated negatively: "not", "can't", a restriction ("only once").
 
@@ -395,7 +417,16 @@ def _closest_clause(statement: str, sentence: str) -> str:
     if len(clauses) < 2:
         return sentence
     said = _words(statement)
-    return max(clauses, key=lambda clause: len(said & _words(clause)))
+    subject = next(iter(re.findall(r"[a-z0-9]{3,}", _main_clause(statement))), "")
+    subject = "" if subject in ("the", "and") else subject.rstrip("s")
+
+    def closeness(clause: str) -> tuple[int, bool]:
+        # on a tie, the clause naming what the statement is about ("mentors can be
+        # non-members": "mentors themselves must be members", not "open to non-members")
+        words = _words(clause)
+        return len(said & words), bool(subject) and subject in words
+
+    return max(clauses, key=closeness)
 
 
 def _words(text: str) -> set[str]:

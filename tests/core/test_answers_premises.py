@@ -338,6 +338,15 @@ TRUE_PREMISES = [
     ("the underserved committee chat is on Feb 22, isn't it?", "February 22"),
     ("As far as I know the mentoring program started in 2013", "2013"),
     ("gift memberships had to be received by December 14 in 2020, right?", "December 14"),
+    ("just to confirm, the mixer starts at 5 pm CST?", "5"),
+    ("so mentoring is a one-year commitment?", "one year"),
+    ("the mentoring program has been going since 2013, right?", "2013"),
+    ("the 2022 mixer is hosted by the Membership Committee, correct?", "Membership Committee"),
+    ("Someone told me the ballot deadline is January 31, is that true?", "January 31"),
+    ("the chat with the underserved committee is February 22nd, yep?", "February 22"),
+    ("if I remember right, over 30 mentee applications came in this year", "30"),
+    ("the Friends fund 50 memberships, yes?", "50"),
+    ("ALSC board meetings are open to members, aren't they?", "open"),
 ]
 FALSE_PREMISES = [
     ("the mentorship lasts two years, right?", "one year"),
@@ -357,6 +366,17 @@ FALSE_PREMISES = [
     ("the underserved committee chat is on Feb 15, isn't it?", "February 22"),
     ("As far as I know the mentoring program started in 2016", "2013"),
     ("I was told the Awards Committee hosts the mixer", "Membership Committee"),
+    ("just to confirm, the mixer starts at 6 pm CST?", "5"),
+    ("so mentoring is a two-year commitment?", "one year"),
+    ("my understanding is that mentees must be members", "do **not** need"),
+    ("mentors can be non-members, right?", "must be ALSC members"),
+    ("the mentoring program has been going since 2010, right?", "2013"),
+    ("Someone told me the ballot deadline is January 15, is that true?", "January 31"),
+    ("the chat with the underserved committee is February 20th, yep?", "February 22"),
+    ("the Friends fund 75 memberships, yes?", "50"),
+    ("ALSC board meetings are closed to members, aren't they?", "open"),
+    ("mentorships last 3 months, don't they?", "one year"),
+    ("the mixer is at 5 pm eastern, right?", "CST"),
 ]
 BOTH = re.compile(r"Not quite.*(Yes, that's right|Yes\.)|Yes, that's right.*Not quite", re.S)
 
@@ -399,6 +419,22 @@ def test_a_premise_that_cannot_be_checked_gets_no_verdict(
     answer = ask(engine, question)
 
     assert not answer.text.startswith(("Yes", "Not quite", "Not on that day")), answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my understanding is that mentees can be non-members",
+        "you can nominate someone again for the DSA if they didn't win, right?",
+        "someone who wasn't selected for the DSA can be nominated again, right?",
+        "a DSA nominee who lost can be renominated next year, correct?",
+    ],
+)
+def test_a_not_describing_someone_negates_no_rule(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, answer.text
+    assert "Not quite" not in answer.text
 
 
 def test_after_since_the_entrys_own_yes_answers_the_question_asked(engine: AnswerEngine) -> None:
