@@ -131,6 +131,9 @@ def compose(
         named = question.stems_of(entry.title) | question.topic
         topic = _topic_words(question, named, entry.title) or "that"
         what = _UNKNOWN[kind].format(topic=topic)
+        if kind in ("date", "day") and facts.asks_outcome(question.asked):
+            # "when do mentors hear who their mentee is?": the news, not "the date for mentee"
+            what = "when that news comes out"
         related = bool(question.topic & about) or not question.topic
         return _missing(entry, passages if related else [], knowledge, what)
     number, sentence = chosen

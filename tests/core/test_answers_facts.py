@@ -397,7 +397,7 @@ def test_the_date_of_news_is_not_the_day_applications_close(
 
     assert not answer.answered, answer.text
     assert "October 11" not in answer.text and "February newsletter" not in answer.text
-    assert answer.text.startswith("I'm sorry, I don't know")
+    assert answer.text.startswith("I'm sorry, I don't know when that news comes out")
     assert CONTACT in answer.text
 
 
