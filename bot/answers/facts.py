@@ -281,6 +281,8 @@ _OUTCOME_WORDS = (
     # "when do mentors hear who their mentee is", "learn which mentor they got"
     r"(hear(d|ing)?|learn|know|see) (who|which|whether|if)|"
     r"(be|been|get|gets|are|were|is) (matched|paired|selected|chosen|picked|accepted)|"
+    # "when were mentors and mentees matched": the participle at the end of its clause
+    r"(matched|paired|selected|chosen|picked|accepted)(?= *(?:up|in \d{4}|this \w+|[?.!,]|$))|"
     r"results?|decisions?|decided|winners? (named|revealed)|reveal\w*|contacted"
 )
 _OUTCOME_QUESTION = re.compile(

@@ -388,6 +388,8 @@ def test_an_events_start_is_its_date_and_time(engine: AnswerEngine, question: st
         "when do mentors hear who their mentee is",
         "when will I learn which mentee I got?",
         "when are mentees told which mentor they got?",
+        "when were mentors and mentees matched in 2021",
+        "when are mentees matched?",
     ],
 )
 def test_the_date_of_news_is_not_the_day_applications_close(
