@@ -78,6 +78,9 @@ class Question:
     stem: Callable[[str], str]
     stems_of: Callable[[str], set[str]]
     wants_detail: bool
+    #: Asked of an entry further down the results, which the question did not find by its
+    #: own words: its fact counts only in a sentence that names the question's topic.
+    further_down: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def _answering_sentence(
     if kind in _PRECISE_KINDS:
         # a number or date must be about the thing asked: in its sentence, or in what the
         # entry answers ("the Emerging Leaders deadline" is not in the mentoring dates)
-        about = titled
+        about = frozenset() if question.further_down else titled
 
     def holds(sentence: str) -> bool:
         if not facts.holds(

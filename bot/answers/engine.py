@@ -24,6 +24,7 @@ Order of work for a message:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -353,6 +354,7 @@ class AnswerEngine:
         count is in the entry about mentors: on the same subject and nearly as good.
         """
         best = chosen[0]
+        question = dataclasses.replace(question, further_down=True)
         for hit in hits:
             close = hit.score >= best.score - FACT_MARGIN
             if hit in chosen or not close or not self._tags[hit.key] & self._tags[best.key]:

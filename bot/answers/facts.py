@@ -288,6 +288,8 @@ _OUTCOME_WORDS = (
 _OUTCOME_QUESTION = re.compile(
     rf"\b(when|what day|what date|how soon|how long until)\b.*\b({_OUTCOME_WORDS})\b"
 )
+#: Clauses of a sentence: a date belongs to the clause it is written in.
+_CLAUSES = re.compile(r"[,;:()]|\s-+\s|\bthat\b")
 _OUTCOME_ASKING = re.compile(rf"\b({_OUTCOME_WORDS})\b")
 _OUTCOME = re.compile(rf"\b({_OUTCOME_WORDS}|matched|paired|selected|chosen|accepted)\b")
 _EXACT = re.compile(r"\b(exact|specific|precise|actual) (dates?|days?)\b")
@@ -620,8 +622,14 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
     if kind in ("date", "day", "origin"):
         if asked.edition is not None and asked.edition not in lowered.replace("autumn", "fall"):
             return False  # "spring 2017 ... February 24" is not the fall 2017 date
-        if asked.outcome and not _OUTCOME.search(lowered):
-            return False  # "when do we hear back?": the day applications close is not it
+        if asked.outcome and not any(
+            _OUTCOME.search(clause) and _EVIDENCE[kind].search(clause)
+            for clause in _CLAUSES.split(lowered)
+        ):
+            # "when do we hear back?": the day applications close is not it, nor the month
+            # of a newsletter piece by someone "matched with" a mentor: the date must be
+            # in the clause that speaks of the news
+            return False
         if asked.exact and kind == "day" and not _EXACT_DAY.search(lowered):
             return False  # "Youth Media Awards Monday" is no exact date
         if asked.future and kind == "date":

@@ -419,3 +419,16 @@ def test_a_length_each_is_stated_by_a_hyphenated_length() -> None:
     assert holds("duration", sentence, counted=("lightning",), stem=same, given=given)
     other = "Over 30 applications came in."
     assert not holds("duration", other, counted=("lightning",), stem=same, given=given)
+
+
+def test_the_date_of_news_is_in_the_clause_that_speaks_of_it() -> None:
+    given = "when are mentees told which mentor they got?"
+    newsletter = (
+        "For example, mentee Marlowe, a new Youth Services Librarian matched with mentor "
+        "Paula Holmes, wrote in a February newsletter piece that their monthly conversations "
+        "brought training."
+    )
+
+    assert not holds("date", newsletter, given=given)
+    assert holds("date", "Matches will be announced by November 15, 2021.", given=given)
+    assert holds("date", "Mentors and mentees are matched in December.", given=given)
