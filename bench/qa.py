@@ -312,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     print_classes(shipped, bm25_threshold, email)
+    print_blind_sets(shipped, bm25_threshold, email)
     engine_para = paraphrase_accuracy(engine_answerer(shipped), paraphrases)
     bm25_para = paraphrase_accuracy(Bm25Baseline(shipped, bm25_threshold), paraphrases)
     print(f"\nParaphrases (threshold {DEFAULT_THRESHOLD}): engine in-scope "
@@ -327,6 +328,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.tune:
         tune(shipped, paraphrases)
     return 0
+
+
+def print_blind_sets(shipped: Knowledge, bm25_threshold: float, email: str) -> None:
+    """One line per blind set (tests/core/blind*.yaml), engine and baseline side by side."""
+    systems = (
+        ("memberbot engine", engine_answerer(shipped)),
+        ("BM25 baseline", Bm25Baseline(shipped, bm25_threshold)),
+    )
+    print("\n### Every blind set (first scores are in the README; these are today's)\n")
+    print("| set | questions | " + " | ".join(name for name, _ in systems) + " |")
+    print("|---|---:|" + "---:|" * len(systems))
+    for path in sorted(BLIND.parent.glob("blind*.yaml"), key=lambda p: (len(p.name), p.name)):
+        items = load_dev(path)
+        cells = []
+        for _, answerer in systems:
+            right = sum(
+                dev_correct(item, *answerer(item["q"], item["today"])[:2], email) for item in items
+            )
+            cells.append(f"{right}/{len(items)} ({100 * right / len(items):.0f}%)")
+        print(f"| {path.name} | {len(items)} | " + " | ".join(cells) + " |")
 
 
 def print_classes(shipped: Knowledge, bm25_threshold: float, email: str) -> None:
