@@ -241,9 +241,9 @@ class AnswerEngine:
             return Answer(False, empty_question(self.knowledge), (), 0.0, "abstained")
         if self._scope.outside(folded) is not None:  # "does PLA have a mentoring program?"
             return self._abstain(None, folded)
-        hits = self._index.search_terms(
-            self._index.query_terms(stems, text=searched), limit=siblings.MAX_CANDIDATES
-        )
+        terms = self._index.query_terms(stems, text=searched)
+        terms = self._index.asking_author(terms, folded)  # "who wrote the post about X"
+        hits = self._index.search_terms(terms, limit=siblings.MAX_CANDIDATES)
         if stated is not None and (not hits or hits[0].score < self.threshold):
             # "Marlowe's mentor was Paula Harris": the stated value may be the wrong word
             hits = self._premise_subject_hits(stated) or hits

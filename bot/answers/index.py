@@ -167,6 +167,7 @@ class CoverageIndex:
                 corrected too ("mentoship").
         """
         self._analyze = analyze
+        self._author_stems: frozenset[str] | None = None
         self._keys = [document.key for document in documents]
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._phrasings: list[list[tuple[frozenset[str], float]]] = []
@@ -294,6 +295,28 @@ class CoverageIndex:
                 weight = _unknown_weight(stems, position, LIGHT_TERM_WEIGHT)
                 terms.append(QueryTerm(correction.meant, weight, self._unknown_idf))
         return terms
+
+    def asking_author(self, terms: Sequence[QueryTerm], folded: str) -> list[QueryTerm]:
+        """The terms of a question asking who wrote a post, its description made light.
+
+        "Who wrote the post about the Fall 2017 round - the one adding gender and
+        region to the applications?" asks for an author: the words describing the
+        post say which post, not what the question is about, so they only pick
+        among entries that say who wrote what.
+        """
+        if not (_AUTHORSHIP.search(folded) and _WRITING.search(folded)):
+            return list(terms)
+        if self._author_stems is None:
+            self._author_stems = frozenset(self._analyze(_AUTHORSHIP_WORDS))
+        described = sum(1 for term in terms if term.stem not in self._author_stems)
+        # a long description weighs no more than a few words: it only says which post
+        share = min(
+            AUTHORSHIP_DESCRIPTION_WEIGHT, AUTHORSHIP_DESCRIPTION_BUDGET / max(described, 1)
+        )
+        return [
+            term if term.stem in self._author_stems else replace(term, weight=term.weight * share)
+            for term in terms
+        ]
 
     def unknown_names(self, folded: str) -> list[str]:
         """Names of organisations or committees in a question that the knowledge never holds.
@@ -506,6 +529,24 @@ class CoverageIndex:
             known.setdefault(word, None)
         return known
 
+
+#: "who wrote / authored the post ...", "the author of ...": a question asking who wrote.
+_AUTHORSHIP = re.compile(
+    r"\bwho (?:wrote|writes|authored|penned|posted|blogged)\b|"
+    r"\b(?:author|writer|blogger|byline)s? (?:of|for|on|behind)\b|"
+    r"\bwho(?:'s| is| was) (?:the )?(?:author|writer|blogger)\b"
+)
+#: What was written: the question names a post, not a booklist or a program.
+_WRITING = re.compile(r"\b(?:post|posts|blog|blogs|article|articles|piece|column|entry)\b")
+#: The words of that question itself; the others describe the post.
+_AUTHORSHIP_WORDS = (
+    "who wrote writes write written author authored writer blogger byline post posts blog "
+    "article piece entry penned"
+)
+#: How much a word describing the post weighs in a question asking who wrote it.
+AUTHORSHIP_DESCRIPTION_WEIGHT = 0.35
+#: ... and all of them together at most this many words.
+AUTHORSHIP_DESCRIPTION_BUDGET = 1.0
 
 _CAPITALISED = re.compile(r"(?<=[a-z,;:)] )[A-Z][a-zA-Z]*")
 

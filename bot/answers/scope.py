@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from bot.answers.text import fold
+
 #: Verbs an organisation is the subject of in a question about what it does.
 _ORGANISATION_VERBS = (
     r"have|has|had|offer|offers|run|runs|host|hosts|hold|holds|provide|provides|give|gives|"
@@ -64,6 +66,65 @@ _RANKING = re.compile(
 )
 
 
+#: "what's a good online MLIS program?", "can you recommend a laptop?", "which school should I
+#: pick?": a request for a recommendation of a thing, named in group 2 (or 3).
+_RECOMMEND_THING = r"((?:[a-z][a-z'&.-]*\s+){0,3}?[a-z][a-z'&.-]*)"
+_RECOMMENDATION = re.compile(
+    r"\b(?:what'?s|whats|what is|what are|what would be|which is|which are)\s+"
+    r"(a|an|some|the|any)?\s*(?:really |very |pretty )?"
+    r"(?:good|great|decent|solid|reputable|nice|reliable)\s+"
+    + _RECOMMEND_THING
+    + r"(?=\s+(?:to|for|that|i|you|in|on|with|if)\b|\s*[?.!,]|\s*$)|"
+    r"\b(?:recommend|suggest)\s+(a|an|some|any)\s+(?:good\s+|great\s+)?"
+    + _RECOMMEND_THING
+    + r"(?=\s+(?:to|for|that|i|you|in|on|with|if)\b|\s*[?.!,]|\s*$)|"
+    r"\bwhich\s+()" + _RECOMMEND_THING + r"\s+should\s+i\s+"
+    r"(?:pick|choose|go with|go for|get|buy|take|apply to|enroll in|enrol in|attend)\b"
+)
+#: What a recommendation may be asked for and still be answered in general terms:
+#: "what's a good way to get involved", "a good time to apply".
+_GENERAL_THINGS = frozenset(
+    [
+        "way",
+        "ways",
+        "time",
+        "place",
+        "idea",
+        "ideas",
+        "thing",
+        "things",
+        "question",
+        "questions",
+        "fit",
+        "first",
+        "step",
+        "start",
+        "reason",
+        "reasons",
+        "one",
+        "option",
+        "options",
+    ]
+)
+
+#: "apply to library school", "get into an MLIS program", "get an MLIS": studying elsewhere.
+_ENROLMENT = re.compile(
+    r"\b(?:apply(?:ing)? to|get(?:ting)? into|enrol(?:l)?(?:ing|s)? (?:in|at)|admission to|"
+    r"admitted to)\s+((?:[a-z][a-z'&.-]*\s+){0,3}?"
+    r"(?:school|schools|university|universities|college|colleges|program|programs|degree))\b|"
+    r"\b(?:get|getting|earn|earning|finish|finishing|pursue|pursuing|start|starting)\s+"
+    r"(?:an?\s+|my\s+|the\s+)?((?:[a-z]+\s+)?(?:mlis|mls|mlitt|masters|master's|phd|doctorate|"
+    r"diploma|degree))\b"
+)
+#: Asking how to go about it, before the studying ("how do I apply to library school"),
+#: not a member saying what they study ("I'm getting my MLIS, can I be a mentee?").
+_ASKS_HOW = re.compile(r"\b(?:how|where|what|which|help me|want to|wanna|should i)\b")
+#: Words that only point at the thing asked for.
+_DETERMINERS = frozenset(
+    ["the", "a", "an", "my", "your", "our", "their", "this", "that", "some", "any"]
+)
+
+
 class Scope:
     """Tells apart a question the knowledge might answer from one about something else."""
 
@@ -84,6 +145,7 @@ class Scope:
         self._known = known
         self._texts = list(texts)
         self._stems: str | None = None  # built the first time a name must be looked up
+        self._folded: str | None = None  # likewise, the knowledge's own words
 
     def outside(self, folded: str) -> str | None:
         """Why a (folded) question is about something the knowledge does not cover, or None."""
@@ -91,6 +153,18 @@ class Scope:
             return "an opinion or personal advice"
         if _RANKING.search(folded):
             return "a ranking"
+        thing = self._recommended(folded)
+        if thing is not None:
+            return f"a recommendation ({thing})"
+        for match in _ENROLMENT.finditer(folded):
+            studied = [
+                word
+                for word in (match.group(1) or match.group(2)).split()
+                if word not in _DETERMINERS
+            ]
+            asked = _ASKS_HOW.search(folded, 0, match.start()) is not None
+            if asked and studied and not self._written(" ".join(studied)):
+                return f"studying elsewhere ({' '.join(studied)})"
         subject = _SUBJECT.match(folded)
         if subject is not None and self._unknown_organisation(subject.group(1).split()):
             return f"another organisation ({subject.group(1).strip()})"
@@ -98,6 +172,35 @@ class Scope:
             if self._unknown_organisation([match.group(1)]):
                 return f"another organisation ({match.group(1)})"
         return None
+
+    def _recommended(self, folded: str) -> str | None:
+        """The thing a recommendation is asked for, when the knowledge recommends none.
+
+        The knowledge recommends what it names ("a good webinar", "a journal to read",
+        "a listserv"): only a thing whose words it never writes together is outside.
+        """
+        for match in _RECOMMENDATION.finditer(folded):
+            thing = next(group for group in match.groups()[1::2] if group is not None)
+            words = [word for word in thing.split() if word not in _NOT_ORGANISATIONS]
+            if not words or words[-1] in _GENERAL_THINGS:
+                continue
+            known = all(self._known(word) for word in words if word.isalpha())
+            phrase = " ".join(words)
+            if not (known and self._mentioned(phrase) and self._written(phrase)):
+                return phrase
+        return None
+
+    def _written(self, phrase: str) -> bool:
+        """True when the knowledge writes the phrase itself (or its plural), not a synonym of it.
+
+        "a good library school" shares its synonym with the students that may be
+        mentees, but the knowledge recommends no school.
+        """
+        if self._folded is None:
+            self._folded = " " + " | ".join(fold(item) for item in self._texts) + " "
+        return (
+            re.search(rf"(?<![a-z]){re.escape(phrase)}(?:e?s)?(?![a-z])", self._folded) is not None
+        )
 
     def _unknown_organisation(self, phrase: list[str]) -> bool:
         while phrase and phrase[0] in ("the", "a", "an", "other", "another"):
