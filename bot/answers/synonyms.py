@@ -77,6 +77,9 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("help", "advise", "assist", "assistance", "guidance"),
     ("choose", "pick", "picking", "select", "selecting", "decide on"),
     ("schedule", "calendar", "calendars", "timetable"),
+    ("show", "shows", "tv show", "tv shows", "television show", "television shows", "tv series",
+     "tv programs", "tv programmes"),
+    ("role", "job title", "position title", "official title", "job role"),
 )  # fmt: skip
 
 

@@ -133,3 +133,21 @@ def test_contacting_other_libraries_is_found_by_what_it_describes(engine: Answer
     )
     assert answer.answered, text
     assert re.search(r"willing to share|glad to share", text), text
+
+
+# ------------------------------------------------------ everyday words
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("what's elly's job title?", r"Membership and Marketing Specialist"),
+        ("which tv shows does elly like to talk about?", r"Ozark"),
+        ("what's Elly's role at ALSC, and what television shows is she into?", r"Money Heist"),
+    ],
+)
+def test_a_job_title_is_a_role_and_tv_shows_are_shows(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer, text = ask(engine, question)
+    assert answer.answered, text
+    assert answer.sources[0] == "contact-elly", answer.sources
+    assert re.search(fact, text), text
