@@ -79,8 +79,9 @@ _BOUNDARY = re.compile(
     r"|[.!]\s+(?:also|and|plus)[,]?\s+"
     r"|[.!]\s+(?=" + _QUESTION_START + r")"
     # "are there booklists, or are those only out in April?": a second question, not a choice
-    r"|,?\s+or\s+(?=(?:is|are|was|were|do|does|did|can|will|would|should)\s+(?:it|that|this|"
-    r"those|these|they|there|he|she|i|we|you)\b)",
+    # (the piece keeps its "or": a tail naming nothing the knowledge has is a worry)
+    r"|,?\s+(?=or\s+(?:is|are|was|were|do|does|did|can|will|would|should|am)\s+(?:it|that|"
+    r"this|those|these|they|there|he|she|i|we|you)\b)",
     re.IGNORECASE,
 )
 MAX_PARTS = 3
@@ -174,7 +175,35 @@ def as_typed(message: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", message)
     without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return without_marks.replace("\u2019", "'").replace("\u2018", "'").strip()
+    typed = without_marks.replace("\u2019", "'").replace("\u2018", "'").strip()
+    return without_laughter(typed) or typed
+
+
+#: Laughter and smileys: "lol", "haha", "hehe", "lmao", ":)", ";-)", "xD".
+_LAUGHTER = re.compile(
+    r"(?<![\w'])(?:lo+l(?:ol)*z?|lmf?ao+|rofl|(?:b?w?a?h+a+){2,}h?|(?:he){2,}h?|(?:hi){3,}|xd+)(?![\w'])"
+    r"|(?<!\w)[:;=]-?[)(dpo3|/\\*]+(?!\w)|(?<!\w)[<]3(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _is_symbol(char: str) -> bool:
+    """An emoji or a pictograph (and the joiners and selectors that build one)."""
+    return unicodedata.category(char) in ("So", "Sk", "Cs") or char in "\u200d\ufe0f\ufe0e"
+
+
+def without_laughter(message: str) -> str:
+    """A message without its laughter and emoji ("what shows is she into lol 😅" -> "what
+    shows is she into"): they say how the member feels, never what they ask, and must not
+    change how a message is split or searched. Empty when the message is only laughter."""
+    text = "".join(" " if _is_symbol(char) else char for char in message)
+    text = _LAUGHTER.sub(" ", text)
+    lines = [
+        re.sub(r"[ \t]+([?,.!:;])", r"\1", " ".join(line.split())) for line in text.split("\n")
+    ]
+    # a laugh between two sentences leaves one mark: "ok lol, when is it" -> "ok, when is it"
+    lines = [re.sub(r"^[\s,.;:!-]+", "", re.sub(r"([,.;:])[,.;:]+", r"\1", line)) for line in lines]
+    return "\n".join(lines).strip()
 
 
 @dataclass(frozen=True)
@@ -495,6 +524,7 @@ def answer_parts(
     answer_one: AnswerOne,
     analyze: Callable[[str], list[str]],
     title: Callable[[str], str] = lambda source: "",
+    knows: Callable[[str], bool] = lambda stem: True,
 ) -> Answer:
     """Each question answered on its own; a part that needs the other's topic borrows it.
 
@@ -503,7 +533,9 @@ def answer_parts(
         answer_one: Answers one question.
         analyze: The engine's analyser (question text -> content stems).
         title: What an answer's source is about (an entry's or a date's title).
+        knows: Whether a stem occurs in the knowledge.
     """
+    parts = [alone for part in parts for alone in _alternative(part, analyze, knows)]
     about_member = [part.text for part in parts if part.context and not part.pleasantry]
     said = _Said(context=" ".join(about_member))
     answers: list[tuple[Part, Answer]] = []
@@ -526,6 +558,26 @@ def answer_parts(
     missing = tuple(part.text for part, result in answers if not result.answered)
     score = min(result.score for _, result in answered)
     return Answer(True, "\n\n".join(sections), sources, score, "compound", missing)
+
+
+_OR_TAIL = re.compile(r"^or\s+", re.IGNORECASE)
+
+
+def _alternative(
+    part: Part, analyze: Callable[[str], list[str]], knows: Callable[[str], bool]
+) -> list[Part]:
+    """A second question opened by "or" ("..., or are those only out in April?") asked
+    without its "or"; one naming nothing the knowledge has is the member's worry about the
+    first ("can I sign up as a mentor or would that be weird?", "or is that too forward?",
+    "or am I too late?"): neither asked nor searched."""
+    opening = _OR_TAIL.match(part.shown)
+    if opening is None or part.context:
+        return [part]
+    rest = part.shown[opening.end() :]
+    named = analyze(_BACK_REFERENCE.sub(" ", rest.lower()))
+    if all(is_light(item) or not knows(item) for item in named):
+        return []
+    return [Part(rest, aside=part.aside)]
 
 
 @dataclass(frozen=True)
@@ -587,7 +639,7 @@ def _answer_question(
     if said.previous and (leans or not result.answered):
         # "...? and how long does it run": about what answered the question before (its
         # title names it best); a question with a topic of its own takes only the words
-        borrowing = [said.topic, said.previous] if leans else [said.previous]
+        borrowing = _borrowed(said, analyze) if leans else [said.previous]
         for words in dict.fromkeys(filter(None, borrowing)):
             if attempt(f"{asked} {words.lower()}").answered:
                 return attempt(f"{asked} {words.lower()}")
@@ -604,6 +656,45 @@ def _answer_question(
     if result.kind == "abstained":
         return _topic_found(tried.values()) or result
     return result
+
+
+#: What a question is about, after the words saying what it asks.
+_ABOUT = re.compile(r"\b(?:about|regarding|concerning|re)\s+(?=\w)")
+_ASKED_FACT = re.compile(
+    r"^\W*"
+    + _LEAD_IN
+    + r"(?:(?:who|whos|what|whats|when|whens|where|wheres|which|why|how|hows)(?:'s)?"
+    r"(?:\s+(?:long|much|many|often|soon|far|old|big))?\s+)?"
+    r"(?P<aux>" + _AUXILIARY + r"(?:n't)?\s+(?:(?:i|we|you|they|he|she|one)\s+(?:\w+\s+)?)?)?",
+    re.IGNORECASE,
+)
+
+
+def _topic_of(question: str) -> str:
+    """The words a question names its topic with, without those saying what it asks: "who
+    do I email with questions about mentoring" -> "mentoring", "who runs the mixer" -> "the
+    mixer", "how do I nominate someone for the DSA" -> "someone for the DSA". A question
+    after it that names no topic asks about that, not about what answered it (Elly)."""
+    about = list(_ABOUT.finditer(question))
+    if about:
+        return question[about[-1].end() :]
+    asking = _ASKED_FACT.match(question)
+    rest = question[asking.end() :] if asking else question
+    if asking and not asking.group("aux") and re.match(r"^\W*who", question, re.IGNORECASE):
+        rest = rest.split(maxsplit=1)[1] if len(rest.split()) > 1 else ""  # "who runs X"
+    return rest
+
+
+def _borrowed(said: _Said, analyze: Callable[[str], list[str]]) -> list[str]:
+    """What a question naming no topic borrows from the one before, best first: the title
+    of what answered it when that names half of what it asked about ("is the mixer free? do I
+    need to register" -> "ALSC membership mixer"), else the words naming its topic ("who
+    do I email about mentoring? when's the deadline" -> "mentoring", not the contact)."""
+    topic = _topic_of(said.previous)
+    named = {item for item in analyze(_BACK_REFERENCE.sub(" ", topic)) if not is_light(item)}
+    if said.topic and 2 * len(named & set(analyze(said.topic))) >= max(len(named), 1):
+        return [said.topic, topic if named else "", said.previous]
+    return [topic if named else "", said.topic, said.previous]
 
 
 def _topic_found(answers: Iterable[Answer]) -> Answer | None:

@@ -203,6 +203,7 @@ class AnswerEngine:
             lambda text, asked: self._answer_one(text, today, asked=asked),
             self.analyze,
             self._source_title,
+            self._index.knows,
         )
 
     def _source_title(self, source: str) -> str:

@@ -1074,3 +1074,167 @@ async def test_context_is_never_stored_as_unanswered(core: BotCore) -> None:
     async with core.database.session() as session:
         stored = (await session.scalars(select(UnansweredQuestion.question))).all()
     assert stored == ["what is the capital of australia?"]
+
+
+# ------------------------------------------- a worry after "or" is not a second question
+@pytest.mark.parametrize(
+    ("question", "source", "fact"),
+    [
+        ("is it ok to email Elly directly, or is that too forward?", "contact-elly", CONTACT),
+        (
+            "could I nominate my old boss for the distinguished service award or would that "
+            "be strange?",
+            "dsa-nominate",
+            "Professional Recognition and Scholarships Committee",
+        ),
+        (
+            "can I go to a board meeting as a regular member or is that awkward?",
+            "board-meetings",
+            "open meetings",
+        ),
+        (
+            "can I still submit a mentee application or am I too late?",
+            "mentoring-applications-2021",
+            "October 11, 2021",
+        ),
+        (
+            "can I sign up to be a mentor even though I'm new or would that be silly?",
+            "mentoring-become-mentor",
+            "must be ALSC members",
+        ),
+        (
+            "should I reach out to the underserved committee or is that weird",
+            "committee-underserved",
+            "Underserved Children",
+        ),
+    ],
+)
+def test_a_worry_after_or_is_not_asked(
+    engine: AnswerEngine, question: str, source: str, fact: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered and answer.sources == (source,)
+    assert fact in plain(answer)
+    assert answer.kind != "compound" and headings(answer) == []
+
+
+def test_a_worry_after_or_is_left_out_of_the_parts() -> None:
+    from bot.answers.compound import as_typed
+
+    parts = split_message(as_typed("could I sign up as a mentor or would that be weird?"))
+
+    assert parts[0].shown == "could I sign up as a mentor"
+    assert parts[-1].shown == "or would that be weird?"  # its "or" kept: judged when answered
+
+
+def test_a_second_question_after_or_naming_a_thing_is_still_asked(engine: AnswerEngine) -> None:
+    answer = ask(engine, "who hosts the mixer, or is there a Dia booklist for it?")
+
+    assert headings(answer)[1] == "Is there a Dia booklist for it?"  # shown without its "or"
+    assert {"dia-booklists"} <= set(answer.sources)
+
+
+# ------------------------- a topicless part borrows the topic asked about, not the contact
+@pytest.mark.parametrize(
+    ("question", "today", "facts"),
+    [
+        (
+            "who do I contact about the mixer? also when is it",
+            TODAY,
+            ["Membership Committee", "January 27, 2022"],
+        ),
+        (
+            "who runs the mixer? and what's the date",
+            TODAY,
+            ["Membership Committee", "January 27, 2022"],
+        ),
+        (
+            "who should I email about the mentoring program? also when do apps close",
+            TODAY,
+            [CONTACT, "October 11, 2021"],
+        ),
+        (
+            "who do I talk to about gift memberships? and what's the deadline",
+            dt.date(2020, 12, 1),
+            [CONTACT, "December 14, 2020"],
+        ),
+        (
+            "who can I write to with questions about the DSA? and when's the deadline",
+            dt.date(2020, 12, 1),
+            ["Distinguished Service Award", "December 7, 2020"],
+        ),
+        (
+            "who do I write to with questions about mentoring? and when's the deadline",
+            TODAY,
+            [CONTACT, "October 11, 2021"],
+        ),
+    ],
+)
+def test_a_topicless_part_borrows_the_topic_asked_about(
+    engine: AnswerEngine, question: str, today: dt.date, facts: list[str]
+) -> None:
+    answer = ask(engine, question, today)
+
+    assert answer.answered and len(headings(answer)) == 2
+    second = plain(answer).split(headings(answer)[1])[1]
+    assert facts[1] in second and "I don't know" not in second
+    assert facts[0] in plain(answer)
+
+
+# ----------------------------------------- laughter and emoji never change the message
+@pytest.mark.parametrize(
+    ("question", "facts", "shown"),
+    [
+        (
+            "who hosts the mixer and when is it lol",
+            ["Membership Committee", "January 27, 2022"],
+            ["Who hosts the mixer?", "When is it?"],
+        ),
+        (
+            "how long does mentoring last and who can be a mentee \U0001f605",
+            ["one year", "18"],
+            ["How long does mentoring last?", "Who can be a mentee?"],
+        ),
+        ("when do mentor apps close lol", ["October 11, 2021"], []),
+        ("what is Dia haha", ["celebrates children"], []),
+        ("hahaha ok what does the membership committee do", ["mixer"], []),
+        ("what's the deadline for mentee apps lmao", ["October 11, 2021"], []),
+        ("who is elly and what is her job \U0001f642", ["Membership and Marketing"], []),
+    ],
+)
+def test_laughter_and_emoji_change_nothing(
+    engine: AnswerEngine, question: str, facts: list[str], shown: list[str]
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered
+    assert all(fact in plain(answer) for fact in facts)
+    assert headings(answer) == shown
+    assert not re.search(r"\blol\b|haha|lmao|\U0001f605|\U0001f642", answer.text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's elly's job title and what tv shows is she into",
+        "who hosts the mixer? and when is it",
+        "could I sign up as a mentor or would that be weird?",
+        "when is the mixer\nand who runs it",
+    ],
+)
+@pytest.mark.parametrize("laugh", [" lol", " haha", " \U0001f605", " :)", " lmao!!"])
+def test_a_laugh_does_not_change_how_a_message_is_split(question: str, laugh: str) -> None:
+    from bot.answers.compound import as_typed
+
+    assert split_message(as_typed(question + laugh)) == split_message(as_typed(question))
+    assert split_message(as_typed(laugh.strip() + " " + question)) == split_message(
+        as_typed(question)
+    )
+
+
+def test_a_message_of_only_laughter_is_kept() -> None:
+    from bot.answers.compound import as_typed
+
+    assert as_typed("lol") == "lol"
+    assert as_typed("haha thanks! \U0001f44d") == "thanks!"
