@@ -22,8 +22,21 @@ A choice between two things ("Is Dec 7 the deadline for A or for B?", "is the
 ballot deadline jan 31 or feb 1?") is asked as two yes/no questions, one for
 each, so each gets its own answer.
 
+A second question opened by "or" that names nothing the knowledge has is the
+member's worry about the first ("can I sign up as a mentor or would that be
+weird?", "..., or is that too forward?", "or am I too late?"): neither asked
+nor searched. One that names a thing ("..., or are those only out in April?")
+is asked without its "or".
+
 A part that names no topic of its own ("... and how long does it last?")
-borrows the topic of what answered the part before it.
+borrows the topic of the part before it: the words that part names its topic
+with ("who do I email about mentoring? also when's the deadline" asks the
+mentoring deadline, not the contact's), or the title of what answered it when
+that title names at least half of them.
+
+Laughter and emoji ("lol", "haha", ":)", an emoji) say how the member feels,
+never what they ask: they are taken out before the message is split or
+searched (a message of nothing else is kept as typed).
 
 The member's purpose with its subject left out ("want to activate it over the
 phone", "need it for my application", "going to apply next week") is context
