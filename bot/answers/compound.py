@@ -24,9 +24,9 @@ each, so each gets its own answer.
 
 A second question opened by "or" that names nothing the knowledge has is the
 member's worry about the first ("can I sign up as a mentor or would that be
-weird?", "..., or is that too forward?", "or am I too late?"): neither asked
-nor searched. One that names a thing ("..., or are those only out in April?")
-is asked without its "or".
+weird?", "..., or is that too forward?"): neither asked nor searched. One that
+names a thing or a time ("..., or are those only out in April?", "or is it too
+late?") is asked without its "or".
 
 A part that names no topic of its own ("... and how long does it last?")
 borrows the topic of the part before it: the words that part names its topic
@@ -69,6 +69,7 @@ from dataclasses import dataclass
 
 from bot.answers import small_talk
 from bot.answers.answer import Answer
+from bot.answers.date_questions import CALENDAR_WORDS
 from bot.answers.text import is_light
 from bot.date_wording import MONTHS, WEEKDAYS
 
@@ -574,6 +575,7 @@ def answer_parts(
 
 
 _OR_TAIL = re.compile(r"^or\s+", re.IGNORECASE)
+_WORD = re.compile(r"[a-z]+")
 
 
 def _alternative(
@@ -582,14 +584,16 @@ def _alternative(
     """A second question opened by "or" ("..., or are those only out in April?") asked
     without its "or"; one naming nothing the knowledge has is the member's worry about the
     first ("can I sign up as a mentor or would that be weird?", "or is that too forward?",
-    "or am I too late?"): neither asked nor searched."""
+    "or is that rude?"): neither asked nor searched. One about time ("or am I too late?")
+    asks the calendar."""
     opening = _OR_TAIL.match(part.shown)
     if opening is None or part.context:
         return [part]
     rest = part.shown[opening.end() :]
     named = analyze(_BACK_REFERENCE.sub(" ", rest.lower()))
-    if all(is_light(item) or not knows(item) for item in named):
-        return []
+    timed = any(word in CALENDAR_WORDS for word in _WORD.findall(rest.lower()))
+    if not timed and all(is_light(item) or not knows(item) for item in named):
+        return []  # "or is it too late?" asks about the calendar: it is asked
     return [Part(rest, aside=part.aside)]
 
 

@@ -1238,3 +1238,14 @@ def test_a_message_of_only_laughter_is_kept() -> None:
 
     assert as_typed("lol") == "lol"
     assert as_typed("haha thanks! \U0001f44d") == "thanks!"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can I apply as a mentee, or is it too late?", "can I be a mentee or is it too late now"],
+)
+def test_a_worry_about_time_after_or_asks_the_calendar(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered and "mentoring-applications-2021" in answer.sources
+    assert "October 11, 2021" in plain(answer) and "must be **18" in answer.text
