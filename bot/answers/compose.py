@@ -23,6 +23,8 @@ from bot.knowledge.schema import Deadline, Entry, Knowledge
 SHORT_ANSWER = 400
 #: Kinds of fact that must be stated about the thing asked, not just in the same entry.
 _PRECISE_KINDS = frozenset({"date", "day", "count", "cost", "duration", "origin", "prize"})
+#: Kinds of fact that are an address for one purpose: an email, a phone number.
+_ADDRESS_KINDS = frozenset({"email", "phone"})
 #: Kinds of fact whose answer the "Key dates" block helps with.
 _DATED_KINDS = frozenset({"date", "day", "time", "how_to"})
 _NEXT_YEAR = re.compile(r"\bnext year\b|\bnext (spring|summer|fall|autumn|winter)\b")
@@ -51,6 +53,12 @@ _UNKNOWN = {
     "person": "who that is",
 }
 _MAX_TOPIC_WORDS = 6
+#: "which books won ...", "what titles received ...": the things asked for, named again.
+_WHICH_WON = re.compile(
+    r"\b(which|what) ((?:[a-z]+ ){0,2}[a-z]+) (?:won|win|wins|took home|received|got)\b"
+)
+#: "who is the president", "who's the vice-president": a role held, named back as asked.
+_WHO_IS = re.compile(r"^\W*(who is|who's|whos|who are|who was)\b(?! \w+ing\b)")
 _TRAILING_TEXT = "last next this year month week run runs lasts take takes"
 _TRAILING_WORDS = frozenset(_TRAILING_TEXT.split())
 #: Question and function words never name the topic ("when *what* began", "*since* what").
@@ -124,7 +132,13 @@ def compose(
 
     kind = question.fact.kind if question.fact else None
     chosen = _answering_sentence(
-        passages, question, dates, about, _asked_about(entry, question), today.year
+        passages,
+        question,
+        dates,
+        about,
+        _asked_about(entry, question),
+        today.year,
+        _title_stems(entry, question) if kind in _ADDRESS_KINDS else frozenset(),
     )
     if chosen is None and question.premise is not None and not _states_the_fact(question):
         # a stated fact to confirm: the closest sentence shows what is known
@@ -134,6 +148,15 @@ def compose(
         named = question.stems_of(entry.title) | question.topic
         topic = _topic_words(question, named, entry.title) or "that"
         what = _UNKNOWN[kind].format(topic=topic)
+        things = _WHICH_WON.search(question.asked.lower())
+        if kind == "winner" and things is not None:
+            # "which books won the Caldecott?": "which books won the Caldecott", not "who won"
+            rest = question.asked.lower()[things.end() :].strip(" ?.!").split()
+            if len(rest) <= _MAX_TOPIC_WORDS * 2:
+                what = " ".join([things.group(0), *rest])
+        elif kind == "person" and topic != "that" and _WHO_IS.search(question.asked.lower()):
+            # "who is ALSC's president?": "who the ALSC president is"
+            what = f"who {topic if topic.startswith('the ') else 'the ' + topic} is"
         if kind in ("date", "day") and facts.asks_outcome(question.asked):
             # "when do mentors hear who their mentee is?": the news, not "the date for mentee"
             what = "when that news comes out"
@@ -148,6 +171,10 @@ def compose(
         result = premise.verdict(
             question.premise, sentence, about=entry.title, stems_of=question.stems_of
         )
+        if result == "unclear" and premise.opposed_elsewhere(
+            question.premise, [unit for passage in passages for unit in passage.sentences]
+        ):
+            result = "corrected"  # "meets on its own time" further on: no set schedule
         if result == "unclear":
             reply = premise.unchecked(question.premise, reply)
         reply = premise.opened(result, reply)
@@ -177,6 +204,16 @@ def _asked_about(entry: Entry, question: Question) -> frozenset[str]:
     return _ASKED_ABOUT[key]
 
 
+_TITLE_STEMS: dict[str, frozenset[str]] = {}
+
+
+def _title_stems(entry: Entry, question: Question) -> frozenset[str]:
+    """Stems of an entry's title alone."""
+    if entry.title not in _TITLE_STEMS:
+        _TITLE_STEMS[entry.title] = frozenset(question.stems_of(entry.title))
+    return _TITLE_STEMS[entry.title]
+
+
 def _answering_sentence(
     passages: list[Passage],
     question: Question,
@@ -184,6 +221,7 @@ def _answering_sentence(
     about: frozenset[str],
     titled: frozenset[str] = frozenset(),
     year: int = 0,
+    title: frozenset[str] = frozenset(),
 ) -> tuple[int, str] | None:
     """Paragraph number and sentence that answer; None when the fact asked for is missing."""
     if question.fact is None:
@@ -193,6 +231,11 @@ def _answering_sentence(
         # a number or date must be about the thing asked: in its sentence, or in what the
         # entry answers ("the Emerging Leaders deadline" is not in the mentoring dates)
         about = frozenset() if question.further_down else titled
+    elif kind in _ADDRESS_KINDS:
+        # "the email to send toolkit recommendations to": an address for a purpose comes
+        # from a sentence about that purpose (or an entry whose title names it), never
+        # from a list of contacts for other things
+        about = frozenset() if question.further_down else title
 
     def holds(sentence: str) -> bool:
         if not facts.holds(

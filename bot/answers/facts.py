@@ -9,7 +9,10 @@ plainly what it does not know.
 Kinds: ``cost``, ``count``, ``winner``, ``person``, ``date``, ``time``,
 ``duration``, ``link``, ``phone``, ``email``, ``place``, ``how_to``. A
 question asking for something that changes from day to day ("how many spots
-are *still* available", "so far") is ``live``: a knowledge file never holds it.
+are *still* available", "so far") is ``live``: a knowledge file never holds it;
+"right now" or "currently" beside a person ("who is the vice-president right now")
+asks who holds it as of the knowledge. The asking words set the kind, never words of
+a title ("who wrote the *Winning* Traits post" asks an author, a person).
 """
 
 from __future__ import annotations
@@ -63,11 +66,24 @@ _WITH_AWARD = re.compile(
     r"\b(prizes?|awards?|awarded|win|wins|winners?|recipients?|honou?r\w*|come|comes|came|"
     r"accompan\w*|attached|include[sd]?|given|receive[sd]?|get|gets|paid|offer\w*)\b"
 )
+#: Verbs of writing something: its author is the person asked for.
+_AUTHORING = (
+    r"wrote|writes|written|authored|authors|penned|pens|posted|posts|blogged|published|"
+    r"composed|put together"
+)
+_AUX = r"has|have|had|did|does|is|was|'s"
+#: "right now", "currently": a live number only when a count or spots are asked.
+_NOW = re.compile(r"\b(right now|currently|at the moment)\b")
+_PERSON_ASKED = re.compile(r"\b(who|whom|whose)\b")
+#: Verbs of using an address: "the email *to send* ... to", "what number do I *call*".
+_ADDRESS_VERB = re.compile(r"\b(use|send|write|reach|contact|call|text|dial|address)\b")
 #: "has been going", "'s been matching", "have existed": how long something has gone on.
 _HAS_BEEN = r"(\b(has|have)\b|'s\b|'ve\b).{0,40}\b(had(?! to)|existed|been (around|\w+ing))\b"
 #: Question patterns, most specific first (run on folded text).
 _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
+        # "right now", "currently" are live only beside a count or spots: "who is the
+        # vice-president right now" asks who holds it as of the knowledge (see fact_kind)
         "live",
         re.compile(
             r"\b(still (available|left|open)|right now|currently|at the moment|"
@@ -84,8 +100,9 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "email",
         re.compile(
-            r"\b(e-?mail (address|addy)|what is \w+ e-?mail|e-?mail for|(what|which) e-?mail|"
-            r"e-?mail (do|should|can|could) (i|we|you)|e-?mail (to|at) (use|write|send))\b"
+            r"\b(e-?mail (address|addy)|what is \w+ e-?mail( address| addy)?|e-?mail for|"
+            r"(what|which) e-?mail( address| addy)?|e-?mail( address)? (do|should|can|could) "
+            r"(i|we|you)( (use|send|write|reach|contact))?|e-?mail (to|at) (use|write|send))\b"
         ),
     ),
     (
@@ -112,11 +129,18 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
         ),
     ),
     ("prize", re.compile(rf"\b({_MONEY})\b")),  # only with an award word: see fact_kind
+    # "who wrote the Winning Traits post": the writer of a text is a person, whatever
+    # words its title holds
+    ("person", re.compile(rf"\bwho\b(?: (?:{_AUX}))? ({_AUTHORING})\b")),
     (
         "winner",
         re.compile(
             r"\bwho\b.{0,20}\b(won|wins|winning|received|got|was (given|awarded))\b|"
-            r"\b(winners?|recipients?)\b"
+            r"\b(winners?|recipients?)\b|"
+            # "which books won the Caldecott", "what titles received the Newbery Medal"
+            r"\b(which|what) (\w+ ){1,3}(won|win|wins|took home)\b|"
+            r"\b(which|what) (\w+ ){1,3}(received|got|were (given|awarded)) (the |an? )?"
+            r"(\w+ ){0,3}(awards?|medals?|prizes?|honou?rs?)\b"
         ),
     ),
     ("count", re.compile(r"\b(how many|number of|count of)\b")),
@@ -353,6 +377,9 @@ def fact_kind(folded: str) -> FactQuestion | None:
         text = _COVER.sub("discuss", text)  # "which competency does the post cover?"
     for kind, pattern in _QUESTION_KINDS:
         matches = [match.group(0) for match in pattern.finditer(text)]
+        now_only = kind == "live" and matches and all(_NOW.fullmatch(item) for item in matches)
+        if now_only and _PERSON_ASKED.search(text) and not _COUNT_ASKED.search(text):
+            continue  # "who is the vice-president right now": who holds it, as known
         if kind == "prize" and matches:
             asking = [match.group(0) for match in _WITH_AWARD.finditer(text)]
             if not asking:
@@ -367,6 +394,8 @@ def fact_kind(folded: str) -> FactQuestion | None:
                 matches = [item for match in matches for item in _ORIGIN_ASKING.findall(match)]
             if kind in ("date", "day"):  # "when will mentees *find out* ...": the asking
                 matches += [match.group(0) for match in _OUTCOME_ASKING.finditer(text)]
+            if kind in ("email", "phone"):  # "the email *to send* toolkit ideas to": the asking
+                matches += [match.group(0) for match in _ADDRESS_VERB.finditer(text)]
             if kind == "count":  # "how many applications *have come in*": the asking
                 matches += [match.group(0) for match in _COUNT_VERB.finditer(text)]
             return FactQuestion(kind, " ".join(matches))
@@ -376,7 +405,8 @@ def fact_kind(folded: str) -> FactQuestion | None:
 #: Words that qualify the fact asked for, not the topic: "how many applied *so far this round*".
 _QUALIFIER = re.compile(
     r"\b(so far|to date|as of now|(this|the current) (round|year|time|season|cycle|go-?round|"
-    r"spring|summer|fall|autumn|winter)('s)?|exactly|roughly|approximately|about)\b"
+    r"spring|summer|fall|autumn|winter)('s)?|exactly|roughly|approximately|about|right now|"
+    r"currently|at the moment)\b"
 )
 #: A question about the present round: "so far", "this fall", "this round", "currently".
 _CURRENT = re.compile(
@@ -640,6 +670,10 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
         for year in asked.years:
             lowered = lowered.replace(year, " ")  # the year asked about is no answer
         return bool(_EVIDENCE[kind].search(lowered))
+    if kind == "person" and not _holds_the_role(lowered, given):
+        return False  # "who is the president?": a Vice-President or Past President is not it
+    if kind == "person" and _SPEAKER_ASKED.search(given) and not _SPEAKER.search(lowered):
+        return False  # "who's presenting the sessions?": the event's host is not its speaker
     if kind in ("count", "duration") and asked.rate and not _RATE.search(lowered):
         # "the sessions are 5 minutes *each*": "5-minute lightning sessions" is each one's length
         each = kind == "duration" and _EACH.search(given) and _HYPHENATED_DURATION.search(sentence)
@@ -650,6 +684,39 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
     if kind == "duration" and asked.in_units:
         return bool(_IN_UNITS.search(lowered))  # "six months?": "since 2013" is no length
     return True
+
+
+#: A role with a word that makes it another role: "Vice-President", "Past President".
+_QUALIFIED_ROLE = re.compile(
+    r"\b(vice|past|former|deputy|assistant|interim|acting|immediate past)[- ]([a-z]+)"
+)
+
+
+#: Who speaks at an event: "who's presenting", "who are the speakers", "who is leading it".
+_SPEAKER_ASKED = re.compile(
+    r"\bwho\b.{0,20}\b(present(s|ing|ers?)?|(speak|talk)(s|ing)?(?! (to|with)\b)|speakers?|"
+    r"lead(s|ing)?|teach(es|ing)?|facilitat\w*|moderat\w*|panelists?)\b|"
+    r"\b(presenters?|speakers?|panelists?|facilitators?|moderators?)\b"
+)
+#: A sentence naming who speaks: "presented by", "speakers include", "led by".
+_SPEAKER = re.compile(
+    r"\b(present(ed|s|ing|ers?|ation)|speak(s|ing|ers?)|spoke|talks?|led by|leads|teach\w*|"
+    r"facilitat\w*|moderat\w*|panel\w*|instructors?)\b"
+)
+
+
+def _holds_the_role(lowered: str, given: str) -> bool:
+    """False when the question names a role bare ("the president") and the sentence
+    names it only with a qualifier that makes it another ("Vice-President", "Past President")."""
+    heads = {match.group(2) for match in _QUALIFIED_ROLE.finditer(lowered)}
+    if not heads:
+        return True
+    bare_question = _QUALIFIED_ROLE.sub(" ", given)
+    bare_sentence = _QUALIFIED_ROLE.sub(" ", lowered)
+    return not any(
+        re.search(rf"\b{head}\b", bare_question) and not re.search(rf"\b{head}\b", bare_sentence)
+        for head in heads
+    )
 
 
 def _sibling(words: list[str], counted: tuple[str, ...]) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -154,6 +154,14 @@ _OPPOSITES = tuple(
         ("free|no cost|free of charge", "paid|costs? money|fee|charge[sd]?"),
         ("required|mandatory|compulsory", "optional|not required|voluntary"),
         ("online|virtual|virtually|remote", "in person|in-person|on site|onsite"),
+        # a fixed timetable against one each party sets ("on a set schedule, every week" /
+        # "meets on its own time")
+        (
+            r"fixed|set (schedule|times?|days?|hours?)|(a|the) schedule|scheduled|"
+            r"(every|each) (single )?(day|week|month)|weekly|daily|regular schedule",
+            r"(its|their|your|his|her|our) own (time|times|schedule|pace)|flexib\w*|"
+            r"whenever (they|you|it|we)|as often as|when it suits",
+        ),
     )
 )
 #: Time zones of the United States and Canada, as members write them.
@@ -219,6 +227,13 @@ def recognise(folded: str) -> Premise | None:
         if not _FIRST_PERSON.match(statement) and len(statement.split()) >= 3:
             return Premise(statement, leading=True)
     tag = _TAG.search(folded) or _BARE_TAG.search(folded)
+    if tag is None:
+        # "X, right? I'm not sure I have time for that": a remark about the member after
+        # the tag asks nothing and is not part of the statement
+        head, mark, rest = folded.partition("?")
+        if mark and rest.strip() and "?" not in rest and _FIRST_PERSON.match(rest.strip()):
+            tag = _TAG.search(head + mark)
+            folded = head + mark if tag else folded
     body = folded[: tag.start()] if tag else folded
     hearsay = _HEARSAY.match(body)
     if hearsay is not None:
@@ -231,6 +246,13 @@ def recognise(folded: str) -> Premise | None:
     elif tag is None and not _declarative_question(folded):
         return None
     statement = _LEADING.sub("", body).strip(" ,.?!")
+    if _FIRST_PERSON.match(statement) and ", " in statement:
+        # "i'm not sure i have time for that, mentors are required to ...": the remark
+        # about the member is context; the statement is the clause after it
+        clauses = statement.split(", ")
+        start = next((n for n, item in enumerate(clauses) if not _FIRST_PERSON.match(item)), 0)
+        if start and len(", ".join(clauses[start:]).split()) >= 3:
+            statement = ", ".join(clauses[start:])
     if _FIRST_PERSON.match(statement) and not _values(statement):
         return None  # "I think I missed the deadline": about the member, not a fact
     return Premise(statement) if len(statement.split()) >= 3 else None
@@ -304,6 +326,27 @@ def verdict(
     if not stated and len(said) >= _CONFIRMING_WORDS and _all_known(said, _words(answer)):
         return "confirmed"  # "mentors have to be members" against "mentors must be members"
     return "unclear"
+
+
+#: Words a sentence elsewhere in the reply shares with a rule before it can turn it round.
+_SHARED_FOR_OPPOSITE = 1
+
+
+def opposed_elsewhere(premise: Premise, sentences: Sequence[str]) -> bool:
+    """True when another sentence of the reply states the opposite of the premise's rule.
+
+    "Mentors must meet every week on a set schedule, right?": the sentence the reply
+    opens with lists activities, but "each match ... meets on its own time" further on
+    says otherwise. Only a sentence sharing words with the statement counts.
+    """
+    said = _words(premise.statement) - _NOT_CONTENT
+    for sentence in sentences:
+        answer = _closest_clause(premise.statement, sentence.lower())
+        if len(said & _words(answer)) >= _SHARED_FOR_OPPOSITE and _opposite(
+            premise.statement, answer
+        ):
+            return True
+    return False
 
 
 def _other_name(statement: str, answer: str) -> bool:

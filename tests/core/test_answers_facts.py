@@ -432,3 +432,158 @@ def test_the_date_of_news_is_in_the_clause_that_speaks_of_it() -> None:
     assert not holds("date", newsletter, given=given)
     assert holds("date", "Matches will be announced by November 15, 2021.", given=given)
     assert holds("date", "Mentors and mentees are matched in December.", given=given)
+
+
+# ------------------------------------------------ "right now" with a person or a count
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("who is ALSC's vice president at the moment", "Gonzalez"),
+        ("who's the current ALSC vice-president?", "Gonzalez"),
+        ("who currently monitors the ALSC twitter account?", "Serrano"),
+        ("who runs the @wearealsc account right now?", "Serrano"),
+    ],
+)
+def test_now_with_a_person_asks_who_holds_it_as_known(
+    engine: AnswerEngine, question: str, fact: str
+) -> None:
+    answer = ask(engine, question, dt.date(2020, 12, 3))
+
+    assert answer.answered, plain(answer)
+    assert fact in plain(answer)
+    assert "day to day" not in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many mentee applications are there right now?",
+        "how many BIPOC memberships are currently left?",
+    ],
+)
+def test_now_with_a_count_is_a_number_that_changes(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, plain(answer)
+    assert CONTACT in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["Who is ALSC's president right now?", "who is the alsc president these days"]
+)
+def test_a_vice_or_past_holder_is_not_the_role_asked(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question, dt.date(2020, 12, 3))
+
+    assert not answer.answered, plain(answer)
+    assert plain(answer).startswith("I'm sorry, I don't know who")
+    assert CONTACT in answer.text
+
+
+# ------------------------------------------------------- who wrote: an author, a person
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who wrote the Winning Traits post",
+        "who wrote teh winning traits post?",
+        "Who authored the Overwhelmed By post?",
+    ],
+)
+def test_who_wrote_asks_an_author_whatever_the_title_says(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, plain(answer)
+    assert "won" not in plain(answer).split(".")[0]
+    assert re.search(r"Meg Smith|Jaime Eastman", plain(answer))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("who wrote the Winning Traits post", "person"),
+        ("who penned the Big Acts of Kindness post", "person"),
+        ("which books won the Caldecott?", "winner"),
+        ("what titles won the Newbery Medal this year", "winner"),
+        ("which authors received awards at the youth media awards", "winner"),
+        ("what sections got added to the applications in 2017", None),
+        ("who is the vice president right now", "person"),
+        ("how many spots are left right now", "live"),
+    ],
+)
+def test_the_kind_asked_is_read_from_the_asking_words(question: str, kind: str | None) -> None:
+    fact = fact_kind(question.lower())
+    assert (fact.kind if fact else None) == kind
+
+
+# ------------------------------------------------------------------ winners not stated
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which books won the Caldecott and Newbery at the youth media awards?",
+        "which authors received awards at the Youth Media Awards?",
+    ],
+)
+def test_a_winner_the_entry_does_not_state_is_abstained_on(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, plain(answer)
+    assert plain(answer).startswith("I'm sorry, I don't know which")
+    assert CONTACT in answer.text
+
+
+# --------------------------------------------------------- an address for one purpose
+def test_an_email_for_a_purpose_comes_from_a_sentence_about_it(engine: AnswerEngine) -> None:
+    answer = ask(engine, "whats the email address to send toolkit recommendations to")
+
+    assert not answer.answered, plain(answer)
+    assert "I don't know an email address for toolkit recommendations" in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the email for mentoring questions?",
+        "whats ellys email",
+        "what email do I use for questions about BIPOC funding",
+    ],
+)
+def test_an_email_stated_for_its_purpose_is_given(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, plain(answer)
+    assert CONTACT in plain(answer)
+
+
+# ------------------------------------------------------------- who speaks at an event
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many lightning sessions are there at the mixer and who's presenting them?",
+        "who is presenting at the membership mixer?",
+        "who are the speakers at the mixer",
+    ],
+)
+def test_the_host_of_an_event_is_not_its_speaker(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, plain(answer)
+    assert CONTACT in answer.text
+
+
+def test_the_host_is_still_the_host(engine: AnswerEngine) -> None:
+    answer = ask(engine, "who hosts the membership mixer?")
+
+    assert answer.answered, plain(answer)
+    assert "Membership Committee" in plain(answer)
+
+
+def test_who_to_talk_to_is_no_speaker(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine, "want to volunteer for a cmte but no idea which one fits me, who do i talk to"
+    )
+
+    assert answer.answered, plain(answer)
+    assert "Serrano" in plain(answer)

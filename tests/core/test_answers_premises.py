@@ -462,3 +462,45 @@ def test_no_reply_in_any_set_both_corrects_and_confirms(engine: AnswerEngine) ->
         if BOTH.search(text) or re.search(r"Yes, that's right\.\s*Not on that day", text):
             contradictions.append(f"{item['q']!r} -> {text[:160]!r}")
     assert not contradictions, "\n".join(contradictions)
+
+
+# ------------------------------------------- a fixed timetable against "its own time"
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Mentors are required to meet their mentee every week on a set schedule, right? "
+        "I'm not sure I have time for that",
+        "Mentors are required to meet their mentee every week on a set schedule, right?",
+        "so mentees meet their mentors daily, is that right?",
+    ],
+)
+def test_a_fixed_schedule_is_corrected_by_meeting_on_its_own_time(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, answer.text
+    assert answer.text.startswith("Not quite"), answer.text
+    assert "own time" in answer.text
+
+
+def test_meeting_on_their_own_time_is_not_corrected(engine: AnswerEngine) -> None:
+    answer = ask(engine, "mentors and mentees set their own meeting times, right?")
+
+    assert answer.answered, answer.text
+    assert "Not quite" not in answer.text
+    assert "own time" in answer.text
+
+
+def test_a_remark_about_the_member_after_the_tag_is_no_part_of_the_statement() -> None:
+    from bot.answers.premise import recognise
+
+    stated = recognise(
+        "i'm not sure i have time for that, mentors are required to meet their mentee "
+        "every week on a set schedule, right?"
+    )
+    assert stated is not None
+    assert stated.statement.startswith("mentors are required")
+    again = recognise("mentors must be alsc members, right? i'm asking for a friend")
+    assert again is not None
+    assert again.statement == "mentors must be alsc members"
