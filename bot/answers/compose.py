@@ -57,6 +57,8 @@ _MAX_TOPIC_WORDS = 6
 _WHICH_WON = re.compile(
     r"\b(which|what) ((?:[a-z]+ ){0,2}[a-z]+) (?:won|win|wins|took home|received|got)\b"
 )
+#: A piece of writing named in a question: "who wrote the *post* about ...".
+_WRITING = re.compile(r"\b(post|article|column|piece|blog|newsletter|booklist|toolkit)s?\b")
 #: "who is the president", "who's the vice-president": a role held, named back as asked.
 _WHO_IS = re.compile(r"^\W*(who is|who's|whos|who are|who was)\b(?! \w+ing\b)")
 _TRAILING_TEXT = "last next this year month week run runs lasts take takes"
@@ -154,6 +156,10 @@ def compose(
             rest = question.asked.lower()[things.end() :].strip(" ?.!").split()
             if len(rest) <= _MAX_TOPIC_WORDS * 2:
                 what = " ".join([things.group(0), *rest])
+        elif kind == "person" and facts.asks_author(question.asked.lower()):
+            # "who wrote the Fall 2017 post?": its writer, not who the program is
+            piece = _WRITING.search(question.asked.lower())
+            what = f"who wrote that {piece.group(1)}" if piece else "who wrote that"
         elif kind == "person" and topic != "that" and _WHO_IS.search(question.asked.lower()):
             # "who is ALSC's president?": "who the ALSC president is"
             what = f"who {topic if topic.startswith('the ') else 'the ' + topic} is"
@@ -237,6 +243,9 @@ def _answering_sentence(
         # from a list of contacts for other things
         about = frozenset() if question.further_down else title
 
+    author = kind == "person" and facts.asks_author(question.folded)
+    writers = author and bool(question.stems_of("wrote writes written author") & titled)
+
     def holds(sentence: str) -> bool:
         if not facts.holds(
             kind, sentence, counted=question.counted, stem=question.stem, given=question.folded
@@ -244,6 +253,8 @@ def _answering_sentence(
             return False
         if facts.of_an_earlier_round(kind, question.folded, sentence, year):
             return False  # "how many so far?": the count of the Fall 2017 round is not it
+        if author and not (facts.names_author(sentence) or writers):
+            return False  # "who wrote the Fall 2017 post?": a name in it is not its writer
         return _about_topic(sentence, question, about)
 
     def holds_a_day(sentence: str) -> bool:

@@ -66,12 +66,31 @@ _WITH_AWARD = re.compile(
     r"\b(prizes?|awards?|awarded|win|wins|winners?|recipients?|honou?r\w*|come|comes|came|"
     r"accompan\w*|attached|include[sd]?|given|receive[sd]?|get|gets|paid|offer\w*)\b"
 )
+
+
+def asks_author(folded: str) -> bool:
+    """True for "who wrote the post", "who authored it": the writer of a text."""
+    return bool(_AUTHOR_ASKED.search(folded))
+
+
+def names_author(text: str) -> bool:
+    """True when a text says who wrote something ("written by", "wrote", "blog posts")."""
+    return bool(_AUTHOR_STATED.search(text))
+
+
 #: Verbs of writing something: its author is the person asked for.
 _AUTHORING = (
     r"wrote|writes|written|authored|authors|penned|pens|posted|posts|blogged|published|"
     r"composed|put together"
 )
 _AUX = r"has|have|had|did|does|is|was|'s"
+_AUTHOR_ASKED = re.compile(rf"\bwho\b(?: (?:{_AUX}))? ({_AUTHORING})\b")
+#: A text saying who wrote something: "was written by", "wrote", "authors", "bylines".
+_AUTHOR_STATED = re.compile(
+    r"\b(wrote|writes|written|writing|authors?|authored|penned|posted|bloggers?|bylines?|"
+    r"blog posts? (come|comes|came) from|columns?)\b",
+    re.I,
+)
 #: "right now", "currently": a live number only when a count or spots are asked.
 _NOW = re.compile(r"\b(right now|currently|at the moment)\b")
 _PERSON_ASKED = re.compile(r"\b(who|whom|whose)\b")

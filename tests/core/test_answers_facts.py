@@ -587,3 +587,18 @@ def test_who_to_talk_to_is_no_speaker(engine: AnswerEngine) -> None:
 
     assert answer.answered, plain(answer)
     assert "Serrano" in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who wrote the post on the national day of racial healing",
+        "who authored the article about the national day of racial healing?",
+    ],
+)
+def test_a_name_in_a_post_is_not_its_writer(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, plain(answer)
+    assert plain(answer).startswith("I'm sorry, I don't know who wrote that")
+    assert CONTACT in answer.text
