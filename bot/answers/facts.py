@@ -49,7 +49,7 @@ _NUMBER_WORD = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|sixty|hundred|a few|several|dozen"
 )
-_UNIT = r"years?|months?|weeks?|days?|hours?|minutes?|mins?|hrs?"
+_UNIT = r"years?|yrs?|months?|weeks?|wks?|days?|hours?|minutes?|mins?|hrs?"
 #: Month names and abbreviations (shared tables), longest first.
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 #: Full month names except "may", which is far more often the verb.
@@ -166,6 +166,10 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     (
         "paying",
         re.compile(
+            # "is there any financial help with dues": whether help exists, not a price
+            r"\b(financial(ly)? (help|aid|assistance|support)|(help|assistance|support) "
+            r"(with|paying|to pay|covering|for) (the |my |our |their |your )?(\w+ ){0,2}"
+            r"(dues|fees?|costs?|price)|subsidi[sz]\w*)\b|"
             r"\b(pays? for|paying for|paid for|sponsor\w*|free)\b|\b(covers?|covering|covered)"
             r"\b(?! (in|on|by|at|the (post|article|topic|session|webinar|blog|committee))\b)"
             r"(?!.*\b(topics?|posts?|articles?|competenc\w*|sessions?|subjects?|content)\b)"
@@ -187,6 +191,10 @@ _QUESTION_KINDS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
             r"would)\b[^?]{0,50}\b(start|begin|launch)(s|ing)?\b(?! (in|back|out)\b))"
             r".{0,60}\b(start|begin|began|launch|found|creat|establish|first)\w*|"
             r"\bsince (when|what|which)\b|"
+            # "who came up with the idea for X", "when was X first proposed": its origin
+            r"\b(who|when|what year|which year|which group)\b.{0,40}\b(propos(ed|al)|"
+            r"suggested|c[ao]me up with|thought up|dreamed up|originat\w*|conceived|"
+            r"the idea (for|of|behind))\b|\bwhose idea\b|"
             # "how long has ALSC been matching ...", "how long the program has been going"
             rf"\bhow long\b.{{0,60}}{_HAS_BEEN}"
         ),
@@ -264,6 +272,7 @@ _EVIDENCE: dict[str, re.Pattern[str]] = {
     "count": re.compile(rf"\b(\d+|{_NUMBER_WORD})\b", re.I),
     "origin": re.compile(
         r"\b(since|began|begun|started|founded|established|launched|created|recommended|"
+        r"proposed|suggested|came up with|originated|"
         r"first (held|offered|started)|(first|second|third|fourth|fifth|sixth|\d+(st|nd|rd|th)) "
         r"(annual|year))\b",
         re.I,
@@ -355,6 +364,11 @@ _CLOCK_UNIT = re.compile(
     r"\bhow (many|much) (hours?|minutes?|mins?|hrs?)\b|\b(hours?|minutes?) (a|per)\b"
 )
 _IN_UNITS = re.compile(rf"\b(\d+|{_NUMBER_WORD}|an?)[ -]({_UNIT})\b")
+_HOW_MANY_UNITS = re.compile(rf"\bhow many ({_UNIT})\b")
+#: "how many years *of experience*": a number of units of something else than a length.
+_UNITS_OF = re.compile(
+    rf"\bhow many ({_UNIT}) of (?!(?:the|a|an|my|your|it|this|that)\b)(?P<what>\w+)"
+)
 _CLOCK_LENGTH = re.compile(r"\b(hours?|minutes?|mins?|hrs?)\b")
 #: Numbers that count nothing: dates, times of day, years, ordinals, "5-minute", "two-way".
 _NOT_A_COUNT = re.compile(
@@ -411,6 +425,8 @@ def fact_kind(folded: str) -> FactQuestion | None:
                 matches += [match.group(0) for match in _LENGTH_VERB.finditer(text)]
             if kind == "origin":  # "how long has *the program* been going": keep its topic
                 matches = [item for match in matches for item in _ORIGIN_ASKING.findall(match)]
+                # "first proposed and by which group": the verb and the proposer asked
+                matches += [match.group(0) for match in _ORIGIN_WHO.finditer(text)]
             if kind in ("date", "day"):  # "when will mentees *find out* ...": the asking
                 matches += [match.group(0) for match in _OUTCOME_ASKING.finditer(text)]
             if kind in ("email", "phone"):  # "the email *to send* toolkit ideas to": the asking
@@ -425,7 +441,7 @@ def fact_kind(folded: str) -> FactQuestion | None:
 _QUALIFIER = re.compile(
     r"\b(so far|to date|as of now|(this|the current) (round|year|time|season|cycle|go-?round|"
     r"spring|summer|fall|autumn|winter)('s)?|exactly|roughly|approximately|about|right now|"
-    r"currently|at the moment)\b"
+    r"currently|at the moment|in the first place|originally|to begin with)\b"
 )
 #: A question about the present round: "so far", "this fall", "this round", "currently".
 _CURRENT = re.compile(
@@ -452,9 +468,16 @@ _ABOUT_CONTENT = re.compile(
 )
 _COVER = re.compile(r"\bcover(s|ed|ing)?\b")
 #: The words of an origin question that ask, not name: "since when", "been going".
+#: The proposing and the proposer in a question about an origin.
+_ORIGIN_WHO = re.compile(
+    r"\b(propos(ed|al)|suggested|c[ao]me up with|thought up|dreamed up|originat\w*|conceived|"
+    r"idea|(by )?(which|what|whose) (group|team|committee|person|people|organi[sz]ation))\b|"
+    r"\bby whom\b"
+)
 _ORIGIN_ASKING = re.compile(
     r"\b(?:since|when|what|which|year|how|long|has|have|did|does|do|first|existed|been|"
-    r"around|start\w*|begin\w*|began|launch\w*|found\w*|creat\w*|establish\w*|"
+    r"around|start\w*|begin\w*|began|launch\w*|found\w*|creat\w*|establish\w*|who|"
+    r"propos\w*|suggested|came|come|up|with|thought|dreamed|originat\w*|conceived|idea|"
     r"(?<=been )\w+)\b|'s\b|'ve\b"
 )
 #: The verb of a count question: "how many have *come in*", "were *received*", "*signed up*".
@@ -624,7 +647,10 @@ def _asked(given: str) -> _Asked:
         years=tuple(_YEAR_IN_TEXT.findall(given)),
         rate=asks_rate(given),
         clock=bool(_CLOCK_UNIT.search(given)),
-        in_units=bool(_IN_UNITS.search(given)),
+        # "how many yrs of experience" asks a number of years: "since 2013" is none
+        # (but "how many years has it been running" is answered by when it began)
+        in_units=bool(_IN_UNITS.search(given))
+        or bool(_HOW_MANY_UNITS.search(given) and not re.search(_HAS_BEEN, given)),
         future=bool(_FUTURE.search(given)),
         exact=bool(_EXACT.search(given)),
         outcome=asks_outcome(given),
@@ -700,6 +726,9 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
             return False  # "over 30 applications came in" is no number per mentor or per month
     if kind == "duration" and asked.clock:
         return bool(_CLOCK_LENGTH.search(lowered))  # "one year" says nothing of hours a month
+    of_what = _UNITS_OF.search(given)
+    if kind == "duration" and of_what and of_what["what"][:6] not in lowered:
+        return False  # "how many years of experience": a length of the program is not it
     if kind == "duration" and asked.in_units:
         return bool(_IN_UNITS.search(lowered))  # "six months?": "since 2013" is no length
     return True

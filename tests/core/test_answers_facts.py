@@ -602,3 +602,80 @@ def test_a_name_in_a_post_is_not_its_writer(engine: AnswerEngine, question: str)
     assert not answer.answered, plain(answer)
     assert plain(answer).startswith("I'm sorry, I don't know who wrote that")
     assert CONTACT in answer.text
+
+
+# ------------------------------------------------ round 5: help with a cost, units of a thing
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is there financial help with ALSC membership for BIPOC mentees in the mentoring program?",
+        "any financial assistance with membership for people of color in the mentoring program?",
+        "can BIPOC mentors get help paying their ALA membership dues?",
+    ],
+)
+def test_asking_whether_help_with_a_cost_exists_is_answered_with_the_funding(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, plain(answer)
+    assert re.search(r"\b(50|fifty)\b", plain(answer))
+    assert "Friends of ALSC" in plain(answer)
+    assert "costs" not in plain(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("is there help paying the dues?", "paying"),
+        ("any financial support for conference fees?", "paying"),
+        ("deadline for the bipoc membership funding app??", "date"),
+        ("can you help with the mentoring application?", None),
+        ("how much are the dues?", "cost"),
+    ],
+)
+def test_help_with_a_cost_is_who_pays_not_a_price(question: str, kind: str | None) -> None:
+    fact = fact_kind(question)
+
+    assert (fact.kind if fact else None) == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many yrs of experience do you need to be a mentor",
+        "how many years of experience should a mentor have?",
+        "mentors need how many years of experience in a library?",
+    ],
+)
+def test_a_number_of_years_of_something_unstated_is_abstained_on(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, plain(answer)
+    assert CONTACT in answer.text
+    assert "lasts one year" not in plain(answer)
+    assert "2013" not in plain(answer)
+
+
+def test_shorthand_units_ask_a_length() -> None:
+    fact = fact_kind("how many yrs does a match last")
+
+    assert fact is not None and fact.kind == "duration"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who came up with the idea for the mentoring program in the first place?",
+        "whose idea was the mentoring program?",
+        "what group first proposed the ALSC mentoring program?",
+    ],
+)
+def test_who_proposed_a_program_is_its_origin(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.answered, plain(answer)
+    assert "Emerging Leaders" in plain(answer)
+    assert "2012" in plain(answer)
