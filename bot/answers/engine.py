@@ -33,6 +33,7 @@ from collections.abc import Callable
 from bot.answers import facts, premise, siblings, small_talk
 from bot.answers.answer import Answer
 from bot.answers.calendar_answers import CalendarAnswers
+from bot.answers.comparisons import Comparisons
 from bot.answers.compose import Composed, Question, compose
 from bot.answers.compound import answer_parts, as_typed, asks, split_message, unwrapped
 from bot.answers.date_questions import CALENDAR_WORDS, parse_date_question
@@ -131,6 +132,11 @@ class AnswerEngine:
             aliases=self._rewriter.variant_words(),
         )
         self._calendar = CalendarAnswers(knowledge, deadline_index, self._index)
+        self._comparisons = Comparisons(  # "which comes first, A or B?"
+            knowledge,
+            lambda topic, today: self._calendar.topic_deadlines(topic, today, said=topic),
+            self.analyze,
+        )
         phrasing_words = CALENDAR_WORDS | STOPWORDS | WH_WORDS
         self._calendar_speller = TypoCorrector(
             {word: word for word in phrasing_words}, common=STOPWORDS | WH_WORDS
@@ -194,6 +200,10 @@ class AnswerEngine:
         talk = small_talk.recognise(folded, asks=asks)  # "hey, how do I use this thing?"
         if talk is not None:
             return Answer(True, self._small_talk(talk), (), 1.0, "small_talk")
+        compared = self._comparisons.answer(folded, today)
+        if compared is not None:
+            text, sources, answered = compared
+            return Answer(answered, text, sources, 1.0, "calendar" if answered else "missing_fact")
         parts = split_message(cleaned)
         one = len(parts) == 1 and not parts[0].aside  # "(like her job)" is tried without
         if one or premise.whole_message(folded):  # "X. Is that true?" is one
