@@ -113,7 +113,8 @@ class CalendarAnswers:
         well, a deadline that explains nearly all of its known words (at least two of them)
         is the one meant; a question naming something unknown ("the Printz award") is not.
         """
-        return self._stems_deadlines(self._analyse(topic), today, said=said)
+        found = self._stems_deadlines(self._analyse(topic), today, said=said)
+        return _named_round_first(found, said, today)
 
     def _stems_deadlines(self, stems: list[str], today: dt.date, *, said: str) -> list[Deadline]:
         """``said`` is the member's whole question, read to tell names from other words."""
@@ -186,7 +187,9 @@ class CalendarAnswers:
             text = f"Not yet, but **today** is the last day: it {phrase}: {_title(item)}."
         else:
             phrase = deadline_phrase(item, today=today, zone=self._zone)
-            text = f"No, there's still time: it {phrase}: {_title(item)}."
+            # "there's still time" answers "is it too late?" and "can I still apply?" alike
+            # (a "No" would deny the second, a "Yes" the first)
+            text = f"There's still time: it {phrase}: {_title(item)}."
         return CalendarReply(text, (item.id,))
 
     def _status(self, question: DateQuestion, folded: str, today: dt.date) -> CalendarReply | None:
@@ -383,3 +386,31 @@ def _nearest_year(items: list[Deadline], today: dt.date) -> list[Deadline]:
     upcoming_years = sorted({item.date.year for item in items if item.date >= today})
     year = upcoming_years[0] if upcoming_years else max(item.date.year for item in items)
     return sorted((item for item in items if item.date.year == year), key=sort_key)
+
+
+#: A round named by its season alone: "the spring mentoring program" (no year).
+_SEASON = re.compile(r"\b(spring|summer|fall|autumn|winter)\b(?!,? *(?:19|20)\d\d)")
+_ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+#: How long after a round closed its season alone still names it.
+_RECENT_ROUND_DAYS = 90
+
+
+def _named_round_first(items: list[Deadline], said: str, today: dt.date) -> list[Deadline]:
+    """A season named without a year is the round of that season in the member's year
+    when it closed lately ("can I still apply for the spring round?" on February 29, 2016
+    asks about spring 2016, closed three days before, not spring 2017)."""
+    season = _SEASON.search(said)
+    if season is None or _ANY_YEAR.search(said):
+        return items
+    name = season.group(1).replace("autumn", "fall")
+
+    def named(item: Deadline) -> bool:
+        recent = 0 <= (today - item.date).days <= _RECENT_ROUND_DAYS or item.date >= today
+        return (
+            item.date.year == today.year
+            and name in item.title.lower().replace("autumn", "fall")
+            and recent
+        )
+
+    first = [item for item in items if named(item)]
+    return first + [item for item in items if item not in first]

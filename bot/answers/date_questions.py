@@ -276,9 +276,13 @@ def _may_name_a_period(text: str) -> bool:
     return any(token in _PERIOD_ANCHORS or token.isdigit() for token in tokens)
 
 
+#: A suffix that makes a topic a kind of thing: "anything *mentoring-related*" is mentoring.
+_OF_A_KIND = re.compile(r"(?<=\w)[- ](related|relevant|specific|wise|oriented|focused)\b")
+
+
 def _topic(text: str) -> str:
     """What is left of a question once calendar words are removed."""
-    return " ".join(_DATE_WORDS.sub(" ", text).split())
+    return " ".join(_DATE_WORDS.sub(" ", _OF_A_KIND.sub(" ", text)).split())
 
 
 def _period_dates(

@@ -215,7 +215,7 @@ def test_a_span_counts_from_today(phrase: str, days: int) -> None:
 def test_still_time_names_the_deadline_once(engine: AnswerEngine) -> None:
     _, text = ask(engine, "can I still nominate someone for the DSA?", "2020-12-01")
 
-    assert text.startswith("No, there's still time: it closes on Monday, December 7, 2020")
+    assert text.startswith("There's still time: it closes on Monday, December 7, 2020")
     assert text.count("close") == 2  # "it closes on ...: ... nominations close"
 
 
@@ -288,3 +288,79 @@ def test_doubled_or_missing_letters_in_calendar_words(
     answer, text = ask(engine, question, today)
 
     assert answer.answered and told in text, text
+
+
+# ------------------------------------------------ round 5: still time, a named season, a kind
+@pytest.mark.parametrize(
+    ("question", "today"),
+    [
+        ("can I still nominate my colleague for the DSA?", "2020-12-02"),
+        ("is it too late to nominate someone for the Distinguished Service Award?", "2020-12-02"),
+        ("am I still able to apply for the mentoring program?", "2021-10-04"),
+        ("did I miss the mentoring application deadline?", "2021-10-04"),
+    ],
+)
+def test_still_time_never_opens_with_a_no_that_denies_the_question(
+    engine: AnswerEngine, question: str, today: str
+) -> None:
+    _, text = ask(engine, question, today)
+
+    assert text.startswith("There's still time"), text
+    assert not re.match(r"\W*(no|yes)\b", text, re.I)
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "closed", "next_day"),
+    [
+        (
+            "can I still apply for the spring mentoring program?",
+            "2016-02-29",
+            "February 26, 2016",
+            "February 24, 2017",
+        ),
+        (
+            "is the spring mentoring round still open?",
+            "2016-03-10",
+            "February 26, 2016",
+            "February 24, 2017",
+        ),
+        ("too late for spring mentee applications?", "2017-03-01", "February 24, 2017", ""),
+    ],
+)
+def test_a_season_named_alone_is_the_round_of_the_members_year(
+    engine: AnswerEngine, question: str, today: str, closed: str, next_day: str
+) -> None:
+    _, text = ask(engine, question, today)
+
+    assert closed in text, text
+    assert re.search(r"\b(closed|passed)\b", text)
+    assert "still time" not in text
+    assert next_day in text
+
+
+def test_a_season_named_alone_is_the_next_one_long_after_it_closed(engine: AnswerEngine) -> None:
+    _, text = ask(engine, "can I still apply for the spring mentoring program?", "2016-12-01")
+
+    assert "February 24, 2017" in text and "February 26, 2016" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "expected", "absent"),
+    [
+        (
+            "anything mentoring-related I need to do before next week?",
+            "2021-10-08",
+            "October 11",
+            "BIPOC",
+        ),
+        ("any mentoring related deadlines coming up?", "2021-10-01", "October 11", "mixer"),
+        ("anything award-related due in december?", "2020-11-20", "December 7", "December 14"),
+    ],
+)
+def test_a_kind_of_topic_narrows_a_calendar_question(
+    engine: AnswerEngine, question: str, today: str, expected: str, absent: str
+) -> None:
+    answer, text = ask(engine, question, today)
+
+    assert answer.answered, text
+    assert expected in text and absent not in text

@@ -177,7 +177,7 @@ def test_too_late_after_the_date_says_it_closed(engine: AnswerEngine) -> None:
 def test_too_late_before_the_date_says_there_is_time(engine: AnswerEngine) -> None:
     answer = engine.answer("can I still nominate someone for the DSA?", today=dt.date(2020, 12, 1))
 
-    assert answer.text.startswith("No, there's still time")
+    assert answer.text.startswith("There's still time")
     assert "December 7, 2020** (in 6 days)" in answer.text
 
 
