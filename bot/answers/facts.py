@@ -753,6 +753,21 @@ _SPEAKER = re.compile(
 )
 
 
+def holds_the_role(sentence: str, statement: str) -> bool:
+    """False when ``statement`` names a role bare ("X is ALSC President") and ``sentence``
+    names it only with a qualifier that makes it another ("X was ALSC Vice-President")."""
+    if not _ROLE_NOUN.search(statement.lower()):
+        return True  # "someone not selected in the past can ...": "past" qualifies no role
+    return _holds_the_role(sentence.lower(), statement.lower())
+
+
+#: Nouns of a role an association's officers hold.
+_ROLE_NOUN = re.compile(
+    r"\b(president|chair(person|man|woman)?|director|editor|secretary|treasurer|"
+    r"coordinator|officer|liaison|councilor|trustee)\b"
+)
+
+
 def _holds_the_role(lowered: str, given: str) -> bool:
     """False when the question names a role bare ("the president") and the sentence
     names it only with a qualifier that makes it another ("Vice-President", "Past President")."""

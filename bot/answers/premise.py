@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from bot.answers.facts import fact_kind
+from bot.answers.facts import fact_kind, holds_the_role
 from bot.date_wording import MONTHS
 
 Verdict = Literal["confirmed", "corrected", "unclear"]
@@ -304,6 +304,8 @@ def verdict(
             Service Award.
     """
     answer_sentence = answer_sentence.split("\n\n")[0]  # not the other items of that day
+    if not holds_the_role(answer_sentence, premise.statement):
+        return "corrected"  # "X is the president" against "X was Vice-President"
     stated = _values(premise.statement)
     found = _values(answer_sentence.lower())
     if stated:

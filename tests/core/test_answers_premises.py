@@ -504,3 +504,40 @@ def test_a_remark_about_the_member_after_the_tag_is_no_part_of_the_statement() -
     again = recognise("mentors must be alsc members, right? i'm asking for a friend")
     assert again is not None
     assert again.statement == "mentors must be alsc members"
+
+
+# ------------------------------------------------ round 5: a role stated with its qualifier
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Lucia Gonzalez is ALSC President, right?",
+        "Lucia Gonzalez is the president of ALSC, isn't she?",
+        "Jamie Naidoo is the ALSC president, correct?",
+    ],
+)
+def test_a_bare_role_is_not_a_vice_or_past_holders(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.text.startswith("Not quite"), answer.text
+    assert re.search(r"Vice-President|Past President", answer.text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Lucia Gonzalez was ALSC Vice-President, right?",
+        "Jamie Naidoo was a past president of ALSC, correct?",
+    ],
+)
+def test_a_role_stated_with_its_qualifier_is_confirmed(engine: AnswerEngine, question: str) -> None:
+    answer = ask(engine, question)
+
+    assert answer.text.startswith("Yes, that's right"), answer.text
+
+
+def test_past_that_qualifies_no_role_is_no_role() -> None:
+    from bot.answers.facts import holds_the_role
+
+    sentence = "someone who was not selected in the past can be nominated again."
+    assert holds_the_role(sentence, "someone can be nominated again if they didn't win")
+    assert not holds_the_role("X was ALSC Vice-President.", "X is ALSC President")
