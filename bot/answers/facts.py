@@ -715,6 +715,8 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
         for year in asked.years:
             lowered = lowered.replace(year, " ")  # the year asked about is no answer
         return bool(_EVIDENCE[kind].search(lowered))
+    if kind == "cost" and _DUES_ASKED.search(given) and not _DUES_STATED.search(lowered):
+        return False  # "what are the dues?": webinars "free for members" price no membership
     if kind == "person" and not _holds_the_role(lowered, given):
         return False  # "who is the president?": a Vice-President or Past President is not it
     if kind == "person" and _SPEAKER_ASKED.search(given) and not _SPEAKER.search(lowered):
@@ -734,6 +736,13 @@ def _fits_the_question(kind: FactKind, sentence: str, given: str) -> bool:
     return True
 
 
+#: The price of membership itself: "membership dues", "the annual fee to join", "rates".
+_DUES_ASKED = re.compile(
+    r"\b(dues|membership (fees?|rates?|costs?|prices?)|(fees?|rates?|costs?|prices?) "
+    r"(of|for) (a |an |the )?(\w+ )?membership|(fees?|costs?) to join)\b"
+)
+#: A sentence pricing membership: an amount, or dues named.
+_DUES_STATED = re.compile(r"\$\s?\d|\bdues\b|\bmembership (fees?|rates?|costs?|prices?)\b")
 #: A role with a word that makes it another role: "Vice-President", "Past President".
 _QUALIFIED_ROLE = re.compile(
     r"\b(vice|past|former|deputy|assistant|interim|acting|immediate past)[- ]([a-z]+)"

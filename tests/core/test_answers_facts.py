@@ -679,3 +679,29 @@ def test_who_proposed_a_program_is_its_origin(engine: AnswerEngine, question: st
     assert answer.answered, plain(answer)
     assert "Emerging Leaders" in plain(answer)
     assert "2012" in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are ALSC membership dues for a retired member?",
+        "how much are the ALSC dues for a student?",
+        "what is the annual membership fee for ALSC?",
+    ],
+)
+def test_dues_not_stated_are_abstained_on_not_priced_by_free_webinars(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = ask(engine, question)
+
+    assert not answer.answered, plain(answer)
+    assert plain(answer).startswith("I'm sorry, I don't")
+    assert "free for members" not in plain(answer).split("\n")[0]
+    assert CONTACT in answer.text
+
+
+def test_something_free_for_members_is_still_priced(engine: AnswerEngine) -> None:
+    answer = ask(engine, "are ALSC webinars free for members?")
+
+    assert answer.answered, plain(answer)
+    assert "free for members" in plain(answer)
