@@ -60,7 +60,9 @@ _DAYS_UNTIL = re.compile(
 _TOO_LATE = re.compile(
     r"\b(too late|still (be able to |able to |possible to |ok to |okay to |time to )?(apply|"
     r"nominate|register|submit|sign up|join|renew|send|give|gift|get|enter|reinstate|go|"
-    r"attend|rsvp|make it|put|turn)|did i miss|have i missed|i missed|missed the|"
+    r"attend|rsvp|make it|put|turn|rejoin|re-join|reapply|re-apply|vote)|"
+    # "can I rejoin in time to vote?": whether the day has passed
+    r"in time (to|for)|did i miss|have i missed|i missed|missed the|"
     r"already (closed|over|passed)|(is|are) (it|they|applications|nominations) (still )?open|"
     r"still (open|accepting|taking|being accepted)|is there still time|"
     r"past the deadline|(deadline|it) (has )?passed)\b"

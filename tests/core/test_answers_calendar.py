@@ -364,3 +364,35 @@ def test_a_kind_of_topic_narrows_a_calendar_question(
 
     assert answer.answered, text
     assert expected in text and absent not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "expected", "verdict"),
+    [
+        (
+            "my membership lapsed, can I rejoin in time to vote in the ALA election?",
+            "2022-02-01",
+            "January 31, 2022",
+            r"\bclosed\b",
+        ),
+        (
+            "can I still reapply in time to get a ballot?",
+            "2022-01-10",
+            "January 31, 2022",
+            r"^There's still time",
+        ),
+        (
+            "can I get my application in in time for the mentoring program?",
+            "2021-10-05",
+            "October 11, 2021",
+            r"^There's still time",
+        ),
+    ],
+)
+def test_in_time_to_asks_whether_the_day_has_passed(
+    engine: AnswerEngine, question: str, today: str, expected: str, verdict: str
+) -> None:
+    _, text = ask(engine, question, today)
+
+    assert expected in text, text
+    assert re.search(verdict, text)
