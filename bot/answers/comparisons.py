@@ -228,7 +228,7 @@ class Comparisons:
         earlier, later = (one, two) if one.last_day < two.last_day else (two, one)
         wants_later = asked.wants_later and not asked.stated
         named = later if wants_later else earlier
-        order = f"{_name(named)} comes {'later' if wants_later else 'first'}."
+        order = f"{'Later' if wants_later else 'First'}: {_name(named)}."
         listed = f"- {_name(earlier)}: {self._when(earlier)}\n- {_name(later)}: {self._when(later)}"
         if asked.kind == "differ":
             return f"Yes, they are on different days. {order}\n{listed}"
@@ -236,7 +236,8 @@ class Comparisons:
             return f"No, they are on different days. {order}\n{listed}"
         if asked.stated:
             right = (earlier is one) == (asked.stated == "before")
-            return f"{'Yes' if right else 'Not quite'}: {order}\n{listed}"
+            verdict = "Yes, that's right." if right else "Not quite: it's the other way round."
+            return f"{verdict}\n{listed}"
         return f"{order}\n{listed}"
 
     def _counts(self, asked: Comparison, folded: str) -> tuple[str, tuple[str, ...], bool] | None:
@@ -270,7 +271,7 @@ class Comparisons:
             return f"{'Yes' if right else 'No'}, by the numbers the posts give.\n{listed}", (), True
         named = smaller if fewer else bigger
         word = "fewer" if fewer else "more"
-        return f"{named}, by the numbers the posts give ({word}).\n{listed}", (), True
+        return f"{word.capitalize()} in {named}, by the numbers the posts give.\n{listed}", (), True
 
     def _count(self, side: str, counted: set[str]) -> tuple[int, str] | None:
         years = set(m.group(0) for m in _YEAR.finditer(side))
