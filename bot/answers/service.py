@@ -11,6 +11,7 @@ from bot.answers.engine import Answer
 from bot.answers.text import normalize_question
 from bot.errors import StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
+from bot.requests import clean_member_text
 
 if TYPE_CHECKING:
     from bot.storage import Database
@@ -44,7 +45,9 @@ async def answer_question(
     A database outage never costs the member their answer: the miss is logged
     instead of stored.
     """
-    question = question.strip()
+    # Typed text may hold bytes that were not UTF-8 (a terminal, a pipe): cleaned here,
+    # where every caller passes, so storing a miss never fails on them.
+    question = clean_member_text(question).strip()
     if not question:
         raise UserError(
             "Ask me a question after the command, for example: "

@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.errors import StorageUnavailable, UserError
 from bot.knowledge_store import KnowledgeStore
 from bot.markup import parse_markup
+from bot.requests import clean_member_text
 
 if TYPE_CHECKING:
     from bot.storage import Database
@@ -76,6 +77,7 @@ class AskResult:
 
 async def ask(context: AskContext, question: str, *, today: date | None = None) -> AskResult:
     """Answer one question exactly as ``/ask`` would (this is the dev-set code path)."""
+    question = clean_member_text(question)  # argv and stdin may hold bytes that were not UTF-8
     try:
         answer = await answer_question(
             knowledge=context.knowledge,

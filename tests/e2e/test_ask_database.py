@@ -50,3 +50,15 @@ def test_a_bad_database_url_is_one_line_when_a_miss_needs_it(tmp_path: Path) -> 
         .splitlines()[-1]
         .startswith("configuration error: DATABASE_URL: 'nosuchdb://' is not a database type")
     )
+
+
+def test_a_miss_typed_with_bytes_that_are_not_utf8_is_stored(tmp_path: Path) -> None:
+    # "\udcff" reaches the child as the byte 0xff, which Python reads back as a lone
+    # surrogate: stored as it came, it failed the database write with a traceback.
+    result = memberbot("ask", "--json", "\udcff qwerty zxcv plugh", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["answered"] is False
+    stored = memberbot("unanswered", "--json", tmp_path=tmp_path)
+    assert [json.loads(line)["question"] for line in stored.stdout.splitlines()] == [
+        "\ufffd qwerty zxcv plugh"
+    ]
