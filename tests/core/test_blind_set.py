@@ -1,8 +1,9 @@
-"""Scores tests/core/blind.yaml and blind2.yaml: questions written from the seed posts only.
+"""Scores the blind sets tests/core/blind*.yaml: questions written from the seed posts only.
 
-The file was written without seeing the knowledge file, the engine or the other
+Each file was written without seeing the knowledge file, the engine or the other
 question sets, and scored once before anything was changed for it (the README
-gives that first score). The floors below keep later changes from sliding back.
+gives each first score). The floors below keep later changes from sliding back;
+they sit a little under today's scores and are not targets.
 """
 
 from __future__ import annotations
@@ -21,12 +22,20 @@ from bot.core import BotCore
 pytestmark = pytest.mark.shipped_knowledge
 
 HERE = Path(__file__).parent
-SETS = {
-    name: yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
-    for name in ("blind.yaml", "blind2.yaml")
+#: Each set's floors: the share answered right, and the share of out-of-scope and
+#: missing-fact questions abstained on. blind8 was the last one written and has been
+#: scored once only, so its floors are its first score.
+FLOORS = {
+    "blind.yaml": (0.95, 0.90),
+    "blind2.yaml": (0.95, 0.90),
+    "blind3.yaml": (0.95, 0.90),
+    "blind4.yaml": (0.95, 0.90),
+    "blind5.yaml": (0.95, 0.90),
+    "blind6.yaml": (0.93, 0.90),
+    "blind7.yaml": (0.92, 0.90),
+    "blind8.yaml": (0.85, 0.79),
 }
-REQUIRED_ACCURACY = 0.90
-REQUIRED_ABSTENTION = 0.90
+SETS = {name: yaml.safe_load((HERE / name).read_text(encoding="utf-8")) for name in FLOORS}
 
 
 def _correct(item: dict, answered: bool, text: str) -> bool:
@@ -64,5 +73,6 @@ async def test_blind_set_accuracy_and_abstention(core: BotCore, name: str) -> No
                 abstain_failures.append(item["q"])
     accuracy = 1 - len(failures) / len(items)
     abstain_total = sum(1 for item in items if item.get("expect_abstain"))
-    assert accuracy >= REQUIRED_ACCURACY, f"{accuracy:.1%}\n" + "\n".join(failures)
-    assert 1 - len(abstain_failures) / abstain_total >= REQUIRED_ABSTENTION, abstain_failures
+    required_accuracy, required_abstention = FLOORS[name]
+    assert accuracy >= required_accuracy, f"{accuracy:.1%}\n" + "\n".join(failures)
+    assert 1 - len(abstain_failures) / abstain_total >= required_abstention, abstain_failures
