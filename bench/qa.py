@@ -360,6 +360,7 @@ def print_classes(shipped: Knowledge, bm25_threshold: float, email: str) -> None
         ("dev2.yaml (tuned on)", DEV2_SET),
         ("blind.yaml (blind set 1)", BLIND),
         ("blind2.yaml (blind set 2)", BLIND2),
+        ("blind8.yaml (blind set 8, the last written)", BLIND.parent / "blind8.yaml"),
     ):
         items = load_dev(path)
         classes = list(dict.fromkeys(item["class"] for item in items))
