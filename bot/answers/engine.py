@@ -35,9 +35,11 @@ from bot.answers.answer import Answer
 from bot.answers.calendar_answers import CalendarAnswers
 from bot.answers.comparisons import Comparisons
 from bot.answers.compose import Composed, Question, compose
-from bot.answers.compound import answer_parts, as_typed, asks, split_message, unwrapped
+from bot.answers.compound import as_typed, asks, split_message
+from bot.answers.context import unwrapped
 from bot.answers.date_questions import CALENDAR_WORDS, parse_date_question
 from bot.answers.index import CoverageIndex, Document, Hit
+from bot.answers.parts import answer_parts
 from bot.answers.scope import Scope
 from bot.answers.synonyms import SynonymRewriter
 from bot.answers.text import (

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.answers import Answer, AnswerEngine
-from bot.answers.compound import Part, is_context, split_message
+from bot.answers.compound import split_message
+from bot.answers.context import Part, is_context
 from bot.core import BotCore
 from bot.knowledge import load_knowledge
 from bot.markup import parse_markup
