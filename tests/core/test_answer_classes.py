@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.answers import Answer, AnswerEngine
 from bot.answers.compound import split_question
-from bot.answers.facts import fact_kind
+from bot.answers.fact_kinds import fact_kind
 from bot.answers.passages import split_passages
 from bot.core import BotCore
 from bot.knowledge import load_knowledge

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from bot.answers import Answer, AnswerEngine
-from bot.answers.facts import fact_kind, holds, length_verb_as_last, searched_words
+from bot.answers.fact_checks import holds
+from bot.answers.fact_kinds import fact_kind, length_verb_as_last, searched_words
 from bot.answers.premise import opened
 from bot.answers.wording import names_a_topic
 from bot.knowledge import load_knowledge
