@@ -15,7 +15,7 @@ from bot.mentoring import proposals
 from bot.mentoring.eligibility import mentee_problem, mentor_problem
 from bot.mentoring.models import DEMOGRAPHIC_FIELDS, Applicant
 from bot.storage.models.mentoring import MentoringCohort, MentoringPrivateAnswers
-from bot.storage.repositories.mentoring import to_applicant
+from bot.storage.repositories.mentoring_rules import to_applicant
 from bot.storage.unit_of_work import UnitOfWork
 
 COLUMNS = (

@@ -47,7 +47,7 @@ from bot.mentoring.views import (
 )
 from bot.storage import Database
 from bot.storage.models.mentoring import MentoringApplication, MentoringCohort
-from bot.storage.repositories.mentoring import FORBID, PIN
+from bot.storage.repositories.mentoring_rules import FORBID, PIN
 from bot.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ class MentoringService:
         """
         pairs = [pair for _line, pair in parse_past_pairs(read_csv_file(path))]
         async with self.database.unit_of_work() as work:
-            added = await work.mentoring.add_past_pairs(pairs, now=self.clock.now())
+            added = await work.mentoring_rules.add_past_pairs(pairs, now=self.clock.now())
         log.info("mentoring past pairs imported", extra={"added": added})
         return added, len(set(pairs)) - added
 
@@ -300,7 +300,7 @@ class MentoringService:
             _not_matched(cohort, "pinning")
             if not remove:
                 check_pin(await work.mentoring.cohort_input(cohort), cohort.name, mentor, mentee)
-            return await work.mentoring.set_rule(
+            return await work.mentoring_rules.set_rule(
                 cohort,
                 kind=PIN,
                 mentor_email=mentor,
@@ -324,7 +324,7 @@ class MentoringService:
         async with self.database.unit_of_work() as work:
             cohort = await work.mentoring.require_cohort(cohort_name)
             _not_matched(cohort, "a do-not-match")
-            changed = await work.mentoring.set_rule(
+            changed = await work.mentoring_rules.set_rule(
                 cohort,
                 kind=FORBID,
                 mentor_email=first,
@@ -335,7 +335,7 @@ class MentoringService:
             unpinned = False
             if not remove:
                 for mentor, mentee in ((first, second), (second, first)):
-                    unpinned |= await work.mentoring.set_rule(
+                    unpinned |= await work.mentoring_rules.set_rule(
                         cohort,
                         kind=PIN,
                         mentor_email=mentor,

@@ -14,7 +14,7 @@ from bot.mentoring.eligibility import mentee_problem, mentor_problem
 from bot.mentoring.import_csv import ApplicationInput
 from bot.mentoring.models import CohortState, Criteria, PrivateAnswers
 from bot.storage.models.mentoring import MentoringApplication, MentoringCohort
-from bot.storage.repositories.mentoring import FORBID, PIN, to_applicant
+from bot.storage.repositories.mentoring_rules import FORBID, PIN, to_applicant
 from bot.storage.unit_of_work import UnitOfWork
 
 
@@ -63,7 +63,7 @@ async def summarise(work: UnitOfWork, cohort: MentoringCohort) -> CohortSummary:
     """The cohort's counts (one read of its applications, rules and matches)."""
     people = [to_applicant(row, None) for row in await work.mentoring.applications(cohort)]
     mentors = [p for p in people if mentor_problem(p) is None]
-    rules = await work.mentoring.count_rules(cohort)
+    rules = await work.mentoring_rules.count_rules(cohort)
     proposed = await work.mentoring_pairs.matches(cohort, status=proposals.PROPOSED)
     confirmed = await work.mentoring_pairs.matches(cohort, status=proposals.CONFIRMED)
     return CohortSummary(

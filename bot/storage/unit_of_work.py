@@ -12,6 +12,7 @@ from bot.storage.repositories.kudos import KudosRepository
 from bot.storage.repositories.members import MemberRepository
 from bot.storage.repositories.mentoring import MentoringRepository
 from bot.storage.repositories.mentoring_pairs import MentoringPairRepository
+from bot.storage.repositories.mentoring_rules import MentoringRuleRepository
 from bot.storage.repositories.notes import NoteRepository
 from bot.storage.repositories.questions import QuestionRepository
 from bot.storage.repositories.reminders import ReminderRepository
@@ -63,6 +64,10 @@ class UnitOfWork:
     @cached_property
     def mentoring_pairs(self) -> MentoringPairRepository:
         return MentoringPairRepository(self._session)
+
+    @cached_property
+    def mentoring_rules(self) -> MentoringRuleRepository:
+        return MentoringRuleRepository(self._session)
 
     async def flush(self) -> None:
         """Send pending writes now (ids assigned, constraints checked) without committing."""

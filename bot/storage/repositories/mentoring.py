@@ -1,4 +1,4 @@
-"""Storage of the mentoring program: cohorts, applications, private answers, pair rules.
+"""Storage of the mentoring program: cohorts, applications, private answers.
 
 Every method runs in the unit of work's one transaction (see
 :meth:`bot.storage.Database.unit_of_work`), so a caller that writes several things
@@ -8,73 +8,34 @@ commits all of them or none. Private answers are read only by
 :meth:`MentoringRepository.named_private_answers`, and only when some are named.
 
 Matches, the pairs' messages and their taking part are in
-:mod:`bot.storage.repositories.mentoring_pairs`.
+:mod:`bot.storage.repositories.mentoring_pairs`; pair rules and the pairs of earlier
+rounds in :mod:`bot.storage.repositories.mentoring_rules`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from bot.errors import UserError
-from bot.mentoring.import_csv import ApplicationInput, PastPair
-from bot.mentoring.models import (
-    Adult,
-    Applicant,
-    CohortInput,
-    CohortState,
-    Criteria,
-    PairRules,
-    PrivateAnswers,
-    Role,
-)
+from bot.mentoring.import_csv import ApplicationInput
+from bot.mentoring.models import CohortInput, CohortState, Criteria, PrivateAnswers
 from bot.requests import UserRef
 from bot.storage.models import Member
 from bot.storage.models.mentoring import (
     MentoringApplication,
     MentoringCohort,
-    MentoringPairRule,
-    MentoringPastPair,
     MentoringPrivateAnswers,
 )
 from bot.storage.repositories.base import Repository
+from bot.storage.repositories.mentoring_rules import MentoringRuleRepository, _private, to_applicant
 from bot.storage.results import changed_rows
-
-PIN = "pin"
-FORBID = "forbid"
-
-
-def to_applicant(row: MentoringApplication, private: PrivateAnswers | None) -> Applicant:
-    role = Role(row.role)
-    return Applicant(
-        id=row.id,
-        email=row.email,
-        name=row.name,
-        role=role,
-        is_member=row.is_member,
-        adult=Adult(row.adult),
-        region=row.region,
-        interests=tuple(row.interests),
-        capacity=(row.capacity or 0) if role is not Role.MENTEE else 0,
-        private=private or PrivateAnswers(),
-    )
-
-
-def _private(row: MentoringPrivateAnswers) -> PrivateAnswers:
-    return PrivateAnswers(
-        gender=row.gender,
-        race_ethnicity=row.race_ethnicity,
-        prefer_same_region=row.prefer_same_region,
-        prefer_same_gender=row.prefer_same_gender,
-        prefer_same_race_ethnicity=row.prefer_same_race_ethnicity,
-        bipoc_funding_interest=row.bipoc_funding_interest,
-    )
 
 
 class MentoringRepository(Repository):
-    """The mentoring program: cohorts, applications, private answers, pair rules."""
+    """The mentoring program: cohorts, applications, private answers."""
 
     # -- cohorts -----------------------------------------------------------------------
 
@@ -291,35 +252,7 @@ class MentoringRepository(Repository):
             )
         }
 
-    # -- matching input and pair rules -------------------------------------------------
-
-    async def pair_rules(self, cohort: MentoringCohort) -> PairRules:
-        rules = (
-            await self._session.execute(
-                select(
-                    MentoringPairRule.kind,
-                    MentoringPairRule.mentor_email,
-                    MentoringPairRule.mentee_email,
-                )
-                .where(MentoringPairRule.cohort_id == cohort.id)
-                .order_by(MentoringPairRule.id)
-            )
-        ).all()
-        past = (
-            await self._session.execute(
-                select(MentoringPastPair.mentor_email, MentoringPastPair.mentee_email).where(
-                    MentoringPastPair.cohort_name != cohort.name
-                )
-            )
-        ).all()
-        return PairRules(
-            pinned=tuple((mentor, mentee) for kind, mentor, mentee in rules if kind == PIN),
-            forbidden=frozenset(
-                (mentor, mentee) for kind, mentor, mentee in rules if kind == FORBID
-            ),
-            past=frozenset((mentor, mentee) for mentor, mentee in past),
-            allow_repeat_pairs=cohort.allow_repeat_pairs,
-        )
+    # -- matching input ----------------------------------------------------------------
 
     async def cohort_input(self, cohort: MentoringCohort) -> CohortInput:
         """Everything matching needs, private answers included (they never leave matching)."""
@@ -339,72 +272,5 @@ class MentoringRepository(Repository):
         return CohortInput(
             applicants=tuple(to_applicant(row, answers.get(row.id)) for row in rows),
             criteria=Criteria.from_mapping(cohort.criteria),
-            rules=await self.pair_rules(cohort),
+            rules=await MentoringRuleRepository(self._session).pair_rules(cohort),
         )
-
-    async def set_rule(
-        self,
-        cohort: MentoringCohort,
-        *,
-        kind: str,
-        mentor_email: str,
-        mentee_email: str,
-        now: datetime,
-        remove: bool = False,
-    ) -> bool:
-        """Add (or with ``remove``, delete) a pin or do-not-match; True when it changed."""
-        where = (
-            MentoringPairRule.cohort_id == cohort.id,
-            MentoringPairRule.kind == kind,
-            MentoringPairRule.mentor_email == mentor_email,
-            MentoringPairRule.mentee_email == mentee_email,
-        )
-        if remove:
-            result = await self._session.execute(delete(MentoringPairRule).where(*where))
-            return bool(changed_rows(result))
-        if await self._session.scalar(select(MentoringPairRule.id).where(*where)) is not None:
-            return False
-        self._session.add(
-            MentoringPairRule(
-                cohort_id=cohort.id,
-                kind=kind,
-                mentor_email=mentor_email,
-                mentee_email=mentee_email,
-                created_at=now,
-            )
-        )
-        await self._session.flush()
-        return True
-
-    async def count_rules(self, cohort: MentoringCohort) -> dict[str, int]:
-        rows = await self._session.execute(
-            select(MentoringPairRule.kind, func.count())
-            .where(MentoringPairRule.cohort_id == cohort.id)
-            .group_by(MentoringPairRule.kind)
-        )
-        return {kind: count for kind, count in rows.all()}
-
-    async def add_past_pairs(self, pairs: Sequence[PastPair], *, now: datetime) -> int:
-        """Record pairs from earlier rounds; ones already recorded are skipped.
-
-        Returns:
-            How many were new.
-        """
-        known = set(
-            (
-                await self._session.execute(
-                    select(
-                        MentoringPastPair.mentor_email,
-                        MentoringPastPair.mentee_email,
-                        MentoringPastPair.cohort_name,
-                    )
-                )
-            ).all()
-        )
-        new = {(p.mentor, p.mentee, p.cohort) for p in pairs} - known
-        self._session.add_all(
-            MentoringPastPair(mentor_email=m, mentee_email=e, cohort_name=c, recorded_at=now)
-            for m, e, c in sorted(new)
-        )
-        await self._session.flush()
-        return len(new)
