@@ -21,7 +21,9 @@ from bot.answers.dates import (
     sort_key,
     upcoming_deadlines,
 )
-from bot.answers.index import UNKNOWN_TERM_WEIGHT, CoverageIndex, Document, Hit, QueryTerm
+from bot.answers.index import CoverageIndex, Hit
+from bot.answers.index_documents import Document
+from bot.answers.index_terms import UNKNOWN_TERM_WEIGHT, QueryTerm
 from bot.answers.wording import contact_phrase, dated_bullet, deadline_phrase, passed_sentence
 from bot.knowledge.schema import Deadline, Knowledge
 

@@ -38,7 +38,8 @@ from bot.answers.compose import Composed, Question, compose
 from bot.answers.compound import as_typed, asks, split_message
 from bot.answers.context import unwrapped
 from bot.answers.date_questions import CALENDAR_WORDS, parse_date_question
-from bot.answers.index import CoverageIndex, Document, Hit
+from bot.answers.index import CoverageIndex, Hit
+from bot.answers.index_documents import Document
 from bot.answers.parts import answer_parts
 from bot.answers.scope import Scope
 from bot.answers.synonyms import SynonymRewriter

@@ -37,6 +37,11 @@ resembling a stored phrasing counts.
 Every weight and floor below was chosen with ``bench/qa.py --tune`` on
 tests/core/paraphrases.yaml (and checked on every question set), never tuned
 on the dev or held-out sets alone.
+
+Analysing an entry into its weighted terms lives in
+:mod:`bot.answers.index_documents`, the weight of each query term in
+:mod:`bot.answers.index_terms` and detecting names the knowledge never holds
+in :mod:`bot.answers.index_names`.
 """
 
 from __future__ import annotations
@@ -44,54 +49,26 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.answers import text as text_rules
 from bot.answers.english import is_common_word, is_derived_word
-from bot.answers.text import is_light
+from bot.answers.index_documents import (
+    BODY_RARE_DOCUMENTS,
+    Analyzer,
+    Document,
+    add_postings,
+    analyse_document,
+    capitalised_words,
+    known_words,
+    phrasing_masses,
+    sentence_postings,
+)
+from bot.answers.index_names import UNKNOWN_PHRASE_WEIGHT, unknown_names
+from bot.answers.index_terms import LIGHT_TERM_WEIGHT, QueryTerm, known_weight, unknown_weight
 from bot.answers.typos import TypoCorrector, sure_slip
 
-#: How much a term found in each field is worth (summed, capped at 1).
-PHRASING_BASE = 0.55
-PHRASING_SPREAD = 0.25  # extra when the term is in every phrasing, not just one
-TITLE_WEIGHT = 0.45
-KEYWORD_WEIGHT = 0.45
-BODY_WEIGHT = 0.3
-#: A word of the answer text that at most two entries use describes what the entry
-#: is about (what the award honours, what the fund pays for): it counts more.
-BODY_RARE_BONUS = 0.2
-BODY_RARE_DOCUMENTS = 2
-
-LIGHT_TERM_WEIGHT = 0.3
-#: A word the knowledge never uses ("printz", "parking") is evidence the question
-#: is about something else, so it weighs more than a known word of the same idf.
-UNKNOWN_TERM_WEIGHT = 1.5
-#: An unknown word right before a naming noun ("Printz award", "AASL conference")
-#: names a thing the knowledge has never heard of: the question is about that thing.
-UNKNOWN_NAME_WEIGHT = 3.0
-_NAMING_NOUNS = (
-    "award awards medal medals prize prizes honor honors committee committees conference "
-    "conferences scholarship scholarships grant grants fund funds fellowship program programs "
-    "association council institute division section roundtable caucus"
-)
-#: Heads of the names of organisations and their parts ("the Texas Library
-#: *Association*", "the *Association* of College and Research Libraries").
-_ORGANISATION_HEADS = (
-    "association associations society council foundation institute division chapter network "
-    "alliance federation consortium guild union caucus roundtable committee committees"
-)
-#: Words joining a name that follows its head ("Association *of* ... *and* ...").
-_NAME_JOINERS = frozenset(["of", "for", "on", "and", "the"])
-#: A name of known words that no sentence of the knowledge holds together (the Public
-#: Library Association) names something else: it weighs as this many unknown words.
-UNKNOWN_PHRASE_WEIGHT = 3.0
-#: Ordinary words that often stand before those nouns without naming anything.
-_GENERIC_MODIFIERS = (
-    "good best great right fun local virtual online annual upcoming next new big small main "
-    "other another different first last same each every whole official general specific "
-    "particular special current recent old older youth library childrens"
-)
 #: A question's informative mass is at least this share of one unknown word's
 #: idf, so that a very short question made only of common words ("how old is
 #: ALSC") cannot look fully explained by any entry that happens to use them.
@@ -108,21 +85,6 @@ SHORT_TYPO_MIN_DOCUMENTS = 3
 #: Shortest word :meth:`CoverageIndex.respell` rewrites.
 SHORT_TYPO_LENGTH = 3
 _WORD = re.compile(r"[a-z]+")
-#: Where one sentence (or list item, title, phrasing, keyword) of the knowledge ends.
-_SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)|\n")
-
-Analyzer = Callable[[str], list[str]]
-
-
-@dataclass(frozen=True)
-class Document:
-    """Searchable text of one knowledge item."""
-
-    key: str
-    phrasings: tuple[str, ...]
-    title: str = ""
-    keywords: tuple[str, ...] = ()
-    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,17 +96,6 @@ class Hit:
     coverage: float
     overlap: float
     rank: float = 0.0
-
-
-@dataclass(frozen=True)
-class QueryTerm:
-    """One distinct query stem with its weight and idf (after typo correction)."""
-
-    stem: str
-    weight: float
-    idf: float
-    similarity: float = 1.0
-    corrected_from: str | None = None
 
 
 class CoverageIndex:
@@ -172,7 +123,7 @@ class CoverageIndex:
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._phrasings: list[list[tuple[frozenset[str], float]]] = []
         doc_frequency: dict[str, int] = defaultdict(int)
-        analysed = [self._analyse_document(document) for document in documents]
+        analysed = [analyse_document(document, analyze) for document in documents]
         for fields in analysed:
             for stem in set().union(*(stems for group in fields.values() for stems in group)):
                 doc_frequency[stem] += 1
@@ -182,15 +133,15 @@ class CoverageIndex:
             for stem, df in doc_frequency.items()
         }
         self._unknown_idf = math.log(1 + (count + 0.5) / 0.5) + IDF_SMOOTHING
-        self._sentences = self._sentence_postings(documents)
-        self._capitalised = _capitalised_words(documents)
+        self._sentences = sentence_postings(documents, analyze)
+        self._capitalised = capitalised_words(documents)
         self._rare = frozenset(
             stem for stem, df in doc_frequency.items() if df <= BODY_RARE_DOCUMENTS
         )
         for number, (document, fields) in enumerate(zip(documents, analysed, strict=True)):
-            self._add_postings(number, len(document.phrasings), fields)
-            self._phrasings.append(self._phrasing_masses(fields))
-        known = self._known_words(documents, aliases)
+            add_postings(self._postings, number, len(document.phrasings), fields, self._rare)
+            self._phrasings.append(phrasing_masses(fields, self._idf))
+        known = known_words(documents, aliases, self._idf, analyze)
         self._typos = TypoCorrector(
             known,
             common=text_rules.STOPWORDS | text_rules.LIGHT_WORDS,
@@ -276,23 +227,23 @@ class CoverageIndex:
                 continue
             seen.add(stem)
             if stem in self._idf:
-                terms.append(QueryTerm(stem, _known_weight(stem), self._idf[stem]))
+                terms.append(QueryTerm(stem, known_weight(stem), self._idf[stem]))
                 continue
             correction = self._typos.correct(stem)
             if correction is None:
-                weight = _unknown_weight(stems, position, _known_weight(stem))
+                weight = unknown_weight(stems, position, known_weight(stem))
                 terms.append(QueryTerm(stem, weight, self._unknown_idf))
             elif correction.meant is None or correction.meant in seen:
                 continue  # a mistyped "the", or a word the question already has
             elif correction.meant in self._idf:
                 fixed, similarity = correction.meant, correction.similarity
                 seen.add(fixed)
-                weight = _known_weight(fixed) * similarity
+                weight = known_weight(fixed) * similarity
                 terms.append(QueryTerm(fixed, weight, self._idf[fixed], similarity, stem))
             else:
                 # a mistyped question word the knowledge never uses ("whome")
                 seen.add(correction.meant)
-                weight = _unknown_weight(stems, position, LIGHT_TERM_WEIGHT)
+                weight = unknown_weight(stems, position, LIGHT_TERM_WEIGHT)
                 terms.append(QueryTerm(correction.meant, weight, self._unknown_idf))
         return terms
 
@@ -330,69 +281,13 @@ class CoverageIndex:
         all its stems ("state library associations", "the underserved children
         committee"); everyday qualifiers ("the right committee") name nothing.
         """
-        tokens = text_rules.words(folded)
-        names: list[str] = []
-        for position, word in enumerate(tokens):
-            if word not in _ORGANISATION_HEADS_SET:
-                continue
-            before: list[str] = []
-            for earlier in reversed(tokens[max(0, position - 4) : position]):
-                if not self._name_word(earlier):
-                    break
-                before.insert(0, earlier)
-            after: list[str] = []
-            if position + 2 < len(tokens) and tokens[position + 1] in ("of", "for", "on"):
-                for later in tokens[position + 2 : position + 8]:
-                    if later not in _NAME_JOINERS and not self._name_word(later):
-                        break
-                    after.append(later)
-            while after and after[-1] in _NAME_JOINERS:
-                after.pop()
-            qualifiers = [
-                item
-                for item in (*before, *after)
-                if item not in _NAME_JOINERS and text_rules.stem(item) not in _GENERIC_STEMS
-            ]
-            if not qualifiers:
-                continue
-            name = " ".join([*before, word, *after])
-            if not self._held_together(self._analyze(name)):
-                names.append(name)
-        return names
-
-    def _name_word(self, word: str) -> bool:
-        """True for a word that may be part of a name: unknown, or capitalised in the knowledge."""
-        if word in text_rules.STOPWORDS or word in text_rules.WH_WORDS:
-            return False
-        if word in self._capitalised:
-            return True
-        # a word the knowledge never uses, and no slip of one ("teh" is "the")
-        return not self._typos.knows(word) and self._typos.correct(word) is None
-
-    def _held_together(self, stems: Sequence[str]) -> bool:
-        """True when one sentence of the knowledge has every one of these stems."""
-        if not stems:
-            return True
-        sentences: set[int] | None = None
-        for stem in set(stems):
-            holding = self._sentences.get(stem, set())
-            sentences = set(holding) if sentences is None else sentences & holding
-            if not sentences:
-                return False
-        return True
-
-    def _sentence_postings(self, documents: Sequence[Document]) -> dict[str, set[int]]:
-        """Stem -> the sentences of the knowledge that use it (numbered across documents)."""
-        postings: dict[str, set[int]] = defaultdict(set)
-        number = 0
-        for document in documents:
-            texts = [*document.phrasings, document.title, *document.keywords]
-            texts.extend(_SENTENCE_END.split(document.body))
-            for text in texts:
-                for stem in self._analyze(text):
-                    postings[stem].add(number)
-                number += 1
-        return postings
+        return unknown_names(
+            folded,
+            analyze=self._analyze,
+            capitalised=self._capitalised,
+            typos=self._typos,
+            sentences=self._sentences,
+        )
 
     def search(self, text: str, *, limit: int = 5) -> list[Hit]:
         """Best documents for a free-text query, highest score first."""
@@ -468,67 +363,6 @@ class CoverageIndex:
             best = max(best, matched / mass)
         return best
 
-    def _analyse_document(self, document: Document) -> dict[str, list[set[str]]]:
-        return {
-            "phrasings": [set(self._analyze(text)) for text in document.phrasings],
-            "title": [set(self._analyze(document.title))],
-            "keywords": [set(self._analyze(" ".join(document.keywords)))],
-            "body": [set(self._analyze(document.body))],
-        }
-
-    def _add_postings(self, number: int, phrasing_count: int, fields: dict) -> None:
-        strengths: dict[str, float] = defaultdict(float)
-        phrasing_hits: dict[str, int] = defaultdict(int)
-        for stems in fields["phrasings"]:
-            for stem in stems:
-                phrasing_hits[stem] += 1
-        for stem, hits in phrasing_hits.items():
-            strengths[stem] += PHRASING_BASE + PHRASING_SPREAD * hits / max(phrasing_count, 1)
-        for field, weight in (("title", TITLE_WEIGHT), ("keywords", KEYWORD_WEIGHT)):
-            for stem in fields[field][0]:
-                strengths[stem] += weight
-        for stem in fields["body"][0]:
-            strengths[stem] += BODY_WEIGHT + (BODY_RARE_BONUS if stem in self._rare else 0.0)
-        for stem, strength in strengths.items():
-            self._postings[stem].append((number, min(strength, 1.0)))
-
-    def _phrasing_masses(self, fields: dict) -> list[tuple[frozenset[str], float]]:
-        texts = [*fields["phrasings"], fields["title"][0]]
-        # question words are left out: "what is X?" must not match "what is Y?" by "what"
-        topical = [frozenset(stem for stem in stems if not is_light(stem)) for stems in texts]
-        return [(stems, sum(self._idf[stem] for stem in stems)) for stems in topical if stems]
-
-    def _known_words(
-        self, documents: Sequence[Document], aliases: Iterable[str]
-    ) -> dict[str, str | None]:
-        """Every word a typo may stand for, mapped to its stem (None: a stopword).
-
-        Known stems, the surface words behind them (typos often break the
-        stemmer: "nominaton" keeps its ending) and their stems by suffix rules
-        alone ("aplication" stems to "aplic", one letter from "applic", which
-        the stemmer maps to "apply"), one-word synonym variants, and function
-        words: a mistyped "the" is dropped, a mistyped "when" is "when".
-        """
-        known: dict[str, str | None] = {stem: stem for stem in self._idf}
-        for alias in aliases:
-            stems = self._analyze(alias)
-            if len(stems) == 1 and stems[0] in self._idf and alias.isalpha():
-                known.setdefault(alias, stems[0])
-        for document in documents:
-            text = " ".join(
-                [*document.phrasings, document.title, *document.keywords, document.body]
-            )
-            for word in set(text_rules.words(text_rules.fold(text))):
-                stemmed = text_rules.stem(word)
-                if stemmed in self._idf:
-                    known.setdefault(word, stemmed)
-                    known.setdefault(text_rules.suffix_stem(word), stemmed)
-        for word in text_rules.LIGHT_WORDS:
-            known.setdefault(word, text_rules.stem(word))
-        for word in text_rules.STOPWORDS:
-            known.setdefault(word, None)
-        return known
-
 
 #: "who wrote / authored the post ...", "the author of ...": a question asking who wrote.
 _AUTHORSHIP = re.compile(
@@ -547,35 +381,3 @@ _AUTHORSHIP_WORDS = (
 AUTHORSHIP_DESCRIPTION_WEIGHT = 0.35
 #: ... and all of them together at most this many words.
 AUTHORSHIP_DESCRIPTION_BUDGET = 1.0
-
-_CAPITALISED = re.compile(r"(?<=[a-z,;:)] )[A-Z][a-zA-Z]*")
-
-
-def _capitalised_words(documents: Sequence[Document]) -> frozenset[str]:
-    """Words the knowledge writes with a capital inside a sentence: parts of names."""
-    found: set[str] = set()
-    for document in documents:
-        for text in (*document.phrasings, document.title, *document.keywords, document.body):
-            found.update(text_rules.fold(word) for word in _CAPITALISED.findall(text))
-    return frozenset(found)
-
-
-_NAMING_STEMS = frozenset(text_rules.stem(word) for word in _NAMING_NOUNS.split())
-_GENERIC_STEMS = frozenset(text_rules.stem(word) for word in _GENERIC_MODIFIERS.split())
-_ORGANISATION_HEADS_SET = frozenset(_ORGANISATION_HEADS.split())
-
-
-def _known_weight(stem: str) -> float:
-    return LIGHT_TERM_WEIGHT if is_light(stem) else 1.0
-
-
-def _unknown_weight(stems: Sequence[str], position: int, weight: float) -> float:
-    """Weight of a query word the index does not know (and could not correct)."""
-    stem = stems[position]
-    if stem.isdigit():
-        return LIGHT_TERM_WEIGHT  # an unknown number ("I'm 16", "how 2 apply") is rarely the topic
-    following = stems[position + 1] if position + 1 < len(stems) else ""
-    # a name is no everyday word: "possible" in "possible to pay for" names nothing
-    if following in _NAMING_STEMS and stem not in _GENERIC_STEMS and not is_common_word(stem):
-        return weight * UNKNOWN_NAME_WEIGHT
-    return weight * UNKNOWN_TERM_WEIGHT

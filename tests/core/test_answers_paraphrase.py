@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from bot.answers import Answer, AnswerEngine
-from bot.answers.index import CoverageIndex, Document
+from bot.answers.index import CoverageIndex
+from bot.answers.index_documents import Document
 from bot.answers.siblings import named_years, stated_years
 from bot.answers.synonyms import SynonymRewriter
 from bot.answers.text import content_stems, fold
