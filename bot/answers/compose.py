@@ -14,7 +14,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answers import facts, premise
+from bot.answers import (
+    fact_asked,
+    fact_checks,
+    fact_kinds,
+    premise,
+    premise_frames,
+    premise_verdict,
+)
 from bot.answers.passages import Passage, best_passage, split_passages
 from bot.answers.wording import DEADLINE_REFERENCE, contact_phrase, key_dates, with_deadlines
 from bot.knowledge.schema import Deadline, Entry, Knowledge
@@ -80,8 +87,8 @@ class Question:
 
     folded: str
     asked: str
-    fact: facts.FactQuestion | None
-    premise: premise.Premise | None
+    fact: fact_kinds.FactQuestion | None
+    premise: premise_frames.Premise | None
     topic: frozenset[str]
     counted: tuple[str, ...]
     relevance: Callable[[str], float]
@@ -156,14 +163,14 @@ def compose(
             rest = question.asked.lower()[things.end() :].strip(" ?.!").split()
             if len(rest) <= _MAX_TOPIC_WORDS * 2:
                 what = " ".join([things.group(0), *rest])
-        elif kind == "person" and facts.asks_author(question.asked.lower()):
+        elif kind == "person" and fact_kinds.asks_author(question.asked.lower()):
             # "who wrote the Fall 2017 post?": its writer, not who the program is
             piece = _WRITING.search(question.asked.lower())
             what = f"who wrote that {piece.group(1)}" if piece else "who wrote that"
         elif kind == "person" and topic != "that" and _WHO_IS.search(question.asked.lower()):
             # "who is ALSC's president?": "who the ALSC president is"
             what = f"who {topic if topic.startswith('the ') else 'the ' + topic} is"
-        if kind in ("date", "day") and facts.asks_outcome(question.asked):
+        if kind in ("date", "day") and fact_asked.asks_outcome(question.asked):
             # "when do mentors hear who their mentee is?": the news, not "the date for mentee"
             what = "when that news comes out"
         related = bool(question.topic & about) or not question.topic
@@ -174,10 +181,10 @@ def compose(
     if reply != text:
         reply += f'\n\nThere\'s more on this: ask me "tell me about {_in_sentence(entry.title)}".'
     if question.premise is not None:
-        result = premise.verdict(
+        result = premise_verdict.verdict(
             question.premise, sentence, about=entry.title, stems_of=question.stems_of
         )
-        if result == "unclear" and premise.opposed_elsewhere(
+        if result == "unclear" and premise_verdict.opposed_elsewhere(
             question.premise, [unit for passage in passages for unit in passage.sentences]
         ):
             result = "corrected"  # "meets on its own time" further on: no set schedule
@@ -195,7 +202,7 @@ def _states_the_fact(question: Question) -> bool:
     """True when the kind of fact looked for is the one the premise states ("6 months")."""
     if question.premise is None or question.fact is None:
         return False
-    stated = facts.stated_kind(question.premise.statement)
+    stated = fact_kinds.stated_kind(question.premise.statement)
     return stated is not None and stated.kind == question.fact.kind
 
 
@@ -243,25 +250,25 @@ def _answering_sentence(
         # from a list of contacts for other things
         about = frozenset() if question.further_down else title
 
-    author = kind == "person" and facts.asks_author(question.folded)
+    author = kind == "person" and fact_kinds.asks_author(question.folded)
     writers = author and bool(question.stems_of("wrote writes written author") & titled)
 
     def holds(sentence: str) -> bool:
-        if not facts.holds(
+        if not fact_checks.holds(
             kind, sentence, counted=question.counted, stem=question.stem, given=question.folded
         ):
             return False
-        if facts.of_an_earlier_round(kind, question.folded, sentence, year):
+        if fact_checks.of_an_earlier_round(kind, question.folded, sentence, year):
             return False  # "how many so far?": the count of the Fall 2017 round is not it
-        if author and not (facts.names_author(sentence) or writers):
+        if author and not (fact_kinds.names_author(sentence) or writers):
             return False  # "who wrote the Fall 2017 post?": a name in it is not its writer
         return _about_topic(sentence, question, about)
 
     def holds_a_day(sentence: str) -> bool:
-        return holds(sentence) and facts.more_than_a_year(sentence)
+        return holds(sentence) and fact_checks.more_than_a_year(sentence)
 
     def holds_a_year(sentence: str) -> bool:
-        return holds(sentence) and facts.names_a_year(sentence)
+        return holds(sentence) and fact_checks.names_a_year(sentence)
 
     found = None
     # "the funding is new in 2021, right?": a year stated alone is the value to check
@@ -272,10 +279,10 @@ def _answering_sentence(
         # the stated year is the value compared, so it is no "year asked about" here
 
         def states_a_year(sentence: str) -> bool:
-            return facts.names_a_year(sentence) and _about_topic(sentence, question, about)
+            return fact_checks.names_a_year(sentence) and _about_topic(sentence, question, about)
 
         found = best_passage(passages, question.relevance, states_a_year)
-    elif kind == "date" and not facts.asks_year(question.folded):
+    elif kind == "date" and not fact_asked.asks_year(question.folded):
         # "the deadline for ...": a sentence with the day or month beats one with a year
         found = best_passage(passages, question.relevance, holds_a_day)
     if kind == "origin":
@@ -316,10 +323,10 @@ def _of_the_topic(dates: list[Deadline], question: Question, text: str) -> list[
 
 def _of_the_edition(dates: list[Deadline], folded: str) -> list[Deadline]:
     """Only the deadlines of the round a question names ("when did fall 2017 apps close")."""
-    named = facts.edition(folded)
-    if facts.asks_outcome(folded):
+    named = fact_asked.edition(folded)
+    if fact_asked.asks_outcome(folded):
         # "when do we hear back?": only a date for the news itself, not the closing date
-        dates = [item for item in dates if facts.asks_outcome(f"when {item.title.lower()}")]
+        dates = [item for item in dates if fact_asked.asks_outcome(f"when {item.title.lower()}")]
     if named is None:
         return dates
     return [item for item in dates if named in item.title.lower().replace("autumn", "fall")]

@@ -17,7 +17,8 @@ Order of work for a message:
    among close sibling entries the one the question names wins
    (:mod:`bot.answers.siblings`). Below the threshold the engine abstains.
 5. The chosen entry answers only when it holds the kind of fact asked for
-   (an amount, a date, a time, a link, ...: :mod:`bot.answers.facts`); a
+   (an amount, a date, a time, a link, ...: :mod:`bot.answers.fact_kinds` and
+   :mod:`bot.answers.fact_checks`); a
    specific question gets the paragraph that answers it, and a stated premise
    is confirmed or corrected (:mod:`bot.answers.compose`).
 """
@@ -30,7 +31,7 @@ import logging
 import re
 from collections.abc import Callable
 
-from bot.answers import facts, premise, siblings, small_talk
+from bot.answers import fact_kinds, premise, premise_frames, premise_verdict, siblings, small_talk
 from bot.answers.answer import Answer
 from bot.answers.calendar_answers import CalendarAnswers
 from bot.answers.comparisons import Comparisons
@@ -209,7 +210,7 @@ class AnswerEngine:
             return Answer(answered, text, sources, 1.0, "calendar" if answered else "missing_fact")
         parts = split_message(cleaned)
         one = len(parts) == 1 and not parts[0].aside  # "(like her job)" is tried without
-        if one or premise.whole_message(folded):  # "X. Is that true?" is one
+        if one or premise_frames.whole_message(folded):  # "X. Is that true?" is one
             return self._answer_one(unwrapped(folded), today)  # "I'd like to know when ..."
         return answer_parts(
             parts,
@@ -240,16 +241,16 @@ class AnswerEngine:
                 return self._calendar_without_time(reply.text, reply.sources)
             if reply is not None:
                 logger.debug("calendar answer (%s) for %r", date_question.kind, folded)
-                stated = premise.recognise(folded)
+                stated = premise_frames.recognise(folded)
                 text = reply.text
                 if stated is not None:
-                    judged = premise.verdict(stated, text, stems_of=self._stems_of)
+                    judged = premise_verdict.verdict(stated, text, stems_of=self._stems_of)
                     text = premise.opened(judged, text)
                 return Answer(True, text, reply.sources, 1.0, "calendar")
-        stated = premise.recognise(folded)
+        stated = premise_frames.recognise(folded)
         # "I heard mentors don't need to be members, true?": search the statement itself
         searched = self._index.respell(stated.searchable if stated else folded, sure_only=True)
-        searched = facts.searched_words(searched)  # "how long does it go for": a length
+        searched = fact_kinds.searched_words(searched)  # "how long does it go for": a length
         stems = self.analyze(searched) or self.analyze(folded)
         if not stems:
             return Answer(False, empty_question(self.knowledge), (), 0.0, "abstained")
@@ -296,7 +297,7 @@ class AnswerEngine:
         )
         return Answer(True, text, tuple(hit.key for hit, _ in answered), answered[0][0].score)
 
-    def _premise_subject_hits(self, stated: premise.Premise) -> list[Hit]:
+    def _premise_subject_hits(self, stated: premise_frames.Premise) -> list[Hit]:
         """The search for a premise without a stated value the knowledge never uses."""
 
         def unknown(word: str) -> bool:
@@ -312,7 +313,7 @@ class AnswerEngine:
 
     def _untimed(self, folded: str, sources: tuple[str, ...]) -> bool:
         """True when a question asks the time of day and none of these dates has one."""
-        fact = facts.fact_kind(folded)
+        fact = fact_kinds.fact_kind(folded)
         if fact is None or fact.kind != "time" or not sources:
             return False
         items = [self.knowledge.deadline(source) for source in sources]
@@ -327,10 +328,10 @@ class AnswerEngine:
         return Answer(False, reply, sources, 1.0, "missing_fact")
 
     def _question(self, folded: str, stems: list[str], asked: str | None = None) -> Question:
-        fact = facts.fact_kind(self._respell(expand_shorthand(asked)) if asked else folded)
-        stated = premise.recognise(folded)
+        fact = fact_kinds.fact_kind(self._respell(expand_shorthand(asked)) if asked else folded)
+        stated = premise_frames.recognise(folded)
         if fact is None and stated is not None:  # "the program is 6 months, right?": a length
-            fact = facts.stated_kind(stated.statement)
+            fact = fact_kinds.stated_kind(stated.statement)
         trigger = set(self.analyze(fact.trigger)) if fact else set()
         topic_stems = [
             item
@@ -379,7 +380,7 @@ class AnswerEngine:
         return []
 
     def _counted(
-        self, folded: str, stems: list[str], fact: facts.FactQuestion | None
+        self, folded: str, stems: list[str], fact: fact_kinds.FactQuestion | None
     ) -> tuple[str, ...]:
         """What a number must be next to: the thing counted, or for a length the topic."""
         if fact is None:

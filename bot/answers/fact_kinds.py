@@ -1,5 +1,17 @@
 """What kind of fact a question asks for, or a premise states, and which of its words ask.
 
+"How much does membership cost?" asks for an amount; an entry about membership that
+names no price does not answer it, however well its words match. The engine answers
+only when the chosen entry has a sentence holding the kind of fact asked for, about
+the question's topic (:mod:`bot.answers.fact_checks`); otherwise it says plainly what
+it does not know. Kinds: ``cost``, ``count``, ``winner``, ``person``, ``date``,
+``time``, ``duration``, ``link``, ``phone``, ``email``, ``place``, ``how_to``. A
+question asking for something that changes from day to day ("how many spots are
+*still* available", "so far") is ``live``: a knowledge file never holds it; "right
+now" or "currently" beside a person asks who holds it as of the knowledge. The words
+both sides share are in :mod:`bot.answers.fact_words`, what a question says about the
+fact it wants (round, rate, year) in :mod:`bot.answers.fact_asked`.
+
 The asking words set the kind, never words of a title ("who wrote the *Winning* Traits
 post" asks an author, a person); the words that only ask ("so far", "go for") are kept
 out of the topic the question is searched with.

@@ -15,20 +15,8 @@ from __future__ import annotations
 
 import re
 
-from bot.answers.premise_frames import Premise, recognise, whole_message
-from bot.answers.premise_verdict import Verdict, opposed_elsewhere, verdict
-
-__all__ = [
-    "Premise",
-    "Verdict",
-    "opened",
-    "opening",
-    "opposed_elsewhere",
-    "recognise",
-    "unchecked",
-    "verdict",
-    "whole_message",
-]
+from bot.answers.premise_frames import Premise
+from bot.answers.premise_verdict import Verdict
 
 
 def opening(result: Verdict) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.answers.facts import fact_kind
+from bot.answers.fact_kinds import fact_kind
 from bot.answers.premise_values import _values
 
 _TAG = re.compile(

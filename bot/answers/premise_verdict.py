@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from bot.answers.facts import holds_the_role
+from bot.answers.fact_checks import holds_the_role
 from bot.answers.premise_frames import _COPULA, _NEGATION, _RESTRICTION, Premise
 from bot.answers.premise_values import _agrees, _same_kind, _values
 

@@ -493,7 +493,7 @@ def test_meeting_on_their_own_time_is_not_corrected(engine: AnswerEngine) -> Non
 
 
 def test_a_remark_about_the_member_after_the_tag_is_no_part_of_the_statement() -> None:
-    from bot.answers.premise import recognise
+    from bot.answers.premise_frames import recognise
 
     stated = recognise(
         "i'm not sure i have time for that, mentors are required to meet their mentee "
@@ -536,7 +536,7 @@ def test_a_role_stated_with_its_qualifier_is_confirmed(engine: AnswerEngine, que
 
 
 def test_past_that_qualifies_no_role_is_no_role() -> None:
-    from bot.answers.facts import holds_the_role
+    from bot.answers.fact_checks import holds_the_role
 
     sentence = "someone who was not selected in the past can be nominated again."
     assert holds_the_role(sentence, "someone can be nominated again if they didn't win")
