@@ -270,17 +270,8 @@ class CoverageIndex:
         ]
 
     def unknown_names(self, folded: str) -> list[str]:
-        """Names of organisations or committees in a question that the knowledge never holds.
-
-        A name is a head noun ("association", "committee") with the words that
-        qualify it before it ("the *Texas Library* Association") or after it ("the
-        Association *of College and Research Libraries*"): words the knowledge never
-        uses, or writes with a capital inside a sentence, as part of a name
-        ("Public", "Library"), never a verb of the question ("may *observe* ALSC
-        committee meetings"). A name is known when one sentence of the knowledge has
-        all its stems ("state library associations", "the underserved children
-        committee"); everyday qualifiers ("the right committee") name nothing.
-        """
+        """Names of organisations or committees in a question that the knowledge never
+        holds, read against this index (see :func:`bot.answers.index_names.unknown_names`)."""
         return unknown_names(
             folded,
             analyze=self._analyze,
