@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers import AnswerEngine
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.core import BotCore
+from bot.knowledge import load_knowledge
 from bot.knowledge_store import KnowledgeStore
 from bot.storage import Database
 from tests.support.cores import start_core
@@ -90,6 +92,12 @@ def core_knowledge(request: pytest.FixtureRequest) -> KnowledgeStore:
     if request.node.get_closest_marker("shipped_knowledge"):
         return request.getfixturevalue("shipped_knowledge")
     return request.getfixturevalue("frozen_knowledge")
+
+
+@pytest.fixture(scope="session")
+def engine() -> AnswerEngine:
+    """The answer engine on the shipped sample, built once: answering changes nothing in it."""
+    return AnswerEngine(knowledge=load_knowledge(SHIPPED_KNOWLEDGE_FILE))
 
 
 @pytest.fixture

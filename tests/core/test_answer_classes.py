@@ -22,11 +22,6 @@ TODAY = dt.date(2021, 10, 1)
 ALICE = UserRef("console", "local", "alice", "Alice")
 
 
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
-
-
 def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> Answer:
     return engine.answer(question, today=today)
 

@@ -16,17 +16,11 @@ import pytest
 
 from bot.answers import Answer, AnswerEngine
 from bot.answers.date_questions import parse_date_question
-from bot.knowledge import load_knowledge
 from bot.markup import parse_markup
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTACT = "eserrano@ala.org"
 TODAY = dt.date(2022, 1, 30)
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
 def ask(engine: AnswerEngine, question: str, today: str) -> tuple[Answer, str]:

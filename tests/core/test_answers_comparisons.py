@@ -18,7 +18,6 @@ import pytest
 
 from bot.answers import Answer, AnswerEngine
 from bot.answers.comparisons import recognise
-from bot.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2021, 10, 1)
@@ -34,11 +33,6 @@ SPRING_2016 = r"Spring 2016 .*: Friday, February 26, 2016"
 SPRING_2017 = r"Spring 2017 .*: Friday, February 24, 2017"
 FALL_2017 = r"Fall 2017: over 25 mentee applications"
 Y2021 = r"2021: over 30 mentee applications"
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
 def ask(engine: AnswerEngine, question: str) -> Answer:

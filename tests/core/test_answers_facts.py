@@ -22,17 +22,11 @@ from bot.answers.fact_checks import holds
 from bot.answers.fact_kinds import fact_kind, length_verb_as_last, searched_words
 from bot.answers.premise import opened
 from bot.answers.wording import names_a_topic
-from bot.knowledge import load_knowledge
 from bot.markup import parse_markup
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2021, 10, 1)
 CONTACT = "eserrano@ala.org"
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
 def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> Answer:

@@ -21,18 +21,12 @@ from bot.answers.index_documents import Document
 from bot.answers.siblings import named_years, stated_years
 from bot.answers.synonyms import SynonymRewriter
 from bot.answers.text import content_stems, fold
-from bot.knowledge import load_knowledge
 from bot.markup import parse_markup
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2021, 10, 1)
 DSA_2020 = dt.date(2020, 12, 2)
 CONTACT = "eserrano@ala.org"
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
 def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> tuple[Answer, str]:

@@ -17,16 +17,10 @@ import pytest
 import yaml
 
 from bot.answers import Answer, AnswerEngine
-from bot.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2021, 10, 1)
 CONTACT = "eserrano@ala.org"
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
 def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> Answer:

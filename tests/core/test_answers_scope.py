@@ -20,17 +20,11 @@ from pathlib import Path
 import pytest
 
 from bot.answers import Answer, AnswerEngine
-from bot.knowledge import load_knowledge
 from bot.markup import parse_markup
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2021, 10, 1)
 CONTACT = "eserrano@ala.org"
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
 def ask(engine: AnswerEngine, question: str) -> tuple[Answer, str]:

@@ -16,17 +16,11 @@ from bot.answers import Answer, AnswerEngine
 from bot.answers.english import is_common_word, is_derived_word
 from bot.answers.text import STOPWORDS, WH_WORDS, expand_shorthand, stem, suffix_stem
 from bot.answers.typos import TypoCorrector
-from bot.knowledge import load_knowledge
 from bot.markup import parse_markup
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2021, 10, 1)
 DSA_2020 = dt.date(2020, 12, 1)
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
 def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> tuple[Answer, str]:

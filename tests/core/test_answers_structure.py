@@ -18,7 +18,6 @@ from bot.answers import Answer, AnswerEngine
 from bot.answers.compound import split_message
 from bot.answers.context import Part, is_context
 from bot.core import BotCore
-from bot.knowledge import load_knowledge
 from bot.markup import parse_markup
 from bot.requests import Request, UserRef
 from bot.storage.models import UnansweredQuestion
@@ -27,11 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2021, 10, 1)
 NO_ANSWER = "I don't have an answer to that"
 CONTACT = "eserrano@ala.org"
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
 def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> Answer:

@@ -12,7 +12,7 @@ from bot.answers import AnswerEngine, format_deadlines, upcoming_deadlines
 from bot.answers.date_questions import parse_date_question
 from bot.answers.dates import days_until, format_date, format_time, relative_day
 from bot.answers.text import expand_shorthand, fold
-from bot.knowledge import Knowledge, load_knowledge, parse_knowledge
+from bot.knowledge import Knowledge, parse_knowledge
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "knowledge.yaml"
 CHICAGO = ZoneInfo("America/Chicago")
@@ -37,11 +37,6 @@ deadlines:
 @pytest.fixture(scope="module")
 def calendar() -> Knowledge:
     return parse_knowledge(CALENDAR)
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(SHIPPED))
 
 
 def test_upcoming_includes_today_sorted_and_limited(calendar: Knowledge) -> None:

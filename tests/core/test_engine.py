@@ -13,16 +13,11 @@ from bot.answers import Answer, AnswerEngine
 from bot.answers.engine import DEFAULT_THRESHOLD
 from bot.answers.text import expand_shorthand, fold
 from bot.answers.typos import Correction, TypoCorrector
-from bot.knowledge import load_knowledge, parse_knowledge
+from bot.knowledge import parse_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
 PARAPHRASES = yaml.safe_load((Path(__file__).parent / "paraphrases.yaml").read_text())
 TODAY = dt.date(2021, 1, 1)
-
-
-@pytest.fixture(scope="module")
-def engine() -> AnswerEngine:
-    return AnswerEngine(knowledge=load_knowledge(ROOT / "data" / "knowledge.yaml"))
 
 
 def ask(engine: AnswerEngine, question: str, today: dt.date = TODAY) -> Answer:
